@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""Command-line entry point: `python cli.py COMMAND ...` (see `python cli.py --help`)."""
+from __future__ import annotations
+
+import click
+
+from ingest.cli_clean import clean, sites
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option("0.1.0", prog_name="newsclean")
+def main() -> None:
+    """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""
+
+
+for command in (clean, sites):
+    main.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Row filters shared by search, export and the CLI: site, date range, author, source."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# A date bound is a prefix of an ISO date: 2020, 2020-03 or 2020-03-19.
+_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Sorts after every character that can follow a date prefix in ISO 8601 ("-", "T", "+", digits).
+_AFTER_ISO = "~"
+
+
+class FilterError(ValueError):
+    """A filter value is malformed (for example a date that is not YYYY[-MM[-DD]])."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles to keep; None means "no constraint"."""
+
+    site: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    author: str | None = None
+    source: str | None = None
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    """Return the date prefix unchanged, or raise FilterError naming the option."""
+    if value is None or value == "":
+        return None
+    if not _DATE_PREFIX.match(value):
+        raise FilterError(f"{name} must look like 2020, 2020-03 or 2020-03-19, not {value!r}")
+    return value
+
+
+def filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[Any]]:
+    """SQL conditions (joined with AND, "1" when empty) and their parameters.
+
+    Dates compare on the published_at prefix, so --to 2020-03 includes all of March and
+    rows without a date are left out whenever a date bound is given.
+    """
+    conds: list[str] = []
+    params: list[Any] = []
+    if filters.site:
+        conds.append(f"{alias}.site = ?")
+        params.append(filters.site)
+    date_from = check_date(filters.date_from, "--from")
+    date_to = check_date(filters.date_to, "--to")
+    if date_from:
+        conds.append(f"{alias}.published_at >= ?")
+        params.append(date_from)
+    if date_to:
+        conds.append(f"{alias}.published_at < ?")
+        params.append(date_to + _AFTER_ISO)
+    if filters.author:
+        conds.append(f"exists (select 1 from json_each({alias}.authors) where value = ?)")
+        params.append(filters.author)
+    if filters.source:
+        conds.append(f"instr({alias}.source, ?) > 0")
+        params.append(filters.source)
+    return (" and ".join(conds) or "1"), params

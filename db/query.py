@@ -1,0 +1,172 @@
+"""Reading the corpus: open a database, show one article, stream exports, compute stats."""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable, Iterator, TextIO
+
+import sqlite_utils
+
+from db import search, store
+from db.filters import Filters, filter_sql
+from ingest.record import LIST_FIELDS
+
+# Column order of exports (and of `show --format json`): the article record, then bookkeeping.
+EXPORT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source",
+                  "authors", "correspondents", "editor", "keywords", "section", "byline",
+                  "dateline", "summary", "body", "input_path", "extractor", "warnings",
+                  "extracted_at")
+CSV_LIST_SEPARATOR = "; "
+
+
+class DatabaseMissing(FileNotFoundError):
+    """The database file named by --db does not exist."""
+
+
+def open_existing(path: str | Path) -> sqlite_utils.Database:
+    """Open a database that must already exist (never create an empty one by mistake)."""
+    if not Path(path).is_file():
+        raise DatabaseMissing(f"database {path} not found (create it with "
+                              f"`python cli.py clean PAGES --db {path}`)")
+    return store.open_db(path)
+
+
+def _rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    """The cursor's rows as dicts, one at a time."""
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row))
+
+
+def to_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as a record: list columns decoded, body as a list of paragraphs."""
+    rec = {c: row.get(c) for c in EXPORT_COLUMNS}
+    for name in LIST_FIELDS:
+        rec[name] = json.loads(rec[name]) if rec[name] else []
+    rec["body"] = rec["body"].split("\n") if rec["body"] else []
+    return rec
+
+
+# ---------------------------------------------------------------- show
+
+def get_article(db: sqlite_utils.Database, ref: str) -> dict[str, Any] | None:
+    """The article with this id, key or url, as a record; None when there is none."""
+    sql = "select * from articles where key = ? or url = ?"
+    params: list[Any] = [ref, ref]
+    if ref.isdigit():
+        sql += " or id = ?"
+        params.append(int(ref))
+    row = next(_rows(db.execute(sql + " order by key = ? desc limit 1", [*params, ref])), None)
+    return to_record(row) if row else None
+
+
+def _date_label(value: str | None) -> str:
+    """2020-03-19T17:00:58+08:00 -> 2020-03-19 17:00:58 (+08:00); None -> 'date unknown'."""
+    if not value:
+        return "date unknown"
+    if "T" not in value:
+        return value
+    date, time = value.split("T", 1)
+    for sign in ("+", "-", "Z"):
+        if sign in time:
+            clock, zone = time.split(sign, 1)
+            return f"{date} {clock} ({sign}{zone})" if sign != "Z" else f"{date} {clock} (UTC)"
+    return f"{date} {time}"
+
+
+def format_article(rec: dict[str, Any]) -> str:
+    """The article as a reader reads it: title, meta lines, then the body paragraphs."""
+    site = rec["site_name"] or rec["site"]
+    meta = [f"{site} · {_date_label(rec['published_at'])}"
+            + (f" · source: {rec['source']}" if rec["source"] else "")]
+    people = [(label, ", ".join(rec[name])) for label, name in
+              (("authors", "authors"), ("correspondents", "correspondents")) if rec[name]]
+    if rec["editor"]:
+        people.append(("editor", rec["editor"]))
+    if people:
+        meta.append(" · ".join(f"{label}: {value}" for label, value in people))
+    if rec["section"] or rec["keywords"]:
+        meta.append(" · ".join(x for x in (
+            f"section: {rec['section']}" if rec["section"] else "",
+            f"keywords: {', '.join(rec['keywords'])}" if rec["keywords"] else "") if x))
+    meta.append(rec["url"] or f"key: {rec['key']}")
+    lines = [rec["title"], "=" * min(40, 2 * len(rec["title"])), *meta, ""]
+    for paragraph in rec["body"]:
+        lines += [paragraph, ""]
+    if rec["warnings"]:
+        lines.append("warnings: " + "; ".join(rec["warnings"]))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------- export
+
+def iter_records(db: sqlite_utils.Database, filters: Filters = Filters(),
+                 query: str | None = None) -> Iterator[dict[str, Any]]:
+    """Selected articles as records, streamed (search order with a query, else by id)."""
+    if query:
+        for row in search.iter_matches(db, query, filters, columns=EXPORT_COLUMNS):
+            yield to_record(row)
+        return
+    where, params = filter_sql(filters, "a")
+    for row in _rows(db.execute(f"select * from articles a where {where} order by a.id", params)):
+        yield to_record(row)
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """One JSON object per line (lists as arrays); return the count."""
+    count = 0
+    for rec in records:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def csv_value(name: str, value: Any) -> Any:
+    """A record value as a CSV cell: lists joined with '; ', body paragraphs with newlines."""
+    if name == "body":
+        return "\n".join(value)
+    if isinstance(value, list):
+        return CSV_LIST_SEPARATOR.join(value)
+    return value
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A header row, then one row per record; return the count."""
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for rec in records:
+        writer.writerow([csv_value(c, rec[c]) for c in EXPORT_COLUMNS])
+        count += 1
+    return count
+
+
+# ---------------------------------------------------------------- stats
+
+def _pairs(db: sqlite_utils.Database, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a small aggregate query."""
+    return [tuple(r) for r in db.execute(sql).fetchall()]
+
+
+def stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]:
+    """Counts per site and per month, top sources and authors, records with warnings."""
+    return {
+        "articles": db.execute("select count(*) from articles").fetchone()[0],
+        "with_warnings": db.execute(
+            "select count(*) from articles where warnings is not null "
+            "and warnings not in ('', '[]')").fetchone()[0],
+        "without_date": db.execute(
+            "select count(*) from articles where published_at is null").fetchone()[0],
+        "sites": _pairs(db, "select site, coalesce(max(site_name), ''), count(*), "
+                            "coalesce(min(substr(published_at, 1, 10)), ''), "
+                            "coalesce(max(substr(published_at, 1, 10)), '') "
+                            "from articles group by site order by count(*) desc, site"),
+        "months": _pairs(db, "select coalesce(substr(published_at, 1, 7), 'unknown') m, "
+                             "count(*) from articles group by m order by m"),
+        "sources": _pairs(db, "select source, count(*) from articles where source is not null "
+                              f"group by source order by count(*) desc, source limit {top}"),
+        "authors": _pairs(db, "select j.value, count(*) from articles, json_each(authors) j "
+                              f"group by j.value order by count(*) desc, j.value limit {top}"),
+    }

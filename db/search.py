@@ -1,0 +1,414 @@
+"""Chinese-aware full-text search: a bigram FTS5 index over articles, kept in sync on every write.
+
+Scheme (chosen by measuring, see bench/search_bench.py and the README):
+
+* Each run of CJK characters becomes its overlapping character bigrams followed by its last
+  character as a unigram: 疫情防控 -> `疫情 情防 防控 控`; a 1-character run stays a unigram.
+  Latin words and numbers are left alone for FTS5's unicode61 tokenizer (case-folded whole
+  tokens). Punctuation separates runs, so no bigram spans a comma.
+* A 2-character query is one bigram token (`"疫情"`); a longer word is the phrase of its bigrams
+  (`"志愿 愿者"`), which matches exactly where the word occurs as a substring inside one run.
+  The run-final unigram keeps phrases from matching across a punctuation break (`疫情,防控` does
+  not match `疫情防控`) and makes 1-character queries cheap: `疫` becomes the prefix query
+  `"疫"*`, which finds every `疫X` bigram plus the run-final `疫`, i.e. every occurrence.
+* Why not a separate unigram index (or FTS5 prefix='1')? It roughly doubles the index for the
+  rare 1-character query; the prefix scan measured fast enough at 100,000 articles.
+  Why not trigram? It cannot match 2-character words (疫情, 锦旗). Why not jieba? Words that
+  its dictionary splits differently from the query (战疫, names) are missed, and it needs a
+  dictionary at run time; bigrams match every substring, at the cost of substring hits
+  across word boundaries (上海南路 matches 海南), as Lucene's CJK analyzer does.
+
+The FTS5 table `articles_fts` is contentless (rowid = articles.id; the text lives in
+`articles`). Because a contentless row can only be removed by passing the exact indexed text,
+SQL triggers copy the *old* title/body of changed or deleted rows into `articles_fts_pending`;
+`sync()` (run by the store hook after every upsert, and before every search) replays them.
+Writers that bypass upsert_article are therefore caught up too.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import operator
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, ContextManager, Iterable, Iterator
+
+import sqlite_utils
+
+from db import store
+from db.filters import Filters, filter_sql
+
+FTS_TABLE = "articles_fts"
+PENDING_TABLE = "articles_fts_pending"
+# bm25 column weights (title, body): a hit in the title counts as five in the body.
+TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
+RANK_SQL = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+
+# Han (with extensions and compatibility ideographs), 〇, kana and hangul syllables.
+CJK_CHARS = ("\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+             "\U00020000-\U0003134f")
+CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
+# Pieces of a query term: a CJK run, or a word that unicode61 keeps as one token.
+_PIECE = re.compile(f"[{CJK_CHARS}]+|[^\\W_{CJK_CHARS}]+")
+_IS_CJK = re.compile(f"[{CJK_CHARS}]")
+
+_SCHEMA = [
+    f"create virtual table if not exists {FTS_TABLE} using fts5("
+    "title, body, content='', tokenize='unicode61')",
+    f"create table if not exists {PENDING_TABLE} ("
+    "id integer primary key, title text, body text, indexed integer not null)",
+    # A new row is not indexed yet; OR IGNORE keeps an older pending entry for the same id.
+    f"create trigger if not exists {FTS_TABLE}_ai after insert on articles begin "
+    f"insert or ignore into {PENDING_TABLE}(id, indexed) values (new.id, 0); end",
+    f"create trigger if not exists {FTS_TABLE}_au after update of title, body on articles "
+    "when old.title is not new.title or old.body is not new.body begin "
+    f"insert or ignore into {PENDING_TABLE} values (old.id, old.title, old.body, 1); end",
+    f"create trigger if not exists {FTS_TABLE}_ad after delete on articles begin "
+    f"insert or ignore into {PENDING_TABLE} values (old.id, old.title, old.body, 1); end",
+]
+
+
+class QueryError(ValueError):
+    """The search query is malformed; the message says why, in words a user understands."""
+
+
+# ---------------------------------------------------------------- text -> index tokens
+
+def run_tokens(run: str) -> list[str]:
+    """Index tokens of one CJK run: its overlapping bigrams, then its last character."""
+    if len(run) == 1:
+        return [run]
+    return [*map(operator.add, run, run[1:]), run[-1]]
+
+
+def index_text(text: str | None) -> str:
+    """The text as FTS5 should index it: CJK runs as bigrams, everything else untouched."""
+    if not text:
+        return ""
+    parts: list[str] = []
+    pos = 0
+    for m in CJK_RUN.finditer(text):
+        parts.append(text[pos:m.start()])
+        parts.append(" " + " ".join(run_tokens(m.group())) + " ")
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- query parsing
+
+@dataclass
+class Term:
+    """One query term: a word or a quoted phrase, maybe excluded with a leading '-'."""
+
+    text: str
+    negated: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """A query as groups of alternatives (OR inside a group, AND between groups) + exclusions."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+    def needles(self) -> list[str]:
+        """The strings to highlight in snippets: every CJK run and word of the positive terms."""
+        return [p for group in self.groups for t in group for p in _PIECE.findall(t.text)]
+
+
+_OPEN_QUOTES = {'"': '"', "“": "”", "„": "”", "「": "」"}
+_OR, _AND = "OR", "AND"
+
+
+def _lex(query: str) -> list[Term | str]:
+    """Split a query into terms and the OR / AND operators."""
+    out: list[Term | str] = []
+    i, n = 0, len(query)
+    while i < n:
+        if query[i].isspace():
+            i += 1
+            continue
+        negated = query[i] == "-"
+        if negated:
+            i += 1
+            if i == n or query[i].isspace():
+                raise QueryError("a '-' must be followed by the term to exclude, e.g. -锦旗")
+        if query[i] in _OPEN_QUOTES:
+            close = query.find(_OPEN_QUOTES[query[i]], i + 1)
+            if close < 0:
+                raise QueryError(f"unbalanced quote {query[i]} in the query: close the phrase")
+            out.append(Term(query[i + 1:close].strip(), negated))
+            i = close + 1
+            continue
+        j = i
+        while j < n and not query[j].isspace() and query[j] not in _OPEN_QUOTES:
+            j += 1
+        word = query[i:j]
+        out.append(word if word in (_OR, _AND) and not negated else Term(word, negated))
+        i = j
+    return out
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Parse `a b` (both), `a OR b` (either, binds tighter than AND), "a phrase", `-a` (not)."""
+    items = _lex(query)
+    parsed = ParsedQuery()
+    pending_or = False
+    for pos, item in enumerate(items):
+        if item == _AND:
+            if pending_or or pos in (0, len(items) - 1):
+                raise QueryError("AND needs a term on each side")
+            continue
+        if item == _OR:
+            if not parsed.groups or pending_or or pos == len(items) - 1 \
+                    or items[pos - 1] == _AND:
+                raise QueryError("OR needs a term on each side, e.g. 锦旗 OR 党旗")
+            pending_or = True
+            continue
+        assert isinstance(item, Term)
+        if not _PIECE.search(item.text):
+            shown = f'"{item.text}"' if item.text else 'an empty phrase ""'
+            raise QueryError(f"{shown} has no letters, digits or CJK characters to search for")
+        if item.negated:
+            if pending_or or (pos + 1 < len(items) and items[pos + 1] == _OR):
+                raise QueryError(f"-{item.text}: an exclusion cannot be part of an OR")
+            parsed.excluded.append(item)
+        elif pending_or:
+            parsed.groups[-1].append(item)
+        else:
+            parsed.groups.append([item])
+        pending_or = False
+    if not parsed.groups:
+        raise QueryError("the query needs at least one term to look for "
+                         "(exclusions alone match nothing)" if parsed.excluded
+                         else "the query is empty")
+    return parsed
+
+
+def _quote(token: str) -> str:
+    """An FTS5 string literal."""
+    return '"' + token.replace('"', '""') + '"'
+
+
+def term_expression(text: str) -> str:
+    """The FTS5 phrase for one term, mirroring index_text (see the module docstring)."""
+    pieces = _PIECE.findall(text)
+    tokens: list[str] = []
+    prefix = False
+    for pos, piece in enumerate(pieces):
+        last = pos == len(pieces) - 1
+        if not _IS_CJK.match(piece):
+            tokens.append(piece)
+        elif len(piece) == 1:
+            tokens.append(piece)
+            prefix = last  # the character may begin a bigram in the text: match `X*`
+        else:
+            # Inner runs are bounded as in the text, so they keep their run-final unigram;
+            # the last run may continue in the text, so it is bigrams only.
+            tokens.extend(run_tokens(piece)[:-1] if last else run_tokens(piece))
+    return _quote(" ".join(tokens)) + ("*" if prefix else "")
+
+
+def fts_expression(parsed: ParsedQuery) -> str:
+    """The FTS5 MATCH expression for a parsed query."""
+    groups = []
+    for group in parsed.groups:
+        alts = [term_expression(t.text) for t in group]
+        groups.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+    expr = " AND ".join(groups)
+    for term in parsed.excluded:
+        expr = f"({expr}) NOT {term_expression(term.text)}"
+    return expr
+
+
+def to_fts_query(query: str) -> str:
+    """Parse a user query and return its FTS5 MATCH expression (raises QueryError)."""
+    return fts_expression(parse_query(query))
+
+
+# ---------------------------------------------------------------- snippets
+
+def needle_pattern(needles: Iterable[str]) -> re.Pattern[str] | None:
+    """A case-insensitive regex matching any needle, longest first."""
+    uniq = sorted(set(needles), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, uniq)), re.IGNORECASE) if uniq else None
+
+
+def make_snippet(body: str | None, pattern: re.Pattern[str] | None, width: int = 64,
+                 mark: tuple[str, str] = ("[", "]")) -> str:
+    """About `width` characters of the first body paragraph that matches, matches marked."""
+    paragraphs = [p for p in (body or "").split("\n") if p.strip()]
+    if not paragraphs:
+        return ""
+    para, start = paragraphs[0], 0
+    for p in paragraphs if pattern else []:
+        m = pattern.search(p)  # type: ignore[union-attr]
+        if m:
+            para, start = p, max(0, m.start() - width // 4)
+            break
+    end = min(len(para), start + width)
+    start = max(0, min(start, end - width))
+    window = para[start:end]
+    if pattern:
+        window = pattern.sub(lambda m: mark[0] + m.group() + mark[1], window)
+    return ("…" if start > 0 else "") + window + ("…" if end < len(para) else "")
+
+
+def snippet_for(body: str | None, query: str, mark: tuple[str, str] = ("[", "]")) -> str:
+    """Snippet of body for a raw user query (used by the Datasette plugin)."""
+    try:
+        pattern = needle_pattern(parse_query(query).needles())
+    except QueryError:
+        pattern = None
+    return make_snippet(body, pattern, mark=mark)
+
+
+# ---------------------------------------------------------------- index maintenance
+
+def index_exists(db: sqlite_utils.Database) -> bool:
+    """True when the FTS table is there."""
+    row = db.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
+    return row is not None
+
+
+def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
+    """Join the caller's transaction, or open (and commit) one of our own."""
+    return contextlib.nullcontext() if db.conn.in_transaction else db.conn
+
+
+def _insert_rows(db: sqlite_utils.Database, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Index (id, title, body) rows."""
+    db.conn.executemany(
+        f"insert into {FTS_TABLE}(rowid, title, body) values (?, ?, ?)",
+        ((i, index_text(t), index_text(b)) for i, t, b in rows),
+    )
+
+
+def _article_batches(db: sqlite_utils.Database, size: int = 2000
+                     ) -> Iterator[list[tuple[int, str, str]]]:
+    """All articles as (id, title, body), a batch at a time, in id order."""
+    last = -1 << 62
+    while True:
+        batch = db.execute("select id, title, body from articles where id > ? "
+                           "order by id limit ?", [last, size]).fetchall()
+        if not batch:
+            return
+        yield batch
+        last = batch[-1][0]
+
+
+def reindex(db: sqlite_utils.Database) -> int:
+    """Rebuild the whole index from the articles table; return the number of rows indexed."""
+    count = 0
+    with _in_transaction(db):
+        for sql in _SCHEMA:
+            db.execute(sql)
+        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('delete-all')")
+        db.execute(f"delete from {PENDING_TABLE}")
+        for batch in _article_batches(db):
+            _insert_rows(db, batch)
+            count += len(batch)
+        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
+    return count
+
+
+def ensure_index(db: sqlite_utils.Database) -> None:
+    """Create the index (indexing every existing article) if the database has none yet."""
+    if not index_exists(db):
+        reindex(db)
+
+
+def pending_count(db: sqlite_utils.Database) -> int:
+    """How many article changes are waiting to be indexed."""
+    return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
+
+
+def sync(db: sqlite_utils.Database) -> int:
+    """Replay pending changes into the index; return how many rows were processed."""
+    ensure_index(db)
+    pending = db.execute(f"select id, title, body, indexed from {PENDING_TABLE} "
+                         "order by id").fetchall()
+    if not pending:
+        return 0
+    with _in_transaction(db):
+        for article_id, old_title, old_body, indexed in pending:
+            if indexed:
+                db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
+                           "values ('delete', ?, ?, ?)",
+                           [article_id, index_text(old_title), index_text(old_body)])
+            _insert_rows(db, db.execute("select id, title, body from articles where id = ?",
+                                        [article_id]).fetchall())
+        db.conn.executemany(f"delete from {PENDING_TABLE} where id = ?",
+                            [(row[0],) for row in pending])
+    return len(pending)
+
+
+def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
+    """store.ARTICLE_HOOKS callback: bring the index up to date after a write."""
+    sync(db)
+
+
+if _on_articles_changed not in store.ARTICLE_HOOKS:
+    store.ARTICLE_HOOKS.append(_on_articles_changed)
+
+
+# ---------------------------------------------------------------- searching
+
+HIT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at",
+               "source", "authors", "body")
+
+
+def search_sql(parsed: ParsedQuery, filters: Filters, limit: int | None,
+               columns: Iterable[str] = HIT_COLUMNS) -> tuple[str, list[Any]]:
+    """SQL (and parameters) selecting matching articles, best first, plus a `score` column."""
+    where, params = filter_sql(filters, "a")
+    cols = ", ".join(f"a.{c}" for c in columns)
+    sql = (f"select {cols}, -{RANK_SQL} as score from {FTS_TABLE} "
+           f"join articles a on a.id = {FTS_TABLE}.rowid "
+           f"where {FTS_TABLE} match ? and {where} order by {RANK_SQL}")
+    params = [fts_expression(parsed), *params]
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    return sql, params
+
+
+def prepare(db: sqlite_utils.Database) -> None:
+    """Make sure the index exists and holds every change before a search reads it."""
+    try:
+        if not index_exists(db) or pending_count(db):
+            sync(db)
+    except sqlite3.OperationalError:
+        pass  # a read-only database: search what is indexed
+
+
+def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
+                 limit: int | None = None, columns: Iterable[str] = HIT_COLUMNS
+                 ) -> Iterator[dict[str, Any]]:
+    """Matching article rows (as dicts, best first), streamed from the cursor."""
+    parsed = parse_query(query)
+    prepare(db)
+    sql, params = search_sql(parsed, filters, limit, columns)
+    try:
+        cursor = db.execute(sql, params)
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"cannot search for {query!r}: {exc}") from exc
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row))
+
+
+def search(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
+           limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[dict[str, Any]]:
+    """Ranked hits: article fields (authors as a list), `score` and a highlighted `snippet`."""
+    pattern = needle_pattern(parse_query(query).needles())
+    hits = []
+    for row in iter_matches(db, query, filters, limit):
+        body = row.pop("body")
+        row["authors"] = json.loads(row["authors"] or "[]")
+        row["score"] = round(row["score"], 3)
+        row["snippet"] = make_snippet(body, pattern, mark=mark)
+        hits.append(row)
+    return hits

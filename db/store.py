@@ -1,0 +1,126 @@
+"""The SQLite store: the `articles` and `inputs` tables and how rows are written."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlite_utils
+
+ARTICLE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "key": str,
+    "url": str,
+    "site": str,
+    "site_name": str,
+    "title": str,
+    "published_at": str,
+    "source": str,
+    "authors": str,
+    "correspondents": str,
+    "editor": str,
+    "keywords": str,
+    "section": str,
+    "byline": str,
+    "dateline": str,
+    "summary": str,
+    "body": str,
+    "input_path": str,
+    "extractor": str,
+    "warnings": str,
+    "extracted_at": str,
+}
+
+INPUT_COLUMNS: dict[str, type] = {
+    "path": str,
+    "sha256": str,
+    "status": str,  # cleaned | unchanged | failed
+    "error": str,
+    "article_key": str,
+    "site": str,
+    "seen_at": str,
+}
+
+# Called with the ids of article rows just inserted or updated; the search index
+# (db/search.py) registers itself here so that every writer keeps it in sync.
+ARTICLE_HOOKS: list[Callable[[sqlite_utils.Database, list[int]], None]] = []
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written."""
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database in WAL mode with every table in place."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        ensure_schema(db)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables and indexes that are missing."""
+    if "articles" not in db.table_names():
+        db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"key", "title", "body"})
+        db["articles"].create_index(["key"], unique=True)
+        db["articles"].create_index(["site", "published_at"])
+        db["articles"].create_index(["published_at"])
+    if "inputs" not in db.table_names():
+        db["inputs"].create(INPUT_COLUMNS, pk="path")
+        db["inputs"].create_index(["sha256"])
+
+
+def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, str]:
+    """Insert or update the article with row["key"]; return (id, "new" | "updated" | "unchanged").
+
+    The row keeps its id when it is updated, so links to it stay valid. Call inside a
+    transaction (`with db.conn:`) to make the article and its input record one write.
+    """
+    row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
+    found = db.execute("select * from articles where key = ?", [row["key"]]).fetchone()
+    if found is None:
+        article_id = db["articles"].insert(row).last_pk
+        status = "new"
+    else:
+        cols = [d[0] for d in db.execute("select * from articles limit 0").description]
+        old = dict(zip(cols, found))
+        article_id = old["id"]
+        changed = any(old.get(k) != v for k, v in row.items() if k not in ("extracted_at", "id"))
+        status = "updated" if changed else "unchanged"
+        if changed:
+            db["articles"].update(article_id, row)
+    if status != "unchanged":
+        for hook in ARTICLE_HOOKS:
+            hook(db, [article_id])
+    return article_id, status
+
+
+def record_input(db: sqlite_utils.Database, path: str, sha256: str, status: str,
+                 error: str | None = None, article_key: str | None = None,
+                 site: str | None = None) -> None:
+    """Remember what happened to one input so re-runs can skip it."""
+    db["inputs"].upsert(
+        {"path": path, "sha256": sha256, "status": status, "error": error,
+         "article_key": article_key, "site": site, "seen_at": now_iso()},
+        pk="path",
+    )
+
+
+def known_input(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
+    """True when this path was cleaned before with exactly these bytes."""
+    row = db.execute(
+        "select 1 from inputs where path = ? and sha256 = ? and status in ('cleaned', 'unchanged')",
+        [path, sha256],
+    ).fetchone()
+    return row is not None

@@ -1,0 +1,117 @@
+"""One boilerplate-line classifier: what a line of a news page is, besides article text.
+
+`classify_line` returns one of the `Kind` values; adapters use it on text renderings and on
+the lines of an HTML body container alike. Nothing here raises.
+"""
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from ingest.bylines import looks_like_byline
+from ingest.dates import parse_date
+
+
+class Kind(str, Enum):
+    """What a line is."""
+
+    TEXT = "text"
+    COUNTER = "counter"        # a bare hit counter: `5034`, `0`
+    DATE = "date"              # a date/source line near the title
+    SOURCE = "source"          # `来源:…` alone
+    EDITOR = "editor"          # `责编:…`, `责任编辑:…`, `【编辑:X】`, `文章关键词:… 责编:…`
+    KEYWORDS = "keywords"      # `文章关键词:…`, `关键词:…` without an editor
+    HOTLINE = "hotline"        # contribution notices, news hotlines, contact e-mails
+    BYLINE = "byline"          # a line that is only a byline
+    SHARE = "share"            # share/print/font-size widgets, QR code prompts
+    RELATED = "related"        # a related-reading heading: everything after it is not article
+    FOOTER = "footer"          # copyright, ICP, site links: everything after it is not article
+    NAV = "nav"                # a bar of short links
+    LEAD = "lead"              # `核心提示`: the next paragraph is a lead, not body
+    FARM = "farm"              # content-farm filler: `下面小编整理…欢迎阅读。`
+
+
+_RELATED_RE = re.compile(
+    r"^(?:相关阅读|相关新闻|相关内容|相关链接|相关文章|相关报道|推荐阅读|延伸阅读|热门资讯|热门排行|热门文章|"
+    r"热点推荐|精彩推荐|猜你喜欢|最新文章|本站推荐|新闻精选|图片新闻|为您推荐)(?:\s*换一换)?\s*[:：>»]?$"
+)
+_FOOTER_RE = re.compile(
+    r"^(?:网站简介|关于我们|About us|版权声明|联系我们)\s*[|｜]|Copyright\s*(?:©|\(c\)|&copy;)?|版权所有|"
+    r"ICP[备证]|公网安备|本网站所刊载信息|未经授权禁止转载|违法和不良信息举报",
+    re.IGNORECASE,
+)
+_HOTLINE_RE = re.compile(r"热线|投稿邮箱|投稿信箱|爆料|新闻线索|联系电话|举报电话")
+_EDITOR_RE = re.compile(r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$")
+_KEYWORDS_RE = re.compile(r"^(?:文章)?关键[词字]\s*[:：]")
+_SHARE_RE = re.compile(
+    r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
+    r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：])"
+)
+_SOURCE_RE = re.compile(r"^(?:来源|稿源|出处)\s*[:：]")
+_COUNTER_RE = re.compile(r"^\d{1,9}$")
+_FARM_RE = re.compile(r"下面小编[^。]*?(?:欢迎|希望|仅供)[^。]*。")
+_BULLET_RE = re.compile(r"^[•·●○◆■□▪►\-*]\s*")
+
+
+def strip_bullet(line: str) -> str:
+    """The line without a leading list bullet."""
+    return _BULLET_RE.sub("", line)
+
+
+def classify_line(line: str) -> Kind:
+    """What kind of line this is (see `Kind`)."""
+    text = strip_bullet(line.strip())
+    if not text:
+        return Kind.SHARE
+    if _COUNTER_RE.match(text):
+        return Kind.COUNTER
+    if _RELATED_RE.match(text):
+        return Kind.RELATED
+    if len(text) < 200 and _FOOTER_RE.search(text):
+        return Kind.FOOTER
+    if text in ("核心提示", "核心提示:", "核心提示：", "导读", "内容提要", "摘要"):
+        return Kind.LEAD
+    if len(text) < 120 and _KEYWORDS_RE.search(text) and not _EDITOR_RE.search(text):
+        return Kind.KEYWORDS
+    if len(text) < 60 and _EDITOR_RE.search(text) and not text.endswith("。"):
+        return Kind.EDITOR
+    if len(text) < 120 and _KEYWORDS_RE.search(text):
+        return Kind.EDITOR
+    if _is_hotline(text):
+        return Kind.HOTLINE
+    if len(text) < 40 and _SHARE_RE.match(text):
+        return Kind.SHARE
+    if len(text) < 60 and _SOURCE_RE.match(text):
+        return Kind.SOURCE
+    if len(text) < 80 and parse_date(text) and not re.search(r"[。！？]", text):
+        return Kind.DATE
+    if looks_like_byline(text):
+        return Kind.BYLINE
+    if _is_nav_bar(text):
+        return Kind.NAV
+    if _FARM_RE.fullmatch(text):
+        return Kind.FARM
+    return Kind.TEXT
+
+
+def _is_hotline(text: str) -> bool:
+    """A contribution/hotline notice: `(荥阳政务新闻热线:…,投稿邮箱:…)`, `新闻热线:…`."""
+    if len(text) > 120 or not _HOTLINE_RE.search(text):
+        return False
+    bracketed = text[0] in "(（【[" and text[-1] in ")）】]"
+    labelled = re.match(r"^[^。，,]{0,12}(?:热线|邮箱|信箱|电话)\s*[:：]", text) is not None
+    return bracketed or labelled
+
+
+def _is_nav_bar(text: str) -> bool:
+    """A row of many short link labels (`中新网首页 安徽 北京 重庆 …`, `首页 | 新闻 | …`)."""
+    tokens = re.split(r"[\s|｜]+", text)
+    if len(tokens) < 6:
+        return False
+    short = sum(1 for t in tokens if 0 < len(t) <= 5)
+    return short / len(tokens) > 0.85 and not re.search(r"[。，,！？]", text)
+
+
+def drop_farm_sentence(paragraph: str) -> str:
+    """The paragraph without a content-farm `下面小编整理…欢迎阅读。` sentence."""
+    return _FARM_RE.sub("", paragraph).strip()

@@ -1,0 +1,97 @@
+"""The `clean` and `sites` commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from db.store import StoreError, open_db
+from ingest.inputs import InputError, load_manifest
+from ingest.pipeline import Outcome, Summary, clean_paths
+from sites import ADAPTERS
+
+# Show a progress bar from this many inputs on, when stderr is a terminal.
+PROGRESS_FROM = 20
+
+db_option = click.option("--db", "db_path", default="news.db", show_default=True,
+                         type=click.Path(dir_okay=False), help="SQLite database to write.")
+site_option = click.option("--site", type=click.Choice(sorted(ADAPTERS)),
+                           help="Force this adapter instead of detecting it.")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@site_option
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.')
+@click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
+def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str | None,
+          force: bool) -> None:
+    """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
+
+    Example: python cli.py clean tests/fixtures --db news.db
+
+    Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
+    stored); 1 nothing could run (bad arguments, database not writable).
+    """
+    try:
+        urls = load_manifest(manifest)
+        db = open_db(db_path)
+    except (InputError, StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    with progress_reporter() as report:
+        summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, on_progress=report)
+    print_summary(summary, db_path)
+    sys.exit(2 if summary.failures else 0)
+
+
+class progress_reporter:
+    """A context manager yielding a per-input callback that drives a progress bar on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.count = 0
+
+    def __enter__(self):
+        return self.report
+
+    def report(self, outcome: Outcome) -> None:
+        """Advance the bar (shown once PROGRESS_FROM inputs were seen, terminals only)."""
+        self.count += 1
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None and self.count >= PROGRESS_FROM:
+            self.bar = click.progressbar(length=0, label="cleaning", file=sys.stderr,
+                                         show_pos=True, show_percent=False)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def print_summary(summary: Summary, db_path: str) -> None:
+    """Print the end-of-run report: counts, per-site counts, each failure with its reason."""
+    counts = summary.counts
+    seen = sum(counts.values())
+    click.echo(f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
+               f"{counts['unchanged']} unchanged, {counts['failed']} failed  → {db_path}")
+    if summary.per_site:
+        click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
+    for failure in summary.failures:
+        click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+
+
+@click.command()
+def sites() -> None:
+    """List the site adapters, the sites they claim and the layouts each knows."""
+    for adapter in ADAPTERS.values():
+        hosts = ", ".join(adapter.hosts) or "any other site"
+        name = adapter.site_name or "(the page's own name)"
+        click.echo(f"{adapter.name:<10} {name}  [{hosts}]")
+        for layout in adapter.layouts:
+            click.echo(f"{'':<12}- {layout}")
+

@@ -1,0 +1,96 @@
+"""One date parser for every Chinese news date format the adapters meet.
+
+`parse_date` never raises: a string with no usable date gives None.
+Pages of these sites are China time, so a time without a zone gets +08:00;
+a date without a time stays a bare date (`2020-03-19`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+_TIME = r"(?:[T\s]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
+_ZONE = r"(?:\s*(?P<Z>Z|[+-]\d{2}:?\d{2}))?"
+# 2020-03-19 17:00:58, 2020/04/03, 2020.4.3, 2022年04月20日 14:06, 2020年4月3日, ISO with zone
+_FULL_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    + _TIME + _ZONE
+)
+# 04-03 10:20 or 4月3日 10:20: no year, taken from context
+_SHORT_RE = re.compile(
+    r"(?<![\d-])(?P<m>\d{1,2})\s*[-月]\s*(?P<d>\d{1,2})(?!\d)\s*日?\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+)
+# 3小时前, 15分钟前, 2天前, 刚刚
+_RELATIVE_RE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分钟|小时|天)前|刚刚")
+# /2020/07-04/ or /202003/19/ or /t20180817_ in a URL
+_URL_RE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[-/]?(?P<m>\d{2})[-/]?(?P<d>\d{2})(?=[/_.])|/t(?P<y2>(?:19|20)\d{2})(?P<m2>\d{2})(?P<d2>\d{2})_"
+)
+_UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
+
+
+def _iso(y: int, m: int, d: int, H: str | None, M: str | None, S: str | None,
+         zone: str | None = None) -> str | None:
+    """The ISO string for these parts, or None when they are no real date."""
+    try:
+        day = dt.date(y, m, d)
+        if H is None:
+            return day.isoformat()
+        stamp = dt.datetime(y, m, d, int(H), int(M or 0), int(S or 0))
+    except (ValueError, OverflowError):
+        return None
+    tz = CHINA_TZ
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    elif zone == "Z":
+        tz = dt.timezone.utc
+    return stamp.replace(tzinfo=tz).isoformat()
+
+
+def parse_date(text: str | None, *, year: int | None = None,
+               now: dt.datetime | None = None) -> str | None:
+    """The first date in `text` as ISO 8601, or None.
+
+    `year` completes dates written without one (`04-03 10:20`); `now` (aware) resolves
+    relative dates (`3小时前`); without it a relative date gives None.
+    """
+    if not text:
+        return None
+    for match in _FULL_RE.finditer(text):
+        g = match.groupdict()
+        found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], g["Z"])
+        if found:
+            return found
+    if year is not None:
+        for match in _SHORT_RE.finditer(text):
+            g = match.groupdict()
+            found = _iso(year, int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"])
+            if found:
+                return found
+    rel = _RELATIVE_RE.search(text)
+    if rel and now is not None:
+        delta = dt.timedelta(**{_UNITS[rel["unit"]]: int(rel["n"])}) if rel["n"] else dt.timedelta()
+        return (now.astimezone(CHINA_TZ) - delta).replace(microsecond=0).isoformat()
+    return None
+
+
+def is_relative_date(text: str) -> bool:
+    """True when the text holds a relative date such as `3小时前`."""
+    return bool(_RELATIVE_RE.search(text or ""))
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The publication day encoded in an article URL's path, if any."""
+    if not url:
+        return None
+    match = _URL_RE.search(url)
+    if not match:
+        return None
+    g = match.groupdict()
+    y, m, d = (g["y"], g["m"], g["d"]) if g["y"] else (g["y2"], g["m2"], g["d2"])
+    return _iso(int(y), int(m), int(d), None, None, None)
+

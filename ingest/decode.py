@@ -1,0 +1,72 @@
+"""Bytes to text: BOM, then strict UTF-8, then the declared charset, then detection.
+
+Many of these sites declare `gb2312` but send GBK, and some saved pages declare `gb2312`
+while being stored as UTF-8: so a declaration is only tried after strict UTF-8 fails, and
+gb2312/gbk are decoded as gb18030 (their superset).
+"""
+from __future__ import annotations
+
+import codecs
+
+import charset_normalizer
+from bs4.dammit import EncodingDetector
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
+              "iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "utf-8", "us-ascii": "utf-8"}
+# Share of control bytes above which an input is taken for binary, not text.
+_BINARY_SHARE = 0.10
+_SNIFF = 4096
+
+
+class DecodeError(ValueError):
+    """The bytes are no text this tool can read."""
+
+
+def superset(encoding: str) -> str:
+    """The codec to decode a declared charset with (gb2312/gbk → gb18030)."""
+    name = encoding.strip().lower()
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return name
+    return _SUPERSETS.get(name, _SUPERSETS.get(encoding.strip().lower(), name))
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for images, archives and other non-text bytes."""
+    head = data[:_SNIFF]
+    if head.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"%PDF")):
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return bool(head) and controls / len(head) > _BINARY_SHARE
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used). `declared` is the HTTP charset, if any."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace"), encoding
+    if looks_binary(data):
+        raise DecodeError("binary data, not a text or HTML page")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = [declared] if declared else []
+    candidates.append(EncodingDetector.find_declared_encoding(data[:_SNIFF * 4], is_html=True))
+    for encoding in filter(None, candidates):
+        codec = superset(encoding)
+        try:
+            return data.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(data[: 1 << 20]).best()
+    if best is None:
+        raise DecodeError("undecodable bytes: not UTF-8, no working declared charset, detection failed")
+    codec = superset(best.encoding)
+    return data.decode(codec, errors="replace"), codec

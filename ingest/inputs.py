@@ -1,0 +1,123 @@
+"""Finding input files, reading them (gzip included), manifests and saved-page URLs."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import zlib
+from pathlib import Path
+
+SUFFIXES = (".html", ".htm", ".shtml", ".txt")
+# A saved page larger than this is refused (after gunzip): no news article comes close,
+# and it bounds the memory one input can take.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+_SAVED_FROM_RE = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
+_SINGLEFILE_RE = re.compile(rb"<!--[^>]*?Page saved with SingleFile[^>]*?\burl:\s*(\S+)", re.IGNORECASE | re.DOTALL)
+_LEADING_URL_RE = re.compile(rb"^\s*(?:<!DOCTYPE[^>]*>\s*)?<!--\s*(https?://[^\s>]+?)\s*-->")
+_CANONICAL_RE = re.compile(rb"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
+_OG_URL_RE = re.compile(rb"<meta\b[^>]*\bproperty=[\"']?og:url[\"']?[^>]*>", re.IGNORECASE)
+_HREF_RE = re.compile(rb"\b(?:href|content)=[\"']?([^\"'\s>]+)", re.IGNORECASE)
+
+
+class InputError(ValueError):
+    """An input that cannot be read as a page."""
+
+
+def is_input_file(path: Path) -> bool:
+    """True for the file types `clean` reads (optionally gzip-compressed)."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return name.endswith(SUFFIXES)
+
+
+def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The input files under the given files and folders, sorted; and (path, error) for bad paths.
+
+    Folders are walked without following symbolic links, so a link loop cannot trap the walk.
+    """
+    found: list[Path] = []
+    errors: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs.sort()
+                found.extend(Path(root) / f for f in sorted(files) if is_input_file(Path(f)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            errors.append((raw, "no such file or folder"))
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return unique, errors
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input, gunzipped when it ends in .gz, bounded by MAX_INPUT_BYTES."""
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    if path.name.lower().endswith(".gz"):
+        data = gunzip_bounded(data)
+    return data
+
+
+def gunzip_bounded(data: bytes) -> bytes:
+    """Gunzip, refusing output past MAX_INPUT_BYTES (a gzip bomb stops early)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, MAX_INPUT_BYTES + 1)
+    except zlib.error as exc:
+        raise InputError(f"broken gzip data: {exc}") from exc
+    if len(out) > MAX_INPUT_BYTES or inflater.unconsumed_tail:
+        raise InputError(f"gzip expands past {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    return out
+
+
+def load_manifest(path: str | None) -> dict[Path, str]:
+    """Map resolved input paths to URLs from a JSONL manifest of {"path", "url"} lines."""
+    if not path:
+        return {}
+    manifest = Path(path)
+    base = manifest.resolve().parent
+    urls: dict[Path, str] = {}
+    with manifest.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                urls[(base / entry["path"]).resolve()] = entry["url"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{manifest}:{number}: not a {{\"path\", \"url\"}} line ({exc})") from exc
+    return urls
+
+
+def saved_url(data: bytes) -> str | None:
+    """The original URL a saved HTML page records about itself, if any.
+
+    Tried in order: the browser's `<!-- saved from url=(NNNN)… -->`, SingleFile's header
+    comment, a leading `<!--http://…-->`, `<link rel=canonical>`, `og:url`.
+    """
+    head = data[:65536]
+    for pattern in (_SAVED_FROM_RE, _SINGLEFILE_RE, _LEADING_URL_RE):
+        match = pattern.search(head)
+        if match:
+            return _absolute(match.group(1))
+    for pattern in (_CANONICAL_RE, _OG_URL_RE):
+        tag = pattern.search(head)
+        href = _HREF_RE.findall(tag.group(0)) if tag else []
+        urls = [h for h in href if h.lower().startswith((b"http://", b"https://"))]
+        if urls:
+            return _absolute(urls[0])
+    return None
+
+
+def _absolute(raw: bytes) -> str | None:
+    """A URL from raw bytes, if it is an absolute http(s) URL."""
+    url = raw.decode("utf-8", errors="replace").strip()
+    return url if url.lower().startswith(("http://", "https://")) else None

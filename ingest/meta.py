@@ -1,0 +1,66 @@
+"""Parsers for metadata lines: source (来源), editor (责编), keywords, breadcrumb."""
+from __future__ import annotations
+
+import re
+
+from ingest.text import clean_line
+
+_LABEL_STOP = r"(?=\s{2,}|\s+(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览)[:：]|[|｜]|$)"
+_SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
+_EDITOR_RE = re.compile(
+    r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
+    r"|(?:责编|责任编辑|编辑)\s*[:：]\s*(?P<b>[^\s|｜)）】,，;；]+)"
+    r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
+)
+_KEYWORDS_RE = re.compile(r"(?:文章)?关键[词字]\s*[:：]\s*(?P<v>.*?)(?=\s*(?:责编|责任编辑|编辑)\s*[:：]|$)")
+_KEYWORD_SPLIT_RE = re.compile(r"[,，;；、\s]+")
+_CRUMB_SPLIT_RE = re.compile(r"\s*(?:>|»|＞|→)\s*")
+_CRUMB_HOME = ("新闻中心", "首页", "网站首页", "当前位置", "您的位置", "您现在的位置", "位置", "主页")
+
+
+def parse_source(text: str) -> str | None:
+    """The value of a `来源:` label in the text, if any."""
+    match = _SOURCE_RE.search(clean_line(text))
+    value = match["v"].strip() if match else ""
+    return value or None
+
+
+def parse_editor(text: str) -> str | None:
+    """The editor named by `责编:X`, `责任编辑:X`, `【编辑:X】` or `(编辑 X)`, if any."""
+    match = _EDITOR_RE.search(clean_line(text))
+    if not match:
+        return None
+    value = (match["a"] or match["b"] or match["c"] or "").strip()
+    return value or None
+
+
+def parse_keywords(text: str) -> list[str]:
+    """The keywords of a labelled `文章关键词:a,b` line (empty when there is no label)."""
+    match = _KEYWORDS_RE.search(clean_line(text))
+    return split_keywords(match["v"]) if match else []
+
+
+def split_keywords(value: str) -> list[str]:
+    """Split a keyword list on Chinese and ASCII separators, dropping repeats."""
+    out: list[str] = []
+    for word in _KEYWORD_SPLIT_RE.split(value or ""):
+        if word and word not in out:
+            out.append(word)
+    return out
+
+
+def parse_breadcrumb(text: str) -> str | None:
+    """The column named by a breadcrumb (`新闻中心 > 荥阳 · 登封 · 上街 > 正文` gives the middle)."""
+    parts = [p for p in _CRUMB_SPLIT_RE.split(clean_line(text)) if p]
+    parts = [re.sub(r"^(?:当前位置|您的位置|您现在的位置|位置)\s*[:：]\s*", "", p) for p in parts]
+    parts = [p for p in parts if p and p not in _CRUMB_HOME and p != "正文"]
+    return parts[-1] if parts else None
+
+
+def is_breadcrumb(text: str) -> bool:
+    """True for a breadcrumb line: a home label, then `>`-separated columns."""
+    line = clean_line(text)
+    if len(line) > 80 or not re.search(r"\s(?:>|»|＞)\s?|\s?(?:>|»|＞)\s", line):
+        return False
+    first = _CRUMB_SPLIT_RE.split(line)[0]
+    return first.startswith(_CRUMB_HOME) or line.rstrip(" >").endswith("正文")

@@ -1,0 +1,94 @@
+"""The adapter contract: one subclass per site, pure functions of (page text, URL)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ingest.dates import date_from_url, parse_date
+from ingest.html import (HtmlTemplate, apply_template, first_text, meta_content, page_keywords,
+                         parse_html, render_lines)
+from ingest.layout import read_text_page
+from ingest.record import Article
+from ingest.text import clean_line
+
+
+@dataclass
+class Page:
+    """One input page: its decoded text, whether it is HTML, and its URL when known."""
+
+    text: str
+    is_html: bool
+    url: str | None = None
+    path: str | None = None
+
+    @property
+    def host(self) -> str:
+        """The URL's host name, lower-case ('' when the URL is unknown)."""
+        return (urlsplit(self.url).hostname or "") if self.url else ""
+
+    def edges(self, size: int = 4000) -> str:
+        """The start and end of the page, where mastheads and copyright lines stand."""
+        return self.text if len(self.text) <= 2 * size else self.text[:size] + self.text[-size:]
+
+
+class Adapter:
+    """Base class of the site adapters.
+
+    Subclasses set the class attributes; `extract` returns an `Article` whose fields follow
+    the contract in ingest/record.py. HTML pages are read with the first of `templates`
+    whose body container is present, else as the page's text rendering (text anchors).
+    """
+
+    name: str = ""
+    site_name: str | None = None
+    version: str = "1"
+    hosts: tuple[str, ...] = ()            # host suffixes the adapter claims
+    fingerprints: tuple[str, ...] = ()     # regexes found at a page's edges (masthead, footer)
+    templates: tuple[HtmlTemplate, ...] = ()
+    layouts: tuple[str, ...] = ()          # human description, for `cli.py sites`
+
+    def claims_url(self, url: str | None) -> bool:
+        """True when the URL's host belongs to this site."""
+        host = (urlsplit(url).hostname or "") if url else ""
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+    def claims_page(self, page: Page) -> bool:
+        """True when the page carries one of this site's fingerprints."""
+        edges = page.edges()
+        return any(re.search(pattern, edges) for pattern in self.fingerprints)
+
+    def extract(self, page: Page) -> Article:
+        """Read one page into an article (title and body may be empty: the caller checks)."""
+        art = Article(site=self.name, site_name=self.site_name, url=page.url,
+                      extractor=f"{self.name}/{self.version}")
+        if page.is_html:
+            self.read_html(page, art)
+        else:
+            read_text_page(page.text, art)
+        art.published_at = art.published_at or date_from_url(page.url)
+        return art
+
+    def read_html(self, page: Page, art: Article) -> None:
+        """Fill the article from an HTML page: known templates first, then text anchors."""
+        doc = parse_html(page.text)
+        art.keywords = page_keywords(doc)
+        for template in self.templates:
+            if apply_template(doc, template, art):
+                art.extractor = f"{art.extractor} ({template.name})"
+                break
+        else:
+            body = doc.body if doc.body is not None else doc
+            read_text_page("\n".join(render_lines(body)), art)
+        art.title = art.title or page_title(doc, self.site_name)
+        art.published_at = art.published_at or parse_date(
+            meta_content(doc, "article:published_time", "publishdate", "pubdate", "publish_date") or "")
+
+
+def page_title(doc, site_name: str | None) -> str:
+    """The `<title>` without the site-name suffix (`标题_栏目_网站` gives `标题`), or og:title."""
+    title = meta_content(doc, "og:title") or first_text(doc, "title") or ""
+    parts = re.split(r"\s*(?:[-_|｜—]{1,2})\s*", title)
+    if len(parts) > 1 and (site_name is None or any(site_name in p for p in parts[1:])):
+        return clean_line(parts[0])
+    return clean_line(title)
