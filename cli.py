@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from db.cli_query import QUERY_COMMANDS
 from ingest.cli_clean import clean, sites
 
 
@@ -13,7 +14,7 @@ def main() -> None:
     """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""
 
 
-for command in (clean, sites):
+for command in (clean, sites, *QUERY_COMMANDS):
     main.add_command(command)
 
 

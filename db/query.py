@@ -33,7 +33,7 @@ def open_existing(path: str | Path) -> sqlite_utils.Database:
     return store.open_db(path)
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+def iter_dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
     """The cursor's rows as dicts, one at a time."""
     names = [d[0] for d in cursor.description]
     for row in cursor:
@@ -58,7 +58,7 @@ def get_article(db: sqlite_utils.Database, ref: str) -> dict[str, Any] | None:
     if ref.isdigit():
         sql += " or id = ?"
         params.append(int(ref))
-    row = next(_rows(db.execute(sql + " order by key = ? desc limit 1", [*params, ref])), None)
+    row = next(iter_dicts(db.execute(sql + " order by key = ? desc limit 1", [*params, ref])), None)
     return to_record(row) if row else None
 
 
@@ -110,7 +110,7 @@ def iter_records(db: sqlite_utils.Database, filters: Filters = Filters(),
             yield to_record(row)
         return
     where, params = filter_sql(filters, "a")
-    for row in _rows(db.execute(f"select * from articles a where {where} order by a.id", params)):
+    for row in iter_dicts(db.execute(f"select * from articles a where {where} order by a.id", params)):
         yield to_record(row)
 
 

@@ -408,7 +408,6 @@ def search(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
     for row in iter_matches(db, query, filters, limit):
         body = row.pop("body")
         row["authors"] = json.loads(row["authors"] or "[]")
-        row["score"] = round(row["score"], 3)
         row["snippet"] = make_snippet(body, pattern, mark=mark)
         hits.append(row)
     return hits

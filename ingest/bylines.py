@@ -26,6 +26,7 @@ ROLE_RE = re.compile(
 _ROLE_KIND = {
     "通讯员": _CORRESPONDENT,
 }
+_CREDIT_ROLES = {"文", "图", "摄", "文图", "摄影", "摄像"}
 _NAME_RE = re.compile(f"^[{HAN}][{HAN}·•]{{1,5}}$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/|]+")
 # A name list only: `(常书香 马丹阳)`
@@ -79,6 +80,8 @@ def parse_byline(text: str | None) -> Credits:
         if _NAMES_ONLY_RE.match(text):
             credits.authors = _names(text)
         return credits
+    if matches[0]["role"] in _CREDIT_ROLES:  # `王宇飞 摄`: names before a credit are its authors
+        credits.authors.extend(_names(text[: matches[0].start()]))
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         names = _names(text[match.end():end])

@@ -1,4 +1,4 @@
-"""Bytes to text: BOM, then strict UTF-8, then the declared charset, then detection.
+"""Bytes to text: BOM, strict UTF-8, the declared charset, GB18030, then detection.
 
 Many of these sites declare `gb2312` but send GBK, and some saved pages declare `gb2312`
 while being stored as UTF-8: so a declaration is only tried after strict UTF-8 fails, and
@@ -59,6 +59,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         pass
     candidates = [declared] if declared else []
     candidates.append(EncodingDetector.find_declared_encoding(data[:_SNIFF * 4], is_html=True))
+    # Every target site is Chinese: GB18030 (a superset of GB2312 and GBK) is the likeliest
+    # encoding when UTF-8 and the declaration both fail, e.g. GBK bytes declared as UTF-8.
+    candidates.append("gb18030")
     for encoding in filter(None, candidates):
         codec = superset(encoding)
         try:

@@ -139,15 +139,16 @@ def meta_content(doc: lxml.html.HtmlElement, *names: str) -> str | None:
 
 
 def apply_template(doc: lxml.html.HtmlElement, template: HtmlTemplate, art: Article) -> bool:
-    """Fill `art` from the page using one template; False when its body container is absent."""
+    """Fill `art` from the page using one template; False when its body or title is absent."""
     bodies = select(doc, template.body)
-    if not bodies:
+    title = first_text(doc, template.title)
+    if not bodies or not title:
         return False
     body = bodies[0]
     for css in template.drop:
         for el in select(body, css):
             el.drop_tree()
-    art.title = art.title or first_text(doc, template.title) or ""
+    art.title = art.title or title
     read_meta_texts([t for css in template.meta for t in texts_of(doc, css)], art)
     art.editor = art.editor or parse_editor(first_text(doc, template.editor) or "")
     crumb = first_text(doc, template.section)

@@ -84,11 +84,58 @@ class Adapter:
         art.published_at = art.published_at or parse_date(
             meta_content(doc, "article:published_time", "publishdate", "pubdate", "publish_date") or "")
 
+    # Fetching: start points and listing pages
+    start_points: tuple[str, ...] = ()     # listing (column) pages and feeds on the real site
+    article_paths: tuple[str, ...] = ()    # regexes an article URL's path matches in full
+    listing_scope: str = ""                # CSS selector of a listing's item links ('' = whole page)
+    base_url: str | None = None            # a mirror origin standing in for the site's hosts
+
+    def with_base_url(self, base_url: str) -> Adapter:
+        """A copy of this adapter whose start points and article links are on a mirror."""
+        clone = type(self)()
+        clone.base_url = base_url.rstrip("/")
+        return clone
+
+    def on_mirror(self, url: str) -> str:
+        """The URL moved onto the mirror when one is set and the URL is on this site."""
+        if not self.base_url or not self.claims_url(url):
+            return url
+        parts = urlsplit(url)
+        return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+    def owns(self, url: str) -> bool:
+        """True when the URL is on this site, or on its mirror when one is set."""
+        if self.base_url:
+            mirror = urlsplit(self.base_url)
+            return urlsplit(url).netloc.lower() == mirror.netloc.lower()
+        return self.claims_url(url)
+
+    def listing_urls(self) -> list[str]:
+        """The start points to request (on the mirror when one is set)."""
+        return [self.on_mirror(url) for url in self.start_points]
+
+    def is_article_url(self, url: str) -> bool:
+        """True when the URL is an article page of this site by its path pattern."""
+        path = urlsplit(url).path
+        return self.owns(url) and any(re.fullmatch(p, path) for p in self.article_paths)
+
+    def read_listing(self, text: str, url: str):
+        """Read a listing page or feed into a `sites.listing.Listing` (links, dates, next page)."""
+        from sites.listing import read_listing  # imported here to keep this class's edits local
+        return read_listing(self, text, url)
+
+
+# Parts of a `<title>` after the headline that are this short are column and site names.
+SUFFIX_PART_MAX = 15
+
 
 def page_title(doc, site_name: str | None) -> str:
-    """The `<title>` without the site-name suffix (`标题_栏目_网站` gives `标题`), or og:title."""
+    """og:title, or `<title>` without its site-name suffix (`标题_栏目_网站` gives `标题`)."""
     title = meta_content(doc, "og:title") or first_text(doc, "title") or ""
     parts = re.split(r"\s*(?:[-_|｜—]{1,2})\s*", title)
-    if len(parts) > 1 and (site_name is None or any(site_name in p for p in parts[1:])):
+    suffix = parts[1:]
+    if suffix and all(len(p) <= SUFFIX_PART_MAX for p in suffix) and len(parts[0]) >= 5:
+        return clean_line(parts[0])
+    if suffix and site_name and any(site_name in p for p in suffix):
         return clean_line(parts[0])
     return clean_line(title)

@@ -6,6 +6,7 @@ import trafilatura
 from ingest.boilerplate import Kind, classify_line
 from ingest.html import first_text, meta_content, page_keywords, parse_html, render_lines
 from ingest.layout import finish_body, take_meta_line
+from ingest.meta import is_breadcrumb, parse_breadcrumb
 from ingest.record import Article
 from ingest.text import clean_line
 from sites.base import Adapter, Page, page_title
@@ -29,7 +30,9 @@ class Generic(Adapter):
         art.site_name = meta_content(doc, "og:site_name")
         art.keywords = page_keywords(doc)
         art.title = first_text(doc, "h1") or page_title(doc, art.site_name)
-        read_meta_near_title(render_lines(doc.body if doc.body is not None else doc), art)
+        lines = render_lines(doc.body if doc.body is not None else doc)
+        read_meta_near_title(lines, art)
+        art.section = next((parse_breadcrumb(line) for line in lines if is_breadcrumb(line)), None)
         text = trafilatura.extract(page.text, url=page.url, include_comments=False,
                                    include_tables=False, favor_precision=True) or ""
         finish_body(text.splitlines(), art)

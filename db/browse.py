@@ -1,0 +1,101 @@
+"""Datasette setup for `browse`: a listing view with a month column, metadata and the command."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db import search
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
+LISTING_VIEW = "articles_list"
+
+_VIEW_SQL = f"""create view if not exists {LISTING_VIEW} as
+select id, published_at, substr(published_at, 1, 7) as month, site, site_name, title,
+       source, authors, correspondents, editor, keywords, section, url, warnings
+from articles"""
+
+# The canned query: cjk_match(), cjk_error() and cjk_snippet() come from datasette_plugins/cjk_search.py,
+# so the browser search parses and bigram-transforms the query exactly like the CLI; a
+# malformed query shows as one row carrying the message (SQLite hides exception texts).
+SEARCH_SQL = f"""select null as id, 'Bad query: ' || cjk_error(:q) as title, null as site,
+  null as published_at, null as source, null as authors, null as snippet
+where cjk_error(:q) is not null
+union all
+select * from (
+  select a.id, a.title, a.site, a.published_at, a.source, a.authors,
+    cjk_snippet(a.body, :q) as snippet
+  from {search.FTS_TABLE} join articles a on a.id = {search.FTS_TABLE}.rowid
+  where {search.FTS_TABLE} match cjk_match(:q)
+  order by {search.RANK_SQL}
+  limit 200
+)"""
+
+
+def datasette_installed() -> bool:
+    """True when the optional `browse` extra (datasette) is importable."""
+    return importlib.util.find_spec("datasette") is not None
+
+
+def prepare_database(db: sqlite_utils.Database) -> None:
+    """Make sure the search index and the listing view exist."""
+    search.sync(db)
+    db.execute(_VIEW_SQL)
+
+
+def metadata(db_name: str) -> dict[str, Any]:
+    """Datasette metadata: facets, date-descending sort, hidden index tables, the search query."""
+    facets = ["site", "source", {"array": "authors"}]
+    return {
+        "title": "newsclean corpus",
+        "description": "Cleaned Chinese regional news. Use the 'search' query for Chinese "
+                       "full-text search (词 词 = both, OR, \"phrase\", -exclude).",
+        "databases": {db_name: {
+            "tables": {
+                "articles": {"sort_desc": "published_at", "facets": facets,
+                             "label_column": "title"},
+                LISTING_VIEW: {"sort_desc": "published_at", "facets": ["site", "source", "month"],
+                               "description": "One line per article, with a month column "
+                                              "to facet on."},
+                search.FTS_TABLE: {"hidden": True},
+                search.PENDING_TABLE: {"hidden": True},
+                "inputs": {"sort_desc": "seen_at", "facets": ["status", "site"]},
+            },
+            "queries": {"search": {
+                "title": "Search articles (Chinese-aware)",
+                "description": "Words in the title or body, best first. Two words = both; "
+                               "a OR b; \"a phrase\"; -word excludes.",
+                "sql": SEARCH_SQL,
+            }},
+        }},
+    }
+
+
+def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str, port: int,
+                      open_browser: bool) -> list[str]:
+    """The `datasette serve` command line."""
+    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path),
+           "--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR),
+           "--host", host, "--port", str(port),
+           "--setting", "default_page_size", "50"]
+    return cmd + (["--open"] if open_browser else [])
+
+
+def write_metadata(db_path: str | Path, out: Path) -> Path:
+    """Write the metadata JSON for this database file to `out`."""
+    out.write_text(json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=2),
+                   encoding="utf-8")
+    return out
+
+
+def datasette_env() -> dict[str, str]:
+    """The environment for Datasette: the project root importable, so the plugin finds db/."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env

@@ -1,0 +1,317 @@
+"""The query commands: search, show, export, stats, reindex and browse."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+import click
+import sqlite_utils
+
+from db import browse as browse_setup
+from db import query, search
+from db.filters import FilterError, Filters, filter_sql
+from db.store import StoreError
+
+ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
+PLAIN_MARK = ("[", "]")
+
+
+class QueryCommand(click.Command):
+    """A command whose usage errors exit with status 1 (the project's "bad usage" code)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
+    """click.command with QueryCommand."""
+    return click.command(name, cls=QueryCommand)
+
+
+db_option = click.option("--db", "db_path", default="news.db", show_default=True,
+                         type=click.Path(dir_okay=False), help="SQLite database to read.")
+
+
+def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The --site --from --to --author --source options shared by search and export."""
+    options = [
+        click.option("--site", help="Only this site (its short name, e.g. hnr)."),
+        click.option("--from", "date_from", metavar="DATE",
+                     help="Published on or after DATE (2020, 2020-03 or 2020-03-19)."),
+        click.option("--to", "date_to", metavar="DATE",
+                     help="Published on or before DATE (a month or year includes all of it)."),
+        click.option("--author", help="Only articles with this name among the authors."),
+        click.option("--source", help="Only articles whose source contains this text."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def make_filters(kwargs: dict[str, Any]) -> Filters:
+    """Filters from the command's options."""
+    return Filters(site=kwargs.get("site"), date_from=kwargs.get("date_from"),
+                   date_to=kwargs.get("date_to"), author=kwargs.get("author"),
+                   source=kwargs.get("source"))
+
+
+def open_db(db_path: str) -> sqlite_utils.Database:
+    """Open an existing database, or exit 1 with a message naming the file."""
+    try:
+        return query.open_existing(db_path)
+    except (query.DatabaseMissing, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def fail_on_bad_input(fn: Callable[[], Any]) -> Any:
+    """Run fn, turning query and filter errors into a clean message and exit status 1."""
+    try:
+        return fn()
+    except search.QueryError as exc:
+        raise click.ClickException(f"bad search query: {exc}") from exc
+    except FilterError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def check_input(filters: Filters, query_text: str | None) -> None:
+    """Raise FilterError or QueryError now rather than halfway through the output."""
+    filter_sql(filters)
+    if query_text is not None:
+        search.parse_query(query_text)
+
+
+def width(text: str) -> int:
+    """Terminal columns taken by text (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def format_table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """A plain aligned text table that respects double-width characters."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- search
+
+HIT_FIELDS = ["id", "title", "site", "published_at", "authors", "source", "url", "key",
+              "score", "snippet"]
+
+
+def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    """Write hits as readable blocks (table), a JSON array, or CSV."""
+    if fmt == "json":
+        out.write(json.dumps([{k: h[k] for k in HIT_FIELDS} for h in hits],
+                             ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(HIT_FIELDS)
+        for h in hits:
+            writer.writerow([query.csv_value(k, h[k]) for k in HIT_FIELDS])
+    else:
+        for rank, h in enumerate(hits, 1):
+            meta = [f"#{h['id']}", h["site"], (h["published_at"] or "no date")[:10]]
+            meta += [", ".join(h["authors"])] if h["authors"] else []
+            out.write(f"{rank:>2}. {h['title']}\n    {' · '.join(meta)}\n"
+                      f"    {h['snippet']}\n\n")
+
+
+@command("search")
+@click.argument("query_text", metavar="QUERY")
+@db_option
+@filter_options
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+              help="Show at most N results.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv"]), help="Output format.")
+def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, **kwargs: Any) -> None:
+    """Full-text search in Chinese (and Latin) text, best matches first.
+
+    Words must all match; `a OR b` matches either; "quoted words" must appear together
+    in that order; -word excludes. One- and two-character words work.
+
+    Example: python cli.py search '党员 志愿者 -锦旗' --site hnr --from 2020-01 --to 2020-06
+    """
+    db = open_db(db_path)
+    filters = make_filters(kwargs)
+    mark = ANSI_MARK if fmt == "table" and sys.stdout.isatty() else PLAIN_MARK
+    hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, limit, mark))
+    if not hits and fmt == "table":
+        click.echo(f"no article matches {query_text!r}", err=True)
+        return
+    print_hits(hits, fmt, click.get_text_stream("stdout"))
+
+
+# ---------------------------------------------------------------- show
+
+@command()
+@click.argument("ref", metavar="ID|URL|KEY")
+@db_option
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Output format.")
+def show(ref: str, db_path: str, fmt: str) -> None:
+    """Print one article as a reader reads it: title, meta lines, body.
+
+    Example: python cli.py show 1
+    """
+    db = open_db(db_path)
+    rec = query.get_article(db, ref)
+    if rec is None:
+        raise click.ClickException(f"no article with id, url or key {ref!r} in {db_path}")
+    if fmt == "json":
+        click.echo(json.dumps(rec, ensure_ascii=False, indent=2))
+    else:
+        click.echo(query.format_article(rec), nl=False)
+
+
+# ---------------------------------------------------------------- export
+
+@command()
+@db_option
+@filter_options
+@click.option("--query", "-q", "query_text", metavar="QUERY",
+              help="Only articles matching this search (same syntax as `search`).")
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              type=click.Choice(["jsonl", "csv"]), help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
+           **kwargs: Any) -> None:
+    """Stream the selected articles as JSON lines or CSV (constant memory).
+
+    JSONL keeps lists (authors, correspondents, keywords, warnings, body paragraphs) as JSON
+    arrays; CSV joins lists with "; " and body paragraphs with newlines.
+
+    Example: python cli.py export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
+    """
+    db = open_db(db_path)
+    filters = make_filters(kwargs)
+    fail_on_bad_input(lambda: check_input(filters, query_text))  # before creating the file
+    writer = query.write_csv if fmt == "csv" else query.write_jsonl
+    with open_output(output) as out:
+        count = fail_on_bad_input(lambda: writer(query.iter_records(db, filters, query_text), out))
+    if output:
+        click.echo(f"exported {count} articles to {output}", err=True)
+
+
+class open_output:
+    """A context manager giving a UTF-8 text stream: the file, or standard output."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.fh: TextIO | None = None
+
+    def __enter__(self) -> TextIO:
+        if self.path:
+            self.fh = open(self.path, "w", encoding="utf-8", newline="")
+            return self.fh
+        return click.get_text_stream("stdout")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fh:
+            self.fh.close()
+
+
+# ---------------------------------------------------------------- stats
+
+@command()
+@db_option
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1),
+              help="How many sources and authors to list.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json"]), help="Output format.")
+def stats(db_path: str, top: int, fmt: str) -> None:
+    """Articles per site and per month, top sources and authors, records with warnings.
+
+    Example: python cli.py stats --db news.db
+    """
+    figures = query.stats(open_db(db_path), top)
+    if fmt == "json":
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{figures['articles']} articles, {figures['with_warnings']} with warnings, "
+               f"{figures['without_date']} without a date\n")
+    sections = [("per site", ["site", "name", "articles", "first", "last"], "sites"),
+                ("per month", ["month", "articles"], "months"),
+                (f"top {top} sources", ["source", "articles"], "sources"),
+                (f"top {top} authors", ["author", "articles"], "authors")]
+    for title, headers, key in sections:
+        click.echo(f"{title}:\n{format_table(headers, figures[key])}\n")
+
+
+# ---------------------------------------------------------------- reindex
+
+@command()
+@db_option
+def reindex(db_path: str) -> None:
+    """Rebuild the full-text index from the articles table.
+
+    Not needed in normal use (every write keeps the index in sync); use it after editing
+    articles with other tools, or to compact the index.
+
+    Example: python cli.py reindex --db news.db
+    """
+    db = open_db(db_path)
+    started = time.perf_counter()
+    count = search.reindex(db)
+    elapsed = time.perf_counter() - started
+    size = index_bytes(db)
+    click.echo(f"indexed {count} articles in {elapsed:.2f} s; index {size / 1e6:.1f} MB")
+
+
+def index_bytes(db: sqlite_utils.Database) -> int:
+    """Bytes used by the FTS index tables (0 when SQLite lacks the dbstat table)."""
+    try:
+        row = db.execute("select sum(pgsize) from dbstat where name like ?",
+                         [search.FTS_TABLE + "%"]).fetchone()
+    except Exception:  # noqa: BLE001 - dbstat is a compile-time option
+        return 0
+    return row[0] or 0
+
+
+# ---------------------------------------------------------------- browse
+
+@command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to serve on (0: any free port).")
+@click.option("--open/--no-open", "open_browser", default=True, show_default=True,
+              help="Open a web browser on the page.")
+def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
+    """Explore the database in Datasette (install it with: pip install '.[browse]').
+
+    Opens with facets by site, source and month, articles newest first, and a
+    Chinese-aware "search" query (same syntax as the search command).
+
+    Example: python cli.py browse --db news.db --port 8001
+    """
+    if not browse_setup.datasette_installed():
+        raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
+    browse_setup.prepare_database(open_db(db_path))
+    with tempfile.TemporaryDirectory() as tmp:
+        meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")
+        cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser)
+        click.echo(f"serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        try:
+            sys.exit(subprocess.call(cmd, env=browse_setup.datasette_env()))
+        except KeyboardInterrupt:
+            pass
+
+
+QUERY_COMMANDS: tuple[click.Command, ...] = (search_cmd, show, export, stats, reindex, browse)
+

@@ -1,0 +1,194 @@
+"""Unit tests of the shared field parsers: dates, bylines, boilerplate lines, meta labels."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.boilerplate import Kind, classify_line, drop_farm_sentence
+from ingest.bylines import looks_like_byline, parse_byline, split_dateline, split_trailing_byline
+from ingest.dates import date_from_url, parse_date
+from ingest.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from ingest.text import clean_paragraph, fold_width
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2020-03-19 17:00:58   来源:映象网", "2020-03-19T17:00:58+08:00"),
+    ("2022年04月20日 14:06", "2022-04-20T14:06:00+08:00"),
+    ("2020年07月04日 12:10　来源：求是网", "2020-07-04T12:10:00+08:00"),
+    ("发布时间：2020-07-04T12:29:22+08:00", "2020-07-04T12:29:22+08:00"),
+    ("2020-07-04T04:29:22Z", "2020-07-04T04:29:22+00:00"),
+    ("2020年4月3日", "2020-04-03"),
+    ("2020/04/03", "2020-04-03"),
+    ("2020.4.3 9:05", "2020-04-03T09:05:00+08:00"),
+    ("发布日期：2019-09-23 14:34:05  所属分类：头条", "2019-09-23T14:34:05+08:00"),
+    ("2020年1月中旬", None),
+    ("2020-13-45", None),
+    ("", None),
+    ("没有日期的一行", None),
+])
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+def test_parse_date_without_year_needs_context():
+    assert parse_date("04-03 10:20") is None
+    assert parse_date("04-03 10:20", year=2021) == "2021-04-03T10:20:00+08:00"
+
+
+def test_relative_dates_resolve_against_fetch_time_only():
+    fetched = dt.datetime(2022, 4, 20, 6, 0, tzinfo=dt.timezone.utc)  # 14:00 China time
+    assert parse_date("3小时前") is None
+    assert parse_date("3小时前", now=fetched) == "2022-04-20T11:00:00+08:00"
+    assert parse_date("15分钟前", now=fetched) == "2022-04-20T13:45:00+08:00"
+
+
+@pytest.mark.parametrize("url,day", [
+    ("https://news.hnr.cn/202003/19/123456.html", "2020-03-19"),
+    ("http://news.hnr.cn/201808/t20180817_3130286.html", "2018-08-17"),
+    ("https://www.chinanews.com/gn/2020/07-04/9229287.shtml", "2020-07-04"),
+    ("http://www.ha.chinanews.com.cn/news/hnxw/2018/0912/12345.shtml", "2018-09-12"),
+    ("http://www.cjddsb.com/news/sd/532601.html", None),
+    (None, None),
+])
+def test_date_from_url(url, day):
+    assert date_from_url(url) == day
+
+
+@pytest.mark.parametrize("text,authors,correspondents", [
+    ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", ["王文凯"], ["王春亮", "荣高洁"]),
+    ("(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)", ["卢松"], ["赵君明", "陆梦娇"]),
+    ("记者 王振西 通讯员 闫彩彦 文/图", ["王振西"], ["闫彩彦"]),
+    ("通讯员 邓喜", [], ["邓喜"]),
+    ("本报记者 张三 实习生 王五", ["张三", "王五"], []),
+    ("全媒体记者/朱嘉林 通讯员/邹艳 唐亚华", ["朱嘉林"], ["邹艳", "唐亚华"]),
+    ("(文/图 李四)", ["李四"], []),
+    ("王宇飞 摄", ["王宇飞"], []),
+    ("作者：刘洋", ["刘洋"], []),
+    ("(常书香 马丹阳)", ["常书香", "马丹阳"], []),
+    ("记者 王文凯", ["王文凯"], []),
+    ("", [], []),
+])
+def test_parse_byline(text, authors, correspondents):
+    credits = parse_byline(text)
+    assert credits.authors == authors
+    assert credits.correspondents == correspondents
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", True),
+    ("王宇飞 摄", True),
+    ("记者采访时,他双眼充满因疲劳所致的血丝。", False),
+    ("王文凯是一名记者", False),
+    ("社区疫情防控志愿者与党员干部一起挺身“疫”线", False),
+])
+def test_looks_like_byline(line, expected):
+    assert looks_like_byline(line) is expected
+
+
+@pytest.mark.parametrize("paragraph,dateline,rest", [
+    ("映象网讯(记者 王振西 通讯员 闫彩彦 文/图)疫情防控是一场战争。", "映象网讯(记者 王振西 通讯员 闫彩彦 文/图)", "疫情防控是一场战争。"),
+    ("当代商报消息(通讯员 邓喜)一座不垮的大厦。", "当代商报消息(通讯员 邓喜)", "一座不垮的大厦。"),
+    ("中新网郑州4月20日电(记者 刘鹏)河南省今天发布。", "中新网郑州4月20日电(记者 刘鹏)", "河南省今天发布。"),
+    ("本报讯 日前,全市召开会议。", "本报讯", "日前,全市召开会议。"),
+    ("据了解,某是该镇老党员(党龄57年)。", None, "据了解,某是该镇老党员(党龄57年)。"),
+])
+def test_split_dateline(paragraph, dateline, rest):
+    assert split_dateline(paragraph) == (dateline, rest)
+
+
+@pytest.mark.parametrize("paragraph,rest,byline", [
+    ("党旗高高飘扬。(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)", "党旗高高飘扬。", "(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)"),
+    ("活动圆满结束。(常书香 马丹阳)", "活动圆满结束。", "(常书香 马丹阳)"),
+    ("今年81岁(党龄57年)", "今年81岁(党龄57年)", None),
+    ("值班室的灯彻夜常亮(楼院)", "值班室的灯彻夜常亮(楼院)", None),
+])
+def test_split_trailing_byline(paragraph, rest, byline):
+    assert split_trailing_byline(paragraph) == (rest, byline)
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("5034", Kind.COUNTER),
+    ("相关阅读 换一换", Kind.RELATED),
+    ("相关内容", Kind.RELATED),
+    ("热门资讯", Kind.RELATED),
+    ("Copyright © 2012 hnr.cn Corporation,All Rights Reserved", Kind.FOOTER),
+    ("映象网络 版权所有", Kind.FOOTER),
+    ("网站简介 | 版权声明 | 广告服务 | 联系方式 | 网站地图", Kind.FOOTER),
+    ("[京ICP证040655号] [京公网安备:110102003042]", Kind.FOOTER),
+    ("(荥阳政务新闻热线:15890037786,投稿邮箱:472061029@qq.com)", Kind.HOTLINE),
+    ("(高新区政务新闻热线13140103919 投稿邮箱659446579@qq.com)", Kind.HOTLINE),
+    ("新闻热线:0371-65700861", Kind.HOTLINE),
+    ("文章关键词:锦旗,战疫 责编:杨文丽", Kind.EDITOR),
+    ("责任编辑:李新贺", Kind.EDITOR),
+    ("【编辑:陈海峰】", Kind.EDITOR),
+    ("文章关键词:基层,疫情", Kind.KEYWORDS),
+    ("来源:河南日报客户端", Kind.SOURCE),
+    ("2020-03-19 17:00:58   来源:映象网", Kind.DATE),
+    ("核心提示", Kind.LEAD),
+    ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", Kind.BYLINE),
+    ("中新网首页 安徽 北京 重庆 福建 甘肃 贵州 广东 广西 海南 河北 河南", Kind.NAV),
+    ("分享到:", Kind.SHARE),
+    ("社区疫情防控志愿者与党员干部一起挺身“疫”线", Kind.TEXT),
+    ("“疫情就是命令,防控就是责任”。新冠肺炎疫情发生以来,社区党支部迅速传达。", Kind.TEXT),
+])
+def test_classify_line(line, kind):
+    assert classify_line(line) == kind
+
+
+def test_farm_sentence_is_dropped():
+    text = "在这场战役中,扛起了“爱的桥梁”。下面小编整理社区基层疫情防控中感人事迹,欢迎阅读。"
+    assert drop_farm_sentence(text) == "在这场战役中,扛起了“爱的桥梁”。"
+
+
+def test_meta_labels_accept_full_width_and_ascii():
+    assert parse_source("来源：河南日报客户端") == parse_source("来源:河南日报客户端") == "河南日报客户端"
+    assert parse_source("2020年07月04日 12:10　来源：求是网") == "求是网"
+    assert parse_source("来源：当代商报 时间：2019-09-23 14:34:05 作者：") == "当代商报"
+    assert parse_editor("文章关键词:锦旗,战疫 责编:杨文丽") == "杨文丽"
+    assert parse_editor("【编辑:陈海峰】") == "陈海峰"
+    assert parse_editor("（编辑 张三）") == "张三"
+    assert parse_keywords("文章关键词：锦旗，战疫 责编：杨文丽") == ["锦旗", "战疫"]
+    assert parse_keywords("责编:杨文丽") == []
+
+
+def test_breadcrumbs():
+    assert is_breadcrumb("新闻中心 > 荥阳 · 登封 · 上街  > 正文")
+    assert parse_breadcrumb("新闻中心 > 荥阳 · 登封 · 上街  > 正文") == "荥阳 · 登封 · 上街"
+    assert parse_breadcrumb("首页 > 同心中原 > 正文 >") == "同心中原"
+    assert parse_breadcrumb("首页 → 社会新闻") == "社会新闻"
+    assert not is_breadcrumb("他说 > 她说")
+
+
+def test_text_normalisation():
+    assert fold_width("来源：映象网（记者）") == "来源:映象网(记者)"
+    assert clean_paragraph("\u3000\u3000但 是,黄 敏 和同 事 并没有退缩,整 个 过程只 用了10 分 钟。") == \
+        "但是,黄敏和同事并没有退缩,整个过程只用了10分钟。"
+    assert clean_paragraph("  The COVID-19 vaccine 疫苗  ") == "The COVID-19 vaccine 疫苗"
+
+
+# Property-based: the parsers never raise and return the documented types.
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parsers_never_raise(text):
+    assert parse_date(text) is None or isinstance(parse_date(text), str)
+    assert isinstance(parse_date(text, year=2020, now=dt.datetime.now(dt.timezone.utc)) or "", str)
+    credits = parse_byline(text)
+    assert all(isinstance(n, str) for n in credits.authors + credits.correspondents)
+    assert isinstance(classify_line(text), Kind)
+    assert isinstance(looks_like_byline(text), bool)
+    dateline, rest = split_dateline(text)
+    assert isinstance(rest, str) and (dateline is None or isinstance(dateline, str))
+    assert isinstance(split_trailing_byline(text)[0], str)
+    assert isinstance(parse_keywords(text), list)
+    assert parse_breadcrumb(text) is None or isinstance(parse_breadcrumb(text), str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789年月日-/: T+时分秒前小钟天" + "记者通讯员文图摄()（）张三李四 ", max_size=40))
+def test_parsers_never_raise_on_near_misses(text):
+    parse_date(text, year=2020, now=dt.datetime.now(dt.timezone.utc))
+    parse_byline(text)
+    classify_line(text)

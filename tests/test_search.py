@@ -1,0 +1,429 @@
+"""Search, show, export and stats over a database built from the golden fixture records."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from db import query, search, store
+from db.filters import FilterError, Filters
+from ingest.record import Article
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
+SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}")
+ARTICLE_FIELDS = {f.name for f in fields(Article)}
+
+
+# ---------------------------------------------------------------- the fixture database
+
+def golden_files() -> dict[str, Path]:
+    """Golden records by name: tests/fixtures/*.json, plus any seed found only in acceptance/."""
+    goldens = {p.stem: p for p in sorted(FIXTURES.glob("*.json"))}
+    seeds = {SEED_NAME.match(n).group(1) for n in goldens if SEED_NAME.match(n)}
+    for path in sorted(ACCEPTANCE.glob("*.expected.json")):
+        name = path.name.split(".")[0]
+        if name[:3] not in seeds:
+            goldens[name] = path
+    return goldens
+
+
+def golden_row(name: str, path: Path) -> dict[str, Any]:
+    """A golden record as an articles row, keyed by its url or else its file name."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    row = Article(**{k: v for k, v in data.items() if k in ARTICLE_FIELDS}).to_row()
+    row["key"] = data.get("url") or name
+    row["input_path"] = name
+    return row
+
+
+def build_fixture_db(path: Path) -> tuple[Any, dict[str, str]]:
+    """A database of every golden record; returns it and {seed number: key}."""
+    db = store.open_db(path)
+    seeds: dict[str, str] = {}
+    for name, file in golden_files().items():
+        row = golden_row(name, file)
+        with db.conn:
+            store.upsert_article(db, row)
+        if SEED_NAME.match(name):
+            seeds[name[:3]] = row["key"]
+    return db, seeds
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> tuple[Any, dict[str, str], Path]:
+    """(database, seed keys, database path) for one test."""
+    db, seeds = build_fixture_db(tmp_path / "news.db")
+    return db, seeds, tmp_path / "news.db"
+
+
+def texts(db: Any) -> dict[str, str]:
+    """Title and body of every article by key."""
+    return {k: f"{t}\n{b}" for k, t, b in db.execute("select key, title, body from articles")}
+
+
+def keys(db: Any, q: str, filters: Filters = Filters()) -> set[str]:
+    """Keys of every article the search returns."""
+    return {h["key"] for h in search.search(db, q, filters, limit=1000)}
+
+
+def containing(db: Any, *words: str, without: tuple[str, ...] = ()) -> set[str]:
+    """Keys whose title or body contains every word and none of `without`."""
+    return {k for k, t in texts(db).items()
+            if all(w in t for w in words) and not any(w in t for w in without)}
+
+
+def titles(db: Any, found: set[str]) -> set[str]:
+    """Titles of the articles with these keys."""
+    return {t for k, t in db.execute("select key, title from articles") if k in found}
+
+
+# ---------------------------------------------------------------- the spec's queries
+
+def test_all_five_seeds_are_in_the_database(corpus):
+    _, seeds, _ = corpus
+    assert sorted(seeds) == ["000", "001", "002", "003", "004"]
+
+
+def test_yiqing_finds_all_five_seeds(corpus):
+    db, seeds, _ = corpus
+    found = keys(db, "疫情")
+    assert set(seeds.values()) <= found
+    assert found == containing(db, "疫情")
+
+
+@pytest.mark.parametrize("word, seed", [("锦旗", "000"), ("漯河", "004")])
+def test_word_finds_only_its_seed(corpus, word, seed):
+    db, seeds, _ = corpus
+    found = keys(db, word)
+    assert seeds[seed] in found
+    assert found == containing(db, word)
+    # Other hits may only be copies of the same page (its HTML fixture), never another page.
+    assert titles(db, found) == titles(db, {seeds[seed]})
+    other_seeds = {k for s, k in seeds.items() if s != seed}
+    assert not found & other_seeds
+
+
+def test_two_words_need_both(corpus):
+    db, _, _ = corpus
+    found = keys(db, "党员 志愿者")
+    assert found == containing(db, "党员", "志愿者")
+    assert found != containing(db, "党员") or found != containing(db, "志愿者")
+
+
+def test_quoted_phrase_matches_the_exact_string(corpus):
+    db, _, _ = corpus
+    assert keys(db, '"疫情防控工作"') == containing(db, "疫情防控工作")
+    assert keys(db, "“党员干部”") == containing(db, "党员干部")  # Chinese quotes too
+
+
+def test_exclusion(corpus):
+    db, seeds, _ = corpus
+    found = keys(db, "疫情 -锦旗")
+    assert found == containing(db, "疫情", without=("锦旗",))
+    assert seeds["000"] not in found and seeds["001"] in found
+
+
+def test_or(corpus):
+    db, seeds, _ = corpus
+    found = keys(db, "锦旗 OR 漯河")
+    assert found == containing(db, "锦旗") | containing(db, "漯河")
+    assert {seeds["000"], seeds["004"]} <= found
+    # OR binds tighter than the implicit AND: 疫情 (锦旗 OR 漯河).
+    assert keys(db, "疫情 锦旗 OR 漯河") == found & containing(db, "疫情")
+
+
+def test_one_character_query(corpus):
+    db, _, _ = corpus
+    for ch in ("旗", "疫", "河", "荥"):
+        assert keys(db, ch) == containing(db, ch), ch
+
+
+def test_every_substring_finds_exactly_the_articles_containing_it(corpus):
+    """1- to 6-character CJK strings cut from the texts: recall and precision are exact."""
+    db, _, _ = corpus
+    runs = [r for t in texts(db).values() for r in search.CJK_RUN.findall(t)]
+    rng = random.Random(5)
+    for _ in range(300):
+        run = rng.choice(runs)
+        size = rng.randint(1, min(6, len(run)))
+        at = rng.randint(0, len(run) - size)
+        word = run[at:at + size]
+        assert keys(db, word) == containing(db, word), word
+
+
+def test_phrase_does_not_match_across_punctuation(tmp_path):
+    db = store.open_db(tmp_path / "x.db")
+    with db.conn:
+        store.upsert_article(db, {"key": "a", "site": "t", "title": "甲", "body": "疫情,防控到位"})
+        store.upsert_article(db, {"key": "b", "site": "t", "title": "乙", "body": "疫情防控到位"})
+    assert keys(db, "疫情防控") == {"b"}
+    assert keys(db, '"疫情,防控"') == {"a"}
+    assert keys(db, "疫情 防控") == {"a", "b"}
+    assert keys(db, "控") == {"a", "b"} and keys(db, "情") == {"a", "b"}
+
+
+def test_latin_words_and_numbers(tmp_path):
+    db = store.open_db(tmp_path / "x.db")
+    with db.conn:
+        store.upsert_article(db, {"key": "a", "site": "t", "title": "COVID-19疫苗",
+                                  "body": "2020年1月中旬接种了Sinovac疫苗"})
+    assert keys(db, "covid") == {"a"}
+    assert keys(db, "SINOVAC疫苗") == {"a"}
+    assert keys(db, "2020年") == {"a"}
+    assert keys(db, "年1月") == {"a"}
+    assert keys(db, "2021年") == set()
+
+
+def test_filters_by_site_and_date(corpus):
+    db, seeds, _ = corpus
+    rows = {k: (s, d) for k, s, d in db.execute("select key, site, published_at from articles")}
+    hnr = keys(db, "疫情", Filters(site="hnr"))
+    assert hnr == {k for k in containing(db, "疫情") if rows[k][0] == "hnr"}
+    assert seeds["000"] in hnr and seeds["001"] not in hnr
+    march = keys(db, "疫情", Filters(date_from="2020-03", date_to="2020-04"))
+    assert march == {k for k in containing(db, "疫情")
+                     if rows[k][1] and "2020-03" <= rows[k][1][:7] <= "2020-04"}
+    assert seeds["000"] in march and seeds["001"] in march and seeds["003"] not in march
+    day = keys(db, "疫情", Filters(date_from="2020-03-19", date_to="2020-03-19"))
+    assert seeds["000"] in day and seeds["001"] not in day
+
+
+def test_filters_by_author_and_source(corpus):
+    db, seeds, _ = corpus
+    assert seeds["000"] in keys(db, "疫情", Filters(author="王文凯"))
+    assert keys(db, "疫情", Filters(author="王文")) == set()  # whole names only
+    found = keys(db, "疫情", Filters(source="河南日报"))
+    assert seeds["004"] in found and seeds["000"] not in found
+
+
+def test_bad_date_filter():
+    with pytest.raises(FilterError, match="--from"):
+        search.search(None, "疫情", Filters(date_from="March"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ('"疫情', "unbalanced quote"),
+    ("-锦旗", "at least one term"),
+    ("", "empty"),
+    ("疫情 OR", "OR needs a term"),
+    ("OR 疫情", "OR needs a term"),
+    ("锦旗 OR OR 漯河", "OR needs a term"),
+    ("疫情 - 锦旗", "'-' must be followed"),
+    ("疫情 -锦旗 OR 漯河", "cannot be part of an OR"),
+    ("，。", "no letters"),
+    ('疫情 ""', "empty phrase"),
+])
+def test_malformed_query_gives_query_error(corpus, bad, message):
+    db, _, _ = corpus
+    with pytest.raises(search.QueryError, match=message):
+        search.search(db, bad)
+
+
+def test_ranking_prefers_title_and_snippet_highlights(corpus):
+    db, seeds, _ = corpus
+    hits = search.search(db, "锦旗")
+    assert hits[0]["title"].startswith("荥阳:一面锦旗")
+    assert "[锦旗]" in hits[0]["snippet"]
+    assert hits[0]["authors"] == ["王文凯"]
+    scores = [h["score"] for h in search.search(db, "疫情", limit=100)]
+    assert scores == sorted(scores, reverse=True)
+
+
+# ---------------------------------------------------------------- keeping the index in sync
+
+def test_index_follows_updates_deletes_and_reindex(corpus):
+    db, seeds, _ = corpus
+    row = next(query.iter_dicts(db.execute("select * from articles where key = ?",
+                                           [seeds["000"]])))
+    row.pop("id")
+    before = {q: keys(db, q) for q in ("疫情", "锦旗", "党员 志愿者", "旗")}
+
+    row["body"] = row["body"].replace("锦旗", "奖状") + "\n新增段落写到了猕猴桃基地"
+    with db.conn:
+        store.upsert_article(db, row)
+    assert search.pending_count(db) == 0
+    assert seeds["000"] not in keys(db, "锦旗") or "锦旗" in row["title"]
+    assert seeds["000"] in keys(db, "猕猴桃基地")
+    assert keys(db, "奖状") == containing(db, "奖状")
+
+    # A writer that bypasses upsert_article is caught up by the triggers before searching.
+    with db.conn:
+        db.execute("update articles set body = body || '\n直接写入的段落' where key = ?",
+                   [seeds["001"]])
+        db.execute("delete from articles where key = ?", [seeds["004"]])
+    assert keys(db, "直接写入") == {seeds["001"]}
+    assert seeds["004"] not in keys(db, "漯河")
+
+    after = {q: keys(db, q) for q in before}
+    assert search.reindex(db) == db.execute("select count(*) from articles").fetchone()[0]
+    assert {q: keys(db, q) for q in before} == after
+    assert keys(db, "猕猴桃基地") == {seeds["000"]}
+
+
+def test_index_is_built_for_a_database_written_without_it(tmp_path):
+    db = store.open_db(tmp_path / "x.db")
+    hooks = list(store.ARTICLE_HOOKS)
+    store.ARTICLE_HOOKS.clear()
+    try:
+        with db.conn:
+            store.upsert_article(db, {"key": "a", "site": "t", "title": "标题", "body": "锦旗"})
+    finally:
+        store.ARTICLE_HOOKS.extend(hooks)
+    assert not search.index_exists(db)
+    assert keys(db, "锦旗") == {"a"}
+
+
+def test_hook_is_registered():
+    assert search._on_articles_changed in store.ARTICLE_HOOKS
+
+
+# ---------------------------------------------------------------- show, export, stats
+
+def test_show_reads_like_an_article(corpus):
+    db, seeds, _ = corpus
+    rec = query.get_article(db, seeds["000"])
+    text = query.format_article(rec)
+    lines = text.splitlines()
+    assert lines[0] == "荥阳:一面锦旗“众人织” 万人同心“共战疫”"
+    assert "authors: 王文凯" in text and "correspondents: 王春亮, 荣高洁" in text
+    assert "2020-03-19 17:00:58" in text
+    assert rec["body"][0] in lines and rec["body"][-1] in lines
+    assert query.get_article(db, str(rec["id"]))["key"] == seeds["000"]
+    assert query.get_article(db, "no-such-article") is None
+
+
+def test_export_jsonl_round_trips(corpus):
+    db, _, _ = corpus
+    out = io.StringIO()
+    count = query.write_jsonl(query.iter_records(db), out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert count == len(records) == db.execute("select count(*) from articles").fetchone()[0]
+    for rec in records:
+        row = next(query.iter_dicts(db.execute("select * from articles where id = ?", [rec["id"]])))
+        assert rec["body"] == row["body"].split("\n")
+        for name in ("authors", "correspondents", "keywords", "warnings"):
+            assert rec[name] == json.loads(row[name])
+        assert {k: v for k, v in rec.items() if k not in ARTICLE_FIELDS | {"key", "id"}} \
+            == {"extracted_at": row["extracted_at"]}
+
+
+def test_export_csv_round_trips_with_filters(corpus):
+    db, seeds, _ = corpus
+    out = io.StringIO()
+    query.write_csv(query.iter_records(db, Filters(site="hnr")), out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {r["site"] for r in rows} == {"hnr"}
+    by_key = {r["key"]: r for r in rows}
+    golden = query.get_article(db, seeds["000"])
+    got = by_key[seeds["000"]]
+    assert got["body"].split("\n") == golden["body"]
+    assert got["correspondents"].split(query.CSV_LIST_SEPARATOR) == golden["correspondents"]
+    assert got["title"] == golden["title"]
+
+
+def test_export_with_query_streams_search_order(corpus):
+    db, seeds, _ = corpus
+    recs = list(query.iter_records(db, Filters(), "漯河"))
+    assert [r["key"] for r in recs] == [h["key"] for h in search.search(db, "漯河")]
+
+
+def test_stats(corpus):
+    db, _, _ = corpus
+    figures = query.stats(db)
+    total = db.execute("select count(*) from articles").fetchone()[0]
+    assert figures["articles"] == total
+    assert sum(n for _, _, n, _, _ in figures["sites"]) == total
+    assert sum(n for _, n in figures["months"]) == total
+    assert ("2020-03", len([1 for (d,) in db.execute("select published_at from articles")
+                            if d and d.startswith("2020-03")])) in figures["months"]
+    assert ("王文凯", 2) in figures["authors"] or ("王文凯", 1) in figures["authors"]
+
+
+# ---------------------------------------------------------------- the CLI
+
+@pytest.fixture()
+def cli():
+    """cli.main, the project's click group."""
+    from cli import main
+    return main
+
+
+def run(cli, *args: str) -> Any:
+    """Invoke the CLI and return the result."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_search_formats(cli, corpus):
+    _, seeds, path = corpus
+    result = run(cli, "search", "锦旗", "--db", str(path))
+    assert result.exit_code == 0
+    assert "荥阳:一面锦旗" in result.output and "[锦旗]" in result.output
+    result = run(cli, "search", "疫情", "--db", str(path), "--format", "json", "--limit", "2")
+    hits = json.loads(result.output)
+    assert len(hits) == 2 and all("snippet" in h for h in hits)
+    result = run(cli, "search", "漯河", "--db", str(path), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert seeds["004"] in {r["key"] for r in rows}
+    result = run(cli, "search", "锦旗", "--db", str(path), "--site", "ddsb")
+    assert result.exit_code == 0 and "荥阳" not in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["search", '"疫情', "--db", "{db}"], "bad search query: unbalanced quote"),
+    (["search", "疫情", "--db", "{db}", "--from", "2020/03"], "--from must look like"),
+    (["search", "疫情", "--db", "{missing}"], "missing.db not found"),
+    (["show", "1", "--db", "{missing}"], "missing.db not found"),
+    (["export", "--db", "{missing}"], "missing.db not found"),
+    (["stats", "--db", "{missing}"], "missing.db not found"),
+    (["show", "999999", "--db", "{db}"], "no article with id"),
+    (["search", "--db", "{db}"], "Missing argument"),
+    (["export", "--db", "{db}", "--format", "xml"], "Invalid value"),
+])
+def test_cli_errors_exit_1_with_a_message(cli, corpus, tmp_path, args, message):
+    _, _, path = corpus
+    args = [a.format(db=path, missing=tmp_path / "missing.db") for a in args]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_cli_show_and_stats(cli, corpus):
+    _, seeds, path = corpus
+    result = run(cli, "show", seeds["004"], "--db", str(path))
+    assert result.exit_code == 0
+    assert result.output.startswith('同心战"疫" 漯河静谧街道')
+    result = run(cli, "stats", "--db", str(path))
+    assert result.exit_code == 0
+    assert "per site:" in result.output and "hnr" in result.output and "2022-04" in result.output
+    figures = json.loads(run(cli, "stats", "--db", str(path), "--format", "json").output)
+    assert figures["articles"] >= 5
+
+
+def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
+    db, seeds, path = corpus
+    out = tmp_path / "out.jsonl"
+    result = run(cli, "export", "--db", str(path), "-q", "疫情", "--from", "2020",
+                 "--to", "2020", "-o", str(out))
+    assert result.exit_code == 0
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["key"] for r in recs} == {k for k in keys(db, "疫情", Filters(
+        date_from="2020", date_to="2020"))}
+    assert all(r["published_at"].startswith("2020") for r in recs)
+    result = run(cli, "export", "--db", str(path), "--format", "csv", "--author", "卢松")
+    assert result.exit_code == 0
+    assert {r["key"] for r in csv.DictReader(io.StringIO(result.output))} \
+        == {k for k, a in db.execute("select key, authors from articles") if "卢松" in a}
+    result = run(cli, "reindex", "--db", str(path))
+    assert result.exit_code == 0 and result.output.startswith("indexed ")
+    assert keys(db, "锦旗") >= {seeds["000"]}

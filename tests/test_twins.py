@@ -1,0 +1,28 @@
+"""An HTML page and the text rendering of the same article give the same record."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES
+from ingest.pipeline import extract_page
+
+# (text rendering, HTML twin in its site's real template)
+TWINS = [
+    ("000_16834f47284e46b2.txt", "hnr_2020_000.html"),
+    ("001_b02f4077f889d10e.txt", "ddsb_2020_001.html"),
+    ("003_4a7f9a187dd93657.txt", "hnr_2020_003.html"),
+    ("004_2b1303eb1e3c31b9.txt", "chinanews_ha_2022_004.html"),
+]
+# Fields a saved HTML page has and its text rendering cannot (the URL, where it came from).
+PAGE_ONLY = {"url", "input_path", "extractor"}
+
+
+@pytest.mark.parametrize("text_name,html_name", TWINS)
+def test_html_twin_gives_the_text_record(text_name, html_name):
+    text = extract_page((FIXTURES / text_name).read_bytes())
+    html = extract_page((FIXTURES / html_name).read_bytes())
+    assert html.url and html.url.startswith("http")
+    for field in text.__dataclass_fields__:
+        if field in PAGE_ONLY or (field == "section" and text.section is None):
+            continue
+        assert getattr(html, field) == getattr(text, field), field
