@@ -6,6 +6,7 @@ import click
 
 from db.cli_query import QUERY_COMMANDS
 from ingest.cli_clean import clean, sites
+from ingest.cli_eval import eval_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,7 +15,7 @@ def main() -> None:
     """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""
 
 
-for command in (clean, sites, *QUERY_COMMANDS):
+for command in (clean, sites, eval_command, *QUERY_COMMANDS):
     main.add_command(command)
 
 

@@ -2,6 +2,7 @@
 """Search benchmark: build a synthetic corpus from the fixture records, time indexing and queries.
 
 Usage: python bench/search_bench.py [--articles 100000] [--queries 60] [--prefix-index]
+       python bench/search_bench.py --compare 5000   # bigram vs trigram vs jieba
                                     [--keep bench.db]
 
 The corpus is made from the golden records in tests/fixtures/*.json (the seed goldens in
@@ -18,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -132,6 +135,76 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+# ---------------------------------------------------------------- comparing schemes
+
+def jieba_tokens(text: str) -> str:
+    """Text segmented by jieba's search mode (words plus their in-dictionary parts)."""
+    import jieba  # optional: only for this comparison
+
+    return " ".join(jieba.cut_for_search(text))
+
+
+def jieba_query(word: str) -> str:
+    """A jieba-segmented query word as an FTS5 phrase."""
+    import jieba
+
+    return '"' + " ".join(t for t in jieba.cut(word) if t.strip()) + '"'
+
+
+SCHEMES: dict[str, tuple[str, Any, Any]] = {
+    # name: (FTS5 tokenizer, text transform, query -> MATCH expression)
+    "bigram": ("unicode61", search.index_text, search.to_fts_query),
+    "trigram": ("trigram", lambda t: t, lambda q: '"' + q + '"'),
+    "jieba": ("unicode61", jieba_tokens, jieba_query),
+}
+
+
+def compare_schemes(n: int, count: int) -> None:
+    """Index size and exactness (vs substring truth) of bigram, trigram and jieba indexes."""
+    rows = [(i + 1, r[2], r[6]) for i, r in enumerate(synthetic_rows(n, load_records()))]
+    text_bytes = sum(len(t.encode()) + len(b.encode()) for _, t, b in rows)
+    rng = random.Random(3)
+    docs = {i: f"{t}\n{b}" for i, t, b in rows}
+    words = {length: [] for length in (1, 2, 3, 4)}
+    for length, out in words.items():
+        while len(out) < count:
+            runs = [r for r in search.CJK_RUN.findall(docs[rng.randint(1, n)]) if len(r) >= length]
+            if runs:
+                run = rng.choice(runs)
+                at = rng.randint(0, len(run) - length)
+                out.append(run[at:at + length])
+    print(f"\nschemes on {n} articles ({text_bytes / 1e6:.1f} MB of text); recall/precision "
+          f"against 'the text contains the word', {count} words per length")
+    print(f"{'scheme':<9}{'build s':>8}{'index/text':>11}" +
+          "".join(f"{f'{k}-char R/P':>15}" for k in words))
+    for name, (tokenizer, transform, to_match) in SCHEMES.items():
+        if name == "jieba" and importlib.util.find_spec("jieba") is None:
+            print(f"{name:<9} (not installed: pip install jieba to compare)")
+            continue
+        con = sqlite3.connect(":memory:")
+        con.execute(f"create virtual table f using fts5(title, body, content='', "
+                    f"tokenize='{tokenizer}')")
+        started = time.perf_counter()
+        con.executemany("insert into f(rowid, title, body) values (?, ?, ?)",
+                        ((i, transform(t), transform(b)) for i, t, b in rows))
+        con.execute("insert into f(f) values ('optimize')")
+        build = time.perf_counter() - started
+        size = con.execute("select sum(pgsize) from dbstat where name like 'f%'").fetchone()[0]
+        cells = []
+        for length, sample in words.items():
+            tp = fp = fn = 0
+            for word in sample:
+                truth = {i for i, d in docs.items() if word in d}
+                try:
+                    got = {r[0] for r in con.execute("select rowid from f where f match ?",
+                                                     [to_match(word)])}
+                except sqlite3.Error:
+                    got = set()
+                tp, fp, fn = tp + len(got & truth), fp + len(got - truth), fn + len(truth - got)
+            cells.append(f"{tp / max(tp + fn, 1):.2f}/{tp / max(tp + fp, 1):.2f}")
+        print(f"{name:<9}{build:>8.1f}{size / text_bytes:>11.2f}" + "".join(f"{c:>15}" for c in cells))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=100_000)
@@ -139,7 +212,12 @@ def main() -> int:
     ap.add_argument("--prefix-index", action="store_true",
                     help="add an FTS5 prefix='1' index (the alternative for 1-char queries)")
     ap.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    ap.add_argument("--compare", type=int, metavar="N",
+                    help="only compare bigram / trigram / jieba indexes on N articles")
     args = ap.parse_args()
+    if args.compare:
+        compare_schemes(args.compare, args.queries)
+        return 0
 
     tmp = tempfile.TemporaryDirectory()
     db_path = args.keep or Path(tmp.name) / "bench.db"

@@ -17,8 +17,8 @@ PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 LISTING_VIEW = "articles_list"
 
 _VIEW_SQL = f"""create view if not exists {LISTING_VIEW} as
-select id, published_at, substr(published_at, 1, 7) as month, site, site_name, title,
-       source, authors, correspondents, editor, keywords, section, url, warnings
+select id, title, published_at, substr(published_at, 1, 7) as month, site, source,
+       authors, correspondents, editor, keywords, section, site_name, url, warnings
 from articles"""
 
 # The canned query: cjk_match(), cjk_error() and cjk_snippet() come from datasette_plugins/cjk_search.py,
@@ -60,7 +60,8 @@ def metadata(db_name: str) -> dict[str, Any]:
             "tables": {
                 "articles": {"sort_desc": "published_at", "facets": facets,
                              "label_column": "title"},
-                LISTING_VIEW: {"sort_desc": "published_at", "facets": ["site", "source", "month"],
+                LISTING_VIEW: {"sort_desc": "published_at",
+                               "facets": ["site", "source", "month", {"array": "authors"}],
                                "description": "One line per article, with a month column "
                                               "to facet on."},
                 search.FTS_TABLE: {"hidden": True},

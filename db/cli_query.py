@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -153,7 +154,7 @@ def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, **kwargs: An
     if not hits and fmt == "table":
         click.echo(f"no article matches {query_text!r}", err=True)
         return
-    print_hits(hits, fmt, click.get_text_stream("stdout"))
+    print_hits(hits, fmt, sys.stdout)
 
 
 # ---------------------------------------------------------------- show
@@ -219,7 +220,7 @@ class open_output:
         if self.path:
             self.fh = open(self.path, "w", encoding="utf-8", newline="")
             return self.fh
-        return click.get_text_stream("stdout")
+        return sys.stdout
 
     def __exit__(self, *exc: object) -> None:
         if self.fh:
@@ -307,10 +308,25 @@ def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
         meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")
         cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser)
         click.echo(f"serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-        try:
-            sys.exit(subprocess.call(cmd, env=browse_setup.datasette_env()))
-        except KeyboardInterrupt:
-            pass
+        sys.exit(run_until_stopped(cmd, browse_setup.datasette_env()))
+
+
+def run_until_stopped(cmd: list[str], env: dict[str, str]) -> int:
+    """Run cmd; on Ctrl-C or SIGTERM stop it too, so no server is left behind."""
+    child = subprocess.Popen(cmd, env=env)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.terminate()
+        child.wait(timeout=10)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 QUERY_COMMANDS: tuple[click.Command, ...] = (search_cmd, show, export, stats, reindex, browse)

@@ -388,9 +388,8 @@ def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filte
                  limit: int | None = None, columns: Iterable[str] = HIT_COLUMNS
                  ) -> Iterator[dict[str, Any]]:
     """Matching article rows (as dicts, best first), streamed from the cursor."""
-    parsed = parse_query(query)
+    sql, params = search_sql(parse_query(query), filters, limit, columns)
     prepare(db)
-    sql, params = search_sql(parsed, filters, limit, columns)
     try:
         cursor = db.execute(sql, params)
     except sqlite3.OperationalError as exc:

@@ -31,12 +31,14 @@ def add_credits(art: Article, credits: Credits) -> None:
 
 
 def take_meta_line(line: str, kind: Kind, art: Article) -> None:
-    """Move what a date, source, editor or keyword line says into the article."""
-    if kind == Kind.DATE:
+    """Move what a date, source, editor or keyword line says into the article.
+
+    A meta line often carries several labels (`2020-07-04 12:10 来源:X 责任编辑:Y`), so every
+    label is read whatever the line was classified as.
+    """
+    if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
         art.published_at = art.published_at or parse_date(line)
-    if kind in (Kind.DATE, Kind.SOURCE):
         art.source = art.source or parse_source(line)
-    if kind in (Kind.DATE, Kind.EDITOR):
         art.editor = art.editor or parse_editor(line)
     if kind in (Kind.EDITOR, Kind.KEYWORDS):
         art.keywords = art.keywords or parse_keywords(line)

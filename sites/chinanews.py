@@ -51,3 +51,16 @@ class Chinanews(Adapter):
         "HTML main site 2023-2025: .content_left_title, .content_left_time, div.left_zw",
         "HTML Henan channel: div.neiron_title, div.neiron_hh li, div.neiron_kong (GB2312 pages)",
     )
+
+    # Fetching: start points and listing pages
+    start_points = (
+        "https://www.chinanews.com.cn/rss/scroll-news.xml",      # about 30 latest items
+        "https://www.chinanews.com.cn/scroll-news/news1.html",   # 滚动新闻, news2.html … via 下一页
+        "http://www.ha.chinanews.com.cn/news/hnxw/",             # Henan channel, 河南新闻
+    )
+    article_paths = (
+        r"/[a-z0-9]+/\d{4}/\d{2}-\d{2}/\d+\.shtml",          # main site: /sh/2020/07-04/9229311.shtml
+        r"/news/[a-z0-9]+/\d{4}/\d{4}/\d+\.shtml",            # Henan: /news/hnxw/2018/0912/31264.shtml
+    )
+    # Scroll-news items, then the Henan channel's 2016–19 list; later markup: any matching link.
+    listing_scope = "div.content_list li, div.neiron_liebiao li"

@@ -28,3 +28,8 @@ class Ddsb(Adapter):
         "text rendering (title, source line, date, counter, 核心提示, body, 相关内容/热门资讯)",
         "HTML cjddsb.com 2019: h1.entry-h1, ul.spostinfo, div.entry-content > div.single-content",
     )
+
+    # Fetching: start points and listing pages
+    # EmpireCMS columns; later pages (index_2.html …) are followed through the 下一页 link.
+    start_points = tuple(f"http://www.cjddsb.com/{col}/" for col in ("news", "ym", "shuo"))
+    article_paths = (r"(?:/[a-z0-9]+){1,2}/\d+\.html",)  # /news/sd/561247.html (ids grow site-wide)

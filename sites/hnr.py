@@ -50,3 +50,13 @@ class Hnr(Adapter):
         "HTML 2018 TRS: div.TRS_Editor body (…/t2018MMDD_N.html)",
         "HTML channel pages: #txt_left h2, .time, .source, .ZKHN_Editor",
     )
+
+    # Fetching: start points and listing pages
+    # Columns of 2019 (no feed is known); pagination is probably <col>/2.html, so the
+    # next page is taken from the page's 下一页 link rather than guessed.
+    start_points = tuple(f"https://news.hnr.cn/{col}/" for col in ("xwrd", "djn", "mxw", "rxw", "ixw"))
+    article_paths = (
+        r"/\d{6}/\d{2}/\d+\.html",                    # 2019–2020: /202003/19/731862.html
+        r"(?:/[a-z0-9_]+)*/\d{6}/t\d{8}_\d+\.html",   # 2018 TRS: /201808/t20180817_3130286.html
+        r"/[a-z0-9_]+/article/1/\d{19}",               # 2023+: /<col>/article/1/<19-digit id>
+    )

@@ -205,9 +205,12 @@ def test_filters_by_author_and_source(corpus):
     assert seeds["004"] in found and seeds["000"] not in found
 
 
-def test_bad_date_filter():
+def test_bad_date_filter(corpus):
+    db, _, _ = corpus
     with pytest.raises(FilterError, match="--from"):
-        search.search(None, "疫情", Filters(date_from="March"))  # type: ignore[arg-type]
+        search.search(db, "疫情", Filters(date_from="March"))
+    with pytest.raises(FilterError, match="--to"):
+        list(query.iter_records(db, Filters(date_to="2020-3")))
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -247,12 +250,12 @@ def test_index_follows_updates_deletes_and_reindex(corpus):
     row.pop("id")
     before = {q: keys(db, q) for q in ("疫情", "锦旗", "党员 志愿者", "旗")}
 
-    row["body"] = row["body"].replace("锦旗", "奖状") + "\n新增段落写到了猕猴桃基地"
+    row["body"] = row["body"].replace("锦旗", "奖状") + "\n新增段落写到了蓝鲸飞艇码头"
     with db.conn:
         store.upsert_article(db, row)
     assert search.pending_count(db) == 0
     assert seeds["000"] not in keys(db, "锦旗") or "锦旗" in row["title"]
-    assert seeds["000"] in keys(db, "猕猴桃基地")
+    assert seeds["000"] in keys(db, "蓝鲸飞艇码头")
     assert keys(db, "奖状") == containing(db, "奖状")
 
     # A writer that bypasses upsert_article is caught up by the triggers before searching.
@@ -266,7 +269,7 @@ def test_index_follows_updates_deletes_and_reindex(corpus):
     after = {q: keys(db, q) for q in before}
     assert search.reindex(db) == db.execute("select count(*) from articles").fetchone()[0]
     assert {q: keys(db, q) for q in before} == after
-    assert keys(db, "猕猴桃基地") == {seeds["000"]}
+    assert keys(db, "蓝鲸飞艇码头") == {seeds["000"]}
 
 
 def test_index_is_built_for_a_database_written_without_it(tmp_path):

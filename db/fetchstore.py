@@ -1,0 +1,152 @@
+"""The fetch state, in the database `clean` uses: raw pages, runs, and listing validators."""
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from db.store import now_iso, open_db
+
+RAW_PAGE_COLUMNS: dict[str, type] = {
+    "url": str,           # the URL requested (pk)
+    "final_url": str,     # after redirects: the article's canonical URL
+    "site": str,          # adapter name, or '' when detected at extraction
+    "status": int,        # HTTP status of the stored answer (0: no answer)
+    "fetched_at": str,
+    "headers": str,       # JSON: content-type, etag, last-modified
+    "encoding": str,      # charset named by the HTTP header, NULL when it names none
+    "body": bytes,        # zlib-compressed raw bytes, NULL for a failed fetch
+    "article_key": str,   # the article extracted from it, NULL when none
+    "error": str,         # why no article came from it, NULL when one did
+}
+RUN_COLUMNS: dict[str, type] = {
+    "id": int,
+    "started_at": str,
+    "ended_at": str,
+    "options": str,       # JSON: the run's sites and limits
+    "counts": str,        # JSON: pages, not_modified, new, updated, unchanged, failed
+    "errors": str,        # JSON: {reason: count}
+}
+FETCH_STATE_COLUMNS: dict[str, type] = {
+    "url": str,           # listing page or feed URL (pk)
+    "etag": str,
+    "last_modified": str,
+    "checked_at": str,
+}
+
+
+@dataclass
+class RawPage:
+    """A stored response, decompressed."""
+
+    url: str
+    final_url: str
+    site: str
+    status: int
+    body: bytes
+    encoding: str | None
+
+
+def open_fetch_db(path: str | Path) -> sqlite_utils.Database:
+    """Open the database with the article tables and the fetch tables in place."""
+    db = open_db(path)
+    ensure_fetch_schema(db)
+    return db
+
+
+def ensure_fetch_schema(db: sqlite_utils.Database) -> None:
+    """Create the fetch tables that are missing."""
+    tables = set(db.table_names())
+    if "raw_pages" not in tables:
+        db["raw_pages"].create(RAW_PAGE_COLUMNS, pk="url")
+        db["raw_pages"].create_index(["site"])
+        db["raw_pages"].create_index(["article_key"])
+    if "runs" not in tables:
+        db["runs"].create(RUN_COLUMNS, pk="id")
+    if "fetch_state" not in tables:
+        db["fetch_state"].create(FETCH_STATE_COLUMNS, pk="url")
+
+
+def is_stored(db: sqlite_utils.Database, url: str) -> bool:
+    """True when the URL was fetched before, or an article has it as its key."""
+    found = db.execute(
+        "select 1 from raw_pages where url = ? and body is not null "
+        "union all select 1 from articles where key = ? limit 1", [url, url]).fetchone()
+    return found is not None
+
+
+def save_raw_page(db: sqlite_utils.Database, *, url: str, final_url: str, site: str, status: int,
+                  headers: dict[str, str], encoding: str | None, body: bytes,
+                  article_key: str | None, error: str | None) -> None:
+    """Store one response (call inside the article's `db.atomic()` block)."""
+    db["raw_pages"].upsert(
+        {"url": url, "final_url": final_url, "site": site, "status": status, "fetched_at": now_iso(),
+         "headers": json.dumps(headers, ensure_ascii=False), "encoding": encoding,
+         "body": zlib.compress(body, 6), "article_key": article_key, "error": error},
+        pk="url")
+
+
+def save_failure(db: sqlite_utils.Database, *, url: str, site: str, status: int, error: str) -> None:
+    """Record a failed fetch, unless a good copy of the page is already stored."""
+    with db.atomic():
+        db.execute(
+            "insert into raw_pages (url, final_url, site, status, fetched_at, error) "
+            "values (?, ?, ?, ?, ?, ?) on conflict(url) do update set "
+            "status = excluded.status, fetched_at = excluded.fetched_at, error = excluded.error "
+            "where raw_pages.body is null",
+            [url, url, site, status, now_iso(), error])
+
+
+def set_extraction(db: sqlite_utils.Database, url: str, article_key: str | None, error: str | None) -> None:
+    """Record which article a stored page gave on re-extraction (call inside `db.atomic()`)."""
+    db.execute("update raw_pages set article_key = ?, error = ? where url = ?", [article_key, error, url])
+
+
+def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterator[RawPage]:
+    """Every stored page with a body, oldest first, optionally of one site."""
+    sql = "select url, final_url, site, status, body, encoding from raw_pages where body is not null"
+    params: list[Any] = []
+    if site:
+        sql += " and site = ?"
+        params.append(site)
+    for url, final_url, page_site, status, body, encoding in db.execute(sql + " order by rowid", params):
+        yield RawPage(url, final_url or url, page_site or "", status, zlib.decompress(body), encoding)
+
+
+def count_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> int:
+    """How many stored pages `iter_raw_pages` yields."""
+    sql = "select count(*) from raw_pages where body is not null" + (" and site = ?" if site else "")
+    return db.execute(sql, [site] if site else []).fetchone()[0]
+
+
+def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None]:
+    """The (ETag, Last-Modified) stored for a listing URL."""
+    row = db.execute("select etag, last_modified from fetch_state where url = ?", [url]).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def save_validators(db: sqlite_utils.Database, url: str, headers: dict[str, str]) -> None:
+    """Remember a listing's validators once every article it listed has been handled."""
+    with db.atomic():
+        db["fetch_state"].upsert({"url": url, "etag": headers.get("etag"),
+                                  "last_modified": headers.get("last-modified"),
+                                  "checked_at": now_iso()}, pk="url")
+
+
+def start_run(db: sqlite_utils.Database, options: dict[str, Any]) -> int:
+    """Insert the run's row; an interrupted run keeps ended_at NULL."""
+    with db.atomic():
+        return db["runs"].insert({"started_at": now_iso(),
+                                  "options": json.dumps(options, ensure_ascii=False)}).last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int],
+               errors: dict[str, int]) -> None:
+    """Close the run's row with its counts and error summary."""
+    with db.atomic():
+        db["runs"].update(run_id, {"ended_at": now_iso(), "counts": json.dumps(counts),
+                                   "errors": json.dumps(errors, ensure_ascii=False)})

@@ -1,0 +1,273 @@
+"""Polite HTTP fetching: one session, retries, robots.txt, per-host delays, size and redirect limits."""
+from __future__ import annotations
+
+import email.utils
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+DEFAULT_USER_AGENT = "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Headers kept with a stored page: what decoding and conditional requests need later.
+KEPT_HEADERS = ("content-type", "etag", "last-modified")
+_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_ARTICLE_FILE_RE = re.compile(r"\d{4,}")
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """Every fetching knob in one place, with the defaults a daily run uses."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    delay: float = 1.0               # seconds between two requests to one host
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0       # longest silence while reading
+    total_timeout: float = 120.0     # longest time for one body, however slowly it trickles
+    max_bytes: int = 10 * 1024 * 1024  # a news page is well under 1 MB; this bounds memory
+    max_tries: int = 4               # requests in all for one URL (Scrapy's default is 3)
+    backoff: float = 1.0             # first retry wait; doubles each try, plus up to this much jitter
+    max_backoff: float = 30.0
+    max_retry_after: float = 60.0    # a longer Retry-After (or Crawl-delay) is cut to this
+    max_redirects: int = 5
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched; `reason` is short and groupable ("http 404", "timeout")."""
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+
+class RetryableError(FetchError):
+    """A failure worth another try: connection error, timeout, 429 or 5xx."""
+
+
+@dataclass
+class Response:
+    """A fetched page: raw bytes, the charset the HTTP header names (None if it names none)."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    charset: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional request."""
+        return self.status == 304
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type header names; None when it names none (never ISO-8859-1 by default)."""
+    match = _CHARSET_RE.search(content_type or "")
+    return match.group(1).lower() if match else None
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, lower-case: the unit of politeness and of robots.txt."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_article(url: str, other: str) -> bool:
+    """True when both URLs end in the same numbered article file (a move to another host)."""
+    def last(u: str) -> str:
+        return urlsplit(u).path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(_ARTICLE_FILE_RE.search(last(url))) and last(url) == last(other)
+
+
+def network_reason(exc: requests.RequestException) -> str:
+    """"timeout" or "connection error" for a requests exception."""
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
+        return "timeout"
+    return "connection error"
+
+
+class Fetcher:
+    """One requests.Session used politely: robots.txt, a per-host delay, one request per host at a time."""
+
+    def __init__(self, config: FetchConfig | None = None) -> None:
+        self.config = config or FetchConfig()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = self.config.user_agent
+        self._backoff = wait_exponential_jitter(initial=self.config.backoff, max=self.config.max_backoff,
+                                                jitter=self.config.backoff)
+        self._robots: dict[str, RobotFileParser] = {}
+        self._last_request: dict[str, float] = {}
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+        self.requests_made = 0
+
+    def close(self) -> None:
+        """Close the session's connections."""
+        self.session.close()
+
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            allowed: Callable[[str], bool] | None = None) -> Response:
+        """GET a page, following at most `max_redirects` redirects by hand.
+
+        Returns a 2xx or 304 response; raises FetchError otherwise. A redirect must stay on a
+        URL `allowed` accepts (default: the same origin) unless it is clearly the same article.
+        """
+        allowed = allowed or (lambda target: origin_of(target) == origin_of(url))
+        headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+        seen = {url}
+        current = url
+        for _hop in range(self.config.max_redirects + 1):
+            if not self.robots_allow(current):
+                raise FetchError("robots.txt disallows")
+            response = self.get_once(current, headers)
+            if response.status not in REDIRECT_STATUSES:
+                response.url = url
+                return response
+            current = self.next_hop(url, current, response, seen, allowed)
+        raise FetchError("too many redirects", status=response.status)
+
+    @staticmethod
+    def next_hop(url: str, current: str, response: Response, seen: set[str],
+                 allowed: Callable[[str], bool]) -> str:
+        """The redirect target, refused when it loops, is missing or leaves the allowed hosts."""
+        location = response.headers.get("location")
+        if not location:
+            raise FetchError("redirect without Location", status=response.status)
+        target = urljoin(current, location)
+        if target in seen:
+            raise FetchError("redirect loop", status=response.status)
+        if not (allowed(target) or same_article(url, target)):
+            raise FetchError("redirect off site", status=response.status)
+        seen.add(target)
+        return target
+
+    def get_once(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        """One URL, no redirects followed, retried with backoff on network errors, 429 and 5xx."""
+        retrying = Retrying(stop=stop_after_attempt(self.config.max_tries), wait=self.retry_wait,
+                            retry=retry_if_exception_type(RetryableError), reraise=True)
+        return retrying(self.request, url, headers or {})
+
+    def retry_wait(self, state: RetryCallState) -> float:
+        """Retry-After when the server gave one (capped), else exponential backoff with jitter."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, FetchError) and exc.retry_after is not None:
+            return min(exc.retry_after, self.config.max_retry_after)
+        return self._backoff(state)
+
+    def request(self, url: str, headers: dict[str, str]) -> Response:
+        """A single GET, after waiting for the host's turn; raises FetchError for failures."""
+        host = origin_of(url)
+        with self.host_lock(host):
+            self.wait_turn(host)
+            try:
+                return self.send(url, headers)
+            except requests.RequestException as exc:
+                raise RetryableError(network_reason(exc)) from exc
+            finally:
+                self._last_request[host] = time.monotonic()
+                self.requests_made += 1
+
+    def send(self, url: str, headers: dict[str, str]) -> Response:
+        """Send the GET and read the body of a 2xx answer within the size and time limits."""
+        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        with self.session.get(url, headers=headers, timeout=timeout, stream=True,
+                              allow_redirects=False) as resp:
+            status = resp.status_code
+            if status == 429 or status >= 500:
+                raise RetryableError(f"http {status}", status=status,
+                                     retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+            if status >= 400:
+                raise FetchError(f"http {status}", status=status)
+            kept = {name: resp.headers[name] for name in (*KEPT_HEADERS, "location") if name in resp.headers}
+            body = self.read_body(resp) if 200 <= status < 300 else b""
+            return Response(url, url, status, kept, body, header_charset(resp.headers.get("content-type")))
+
+    def read_body(self, resp: requests.Response) -> bytes:
+        """The raw body, stopped as soon as it passes `max_bytes` or `total_timeout`."""
+        limit = self.config.max_bytes
+        if int(resp.headers.get("content-length") or 0) > limit:
+            raise FetchError("too large")
+        deadline = time.monotonic() + self.config.total_timeout
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise FetchError("too large")
+            if time.monotonic() > deadline:
+                raise RetryableError("timeout")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def host_lock(self, host: str) -> threading.Lock:
+        """The lock that keeps requests to one host one at a time."""
+        with self._locks_lock:
+            return self._host_locks.setdefault(host, threading.Lock())
+
+    def wait_turn(self, host: str) -> None:
+        """Sleep until the host's minimum delay (or its robots.txt Crawl-delay) has passed."""
+        last = self._last_request.get(host)
+        if last is not None:
+            time.sleep(max(0.0, last + self.host_delay(host) - time.monotonic()))
+
+    def host_delay(self, host: str) -> float:
+        """The configured delay, raised to the host's Crawl-delay when robots.txt asks for more."""
+        robots = self._robots.get(host)
+        asked = robots.crawl_delay(self.config.user_agent) if robots else None
+        return max(self.config.delay, min(float(asked or 0), self.config.max_retry_after))
+
+    def robots_allow(self, url: str) -> bool:
+        """True when the host's robots.txt (fetched once per host and cached) lets us fetch the URL."""
+        host = origin_of(url)
+        if host not in self._robots:
+            self._robots[host] = self.load_robots(host)
+        return self._robots[host].can_fetch(self.config.user_agent, url)
+
+    def load_robots(self, host: str) -> RobotFileParser:
+        """The host's robots.txt rules.
+
+        As Google does: a 4xx (no robots.txt) allows everything and a 5xx (after retries)
+        disallows everything; unlike Google, an unreachable robots.txt allows, since the
+        site's pages are then unreachable too and fail on their own.
+        """
+        parser = RobotFileParser(f"{host}/robots.txt")
+        redirects_left = self.config.max_redirects
+        url = parser.url
+        try:
+            response = self.get_once(url)
+            while response.status in REDIRECT_STATUSES and redirects_left:
+                url, redirects_left = urljoin(url, response.headers.get("location", "")), redirects_left - 1
+                response = self.get_once(url)
+        except FetchError as exc:
+            if exc.status is not None and exc.status >= 500:
+                parser.disallow_all = True
+            else:
+                parser.allow_all = True
+            return parser
+        parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        return parser
