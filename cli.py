@@ -7,6 +7,7 @@ import click
 from db.cli_query import QUERY_COMMANDS
 from ingest.cli_clean import clean, sites
 from ingest.cli_eval import eval_command
+from ingest.cli_fetch import fetch, reclean
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,7 +16,7 @@ def main() -> None:
     """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""
 
 
-for command in (clean, sites, eval_command, *QUERY_COMMANDS):
+for command in (clean, sites, eval_command, fetch, reclean, *QUERY_COMMANDS):
     main.add_command(command)
 
 

@@ -107,13 +107,20 @@ def set_extraction(db: sqlite_utils.Database, url: str, article_key: str | None,
 
 
 def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterator[RawPage]:
-    """Every stored page with a body, oldest first, optionally of one site."""
-    sql = "select url, final_url, site, status, body, encoding from raw_pages where body is not null"
+    """Every stored page with a body, oldest first, optionally of one site.
+
+    The URLs are listed first and each page read on its own, so callers may write
+    to the table while they iterate.
+    """
+    sql = "select url from raw_pages where body is not null"
     params: list[Any] = []
     if site:
         sql += " and site = ?"
         params.append(site)
-    for url, final_url, page_site, status, body, encoding in db.execute(sql + " order by rowid", params):
+    urls = [row[0] for row in db.execute(sql + " order by rowid", params).fetchall()]
+    for url in urls:
+        final_url, page_site, status, body, encoding = db.execute(
+            "select final_url, site, status, body, encoding from raw_pages where url = ?", [url]).fetchone()
         yield RawPage(url, final_url or url, page_site or "", status, zlib.decompress(body), encoding)
 
 

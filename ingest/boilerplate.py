@@ -23,7 +23,7 @@ class Kind(str, Enum):
     KEYWORDS = "keywords"      # `文章关键词:…`, `关键词:…` without an editor
     HOTLINE = "hotline"        # contribution notices, news hotlines, contact e-mails
     BYLINE = "byline"          # a line that is only a byline
-    SHARE = "share"            # share/print/font-size widgets, QR code prompts
+    SHARE = "share"            # share/print/font-size widgets, QR code prompts, `原标题:` notes
     RELATED = "related"        # a related-reading heading: everything after it is not article
     FOOTER = "footer"          # copyright, ICP, site links: everything after it is not article
     NAV = "nav"                # a bar of short links
@@ -45,7 +45,8 @@ _EDITOR_RE = re.compile(r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|
 _KEYWORDS_RE = re.compile(r"^(?:文章)?关键[词字]\s*[:：]")
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
-    r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：])"
+    r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
+    r"原标题\s*[:：])"
 )
 _SOURCE_RE = re.compile(r"^(?:来源|稿源|出处)\s*[:：]")
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
@@ -79,7 +80,7 @@ def classify_line(line: str) -> Kind:
         return Kind.EDITOR
     if _is_hotline(text):
         return Kind.HOTLINE
-    if len(text) < 40 and _SHARE_RE.match(text):
+    if len(text) < 80 and _SHARE_RE.match(text):
         return Kind.SHARE
     if len(text) < 60 and _SOURCE_RE.match(text):
         return Kind.SOURCE

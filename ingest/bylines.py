@@ -19,17 +19,36 @@ _CORRESPONDENT = "correspondents"
 ROLE_RE = re.compile(
     r"(?P<role>"
     r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?记者"
-    r"|通讯员|实习生|特约撰稿人?|作者|撰稿|文\s*/\s*图|图\s*/\s*文|摄影|摄像"
+    r"|通讯员|实习生|特约撰稿人?|作者|撰稿|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
     f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )
 _ROLE_KIND = {
     "通讯员": _CORRESPONDENT,
 }
-_CREDIT_ROLES = {"文", "图", "摄", "文图", "摄影", "摄像"}
-_NAME_RE = re.compile(f"^[{HAN}][{HAN}·•]{{1,5}}$")
+_CREDIT_ROLES = {"文", "图", "摄", "文图", "摄影", "摄像", "整理", "整合", "编译", "综合"}
+# Common Chinese surnames (single and compound): a byline token is taken for a name only when
+# it starts with one, which keeps link labels (在线荐稿) and credits (受访者供图) out.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+    "莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪"
+    "梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简"
+    "车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄"
+    "丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区"
+    "郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍"
+    "辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣"
+    "信展阴昝智幸奉植衡富尧闭由"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
+                      "夏侯", "轩辕", "宇文", "长孙", "端木", "申屠", "南宫", "西门", "独孤")
+_NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/|]+")
 # A name list only: `(常书香 马丹阳)`
+_AFFILIATION_RE = re.compile(
+    r"(?:北京|上海|天津|重庆|中国|中共|中央|国家|国务院|清华|复旦|南开|浙江|武汉|南京|河南|湖北|湖南|江苏|广东|"
+    r"山东|四川|陕西|人民|华中|华东|华南|西南|西北|东北|首都|新华社|本报|本刊)[^\s]{2,}"
+)
 _NAMES_ONLY_RE = re.compile(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5}}$")
 _BYLINE_WORD_RE = re.compile(r"记者|通讯员|实习生|作者|撰稿|文\s*/\s*图|图\s*/\s*文|摄")
 
@@ -64,9 +83,29 @@ class Credits:
         return bool(self.authors or self.correspondents)
 
 
+def is_name(token: str) -> bool:
+    """True for a token shaped like a Chinese personal name (2–4 Han characters, known surname)."""
+    if not _NAME_RE.match(token):
+        return False
+    return "·" in token or "•" in token or token[0] in _SURNAMES or token.startswith(_COMPOUND_SURNAMES)
+
+
+def name_before_affiliation(token: str) -> str | None:
+    """The name opening `方敏北京大学经济学院教授` (a name glued to an institution), if any."""
+    for size in (2, 3):
+        if is_name(token[:size]) and _AFFILIATION_RE.match(token[size:]):
+            return token[:size]
+    return None
+
+
 def _names(segment: str) -> list[str]:
     """The personal names in a segment of byline text."""
-    return [tok for tok in _SPLIT_RE.split(segment) if _NAME_RE.match(tok)]
+    names = []
+    for token in _SPLIT_RE.split(segment):
+        name = token if is_name(token) else name_before_affiliation(token) if len(token) > 4 else None
+        if name:
+            names.append(name)
+    return names
 
 
 def parse_byline(text: str | None) -> Credits:
@@ -74,7 +113,7 @@ def parse_byline(text: str | None) -> Credits:
     credits = Credits()
     if not text:
         return credits
-    text = text.strip().strip("()（）【】[]")
+    text = text.strip().strip("()（）【】[]").strip()
     matches = list(ROLE_RE.finditer(text))
     if not matches:
         if _NAMES_ONLY_RE.match(text):
@@ -103,7 +142,7 @@ def looks_like_byline(line: str) -> bool:
     leftover = ROLE_RE.sub(" ", line)
     tokens = [t for t in _SPLIT_RE.split(leftover) if t]
     # What is left besides names may only be an outlet prefix such as 映象网 or 河南日报客户端.
-    odd = [t for t in tokens if not _NAME_RE.match(t)]
+    odd = [t for t in tokens if not is_name(t)]
     return bool(parse_byline(line)) and len(odd) <= 1 and all(len(t) <= 12 for t in odd)
 
 

@@ -24,7 +24,7 @@ from ingest.dates import parse_date
 from ingest.html import (element_text, first_text, meta_content, page_keywords, parse_html, render_lines,
                          select)
 from ingest.layout import add_credits, finish_body, take_meta_line
-from ingest.meta import is_breadcrumb, parse_breadcrumb, parse_editor
+from ingest.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
 from ingest.record import Article
 from ingest.text import clean_line, han_count
 from sites.base import Adapter, Page, page_title
@@ -34,6 +34,7 @@ META_LINES_AFTER_TITLE = 8
 HIDDEN_DATES = ("#pubtime_baidu", "#pubtime", ".pubtime", "#publish_time", "time[datetime]")
 DATE_META = ("article:published_time", "publishdate", "pubdate", "publish_date", "og:release_date",
              "article:create_at", "datePublished")
+_DATE_LABEL_RE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]")
 _AUTHOR_LABEL_RE = re.compile(r"(?:作者|撰稿)\s*[:：]\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)")
 # Containers whose text is more than this share link text are navigation, not articles.
 MAX_LINK_SHARE = 0.3
@@ -63,6 +64,8 @@ class Generic(Adapter):
         art.published_at = art.published_at or hidden_date(doc)
         finish_body(main_text_lines(doc, page), art)
         art.editor = art.editor or page_editor(lines)
+        art.published_at = art.published_at or labelled_date(lines)
+        art.source = art.source or labelled_source(lines)
 
 
 def best_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:
@@ -108,6 +111,26 @@ def page_editor(lines: list[str]) -> str | None:
             editor = parse_editor(line)
             if editor:
                 return editor
+    return None
+
+
+def labelled_date(lines: list[str]) -> str | None:
+    """The date of the page's first `发布日期:`/`时间:` line, wherever it stands."""
+    for line in lines:
+        if _DATE_LABEL_RE.search(line):
+            found = parse_date(clean_line(line))
+            if found:
+                return found
+    return None
+
+
+def labelled_source(lines: list[str]) -> str | None:
+    """The value of the page's first short `来源:` line, wherever it stands."""
+    for line in lines:
+        if len(line) < 100 and "来源" in line:
+            found = parse_source(line)
+            if found:
+                return found
     return None
 
 

@@ -1,0 +1,179 @@
+"""The `fetch` and `reclean` commands."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from db.fetchstore import open_fetch_db
+from db.store import StoreError
+from ingest.crawl import CrawlOptions, Crawler, RunStats, reclean as reclean_pages
+from ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
+from sites import SITE_ADAPTERS, Adapter, adapter_named
+
+SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
+# How many failed URLs the summary lists one by one (the rest are only counted by reason).
+LISTED_FAILURES = 20
+
+
+class RunCommand(click.Command):
+    """A command whose usage errors exit 1 ("could not run"), keeping 2 for "some pages failed"."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+class StatusLine:
+    """A one-line progress display on stderr, redrawn in place, shown on terminals only."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.active = sys.stderr.isatty()
+        self.width = shutil.get_terminal_size().columns - 1
+
+    def __call__(self, stats: RunStats, url: str) -> None:
+        if self.active:
+            line = (f"{self.label}: {stats.pages} listing pages, {stats.fetched} articles fetched, "
+                    f"{stats.new} new, {stats.failed} failed  {url}")
+            click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
+
+    def close(self) -> None:
+        """Erase the line before the summary is printed."""
+        if self.active:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+
+
+def parse_base_urls(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    """--base-url callback: {site: mirror URL} from NAME=URL values; click.BadParameter for bad ones."""
+    mirrors = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or name not in SITE_NAMES:
+            raise click.BadParameter(f"{value!r}: expected NAME=URL with NAME one of {', '.join(SITE_NAMES)}",
+                                     param_hint="--base-url")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{url!r} is no http(s) URL", param_hint="--base-url")
+        mirrors[name] = url
+    return mirrors
+
+
+def chosen_adapters(names: tuple[str, ...], mirrors: dict[str, str]) -> list[Adapter]:
+    """The adapters to run (all sites by default), moved onto their mirrors."""
+    adapters = [adapter_named(name) for name in names or SITE_NAMES]
+    return [a.with_base_url(mirrors[a.name]) if a.name in mirrors else a for a in adapters]
+
+
+def read_url_list(path: str) -> list[str]:
+    """The URLs of a plain list file: one per line, blank lines and # comments skipped."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read URL list {path}: {exc}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
+    """The end-of-run report: pages, articles by outcome, failures by reason, time."""
+    if listings:
+        click.echo(f"listing pages: {stats.pages} fetched, {stats.not_modified} not modified")
+    click.echo(f"articles: {stats.fetched} fetched, {stats.new} new, {stats.updated} updated, "
+               f"{stats.unchanged} unchanged, {stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)")
+    if stats.failures:
+        click.echo("failed by reason: " + ", ".join(f"{reason} {n}" for reason, n in stats.failures.most_common()))
+    for url, detail in stats.failed_urls[:LISTED_FAILURES]:
+        click.echo(f"failed: {url}: {detail}", err=True)
+    if len(stats.failed_urls) > LISTED_FAILURES:
+        click.echo(f"… and {len(stats.failed_urls) - LISTED_FAILURES} more failures", err=True)
+
+
+@click.command(cls=RunCommand)
+@click.option("--site", "sites", multiple=True, type=click.Choice(SITE_NAMES),
+              help="Site to fetch (repeatable; default: every site).")
+@click.option("--db", "db_path", default="news.db", show_default=True, type=click.Path(dir_okay=False),
+              help="SQLite database to write (the one `clean` writes).")
+@click.option("--max-articles", default=200, show_default=True, type=click.IntRange(min=0),
+              help="Most article pages fetched per site (in all with --urls).")
+@click.option("--max-pages", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Most listing pages followed from each start point.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Skip listed articles dated before this day (YYYY-MM-DD).")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between two requests to the same host.")
+@click.option("--refresh", is_flag=True, help="Fetch stored articles again; ignore listing validators.")
+@click.option("--urls", "urls_file", type=click.Path(dir_okay=False),
+              help="Fetch the article URLs of this file (one per line) instead of the listings.")
+@click.option("--base-url", "mirrors", multiple=True, metavar="NAME=URL", callback=parse_base_urls,
+              help="Point a site's start points and links at a mirror (repeatable).")
+@click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header sent.")
+def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: int, since: Any,
+          delay: float, refresh: bool, urls_file: str | None, mirrors: dict[str, str],
+          user_agent: str) -> None:
+    """Fetch new articles from the sites' listing pages and feeds, clean them and store them.
+
+    Only articles not stored yet are fetched; listing pages are asked for with their
+    ETag/Last-Modified, robots.txt is obeyed and each host gets one request per --delay.
+    Each raw page is kept (compressed), so `reclean` can re-extract without fetching.
+
+    Example: python cli.py fetch --site chinanews --max-articles 50 --db news.db
+
+    Exit status: 0 no failure; 2 some pages failed (the others are stored); 1 nothing could run.
+    """
+    adapters = chosen_adapters(sites, mirrors)
+    urls = read_url_list(urls_file) if urls_file else None
+    try:
+        db = open_fetch_db(db_path)
+    except (StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    options = CrawlOptions(max_articles=max_articles, max_pages=max_pages, refresh=refresh,
+                           since=since.date().isoformat() if since else None)
+    fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay))
+    status = StatusLine("fetch")
+    crawler = Crawler(db, fetcher, options, on_progress=status)
+    try:
+        stats = crawler.run_urls(urls, adapters) if urls is not None else crawler.run_sites(adapters)
+    finally:
+        status.close()
+        fetcher.close()
+    print_summary(stats, db_path, listings=urls is None)
+    sys.exit(2 if stats.failed else 0)
+
+
+@click.command(cls=RunCommand)
+@click.option("--site", type=click.Choice(SITE_NAMES + ["generic"]),
+              help="Only the pages fetched for this site.")
+@click.option("--db", "db_path", default="news.db", show_default=True, type=click.Path(dir_okay=False),
+              help="SQLite database holding the fetched pages.")
+def reclean(site: str | None, db_path: str) -> None:
+    """Re-extract every stored raw page with the current adapters and update the articles.
+
+    Use it after an adapter was fixed: nothing is fetched again.
+
+    Example: python cli.py reclean --site hnr --db news.db
+
+    Exit status: 0 every page gave an article; 2 some did not; 1 nothing could run.
+    """
+    try:
+        db = open_fetch_db(db_path)
+    except (StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    status = StatusLine("reclean")
+    try:
+        stats = reclean_pages(db, site, on_progress=status)
+    finally:
+        status.close()
+    click.echo(f"{stats.new + stats.updated + stats.unchanged + stats.failed} stored pages re-cleaned: "
+               f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
+               f"{stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)")
+    for url, detail in stats.failed_urls[:LISTED_FAILURES]:
+        click.echo(f"failed: {url}: {detail}", err=True)
+    sys.exit(2 if stats.failed else 0)

@@ -1,0 +1,256 @@
+"""A fetch run: walk the adapters' listings, fetch the articles not stored yet, store and clean them."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import sqlite_utils
+
+from db.fetchstore import (finish_run, is_stored, iter_raw_pages, save_failure, save_raw_page,
+                           save_validators, set_extraction, start_run, validators)
+from db.store import upsert_article
+from ingest.decode import DecodeError, decode_bytes
+from ingest.fetcher import FetchError, Fetcher, Response
+from ingest.pipeline import extract_page
+from ingest.record import Article, NotAnArticle
+from sites import Adapter
+from sites.listing import ListedArticle
+
+# Failures after which a URL is not tried again by later runs (unless --refresh):
+# the page is gone. Any other failure (timeout, 5xx, robots.txt…) is retried next run.
+FINAL_STATUSES = frozenset({404, 410})
+
+
+@dataclass
+class CrawlOptions:
+    """The limits of one run."""
+
+    max_articles: int = 200          # article fetches per site (in all, for a URL list)
+    max_pages: int = 5               # listing pages followed from each start point
+    since: str | None = None         # YYYY-MM-DD: older listed articles are skipped
+    refresh: bool = False            # fetch stored articles again, ignore listing validators
+
+
+@dataclass
+class RunStats:
+    """What a run did, for the progress display, the summary and the `runs` row."""
+
+    pages: int = 0                   # listing pages fetched and read
+    not_modified: int = 0            # listing pages answered 304
+    fetched: int = 0                 # article pages fetched
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: Counter = field(default_factory=Counter)          # reason -> count
+    failed_urls: list[tuple[str, str]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def fail(self, url: str, reason: str, detail: str | None = None) -> None:
+        """Count one failure under its reason and keep the URL for the report."""
+        self.failures[reason] += 1
+        self.failed_urls.append((url, detail or reason))
+
+    def count_stored(self, status: str) -> None:
+        """Count an article write: "new", "updated" or "unchanged"."""
+        if status == "new":
+            self.new += 1
+        elif status == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+    @property
+    def failed(self) -> int:
+        """How many URLs failed, whatever the reason."""
+        return sum(self.failures.values())
+
+    @property
+    def seconds(self) -> float:
+        """Time since the run started."""
+        return time.monotonic() - self.started
+
+    def counts(self) -> dict[str, int]:
+        """The counters as stored in the `runs` row."""
+        return {"pages": self.pages, "not_modified": self.not_modified, "fetched": self.fetched,
+                "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                "failed": self.failed}
+
+
+def extraction_reason(exc: Exception) -> str:
+    """A short, groupable reason for a page that gave no article."""
+    if isinstance(exc, NotAnArticle):
+        return "not an article"
+    if isinstance(exc, DecodeError):
+        return "undecodable"
+    return "extraction error"
+
+
+def extract(body: bytes, url: str, site: str | None,
+            charset: str | None) -> tuple[Article | None, Exception | None]:
+    """The article of a fetched page with the same code `clean` uses, or why there is none."""
+    try:
+        return extract_page(body, url=url, site=site, charset=charset), None
+    except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
+        return None, exc
+
+
+class Crawler:
+    """One run over a database: listings → new article URLs → fetch → store raw → clean → upsert."""
+
+    def __init__(self, db: sqlite_utils.Database, fetcher: Fetcher, options: CrawlOptions,
+                 on_progress: Callable[[RunStats, str], None] | None = None) -> None:
+        self.db = db
+        self.fetcher = fetcher
+        self.options = options
+        self.on_progress = on_progress or (lambda stats, url: None)
+        self.stats = RunStats()
+        self.seen: set[str] = set()
+
+    def run_sites(self, adapters: Iterable[Adapter]) -> RunStats:
+        """Crawl every start point of the adapters, one site after another."""
+        adapters = list(adapters)
+        run_id = start_run(self.db, {"sites": [a.name for a in adapters], **vars(self.options)})
+        for adapter in adapters:
+            budget = [self.options.max_articles]
+            for start in adapter.listing_urls():
+                if budget[0] <= 0:
+                    break
+                self.walk_listing(adapter, start, budget)
+        finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
+        return self.stats
+
+    def run_urls(self, urls: Iterable[str], adapters: Iterable[Adapter]) -> RunStats:
+        """Fetch a plain list of article URLs (bounded by max_articles in all)."""
+        adapters = list(adapters)
+        run_id = start_run(self.db, {"urls": True, **vars(self.options)})
+        budget = self.options.max_articles
+        for raw in urls:
+            if budget <= 0:
+                break
+            adapter = next((a for a in adapters if a.claims_url(raw) or a.owns(raw)), None)
+            url = adapter.on_mirror(raw) if adapter else raw
+            if not url.startswith(("http://", "https://")):
+                self.stats.fail(raw, "not an http(s) URL")
+            elif self.wanted(ListedArticle(url)):
+                budget -= 1
+                self.fetch_article(url, adapter)
+        finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
+        return self.stats
+
+    def walk_listing(self, adapter: Adapter, start: str, budget: list[int]) -> None:
+        """Read a start point and its next pages until a page brings nothing new.
+
+        Validators are saved only when the walk handled everything it found, so an
+        interrupted or budget-cut walk is read again in full by the next run.
+        """
+        url: str | None = start
+        answered: dict[str, dict[str, str]] = {}  # page URL -> its response headers
+        complete = True
+        for _page in range(self.options.max_pages):
+            if url is None or url in answered:
+                break
+            response = self.fetch_listing(adapter, url)
+            if response is None:
+                return
+            if response.not_modified:
+                break
+            answered[url] = response.headers
+            listing = self.read_listing(adapter, response)
+            if listing is None:
+                return
+            wanted = [item for item in listing.articles if self.wanted(item)]
+            for item in wanted:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+                complete = self.fetch_article(item.url, adapter) and complete
+            if not wanted:
+                break
+            url = listing.next_url
+        if complete:
+            for page_url, headers in answered.items():
+                save_validators(self.db, page_url, headers)
+
+    def fetch_listing(self, adapter: Adapter, url: str) -> Response | None:
+        """A listing page, conditional on the stored validators; None when it failed."""
+        etag, last_modified = (None, None) if self.options.refresh else validators(self.db, url)
+        try:
+            response = self.fetcher.get(url, etag=etag, last_modified=last_modified, allowed=adapter.owns)
+        except FetchError as exc:
+            self.stats.fail(url, f"listing {exc.reason}")
+            return None
+        if response.not_modified:
+            self.stats.not_modified += 1
+        else:
+            self.stats.pages += 1
+        self.on_progress(self.stats, url)
+        return response
+
+    def read_listing(self, adapter: Adapter, response: Response):
+        """The listing's links; None (and a failure) when the page cannot be read."""
+        try:
+            text, _encoding = decode_bytes(response.body, response.charset)
+            return adapter.read_listing(text, response.final_url)
+        except ValueError as exc:  # DecodeError and unparseable pages
+            self.stats.fail(response.url, "listing unreadable", str(exc))
+            return None
+
+    def wanted(self, item: ListedArticle) -> bool:
+        """True for an article not seen in this run, not older than --since, not stored yet."""
+        if item.url in self.seen:
+            return False
+        self.seen.add(item.url)
+        if self.options.since and item.published and item.published < self.options.since:
+            return False
+        return self.options.refresh or not is_stored(self.db, item.url)
+
+    def fetch_article(self, url: str, adapter: Adapter | None) -> bool:
+        """Fetch, store and clean one article; True when the URL needs no retry next run."""
+        try:
+            response = self.fetcher.get(url, allowed=adapter.owns if adapter else None)
+        except FetchError as exc:
+            save_failure(self.db, url=url, site=adapter.name if adapter else "",
+                         status=exc.status or 0, error=exc.reason)
+            self.stats.fail(url, exc.reason)
+            self.on_progress(self.stats, url)
+            return exc.status in FINAL_STATUSES
+        self.stats.fetched += 1
+        self.store_article(response, adapter.name if adapter else None)
+        self.on_progress(self.stats, url)
+        return True
+
+    def store_article(self, response: Response, site: str | None) -> None:
+        """Extract the article and write it with its raw page in one transaction."""
+        art, error = extract(response.body, response.final_url, site, response.charset)
+        message = (str(error) or type(error).__name__) if error else None
+        with self.db.atomic():
+            save_raw_page(self.db, url=response.url, final_url=response.final_url,
+                          site=site or (art.site if art else ""), status=response.status,
+                          headers=response.headers, encoding=response.charset, body=response.body,
+                          article_key=art.key if art else None, error=message)
+            stored = upsert_article(self.db, art.to_row())[1] if art else None
+        if error is not None:
+            self.stats.fail(response.url, extraction_reason(error), message)
+        else:
+            self.stats.count_stored(stored)
+
+
+def reclean(db: sqlite_utils.Database, site: str | None = None,
+            on_progress: Callable[[RunStats, str], None] | None = None) -> RunStats:
+    """Re-extract every stored raw page with the current adapters and upsert its article."""
+    stats = RunStats()
+    for page in iter_raw_pages(db, site):
+        art, error = extract(page.body, page.final_url, page.site or None, page.encoding)
+        message = (str(error) or type(error).__name__) if error else None
+        with db.atomic():
+            set_extraction(db, page.url, art.key if art else None, message)
+            stored = upsert_article(db, art.to_row())[1] if art else None
+        if error is not None:
+            stats.fail(page.url, extraction_reason(error), message)
+        else:
+            stats.count_stored(stored)
+        if on_progress:
+            on_progress(stats, page.url)
+    return stats
