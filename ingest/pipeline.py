@@ -5,6 +5,7 @@ check (mandatory fields, warnings) → store (one transaction per input).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections import Counter
@@ -69,15 +70,19 @@ def looks_like_html(text: str) -> bool:
 
 
 def extract_page(data: bytes, *, url: str | None = None, path: str | None = None,
-                 site: str | None = None, charset: str | None = None) -> Article:
-    """Extract one article from raw bytes; raises DecodeError, NotAnArticle or ValueError."""
+                 site: str | None = None, charset: str | None = None,
+                 fetched_at: dt.datetime | None = None) -> Article:
+    """Extract one article from raw bytes; raises DecodeError, NotAnArticle or ValueError.
+
+    `charset` is the HTTP header's charset; `fetched_at` (aware) resolves relative dates.
+    """
     if not data.strip():
         raise NotAnArticle("empty input")
     text, _encoding = decode_bytes(data, charset)
     is_html = looks_like_html(text)
     if is_html and url is None:
         url = saved_url(data)
-    page = Page(text=text, is_html=is_html, url=url, path=path)
+    page = Page(text=text, is_html=is_html, url=url, path=path, fetched_at=fetched_at)
     adapter = adapter_named(site) if site else detect(page)
     art = adapter.extract(page)
     art.input_path = path

@@ -1,6 +1,7 @@
 """The adapter contract: one subclass per site, pure functions of (page text, URL)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ class Page:
     is_html: bool
     url: str | None = None
     path: str | None = None
+    fetched_at: dt.datetime | None = None  # when it was downloaded (aware), if known
 
     @property
     def host(self) -> str:

@@ -20,7 +20,7 @@ import trafilatura
 
 from ingest.boilerplate import Kind, classify_line
 from ingest.bylines import parse_byline
-from ingest.dates import parse_date
+from ingest.dates import date_from_url, is_relative_date, parse_date
 from ingest.html import (element_text, first_text, meta_content, page_keywords, parse_html, render_lines,
                          select)
 from ingest.layout import add_credits, finish_body, take_meta_line
@@ -60,6 +60,7 @@ class Generic(Adapter):
         art.title = best_title(doc, art.site_name)
         lines = render_lines(doc.body if doc.body is not None else doc)
         read_meta_near_title(lines, art)
+        art.published_at = art.published_at or contextual_date(lines, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc)
         finish_body(main_text_lines(doc, page), art)
@@ -111,6 +112,28 @@ def page_editor(lines: list[str]) -> str | None:
             editor = parse_editor(line)
             if editor:
                 return editor
+    return None
+
+
+def contextual_date(lines: list[str], art: Article, page: Page) -> str | None:
+    """A date after the title written without a year (`04-03 10:20`) or relatively (`3小时前`).
+
+    The year comes from the URL's date path or the fetch time; a relative date needs the
+    fetch time, and without it stays unknown with a warning.
+    """
+    starts = [i + 1 for i, line in enumerate(lines) if clean_line(line) == art.title] or [0]
+    window = [clean_line(line) for start in starts for line in lines[start:start + META_LINES_AFTER_TITLE]]
+    year_source = date_from_url(page.url) or (page.fetched_at.isoformat() if page.fetched_at else None)
+    year = int(year_source[:4]) if year_source else None
+    for line in window:
+        if len(line) > 80:
+            continue
+        found = parse_date(line, year=year, now=page.fetched_at)
+        if found:
+            return found
+        if is_relative_date(line) and page.fetched_at is None:
+            art.warnings.append(f"relative date {line!r} and no fetch time to resolve it")
+            return None
     return None
 
 
