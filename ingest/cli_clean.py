@@ -1,6 +1,7 @@
 """The `clean` and `sites` commands."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -26,8 +27,10 @@ site_option = click.option("--site", type=click.Choice(sorted(ADAPTERS)),
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
               help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.')
 @click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes for extraction (results are written in input order).")
 def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str | None,
-          force: bool) -> None:
+          force: bool, jobs: int) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
 
     Example: python cli.py clean tests/fixtures --db news.db
@@ -41,7 +44,8 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
     except (InputError, StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     with progress_reporter() as report:
-        summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, on_progress=report)
+        summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
+                              on_progress=report)
     print_summary(summary, db_path)
     sys.exit(2 if summary.failures else 0)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -25,6 +26,9 @@ from sites import Page, adapter_named, detect
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
 MIN_BODY_HAN = 30
+# Inputs read, extracted and written per transaction: bounds memory (at most this many pages
+# in flight) and what a killed run has to redo; large enough to keep two workers busy.
+BATCH_SIZE = 64
 
 
 @dataclass
@@ -107,52 +111,103 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def clean_file(db: sqlite_utils.Database, path: Path, *, url: str | None = None,
-               site: str | None = None, force: bool = False) -> Outcome:
-    """Clean one input file into the database; never raises for bad input."""
+@dataclass
+class Job:
+    """One input read by the main process, ready for extraction in any process."""
+
+    path: str
+    data: bytes
+    digest: str
+    url: str | None
+    site: str | None
+
+
+@dataclass
+class Extracted:
+    """What a worker sends back: the article row, or the reason the input failed."""
+
+    path: str
+    digest: str
+    row: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def prepare(db: sqlite_utils.Database, path: Path, url: str | None, site: str | None,
+            force: bool) -> Job | Outcome:
+    """Read and hash one input; an Outcome when it needs no extraction (unchanged, unreadable)."""
     name = str(path)
     try:
         data = read_input(path)
     except InputError as exc:
-        return fail(db, name, "", str(exc))
+        return Outcome(name, "failed", error=str(exc))
     digest = sha256_of(data)
     if not force and known_input(db, name, digest):
         return Outcome(name, "unchanged")
+    return Job(name, data, digest, url, site)
+
+
+def extract_job(job: Job) -> Extracted:
+    """Extract one job; runs in worker processes, never raises for bad input."""
     try:
-        art = extract_page(data, url=url, path=name, site=site)
+        art = extract_page(job.data, url=job.url, path=job.path, site=job.site)
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
-        return fail(db, name, digest, str(exc) or type(exc).__name__)
-    with db.conn:
-        _id, stored = upsert_article(db, art.to_row())
-        record_input(db, name, digest, "cleaned", article_key=art.key, site=art.site)
-    status = {"new": "cleaned", "updated": "updated", "unchanged": "unchanged"}[stored]
-    return Outcome(name, status, art.site, key=art.key)
+        return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
+    return Extracted(job.path, job.digest, row=art.to_row())
 
 
-def fail(db: sqlite_utils.Database, path: str, digest: str, error: str) -> Outcome:
-    """Record a failed input and return its outcome."""
+def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> list[Outcome]:
+    """Write a batch of results in one transaction, in order; return their outcomes."""
+    outcomes = []
     with db.conn:
-        record_input(db, path, digest, "failed", error=error)
-    return Outcome(path, "failed", error=error)
+        for item in batch:
+            if isinstance(item, Outcome):
+                if item.status == "failed":
+                    record_input(db, item.path, "", "failed", error=item.error)
+                outcomes.append(item)
+            elif item.error is not None:
+                record_input(db, item.path, item.digest, "failed", error=item.error)
+                outcomes.append(Outcome(item.path, "failed", error=item.error))
+            else:
+                assert item.row is not None
+                _id, stored = upsert_article(db, item.row)
+                record_input(db, item.path, item.digest, "cleaned", article_key=item.row["key"],
+                             site=item.row["site"])
+                status = {"new": "cleaned", "updated": "updated", "unchanged": "unchanged"}[stored]
+                outcomes.append(Outcome(item.path, status, item.row["site"], key=item.row["key"]))
+    return outcomes
 
 
 def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path, str] | None = None,
-                site: str | None = None, force: bool = False,
+                site: str | None = None, force: bool = False, jobs: int = 1,
                 on_progress: Callable[[Outcome], None] | None = None) -> Summary:
-    """Clean every input under `paths` into the database and summarise what happened."""
+    """Clean every input under `paths` into the database and summarise what happened.
+
+    With jobs > 1, extraction runs in that many worker processes while this process reads
+    inputs and writes results in input order, BATCH_SIZE inputs per transaction, so the
+    database ends the same as with jobs = 1 and a killed run loses at most one batch.
+    """
     summary = Summary()
     files, missing = discover(paths)
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
-    for outcome in iter_clean(db, files, urls or {}, site, force):
-        summary.add(outcome)
-        if on_progress:
-            on_progress(outcome)
+    pool = multiprocessing.Pool(jobs) if jobs > 1 else None
+    try:
+        for window in windows(files, BATCH_SIZE):
+            prepared = [prepare(db, path, (urls or {}).get(path), site, force) for path in window]
+            todo = [p for p in prepared if isinstance(p, Job)]
+            done = iter(pool.map(extract_job, todo, chunksize=2) if pool else map(extract_job, todo))
+            results = [p if isinstance(p, Outcome) else next(done) for p in prepared]
+            for outcome in store_batch(db, results):
+                summary.add(outcome)
+                if on_progress:
+                    on_progress(outcome)
+    finally:
+        if pool:
+            pool.terminate()
     return summary
 
 
-def iter_clean(db: sqlite_utils.Database, files: list[Path], urls: dict[Path, str],
-               site: str | None, force: bool) -> Iterator[Outcome]:
-    """Clean the files one after another, yielding each outcome."""
-    for path in files:
-        yield clean_file(db, path, url=urls.get(path), site=site, force=force)
+def windows(items: list[Path], size: int) -> Iterator[list[Path]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

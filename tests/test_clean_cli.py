@@ -117,3 +117,16 @@ def test_forced_site(tmp_path, site):
     db = tmp_path / "news.db"
     assert run_clean(str(SEEDS[0]), "--db", str(db), "--site", site).returncode == 0
     assert rows(db)[0]["site"] == site
+
+
+def comparable(db) -> list[tuple]:
+    """Rows without the run-dependent columns."""
+    return [(r["id"], r["key"], r["title"], r["body"], r["authors"]) for r in rows(db)]
+
+
+def test_parallel_clean_matches_serial(tmp_path):
+    serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
+    assert run_clean(str(FIXTURES), "--db", str(serial), "--jobs", "1").returncode == 0
+    assert run_clean(str(FIXTURES), "--db", str(parallel), "--jobs", "2").returncode == 0
+    assert comparable(serial) == comparable(parallel)
+    assert len(comparable(serial)) >= 13

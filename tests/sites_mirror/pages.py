@@ -13,6 +13,10 @@ SENTENCES = (
 )
 
 
+# A closing quote for Henan pages: 喆 is in GBK but not in GB2312, which the pages declare.
+HENAN_QUOTE = "市民王喆说，环境变好了，心情也舒畅了，感谢社区工作人员的辛勤付出。"
+
+
 @dataclass(frozen=True)
 class Story:
     """One fake article: its site path, title, publication time and body paragraphs."""
@@ -104,7 +108,7 @@ def henan_article(s: Story) -> bytes:
 <div class="neiron_weizhi">当前位置：<a href="/">首页</a> &gt; <a href="/news/hnxw/">河南新闻</a></div>
 <div class="neiron_title">{s.title}</div>
 <div class="neiron_hh"><ul><li>{s.published:%Y-%m-%d %H:%M}</li><li>来源：中国新闻网</li></ul></div>
-<div class="neiron_kong">{body_html(s)}<p>（责任编辑：张莹）</p></div>
+<div class="neiron_kong">{body_html(s)}<p>　　{HENAN_QUOTE}</p><p>（责任编辑：张莹）</p></div>
 <div class="bottom">中国新闻网河南新闻 版权所有</div></body></html>""".encode("gbk")
 
 

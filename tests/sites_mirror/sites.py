@@ -1,0 +1,136 @@
+"""Fake hnr.cn, chinanews and cjddsb.com sites: stories listed on paged listings and served as articles."""
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.sites_mirror import pages
+from tests.sites_mirror.pages import Story
+from tests.sites_mirror.server import MirrorServer
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+# Story n is published n hours after this.
+BASE_TIME = dt.datetime(2020, 3, 19, 17, 0, 0, tzinfo=CHINA_TZ)
+PER_PAGE = 4
+HTML = "text/html"                    # no charset in the header, as many of these sites send
+HTML_UTF8 = "text/html; charset=utf-8"
+
+
+class FakeSite:
+    """One site on its own server: `stories` newest first, listings rebuilt on every change."""
+
+    name = ""
+
+    def __init__(self, server: MirrorServer, count: int) -> None:
+        self.server = server
+        self.count = 0
+        self.stories: list[Story] = []
+        self.publish(count)
+
+    def publish(self, count: int) -> list[Story]:
+        """Add `count` newer stories (numbered on, an hour apart) at the top of the listings."""
+        fresh = [self.make_story(n, BASE_TIME + dt.timedelta(hours=n))
+                 for n in range(self.count + count, self.count, -1)]
+        self.count += count
+        self.stories = fresh + self.stories
+        self.build()
+        return fresh
+
+    @property
+    def base_url(self) -> str:
+        """The --base-url value for this site."""
+        return f"{self.name}={self.server.origin}"
+
+    def article_paths(self) -> list[str]:
+        """Every article path of the site."""
+        return [s.path for s in self.stories]
+
+    def build(self) -> None:
+        """Serve every article and listing page."""
+        for s in self.stories:
+            if s.path not in self.server.routes:
+                self.serve_article(s)
+        self.serve_listings()
+
+    def pages_of(self, stories: list[Story]) -> list[list[Story]]:
+        """The stories cut into listing pages."""
+        return [stories[i:i + PER_PAGE] for i in range(0, len(stories), PER_PAGE)] or [[]]
+
+    # Per-site parts
+    def make_story(self, n: int, when: dt.datetime) -> Story:
+        raise NotImplementedError
+
+    def serve_article(self, s: Story) -> None:
+        raise NotImplementedError
+
+    def serve_listings(self) -> None:
+        raise NotImplementedError
+
+
+class HnrSite(FakeSite):
+    """hnr.cn: the /xwrd/ column paged as /xwrd/2.html …; the other columns are empty."""
+
+    name = "hnr"
+
+    def make_story(self, n: int, when: dt.datetime) -> Story:
+        return pages.hnr_story(n, when)
+
+    def serve_article(self, s: Story) -> None:
+        self.server.set(s.path, pages.hnr_article(s), content_type=HTML_UTF8)
+
+    def serve_listings(self) -> None:
+        chunks = self.pages_of(self.stories)
+        paths = ["/xwrd/"] + [f"/xwrd/{i}.html" for i in range(2, len(chunks) + 1)]
+        for i, chunk in enumerate(chunks):
+            nxt = paths[i + 1] if i + 1 < len(paths) else None
+            self.server.set(paths[i], pages.hnr_column(chunk, nxt), content_type=HTML_UTF8, validators=True)
+        for col in ("djn", "mxw", "rxw", "ixw"):
+            self.server.set(f"/{col}/", pages.hnr_column([], None), content_type=HTML_UTF8, validators=True)
+
+
+class ChinanewsSite(FakeSite):
+    """chinanews: main-site stories in the RSS (first 3) and 滚动新闻; every 3rd story is on the
+    Henan channel instead (GBK pages sent without a charset header)."""
+
+    name = "chinanews"
+
+    def make_story(self, n: int, when: dt.datetime) -> Story:
+        return pages.henan_story(n, when) if n % 3 == 0 else pages.chinanews_story(n, when)
+
+    def serve_article(self, s: Story) -> None:
+        if s.path.startswith("/news/"):
+            self.server.set(s.path, pages.henan_article(s), content_type=HTML)
+        else:
+            self.server.set(s.path, pages.chinanews_article(s), content_type=HTML)
+
+    def serve_listings(self) -> None:
+        main = [s for s in self.stories if not s.path.startswith("/news/")]
+        henan = [s for s in self.stories if s.path.startswith("/news/")]
+        self.server.set("/rss/scroll-news.xml", pages.chinanews_rss(main[:3]),
+                        content_type="application/rss+xml", validators=True)
+        chunks = self.pages_of(main)
+        for i, chunk in enumerate(chunks, start=1):
+            nxt = f"news{i + 1}.html" if i < len(chunks) else None
+            self.server.set(f"/scroll-news/news{i}.html", pages.chinanews_scroll(chunk, nxt),
+                            content_type=HTML_UTF8, validators=True)
+        self.server.set("/news/hnxw/", pages.henan_list(henan), content_type=HTML, validators=True)
+
+
+class DdsbSite(FakeSite):
+    """cjddsb.com: the /news/ column paged as /news/index_2.html …; /ym/ and /shuo/ are empty."""
+
+    name = "ddsb"
+
+    def make_story(self, n: int, when: dt.datetime) -> Story:
+        return pages.ddsb_story(n, when)
+
+    def serve_article(self, s: Story) -> None:
+        self.server.set(s.path, pages.ddsb_article(s), content_type=HTML)
+
+    def serve_listings(self) -> None:
+        chunks = self.pages_of(self.stories)
+        paths = ["/news/"] + [f"/news/index_{i}.html" for i in range(2, len(chunks) + 1)]
+        for i, chunk in enumerate(chunks):
+            nxt = paths[i + 1] if i + 1 < len(paths) else None
+            self.server.set(paths[i], pages.ddsb_list(chunk, nxt), content_type=HTML, validators=True)
+        for col in ("ym", "shuo"):
+            self.server.set(f"/{col}/", pages.ddsb_list([], None), content_type=HTML, validators=True)
