@@ -70,15 +70,6 @@ class Credits:
     authors: list[str] = field(default_factory=list)
     correspondents: list[str] = field(default_factory=list)
 
-    def add(self, other: "Credits") -> None:
-        """Merge another byline's names, keeping order and dropping repeats."""
-        for name in other.authors:
-            if name not in self.authors:
-                self.authors.append(name)
-        for name in other.correspondents:
-            if name not in self.correspondents:
-                self.correspondents.append(name)
-
     def __bool__(self) -> bool:
         return bool(self.authors or self.correspondents)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.sites_mirror import pages
-from tests.sites_mirror.pages import Story
-from tests.sites_mirror.server import MirrorServer
+from . import pages
+from .pages import Story
+from .server import MirrorServer
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 # Story n is published n hours after this.
