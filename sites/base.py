@@ -47,6 +47,7 @@ class Adapter:
     version: str = "1"
     hosts: tuple[str, ...] = ()            # host suffixes the adapter claims
     fingerprints: tuple[str, ...] = ()     # regexes found at a page's edges (masthead, footer)
+    markers: tuple[str, ...] = ()          # markup only this site's templates use (HTML pages)
     templates: tuple[HtmlTemplate, ...] = ()
     layouts: tuple[str, ...] = ()          # human description, for `cli.py sites`
 
@@ -56,9 +57,11 @@ class Adapter:
         return any(host == h or host.endswith("." + h) for h in self.hosts)
 
     def claims_page(self, page: Page) -> bool:
-        """True when the page carries one of this site's fingerprints."""
+        """True when the page carries one of this site's fingerprints or template markers."""
         edges = page.edges()
-        return any(re.search(pattern, edges) for pattern in self.fingerprints)
+        if any(re.search(pattern, edges) for pattern in self.fingerprints):
+            return True
+        return page.is_html and any(marker in page.text for marker in self.markers)
 
     def extract(self, page: Page) -> Article:
         """Read one page into an article (title and body may be empty: the caller checks)."""

@@ -15,6 +15,7 @@ class Chinanews(Adapter):
     site_name = "中国新闻网"
     hosts = ("chinanews.com", "chinanews.com.cn")
     fingerprints = (r"中新社和中新网", r"中国新闻网\S{0,4}新闻", r"chinanews\.com", r"中新网首页")
+    markers = ('class="neiron_kong"', 'class="left_zw"', 'id="source_baidu"')
     templates = (
         # www.chinanews.com.cn (2023–2025)
         HtmlTemplate(

@@ -14,6 +14,7 @@ class Hnr(Adapter):
     site_name = "映象网"
     hosts = ("hnr.cn",)
     fingerprints = (r"hnr\.cn Corporation", r"映象网络\s*版权所有", r"来源[:：]\s*映象网", r"映象网讯")
+    markers = ('id="text_content"', "ZKHN_Editor")
     templates = (
         # news.hnr.cn/YYYYMM/DD/<id>.html (2019–2020)
         HtmlTemplate(

@@ -50,3 +50,15 @@ def test_text_renderings_detected_by_fingerprints(fixture, name):
 ])
 def test_saved_page_urls(html, url):
     assert saved_url(html) == url
+
+
+@pytest.mark.parametrize("fixture,name", [
+    ("hnr_2020_000.html", "hnr"),
+    ("chinanews_main_2020.html", "chinanews"),
+    ("chinanews_ha_2022_004.html", "chinanews"),
+])
+def test_html_without_url_detected_by_template_markers(fixture, name):
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    # Cut the masthead and footer off, so only the template's containers can tell.
+    middle = text[len(text) // 4: -len(text) // 4]
+    assert detect(Page(text="<html>" + middle, is_html=True)).name == name

@@ -1,0 +1,403 @@
+"""Incremental fetching against fake sites served on 127.0.0.1: runs, retries, politeness, resumption."""
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from email.utils import formatdate
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from db.fetchstore import open_fetch_db
+from ingest.crawl import CrawlOptions, Crawler, RunStats
+from ingest.fetcher import FetchConfig, FetchError, Fetcher, header_charset, parse_retry_after
+from sites import adapter_named
+from sites_mirror.pages import HENAN_QUOTE
+from sites_mirror.server import MirrorServer
+from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
+
+# Small delays and timeouts keep the suite fast; every loop below is bounded.
+FAST = dict(delay=0.01, backoff=0.01, max_backoff=0.05, connect_timeout=1.0, read_timeout=1.0, max_tries=3)
+
+
+@pytest.fixture
+def servers():
+    """Three servers, one per fake site; stopped after the test."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(MirrorServer()) for _ in range(3)]
+
+
+@pytest.fixture
+def server(servers):
+    """One server for tests that need a single site."""
+    return servers[0]
+
+
+def mirrored(site: FakeSite):
+    """The adapter of a fake site, pointed at its server."""
+    return adapter_named(site.name).with_base_url(site.server.origin)
+
+
+def crawl(db_path: Path, *sites: FakeSite, config: dict | None = None, **options) -> RunStats:
+    """One fetch run over the fake sites, in process."""
+    db = open_fetch_db(db_path)
+    fetcher = Fetcher(FetchConfig(**{**FAST, **(config or {})}))
+    try:
+        return Crawler(db, fetcher, CrawlOptions(**options)).run_sites([mirrored(s) for s in sites])
+    finally:
+        fetcher.close()
+        db.close()
+
+
+def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Query the database read-only."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def article_hits(site: FakeSite, since: int = 0) -> list[str]:
+    """Article paths the site's server was asked for, after the first `since` requests."""
+    paths = set(site.article_paths())
+    return [p for p in site.server.paths_hit()[since:] if p in paths]
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`python cli.py ARGS` in a subprocess."""
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+def test_first_run_stores_every_listed_article(servers, tmp_path):
+    sites = [HnrSite(servers[0], 6), ChinanewsSite(servers[1], 9), DdsbSite(servers[2], 5)]
+    stats = crawl(tmp_path / "news.db", *sites)
+    assert (stats.new, stats.fetched, stats.failed) == (20, 20, 0)
+    by_site = dict(rows(tmp_path / "news.db", "select site, count(*) from articles group by site"))
+    assert by_site == {"hnr": 6, "chinanews": 9, "ddsb": 5}
+    keys = {k for (k,) in rows(tmp_path / "news.db", "select key from articles")}
+    assert keys == {s.server.url(p) for s in sites for p in s.article_paths()}
+    assert rows(tmp_path / "news.db", "select count(*) from raw_pages where body is not null") == [(20,)]
+    (counts, errors, ended), = rows(tmp_path / "news.db", "select counts, errors, ended_at from runs")
+    assert json.loads(counts)["new"] == 20 and json.loads(errors) == {} and ended
+
+
+def test_second_run_fetches_no_article_and_sends_conditional_requests(servers, tmp_path):
+    sites = [HnrSite(servers[0], 6), ChinanewsSite(servers[1], 6), DdsbSite(servers[2], 6)]
+    crawl(tmp_path / "news.db", *sites)
+    before = [len(s.server.hits) for s in sites]
+    stats = crawl(tmp_path / "news.db", *sites)
+    assert (stats.fetched, stats.new, stats.pages) == (0, 0, 0)
+    assert stats.not_modified == sum(len(mirrored(s).start_points) for s in sites)
+    for site, start in zip(sites, before):
+        hits = site.server.hits[start:]
+        assert hits and all(h.status == 304 and "if-none-match" in h.headers for h in hits)
+
+
+def test_new_listing_entries_are_the_only_articles_fetched(server, tmp_path):
+    site = HnrSite(server, 10)  # three column pages
+    crawl(tmp_path / "news.db", site)
+    start = len(server.hits)
+    fresh = site.publish(2)
+    stats = crawl(tmp_path / "news.db", site)
+    assert sorted(article_hits(site, start)) == sorted(s.path for s in fresh)
+    assert stats.new == 2
+    assert "/xwrd/3.html" not in server.paths_hit()[start:]  # page 2 was all known: paging stopped
+
+
+def test_since_skips_older_articles_and_stops_paging(server, tmp_path):
+    site = HnrSite(server, 12)  # story n is dated 2020-03-19 17:00 + n hours
+    stats = crawl(tmp_path / "news.db", site, since="2020-03-20")
+    assert stats.new == 5  # stories 7..12 are on the 20th, one too many for... see below
+    titles = [t for (t,) in rows(tmp_path / "news.db", "select title from articles")]
+    assert all(int(t.split("第")[1].split("号")[0]) >= 7 for t in titles)
+    assert "/xwrd/3.html" not in server.paths_hit()
+
+
+def test_max_articles_bounds_a_run_and_the_next_run_resumes(server, tmp_path):
+    site = HnrSite(server, 9)
+    first = crawl(tmp_path / "news.db", site, max_articles=4)
+    assert first.fetched == 4
+    assert rows(tmp_path / "news.db", "select count(*) from fetch_state where url like '%/xwrd/%'") == [(0,)]
+    second = crawl(tmp_path / "news.db", site)
+    assert (second.new, second.not_modified) == (5, 4)  # the 4 empty columns answer 304
+
+
+def test_max_pages_bounds_the_listing_walk(server, tmp_path):
+    site = HnrSite(server, 12)
+    stats = crawl(tmp_path / "news.db", site, max_pages=2)
+    assert stats.new == 8
+    assert "/xwrd/3.html" not in server.paths_hit()
+
+
+# --- faults ----------------------------------------------------------------------------------
+
+def test_503_then_200_and_429_with_retry_after_are_retried(server, tmp_path):
+    site = HnrSite(server, 3)
+    flaky, throttled = site.article_paths()[:2]
+    server.routes[flaky].failures.append((503, {}))
+    server.routes[throttled].failures.append((429, {"Retry-After": "1"}))
+    stats = crawl(tmp_path / "news.db", site)
+    assert (stats.new, stats.failed) == (3, 0)
+    assert [h.status for h in server.hits_for(flaky)] == [503, 200]
+    first, second = server.hits_for(throttled)
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 0.9  # Retry-After: 1 was honoured
+
+
+def test_a_page_that_always_fails_is_recorded_and_the_run_goes_on(server, tmp_path):
+    site = HnrSite(server, 4)
+    broken = site.article_paths()[1]
+    server.routes[broken].status = 503
+    stats = crawl(tmp_path / "news.db", site)
+    assert (stats.new, dict(stats.failures)) == (3, {"http 503": 1})
+    assert len(server.hits_for(broken)) == FAST["max_tries"]
+    assert rows(tmp_path / "news.db", "select status, error, body from raw_pages where url = ?",
+                (server.url(broken),)) == [(503, "http 503", None)]
+    assert json.loads(rows(tmp_path / "news.db", "select errors from runs")[0][0]) == {"http 503": 1}
+    # The listing's validators wait until the failed article is stored: the next run retries it.
+    server.routes[broken].status = 200
+    again = crawl(tmp_path / "news.db", site)
+    assert (again.new, again.failed) == (1, 0)
+
+
+def test_a_timeout_is_recorded_as_such(server, tmp_path):
+    site = HnrSite(server, 2)
+    slow = site.article_paths()[0]
+    server.routes[slow].stall = 3.0
+    started = time.monotonic()
+    stats = crawl(tmp_path / "news.db", site, config=dict(read_timeout=0.2, max_tries=2))
+    assert dict(stats.failures) == {"timeout": 1} and stats.new == 1
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_404_article_is_final_and_not_retried_by_later_runs(server, tmp_path):
+    site = HnrSite(server, 3)
+    gone = site.article_paths()[0]
+    del server.routes[gone]
+    assert dict(crawl(tmp_path / "news.db", site).failures) == {"http 404": 1}
+    start = len(server.hits)
+    stats = crawl(tmp_path / "news.db", site)
+    assert stats.fetched == 0 and gone not in server.paths_hit()[start:]
+
+
+def test_gbk_page_without_charset_header_decodes_right(server, tmp_path):
+    site = ChinanewsSite(server, 3)  # story 3 is on the Henan channel: GBK bytes, header "text/html"
+    crawl(tmp_path / "news.db", site)
+    (body, encoding, headers), = rows(
+        tmp_path / "news.db", "select a.body, r.encoding, r.headers from articles a "
+        "join raw_pages r on r.article_key = a.key where a.key like '%/news/hnxw/%'")
+    assert "王喆" in body and HENAN_QUOTE[:2] in body
+    assert encoding is None and json.loads(headers)["content-type"] == "text/html"
+
+
+def test_oversized_body_is_refused(server):
+    server.set("/big.html", b"x" * 5000)
+    with Fetcher(FetchConfig(**FAST, max_bytes=1000)) as fetcher:
+        with pytest.raises(FetchError, match="too large"):
+            fetcher.get(server.url("/big.html"))
+
+
+# --- politeness ---------------------------------------------------------------------------
+
+def test_robots_txt_disallow_is_obeyed(server, tmp_path):
+    site = DdsbSite(server, 3)
+    blocked = site.article_paths()[1]
+    server.set("/robots.txt", f"User-agent: *\nDisallow: {blocked}\n".encode(), content_type="text/plain")
+    stats = crawl(tmp_path / "news.db", site)
+    assert blocked not in server.paths_hit()
+    assert (stats.new, dict(stats.failures)) == (2, {"robots.txt disallows": 1})
+    assert len(server.hits_for("/robots.txt")) == 1  # fetched once, then cached
+
+
+def test_robots_txt_errors(server):
+    server.set("/robots.txt", status=503)
+    with Fetcher(FetchConfig(**FAST)) as fetcher:
+        assert not fetcher.robots_allow(server.url("/a.html"))  # 5xx: disallow everything
+    server.set("/robots.txt", status=404)
+    with Fetcher(FetchConfig(**FAST)) as fetcher:
+        assert fetcher.robots_allow(server.url("/a.html"))  # 4xx: allow everything
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    with Fetcher(FetchConfig(**{**FAST, "max_tries": 1})) as fetcher:
+        assert fetcher.robots_allow(f"http://127.0.0.1:{closed_port}/a.html")  # unreachable: allow
+
+
+def test_per_host_delay_spaces_requests(server, tmp_path):
+    site = HnrSite(server, 4)
+    crawl(tmp_path / "news.db", site, config=dict(delay=0.1))
+    times = [h.at for h in server.hits]
+    assert len(times) > 5 and min(b - a for a, b in zip(times, times[1:])) >= 0.09
+
+
+def test_conditional_request_sends_last_modified_too(server):
+    stamp = formatdate(usegmt=True)
+    server.set("/list/", b"<html></html>", validators=True, modified=stamp)
+    with Fetcher(FetchConfig(**FAST)) as fetcher:
+        assert fetcher.get(server.url("/list/"), last_modified=stamp).not_modified
+    assert server.hits_for("/list/")[-1].headers["if-modified-since"] == stamp
+
+
+# --- redirects ----------------------------------------------------------------------------
+
+def test_redirect_loop_is_stopped(server):
+    server.set("/a.html", status=302, headers={"Location": "/b.html"})
+    server.set("/b.html", status=301, headers={"Location": "/a.html"})
+    with Fetcher(FetchConfig(**FAST)) as fetcher:
+        with pytest.raises(FetchError, match="redirect loop"):
+            fetcher.get(server.url("/a.html"))
+    assert server.paths_hit().count("/a.html") == 1
+
+
+def test_redirect_chain_is_bounded(server):
+    for i in range(10):
+        server.set(f"/r{i}.html", status=302, headers={"Location": f"/r{i + 1}.html"})
+    with Fetcher(FetchConfig(**FAST, max_redirects=3)) as fetcher:
+        with pytest.raises(FetchError, match="too many redirects"):
+            fetcher.get(server.url("/r0.html"))
+    assert len([p for p in server.paths_hit() if p.startswith("/r")]) == 4
+
+
+def test_redirects_stay_on_site_unless_same_article(servers, tmp_path):
+    site, other = HnrSite(servers[0], 3), servers[1]
+    moved, away = site.article_paths()[:2]
+    other.set(moved, servers[0].routes[moved].body, content_type="text/html; charset=utf-8")
+    servers[0].set(moved, status=301, headers={"Location": other.url(moved)})
+    servers[0].set(away, status=302, headers={"Location": other.url("/ads/landing.html")})
+    stats = crawl(tmp_path / "news.db", site)
+    assert dict(stats.failures) == {"redirect off site": 1}
+    assert rows(tmp_path / "news.db", "select final_url from raw_pages where url = ?",
+                (servers[0].url(moved),)) == [(other.url(moved),)]
+    assert "/ads/landing.html" not in other.paths_hit()
+
+
+# --- resumption ---------------------------------------------------------------------------
+
+def test_kill_9_mid_run_then_rerun_ends_like_an_uninterrupted_run(server, tmp_path):
+    site = HnrSite(server, 16)
+    args = ["fetch", "--site", "hnr", "--base-url", site.base_url, "--delay", "0.05"]
+    assert run_cli(*args, "--db", str(tmp_path / "reference.db")).returncode == 0
+
+    killed = tmp_path / "killed.db"
+    proc = subprocess.Popen([sys.executable, "cli.py", *args, "--db", str(killed)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and count_articles(killed) < 3:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert 3 <= count_articles(killed) < 16
+    assert run_cli(*args, "--db", str(killed)).returncode == 0
+
+    def state(path: Path) -> tuple:
+        return (sorted(rows(path, "select key, site, title, body, published_at, source, editor from articles")),
+                sorted(rows(path, "select url, final_url, status, article_key from raw_pages")),
+                sorted(rows(path, "select url from fetch_state")))
+
+    assert state(killed) == state(tmp_path / "reference.db")
+    assert rows(killed, "pragma integrity_check") == [("ok",)]
+    assert rows(killed, "select key from articles group by key having count(*) > 1") == []
+
+
+def count_articles(db_path: Path) -> int:
+    """Articles in a database another process is writing (0 before it exists)."""
+    try:
+        return rows(db_path, "select count(*) from articles")[0][0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+# --- commands -----------------------------------------------------------------------------
+
+def test_fetch_command_summary_and_exit_codes(server, tmp_path):
+    site = DdsbSite(server, 3)
+    del server.routes[site.article_paths()[0]]
+    result = run_cli("fetch", "--site", "ddsb", "--base-url", site.base_url, "--delay", "0.01",
+                     "--db", str(tmp_path / "news.db"))
+    assert result.returncode == 2
+    assert "articles: 3 fetched" not in result.stdout and "2 new" in result.stdout
+    assert "failed by reason: http 404 1" in result.stdout and "failed: " in result.stderr
+    assert run_cli("fetch", "--base-url", "nosuchsite=http://127.0.0.1:1").returncode == 1
+    assert run_cli("fetch", "--urls", str(tmp_path / "missing.txt")).returncode == 1
+
+
+def test_fetch_urls_file(server, tmp_path):
+    site = HnrSite(server, 3)
+    first, second = site.article_paths()[:2]
+    listed = tmp_path / "urls.txt"
+    listed.write_text(f"# articles to fetch\nhttps://news.hnr.cn{first}\n\n{server.url(second)}\n", encoding="utf-8")
+    result = run_cli("fetch", "--urls", str(listed), "--base-url", site.base_url, "--delay", "0.01",
+                     "--db", str(tmp_path / "news.db"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(article_hits(site)) == sorted([first, second])
+    assert "listing pages" not in result.stdout
+
+
+def test_reclean_re_extracts_stored_pages_without_fetching(server, tmp_path):
+    site = HnrSite(server, 3)
+    crawl(tmp_path / "news.db", site)
+    conn = sqlite3.connect(tmp_path / "news.db")
+    with conn:
+        conn.execute("update articles set title = 'stale'")
+    conn.close()
+    start = len(server.hits)
+    result = run_cli("reclean", "--site", "hnr", "--db", str(tmp_path / "news.db"))
+    assert result.returncode == 0, result.stderr
+    assert "3 stored pages re-cleaned: 0 new, 3 updated" in result.stdout
+    assert len(server.hits) == start
+    assert rows(tmp_path / "news.db", "select count(*) from articles where title = 'stale'") == [(0,)]
+
+
+# --- units --------------------------------------------------------------------------------
+
+def test_retry_after_in_seconds_and_as_http_date():
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(formatdate(1000.0 + 30, usegmt=True), now=1000.0) == pytest.approx(30, abs=1)
+    assert parse_retry_after(formatdate(1000.0, usegmt=True), now=5000.0) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_header_charset_never_defaults():
+    assert header_charset("text/html; charset=GBK") == "gbk"
+    assert header_charset('text/html; charset="utf-8"') == "utf-8"
+    assert header_charset("text/html") is None and header_charset(None) is None
+
+
+def test_listing_links_are_normalised_and_matched_by_pattern():
+    hnr = adapter_named("hnr")
+    page = """<html><body><ul>
+      <li><a href="https://news.hnr.cn/202003/19/731862.html">a</a></li>
+      <li><a href="//news.hnr.cn/202003/18/731000.html">b</a></li>
+      <li><a href="/201808/t20180817_3130286.html">c</a></li>
+      <li><a href="/xwrd/">column</a><a href="https://other.example/202003/19/1.html">elsewhere</a></li>
+      <li><a href="https://news.hnr.cn/202003/19/731862.html#comments">a again</a></li>
+    </ul><a href="/xwrd/2.html">下一页</a></body></html>"""
+    listing = hnr.read_listing(page, "https://news.hnr.cn/xwrd/")
+    assert [(a.url, a.published) for a in listing.articles] == [
+        ("https://news.hnr.cn/202003/19/731862.html", "2020-03-19"),
+        ("https://news.hnr.cn/202003/18/731000.html", "2020-03-18"),
+        ("https://news.hnr.cn/201808/t20180817_3130286.html", "2018-08-17"),
+    ]
+    assert listing.next_url == "https://news.hnr.cn/xwrd/2.html"
+
+
+def test_every_adapter_declares_start_points_it_can_read():
+    for name in ("hnr", "chinanews", "ddsb"):
+        adapter = adapter_named(name)
+        assert adapter.start_points and adapter.article_paths
+        assert all(adapter.claims_url(url) for url in adapter.start_points)
+    mirror = adapter_named("chinanews").with_base_url("http://127.0.0.1:8000/")
+    assert mirror.listing_urls()[0] == "http://127.0.0.1:8000/rss/scroll-news.xml"
+    assert mirror.is_article_url("http://127.0.0.1:8000/sh/2020/07-04/9229311.shtml")
+    assert not mirror.is_article_url("https://www.chinanews.com.cn/sh/2020/07-04/9229311.shtml")
