@@ -31,6 +31,9 @@ RUN_COLUMNS: dict[str, type] = {
     "counts": str,        # JSON: pages, not_modified, new, updated, unchanged, failed
     "errors": str,        # JSON: {reason: count}
 }
+# Failed fetches after which a URL is not tried again (unless --refresh): the page is gone.
+# Any other failure (timeout, 5xx, robots.txt…) is retried by the next run.
+FINAL_STATUSES = frozenset({404, 410})
 FETCH_STATE_COLUMNS: dict[str, type] = {
     "url": str,           # listing page or feed URL (pk)
     "etag": str,
@@ -72,9 +75,10 @@ def ensure_fetch_schema(db: sqlite_utils.Database) -> None:
 
 
 def is_stored(db: sqlite_utils.Database, url: str) -> bool:
-    """True when the URL was fetched before, or an article has it as its key."""
+    """True when the URL was fetched before (or is gone), or an article has it as its key."""
+    finals = ", ".join(str(s) for s in sorted(FINAL_STATUSES))
     found = db.execute(
-        "select 1 from raw_pages where url = ? and body is not null "
+        f"select 1 from raw_pages where url = ? and (body is not null or status in ({finals})) "
         "union all select 1 from articles where key = ? limit 1", [url, url]).fetchone()
     return found is not None
 
@@ -134,6 +138,11 @@ def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | N
     """The (ETag, Last-Modified) stored for a listing URL."""
     row = db.execute("select etag, last_modified from fetch_state where url = ?", [url]).fetchone()
     return (row[0], row[1]) if row else (None, None)
+
+
+def was_walked(db: sqlite_utils.Database, url: str) -> bool:
+    """True when a walk from this listing URL once ended with everything it found handled."""
+    return db.execute("select 1 from fetch_state where url = ?", [url]).fetchone() is not None
 
 
 def save_validators(db: sqlite_utils.Database, url: str, headers: dict[str, str]) -> None:

@@ -20,13 +20,14 @@ ROLE_RE = re.compile(
     r"(?P<role>"
     r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?记者"
     r"|通讯员|实习生|特约撰稿人?|作者|撰稿|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
+    f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道"
     f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )
 _ROLE_KIND = {
     "通讯员": _CORRESPONDENT,
 }
-_CREDIT_ROLES = {"文", "图", "摄", "文图", "摄影", "摄像", "整理", "整合", "编译", "综合"}
+_CREDIT_ROLES = {"文", "图", "摄", "文图", "摄影", "摄像", "整理", "整合", "编译", "综合", "受访者供图", "供图"}
 # Common Chinese surnames (single and compound): a byline token is taken for a name only when
 # it starts with one, which keeps link labels (在线荐稿) and credits (受访者供图) out.
 _SURNAMES = set(
@@ -42,6 +43,8 @@ _SURNAMES = set(
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
                       "夏侯", "轩辕", "宇文", "长孙", "端木", "申屠", "南宫", "西门", "独孤")
+# Outlet names (南方日报, 映象网, 新华社) look like names but end like this.
+_OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道")
 _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/|]+")
 # A name list only: `(常书香 马丹阳)`
@@ -55,7 +58,7 @@ _BYLINE_WORD_RE = re.compile(r"记者|通讯员|实习生|作者|撰稿|文\s*/\
 # An inline dateline: `XX讯(…)`, `XX消息(…)`, `中新网郑州4月20日电(…)`, or a bare `本报讯`.
 DATELINE_RE = re.compile(
     r"^(?P<dateline>"
-    r"[^\s,，。:：(（)）“”\"]{1,20}?(?:讯|消息|电)\s*[(（][^()（）]{1,80}[)）]"
+    r"(?:[^\s,，。:：(（)）“”\"]|[(（][^()（）\s]{1,10}[)）]){1,24}?(?:讯|消息|电)\s*[(（][^()（）]{1,80}[)）]"
     r"|(?:本报|本网|本台)讯|[^\s,，。(（“”\"]{1,12}网讯|新华社[^\s,，。(（]{1,12}电|中新网[^\s,，。(（]{1,12}电"
     r")\s*"
 )
@@ -76,7 +79,7 @@ class Credits:
 
 def is_name(token: str) -> bool:
     """True for a token shaped like a Chinese personal name (2–4 Han characters, known surname)."""
-    if not _NAME_RE.match(token):
+    if not _NAME_RE.match(token) or token.endswith(_OUTLET_ENDINGS):
         return False
     return "·" in token or "•" in token or token[0] in _SURNAMES or token.startswith(_COMPOUND_SURNAMES)
 
@@ -133,7 +136,7 @@ def looks_like_byline(line: str) -> bool:
     leftover = ROLE_RE.sub(" ", line)
     tokens = [t for t in _SPLIT_RE.split(leftover) if t]
     # What is left besides names may only be an outlet prefix such as 映象网 or 河南日报客户端.
-    odd = [t for t in tokens if not is_name(t)]
+    odd = [t for t in tokens if not is_name(t) and len(t) > 1]
     return bool(parse_byline(line)) and len(odd) <= 1 and all(len(t) <= 12 for t in odd)
 
 

@@ -8,8 +8,9 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from db.fetchstore import (finish_run, is_stored, iter_raw_pages, save_failure, save_raw_page,
-                           save_validators, set_extraction, start_run, validators)
+from db.fetchstore import (FINAL_STATUSES, finish_run, is_stored, iter_raw_pages, save_failure,
+                           save_raw_page, save_validators, set_extraction, start_run, validators,
+                           was_walked)
 from db.store import upsert_article
 from ingest.decode import DecodeError, decode_bytes
 from ingest.fetcher import FetchError, Fetcher, Response
@@ -17,11 +18,6 @@ from ingest.pipeline import extract_page
 from ingest.record import Article, NotAnArticle
 from sites import Adapter
 from sites.listing import ListedArticle
-
-# Failures after which a URL is not tried again by later runs (unless --refresh):
-# the page is gone. Any other failure (timeout, 5xx, robots.txt…) is retried next run.
-FINAL_STATUSES = frozenset({404, 410})
-
 
 @dataclass
 class CrawlOptions:
@@ -52,11 +48,13 @@ class RunStats:
         self.failures[reason] += 1
         self.failed_urls.append((url, detail or reason))
 
-    def count_stored(self, status: str) -> None:
-        """Count an article write: "new", "updated" or "unchanged"."""
-        if status == "new":
+    def count_extraction(self, url: str, stored: str | None, error: Exception | None) -> None:
+        """Count a page's outcome: its article "new", "updated" or "unchanged", or the error."""
+        if error is not None:
+            self.fail(url, extraction_reason(error), error_text(error))
+        elif stored == "new":
             self.new += 1
-        elif status == "updated":
+        elif stored == "updated":
             self.updated += 1
         else:
             self.unchanged += 1
@@ -87,6 +85,11 @@ def extraction_reason(exc: Exception) -> str:
     return "extraction error"
 
 
+def error_text(exc: Exception | None) -> str | None:
+    """The message stored for a page that gave no article."""
+    return (str(exc) or type(exc).__name__) if exc else None
+
+
 def extract(body: bytes, url: str, site: str | None,
             charset: str | None) -> tuple[Article | None, Exception | None]:
     """The article of a fetched page with the same code `clean` uses, or why there is none."""
@@ -107,17 +110,18 @@ class Crawler:
         self.on_progress = on_progress or (lambda stats, url: None)
         self.stats = RunStats()
         self.seen: set[str] = set()
+        self.budget = options.max_articles  # article fetches left for the current site
 
     def run_sites(self, adapters: Iterable[Adapter]) -> RunStats:
         """Crawl every start point of the adapters, one site after another."""
         adapters = list(adapters)
         run_id = start_run(self.db, {"sites": [a.name for a in adapters], **vars(self.options)})
         for adapter in adapters:
-            budget = [self.options.max_articles]
+            self.budget = self.options.max_articles
             for start in adapter.listing_urls():
-                if budget[0] <= 0:
+                if self.budget <= 0:
                     break
-                self.walk_listing(adapter, start, budget)
+                self.walk_listing(adapter, start)
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
 
@@ -125,28 +129,30 @@ class Crawler:
         """Fetch a plain list of article URLs (bounded by max_articles in all)."""
         adapters = list(adapters)
         run_id = start_run(self.db, {"urls": True, **vars(self.options)})
-        budget = self.options.max_articles
         for raw in urls:
-            if budget <= 0:
+            if self.budget <= 0:
                 break
             adapter = next((a for a in adapters if a.claims_url(raw) or a.owns(raw)), None)
             url = adapter.on_mirror(raw) if adapter else raw
             if not url.startswith(("http://", "https://")):
                 self.stats.fail(raw, "not an http(s) URL")
             elif self.wanted(ListedArticle(url)):
-                budget -= 1
+                self.budget -= 1
                 self.fetch_article(url, adapter)
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
 
-    def walk_listing(self, adapter: Adapter, start: str, budget: list[int]) -> None:
+    def walk_listing(self, adapter: Adapter, start: str) -> None:
         """Read a start point and its next pages until a page brings nothing new.
 
-        Validators are saved only when the walk handled everything it found, so an
-        interrupted or budget-cut walk is read again in full by the next run.
+        Paging stops at a page whose articles are all older than --since, or all known
+        when the last walk of this start point was complete. Validators are saved only
+        when the walk handled everything it found, so an interrupted or budget-cut walk
+        is read again in full by the next run (which then pages past known articles).
         """
         url: str | None = start
         answered: dict[str, dict[str, str]] = {}  # page URL -> its response headers
+        walked_before = was_walked(self.db, start)
         complete = True
         for _page in range(self.options.max_pages):
             if url is None or url in answered:
@@ -160,13 +166,14 @@ class Crawler:
             listing = self.read_listing(adapter, response)
             if listing is None:
                 return
-            wanted = [item for item in listing.articles if self.wanted(item)]
+            recent = [item for item in listing.articles if not self.too_old(item)]
+            wanted = [item for item in recent if self.wanted(item)]
             for item in wanted:
-                if budget[0] <= 0:
+                if self.budget <= 0:
                     return
-                budget[0] -= 1
+                self.budget -= 1
                 complete = self.fetch_article(item.url, adapter) and complete
-            if not wanted:
+            if not recent or (not wanted and walked_before):
                 break
             url = listing.next_url
         if complete:
@@ -197,13 +204,15 @@ class Crawler:
             self.stats.fail(response.url, "listing unreadable", str(exc))
             return None
 
+    def too_old(self, item: ListedArticle) -> bool:
+        """True when the listing dates the article before --since."""
+        return bool(self.options.since and item.published and item.published < self.options.since)
+
     def wanted(self, item: ListedArticle) -> bool:
-        """True for an article not seen in this run, not older than --since, not stored yet."""
+        """True for an article not seen in this run and not stored yet (or --refresh)."""
         if item.url in self.seen:
             return False
         self.seen.add(item.url)
-        if self.options.since and item.published and item.published < self.options.since:
-            return False
         return self.options.refresh or not is_stored(self.db, item.url)
 
     def fetch_article(self, url: str, adapter: Adapter | None) -> bool:
@@ -224,17 +233,13 @@ class Crawler:
     def store_article(self, response: Response, site: str | None) -> None:
         """Extract the article and write it with its raw page in one transaction."""
         art, error = extract(response.body, response.final_url, site, response.charset)
-        message = (str(error) or type(error).__name__) if error else None
         with self.db.atomic():
             save_raw_page(self.db, url=response.url, final_url=response.final_url,
                           site=site or (art.site if art else ""), status=response.status,
                           headers=response.headers, encoding=response.charset, body=response.body,
-                          article_key=art.key if art else None, error=message)
+                          article_key=art.key if art else None, error=error_text(error))
             stored = upsert_article(self.db, art.to_row())[1] if art else None
-        if error is not None:
-            self.stats.fail(response.url, extraction_reason(error), message)
-        else:
-            self.stats.count_stored(stored)
+        self.stats.count_extraction(response.url, stored, error)
 
 
 def reclean(db: sqlite_utils.Database, site: str | None = None,
@@ -243,14 +248,10 @@ def reclean(db: sqlite_utils.Database, site: str | None = None,
     stats = RunStats()
     for page in iter_raw_pages(db, site):
         art, error = extract(page.body, page.final_url, page.site or None, page.encoding)
-        message = (str(error) or type(error).__name__) if error else None
         with db.atomic():
-            set_extraction(db, page.url, art.key if art else None, message)
+            set_extraction(db, page.url, art.key if art else None, error_text(error))
             stored = upsert_article(db, art.to_row())[1] if art else None
-        if error is not None:
-            stats.fail(page.url, extraction_reason(error), message)
-        else:
-            stats.count_stored(stored)
+        stats.count_extraction(page.url, stored, error)
         if on_progress:
             on_progress(stats, page.url)
     return stats

@@ -11,8 +11,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
+from tenacity import (RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt,
+                      wait_exponential, wait_random)
 
 DEFAULT_USER_AGENT = "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -118,8 +118,8 @@ class Fetcher:
         self.config = config or FetchConfig()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.config.user_agent
-        self._backoff = wait_exponential_jitter(initial=self.config.backoff, max=self.config.max_backoff,
-                                                jitter=self.config.backoff)
+        self._backoff = (wait_exponential(multiplier=self.config.backoff, max=self.config.max_backoff)
+                         + wait_random(0, self.config.backoff))
         self._robots: dict[str, RobotFileParser] = {}
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
@@ -129,6 +129,12 @@ class Fetcher:
     def close(self) -> None:
         """Close the session's connections."""
         self.session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             allowed: Callable[[str], bool] | None = None) -> Response:

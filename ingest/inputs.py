@@ -49,8 +49,16 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
             found.append(path)
         else:
             errors.append((raw, "no such file or folder"))
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = list(dict.fromkeys(resolved(p) for p in found))
     return unique, errors
+
+
+def resolved(path: Path) -> Path:
+    """The path made absolute with links resolved; as given (absolute) when a link loops."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
+        return path.absolute()
 
 
 def read_input(path: Path) -> bytes:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import clean_line
+from ingest.text import clean_line, fold_width, squeeze_spaces
 
-_LABEL_STOP = r"(?=\s{2,}|\s+(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览)[:：]|[|｜]|$)"
+# A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
+_LABEL_STOP = (r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"
+               r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)")
 _SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
 _EDITOR_RE = re.compile(
     r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
@@ -20,8 +22,8 @@ _CRUMB_HOME = ("新闻中心", "首页", "网站首页", "当前位置", "您的
 
 def parse_source(text: str) -> str | None:
     """The value of a `来源:` label in the text, if any."""
-    match = _SOURCE_RE.search(clean_line(text))
-    value = match["v"].strip() if match else ""
+    match = _SOURCE_RE.search(fold_width(text).strip())
+    value = squeeze_spaces(match["v"]) if match else ""
     return value or None
 
 

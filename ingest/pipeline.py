@@ -82,7 +82,13 @@ def extract_page(data: bytes, *, url: str | None = None, path: str | None = None
     """
     if not data.strip():
         raise NotAnArticle("empty input")
-    text, _encoding = decode_bytes(data, charset)
+    text, encoding = decode_bytes(data, charset)
+    notes = []
+    if "\x00" in text:  # lxml turns NULs into U+FFFD; a text page would store them
+        text = text.replace("\x00", "")
+        notes.append("NUL characters removed")
+    if "\ufffd" in text:
+        notes.append(f"undecodable bytes shown as U+FFFD (decoded as {encoding})")
     is_html = looks_like_html(text)
     if is_html and url is None:
         url = saved_url(data)
@@ -90,6 +96,7 @@ def extract_page(data: bytes, *, url: str | None = None, path: str | None = None
     adapter = adapter_named(site) if site else detect(page)
     art = adapter.extract(page)
     art.input_path = path
+    art.warnings.extend(notes)
     check_article(art)
     return art
 
@@ -158,7 +165,7 @@ def extract_job(job: Job) -> Extracted:
 def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> list[Outcome]:
     """Write a batch of results in one transaction, in order; return their outcomes."""
     outcomes = []
-    with db.conn:
+    with db.atomic():  # one BEGIN…COMMIT per batch (sqlite-utils nests its writes as savepoints)
         for item in batch:
             if isinstance(item, Outcome):
                 if item.status == "failed":

@@ -102,6 +102,9 @@ def read_meta_near_title(lines: list[str], art: Article) -> None:
         author = _AUTHOR_LABEL_RE.search(line) if kind in (Kind.DATE, Kind.SOURCE, Kind.TEXT) else None
         if author:
             add_credits(art, parse_byline("作者 " + author.group(1)))
+    for line in (line for start in starts for line in lines[max(start - 4, 0):start - 1]):
+        if not art.published_at and classify_line(clean_line(line)) == Kind.DATE:
+            art.published_at = parse_date(clean_line(line))  # news.cn puts the date above the title
 
 
 def page_editor(lines: list[str]) -> str | None:

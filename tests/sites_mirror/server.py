@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class MirrorServer:
         self.stopping = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class())
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = self.handle_error
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
 
@@ -73,6 +75,11 @@ class MirrorServer:
         self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore clients that hang up (timeouts, refused bodies); report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            ThreadingHTTPServer.handle_error(self.httpd, request, client_address)
 
     def set(self, path: str, body: bytes = b"", **options) -> Route:
         """Answer `path` with this body (and Route options) from now on."""

@@ -8,7 +8,7 @@ from .pages import Story
 from .server import MirrorServer
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
-# Story n is published n hours after this.
+# Story n is published 6·n hours after this: four stories a day, each on its listing page.
 BASE_TIME = dt.datetime(2020, 3, 19, 17, 0, 0, tzinfo=CHINA_TZ)
 PER_PAGE = 4
 HTML = "text/html"                    # no charset in the header, as many of these sites send
@@ -27,8 +27,8 @@ class FakeSite:
         self.publish(count)
 
     def publish(self, count: int) -> list[Story]:
-        """Add `count` newer stories (numbered on, an hour apart) at the top of the listings."""
-        fresh = [self.make_story(n, BASE_TIME + dt.timedelta(hours=n))
+        """Add `count` newer stories (numbered on, six hours apart) at the top of the listings."""
+        fresh = [self.make_story(n, BASE_TIME + dt.timedelta(hours=6 * n))
                  for n in range(self.count + count, self.count, -1)]
         self.count += count
         self.stories = fresh + self.stories
