@@ -5,7 +5,7 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 import sqlite_utils
 
@@ -65,13 +65,13 @@ def ensure_fetch_schema(db: sqlite_utils.Database) -> None:
     """Create the fetch tables that are missing."""
     tables = set(db.table_names())
     if "raw_pages" not in tables:
-        db["raw_pages"].create(RAW_PAGE_COLUMNS, pk="url")
-        db["raw_pages"].create_index(["site"])
-        db["raw_pages"].create_index(["article_key"])
+        db.table("raw_pages").create(RAW_PAGE_COLUMNS, pk="url")
+        db.table("raw_pages").create_index(["site"])
+        db.table("raw_pages").create_index(["article_key"])
     if "runs" not in tables:
-        db["runs"].create(RUN_COLUMNS, pk="id")
+        db.table("runs").create(RUN_COLUMNS, pk="id")
     if "fetch_state" not in tables:
-        db["fetch_state"].create(FETCH_STATE_COLUMNS, pk="url")
+        db.table("fetch_state").create(FETCH_STATE_COLUMNS, pk="url")
 
 
 def is_stored(db: sqlite_utils.Database, url: str) -> bool:
@@ -87,7 +87,7 @@ def save_raw_page(db: sqlite_utils.Database, *, url: str, final_url: str, site: 
                   headers: dict[str, str], encoding: str | None, body: bytes,
                   article_key: str | None, error: str | None) -> None:
     """Store one response (call inside the article's `db.atomic()` block)."""
-    db["raw_pages"].upsert(
+    db.table("raw_pages").upsert(
         {"url": url, "final_url": final_url, "site": site, "status": status, "fetched_at": now_iso(),
          "headers": json.dumps(headers, ensure_ascii=False), "encoding": encoding,
          "body": zlib.compress(body, 6), "article_key": article_key, "error": error},
@@ -148,21 +148,22 @@ def was_walked(db: sqlite_utils.Database, url: str) -> bool:
 def save_validators(db: sqlite_utils.Database, url: str, headers: dict[str, str]) -> None:
     """Remember a listing's validators once every article it listed has been handled."""
     with db.atomic():
-        db["fetch_state"].upsert({"url": url, "etag": headers.get("etag"),
-                                  "last_modified": headers.get("last-modified"),
-                                  "checked_at": now_iso()}, pk="url")
+        db.table("fetch_state").upsert({"url": url, "etag": headers.get("etag"),
+                                        "last_modified": headers.get("last-modified"),
+                                        "checked_at": now_iso()}, pk="url")
 
 
 def start_run(db: sqlite_utils.Database, options: dict[str, Any]) -> int:
     """Insert the run's row; an interrupted run keeps ended_at NULL."""
     with db.atomic():
-        return db["runs"].insert({"started_at": now_iso(),
-                                  "options": json.dumps(options, ensure_ascii=False)}).last_pk
+        table = db.table("runs").insert({"started_at": now_iso(),
+                                         "options": json.dumps(options, ensure_ascii=False)})
+        return cast(int, table.last_pk)  # an integer primary key: never None after an insert
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int],
                errors: dict[str, int]) -> None:
     """Close the run's row with its counts and error summary."""
     with db.atomic():
-        db["runs"].update(run_id, {"ended_at": now_iso(), "counts": json.dumps(counts),
-                                   "errors": json.dumps(errors, ensure_ascii=False)})
+        db.table("runs").update(run_id, {"ended_at": now_iso(), "counts": json.dumps(counts),
+                                         "errors": json.dumps(errors, ensure_ascii=False)})

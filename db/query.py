@@ -104,7 +104,7 @@ def format_article(rec: dict[str, Any]) -> str:
 
 def iter_records(db: sqlite_utils.Database, filters: Filters = Filters(),
                  query: str | None = None) -> Iterator[dict[str, Any]]:
-    """Selected articles as records, streamed (search order with a query, else by id)."""
+    """Selected articles (all matches of the query, if any) as records, streamed in id order."""
     if query:
         for row in search.iter_matches(db, query, filters, columns=EXPORT_COLUMNS):
             yield to_record(row)

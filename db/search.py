@@ -40,7 +40,11 @@ from db import store
 from db.filters import Filters, filter_sql
 
 FTS_TABLE = "articles_fts"
+CHARS_TABLE = "articles_fts_chars"
 PENDING_TABLE = "articles_fts_pending"
+# bm25 is computed for at most this many matches (the most recently stored ones): ranking
+# every match of a word found in most articles took 200-500 ms at 100,000 articles.
+RANK_WINDOW = 5000
 # bm25 column weights (title, body): a hit in the title counts as five in the body.
 TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
 RANK_SQL = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
@@ -56,6 +60,8 @@ _IS_CJK = re.compile(f"[{CJK_CHARS}]")
 _SCHEMA = [
     f"create virtual table if not exists {FTS_TABLE} using fts5("
     "title, body, content='', tokenize='unicode61')",
+    f"create virtual table if not exists {CHARS_TABLE} using fts5("
+    "chars, content='', detail='none', tokenize='unicode61')",
     f"create table if not exists {PENDING_TABLE} ("
     "id integer primary key, title text, body text, indexed integer not null)",
     # A new row is not indexed yet; OR IGNORE keeps an older pending entry for the same id.
@@ -94,6 +100,11 @@ def index_text(text: str | None) -> str:
         pos = m.end()
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def distinct_chars(*texts: str | None) -> str:
+    """The distinct CJK characters of the texts, space-separated (the character index)."""
+    return " ".join(dict.fromkeys("".join(CJK_RUN.findall("".join(t or "" for t in texts)))))
 
 
 # ---------------------------------------------------------------- query parsing
@@ -223,6 +234,25 @@ def fts_expression(parsed: ParsedQuery) -> str:
     return expr
 
 
+def _single_char(term: Term) -> bool:
+    """True when the term is one CJK character (nothing else searchable)."""
+    pieces = _PIECE.findall(term.text)
+    return len(pieces) == 1 and len(pieces[0]) == 1 and bool(_IS_CJK.match(pieces[0]))
+
+
+def chars_expression(parsed: ParsedQuery) -> str | None:
+    """The character-index MATCH expression when every term is a single CJK character."""
+    terms = [t for group in parsed.groups for t in group] + parsed.excluded
+    if not all(_single_char(t) for t in terms):
+        return None
+    char = lambda t: _quote(_PIECE.findall(t.text)[0])  # noqa: E731
+    groups = ["(" + " OR ".join(map(char, g)) + ")" for g in parsed.groups]
+    expr = " AND ".join(groups)
+    for term in parsed.excluded:
+        expr = f"({expr}) NOT {char(term)}"
+    return expr
+
+
 def to_fts_query(query: str) -> str:
     """Parse a user query and return its FTS5 MATCH expression (raises QueryError)."""
     return fts_expression(parse_query(query))
@@ -268,9 +298,10 @@ def snippet_for(body: str | None, query: str, mark: tuple[str, str] = ("[", "]")
 # ---------------------------------------------------------------- index maintenance
 
 def index_exists(db: sqlite_utils.Database) -> bool:
-    """True when the FTS table is there."""
-    row = db.execute("select 1 from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
-    return row is not None
+    """True when both FTS tables are there."""
+    row = db.execute("select count(*) from sqlite_master where name in (?, ?)",
+                     [FTS_TABLE, CHARS_TABLE]).fetchone()
+    return row[0] == 2
 
 
 def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
@@ -278,12 +309,19 @@ def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
 
-def _insert_rows(db: sqlite_utils.Database, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Index (id, title, body) rows."""
+def _index_rows(db: sqlite_utils.Database, rows: Iterable[tuple[int, str, str]],
+                command: str | None = None) -> None:
+    """Add (id, title, body) rows to both tables, or remove them with command='delete'."""
+    rows = list(rows)
+    cmd_col, cmd_val = (f"{FTS_TABLE}, ", "?, ") if command else ("", "")
     db.conn.executemany(
-        f"insert into {FTS_TABLE}(rowid, title, body) values (?, ?, ?)",
-        ((i, index_text(t), index_text(b)) for i, t, b in rows),
-    )
+        f"insert into {FTS_TABLE}({cmd_col}rowid, title, body) values ({cmd_val}?, ?, ?)",
+        [(*([command] if command else []), i, index_text(t), index_text(b))
+         for i, t, b in rows])
+    cmd_col = f"{CHARS_TABLE}, " if command else ""
+    db.conn.executemany(
+        f"insert into {CHARS_TABLE}({cmd_col}rowid, chars) values ({cmd_val}?, ?)",
+        [(*([command] if command else []), i, distinct_chars(t, b)) for i, t, b in rows])
 
 
 def _article_batches(db: sqlite_utils.Database, size: int = 2000
@@ -305,12 +343,14 @@ def reindex(db: sqlite_utils.Database) -> int:
     with _in_transaction(db):
         for sql in _SCHEMA:
             db.execute(sql)
-        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('delete-all')")
+        for table in (FTS_TABLE, CHARS_TABLE):
+            db.execute(f"insert into {table}({table}) values ('delete-all')")
         db.execute(f"delete from {PENDING_TABLE}")
         for batch in _article_batches(db):
-            _insert_rows(db, batch)
+            _index_rows(db, batch)
             count += len(batch)
-        db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}) values ('optimize')")
+        for table in (FTS_TABLE, CHARS_TABLE):
+            db.execute(f"insert into {table}({table}) values ('optimize')")
     return count
 
 
@@ -333,13 +373,12 @@ def sync(db: sqlite_utils.Database) -> int:
     if not pending:
         return 0
     with _in_transaction(db):
-        for article_id, old_title, old_body, indexed in pending:
-            if indexed:
-                db.execute(f"insert into {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
-                           "values ('delete', ?, ?, ?)",
-                           [article_id, index_text(old_title), index_text(old_body)])
-            _insert_rows(db, db.execute("select id, title, body from articles where id = ?",
-                                        [article_id]).fetchall())
+        # Remove what was indexed (the old text kept by the triggers), then index the rows
+        # as they are now; deleted articles are simply not found any more.
+        _index_rows(db, [(i, t, b) for i, t, b, indexed in pending if indexed], "delete")
+        for article_id, *_ in pending:
+            _index_rows(db, db.execute("select id, title, body from articles where id = ?",
+                                       [article_id]).fetchall())
         db.conn.executemany(f"delete from {PENDING_TABLE} where id = ?",
                             [(row[0],) for row in pending])
     return len(pending)
@@ -360,15 +399,42 @@ HIT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at",
                "source", "authors", "body")
 
 
+def _select(columns: Iterable[str], score: str, source: str, where: str, order: str) -> str:
+    """A select of article columns plus a score from an FTS table joined to articles.
+
+    CROSS JOIN keeps the FTS table as the outer loop: probing the FTS index once per
+    filtered article instead was measured 100x slower for common words.
+    """
+    cols = ", ".join(f"a.{c}" for c in columns)
+    return (f"select {cols}, {score} as score from {source} cross join articles a "
+            f"on a.id = {source}.rowid where {source} match ? and {where} order by {order}")
+
+
 def search_sql(parsed: ParsedQuery, filters: Filters, limit: int | None,
                columns: Iterable[str] = HIT_COLUMNS) -> tuple[str, list[Any]]:
-    """SQL (and parameters) selecting matching articles, best first, plus a `score` column."""
-    where, params = filter_sql(filters, "a")
-    cols = ", ".join(f"a.{c}" for c in columns)
-    sql = (f"select {cols}, -{RANK_SQL} as score from {FTS_TABLE} "
-           f"join articles a on a.id = {FTS_TABLE}.rowid "
-           f"where {FTS_TABLE} match ? and {where} order by {RANK_SQL}")
-    params = [fts_expression(parsed), *params]
+    """SQL (and parameters) selecting matching articles plus a `score` column.
+
+    limit=None (export): every match, in article id order. With a limit: queries made only
+    of single CJK characters list the most recently stored matches first (see the module
+    docstring); other queries are ranked by bm25 among the RANK_WINDOW most recently stored
+    matches.
+    """
+    where, fparams = filter_sql(filters, "a")
+    chars = chars_expression(parsed)
+    if chars is not None:
+        sql = _select(columns, "0.0", CHARS_TABLE, where, f"{CHARS_TABLE}.rowid desc")
+        params: list[Any] = [chars, *fparams]
+    elif limit is None:
+        sql = _select(columns, "0.0", FTS_TABLE, where, f"{FTS_TABLE}.rowid")
+        params = [fts_expression(parsed), *fparams]
+    else:
+        window = _select(["id"], f"-{RANK_SQL}", FTS_TABLE, where,
+                         f"{FTS_TABLE}.rowid desc limit {RANK_WINDOW}")
+        cols = ", ".join(f"a.{c}" for c in columns)
+        sql = (f"select {cols}, best.score from (select id, score from ({window}) "
+               f"order by score desc limit ?) best cross join articles a on a.id = best.id "
+               f"order by best.score desc")
+        return sql, [fts_expression(parsed), *fparams, limit]
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
@@ -387,7 +453,7 @@ def prepare(db: sqlite_utils.Database) -> None:
 def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
                  limit: int | None = None, columns: Iterable[str] = HIT_COLUMNS
                  ) -> Iterator[dict[str, Any]]:
-    """Matching article rows (as dicts, best first), streamed from the cursor."""
+    """Matching article rows as dicts, streamed from the cursor (see search_sql for order)."""
     sql, params = search_sql(parse_query(query), filters, limit, columns)
     prepare(db)
     try:

@@ -85,7 +85,7 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int,
     """Insert or update the article with row["key"]; return (id, "new" | "updated" | "unchanged").
 
     The row keeps its id when it is updated, so links to it stay valid. Call inside a
-    transaction (`with db.conn:`) to make the article and its input record one write.
+    transaction (`with db.atomic():`) to make the article and its input record one write.
     """
     row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
     found = db.execute("select * from articles where key = ?", [row["key"]]).fetchone()

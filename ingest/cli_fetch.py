@@ -20,6 +20,12 @@ SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
 LISTED_FAILURES = 20
 
 
+class CouldNotRun(click.UsageError):
+    """A usage error reported with exit status 1, as every "could not run" is."""
+
+    exit_code = 1
+
+
 class RunCommand(click.Command):
     """A command whose usage errors exit 1 ("could not run"), keeping 2 for "some pages failed"."""
 
@@ -28,28 +34,34 @@ class RunCommand(click.Command):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
+            raise CouldNotRun(exc.format_message(), exc.ctx) from exc
 
 
 class StatusLine:
     """A one-line progress display on stderr, redrawn in place, shown on terminals only."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, *, fetching: bool) -> None:
         self.label = label
+        self.fetching = fetching
         self.active = sys.stderr.isatty()
         self.width = shutil.get_terminal_size().columns - 1
 
     def __call__(self, stats: RunStats, url: str) -> None:
         if self.active:
-            line = (f"{self.label}: {stats.pages} listing pages, {stats.fetched} articles fetched, "
-                    f"{stats.new} new, {stats.failed} failed  {url}")
+            done = (f"{stats.pages} listing pages, {stats.fetched} articles fetched" if self.fetching
+                    else f"{pages_done(stats)} pages")
+            line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {url}"
             click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
 
     def close(self) -> None:
         """Erase the line before the summary is printed."""
         if self.active:
             click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+
+
+def pages_done(stats: RunStats) -> int:
+    """Stored pages re-extracted so far (reclean)."""
+    return stats.new + stats.updated + stats.unchanged + stats.failed
 
 
 def parse_base_urls(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -137,7 +149,7 @@ def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: in
     options = CrawlOptions(max_articles=max_articles, max_pages=max_pages, refresh=refresh,
                            since=since.date().isoformat() if since else None)
     fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay))
-    status = StatusLine("fetch")
+    status = StatusLine("fetch", fetching=True)
     crawler = Crawler(db, fetcher, options, on_progress=status)
     try:
         stats = crawler.run_urls(urls, adapters) if urls is not None else crawler.run_sites(adapters)
@@ -166,12 +178,12 @@ def reclean(site: str | None, db_path: str) -> None:
         db = open_fetch_db(db_path)
     except (StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    status = StatusLine("reclean")
+    status = StatusLine("reclean", fetching=False)
     try:
         stats = reclean_pages(db, site, on_progress=status)
     finally:
         status.close()
-    click.echo(f"{stats.new + stats.updated + stats.unchanged + stats.failed} stored pages re-cleaned: "
+    click.echo(f"{pages_done(stats)} stored pages re-cleaned: "
                f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
                f"{stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)")
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:

@@ -21,6 +21,8 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x
 # Share of control bytes above which an input is taken for binary, not text.
 _BINARY_SHARE = 0.10
 _SNIFF = 4096
+# Replacement characters a decoding may need (or 1 per 1000 characters) and still be kept.
+_FEW_ERRORS = 8
 
 
 class DecodeError(ValueError):
@@ -68,6 +70,14 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             continue
+    # A few corrupt bytes in an otherwise valid page: keep its encoding, damage shown as U+FFFD.
+    for codec in dict.fromkeys(["utf-8", *(superset(e) for e in filter(None, candidates))]):
+        try:
+            text = data.decode(codec, errors="replace")
+        except LookupError:
+            continue
+        if text.count("\ufffd") <= max(_FEW_ERRORS, len(text) // 1000):
+            return text, codec
     best = charset_normalizer.from_bytes(data[: 1 << 20]).best()
     if best is None:
         raise DecodeError("undecodable bytes: not UTF-8, no working declared charset, detection failed")

@@ -21,6 +21,7 @@ KEPT_HEADERS = ("content-type", "etag", "last-modified")
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _ARTICLE_FILE_RE = re.compile(r"\d{4,}")
 _CHUNK = 64 * 1024
+DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,6 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
-        self.requests_made = 0
 
     def close(self) -> None:
         """Close the session's connections."""
@@ -196,7 +196,6 @@ class Fetcher:
                 raise RetryableError(network_reason(exc)) from exc
             finally:
                 self._last_request[host] = time.monotonic()
-                self.requests_made += 1
 
     def send(self, url: str, headers: dict[str, str]) -> Response:
         """Send the GET and read the body of a 2xx answer within the size and time limits."""
@@ -261,19 +260,17 @@ class Fetcher:
         disallows everything; unlike Google, an unreachable robots.txt allows, since the
         site's pages are then unreachable too and fail on their own.
         """
-        parser = RobotFileParser(f"{host}/robots.txt")
+        url = f"{host}/robots.txt"
+        parser = RobotFileParser(url)
         redirects_left = self.config.max_redirects
-        url = parser.url
         try:
             response = self.get_once(url)
             while response.status in REDIRECT_STATUSES and redirects_left:
                 url, redirects_left = urljoin(url, response.headers.get("location", "")), redirects_left - 1
                 response = self.get_once(url)
         except FetchError as exc:
-            if exc.status is not None and exc.status >= 500:
-                parser.disallow_all = True
-            else:
-                parser.allow_all = True
+            server_error = exc.status is not None and exc.status >= 500
+            parser.parse(DISALLOW_ALL if server_error else [])
             return parser
         parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
         return parser

@@ -26,6 +26,8 @@ from sites import Page, adapter_named, detect
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
 MIN_BODY_HAN = 30
+# A title longer than this is page text swallowed by broken markup, not a headline.
+MAX_TITLE_CHARS = 200
 # Inputs read, extracted and written per transaction: bounds memory (at most this many pages
 # in flight) and what a killed run has to redo; large enough to keep two workers busy.
 BATCH_SIZE = 64
@@ -107,6 +109,8 @@ def check_article(art: Article) -> None:
         raise NotAnArticle("no title found: not an article page")
     if han_count("".join(art.body)) < MIN_BODY_HAN:
         raise NotAnArticle("no article body found (a list, index or empty page?)")
+    if len(art.title) > MAX_TITLE_CHARS:
+        art.warnings.append(f"title is {len(art.title)} characters long (broken markup?)")
     if not art.published_at:
         art.warnings.append("no publication date found")
     if art.site != "generic" and not art.source:

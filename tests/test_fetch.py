@@ -1,6 +1,7 @@
 """Incremental fetching against fake sites served on 127.0.0.1: runs, retries, politeness, resumption."""
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import socket
@@ -99,7 +100,7 @@ def test_second_run_fetches_no_article_and_sends_conditional_requests(servers, t
     stats = crawl(tmp_path / "news.db", *sites)
     assert (stats.fetched, stats.new, stats.pages) == (0, 0, 0)
     assert stats.not_modified == sum(len(mirrored(s).start_points) for s in sites)
-    for site, start in zip(sites, before):
+    for site, start in zip(sites, before, strict=True):
         hits = [h for h in site.server.hits[start:] if h.path != "/robots.txt"]
         assert hits and all(h.status == 304 and "if-none-match" in h.headers for h in hits)
 
@@ -205,9 +206,8 @@ def test_gbk_page_without_charset_header_decodes_right(server, tmp_path):
 
 def test_oversized_body_is_refused(server):
     server.set("/big.html", b"x" * 5000)
-    with Fetcher(FetchConfig(**FAST, max_bytes=1000)) as fetcher:
-        with pytest.raises(FetchError, match="too large"):
-            fetcher.get(server.url("/big.html"))
+    with Fetcher(FetchConfig(**FAST, max_bytes=1000)) as fetcher, pytest.raises(FetchError, match="too large"):
+        fetcher.get(server.url("/big.html"))
 
 
 # --- politeness ---------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_per_host_delay_spaces_requests(server, tmp_path):
     site = HnrSite(server, 4)
     crawl(tmp_path / "news.db", site, config=dict(delay=0.1))
     times = [h.at for h in server.hits]
-    assert len(times) > 5 and min(b - a for a, b in zip(times, times[1:])) >= 0.09
+    assert len(times) > 5 and min(b - a for a, b in itertools.pairwise(times)) >= 0.09
 
 
 def test_conditional_request_sends_last_modified_too(server):
@@ -256,18 +256,17 @@ def test_conditional_request_sends_last_modified_too(server):
 def test_redirect_loop_is_stopped(server):
     server.set("/a.html", status=302, headers={"Location": "/b.html"})
     server.set("/b.html", status=301, headers={"Location": "/a.html"})
-    with Fetcher(FetchConfig(**FAST)) as fetcher:
-        with pytest.raises(FetchError, match="redirect loop"):
-            fetcher.get(server.url("/a.html"))
+    with Fetcher(FetchConfig(**FAST)) as fetcher, pytest.raises(FetchError, match="redirect loop"):
+        fetcher.get(server.url("/a.html"))
     assert server.paths_hit().count("/a.html") == 1
 
 
 def test_redirect_chain_is_bounded(server):
     for i in range(10):
         server.set(f"/r{i}.html", status=302, headers={"Location": f"/r{i + 1}.html"})
-    with Fetcher(FetchConfig(**FAST, max_redirects=3)) as fetcher:
-        with pytest.raises(FetchError, match="too many redirects"):
-            fetcher.get(server.url("/r0.html"))
+    with Fetcher(FetchConfig(**FAST, max_redirects=3)) as fetcher, \
+            pytest.raises(FetchError, match="too many redirects"):
+        fetcher.get(server.url("/r0.html"))
     assert len([p for p in server.paths_hit() if p.startswith("/r") and p != "/robots.txt"]) == 4
 
 

@@ -333,10 +333,12 @@ def test_export_csv_round_trips_with_filters(corpus):
     assert got["title"] == golden["title"]
 
 
-def test_export_with_query_streams_search_order(corpus):
-    db, seeds, _ = corpus
-    recs = list(query.iter_records(db, Filters(), "漯河"))
-    assert [r["key"] for r in recs] == [h["key"] for h in search.search(db, "漯河")]
+@pytest.mark.parametrize("q", ["漯河", "疫", "党员 志愿者 -锦旗"])
+def test_export_with_query_streams_every_match_in_id_order(corpus, q):
+    db, _, _ = corpus
+    recs = list(query.iter_records(db, Filters(), q))
+    assert {r["key"] for r in recs} == keys(db, q)
+    assert [r["id"] for r in recs] == sorted(r["id"] for r in recs)
 
 
 def test_stats(corpus):

@@ -61,7 +61,7 @@ def hnr_article(s: Story) -> bytes:
 <div id="text_content">{body_html(s)}</div>
 <div class="clearfix"><span class="right">责编：杨文丽</span></div>
 <div class="footer">Copyright © 2012 hnr.cn Corporation, All Rights Reserved 映象网络 版权所有</div>
-</body></html>""".encode("utf-8")
+</body></html>""".encode()
 
 
 def hnr_column(stories: list[Story], next_path: str | None) -> bytes:
@@ -74,7 +74,7 @@ def hnr_column(stories: list[Story], next_path: str | None) -> bytes:
     return f"""<!DOCTYPE html><html><head><meta charset="UTF-8"><title>新闻热点-映象网</title></head><body>
 <div class="nav"><a href="https://news.hnr.cn/">首页</a><a href="https://news.hnr.cn/djn/">大家拍</a></div>
 <div class="list_left"><ul class="news_list">{items}</ul>{pager}</div>
-<div class="footer">Copyright © 2012 hnr.cn Corporation</div></body></html>""".encode("utf-8")
+<div class="footer">Copyright © 2012 hnr.cn Corporation</div></body></html>""".encode()
 
 
 # --- 中国新闻网: RSS, 滚动新闻, Henan channel list and article templates ------------------------
@@ -98,7 +98,7 @@ def chinanews_article(s: Story) -> bytes:
 <div id="BaiduSpider" style="display:none"><span id="pubtime_baidu">{s.published:%Y-%m-%d %H:%M:%S}</span>
 <span id="source_baidu">来源：中国新闻网</span><span id="editor_baidu">责任编辑:李骏</span></div>
 <div class="left_zw">{body_html(s)}<div class="adEditor"><div class="left_name">【编辑:李骏】</div></div></div>
-</div><div class="pagebottom">中新社和中新网所有</div></body></html>""".encode("utf-8")
+</div><div class="pagebottom">中新社和中新网所有</div></body></html>""".encode()
 
 
 def henan_article(s: Story) -> bytes:
@@ -119,7 +119,7 @@ def chinanews_rss(stories: list[Story]) -> bytes:
         f"<description>{s.paragraphs[0]}</description>"
         f"<pubDate>{format_datetime(s.published)}</pubDate></item>" for s in stories)
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>中新网滚动新闻</title>'
-            f"<link>https://www.chinanews.com.cn/</link>{items}</channel></rss>").encode("utf-8")
+            f"<link>https://www.chinanews.com.cn/</link>{items}</channel></rss>").encode()
 
 
 def chinanews_scroll(stories: list[Story], next_path: str | None) -> bytes:
@@ -132,7 +132,7 @@ def chinanews_scroll(stories: list[Story], next_path: str | None) -> bytes:
     pager = f'<div class="pagebox"><a href="{next_path}">下一页</a></div>' if next_path else ""
     return f"""<!DOCTYPE html><html><head><meta charset="UTF-8"><title>滚动新闻-中国新闻网</title></head><body>
 <div id="nav"><a href="//www.chinanews.com.cn/">首页</a></div>
-<div class="content_list"><ul>{items}</ul></div>{pager}</body></html>""".encode("utf-8")
+<div class="content_list"><ul>{items}</ul></div>{pager}</body></html>""".encode()
 
 
 def henan_list(stories: list[Story]) -> bytes:
@@ -157,7 +157,7 @@ def ddsb_article(s: Story) -> bytes:
 <header class="entry-header"><h1 class="entry-h1">{s.title}</h1></header>
 <ul class="spostinfo"><li>来源：当代商报</li><li>时间：{s.published:%Y-%m-%d %H:%M:%S}</li></ul>
 <div class="entry-content"><div class="single-content">{body_html(s)}</div></div>
-<footer id="colophon">当代商报 版权所有</footer></body></html>""".encode("utf-8")
+<footer id="colophon">当代商报 版权所有</footer></body></html>""".encode()
 
 
 def ddsb_list(stories: list[Story], next_path: str | None) -> bytes:
@@ -167,4 +167,4 @@ def ddsb_list(stories: list[Story], next_path: str | None) -> bytes:
     pager = f'<div class="pagelist"><a href="{next_path}">下一页</a></div>' if next_path else ""
     return f"""<!DOCTYPE html><html><head><meta charset="UTF-8"><title>资讯--当代商报</title></head><body>
 <nav class="breadcrumb"><a href="/">首页</a> » 资讯</nav>
-<ul class="list">{items}</ul>{pager}</body></html>""".encode("utf-8")
+<ul class="list">{items}</ul>{pager}</body></html>""".encode()

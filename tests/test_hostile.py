@@ -1,0 +1,364 @@
+"""Hostile inputs: every bad file gets a clear per-input error or a degraded record with warnings.
+
+All inputs are generated here (nothing hostile is committed). One `clean --jobs 2` run over a
+folder of them, after a database already holds a good row, checks per input: the error
+named in stderr and in the `inputs` table, or the row and its warnings; then that the run
+ended with exit code 2 within the timeout and a bounded RSS, and that the earlier row is intact.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from ingest import pipeline
+from ingest.inputs import MAX_INPUT_BYTES
+
+HNR = FIXTURES / "hnr_2020_000.html"          # UTF-8, template body #text_content
+GB2312 = FIXTURES / "chinanews_ha_2018_gb2312.html"
+SEED = FIXTURES / "hnr_2018_trs.html"         # the row stored before the hostile run
+RUN_TIMEOUT = 120   # seconds for the whole hostile run (it takes a few seconds)
+MAX_RSS_MB = 300
+
+
+def gold(page: Path) -> dict:
+    return json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def with_url(data: bytes, old: str, new: str) -> bytes:
+    """The page claiming another URL (so copies of one fixture are distinct articles)."""
+    assert old.encode() in data
+    return data.replace(old.encode(), new.encode())
+
+
+def hnr_copy(n: int) -> bytes:
+    """The hnr fixture under its own URL https://news.hnr.cn/202003/19/9000n.html."""
+    return with_url(HNR.read_bytes(), gold(HNR)["url"], hnr_url(n))
+
+
+def hnr_url(n: int) -> str:
+    return f"https://news.hnr.cn/202003/19/{9000 + n}.html"
+
+
+def run(*args: str, timeout: float = RUN_TIMEOUT) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run cli.py; (result, wall seconds, max RSS in MB of any process in its tree)."""
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "cli.py", *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"cli.py {' '.join(args)} still running after {timeout} s\n{err[-3000:]}")
+    wall = time.monotonic() - start
+    # communicate() reaped the child: RUSAGE_CHILDREN's ru_maxrss is the largest RSS of any
+    # process reaped so far (this one, its workers, and earlier children of pytest), in KB.
+    max_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), wall, max_rss
+
+
+def rows(db: Path) -> list[dict]:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    return [dict(r) for r in con.execute("select * from articles order by id")]
+
+
+# name → bytes; names ending in .gz are written as given (already compressed)
+def hostile_inputs() -> dict[str, bytes]:
+    hnr = HNR.read_bytes()
+    body_start = "“真的谢谢".encode()
+    assert body_start in hnr
+    inputs = {
+        "empty.html": b"",
+        "whitespace.html": b" \t\r\n\f\v" * 200,
+        # ideographic spaces, NBSPs and zero-width spaces only
+        "whitespace_cjk.txt": "\u3000\u00a0\u200b\n".encode() * 200,
+        "image.html": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40,
+        # NUL bytes inside the markup and inside the text of the article
+        "nul.html": hnr_copy(1).replace(b"<p", b"\x00<p").replace(body_start, b"\x00\x00" + body_start),
+        # UTF-8 page with invalid sequences (a stray Latin-1 byte, a truncated character)
+        "bad_utf8.html": hnr_copy(2).replace(body_start, b"\xff\xe6\xb5" + body_start, 1),
+        # GBK/GB2312 bytes whose <meta> says UTF-8: must decode as GB18030, not as mojibake
+        "gbk_as_utf8.html": GB2312.read_bytes().replace(b"charset=gb2312", b"charset=utf-8"),
+        # 10,000 nested <div>s after the article (parsed: libxml2 stops at depth 256) …
+        "deep_after.html": hnr_copy(3).replace(b"</body>", b"<div>" * 10_000 + b"</div>" * 10_000 + b"</body>"),
+        # … and before it (libxml2 drops everything after depth 256: no article left)
+        "deep_before.html": re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + b"<div>" * 10_000,
+                                   hnr_copy(4), count=1),
+        # a minified page: one 5 MB+ line (an inline data: image inside the article)
+        "one_line.html": re.sub(rb"[\r\n]+", b" ", hnr_copy(5)).replace(
+            body_start, b'<img src="data:image/png;base64,' + b"QUJD" * (5 * 1024 * 1024 // 4)
+            + b'">' + body_start, 1),
+        # a plain-text page that is a single 5 MB line of Chinese
+        "one_line.txt": "长".encode() * (5 * 1024 * 1024 // 3 + 1),
+        # every end tag removed (</title>, </script>, </style> kept: they are raw text)
+        "unclosed.html": re.sub(rb"</(?!title|script|style)[a-zA-Z][\w:-]*\s*>", b"", hnr_copy(6)),
+        # a gzip bomb: 64 MB of zeros in ~64 KB on disk
+        "bomb.html.gz": gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9),
+        # not gzip at all under a .gz name
+        "broken.html.gz": hnr_copy(7),
+    }
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    """Clean SEED, then the hostile folder plus one good page, with --jobs 2."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    db = tmp / "news.db"
+    first, _, _ = run("clean", str(SEED), "--db", str(db), "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    before = rows(db)
+    folder = tmp / "in"
+    folder.mkdir()
+    for name, data in hostile_inputs().items():
+        (folder / name).write_bytes(data)
+    # larger than MAX_INPUT_BYTES: written sparse-free but quickly (one repeated block)
+    block = b"<p>" + "大文件段落。".encode() * 1000 + b"</p>\n"
+    with open(folder / "huge.html", "wb") as fh:
+        fh.write(b"<html><head><title>huge</title></head><body>")
+        for _ in range(MAX_INPUT_BYTES // len(block) + 2):
+            fh.write(block)
+    # symbolic-link loops: a folder linking to its parent, a file linking to itself
+    (folder / "loop").mkdir()
+    os.symlink("..", folder / "loop" / "up")
+    os.symlink("self.html", folder / "self.html")
+    good = tmp / "good.html"
+    good.write_bytes(hnr_copy(0))
+    result, wall, max_rss = run("clean", str(folder), str(good), "--db", str(db), "--jobs", "2")
+    con = sqlite3.connect(db)
+    inputs = {Path(p).name: (status, error) for p, status, error in
+              con.execute("select path, status, error from inputs")}
+    articles = {Path(r["input_path"]).name: r for r in rows(db)}
+    return {"result": result, "wall": wall, "max_rss": max_rss, "before": before, "db": db,
+            "inputs": inputs, "articles": articles, "folder": folder}
+
+
+def test_run_completes_with_exit_2_in_bounded_time_and_memory(hostile_run):
+    result = hostile_run["result"]
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert hostile_run["wall"] < 60, f"hostile run took {hostile_run['wall']:.0f} s"
+    assert hostile_run["max_rss"] < MAX_RSS_MB, f"max RSS {hostile_run['max_rss']:.0f} MB"
+
+
+def test_earlier_rows_are_intact_and_good_page_is_stored(hostile_run):
+    after = hostile_run["articles"]
+    assert [r for r in rows(hostile_run["db"]) if r["id"] == hostile_run["before"][0]["id"]] == \
+        hostile_run["before"]
+    assert after["good.html"]["url"] == hnr_url(0)
+    con = sqlite3.connect(hostile_run["db"])
+    assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+    keys = [k for (k,) in con.execute("select key from articles")]
+    assert len(keys) == len(set(keys))
+
+
+FAILURES = {
+    "empty.html": "empty input",
+    "whitespace.html": "empty input",
+    "whitespace_cjk.txt": "no title found",
+    "image.html": "binary data",
+    "huge.html": "larger than 20 MB",
+    "bomb.html.gz": "gzip expands past 20 MB",
+    "broken.html.gz": "broken gzip data",
+    "self.html": "Too many levels of symbolic links",
+    "one_line.txt": "no article body found",
+}
+
+
+@pytest.mark.parametrize("name,reason", sorted(FAILURES.items()))
+def test_bad_input_fails_with_a_clear_error_naming_the_file(hostile_run, name, reason):
+    path = hostile_run["folder"] / name
+    assert hostile_run["inputs"][name][0] == "failed"
+    assert reason in hostile_run["inputs"][name][1]
+    assert f"failed: {path}: " in hostile_run["result"].stderr
+    line = next(l for l in hostile_run["result"].stderr.splitlines() if l.startswith(f"failed: {path}: "))
+    assert reason in line
+
+
+def test_symlink_loop_folder_is_not_walked(hostile_run):
+    # `loop/up` → `..` would list every input again (and again): each input appears once.
+    folder = hostile_run["folder"]
+    con = sqlite3.connect(hostile_run["db"])
+    paths = [p for (p,) in con.execute("select path from inputs")]
+    assert not any("/loop/" in p for p in paths)
+    walked = [p for p in paths if Path(p).parent == folder]
+    assert sorted(Path(p).name for p in walked) == sorted(
+        p.name for p in folder.iterdir() if p.name != "loop")
+    assert hostile_run["result"].stdout.startswith(f"{len(walked) + 1} inputs:")  # + good.html
+
+
+def stored(hostile_run, name: str) -> dict:
+    status, error = hostile_run["inputs"][name]
+    assert status == "cleaned", f"{name}: {status} {error}"
+    return hostile_run["articles"][name]
+
+
+def test_nul_bytes_are_removed_with_a_warning(hostile_run):
+    row = stored(hostile_run, "nul.html")
+    want = gold(HNR)
+    assert row["title"] == want["title"]
+    assert row["body"].split("\n") == want["body"]
+    assert "\x00" not in row["body"] + row["title"] and "\ufffd" not in row["body"]
+    assert "NUL characters removed" in json.loads(row["warnings"])
+
+
+def test_invalid_utf8_decodes_as_utf8_with_a_warning(hostile_run):
+    row = stored(hostile_run, "bad_utf8.html")
+    want = gold(HNR)
+    assert row["title"] == want["title"]  # not GB18030 mojibake
+    body = row["body"].split("\n")
+    assert body[1:] == want["body"][1:] and body[0].endswith(want["body"][0])
+    assert any("undecodable bytes" in w for w in json.loads(row["warnings"]))
+
+
+def test_gbk_declared_as_utf8_decodes_correctly(hostile_run):
+    row = stored(hostile_run, "gbk_as_utf8.html")
+    want = gold(GB2312)
+    assert row["title"] == want["title"]
+    assert row["body"].split("\n") == want["body"]
+    assert not any("undecodable" in w for w in json.loads(row["warnings"]))
+
+
+def test_deep_nesting_after_the_article_keeps_the_article(hostile_run):
+    row = stored(hostile_run, "deep_after.html")
+    assert row["body"].split("\n") == gold(HNR)["body"]
+
+
+def test_deep_nesting_before_the_article_fails_clearly_or_degrades(hostile_run):
+    status, error = hostile_run["inputs"]["deep_before.html"]
+    if status == "failed":
+        assert error and "deep_before.html" in hostile_run["result"].stderr
+    else:
+        assert hostile_run["articles"]["deep_before.html"]["title"]
+
+
+def test_minified_page_with_a_5mb_line_is_cleaned(hostile_run):
+    row = stored(hostile_run, "one_line.html")
+    assert row["title"] == gold(HNR)["title"]
+    assert row["body"].split("\n") == gold(HNR)["body"]
+
+
+def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
+    row = stored(hostile_run, "unclosed.html")
+    assert row["body"].split("\n") == gold(HNR)["body"]
+    warnings = json.loads(row["warnings"])
+    # the unclosed title element swallows the page; it must be flagged, not stored silently
+    assert row["title"] == gold(HNR)["title"] or any("title is" in w for w in warnings)
+
+
+def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
+    """Batch 1 is stored, then a file of batch 2 is deleted before it is read."""
+    from db.store import open_db
+    from ingest.cli_clean import print_summary
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["a.html", "b.html", "c.html", "d.html"]
+    for n, name in enumerate(names):
+        (folder / name).write_bytes(hnr_copy(20 + n))
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    db = open_db(tmp_path / "news.db")
+
+    def delete_c(outcome):
+        if outcome.path.endswith("a.html"):
+            (folder / "c.html").unlink()
+
+    summary = pipeline.clean_paths(db, [str(folder)], jobs=1, on_progress=delete_c)
+    status = {Path(o.path).name: (o.status, o.error) for o in summary.outcomes}
+    assert status["c.html"][0] == "failed" and "No such file" in status["c.html"][1]
+    assert {status[n][0] for n in ("a.html", "b.html", "d.html")} == {"cleaned"}
+    row = db.execute("select status, error from inputs where path like '%c.html'").fetchone()
+    assert row[0] == "failed" and "No such file" in row[1]
+    assert db.execute("select count(*) from articles").fetchone()[0] == 3
+    print_summary(summary, "news.db")
+    assert f"failed: {folder / 'c.html'}: cannot read: No such file" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- unusable databases
+
+def make_read_only(path: Path) -> str | None:
+    """Make a file unwritable even for root when possible; return how, or None."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        path.parent.chmod(0o555)
+        return "chmod"
+    # root ignores permission bits; the ext2/3/4 immutable flag stops root too
+    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)],
+                                                 capture_output=True).returncode == 0:
+        return "chattr"
+    return None
+
+
+def undo_read_only(path: Path, how: str) -> None:
+    if how == "chattr":
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+    else:
+        path.parent.chmod(0o755)
+        path.chmod(0o644)
+
+
+@pytest.fixture
+def read_only_db(tmp_path):
+    db = tmp_path / "ro" / "news.db"
+    db.parent.mkdir()
+    first, _, _ = run("clean", str(SEED), "--db", str(db), "--jobs", "1")
+    assert first.returncode == 0
+    before = rows(db)
+    how = make_read_only(db)
+    if how is None:
+        pytest.skip("running as root on a file system without the immutable flag (chattr): "
+                    "root writes through chmod, so a read-only database cannot be made here")
+    yield db, before
+    undo_read_only(db, how)
+
+
+def test_read_only_database_exits_1_and_keeps_rows(read_only_db):
+    db, before = read_only_db
+    result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "2", timeout=60)
+    assert result.returncode == 1
+    assert "readonly" in result.stderr or "read-only" in result.stderr
+    assert rows(db) == before
+
+
+@pytest.mark.xfail(reason="open_db does not probe writability: a read-only file opens, then the "
+                          "first INSERT raises sqlite3.OperationalError as a traceback "
+                          "(fix proposed for db/store.py open_db)", strict=False)
+def test_read_only_database_gives_a_clear_message(read_only_db):
+    db, _ = read_only_db
+    result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "1", timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cannot open database" in result.stderr or "cannot write" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["/proc/self/news.db", "file/news.db"])
+def test_database_path_that_cannot_be_created_exits_1(tmp_path, where):
+    (tmp_path / "file").write_text("a file, not a folder")
+    db = where if where.startswith("/proc") else str(tmp_path / where)
+    result, _, _ = run("clean", str(HNR), "--db", db, "--jobs", "1", timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "cannot open database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
+    db = tmp_path / "news.db"
+    junk = b"this is not an SQLite database\n" * 200
+    db.write_bytes(junk)
+    result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "1", timeout=60)
+    assert result.returncode == 1
+    assert "cannot open database" in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == junk
