@@ -31,9 +31,13 @@ union all
 select * from (
   select a.id, a.title, a.site, a.published_at, a.source, a.authors,
     cjk_snippet(a.body, :q) as snippet
-  from {search.FTS_TABLE} join articles a on a.id = {search.FTS_TABLE}.rowid
-  where {search.FTS_TABLE} match cjk_match(:q)
-  order by {search.RANK_SQL}
+  from (
+    -- bm25 over the {search.RANK_WINDOW} most recently stored matches, as the CLI does
+    select rowid as id, {search.RANK_SQL} as rank from {search.FTS_TABLE}
+    where {search.FTS_TABLE} match cjk_match(:q)
+    order by rowid desc limit {search.RANK_WINDOW}
+  ) best join articles a on a.id = best.id
+  order by best.rank
   limit 200
 )"""
 

@@ -422,7 +422,8 @@ def search_sql(parsed: ParsedQuery, filters: Filters, limit: int | None,
     where, fparams = filter_sql(filters, "a")
     chars = chars_expression(parsed)
     if chars is not None:
-        sql = _select(columns, "0.0", CHARS_TABLE, where, f"{CHARS_TABLE}.rowid desc")
+        order = f"{CHARS_TABLE}.rowid" + (" desc" if limit is not None else "")
+        sql = _select(columns, "0.0", CHARS_TABLE, where, order)
         params: list[Any] = [chars, *fparams]
     elif limit is None:
         sql = _select(columns, "0.0", FTS_TABLE, where, f"{FTS_TABLE}.rowid")

@@ -42,14 +42,21 @@ def _iso(y: int, m: int, d: int, H: str | None, M: str | None, S: str | None,
         stamp = dt.datetime(y, m, d, int(H), int(M or 0), int(S or 0))
     except (ValueError, OverflowError):
         return None
-    tz = CHINA_TZ
-    if zone and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    elif zone == "Z":
-        tz = dt.timezone.utc
-    return stamp.replace(tzinfo=tz).isoformat()
+    return stamp.replace(tzinfo=_zone(zone)).isoformat()
+
+
+def _zone(zone: str | None) -> dt.tzinfo:
+    """The time zone a `Z` or `+08:00` suffix names; China time when none (or a bad one) is given."""
+    if zone == "Z":
+        return dt.timezone.utc
+    if not zone:
+        return CHINA_TZ
+    sign = 1 if zone[0] == "+" else -1
+    digits = zone[1:].replace(":", "")
+    try:
+        return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    except ValueError:  # an offset of 24 hours or more
+        return CHINA_TZ
 
 
 def parse_date(text: str | None, *, year: int | None = None,

@@ -186,8 +186,6 @@ def test_a_plausible_page_is_extracted():
     assert art is not None and art.published_at == "2018-08-17T09:32:00+08:00"
 
 
-@pytest.mark.xfail(reason="ingest/dates.py _iso builds the timezone outside its try: an offset "
-                          "of 24 h or more raises ValueError (fix proposed)", strict=False)
 @settings(max_examples=50, deadline=None)
 @given(st.integers(0, 99), st.integers(0, 99), st.sampled_from(["+", "-"]), st.sampled_from(["", ":"]))
 def test_parse_date_never_raises_on_zone_offsets(hours, minutes, sign, colon):
