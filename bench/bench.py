@@ -13,7 +13,8 @@ except generic_* (the site adapters' own fixtures), read as raw bytes, each put 
   trafilatura trafilatura.extract(data) with its defaults (raw bytes: it decodes itself)
   lxml parse  lxml.html.fromstring(data): parsing alone, the floor no HTML extractor beats
 Each (page, extractor) is warmed up once, then timed in --rounds rounds of enough calls to
-fill ~--round-ms; the page's figure is the median of the rounds' per-call times. The summary
+fill ~--round-ms, the extractors' rounds interleaved so that load changes hit them alike;
+the page's figure is the median of the rounds' per-call times. The summary
 gives the mean over pages of those medians (ms/page), pages/s (= 1000 / that mean), and the
 ratios: trafilatura's time over ours ("× faster") and ours over the parse floor.
 
@@ -70,19 +71,26 @@ def site_pages() -> list[Path]:
     return [p for p in sorted(FIXTURES.glob("*.html")) if not p.name.startswith("generic_")]
 
 
-def time_call(fn: Callable[[], object], rounds: int, round_ms: float) -> float:
-    """Median per-call seconds over `rounds` rounds of enough calls to fill ~round_ms."""
-    start = time.perf_counter()
-    fn()  # warm-up (selector compilation, imports, caches)
-    once = max(time.perf_counter() - start, 1e-6)
-    calls = max(1, int(round_ms / 1000 / once))
-    per_call = []
-    for _ in range(rounds):
+def time_calls(fns: dict[str, Callable[[], object]], rounds: int, round_ms: float) -> dict[str, float]:
+    """Median per-call seconds of each function over `rounds` rounds of ~round_ms each.
+
+    The functions' rounds are interleaved (round 1 of each, then round 2 of each…), so a
+    change of machine load during the measurement affects them all alike.
+    """
+    calls = {}
+    for name, fn in fns.items():
         start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        per_call.append((time.perf_counter() - start) / calls)
-    return statistics.median(per_call)
+        fn()  # warm-up (selector compilation, imports, caches)
+        once = max(time.perf_counter() - start, 1e-6)
+        calls[name] = max(1, int(round_ms / 1000 / once))
+    per_call: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(calls[name]):
+                fn()
+            per_call[name].append((time.perf_counter() - start) / calls[name])
+    return {name: statistics.median(times) for name, times in per_call.items()}
 
 
 def micro(rounds: int, round_ms: float) -> dict[str, float]:
@@ -105,11 +113,12 @@ def micro(rounds: int, round_ms: float) -> dict[str, float]:
         art = extract_page(data, path=str(page))
         text = trafilatura.extract(data) or ""
         assert len(text) > 200, f"trafilatura extracted little from {page.name}"
+        medians = time_calls({name: make(data, str(page)) for name, make in extractors.items()},
+                             rounds, round_ms)
         row = []
-        for name, make in extractors.items():
-            seconds = time_call(make(data, str(page)), rounds, round_ms)
-            results[name].append(seconds * 1000)
-            row.append(seconds * 1000)
+        for name in names:
+            results[name].append(medians[name] * 1000)
+            row.append(medians[name] * 1000)
         print(f"{page.name:<32}{len(data) / 1024:>6.1f}" + "".join(f"{v:>13.2f}" for v in row)
               + f"{art.extractor:>22}"[:22])
     means = {n: statistics.mean(v) for n, v in results.items()}
@@ -263,7 +272,7 @@ def end_to_end(sizes: list[int], jobs_list: list[int], keep: Path | None) -> Non
     """Generate pages for each N, clean them with each --jobs, print the figures."""
     print(f"\nEnd-to-end: python cli.py clean DIR --db fresh.db --jobs J  ({os.cpu_count()} cores)")
     print(f"{'N':>7}{'jobs':>6}{'wall s':>9}{'pages/s':>9}{'ms/page':>9}{'CPU s':>8}"
-          f"{'tree RSS MB':>13}{'tree PSS MB':>13}{'max RSS MB':>12}   clean's summary")
+          f"{'tree RSS MB':>13}{'tree PSS MB':>13}{'max RSS MB':>12}{'load':>6}   clean's summary")
     with tempfile.TemporaryDirectory(prefix="newsclean-bench-") as tmp:
         base = keep or Path(tmp)
         table: dict[tuple[int, int], dict[str, float]] = {}
@@ -273,11 +282,12 @@ def end_to_end(sizes: list[int], jobs_list: list[int], keep: Path | None) -> Non
                 generate(folder, n)
             for jobs in jobs_list:
                 db = Path(tmp) / f"fresh-{n}-{jobs}.db"
+                load = os.getloadavg()[0]
                 r = run_clean(folder, db, jobs)
                 table[n, jobs] = r
                 print(f"{n:>7}{jobs:>6}{r['wall']:>9.1f}{n / r['wall']:>9.0f}{1000 * r['wall'] / n:>9.2f}"
-                      f"{r['cpu']:>8.1f}{r['rss']:>13.0f}{r['pss']:>13.0f}{r['maxrss']:>12.0f}   "
-                      f"{r['summary']}", flush=True)
+                      f"{r['cpu']:>8.1f}{r['rss']:>13.0f}{r['pss']:>13.0f}{r['maxrss']:>12.0f}{load:>6.1f}   "
+                      f"{r['summary'].split('  →')[0]}", flush=True)
                 if r["exit"] != 0:
                     print(f"    exit {r['exit']}: {r['stderr']}")
                 db.unlink()
@@ -316,8 +326,10 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate pages into this folder and keep them")
     args = parser.parse_args()
     import platform
+    import trafilatura
     print(f"python {platform.python_version()}, lxml {'.'.join(map(str, lxml.etree.LXML_VERSION))}, "
-          f"{os.cpu_count()} cores, {platform.machine()}")
+          f"trafilatura {trafilatura.__version__}, {os.cpu_count()} cores, {platform.machine()}, "
+          f"load average {os.getloadavg()[0]:.2f} (other processes skew the figures, --jobs 2 most)")
     if not args.no_micro:
         micro(args.rounds, args.round_ms)
     if args.profile:

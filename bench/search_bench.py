@@ -71,12 +71,14 @@ def synthetic_rows(n: int, records: list[dict[str, Any]], seed: int = 7
     titles = [r["title"] for r in records]
     pool = char_pool(paragraphs)
     authors = sorted({a for r in records for a in r.get("authors") or []}) or ["佚名"]
-    start, days = dt.datetime(2018, 1, 1), (dt.datetime(2024, 12, 31) - dt.datetime(2018, 1, 1)).days
+    start = dt.datetime(2018, 1, 1)
+    days = (dt.datetime(2024, 12, 31) - start).days
     for i in range(n):
         body = [mutate(p, pool, rng) for p in rng.sample(paragraphs, rng.randint(3, 15))]
         fragment = rng.choice(paragraphs)
         cut = rng.randint(0, max(0, len(fragment) - 20))
-        title = mutate(rng.choice(titles), pool, rng, 0.3) + " " + fragment[cut:cut + rng.randint(6, 16)]
+        title = (mutate(rng.choice(titles), pool, rng, 0.3) + " "
+                 + fragment[cut:cut + rng.randint(6, 16)])
         when = start + dt.timedelta(days=rng.randrange(days), seconds=rng.randrange(86400))
         yield (f"bench:{i}", rng.choice(SITES), title, when.isoformat() + "+08:00",
                json.dumps([rng.choice(authors)], ensure_ascii=False),
@@ -200,7 +202,7 @@ def compare_schemes(n: int, count: int) -> None:
         build = time.perf_counter() - started
         size = con.execute("select sum(pgsize) from dbstat where name like 'f%'").fetchone()[0]
         cells = []
-        for length, sample in words.items():
+        for sample in words.values():
             tp = fp = fn = 0
             for word in sample:
                 truth = {i for i, d in docs.items() if word in d}
@@ -211,7 +213,8 @@ def compare_schemes(n: int, count: int) -> None:
                     got = set()
                 tp, fp, fn = tp + len(got & truth), fp + len(got - truth), fn + len(truth - got)
             cells.append(f"{tp / max(tp + fn, 1):.2f}/{tp / max(tp + fp, 1):.2f}")
-        print(f"{name:<9}{build:>8.1f}{size / text_bytes:>11.2f}" + "".join(f"{c:>17}" for c in cells))
+        print(f"{name:<9}{build:>8.1f}{size / text_bytes:>11.2f}"
+              + "".join(f"{c:>17}" for c in cells))
 
 
 def main() -> int:

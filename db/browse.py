@@ -21,7 +21,8 @@ select id, title, published_at, substr(published_at, 1, 7) as month, site, sourc
        authors, correspondents, editor, keywords, section, site_name, url, warnings
 from articles"""
 
-# The canned query: cjk_match(), cjk_error() and cjk_snippet() come from datasette_plugins/cjk_search.py,
+# The canned query: cjk_match(), cjk_error() and cjk_snippet() come from
+# datasette_plugins/cjk_search.py,
 # so the browser search parses and bigram-transforms the query exactly like the CLI; a
 # malformed query shows as one row carrying the message (SQLite hides exception texts).
 SEARCH_SQL = f"""select null as id, 'Bad query: ' || cjk_error(:q) as title, null as site,

@@ -101,7 +101,7 @@ def format_table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
     """A plain aligned text table that respects double-width characters."""
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip()
+    lines = ["  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
              for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

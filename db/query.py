@@ -37,14 +37,15 @@ def iter_dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
     """The cursor's rows as dicts, one at a time."""
     names = [d[0] for d in cursor.description]
     for row in cursor:
-        yield dict(zip(names, row))
+        yield dict(zip(names, row, strict=True))
 
 
 def to_record(row: dict[str, Any]) -> dict[str, Any]:
     """A stored row as a record: list columns decoded, body as a list of paragraphs."""
     rec = {c: row.get(c) for c in EXPORT_COLUMNS}
     for name in LIST_FIELDS:
-        rec[name] = json.loads(rec[name]) if rec[name] else []
+        raw = row.get(name)
+        rec[name] = json.loads(raw) if raw else []
     rec["body"] = rec["body"].split("\n") if rec["body"] else []
     return rec
 
@@ -110,7 +111,8 @@ def iter_records(db: sqlite_utils.Database, filters: Filters = Filters(),
             yield to_record(row)
         return
     where, params = filter_sql(filters, "a")
-    for row in iter_dicts(db.execute(f"select * from articles a where {where} order by a.id", params)):
+    cursor = db.execute(f"select * from articles a where {where} order by a.id", params)
+    for row in iter_dicts(cursor):
         yield to_record(row)
 
 

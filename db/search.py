@@ -1,28 +1,34 @@
 """Chinese-aware full-text search: a bigram FTS5 index over articles, kept in sync on every write.
 
-Scheme (chosen by measuring, see bench/search_bench.py and the README):
+Scheme (chosen by measuring; bench/search_bench.py, figures in the README):
 
-* Each run of CJK characters becomes its overlapping character bigrams followed by its last
-  character as a unigram: 疫情防控 -> `疫情 情防 防控 控`; a 1-character run stays a unigram.
-  Latin words and numbers are left alone for FTS5's unicode61 tokenizer (case-folded whole
-  tokens). Punctuation separates runs, so no bigram spans a comma.
-* A 2-character query is one bigram token (`"疫情"`); a longer word is the phrase of its bigrams
-  (`"志愿 愿者"`), which matches exactly where the word occurs as a substring inside one run.
-  The run-final unigram keeps phrases from matching across a punctuation break (`疫情,防控` does
-  not match `疫情防控`) and makes 1-character queries cheap: `疫` becomes the prefix query
-  `"疫"*`, which finds every `疫X` bigram plus the run-final `疫`, i.e. every occurrence.
-* Why not a separate unigram index (or FTS5 prefix='1')? It roughly doubles the index for the
-  rare 1-character query; the prefix scan measured fast enough at 100,000 articles.
-  Why not trigram? It cannot match 2-character words (疫情, 锦旗). Why not jieba? Words that
-  its dictionary splits differently from the query (战疫, names) are missed, and it needs a
-  dictionary at run time; bigrams match every substring, at the cost of substring hits
-  across word boundaries (上海南路 matches 海南), as Lucene's CJK analyzer does.
+* `articles_fts` (FTS5, unicode61): each run of CJK characters becomes its overlapping
+  bigrams followed by its last character: 疫情防控 -> `疫情 情防 防控 控`; a 1-character run
+  stays a unigram. Latin words and numbers are left to unicode61 (case-folded whole tokens).
+  Punctuation ends a run, so no bigram spans a comma.
+* A 2-character word is one token (`"疫情"`); a longer word is the phrase of its bigrams
+  (`"志愿 愿者"`), which matches exactly where the word occurs inside one run, so recall and
+  precision against "the text contains the word" are both 1.0 (tested). The run-final
+  unigram stops phrases from matching across a punctuation break and lets a 1-character
+  term inside a longer query match as the prefix query `"疫"*` (every `疫X` bigram plus the
+  run-final `疫`).
+* `articles_fts_chars` (FTS5, detail='none'): the distinct CJK characters of each article.
+  Queries made only of single characters use it: a prefix query over the bigram index merges
+  hundreds of doclists (median 215 ms at 100,000 articles), this one takes under 3 ms and
+  adds 0.13x the text to the index (an FTS5 prefix='1' index instead added 1.0x and was
+  still slow). Such queries are not ranked: the most recently stored matches come first.
+* Ranking is bm25 (title weight 5, body 1) over the RANK_WINDOW most recently stored
+  matches: ranking every match of a word found in most articles cost 200-500 ms.
+* Rejected: trigram (cannot match 1- or 2-character words such as 疫情, 锦旗; index 2.5x
+  the text); jieba (0.95x, but finds only 28-82% of the articles containing a 2-4 character
+  string that its dictionary splits differently, e.g. names or 战疫, and builds 6x slower).
+  Bigrams match any substring, so 海南 also matches 上海南路, as Lucene's CJK analyzer does.
 
-The FTS5 table `articles_fts` is contentless (rowid = articles.id; the text lives in
-`articles`). Because a contentless row can only be removed by passing the exact indexed text,
-SQL triggers copy the *old* title/body of changed or deleted rows into `articles_fts_pending`;
-`sync()` (run by the store hook after every upsert, and before every search) replays them.
-Writers that bypass upsert_article are therefore caught up too.
+Both FTS tables are contentless (rowid = articles.id; the text lives in `articles`). A
+contentless row can only be removed by passing the exact indexed text, so SQL triggers copy
+the *old* title/body of changed or deleted articles into `articles_fts_pending`; `sync()`
+(run by the store hook after every upsert, and before every search) replays them, which
+also catches writers that bypass upsert_article.
 """
 from __future__ import annotations
 
@@ -463,7 +469,7 @@ def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filte
         raise QueryError(f"cannot search for {query!r}: {exc}") from exc
     names = [d[0] for d in cursor.description]
     for row in cursor:
-        yield dict(zip(names, row))
+        yield dict(zip(names, row, strict=True))
 
 
 def search(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),

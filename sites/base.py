@@ -12,6 +12,7 @@ from ingest.html import (HtmlTemplate, apply_template, first_text, meta_content,
 from ingest.layout import read_text_page
 from ingest.record import Article
 from ingest.text import clean_line
+from sites.listing import Listing, read_listing
 
 
 @dataclass
@@ -124,9 +125,8 @@ class Adapter:
         path = urlsplit(url).path
         return self.owns(url) and any(re.fullmatch(p, path) for p in self.article_paths)
 
-    def read_listing(self, text: str, url: str):
-        """Read a listing page or feed into a `sites.listing.Listing` (links, dates, next page)."""
-        from sites.listing import read_listing  # imported here to keep this class's edits local
+    def read_listing(self, text: str, url: str) -> Listing:
+        """Read a listing page or feed into a `Listing` (links, dates, next page)."""
         return read_listing(self, text, url)
 
 

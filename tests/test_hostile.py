@@ -260,7 +260,7 @@ def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
 
 
 def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
-    """Batch 1 is stored, then a file of batch 2 is deleted before it is read."""
+    """c.html is listed by the folder walk, then deleted while a.html is being read."""
     from db.store import open_db
     from ingest.cli_clean import print_summary
 
@@ -269,14 +269,18 @@ def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
     names = ["a.html", "b.html", "c.html", "d.html"]
     for n, name in enumerate(names):
         (folder / name).write_bytes(hnr_copy(20 + n))
+    real_read = pipeline.read_input
+
+    def read_and_delete_c(path):
+        data = real_read(path)
+        if path.name == "a.html":
+            (folder / "c.html").unlink()
+        return data
+
+    monkeypatch.setattr(pipeline, "read_input", read_and_delete_c)
     monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
     db = open_db(tmp_path / "news.db")
-
-    def delete_c(outcome):
-        if outcome.path.endswith("a.html"):
-            (folder / "c.html").unlink()
-
-    summary = pipeline.clean_paths(db, [str(folder)], jobs=1, on_progress=delete_c)
+    summary = pipeline.clean_paths(db, [str(folder)], jobs=1)
     status = {Path(o.path).name: (o.status, o.error) for o in summary.outcomes}
     assert status["c.html"][0] == "failed" and "No such file" in status["c.html"][1]
     assert {status[n][0] for n in ("a.html", "b.html", "d.html")} == {"cleaned"}
