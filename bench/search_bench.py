@@ -91,7 +91,7 @@ def build_corpus(db_path: Path, n: int, prefix_index: bool) -> None:
     if prefix_index:
         db.execute(f"create virtual table {search.FTS_TABLE} using fts5("
                    "title, body, content='', tokenize='unicode61', prefix='1')")
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(
             "insert into articles (key, site, title, published_at, authors, source, body) "
             "values (?, ?, ?, ?, ?, ?, ?)", synthetic_rows(n, load_records()))
@@ -265,7 +265,7 @@ def main() -> int:
     started = time.perf_counter()
     rows = list(synthetic_rows(200, load_records(), seed=99))
     for key, site, title, published, authors, source, body in rows:
-        with db.conn:
+        with db.atomic():
             store.upsert_article(db, {"key": key, "site": site, "title": title + "!",
                                       "published_at": published, "authors": authors,
                                       "source": source, "body": body})

@@ -76,6 +76,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["articles"].create_index(["key"], unique=True)
         db["articles"].create_index(["site", "published_at"])
         db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["title"], if_not_exists=True)  # finds the same article under another key
     if "inputs" not in db.table_names():
         db["inputs"].create(INPUT_COLUMNS, pk="path")
         db["inputs"].create_index(["sha256"])
@@ -84,17 +85,19 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, str]:
     """Insert or update the article with row["key"]; return (id, "new" | "updated" | "unchanged").
 
-    The row keeps its id when it is updated, so links to it stay valid. Call inside a
-    transaction (`with db.atomic():`) to make the article and its input record one write.
+    The row keeps its id when it is updated, so links to it stay valid. The same article
+    stored under another key (a text rendering without URL, then its HTML page with one) is
+    one row: the URL-keyed copy takes the row over, a URL-less copy of it changes nothing.
+    Call inside `with db.atomic():` to make the article and its input record one write.
     """
     row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
-    found = db.execute("select * from articles where key = ?", [row["key"]]).fetchone()
-    if found is None:
+    old = stored_row(db, "key = ?", [row["key"]]) or same_article(db, row)
+    if old is None:
         article_id = db["articles"].insert(row).last_pk
         status = "new"
+    elif old["key"] != row["key"] and not (row.get("url") and not old["url"]):
+        return old["id"], "unchanged"  # a URL-less copy of a stored article
     else:
-        cols = [d[0] for d in db.execute("select * from articles limit 0").description]
-        old = dict(zip(cols, found))
         article_id = old["id"]
         changed = any(old.get(k) != v for k, v in row.items() if k not in ("extracted_at", "id"))
         status = "updated" if changed else "unchanged"
@@ -104,6 +107,19 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int,
         for hook in ARTICLE_HOOKS:
             hook(db, [article_id])
     return article_id, status
+
+
+def stored_row(db: sqlite_utils.Database, where: str, params: list[Any]) -> dict[str, Any] | None:
+    """The first article row matching the condition, as a dict."""
+    cursor = db.execute(f"select * from articles where {where} limit 1", params)
+    found = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], found)) if found else None
+
+
+def same_article(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any] | None:
+    """A stored row with the same title, date and body under another key, if any."""
+    return stored_row(db, "title = ? and published_at is ? and body = ?",
+                      [row["title"], row.get("published_at"), row["body"]])
 
 
 def record_input(db: sqlite_utils.Database, path: str, sha256: str, status: str,

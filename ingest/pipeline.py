@@ -180,11 +180,11 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
                 outcomes.append(Outcome(item.path, "failed", error=item.error))
             else:
                 assert item.row is not None
-                _id, stored = upsert_article(db, item.row)
-                record_input(db, item.path, item.digest, "cleaned", article_key=item.row["key"],
-                             site=item.row["site"])
+                article_id, stored = upsert_article(db, item.row)
+                key = db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
+                record_input(db, item.path, item.digest, "cleaned", article_key=key, site=item.row["site"])
                 status = {"new": "cleaned", "updated": "updated", "unchanged": "unchanged"}[stored]
-                outcomes.append(Outcome(item.path, status, item.row["site"], key=item.row["key"]))
+                outcomes.append(Outcome(item.path, status, item.row["site"], key=key))
     return outcomes
 
 

@@ -129,4 +129,4 @@ def test_parallel_clean_matches_serial(tmp_path):
     assert run_clean(str(FIXTURES), "--db", str(serial), "--jobs", "1").returncode == 0
     assert run_clean(str(FIXTURES), "--db", str(parallel), "--jobs", "2").returncode == 0
     assert comparable(serial) == comparable(parallel)
-    assert len(comparable(serial)) >= 13
+    assert len(comparable(serial)) >= 9  # 13 pages, four of them HTML twins of seeds

@@ -48,13 +48,16 @@ def golden_row(name: str, path: Path) -> dict[str, Any]:
 def build_fixture_db(path: Path) -> tuple[Any, dict[str, str]]:
     """A database of every golden record; returns it and {seed number: key}."""
     db = store.open_db(path)
-    seeds: dict[str, str] = {}
+    seeds: dict[str, int] = {}
     for name, file in golden_files().items():
         row = golden_row(name, file)
-        with db.conn:
-            store.upsert_article(db, row)
+        with db.atomic():
+            article_id, _ = store.upsert_article(db, row)
         if SEED_NAME.match(name):
-            seeds[name[:3]] = row["key"]
+            seeds[name[:3]] = article_id
+    # An HTML twin of a seed takes the seed's row over (same id, its URL as key).
+    seeds = {seed: db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
+             for seed, article_id in seeds.items()}
     return db, seeds
 
 
@@ -162,7 +165,7 @@ def test_every_substring_finds_exactly_the_articles_containing_it(corpus):
 
 def test_phrase_does_not_match_across_punctuation(tmp_path):
     db = store.open_db(tmp_path / "x.db")
-    with db.conn:
+    with db.atomic():
         store.upsert_article(db, {"key": "a", "site": "t", "title": "甲", "body": "疫情,防控到位"})
         store.upsert_article(db, {"key": "b", "site": "t", "title": "乙", "body": "疫情防控到位"})
     assert keys(db, "疫情防控") == {"b"}
@@ -173,7 +176,7 @@ def test_phrase_does_not_match_across_punctuation(tmp_path):
 
 def test_latin_words_and_numbers(tmp_path):
     db = store.open_db(tmp_path / "x.db")
-    with db.conn:
+    with db.atomic():
         store.upsert_article(db, {"key": "a", "site": "t", "title": "COVID-19疫苗",
                                   "body": "2020年1月中旬接种了Sinovac疫苗"})
     assert keys(db, "covid") == {"a"}
@@ -251,7 +254,7 @@ def test_index_follows_updates_deletes_and_reindex(corpus):
     before = {q: keys(db, q) for q in ("疫情", "锦旗", "党员 志愿者", "旗")}
 
     row["body"] = row["body"].replace("锦旗", "奖状") + "\n新增段落写到了蓝鲸飞艇码头"
-    with db.conn:
+    with db.atomic():
         store.upsert_article(db, row)
     assert search.pending_count(db) == 0
     assert seeds["000"] not in keys(db, "锦旗") or "锦旗" in row["title"]
@@ -259,7 +262,7 @@ def test_index_follows_updates_deletes_and_reindex(corpus):
     assert keys(db, "奖状") == containing(db, "奖状")
 
     # A writer that bypasses upsert_article is caught up by the triggers before searching.
-    with db.conn:
+    with db.atomic():
         db.execute("update articles set body = body || '\n直接写入的段落' where key = ?",
                    [seeds["001"]])
         db.execute("delete from articles where key = ?", [seeds["004"]])
@@ -277,7 +280,7 @@ def test_index_is_built_for_a_database_written_without_it(tmp_path):
     hooks = list(store.ARTICLE_HOOKS)
     store.ARTICLE_HOOKS.clear()
     try:
-        with db.conn:
+        with db.atomic():
             store.upsert_article(db, {"key": "a", "site": "t", "title": "标题", "body": "锦旗"})
     finally:
         store.ARTICLE_HOOKS.extend(hooks)
