@@ -83,7 +83,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 
 def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, str]:
-    """Insert or update the article with row["key"]; return (id, "new" | "updated" | "unchanged").
+    """Insert or update the article with row["key"]; return (id, status).
+
+    status: "new", "updated", "unchanged", or "merged" when the row is another copy of an
+    article stored under another key.
 
     The row keeps its id when it is updated, so links to it stay valid. The same article
     stored under another key (a text rendering without URL, then its HTML page with one) is
@@ -96,11 +99,13 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int,
         article_id = db["articles"].insert(row).last_pk
         status = "new"
     elif old["key"] != row["key"] and not (row.get("url") and not old["url"]):
-        return old["id"], "unchanged"  # a URL-less copy of a stored article
+        return old["id"], "merged"  # a URL-less copy of a stored article: nothing to write
     else:
         article_id = old["id"]
         changed = any(old.get(k) != v for k, v in row.items() if k not in ("extracted_at", "id"))
         status = "updated" if changed else "unchanged"
+        if old["key"] != row["key"]:
+            status = "merged"  # the URL-keyed copy takes the row over
         if changed:
             db["articles"].update(article_id, row)
     if status != "unchanged":

@@ -81,8 +81,9 @@ def print_summary(summary: Summary, db_path: str) -> None:
     """Print the end-of-run report: counts, per-site counts, each failure with its reason."""
     counts = summary.counts
     seen = sum(counts.values())
+    merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
     click.echo(f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
-               f"{counts['unchanged']} unchanged, {counts['failed']} failed  → {db_path}")
+               f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {db_path}")
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:

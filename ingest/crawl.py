@@ -54,7 +54,7 @@ class RunStats:
             self.fail(url, extraction_reason(error), error_text(error))
         elif stored == "new":
             self.new += 1
-        elif stored == "updated":
+        elif stored in ("updated", "merged"):  # merged: a URL-less copy stored earlier took the URL
             self.updated += 1
         else:
             self.unchanged += 1

@@ -38,7 +38,7 @@ class Outcome:
     """What happened to one input."""
 
     path: str
-    status: str  # cleaned | updated | unchanged | failed
+    status: str  # cleaned | updated | unchanged | merged | failed
     site: str | None = None
     error: str | None = None
     key: str | None = None
@@ -62,7 +62,7 @@ class Summary:
     @property
     def per_site(self) -> Counter:
         """How many inputs were stored per adapter."""
-        return Counter(o.site for o in self.outcomes if o.status in ("cleaned", "updated"))
+        return Counter(o.site for o in self.outcomes if o.status in ("cleaned", "updated", "merged"))
 
     @property
     def failures(self) -> list[Outcome]:
@@ -183,7 +183,7 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
                 article_id, stored = upsert_article(db, item.row)
                 key = db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
                 record_input(db, item.path, item.digest, "cleaned", article_key=key, site=item.row["site"])
-                status = {"new": "cleaned", "updated": "updated", "unchanged": "unchanged"}[stored]
+                status = "cleaned" if stored == "new" else stored
                 outcomes.append(Outcome(item.path, status, item.row["site"], key=key))
     return outcomes
 

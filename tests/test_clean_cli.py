@@ -130,3 +130,16 @@ def test_parallel_clean_matches_serial(tmp_path):
     assert run_clean(str(FIXTURES), "--db", str(parallel), "--jobs", "2").returncode == 0
     assert comparable(serial) == comparable(parallel)
     assert len(comparable(serial)) >= 9  # 13 pages, four of them HTML twins of seeds
+
+
+@pytest.mark.parametrize("order", [("000_16834f47284e46b2.txt", "hnr_2020_000.html"),
+                                   ("hnr_2020_000.html", "000_16834f47284e46b2.txt")])
+def test_text_rendering_and_html_of_one_article_are_one_row(tmp_path, order):
+    db = tmp_path / "news.db"
+    for name in order:
+        result = run_clean(str(FIXTURES / name), "--db", str(db))
+        assert result.returncode == 0, result.stderr
+    assert "1 merged" in result.stdout
+    [row] = rows(db)
+    assert row["key"] == row["url"] == "https://news.hnr.cn/202003/19/731862.html"
+    assert row["id"] == 1
