@@ -92,7 +92,10 @@ def print_summary(summary: Summary, db_path: str) -> None:
 
 @click.command()
 def sites() -> None:
-    """List the site adapters, the sites they claim and the layouts each knows."""
+    """List the site adapters, the sites they claim and the layouts each knows.
+
+    Example: python cli.py sites
+    """
     for adapter in ADAPTERS.values():
         hosts = ", ".join(adapter.hosts) or "any other site"
         name = adapter.site_name or "(the page's own name)"
