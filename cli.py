@@ -2,6 +2,8 @@
 """Command-line entry point: `python cli.py COMMAND ...` (see `python cli.py --help`)."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from db.cli_query import QUERY_COMMANDS
@@ -10,7 +12,19 @@ from ingest.cli_eval import eval_command
 from ingest.cli_fetch import fetch, reclean
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Cli(click.Group):
+    """The command group. Usage errors exit 1, like every other "nothing could run", so that
+    exit status 2 always means "some inputs failed, the others were stored"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option("0.1.0", prog_name="newsclean")
 def main() -> None:
     """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""

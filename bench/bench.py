@@ -20,8 +20,8 @@ ratios: trafilatura's time over ours ("× faster") and ours over the parse floor
 
 End-to-end: for each N in --sizes, N pages are generated into a temporary folder from all the
 HTML fixtures (generic_* included), each copy with its own URL (saved-from comment, canonical
-and og:url, and every other occurrence of the fixture's URL), a title changed by two Han
-characters, body paragraphs shuffled and their digits changed, then
+and og:url, and every other occurrence of the fixture's URL), its number written in Han
+characters in its title, body paragraphs shuffled and their digits changed, then
 `python cli.py clean DIR --db fresh.db --jobs J` runs as a subprocess for each J in --jobs.
 Reported: wall time, pages/s, total CPU time of the tree, and memory measured three ways:
   tree RSS   peak over time of the sum of RSS of the clean process and its workers, sampled
@@ -172,6 +172,16 @@ def han_only(text: str) -> str:
     return "".join(HAN_RE.findall(text))
 
 
+def han_number(number: int) -> str:
+    """The number in base len(FILLER), written with FILLER characters (at least two)."""
+    digits = ""
+    while True:
+        number, rest = divmod(number, len(FILLER))
+        digits = FILLER[rest] + digits
+        if not number:
+            return digits.rjust(2, FILLER[0])
+
+
 def vary(text: str, gold: dict, number: int, rng: random.Random) -> str:
     """A copy of a fixture page with its own URL, title and body (same template)."""
     old_url = gold["url"]
@@ -183,9 +193,10 @@ def vary(text: str, gold: dict, number: int, rng: random.Random) -> str:
     else:
         first_line_end = text.index("\n") + 1
         text = text[:first_line_end] + comment + "\n" + text[first_line_end:]
-    # Title: two Han characters inserted after its longest Han run, everywhere it appears.
+    # Title: the page number written in FILLER characters after its longest Han run, wherever
+    # that run appears (unique titles: copies with one title, date and body would be merged).
     run = max(HAN_RUN_RE.findall(gold["title"]), key=len)
-    text = text.replace(run, run + "".join(rng.choices(FILLER, k=2)))
+    text = text.replace(run, run + han_number(number))
     # Body: the <p> paragraphs that belong to the golden body are shuffled, digits changed.
     body_han = han_only("".join(gold["body"]))
     spans = [m for m in PARA_RE.finditer(text)

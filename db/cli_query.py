@@ -24,20 +24,9 @@ ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
 
 
-class QueryCommand(click.Command):
-    """A command whose usage errors exit with status 1 (the project's "bad usage" code)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
-
-
 def command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
-    """click.command with QueryCommand."""
-    return click.command(name, cls=QueryCommand)
+    """A click command (usage errors exit 1: see cli.py)."""
+    return click.command(name)
 
 
 db_option = click.option("--db", "db_path", default="news.db", show_default=True,

@@ -72,14 +72,14 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the tables and indexes that are missing."""
     if "articles" not in db.table_names():
-        db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"key", "title", "body"})
-        db["articles"].create_index(["key"], unique=True)
-        db["articles"].create_index(["site", "published_at"])
-        db["articles"].create_index(["published_at"])
-    db["articles"].create_index(["title"], if_not_exists=True)  # finds the same article under another key
+        db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"key", "title", "body"})
+        db.table("articles").create_index(["key"], unique=True)
+        db.table("articles").create_index(["site", "published_at"])
+        db.table("articles").create_index(["published_at"])
+    db.table("articles").create_index(["title"], if_not_exists=True)  # finds the same article under another key
     if "inputs" not in db.table_names():
-        db["inputs"].create(INPUT_COLUMNS, pk="path")
-        db["inputs"].create_index(["sha256"])
+        db.table("inputs").create(INPUT_COLUMNS, pk="path")
+        db.table("inputs").create_index(["sha256"])
 
 
 def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int, str]:
@@ -96,7 +96,7 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int,
     row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
     old = stored_row(db, "key = ?", [row["key"]]) or same_article(db, row)
     if old is None:
-        article_id = db["articles"].insert(row).last_pk
+        article_id = int(db.table("articles").insert(row).last_pk or 0)
         status = "new"
     elif old["key"] != row["key"] and not (row.get("url") and not old["url"]):
         return old["id"], "merged"  # a URL-less copy of a stored article: nothing to write
@@ -107,7 +107,7 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any]) -> tuple[int,
         if old["key"] != row["key"]:
             status = "merged"  # the URL-keyed copy takes the row over
         if changed:
-            db["articles"].update(article_id, row)
+            db.table("articles").update(article_id, row)
     if status != "unchanged":
         for hook in ARTICLE_HOOKS:
             hook(db, [article_id])
@@ -131,7 +131,7 @@ def record_input(db: sqlite_utils.Database, path: str, sha256: str, status: str,
                  error: str | None = None, article_key: str | None = None,
                  site: str | None = None) -> None:
     """Remember what happened to one input so re-runs can skip it."""
-    db["inputs"].upsert(
+    db.table("inputs").upsert(
         {"path": path, "sha256": sha256, "status": status, "error": error,
          "article_key": article_key, "site": site, "seen_at": now_iso()},
         pk="path",

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 import sys
 
+from typing import Any
+
 import click
 
 from db.store import StoreError, open_db
@@ -54,7 +56,7 @@ class progress_reporter:
     """A context manager yielding a per-input callback that drives a progress bar on a terminal."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None  # click's ProgressBar, once shown
         self.count = 0
 
     def __enter__(self):

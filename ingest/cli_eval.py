@@ -29,7 +29,8 @@ def page_row(score: PageScore, against: bool) -> str:
     cells.append(f"{p:6.3f} {r:6.3f} {f:6.3f} {score.seconds * 1000:7.1f}")
     if against:
         base = score.baseline_f1
-        cells.append(f"{base:8.3f} {score.baseline_seconds * 1000:7.1f}" if base is not None else f"{'-':>8} {'-':>7}")
+        seconds = score.baseline_seconds or 0.0
+        cells.append(f"{base:8.3f} {seconds * 1000:7.1f}" if base is not None else f"{'-':>8} {'-':>7}")
     if score.error:
         cells.append(f"  {score.error}")
     return " ".join(cells)

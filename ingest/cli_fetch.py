@@ -20,23 +20,6 @@ SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
 LISTED_FAILURES = 20
 
 
-class CouldNotRun(click.UsageError):
-    """A usage error reported with exit status 1, as every "could not run" is."""
-
-    exit_code = 1
-
-
-class RunCommand(click.Command):
-    """A command whose usage errors exit 1 ("could not run"), keeping 2 for "some pages failed"."""
-
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as exc:
-            raise CouldNotRun(exc.format_message(), exc.ctx) from exc
-
-
 class StatusLine:
     """A one-line progress display on stderr, redrawn in place, shown on terminals only."""
 
@@ -108,7 +91,7 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
         click.echo(f"… and {len(stats.failed_urls) - LISTED_FAILURES} more failures", err=True)
 
 
-@click.command(cls=RunCommand)
+@click.command()
 @click.option("--site", "sites", multiple=True, type=click.Choice(SITE_NAMES),
               help="Site to fetch (repeatable; default: every site).")
 @click.option("--db", "db_path", default="news.db", show_default=True, type=click.Path(dir_okay=False),
@@ -160,7 +143,7 @@ def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: in
     sys.exit(2 if stats.failed else 0)
 
 
-@click.command(cls=RunCommand)
+@click.command()
 @click.option("--site", type=click.Choice(SITE_NAMES + ["generic"]),
               help="Only the pages fetched for this site.")
 @click.option("--db", "db_path", default="news.db", show_default=True, type=click.Path(dir_okay=False),

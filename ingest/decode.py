@@ -59,7 +59,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    candidates = [declared] if declared else []
+    candidates: list[str | None] = [declared] if declared else []
     candidates.append(EncodingDetector.find_declared_encoding(data[:_SNIFF * 4], is_html=True))
     # Every target site is Chinese: GB18030 (a superset of GB2312 and GBK) is the likeliest
     # encoding when UTF-8 and the declaration both fail, e.g. GBK bytes declared as UTF-8.

@@ -153,7 +153,7 @@ def totals(scores: list[PageScore]) -> dict[str, Any]:
     out["seconds_per_page"] = sum(s.seconds for s in scores) / max(len(scores), 1)
     base = [s for s in scores if s.baseline_f1 is not None]
     if base:
-        out["trafilatura_body_f1"] = sum(s.baseline_f1 for s in base) / len(base)
-        out["trafilatura_seconds_per_page"] = sum(s.baseline_seconds or 0 for s in base) / len(base)
+        out["trafilatura_body_f1"] = sum(s.baseline_f1 or 0.0 for s in base) / len(base)
+        out["trafilatura_seconds_per_page"] = sum(s.baseline_seconds or 0.0 for s in base) / len(base)
     out["errors"] = sum(1 for s in scores if s.error)
     return out

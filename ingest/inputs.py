@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import zlib
 from pathlib import Path
 
@@ -63,12 +64,19 @@ def resolved(path: Path) -> Path:
 
 def read_input(path: Path) -> bytes:
     """The bytes of an input, gunzipped when it ends in .gz, bounded by MAX_INPUT_BYTES."""
+    too_large = f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB"
     try:
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise InputError(f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero would never end, a FIFO never open
+            raise InputError("not a regular file (a device, pipe or socket)")
+        if info.st_size > MAX_INPUT_BYTES:
+            raise InputError(too_large)
+        with path.open("rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_INPUT_BYTES:  # grown since stat()
+        raise InputError(too_large)
     if path.name.lower().endswith(".gz"):
         data = gunzip_bounded(data)
     return data

@@ -43,8 +43,14 @@ def with_url(data: bytes, old: str, new: str) -> bytes:
 
 
 def hnr_copy(n: int) -> bytes:
-    """The hnr fixture under its own URL https://news.hnr.cn/202003/19/9000n.html."""
-    return with_url(HNR.read_bytes(), gold(HNR)["url"], hnr_url(n))
+    """The hnr fixture as another article: its own URL and title (see hnr_title)."""
+    data = with_url(HNR.read_bytes(), gold(HNR)["url"], hnr_url(n))
+    return data.replace("万人同心".encode(), f"万人同心{n}".encode())
+
+
+def hnr_title(n: int) -> str:
+    """The title of hnr_copy(n) (copies with one title, date and body would be merged)."""
+    return gold(HNR)["title"].replace("万人同心", f"万人同心{n}")
 
 
 def hnr_url(n: int) -> str:
@@ -135,6 +141,9 @@ def hostile_run(tmp_path_factory):
     (folder / "loop").mkdir()
     os.symlink("..", folder / "loop" / "up")
     os.symlink("self.html", folder / "self.html")
+    # not regular files: reading them would block (a FIFO) or never end (/dev/zero)
+    os.mkfifo(folder / "fifo.html")
+    os.symlink("/dev/zero", folder / "zero.html")
     good = tmp / "good.html"
     good.write_bytes(hnr_copy(0))
     result, wall, max_rss = run("clean", str(folder), str(good), "--db", str(db), "--jobs", "2")
@@ -174,13 +183,15 @@ FAILURES = {
     "bomb.html.gz": "gzip expands past 20 MB",
     "broken.html.gz": "broken gzip data",
     "self.html": "Too many levels of symbolic links",
+    "fifo.html": "not a regular file",
+    "zero": "not a regular file",  # zero.html → /dev/zero, reported under its target
     "one_line.txt": "no article body found",
 }
 
 
 @pytest.mark.parametrize("name,reason", sorted(FAILURES.items()))
 def test_bad_input_fails_with_a_clear_error_naming_the_file(hostile_run, name, reason):
-    path = hostile_run["folder"] / name
+    path = Path("/dev/zero") if name == "zero" else hostile_run["folder"] / name
     assert hostile_run["inputs"][name][0] == "failed"
     assert reason in hostile_run["inputs"][name][1]
     assert f"failed: {path}: " in hostile_run["result"].stderr
@@ -196,8 +207,9 @@ def test_symlink_loop_folder_is_not_walked(hostile_run):
     assert not any("/loop/" in p for p in paths)
     walked = [p for p in paths if Path(p).parent == folder]
     assert sorted(Path(p).name for p in walked) == sorted(
-        p.name for p in folder.iterdir() if p.name != "loop")
-    assert hostile_run["result"].stdout.startswith(f"{len(walked) + 1} inputs:")  # + good.html
+        p.name for p in folder.iterdir() if p.name not in ("loop", "zero.html"))
+    # + good.html and /dev/zero (zero.html resolved)
+    assert hostile_run["result"].stdout.startswith(f"{len(walked) + 2} inputs:")
 
 
 def stored(hostile_run, name: str) -> dict:
@@ -209,7 +221,7 @@ def stored(hostile_run, name: str) -> dict:
 def test_nul_bytes_are_removed_with_a_warning(hostile_run):
     row = stored(hostile_run, "nul.html")
     want = gold(HNR)
-    assert row["title"] == want["title"]
+    assert row["title"] == hnr_title(1)
     assert row["body"].split("\n") == want["body"]
     assert "\x00" not in row["body"] + row["title"] and "\ufffd" not in row["body"]
     assert "NUL characters removed" in json.loads(row["warnings"])
@@ -218,7 +230,7 @@ def test_nul_bytes_are_removed_with_a_warning(hostile_run):
 def test_invalid_utf8_decodes_as_utf8_with_a_warning(hostile_run):
     row = stored(hostile_run, "bad_utf8.html")
     want = gold(HNR)
-    assert row["title"] == want["title"]  # not GB18030 mojibake
+    assert row["title"] == hnr_title(2)  # not GB18030 mojibake
     body = row["body"].split("\n")
     assert body[1:] == want["body"][1:] and body[0].endswith(want["body"][0])
     assert any("undecodable bytes" in w for w in json.loads(row["warnings"]))
@@ -247,7 +259,7 @@ def test_deep_nesting_before_the_article_fails_clearly_or_degrades(hostile_run):
 
 def test_minified_page_with_a_5mb_line_is_cleaned(hostile_run):
     row = stored(hostile_run, "one_line.html")
-    assert row["title"] == gold(HNR)["title"]
+    assert row["title"] == hnr_title(5)
     assert row["body"].split("\n") == gold(HNR)["body"]
 
 
@@ -256,7 +268,7 @@ def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
     assert row["body"].split("\n") == gold(HNR)["body"]
     warnings = json.loads(row["warnings"])
     # the unclosed title element swallows the page; it must be flagged, not stored silently
-    assert row["title"] == gold(HNR)["title"] or any("title is" in w for w in warnings)
+    assert row["title"] == hnr_title(6) or any("title is" in w for w in warnings)
 
 
 def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
