@@ -12,6 +12,12 @@ from ingest.cli_eval import eval_command
 from ingest.cli_fetch import fetch, reclean
 
 
+class CouldNotRun(click.UsageError):
+    """A usage error, reported with exit status 1."""
+
+    exit_code = 1
+
+
 class Cli(click.Group):
     """The command group. Usage errors exit 1, like every other "nothing could run", so that
     exit status 2 always means "some inputs failed, the others were stored"."""
@@ -20,8 +26,7 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            exc.exit_code = 1
-            raise
+            raise CouldNotRun(exc.format_message(), exc.ctx) from exc
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})

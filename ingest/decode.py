@@ -21,6 +21,7 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x
 # Share of control bytes above which an input is taken for binary, not text.
 _BINARY_SHARE = 0.10
 _SNIFF = 4096
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
 # Replacement characters a decoding may need (or 1 per 1000 characters) and still be kept.
 _FEW_ERRORS = 8
 
@@ -44,7 +45,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:_SNIFF]
     if head.startswith((b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"%PDF")):
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > _BINARY_SHARE
 
 

@@ -104,9 +104,9 @@ def read_text_page(text: str, art: Article) -> None:
             art.section = art.section or parse_breadcrumb(line)
             start = i + 1
             break
+    while start < len(lines) and classify_line(clean_line(lines[start])) != Kind.TEXT:
+        start += 1
     lines = lines[start:]
-    while lines and classify_line(clean_line(lines[0])) != Kind.TEXT:
-        lines.pop(0)
     if not lines:
         return
     art.title = clean_line(lines[0])

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
-from db.store import known_input, record_input, upsert_article
+from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_bytes
 from ingest.inputs import InputError, discover, read_input, saved_url
 from ingest.record import Article, NotAnArticle
@@ -46,28 +46,19 @@ class Outcome:
 
 @dataclass
 class Summary:
-    """Counts for the end-of-run report."""
+    """Counts for the end-of-run report (failures kept one by one, the rest only counted)."""
 
-    outcomes: list[Outcome] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    per_site: Counter = field(default_factory=Counter)
+    failures: list[Outcome] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
-        """Record one input's outcome."""
-        self.outcomes.append(outcome)
-
-    @property
-    def counts(self) -> Counter:
-        """How many inputs ended in each status."""
-        return Counter(o.status for o in self.outcomes)
-
-    @property
-    def per_site(self) -> Counter:
-        """How many inputs were stored per adapter."""
-        return Counter(o.site for o in self.outcomes if o.status in ("cleaned", "updated", "merged"))
-
-    @property
-    def failures(self) -> list[Outcome]:
-        """The inputs that failed, with their reasons."""
-        return [o for o in self.outcomes if o.status == "failed"]
+        """Count one input's outcome."""
+        self.counts[outcome.status] += 1
+        if outcome.status in ("cleaned", "updated", "merged"):
+            self.per_site[outcome.site] += 1
+        if outcome.status == "failed":
+            self.failures.append(outcome)
 
 
 def looks_like_html(text: str) -> bool:
@@ -169,6 +160,7 @@ def extract_job(job: Job) -> Extracted:
 def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> list[Outcome]:
     """Write a batch of results in one transaction, in order; return their outcomes."""
     outcomes = []
+    changed: list[int] = []
     with db.atomic():  # one BEGIN…COMMIT per batch (sqlite-utils nests its writes as savepoints)
         for item in batch:
             if isinstance(item, Outcome):
@@ -180,11 +172,15 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
                 outcomes.append(Outcome(item.path, "failed", error=item.error))
             else:
                 assert item.row is not None
-                article_id, stored = upsert_article(db, item.row)
+                article_id, stored = upsert_article(db, item.row, run_hooks=False)
+                if stored != "unchanged":
+                    changed.append(article_id)
                 key = db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
                 record_input(db, item.path, item.digest, "cleaned", article_key=key, site=item.row["site"])
                 status = "cleaned" if stored == "new" else stored
                 outcomes.append(Outcome(item.path, status, item.row["site"], key=key))
+        if changed:
+            article_changes(db, changed)
     return outcomes
 
 
@@ -194,24 +190,36 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
     """Clean every input under `paths` into the database and summarise what happened.
 
     With jobs > 1, extraction runs in that many worker processes while this process reads
-    inputs and writes results in input order, BATCH_SIZE inputs per transaction, so the
-    database ends the same as with jobs = 1 and a killed run loses at most one batch.
+    the next window of inputs and writes the previous one, in input order, BATCH_SIZE inputs
+    per transaction: the database ends the same as with jobs = 1, a killed run loses at most
+    one batch, and at most two windows of pages are in memory.
     """
     summary = Summary()
     files, missing = discover(paths)
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
+
+    def write(prepared: list[Job | Outcome], extracted: Any) -> None:
+        done = iter(extracted.get() if pool else extracted)
+        results = [p if isinstance(p, Outcome) else next(done) for p in prepared]
+        for outcome in store_batch(db, results):
+            summary.add(outcome)
+            if on_progress:
+                on_progress(outcome)
+
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
+    pending: tuple[list[Job | Outcome], Any] | None = None
     try:
         for window in windows(files, BATCH_SIZE):
             prepared = [prepare(db, path, (urls or {}).get(path), site, force) for path in window]
             todo = [p for p in prepared if isinstance(p, Job)]
-            done = iter(pool.map(extract_job, todo, chunksize=2) if pool else map(extract_job, todo))
-            results = [p if isinstance(p, Outcome) else next(done) for p in prepared]
-            for outcome in store_batch(db, results):
-                summary.add(outcome)
-                if on_progress:
-                    on_progress(outcome)
+            extracted = (pool.map_async(extract_job, todo, chunksize=2) if pool
+                         else [extract_job(job) for job in todo])
+            if pending:
+                write(*pending)  # the workers extract this window meanwhile
+            pending = (prepared, extracted)
+        if pending:
+            write(*pending)
     finally:
         if pool:
             pool.terminate()
