@@ -80,7 +80,7 @@ class Adapter:
         doc = parse_html(page.text)
         art.keywords = page_keywords(doc)
         for template in self.templates:
-            if apply_template(doc, template, art):
+            if apply_template(doc, template, art, page.text):
                 art.extractor = f"{art.extractor} ({template.name})"
                 break
         else:
