@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -293,6 +294,7 @@ def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
     if not browse_setup.datasette_installed():
         raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
     browse_setup.prepare_database(open_db(db_path))
+    port = port or free_port(host)
     with tempfile.TemporaryDirectory() as tmp:
         meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")
         cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser)
@@ -316,6 +318,13 @@ def run_until_stopped(cmd: list[str], env: dict[str, str]) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def free_port(host: str) -> int:
+    """A port free on `host` now (for --port 0), so the address printed is the real one."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 QUERY_COMMANDS: tuple[click.Command, ...] = (search_cmd, show, export, stats, reindex, browse)
