@@ -94,6 +94,12 @@ def select(doc: lxml.html.HtmlElement, css: str, source: str = "") -> list[lxml.
     return list(dict.fromkeys(found)) if len(alternatives(css)) > 1 else found
 
 
+def may_match(css: str, source: str) -> bool:
+    """False when no alternative of the selector can match: each names a class or id absent
+    from the page source (a pure tag selector may always match)."""
+    return any(all(name in source for name in names) for _, names in alternatives(css))
+
+
 def ids_of(doc: lxml.html.HtmlElement) -> dict[str, list[lxml.html.HtmlElement]]:
     """The elements under `doc` by id, collected in one walk and kept while `doc` lives."""
     index = _ID_INDEXES.get(doc)
@@ -187,6 +193,8 @@ def apply_template(doc: lxml.html.HtmlElement, template: HtmlTemplate, art: Arti
                    source: str = "") -> bool:
     """Fill `art` from the page (`source`: its text) using one template; False when its body
     or title is absent."""
+    if source and not may_match(template.body, source):
+        return False
     title = first_text(doc, template.title, source)
     bodies = select(doc, template.body, source) if title else []
     if not bodies or not title:

@@ -20,7 +20,7 @@ from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_bytes
 from ingest.inputs import InputError, discover, read_input, saved_url
 from ingest.record import Article, NotAnArticle
-from ingest.text import han_count
+from ingest.text import has_han
 from sites import Page, adapter_named, detect
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
@@ -98,7 +98,7 @@ def check_article(art: Article) -> None:
     """Refuse pages that hold no article; note what looks wrong in `warnings`."""
     if not art.title:
         raise NotAnArticle("no title found: not an article page")
-    if han_count("".join(art.body)) < MIN_BODY_HAN:
+    if not has_han("".join(art.body), MIN_BODY_HAN):
         raise NotAnArticle("no article body found (a list, index or empty page?)")
     if len(art.title) > MAX_TITLE_CHARS:
         art.warnings.append(f"title is {len(art.title)} characters long (broken markup?)")

@@ -57,3 +57,8 @@ def clean_paragraph(text: str) -> str:
 def han_count(text: str) -> int:
     """How many Han characters the text holds."""
     return len(HAN_RE.findall(text))
+
+
+def has_han(text: str, count: int) -> bool:
+    """True when the text holds at least `count` Han characters (stops looking once it does)."""
+    return re.match(f"(?:[^{HAN}]*[{HAN}]){{{count}}}", text) is not None
