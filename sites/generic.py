@@ -88,11 +88,17 @@ def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:
     return names[-1] if names else None
 
 
+def lines_near_title(lines: list[str], title: str, before: int, after: int) -> list[str]:
+    """The cleaned lines standing `before` lines above and `after` lines below each occurrence
+    of the title (a sticky header may repeat it); the page's first lines when it is absent."""
+    starts = [i + 1 for i, line in enumerate(lines) if clean_line(line) == title] or [0]
+    return [clean_line(line) for start in starts
+            for line in lines[max(start - before, 0):start - 1] + lines[start:start + after]]
+
+
 def read_meta_near_title(lines: list[str], art: Article) -> None:
     """Take date, source, editor and reporters from the lines just after the title."""
-    starts = [i + 1 for i, line in enumerate(lines) if clean_line(line) == art.title] or [0]
-    for line in (line for start in starts for line in lines[start:start + META_LINES_AFTER_TITLE]):
-        line = clean_line(line)
+    for line in lines_near_title(lines, art.title, 0, META_LINES_AFTER_TITLE):
         kind = classify_line(line)
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
             take_meta_line(line, kind, art)
@@ -102,9 +108,9 @@ def read_meta_near_title(lines: list[str], art: Article) -> None:
         author = _AUTHOR_LABEL_RE.search(line) if kind in (Kind.DATE, Kind.SOURCE, Kind.TEXT) else None
         if author:
             add_credits(art, parse_byline("作者 " + author.group(1)))
-    for line in (line for start in starts for line in lines[max(start - 4, 0):start - 1]):
-        if not art.published_at and classify_line(clean_line(line)) == Kind.DATE:
-            art.published_at = parse_date(clean_line(line))  # news.cn puts the date above the title
+    for line in lines_near_title(lines, art.title, 4, 0):
+        if not art.published_at and classify_line(line) == Kind.DATE:
+            art.published_at = parse_date(line)  # news.cn puts the date above the title
 
 
 def page_editor(lines: list[str]) -> str | None:
@@ -124,8 +130,7 @@ def contextual_date(lines: list[str], art: Article, page: Page) -> str | None:
     The year comes from the URL's date path or the fetch time; a relative date needs the
     fetch time, and without it stays unknown with a warning.
     """
-    starts = [i + 1 for i, line in enumerate(lines) if clean_line(line) == art.title] or [0]
-    window = [clean_line(line) for start in starts for line in lines[start:start + META_LINES_AFTER_TITLE]]
+    window = lines_near_title(lines, art.title, 0, META_LINES_AFTER_TITLE)
     year_source = date_from_url(page.url) or (page.fetched_at.isoformat() if page.fetched_at else None)
     year = int(year_source[:4]) if year_source else None
     for line in window:

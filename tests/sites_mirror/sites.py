@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from . import pages
 from .pages import Story
@@ -55,6 +56,17 @@ class FakeSite:
         """The stories cut into listing pages."""
         return [stories[i:i + PER_PAGE] for i in range(0, len(stories), PER_PAGE)] or [[]]
 
+    def serve_paged_column(self, paths: list[str], render: Callable[[list[Story], str | None], bytes],
+                           content_type: str, empty: list[str]) -> None:
+        """Serve the stories as a column listing over `paths` (first page, then page 2 …), each
+        page linking the next, and the `empty` columns with no stories."""
+        chunks = self.pages_of(self.stories)
+        for i, chunk in enumerate(chunks):
+            nxt = paths[i + 1] if i + 1 < len(chunks) else None
+            self.server.set(paths[i], render(chunk, nxt), content_type=content_type, validators=True)
+        for path in empty:
+            self.server.set(path, render([], None), content_type=content_type, validators=True)
+
     # Per-site parts
     def make_story(self, n: int, when: dt.datetime) -> Story:
         raise NotImplementedError
@@ -78,13 +90,9 @@ class HnrSite(FakeSite):
         self.server.set(s.path, pages.hnr_article(s), content_type=HTML_UTF8)
 
     def serve_listings(self) -> None:
-        chunks = self.pages_of(self.stories)
-        paths = ["/xwrd/"] + [f"/xwrd/{i}.html" for i in range(2, len(chunks) + 1)]
-        for i, chunk in enumerate(chunks):
-            nxt = paths[i + 1] if i + 1 < len(paths) else None
-            self.server.set(paths[i], pages.hnr_column(chunk, nxt), content_type=HTML_UTF8, validators=True)
-        for col in ("djn", "mxw", "rxw", "ixw"):
-            self.server.set(f"/{col}/", pages.hnr_column([], None), content_type=HTML_UTF8, validators=True)
+        count = len(self.pages_of(self.stories))
+        self.serve_paged_column(["/xwrd/"] + [f"/xwrd/{i}.html" for i in range(2, count + 1)],
+                                pages.hnr_column, HTML_UTF8, [f"/{c}/" for c in ("djn", "mxw", "rxw", "ixw")])
 
 
 class ChinanewsSite(FakeSite):
@@ -127,10 +135,6 @@ class DdsbSite(FakeSite):
         self.server.set(s.path, pages.ddsb_article(s), content_type=HTML)
 
     def serve_listings(self) -> None:
-        chunks = self.pages_of(self.stories)
-        paths = ["/news/"] + [f"/news/index_{i}.html" for i in range(2, len(chunks) + 1)]
-        for i, chunk in enumerate(chunks):
-            nxt = paths[i + 1] if i + 1 < len(paths) else None
-            self.server.set(paths[i], pages.ddsb_list(chunk, nxt), content_type=HTML, validators=True)
-        for col in ("ym", "shuo"):
-            self.server.set(f"/{col}/", pages.ddsb_list([], None), content_type=HTML, validators=True)
+        count = len(self.pages_of(self.stories))
+        self.serve_paged_column(["/news/"] + [f"/news/index_{i}.html" for i in range(2, count + 1)],
+                                pages.ddsb_list, HTML, ["/ym/", "/shuo/"])
