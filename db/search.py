@@ -397,6 +397,8 @@ def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
 
 if _on_articles_changed not in store.ARTICLE_HOOKS:
     store.ARTICLE_HOOKS.append(_on_articles_changed)
+if ensure_index not in store.SCHEMA_HOOKS:
+    store.SCHEMA_HOOKS.append(ensure_index)
 
 
 # ---------------------------------------------------------------- searching

@@ -1,10 +1,11 @@
 """The SQLite store: the `articles` and `inputs` tables and how rows are written."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -45,6 +46,10 @@ INPUT_COLUMNS: dict[str, type] = {
 # Called with the ids of article rows just inserted or updated; the search index
 # (db/search.py) registers itself here so that every writer keeps it in sync.
 ARTICLE_HOOKS: list[Callable[[sqlite_utils.Database, list[int]], None]] = []
+# Called inside the schema transaction, so that the tables of other modules (the search
+# index) exist from the database's first commit on: a run killed at any moment never
+# leaves a database with only some of its tables.
+SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
 class StoreError(RuntimeError):
@@ -83,8 +88,28 @@ def probe_writable(db: sqlite_utils.Database) -> None:
         db.conn.execute("ROLLBACK")
 
 
+@contextlib.contextmanager
+def immediate_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT (rolled back on error): takes the write lock up front."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.execute("COMMIT")
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables and indexes that are missing."""
+    """Create the tables, indexes and search index that are missing, in one transaction."""
+    with immediate_transaction(db):
+        create_tables(db)
+        for hook in SCHEMA_HOOKS:
+            hook(db)
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create the `articles` and `inputs` tables and their indexes where missing."""
     if "articles" not in db.table_names():
         db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"key", "title", "body"})
         db.table("articles").create_index(["key"], unique=True)

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
+import db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_bytes
 from ingest.inputs import InputError, discover, read_input, saved_url

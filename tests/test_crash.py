@@ -1,8 +1,8 @@
-"""Crash safety: `clean --jobs 2` killed with SIGKILL at random points, then re-run.
+"""Crash safety: `clean --jobs 2` killed with SIGKILL at set points, then re-run.
 
 Each trial cleans the same generated pages into a fresh database, kills the run's main
-process with SIGKILL after a random 0.2–2 s (at most 90% of an uninterrupted run's time: before
-the first batch is written or mid-run), then re-runs clean to completion. The database must pass
+process with SIGKILL at a state watched for in the database (start-up, schema written,
+first batch, halfway), then re-runs clean to completion. The database must pass
 `PRAGMA integrity_check`, hold no duplicate keys, and equal an uninterrupted run's (articles
 and inputs rows, without their time stamps; the search index over the same ids). While the
 uninterrupted run writes, a reader counts rows through its own connection (WAL mode).
@@ -10,7 +10,6 @@ uninterrupted run writes, a reader counts rows through its own connection (WAL m
 from __future__ import annotations
 
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -25,7 +24,6 @@ from bench.bench import generate
 from conftest import ROOT
 
 PAGES = 400
-TRIALS = 3
 SEED = 20240611
 
 
@@ -121,30 +119,74 @@ def test_reader_can_query_while_clean_writes(reference):
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-@pytest.mark.parametrize("trial", range(TRIALS))
-def test_kill_9_then_rerun_equals_uninterrupted_run(pages, reference, tmp_path, trial):
-    # 0.2–2 s, but within the uninterrupted run's time so that the kill lands mid-run
-    delay = random.Random(SEED + trial).uniform(0.2, min(2.0, 0.9 * reference["wall"]))
+def table_names(db: Path) -> set[str]:
+    """The tables a reader sees now; empty when the file is missing or has no schema yet."""
+    if not db.exists():
+        return set()
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+    try:
+        return {r[0] for r in con.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.OperationalError:
+        return set()
+    finally:
+        con.close()
+
+
+def stored_rows(db: Path) -> int:
+    """Committed article rows a reader sees now (0 before the schema exists)."""
+    if "articles" not in table_names(db):
+        return 0
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+    try:
+        return con.execute("select count(*) from articles").fetchone()[0]
+    finally:
+        con.close()
+
+
+def wait_for(condition, limit: float = 60.0) -> bool:
+    """Poll condition() every 5 ms until it holds or `limit` seconds pass."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+# Each trial kills the run at one state, reached by watching the database, not by a timer,
+# so every run of the suite covers the same states: at start-up (schema maybe not yet
+# written), right after the schema is committed and before the first batch, right after the
+# first batch, and halfway through.
+KILL_POINTS = {
+    "start-up": lambda db: True,
+    "schema, no rows": lambda db: "articles_fts" in table_names(db),
+    "first batch": lambda db: stored_rows(db) >= 64,
+    "halfway": lambda db: stored_rows(db) >= PAGES // 2,
+}
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_kill_9_then_rerun_equals_uninterrupted_run(pages, reference, tmp_path, point):
     db = tmp_path / "news.db"
     proc = subprocess.Popen(clean_cmd(pages, db), cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(delay)
-    killed = proc.returncode is None and proc.poll() is None
-    if killed:
-        os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` would
+    reached = wait_for(lambda: KILL_POINTS[point](db) or proc.poll() is not None)
+    assert reached and proc.poll() is None, f"the run ended before the kill point {point!r}"
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` would
     proc.wait(timeout=30)
     time.sleep(0.2)
     try:  # pool workers orphaned by the kill: gone, or killed here so the test leaves none
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    if db.exists():
+    tables = table_names(db)
+    # the schema is one transaction: all of it or none of it
+    assert tables == set() or {"articles", "inputs", "articles_fts", "articles_fts_chars"} <= tables
+    partial = 0
+    if tables:
         check_sound(db)  # the killed run's database is already sound (WAL replayed on open)
-        partial = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
-    else:
-        partial = 0
-    print(f"trial {trial}: killed after {delay:.2f} s ({'mid-run' if killed else 'after the end'}), "
-          f"{partial} of {PAGES} rows stored")
+        partial = stored_rows(db)
+    print(f"kill at {point}: {partial} of {PAGES} rows stored")
     assert partial % 64 == 0 or partial == PAGES  # whole batches only
     finish(pages, db)
     check_sound(db)
