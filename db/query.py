@@ -11,7 +11,7 @@ import sqlite_utils
 
 from db import search, store
 from db.filters import Filters, filter_sql
-from ingest.record import LIST_FIELDS
+from extract.record import LIST_FIELDS
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
 EXPORT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source",

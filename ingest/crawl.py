@@ -15,7 +15,7 @@ from db.store import upsert_article
 from ingest.decode import DecodeError, decode_bytes
 from ingest.fetcher import FetchError, Fetcher, Response
 from ingest.pipeline import extract_page
-from ingest.record import Article, NotAnArticle
+from extract.record import Article, NotAnArticle
 from sites import Adapter
 from sites.listing import ListedArticle
 

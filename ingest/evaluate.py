@@ -19,8 +19,8 @@ import trafilatura
 from ingest.decode import decode_bytes
 from ingest.inputs import read_input
 from ingest.pipeline import extract_page, looks_like_html
-from ingest.record import Article
-from ingest.text import fold_width
+from extract.record import Article
+from extract.text import fold_width
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".txt", ".html.gz", ".htm.gz", ".txt.gz")
 EXACT_FIELDS = ("title", "source", "editor")

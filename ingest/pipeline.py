@@ -20,8 +20,8 @@ import db.search  # noqa: F401  registers the search index's schema and write ho
 from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_bytes
 from ingest.inputs import InputError, discover, read_input, saved_url
-from ingest.record import Article, NotAnArticle
-from ingest.text import has_han
+from extract.record import Article, NotAnArticle
+from extract.text import has_han
 from sites import Page, adapter_named, detect
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)

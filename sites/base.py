@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ingest.dates import date_from_url, parse_date
-from ingest.html import (HtmlTemplate, apply_template, first_text, meta_content, page_keywords,
+from extract.dates import date_from_url, parse_date
+from extract.html import (HtmlTemplate, apply_template, first_text, meta_content, page_keywords,
                          parse_html, render_lines)
-from ingest.layout import read_text_page
-from ingest.record import Article
-from ingest.text import clean_line
+from extract.layout import read_text_page
+from extract.record import Article
+from extract.text import clean_line
 from sites.listing import Listing, read_listing
 
 
@@ -39,7 +39,7 @@ class Adapter:
     """Base class of the site adapters.
 
     Subclasses set the class attributes; `extract` returns an `Article` whose fields follow
-    the contract in ingest/record.py. HTML pages are read with the first of `templates`
+    the contract in extract/record.py. HTML pages are read with the first of `templates`
     whose body container is present, else as the page's text rendering (text anchors).
     """
 

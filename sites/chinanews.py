@@ -1,7 +1,7 @@
 """中国新闻网: the main site (2018–2020 and 2023– templates) and provincial channels."""
 from __future__ import annotations
 
-from ingest.html import HtmlTemplate
+from extract.html import HtmlTemplate
 from sites.base import Adapter
 
 _TAIL = ("div.adEditor", "div.left_name", "#function_code_page", ".left_ph", "#left_ph",

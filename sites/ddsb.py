@@ -1,7 +1,7 @@
 """当代商报 (cjddsb.com) and its text renderings."""
 from __future__ import annotations
 
-from ingest.html import HtmlTemplate
+from extract.html import HtmlTemplate
 from sites.base import Adapter
 
 

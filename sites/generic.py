@@ -18,15 +18,15 @@ import re
 import lxml.html
 import trafilatura
 
-from ingest.boilerplate import Kind, classify_line
-from ingest.bylines import parse_byline
-from ingest.dates import date_from_url, is_relative_date, parse_date
-from ingest.html import (element_text, first_text, meta_content, page_keywords, parse_html, render_lines,
+from extract.boilerplate import Kind, classify_line
+from extract.bylines import parse_byline
+from extract.dates import date_from_url, is_relative_date, parse_date
+from extract.html import (element_text, first_text, meta_content, page_keywords, parse_html, render_lines,
                          select)
-from ingest.layout import add_credits, finish_body, take_meta_line
-from ingest.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
-from ingest.record import Article
-from ingest.text import clean_line, han_count
+from extract.layout import add_credits, finish_body, take_meta_line
+from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
+from extract.record import Article
+from extract.text import clean_line, han_count
 from sites.base import Adapter, Page, page_title
 
 # How many rendered lines after the title may hold its date/source line.

@@ -1,7 +1,7 @@
 """hnr.cn 映象网 (Henan): the 2019–2020 article template, the 2018 TRS template, other channels."""
 from __future__ import annotations
 
-from ingest.html import HtmlTemplate
+from extract.html import HtmlTemplate
 from sites.base import Adapter
 
 _RELATED = (".xgyd", ".related", "[class*=xgyd]", "[class*=relate]")

@@ -10,8 +10,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from ingest.dates import date_from_url, parse_date
-from ingest.html import parse_html, select
+from extract.dates import date_from_url, parse_date
+from extract.html import parse_html, select
 
 if TYPE_CHECKING:
     from sites.base import Adapter

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.boilerplate import Kind, classify_line, drop_farm_sentence
-from ingest.bylines import looks_like_byline, parse_byline, split_dateline, split_trailing_byline
-from ingest.dates import date_from_url, parse_date
-from ingest.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
-from ingest.text import clean_paragraph, fold_width
+from extract.boilerplate import Kind, classify_line, drop_farm_sentence
+from extract.bylines import looks_like_byline, parse_byline, split_dateline, split_trailing_byline
+from extract.dates import date_from_url, parse_date
+from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from extract.text import clean_paragraph, fold_width
 
 
 @pytest.mark.parametrize("text,iso", [

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from ingest.dates import parse_date
+from extract.dates import parse_date
 from ingest.decode import DecodeError
 from ingest.pipeline import extract_page
-from ingest.record import Article, NotAnArticle
+from extract.record import Article, NotAnArticle
 
 SITES = [None, "hnr", "chinanews", "ddsb", "generic"]
 URLS = [None, "https://news.hnr.cn/202003/19/731862.html",

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from db import query, search, store
 from db.filters import FilterError, Filters
-from ingest.record import Article
+from extract.record import Article
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"

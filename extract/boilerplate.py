@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from ingest.bylines import looks_like_byline
-from ingest.dates import parse_date
+from extract.bylines import looks_like_byline
+from extract.dates import parse_date
 
 
 class Kind(str, Enum):

@@ -6,12 +6,12 @@ reads a whole plain-text rendering: breadcrumb, title, meta lines, body, trailin
 """
 from __future__ import annotations
 
-from ingest.boilerplate import Kind, classify_line, drop_farm_sentence
-from ingest.bylines import Credits, parse_byline, split_dateline, split_trailing_byline
-from ingest.dates import parse_date
-from ingest.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
-from ingest.record import Article
-from ingest.text import clean_line, clean_paragraph, close_cjk_gaps, strip_edges
+from extract.boilerplate import Kind, classify_line, drop_farm_sentence
+from extract.bylines import Credits, parse_byline, split_dateline, split_trailing_byline
+from extract.dates import parse_date
+from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from extract.record import Article
+from extract.text import clean_line, clean_paragraph, close_cjk_gaps, strip_edges
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
