@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from db.store import StoreError, open_db
-from ingest.inputs import InputError, load_manifest
+from ingest.inputs import InputError, display_path, load_manifest
 from ingest.pipeline import Outcome, Summary, clean_paths
 from sites import ADAPTERS
 
@@ -85,7 +85,7 @@ def print_summary(summary: Summary, db_path: str) -> None:
     seen = sum(counts.values())
     merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
     click.echo(f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
-               f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {db_path}")
+               f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {display_path(db_path)}")
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:

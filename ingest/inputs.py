@@ -49,9 +49,18 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
         elif path.is_file():
             found.append(path)
         else:
-            errors.append((raw, "no such file or folder"))
+            errors.append((display_path(raw), "no such file or folder"))
     unique = list(dict.fromkeys(resolved(p) for p in found))
     return unique, errors
+
+
+def display_path(path: str | Path) -> str:
+    """The path as text that can be printed and stored: bytes that are not UTF-8 as \\xNN.
+
+    A file name is bytes; Python holds undecodable ones as surrogates, which neither SQLite
+    nor a terminal accepts.
+    """
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def resolved(path: Path) -> Path:

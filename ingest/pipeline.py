@@ -19,7 +19,7 @@ import sqlite_utils
 import db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_bytes
-from ingest.inputs import InputError, discover, read_input, saved_url
+from ingest.inputs import InputError, discover, display_path, read_input, saved_url
 from extract.record import Article, NotAnArticle
 from extract.text import has_han
 from sites import Page, adapter_named, detect
@@ -138,7 +138,7 @@ class Extracted:
 def prepare(db: sqlite_utils.Database, path: Path, url: str | None, site: str | None,
             force: bool) -> Job | Outcome:
     """Read and hash one input; an Outcome when it needs no extraction (unchanged, unreadable)."""
-    name = str(path)
+    name = display_path(path)  # the file is read by `path`; `name` is what is stored
     try:
         data = read_input(path)
     except InputError as exc:

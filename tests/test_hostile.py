@@ -375,3 +375,38 @@ def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
     assert result.returncode == 1
     assert "cannot open database" in result.stderr and "Traceback" not in result.stderr
     assert db.read_bytes() == junk
+
+
+# ---------------------------------------------------------------- issue 10: bad names, folders
+
+def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
+    """d/a\\xff.html (not UTF-8) is stored under a printable path; the 100 good pages too."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for n in range(100):
+        (folder / f"p{n:03}.html").write_bytes(hnr_copy(100 + n))
+    bad = os.fsdecode(bytes(folder) + b"/a\xff.html")
+    Path(bad).write_bytes(hnr_copy(99))
+    db = tmp_path / "news.db"
+    result, _, _ = run("clean", str(folder), "--db", str(db), "--jobs", "2")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("101 inputs: 101 cleaned")
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from articles").fetchone()[0] == 101
+    [(stored_path,)] = con.execute("select input_path from articles where url = ?", [hnr_url(99)])
+    assert stored_path == str(folder) + "/a\\xff.html"
+    assert con.execute("select status from inputs where path = ?", [stored_path]).fetchone() == ("cleaned",)
+    # a second run finds it unchanged under the same printable path
+    again, _, _ = run("clean", str(folder), "--db", str(db), "--jobs", "1")
+    assert again.returncode == 0 and "101 unchanged" in again.stdout, again.stdout + again.stderr
+
+
+def test_missing_path_that_is_not_utf8_fails_alone(tmp_path):
+    db = tmp_path / "news.db"
+    missing = os.fsdecode(bytes(tmp_path) + b"/gone\xfe.html")
+    result, _, _ = run("clean", missing, str(HNR), "--db", str(db), "--jobs", "1")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"failed: {tmp_path}/gone\\xfe.html: no such file or folder" in result.stderr
+    assert len(rows(db)) == 1
