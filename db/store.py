@@ -9,6 +9,8 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
+from extract.record import Article
+
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
     "key": str,
@@ -31,6 +33,7 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "extractor": str,
     "warnings": str,
     "extracted_at": str,
+    "fingerprint": str,
 }
 
 INPUT_COLUMNS: dict[str, type] = {
@@ -115,7 +118,11 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.table("articles").create_index(["key"], unique=True)
         db.table("articles").create_index(["site", "published_at"])
         db.table("articles").create_index(["published_at"])
-    db.table("articles").create_index(["title"], if_not_exists=True)  # finds the same article under another key
+    if "fingerprint" not in db.table("articles").columns_dict:  # a database from before it
+        db.execute("alter table articles add column fingerprint text")
+        backfill_fingerprints(db)
+    # finds the same article under another key
+    db.table("articles").create_index(["fingerprint"], if_not_exists=True)
     if "inputs" not in db.table_names():
         db.table("inputs").create(INPUT_COLUMNS, pk="path")
         db.table("inputs").create_index(["sha256"])
@@ -134,6 +141,7 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any],
     `article_changes` once with all their ids.
     """
     row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
+    row["fingerprint"] = row.get("fingerprint") or fingerprint_of(row)
     old = stored_row(db, "key = ?", [row["key"]]) or same_article(db, row)
     if old is None:
         article_id = insert_row(db, row)
@@ -182,9 +190,24 @@ def stored_row(db: sqlite_utils.Database, where: str, params: list[Any]) -> dict
 
 
 def same_article(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any] | None:
-    """A stored row with the same title, date and body under another key, if any."""
-    return stored_row(db, "title = ? and published_at is ? and body = ?",
-                      [row["title"], row.get("published_at"), row["body"]])
+    """A stored row with the same title, date and body (full-width ASCII folded) under
+    another key, if any."""
+    return stored_row(db, "fingerprint = ?", [row["fingerprint"]])
+
+
+def fingerprint_of(row: dict[str, Any]) -> str:
+    """The fingerprint (see Article.fingerprint) of a stored row."""
+    body = row["body"].split("\n") if row.get("body") else []
+    return Article(title=row.get("title") or "", published_at=row.get("published_at"),
+                   body=body).fingerprint
+
+
+def backfill_fingerprints(db: sqlite_utils.Database) -> None:
+    """Give every row of a database written before fingerprints existed its fingerprint."""
+    cursor = db.execute("select id, title, published_at, body from articles")
+    names = [d[0] for d in cursor.description]
+    updates = [(fingerprint_of(dict(zip(names, found))), found[0]) for found in cursor.fetchall()]
+    db.conn.executemany("update articles set fingerprint = ? where id = ?", updates)
 
 
 def record_input(db: sqlite_utils.Database, path: str, sha256: str, status: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.text import HAN
+from extract.text import HAN, fold_width
 
 # Role markers, longest first. The value says which list the following names join;
 # None marks a credit that qualifies names already given (`… 文/图`, `… 摄`).
@@ -107,7 +107,7 @@ def parse_byline(text: str | None) -> Credits:
     credits = Credits()
     if not text:
         return credits
-    text = text.strip().strip("()（）【】[]").strip()
+    text = fold_width(text).strip().strip("()【】[]").strip()
     matches = list(ROLE_RE.finditer(text))
     if not matches:
         if _NAMES_ONLY_RE.match(text):
@@ -128,7 +128,7 @@ def parse_byline(text: str | None) -> Credits:
 
 def looks_like_byline(line: str) -> bool:
     """True for a line that is only a byline (role words and names, nothing else)."""
-    line = line.strip().strip("()（）")
+    line = fold_width(line).strip().strip("()")
     if not line or len(line) > 60 or not _BYLINE_WORD_RE.search(line):
         return False
     if re.search(r"[。！？!?，,：:;；]", ROLE_RE.sub(" ", line)):
@@ -142,15 +142,15 @@ def looks_like_byline(line: str) -> bool:
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
     """(dateline, rest) when the paragraph opens with an inline dateline, else (None, paragraph)."""
-    match = DATELINE_RE.match(paragraph)
+    match = DATELINE_RE.match(fold_width(paragraph))
     if not match or match.end() >= len(paragraph):
         return None, paragraph
-    return match["dateline"].strip(), paragraph[match.end():]
+    return paragraph[:match.end("dateline")].strip(), paragraph[match.end():]
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     """(rest, byline) when the paragraph closes with a byline in parentheses, else (paragraph, None)."""
-    match = TRAILING_RE.search(paragraph)
+    match = TRAILING_RE.search(fold_width(paragraph))
     if not match:
         return paragraph, None
     inner = match["inner"].strip()
@@ -158,4 +158,4 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
         return paragraph, None
     if not parse_byline(inner) or re.search(r"[。！？!?，,：:;；\d]", ROLE_RE.sub(" ", inner)):
         return paragraph, None
-    return paragraph[: match.start()].rstrip(), match.group(0).strip()
+    return paragraph[: match.start()].rstrip(), paragraph[match.start():match.end()].strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from extract.text import fold_width
+
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 _TIME = r"(?:[T\s]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
@@ -68,6 +70,7 @@ def parse_date(text: str | None, *, year: int | None = None,
     """
     if not text:
         return None
+    text = fold_width(text)
     for match in _FULL_RE.finditer(text):
         g = match.groupdict()
         found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], g["Z"])

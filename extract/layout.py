@@ -11,7 +11,7 @@ from extract.bylines import Credits, parse_byline, split_dateline, split_trailin
 from extract.dates import parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from extract.record import Article
-from extract.text import clean_line, clean_paragraph, close_cjk_gaps, strip_edges
+from extract.text import clean_line, clean_paragraph, close_cjk_gaps, fold_width, strip_edges
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
@@ -82,7 +82,8 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
         dateline, rest = split_dateline(paragraphs[0])
         if dateline:
             art.dateline = dateline
-            add_credits(art, parse_byline(dateline[dateline.find("(") :] if "(" in dateline else ""))
+            folded = fold_width(dateline)
+            add_credits(art, parse_byline(folded[folded.find("(") :] if "(" in folded else ""))
             paragraphs[0] = rest.strip()
     if paragraphs:
         rest, trailing = split_trailing_byline(paragraphs[-1])
@@ -141,7 +142,7 @@ def is_source_line(line: str, lines: list[str], i: int, art: Article) -> bool:
     """A short unlabelled line between the title and the date names the source (当代商报社)."""
     if art.published_at or art.source or len(line) > 20 or i + 1 >= len(lines):
         return False
-    return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(c in line for c in ",。!?:")
+    return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(c in fold_width(line) for c in ",。!?:")
 
 
 def real_summary(lead: str | None, art: Article) -> str | None:

@@ -20,26 +20,36 @@ _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>|»|＞|→)\s*")
 _CRUMB_HOME = ("新闻中心", "首页", "网站首页", "当前位置", "您的位置", "您现在的位置", "位置", "主页")
 
 
+def _group(line: str, match: re.Match[str] | None, *names: str) -> str:
+    """The first non-empty named group of a match made on fold_width(line), cut from `line`
+    itself, so the value keeps the page's own punctuation."""
+    if not match:
+        return ""
+    for name in names:
+        if match[name]:
+            return line[match.start(name):match.end(name)]
+    return ""
+
+
 def parse_source(text: str) -> str | None:
     """The value of a `来源:` label in the text, if any."""
-    match = _SOURCE_RE.search(fold_width(text).strip())
-    value = squeeze_spaces(match["v"]) if match else ""
+    line = text.strip()
+    value = squeeze_spaces(_group(line, _SOURCE_RE.search(fold_width(line)), "v"))
     return value or None
 
 
 def parse_editor(text: str) -> str | None:
     """The editor named by `责编:X`, `责任编辑:X`, `【编辑:X】` or `(编辑 X)`, if any."""
-    match = _EDITOR_RE.search(clean_line(text))
-    if not match:
-        return None
-    value = (match["a"] or match["b"] or match["c"] or "").strip()
+    line = clean_line(text)
+    value = _group(line, _EDITOR_RE.search(fold_width(line)), "a", "b", "c").strip()
     return value or None
 
 
 def parse_keywords(text: str) -> list[str]:
     """The keywords of a labelled `文章关键词:a,b` line (empty when there is no label)."""
-    match = _KEYWORDS_RE.search(clean_line(text))
-    return split_keywords(match["v"]) if match else []
+    line = clean_line(text)
+    match = _KEYWORDS_RE.search(fold_width(line))
+    return split_keywords(_group(line, match, "v")) if match else []
 
 
 def split_keywords(value: str) -> list[str]:

@@ -13,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from extract.text import fold_width
+
 LIST_FIELDS = ("authors", "correspondents", "keywords", "warnings")
 
 
@@ -44,14 +46,16 @@ class Article:
     input_path: str | None = None
 
     @property
+    def fingerprint(self) -> str:
+        """A hash of title + date + body with full-width ASCII folded: the same for an HTML
+        page and a text rendering of one article, whatever punctuation width each uses."""
+        text = fold_width("\n".join([self.title, self.published_at or "", *self.body]))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    @property
     def key(self) -> str:
-        """The canonical URL when known, else a hash of title + date + body."""
-        if self.url:
-            return self.url
-        digest = hashlib.sha256(
-            "\n".join([self.title, self.published_at or "", *self.body]).encode("utf-8")
-        ).hexdigest()
-        return f"sha256:{digest[:32]}"
+        """The canonical URL when known, else `sha256:` and the fingerprint."""
+        return self.url or f"sha256:{self.fingerprint}"
 
     def to_row(self) -> dict[str, Any]:
         """The record as a database row: lists as JSON arrays, body one paragraph per line."""
@@ -60,4 +64,5 @@ class Article:
             row[name] = json.dumps(row[name], ensure_ascii=False)
         row["body"] = "\n".join(self.body)
         row["key"] = self.key
+        row["fingerprint"] = self.fingerprint
         return row

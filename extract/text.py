@@ -9,8 +9,10 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN}]")
 
 # Full-width ASCII variants (U+FF01..U+FF5E) map to ASCII by subtracting 0xFEE0;
-# the ideographic space becomes a plain space. This is the fold the text renderings
-# were made with, so an HTML page and its rendering give the same record.
+# the ideographic space becomes a plain space. Stored text keeps the page's own forms;
+# this fold is for matching only (patterns, comparing an HTML page with its text
+# rendering, merge keys). It maps one character to one character, so a match found in
+# the folded text has the same span in the original.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = 0x20
 
@@ -25,7 +27,7 @@ _MULTI_SPACE_RE = re.compile(r"[ \u00a0\u3000\t]+")
 
 
 def fold_width(text: str) -> str:
-    """Fold full-width ASCII variants and U+3000 to their ASCII forms."""
+    """Fold full-width ASCII variants and U+3000 to their ASCII forms (same length)."""
     return text.translate(_FOLD)
 
 
@@ -45,13 +47,13 @@ def close_cjk_gaps(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """A metadata line as stored: width-folded, spaces squeezed, edges trimmed."""
-    return squeeze_spaces(fold_width(text))
+    """A line as stored: punctuation as published, spaces squeezed, edges trimmed."""
+    return squeeze_spaces(text)
 
 
 def clean_paragraph(text: str) -> str:
-    """A body paragraph as stored: folded, trimmed, with no artefact spaces inside Chinese."""
-    return close_cjk_gaps(squeeze_spaces(fold_width(text)))
+    """A body paragraph as stored: trimmed, with no artefact spaces inside Chinese."""
+    return close_cjk_gaps(squeeze_spaces(text))
 
 
 def han_count(text: str) -> int:

@@ -20,7 +20,6 @@ from ingest.decode import decode_bytes
 from ingest.inputs import read_input
 from ingest.pipeline import extract_page, looks_like_html
 from extract.record import Article
-from extract.text import fold_width
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".txt", ".html.gz", ".htm.gz", ".txt.gz")
 EXACT_FIELDS = ("title", "source", "editor")
@@ -131,7 +130,7 @@ def trafilatura_body_f1(data: bytes, gold: dict[str, Any]) -> tuple[float | None
     start = time.perf_counter()
     found = trafilatura.extract(text, url=gold.get("url")) or ""
     seconds = time.perf_counter() - start
-    return body_scores(fold_width(found), "\n".join(gold["body"]))[2], seconds
+    return body_scores(found, "\n".join(gold["body"]))[2], seconds
 
 
 def evaluate(folder: Path, site: str | None = None, against: str | None = None) -> list[PageScore]:

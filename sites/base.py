@@ -137,7 +137,7 @@ SUFFIX_PART_MAX = 15
 def page_title(doc, site_name: str | None) -> str:
     """og:title, or `<title>` without its site-name suffix (`标题_栏目_网站` gives `标题`)."""
     title = meta_content(doc, "og:title") or first_text(doc, "title") or ""
-    parts = re.split(r"\s*(?:[-_|｜—]{1,2})\s*", title)
+    parts = re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title)
     suffix = parts[1:]
     if suffix and all(len(p) <= SUFFIX_PART_MAX for p in suffix) and len(parts[0]) >= 5:
         return clean_line(parts[0])

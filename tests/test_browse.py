@@ -108,7 +108,7 @@ def page_text(browser, url: str) -> str:  # type: ignore[no-untyped-def]
 def test_search_for_jinqi_shows_seed_000(site, browser):
     base, seeds = site
     text = page_text(browser, f"{base}/news/search?q=" + urllib.parse.quote("锦旗"))
-    assert "荥阳:一面锦旗“众人织” 万人同心“共战疫”" in text
+    assert "荥阳：一面锦旗“众人织” 万人同心“共战疫”" in text
     assert "[锦旗]" in text  # the snippet highlights the match
     assert "漯河静谧街道" not in text
 
@@ -124,7 +124,7 @@ def test_search_form_is_usable_by_typing(site, browser):
     box.submit()
     text = browser.find_element(By.TAG_NAME, "body").text
     assert '同心战"疫" 漯河静谧街道流动着亮眼"党旗红"' in text
-    assert "荥阳:一面锦旗" not in text
+    assert "荥阳：一面锦旗" not in text
 
 
 def test_bad_query_shows_a_message(site, browser):

@@ -237,7 +237,7 @@ def test_malformed_query_gives_query_error(corpus, bad, message):
 def test_ranking_prefers_title_and_snippet_highlights(corpus):
     db, seeds, _ = corpus
     hits = search.search(db, "锦旗")
-    assert hits[0]["title"].startswith("荥阳:一面锦旗")
+    assert hits[0]["title"].startswith("荥阳：一面锦旗")
     assert "[锦旗]" in hits[0]["snippet"]
     assert hits[0]["authors"] == ["王文凯"]
     scores = [h["score"] for h in search.search(db, "疫情", limit=100)]
@@ -307,7 +307,7 @@ def test_show_reads_like_an_article(corpus):
     rec = query.get_article(db, seeds["000"])
     text = query.format_article(rec)
     lines = text.splitlines()
-    assert lines[0] == "荥阳:一面锦旗“众人织” 万人同心“共战疫”"
+    assert lines[0] == "荥阳：一面锦旗“众人织” 万人同心“共战疫”"
     assert "authors: 王文凯" in text and "correspondents: 王春亮, 荣高洁" in text
     assert "2020-03-19 17:00:58" in text
     assert rec["body"][0] in lines and rec["body"][-1] in lines
@@ -382,7 +382,7 @@ def test_cli_search_formats(cli, corpus):
     _, seeds, path = corpus
     result = run(cli, "search", "锦旗", "--db", str(path))
     assert result.exit_code == 0
-    assert "荥阳:一面锦旗" in result.output and "[锦旗]" in result.output
+    assert "荥阳：一面锦旗" in result.output and "[锦旗]" in result.output
     result = run(cli, "search", "疫情", "--db", str(path), "--format", "json", "--limit", "2")
     hits = json.loads(result.output)
     assert len(hits) == 2 and all("snippet" in h for h in hits)
