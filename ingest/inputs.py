@@ -37,13 +37,18 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     """The input files under the given files and folders, sorted; and (path, error) for bad paths.
 
     Folders are walked without following symbolic links, so a link loop cannot trap the walk.
+    A folder that cannot be listed (no permission) is a bad path, not silently skipped.
     """
     found: list[Path] = []
     errors: list[tuple[str, str]] = []
+
+    def unlistable(exc: OSError) -> None:
+        errors.append((display_path(exc.filename or "?"), f"cannot read folder: {exc.strerror or exc}"))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False):
+            for root, dirs, files in os.walk(path, onerror=unlistable, followlinks=False):
                 dirs.sort()
                 found.extend(Path(root) / f for f in sorted(files) if is_input_file(Path(f)))
         elif path.is_file():

@@ -410,3 +410,52 @@ def test_missing_path_that_is_not_utf8_fails_alone(tmp_path):
     assert result.returncode == 2
     assert f"failed: {tmp_path}/gone\\xfe.html: no such file or folder" in result.stderr
     assert len(rows(db)) == 1
+
+
+def unreadable_folder_tree(tmp_path: Path) -> tuple[Path, Path]:
+    """in/ with a good page, and in/secret/ holding another page: (in, in/secret)."""
+    folder = tmp_path / "in"
+    (folder / "secret").mkdir(parents=True)
+    (folder / "ok.html").write_bytes(hnr_copy(40))
+    (folder / "secret" / "hidden.html").write_bytes(hnr_copy(41))
+    return folder, folder / "secret"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 folder anyway; "
+                    "test_unreadable_subfolder_simulated covers the same path")
+def test_unreadable_subfolder_is_a_failed_input(tmp_path):
+    folder, secret = unreadable_folder_tree(tmp_path)
+    secret.chmod(0)
+    try:
+        result, _, _ = run("clean", str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1")
+    finally:
+        secret.chmod(0o755)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
+    assert result.stdout.startswith("2 inputs: 1 cleaned")
+
+
+def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
+    """The PermissionError a non-root user gets, raised by os.scandir for in/secret."""
+    from click.testing import CliRunner
+
+    import cli
+
+    folder, secret = unreadable_folder_tree(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    db = tmp_path / "news.db"
+    result = CliRunner().invoke(cli.main, ["clean", str(folder), "--db", str(db),
+                                          "--jobs", "1"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
+    assert result.stdout.startswith("2 inputs: 1 cleaned")
+    assert len(rows(db)) == 1
