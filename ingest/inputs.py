@@ -12,6 +12,8 @@ SUFFIXES = (".html", ".htm", ".shtml", ".txt")
 # A saved page larger than this is refused (after gunzip): no news article comes close,
 # and it bounds the memory one input can take.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+_GZIP_CHUNK = 64 * 1024
+_NULS_RE = re.compile(rb"\0*")
 
 _SAVED_FROM_RE = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _SINGLEFILE_RE = re.compile(rb"<!--[^>]*?Page saved with SingleFile[^>]*?\burl:\s*(\S+)", re.IGNORECASE | re.DOTALL)
@@ -97,15 +99,35 @@ def read_input(path: Path) -> bytes:
 
 
 def gunzip_bounded(data: bytes) -> bytes:
-    """Gunzip, refusing output past MAX_INPUT_BYTES (a gzip bomb stops early)."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, MAX_INPUT_BYTES + 1)
-    except zlib.error as exc:
-        raise InputError(f"broken gzip data: {exc}") from exc
-    if len(out) > MAX_INPUT_BYTES or inflater.unconsumed_tail:
-        raise InputError(f"gzip expands past {MAX_INPUT_BYTES // (1024 * 1024)} MB")
-    return out
+    """Gunzip every member, refusing output past MAX_INPUT_BYTES (a gzip bomb stops early).
+
+    A truncated stream, a bad CRC or length, or bytes after the last member other than NUL
+    padding raise InputError("broken gzip data: ...").
+    """
+    view = memoryview(data)
+    parts: list[bytes] = []
+    room = MAX_INPUT_BYTES + 1
+    pos = member = 0
+    while True:
+        member += 1
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        while not inflater.eof and pos < len(data):
+            chunk = view[pos:pos + _GZIP_CHUNK]  # so that unused_data stays small
+            pos += len(chunk)
+            try:
+                parts.append(inflater.decompress(chunk, room))
+            except zlib.error as exc:
+                raise InputError(f"broken gzip data: {exc} (member {member})") from exc
+            room -= len(parts[-1])
+            if room <= 0 or inflater.unconsumed_tail:
+                raise InputError(f"gzip expands past {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+        if not inflater.eof:
+            raise InputError(f"broken gzip data: truncated (member {member} does not end)")
+        pos = _NULS_RE.match(data, pos - len(inflater.unused_data)).end()  # NUL padding is allowed
+        if pos == len(data):
+            return b"".join(parts)
+        if data[pos:pos + 2] != b"\x1f\x8b":
+            raise InputError(f"broken gzip data: not gzip data after member {member}")
 
 
 def load_manifest(path: str | None) -> dict[Path, str]:

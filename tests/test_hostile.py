@@ -459,3 +459,45 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
     assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
     assert result.stdout.startswith("2 inputs: 1 cleaned")
     assert len(rows(db)) == 1
+
+
+# ---------------------------------------------------------------- issue 10: broken gzip
+
+def bad_crc(member: bytes) -> bytes:
+    """The gzip member with its CRC-32 trailer flipped (the data itself intact)."""
+    return member[:-8] + bytes(b ^ 0xFF for b in member[-8:-4]) + member[-4:]
+
+
+def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
+    page = hnr_copy(50)
+    half = page.index("“真的谢谢".encode())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "multi.html.gz").write_bytes(gzip.compress(page[:half]) + gzip.compress(page[half:]))
+    (folder / "padded.html.gz").write_bytes(gzip.compress(hnr_copy(51)) + b"\0" * 512)  # tape padding
+    whole = gzip.compress(hnr_copy(52))
+    (folder / "truncated.html.gz").write_bytes(whole[: len(whole) * 3 // 4])
+    (folder / "crc.html.gz").write_bytes(bad_crc(gzip.compress(hnr_copy(53))))
+    (folder / "second_bad.html.gz").write_bytes(gzip.compress(page[:half]) + bad_crc(gzip.compress(page[half:])))
+    (folder / "garbage.html.gz").write_bytes(gzip.compress(hnr_copy(54)) + b"not gzip")
+    db = tmp_path / "news.db"
+    result, _, _ = run("clean", str(folder), "--db", str(db), "--jobs", "1")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2
+    articles = {Path(r["input_path"]).name: r for r in rows(db)}
+    assert sorted(articles) == ["multi.html.gz", "padded.html.gz"]
+    assert articles["multi.html.gz"]["body"].split("\n") == gold(HNR)["body"]
+    for name, reason in [("truncated", "truncated"), ("crc", "incorrect data check"),
+                         ("second_bad", "incorrect data check"), ("garbage", "not gzip data after")]:
+        assert f"failed: {folder / (name + '.html.gz')}: broken gzip data" in result.stderr
+        line = next(l for l in result.stderr.splitlines() if f"/{name}.html.gz:" in l)
+        assert reason in line, line
+
+
+def test_gzip_bomb_split_into_members_is_still_bounded(tmp_path):
+    member = gzip.compress(b"\0" * (8 * 1024 * 1024), compresslevel=9)
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(member * 4)  # 32 MB in four members
+    result, _, max_rss = run("clean", str(bomb), "--db", str(tmp_path / "news.db"), "--jobs", "1")
+    assert result.returncode == 2
+    assert f"failed: {bomb}: gzip expands past 20 MB" in result.stderr
