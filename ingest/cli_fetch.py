@@ -131,7 +131,7 @@ def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: in
         raise click.ClickException(str(exc)) from exc
     options = CrawlOptions(max_articles=max_articles, max_pages=max_pages, refresh=refresh,
                            since=since.date().isoformat() if since else None)
-    fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay))
+    fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay, mirrors=tuple(mirrors.values())))
     status = StatusLine("fetch", fetching=True)
     crawler = Crawler(db, fetcher, options, on_progress=status)
     try:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -19,7 +21,6 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Headers kept with a stored page: what decoding and conditional requests need later.
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
 _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_ARTICLE_FILE_RE = re.compile(r"\d{4,}")
 _CHUNK = 64 * 1024
 DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 
@@ -39,6 +40,8 @@ class FetchConfig:
     max_backoff: float = 30.0
     max_retry_after: float = 60.0    # a longer Retry-After (or Crawl-delay) is cut to this
     max_redirects: int = 5
+    # Origins of the --base-url mirrors: the only loopback or private addresses a redirect may reach.
+    mirrors: tuple[str, ...] = ()
 
 
 class FetchError(Exception):
@@ -98,11 +101,60 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def same_article(url: str, other: str) -> bool:
-    """True when both URLs end in the same numbered article file (a move to another host)."""
-    def last(u: str) -> str:
-        return urlsplit(u).path.rstrip("/").rsplit("/", 1)[-1]
-    return bool(_ARTICLE_FILE_RE.search(last(url))) and last(url) == last(other)
+def host_port(url: str) -> tuple[str, int]:
+    """(host, port) of an http(s) URL, lower-case, with the scheme's default port; ValueError if malformed."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").rstrip("."), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def same_host(url: str) -> Callable[[str], bool]:
+    """A redirect rule for a URL no adapter owns: stay on its host (http to https is fine)."""
+    host = host_port(url)[0]
+    return lambda target: host_port(target)[0] == host
+
+
+def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host name spells out, if it is one: dotted, IPv6, or a legacy form (2130706433, 0x7f.1)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))  # the forms getaddrinfo accepts too
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def is_internal(host: str) -> bool:
+    """True for localhost and for loopback, private, link-local and other non-public addresses."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    address = ip_literal(host)
+    return address is not None and (not address.is_global or address.is_multicast)
+
+
+def redirect_refusal(target: str, allowed: Callable[[str], bool], mirrors: tuple[str, ...]) -> str | None:
+    """Why a redirect to `target` must not be followed, or None when it may.
+
+    Only http(s), only to a host `allowed` accepts or to a configured mirror, and never to a
+    loopback, private or link-local address unless that address is the mirror.
+    """
+    try:
+        parts = urlsplit(target)
+        where = host_port(target)
+        on_mirror = where in {host_port(m) for m in mirrors}
+        if parts.scheme not in ("http", "https") or not where[0]:
+            return "redirect not http(s)"
+        if is_internal(where[0]) and not on_mirror:
+            return "redirect to a private address"
+        if not (on_mirror or allowed(target)):
+            return "redirect off site"
+    except ValueError:  # a malformed Location: bad IPv6 brackets, a port out of range
+        return "redirect to a bad URL"
+    return None
 
 
 def network_reason(exc: requests.RequestException) -> str:
@@ -140,35 +192,44 @@ class Fetcher:
             allowed: Callable[[str], bool] | None = None) -> Response:
         """GET a page, following at most `max_redirects` redirects by hand.
 
-        Returns a 2xx or 304 response; raises FetchError otherwise. A redirect must stay on a
-        URL `allowed` accepts (default: the same origin) unless it is clearly the same article.
+        Returns a 2xx or 304 response; raises FetchError otherwise. A redirect must go to a
+        URL `allowed` accepts (default: the same host) or to a mirror (see `redirect_refusal`).
         """
-        allowed = allowed or (lambda target: origin_of(target) == origin_of(url))
+        allowed = allowed or same_host(url)
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+        response = self.follow(url, headers, allowed, robots=True)
+        response.url = url
+        return response
+
+    def follow(self, url: str, headers: dict[str, str], allowed: Callable[[str], bool], *,
+               robots: bool) -> Response:
+        """GET `url` and the redirects it leads to (each checked); robots.txt first when `robots`."""
         seen = {url}
         current = url
         for _hop in range(self.config.max_redirects + 1):
-            if not self.robots_allow(current):
+            if robots and not self.robots_allow(current, allowed):
                 raise FetchError("robots.txt disallows")
             response = self.get_once(current, headers)
             if response.status not in REDIRECT_STATUSES:
-                response.url = url
                 return response
-            current = self.next_hop(url, current, response, seen, allowed)
+            current = self.next_hop(current, response, seen, allowed)
         raise FetchError("too many redirects", status=response.status)
 
-    @staticmethod
-    def next_hop(url: str, current: str, response: Response, seen: set[str],
+    def next_hop(self, current: str, response: Response, seen: set[str],
                  allowed: Callable[[str], bool]) -> str:
-        """The redirect target, refused when it loops, is missing or leaves the allowed hosts."""
+        """The redirect target, refused when it loops, is missing or breaks `redirect_refusal`."""
         location = response.headers.get("location")
         if not location:
             raise FetchError("redirect without Location", status=response.status)
-        target = urljoin(current, location)
+        try:
+            target = urljoin(current, location.strip())
+        except ValueError:
+            raise FetchError("redirect to a bad URL", status=response.status) from None
+        refusal = redirect_refusal(target, allowed, self.config.mirrors)
+        if refusal:
+            raise FetchError(refusal, status=response.status)
         if target in seen:
             raise FetchError("redirect loop", status=response.status)
-        if not (allowed(target) or same_article(url, target)):
-            raise FetchError("redirect off site", status=response.status)
         seen.add(target)
         return target
 
@@ -194,6 +255,8 @@ class Fetcher:
                 return self.send(url, headers)
             except requests.RequestException as exc:
                 raise RetryableError(network_reason(exc)) from exc
+            except ValueError as exc:  # requests parses a redirect's Location even when not following it
+                raise FetchError("redirect to a bad URL") from exc
             finally:
                 self._last_request[host] = time.monotonic()
 
@@ -246,14 +309,17 @@ class Fetcher:
         asked = robots.crawl_delay(self.config.user_agent) if robots else None
         return max(self.config.delay, min(float(asked or 0), self.config.max_retry_after))
 
-    def robots_allow(self, url: str) -> bool:
-        """True when the host's robots.txt (fetched once per host and cached) lets us fetch the URL."""
+    def robots_allow(self, url: str, allowed: Callable[[str], bool] | None = None) -> bool:
+        """True when the host's robots.txt (fetched once per host and cached) lets us fetch the URL.
+
+        A robots.txt redirect obeys the page rules: the same host, `allowed` or a mirror.
+        """
         host = origin_of(url)
         if host not in self._robots:
-            self._robots[host] = self.load_robots(host)
+            self._robots[host] = self.load_robots(host, allowed)
         return self._robots[host].can_fetch(self.config.user_agent, url)
 
-    def load_robots(self, host: str) -> RobotFileParser:
+    def load_robots(self, host: str, allowed: Callable[[str], bool] | None = None) -> RobotFileParser:
         """The host's robots.txt rules.
 
         As Google does: a 4xx (no robots.txt) allows everything and a 5xx (after retries)
@@ -261,13 +327,10 @@ class Fetcher:
         site's pages are then unreachable too and fail on their own.
         """
         url = f"{host}/robots.txt"
+        on_host = same_host(url)
         parser = RobotFileParser(url)
-        redirects_left = self.config.max_redirects
         try:
-            response = self.get_once(url)
-            while response.status in REDIRECT_STATUSES and redirects_left:
-                url, redirects_left = urljoin(url, response.headers.get("location", "")), redirects_left - 1
-                response = self.get_once(url)
+            response = self.follow(url, {}, lambda t: on_host(t) or bool(allowed and allowed(t)), robots=False)
         except FetchError as exc:
             server_error = exc.status is not None and exc.status >= 500
             parser.parse(DISALLOW_ALL if server_error else [])

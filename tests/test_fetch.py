@@ -49,7 +49,8 @@ def mirrored(site: FakeSite):
 def crawl(db_path: Path, *sites: FakeSite, config: dict | None = None, **options) -> RunStats:
     """One fetch run over the fake sites, in process."""
     db = open_fetch_db(db_path)
-    fetcher = Fetcher(FetchConfig(**{**FAST, **(config or {})}))
+    mirrors = tuple(s.server.origin for s in sites)
+    fetcher = Fetcher(FetchConfig(**{**FAST, "mirrors": mirrors, **(config or {})}))
     try:
         return Crawler(db, fetcher, CrawlOptions(**options)).run_sites([mirrored(s) for s in sites])
     finally:
@@ -256,7 +257,8 @@ def test_conditional_request_sends_last_modified_too(server):
 def test_redirect_loop_is_stopped(server):
     server.set("/a.html", status=302, headers={"Location": "/b.html"})
     server.set("/b.html", status=301, headers={"Location": "/a.html"})
-    with Fetcher(FetchConfig(**FAST)) as fetcher, pytest.raises(FetchError, match="redirect loop"):
+    with Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher, \
+            pytest.raises(FetchError, match="redirect loop"):
         fetcher.get(server.url("/a.html"))
     assert server.paths_hit().count("/a.html") == 1
 
@@ -264,23 +266,97 @@ def test_redirect_loop_is_stopped(server):
 def test_redirect_chain_is_bounded(server):
     for i in range(10):
         server.set(f"/r{i}.html", status=302, headers={"Location": f"/r{i + 1}.html"})
-    with Fetcher(FetchConfig(**FAST, max_redirects=3)) as fetcher, \
+    with Fetcher(FetchConfig(**FAST, max_redirects=3, mirrors=(server.origin,))) as fetcher, \
             pytest.raises(FetchError, match="too many redirects"):
         fetcher.get(server.url("/r0.html"))
     assert len([p for p in server.paths_hit() if p.startswith("/r") and p != "/robots.txt"]) == 4
 
 
-def test_redirects_stay_on_site_unless_same_article(servers, tmp_path):
-    site, other = HnrSite(servers[0], 3), servers[1]
-    moved, away = site.article_paths()[:2]
+def test_redirects_stay_on_the_mirror_even_for_the_same_article(servers, tmp_path):
+    site, other = HnrSite(servers[0], 4), servers[1]  # `other`: loopback too, but not the mirror
+    moved, away, renamed = site.article_paths()[:3]
     other.set(moved, servers[0].routes[moved].body, content_type="text/html; charset=utf-8")
+    servers[0].set("/new" + renamed, servers[0].routes[renamed].body, content_type="text/html; charset=utf-8")
     servers[0].set(moved, status=301, headers={"Location": other.url(moved)})
     servers[0].set(away, status=302, headers={"Location": other.url("/ads/landing.html")})
+    servers[0].set(renamed, status=301, headers={"Location": "/new" + renamed})
     stats = crawl(tmp_path / "news.db", site)
-    assert dict(stats.failures) == {"redirect off site": 1}
+    assert dict(stats.failures) == {"redirect to a private address": 2}
+    assert stats.new == 2  # the unmoved article and the one moved on the mirror
     assert rows(tmp_path / "news.db", "select final_url from raw_pages where url = ?",
-                (servers[0].url(moved),)) == [(other.url(moved),)]
-    assert "/ads/landing.html" not in other.paths_hit()
+                (servers[0].url(renamed),)) == [(servers[0].url("/new" + renamed),)]
+    assert other.paths_hit() == []
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Refuse, and record, every connection to a host other than 127.0.0.1: no test leaves the machine."""
+    import urllib3.util.connection as connection
+    real = connection.create_connection
+    attempts: list[tuple] = []
+
+    def guarded(address, *args, **kwargs):
+        if address[0] != "127.0.0.1":
+            attempts.append(address)
+            raise ConnectionRefusedError(f"test: no connection to {address[0]}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(connection, "create_connection", guarded)
+    return attempts
+
+
+HOSTILE_REDIRECTS = {  # Location template ({path}: the article's own path) -> why it is refused
+    "http://169.254.169.254{path}": "redirect to a private address",  # cloud metadata, same article file
+    "http://[::ffff:169.254.169.254]{path}": "redirect to a private address",
+    "http://2852039166{path}": "redirect to a private address",  # 169.254.169.254 as one number
+    "http://0xa9.0xfe.0xa9.0xfe{path}": "redirect to a private address",
+    "http://10.1.2.3{path}": "redirect to a private address",
+    "http://192.168.0.1:8080{path}": "redirect to a private address",
+    "http://[fe80::1]{path}": "redirect to a private address",
+    "http://localhost:{port}{path}": "redirect to a private address",
+    "http://[::1]:{port}{path}": "redirect to a private address",
+    "http://127.0.0.1:{closed}{path}": "redirect to a private address",  # loopback, not the mirror
+    "http://0.0.0.0:{port}{path}": "redirect to a private address",
+    "https://evil.example{path}": "redirect off site",
+    "file:///etc/passwd": "redirect not http(s)",
+    "ftp://127.0.0.1:{port}{path}": "redirect not http(s)",
+    "gopher://news.hnr.cn{path}": "redirect not http(s)",
+    "http://[::1{path}": "redirect to a bad URL",
+    "http://127.0.0.1:99999{path}": "redirect to a bad URL",
+}
+
+
+@pytest.mark.parametrize("template", HOSTILE_REDIRECTS)
+def test_hostile_redirects_are_refused_before_any_connection(server, offline, template):
+    site = HnrSite(server, 1)
+    path, = site.article_paths()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    location = template.format(path=path, port=server.httpd.server_address[1], closed=closed)
+    server.set(path, status=301, headers={"Location": location})
+    adapter = mirrored(site)
+    with Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher, \
+            pytest.raises(FetchError) as refused:
+        fetcher.get(server.url(path), allowed=adapter.owns)
+    assert refused.value.reason == HOSTILE_REDIRECTS[template]
+    assert offline == [] and server.paths_hit().count(path) == 1
+
+
+def test_robots_txt_redirects_obey_the_same_rules(servers, offline):
+    mirror, other = servers[:2]
+    other.set("/robots.txt", b"User-agent: *\nAllow: /\n", content_type="text/plain")
+    mirror.set("/a.html", b"<html>a</html>")
+    for location in (other.url("/robots.txt"), "http://169.254.169.254/robots.txt"):
+        mirror.set("/robots.txt", status=301, headers={"Location": location})
+        with Fetcher(FetchConfig(**FAST, mirrors=(mirror.origin,))) as fetcher:
+            fetcher.robots_allow(mirror.url("/a.html"))
+    assert other.paths_hit() == [] and offline == []
+    mirror.set("/robots.txt", status=301, headers={"Location": "/rules.txt"})  # on the mirror: followed
+    mirror.set("/rules.txt", b"User-agent: *\nDisallow: /a.html\n", content_type="text/plain")
+    with Fetcher(FetchConfig(**FAST, mirrors=(mirror.origin,))) as fetcher:
+        assert not fetcher.robots_allow(mirror.url("/a.html"))
+        assert fetcher.robots_allow(mirror.url("/b.html"))
 
 
 # --- resumption ---------------------------------------------------------------------------
