@@ -6,18 +6,19 @@ reads a whole plain-text rendering: breadcrumb, title, meta lines, body, trailin
 """
 from __future__ import annotations
 
+import re
+
 from extract.boilerplate import Kind, classify_line, drop_farm_sentence
 from extract.bylines import Credits, parse_byline, split_dateline, split_trailing_byline
 from extract.dates import parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from extract.record import Article
-from extract.text import clean_line, clean_paragraph, close_cjk_gaps, fold_width, strip_edges
+from extract.text import clean_line, clean_paragraph, close_cjk_gaps, fold_width, han_count, strip_edges
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
-# How far into a page a breadcrumb may stand, and how long a meta block may run.
+# How far into a page a breadcrumb may stand.
 BREADCRUMB_WINDOW = 15
-META_WINDOW = 12
 
 
 def add_credits(art: Article, credits: Credits) -> None:
@@ -96,46 +97,164 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
                 paragraphs.pop()
 
 
+# Line-block weights: a sentence line counts its Han characters; these count against a block.
+SHORT_LINE_WEIGHT = -3        # a subhead or caption inside the text
+META_LINE_WEIGHT = -12        # a date, source, editor, byline or keyword line
+CHROME_LINE_WEIGHT = -25      # navigation, widgets, counters, hotlines
+_SENTENCE_RE = re.compile(r"[。！？!?；;]")
+_CLOSING_RE = re.compile(r"[。！？!?…”\"』」）)]$")
+_TITLE_NAV_RE = re.compile(
+    r"首页|第[A-Z]?\d+版|\d+版\s*[:：]|上一[版篇页]|下一[版篇页]|简体|繁體|无障碍|欢迎|跳转|本页位置|当前位置|"
+    r"您的位置|搜\s*索|登录|注册|字号|打印|通版|检索|数字报|返回|订阅|客户端|扫码|二维码|版权|"
+    r"^(?:EN|English)\b|@|www\.|https?://|\.(?:jpg|png|gif)$"
+)
+_TITLE_JOIN_RE = re.compile(r"(?:——|—|:|：)$")
+_CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)")
+TITLE_MAX_CHARS = 80
+
+
+def sentence_weight(line: str) -> int:
+    """The Han characters of a line that reads as running text (sentence punctuation, or a
+    long clause), else 0."""
+    han = han_count(line)
+    if han >= 8 and _SENTENCE_RE.search(fold_width(line)):
+        return han
+    if han >= 30 and re.search(r"[,，、]", line):
+        return han
+    return 0
+
+
+def line_weight(line: str, kind: Kind) -> int:
+    """How much a line adds to the article block it stands in (negative: it is not text)."""
+    if kind == Kind.TEXT:
+        return sentence_weight(line) or SHORT_LINE_WEIGHT
+    if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.KEYWORDS, Kind.BYLINE, Kind.LEAD):
+        return META_LINE_WEIGHT
+    return CHROME_LINE_WEIGHT
+
+
+def densest_block(lines: list[str], kinds: list[Kind]) -> tuple[int, int]:
+    """[start, end) of the run of lines with the most sentence text, less what is not text
+    in between (the line-block distribution); related-reading and footer lines end a run."""
+    best, best_span = 0, (0, 0)
+    total, start = 0, 0
+    for i, (line, kind) in enumerate(zip(lines, kinds)):
+        if kind in STOP_KINDS:
+            total, start = 0, i + 1
+            continue
+        total += line_weight(line, kind)
+        if total <= 0:
+            total, start = 0, i + 1
+        elif total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> float:
+    """How much line i looks like the headline of a body starting at `body_start`."""
+    line = lines[i]
+    han = han_count(line)
+    if kinds[i] != Kind.TEXT or han < 4 or len(line) > TITLE_MAX_CHARS or sentence_weight(line) > 40:
+        return float("-inf")
+    score = 0.0
+    folded = fold_width(line)
+    if _TITLE_NAV_RE.search(folded) or is_breadcrumb(line):
+        score -= 10
+    if folded.count("|") + folded.count(">") >= 2 or folded.endswith(":"):
+        score -= 6
+    if "。" in line:
+        score -= 4
+    if han < 6:
+        score -= 2
+    score += sum(2 for j, other in enumerate(lines) if j != i and (other == line or (
+        len(line) >= 6 and line in other and len(other) <= TITLE_MAX_CHARS)))
+    meta = [j for j, k in enumerate(kinds[:body_start]) if k in (Kind.DATE, Kind.SOURCE)]
+    if meta:
+        score += max(0, 4 - min(abs(j - i) for j in meta))
+    score += max(0, 6 - (body_start - i)) / 2
+    return score
+
+
+def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[str, int]:
+    """The best-scoring title line before the body and its index (('', -1) when no line
+    looks like one); a headline broken over two lines (`…治理——` / `“三重奏”…`) is joined."""
+    scored = [(title_score(lines, kinds, i, body_start), i) for i in range(body_start)]
+    scored = [(score, i) for score, i in scored if score > -5]
+    if not scored:
+        return "", -1
+    _, i = max(scored)
+    title = lines[i]
+    if _TITLE_JOIN_RE.search(title) and i + 1 < body_start and kinds[i + 1] == Kind.TEXT \
+            and len(lines[i + 1]) <= TITLE_MAX_CHARS - len(title):
+        title += lines[i + 1]
+    return strip_site_name(title), i
+
+
+def strip_site_name(title: str) -> str:
+    """The headline of a `<title>`-like line: `标题-今日房县网-- 房县门户` gives `标题`."""
+    parts = re.split(r"\s*(?:-{1,2}|_|－)\s*", title)
+    if len(parts) > 1 and all(re.search(r"(?:网|门户|网站|报|台)$", p) or len(p) <= 6
+                              for p in parts[1:] if p):
+        return parts[0]
+    return title
+
+
+def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> None:
+    """Take date, source, editor and credits from the lines before the body."""
+    for i, (line, kind) in enumerate(zip(lines, kinds)):
+        if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.KEYWORDS):
+            take_meta_line(line, kind, art)
+            add_credits(art, labelled_credits(line))
+        elif kind == Kind.BYLINE:
+            art.byline = art.byline or line
+            add_credits(art, parse_byline(line))
+        elif kind == Kind.TEXT and i > title_at >= 0 and is_source_line(line, lines, i, art):
+            art.source = line
+
+
+def labelled_credits(line: str) -> Credits:
+    """Reporters named on a meta line (`发布时间:… 作者:王奇芬`, `记者 汪晓东 … 来源:人民网`)."""
+    match = _CREDIT_LABEL_RE.search(fold_width(line))
+    return parse_byline(match.group(0)) if match else Credits()
+
+
+def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
+    """Take editor, keyword and byline lines that follow the body, up to related/footer."""
+    for line, kind in zip(lines, kinds):
+        if kind in STOP_KINDS:
+            break
+        if kind in (Kind.EDITOR, Kind.KEYWORDS):
+            take_meta_line(line, kind, art)
+        elif kind == Kind.BYLINE:
+            art.byline = art.byline or line
+            add_credits(art, parse_byline(line))
+
+
 def read_text_page(text: str, art: Article) -> None:
-    """Fill the article from a plain-text rendering of a news page."""
-    lines = [line for line in text.splitlines() if strip_edges(line)]
-    start = 0
-    for i, line in enumerate(lines[:BREADCRUMB_WINDOW]):
+    """Fill the article from a plain-text rendering of a news page, from evidence across the
+    whole page: the body is the densest block of sentence lines, the title the line before
+    it that best looks like one (near the date line, repeated, not navigation), and meta
+    lines are read around both."""
+    raw = [line for line in text.splitlines() if strip_edges(line)]
+    lines = [clean_line(line) for line in raw]
+    kinds = [classify_line(line) for line in lines]
+    for line in lines[:BREADCRUMB_WINDOW]:
         if is_breadcrumb(line):
             art.section = art.section or parse_breadcrumb(line)
-            start = i + 1
             break
-    while start < len(lines) and classify_line(clean_line(lines[start])) != Kind.TEXT:
-        start += 1
-    lines = lines[start:]
-    if not lines:
+    start, end = densest_block(lines, kinds)
+    if start == end:
         return
-    art.title = clean_line(lines[0])
-    body_start, lead = read_meta_block(lines, 1, art)
-    finish_body(lines[body_start:], art)
+    art.title, title_at = find_title(lines, kinds, start)
+    read_header(lines[:start], kinds[:start], title_at, art)
+    lead_at = next((i + 1 for i in range(min(end, len(lines) - 1)) if kinds[i] == Kind.LEAD), None)
+    lead = clean_paragraph(raw[lead_at]) if lead_at is not None else None
+    if lead_at == start:  # the lead under 核心提示 is a summary, not body
+        start += 1
+    cut = end == len(lines) and end - start > 1 and not _CLOSING_RE.search(lines[end - 1])
+    finish_body(raw[start:end - 1] if cut else raw[start:end], art)
+    read_tail(lines[end:], kinds[end:], art)
     art.summary = art.summary or real_summary(lead, art)
-
-
-def read_meta_block(lines: list[str], i: int, art: Article) -> tuple[int, str | None]:
-    """Read the meta lines that follow the title; return where the body starts and any lead."""
-    lead = None
-    stop = min(len(lines), i + META_WINDOW)
-    while i < stop:
-        line = clean_line(lines[i])
-        kind = classify_line(line)
-        if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
-            take_meta_line(line, kind, art)
-        elif kind == Kind.LEAD and i + 1 < len(lines):
-            lead = clean_paragraph(lines[i + 1])
-            i += 1
-        elif kind == Kind.COUNTER or kind == Kind.SHARE:
-            pass
-        elif kind == Kind.TEXT and is_source_line(line, lines, i, art):
-            art.source = line
-        else:
-            break
-        i += 1
-    return i, lead
 
 
 def is_source_line(line: str, lines: list[str], i: int, art: Article) -> bool:
