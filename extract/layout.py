@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from extract.boilerplate import Kind, classify_line, drop_farm_sentence
+from extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
 from extract.bylines import Credits, parse_byline, split_dateline, split_trailing_byline
 from extract.dates import parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
@@ -101,25 +101,31 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
 SHORT_LINE_WEIGHT = -3        # a subhead or caption inside the text
 META_LINE_WEIGHT = -12        # a date, source, editor, byline or keyword line
 CHROME_LINE_WEIGHT = -25      # navigation, widgets, counters, hotlines
-_SENTENCE_RE = re.compile(r"[。！？!?；;]")
+# Lines that are not text, this heavy together, separate two blocks however rich both are.
+GAP_LIMIT = 30
+_SENTENCE_RE = re.compile(r"[。；;]")
 _CLOSING_RE = re.compile(r"[。！？!?…”\"』」）)]$")
 _TITLE_NAV_RE = re.compile(
     r"首页|第[A-Z]?\d+版|\d+版\s*[:：]|上一[版篇页]|下一[版篇页]|简体|繁體|无障碍|欢迎|跳转|本页位置|当前位置|"
-    r"您的位置|搜\s*索|登录|注册|字号|打印|通版|检索|数字报|返回|订阅|客户端|扫码|二维码|版权|"
+    r"您的位置|搜\s*索|登录|注册|字号|打印|通版|检索|数字报|返回|订阅|客户端|扫码|扫描|二维码|版权|"
+    r"分享|微信|微博|朋友圈|(?:网站|门户|新闻网|在线)$|"
     r"^(?:EN|English)\b|@|www\.|https?://|\.(?:jpg|png|gif)$"
 )
+# A subtitle (`——值得回忆的知青生活`), a photo caption (`▲记者随同巡警`), a label (`本版制图:X`).
+_NOT_TITLE_START_RE = re.compile(r"^(?:—|-{2}|▲|△|图[:：\d]|[^:：《“\"]{1,6}[:：](?!\s*[《“\"]))")
 _TITLE_JOIN_RE = re.compile(r"(?:——|—|:|：)$")
 _CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)")
 TITLE_MAX_CHARS = 80
+_SITE_NAME_RE = re.compile(r"(?:网|網|门户|網站|网站|报|報|台|数字报|數字報)$")
 
 
 def sentence_weight(line: str) -> int:
-    """The Han characters of a line that reads as running text (sentence punctuation, or a
-    long clause), else 0."""
+    """The Han characters of a line that reads as running text (a full stop or semicolon,
+    or a long clause), else 0: headlines end with `!` and `?` too, rarely with `。`."""
     han = han_count(line)
     if han >= 8 and _SENTENCE_RE.search(fold_width(line)):
         return han
-    if han >= 30 and re.search(r"[,，、]", line):
+    if han > 30 and re.search(r"[,，、!！?？]", line):
         return han
     return 0
 
@@ -137,27 +143,39 @@ def densest_block(lines: list[str], kinds: list[Kind]) -> tuple[int, int]:
     """[start, end) of the run of lines with the most sentence text, less what is not text
     in between (the line-block distribution); related-reading and footer lines end a run."""
     best, best_span = 0, (0, 0)
-    total, start = 0, 0
+    total, start, gap = 0, 0, 0
     for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in STOP_KINDS:
-            total, start = 0, i + 1
+            total, start, gap = 0, i + 1, 0
             continue
-        total += line_weight(line, kind)
-        if total <= 0:
+        weight = line_weight(line, kind)
+        gap = gap + weight if weight < 0 else 0
+        total += weight
+        if total <= 0 or gap <= -GAP_LIMIT:
             total, start = 0, i + 1
         elif total > best:
             best, best_span = total, (start, i + 1)
-    return best_span
+    start, end = best_span
+    if end - start > 1 and is_heading(lines[start]):  # the headline opening the block
+        start += 1
+    return start, end
+
+
+def is_heading(line: str) -> bool:
+    """A short line with no full stop: a headline or subhead, not a paragraph."""
+    return "。" not in line and len(line) <= TITLE_MAX_CHARS
 
 
 def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> float:
     """How much line i looks like the headline of a body starting at `body_start`."""
-    line = lines[i]
+    line = strip_bullet(lines[i])
     han = han_count(line)
-    if kinds[i] != Kind.TEXT or han < 4 or len(line) > TITLE_MAX_CHARS or sentence_weight(line) > 40:
+    if kinds[i] != Kind.TEXT or han < 2 or len(line) > TITLE_MAX_CHARS or sentence_weight(line) > 40:
         return float("-inf")
     score = 0.0
     folded = fold_width(line)
+    if _NOT_TITLE_START_RE.search(folded) or folded.count(":") >= 2:
+        score -= 6
     if _TITLE_NAV_RE.search(folded) or is_breadcrumb(line):
         score -= 10
     if folded.count("|") + folded.count(">") >= 2 or folded.endswith(":"):
@@ -165,7 +183,7 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) ->
     if "。" in line:
         score -= 4
     if han < 6:
-        score -= 2
+        score -= 2 if han >= 4 else 3
     score += sum(2 for j, other in enumerate(lines) if j != i and (other == line or (
         len(line) >= 6 and line in other and len(other) <= TITLE_MAX_CHARS)))
     meta = [j for j, k in enumerate(kinds[:body_start]) if k in (Kind.DATE, Kind.SOURCE)]
@@ -183,19 +201,23 @@ def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[st
     if not scored:
         return "", -1
     _, i = max(scored)
-    title = lines[i]
+    title = strip_bullet(lines[i])
     if _TITLE_JOIN_RE.search(title) and i + 1 < body_start and kinds[i + 1] == Kind.TEXT \
             and len(lines[i + 1]) <= TITLE_MAX_CHARS - len(title):
         title += lines[i + 1]
+    elif i > 0 and _TITLE_JOIN_RE.search(lines[i - 1]) and kinds[i - 1] == Kind.TEXT \
+            and len(lines[i - 1]) <= TITLE_MAX_CHARS - len(title) and han_count(lines[i - 1]) >= 4:
+        title = lines[i - 1] + title
     return strip_site_name(title), i
 
 
 def strip_site_name(title: str) -> str:
     """The headline of a `<title>`-like line: `标题-今日房县网-- 房县门户` gives `标题`."""
     parts = re.split(r"\s*(?:-{1,2}|_|－)\s*", title)
-    if len(parts) > 1 and all(re.search(r"(?:网|门户|网站|报|台)$", p) or len(p) <= 6
-                              for p in parts[1:] if p):
+    if len(parts) > 1 and all(_SITE_NAME_RE.search(p) or len(p) <= 6 for p in parts[1:] if p):
         return parts[0]
+    if len(parts) == 2 and _SITE_NAME_RE.search(parts[0]) and len(parts[1]) > len(parts[0]):
+        return parts[1]  # `海南日報數字報-老街巷裡的海口往事`
     return title
 
 
