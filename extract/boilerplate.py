@@ -10,7 +10,7 @@ from enum import Enum
 
 from extract.bylines import looks_like_byline
 from extract.dates import parse_date
-from extract.text import fold_width
+from extract.text import match_form
 
 
 class Kind(str, Enum):
@@ -62,7 +62,7 @@ def strip_bullet(line: str) -> str:
 
 def classify_line(line: str) -> Kind:
     """What kind of line this is (see `Kind`); full-width punctuation counts as ASCII."""
-    text = strip_bullet(fold_width(line).strip())
+    text = strip_bullet(match_form(line).strip())
     if not text:
         return Kind.SHARE
     if _COUNTER_RE.match(text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.text import HAN, fold_width
+from extract.text import HAN, match_form
 
 # Role markers, longest first. The value says which list the following names join;
 # None marks a credit that qualifies names already given (`… 文/图`, `… 摄`).
@@ -40,6 +40,10 @@ _SURNAMES = set(
     "郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍"
     "辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣"
     "信展阴昝智幸奉植衡富尧闭由"
+    # the same surnames in traditional script, where they differ
+    "劉陳楊黃趙吳孫馬鄭羅謝許韓馮鄧蕭葉蔣蘇呂盧薑鍾譚陸範廖賈韋鄒閆龍賀顧龔萬錢嚴溫齊喬龐顏莊聶魯嶽歐"
+    "關蘭寧紀淩畢單塗駱藍遊鮑華饒陽時農繆簡車項連蘆麥婁竇黨宮費蔔衛應閔鄔邊師欒鞏遲鄺談荊樂儲勞諶藺"
+    "樓盤滿聞厲區闞權強帥樸蓋練豐國計晉門雲闕榮"
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
                       "夏侯", "轩辕", "宇文", "长孙", "端木", "申屠", "南宫", "西门", "独孤")
@@ -107,8 +111,11 @@ def parse_byline(text: str | None) -> Credits:
     credits = Credits()
     if not text:
         return credits
-    text = fold_width(text).strip().strip("()【】[]").strip()
-    matches = list(ROLE_RE.finditer(text))
+    folded = match_form(text)
+    inner = folded.strip().strip("()【】[]").strip()
+    offset = folded.find(inner)
+    text = text[offset:offset + len(inner)]  # names are cut from the text as written
+    matches = list(ROLE_RE.finditer(inner))
     if not matches:
         if _NAMES_ONLY_RE.match(text):
             credits.authors = _names(text)
@@ -128,7 +135,7 @@ def parse_byline(text: str | None) -> Credits:
 
 def looks_like_byline(line: str) -> bool:
     """True for a line that is only a byline (role words and names, nothing else)."""
-    line = fold_width(line).strip().strip("()")
+    line = match_form(line).strip().strip("()")
     if not line or len(line) > 60 or not _BYLINE_WORD_RE.search(line):
         return False
     if re.search(r"[。！？!?，,：:;；]", ROLE_RE.sub(" ", line)):
@@ -142,7 +149,7 @@ def looks_like_byline(line: str) -> bool:
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
     """(dateline, rest) when the paragraph opens with an inline dateline, else (None, paragraph)."""
-    match = DATELINE_RE.match(fold_width(paragraph))
+    match = DATELINE_RE.match(match_form(paragraph))
     if not match or match.end() >= len(paragraph):
         return None, paragraph
     return paragraph[:match.end("dateline")].strip(), paragraph[match.end():]
@@ -150,7 +157,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     """(rest, byline) when the paragraph closes with a byline in parentheses, else (paragraph, None)."""
-    match = TRAILING_RE.search(fold_width(paragraph))
+    match = TRAILING_RE.search(match_form(paragraph))
     if not match:
         return paragraph, None
     inner = match["inner"].strip()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from extract.text import fold_width
+from extract.text import match_form
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -70,7 +70,7 @@ def parse_date(text: str | None, *, year: int | None = None,
     """
     if not text:
         return None
-    text = fold_width(text)
+    text = match_form(text)
     for match in _FULL_RE.finditer(text):
         g = match.groupdict()
         found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], g["Z"])

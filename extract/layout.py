@@ -13,7 +13,7 @@ from extract.bylines import Credits, parse_byline, split_dateline, split_trailin
 from extract.dates import parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from extract.record import Article
-from extract.text import clean_line, clean_paragraph, close_cjk_gaps, fold_width, han_count, strip_edges
+from extract.text import clean_line, clean_paragraph, close_cjk_gaps, match_form, han_count, strip_edges
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
@@ -83,7 +83,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
         dateline, rest = split_dateline(paragraphs[0])
         if dateline:
             art.dateline = dateline
-            folded = fold_width(dateline)
+            folded = match_form(dateline)
             add_credits(art, parse_byline(folded[folded.find("(") :] if "(" in folded else ""))
             paragraphs[0] = rest.strip()
     if paragraphs:
@@ -123,7 +123,7 @@ def sentence_weight(line: str) -> int:
     """The Han characters of a line that reads as running text (a full stop or semicolon,
     or a long clause), else 0: headlines end with `!` and `?` too, rarely with `。`."""
     han = han_count(line)
-    if han >= 8 and _SENTENCE_RE.search(fold_width(line)):
+    if han >= 8 and _SENTENCE_RE.search(match_form(line)):
         return han
     if han > 30 and re.search(r"[,，、!！?？]", line):
         return han
@@ -173,7 +173,7 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) ->
     if kinds[i] != Kind.TEXT or han < 2 or len(line) > TITLE_MAX_CHARS or sentence_weight(line) > 40:
         return float("-inf")
     score = 0.0
-    folded = fold_width(line)
+    folded = match_form(line)
     if _NOT_TITLE_START_RE.search(folded) or folded.count(":") >= 2:
         score -= 6
     if _TITLE_NAV_RE.search(folded) or is_breadcrumb(line):
@@ -236,7 +236,7 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
 
 def labelled_credits(line: str) -> Credits:
     """Reporters named on a meta line (`发布时间:… 作者:王奇芬`, `记者 汪晓东 … 来源:人民网`)."""
-    match = _CREDIT_LABEL_RE.search(fold_width(line))
+    match = _CREDIT_LABEL_RE.search(match_form(line))
     return parse_byline(match.group(0)) if match else Credits()
 
 
@@ -283,7 +283,7 @@ def is_source_line(line: str, lines: list[str], i: int, art: Article) -> bool:
     """A short unlabelled line between the title and the date names the source (当代商报社)."""
     if art.published_at or art.source or len(line) > 20 or i + 1 >= len(lines):
         return False
-    return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(c in fold_width(line) for c in ",。!?:")
+    return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(c in match_form(line) for c in ",。!?:")
 
 
 def real_summary(lead: str | None, art: Article) -> str | None:

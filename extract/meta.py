@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extract.text import clean_line, fold_width, squeeze_spaces
+from extract.text import clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
 _LABEL_STOP = (r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"
@@ -21,7 +21,7 @@ _CRUMB_HOME = ("新闻中心", "首页", "网站首页", "当前位置", "您的
 
 
 def _group(line: str, match: re.Match[str] | None, *names: str) -> str:
-    """The first non-empty named group of a match made on fold_width(line), cut from `line`
+    """The first non-empty named group of a match made on match_form(line), cut from `line`
     itself, so the value keeps the page's own punctuation."""
     if not match:
         return ""
@@ -34,21 +34,21 @@ def _group(line: str, match: re.Match[str] | None, *names: str) -> str:
 def parse_source(text: str) -> str | None:
     """The value of a `来源:` label in the text, if any."""
     line = text.strip()
-    value = squeeze_spaces(_group(line, _SOURCE_RE.search(fold_width(line)), "v"))
+    value = squeeze_spaces(_group(line, _SOURCE_RE.search(match_form(line)), "v"))
     return value or None
 
 
 def parse_editor(text: str) -> str | None:
     """The editor named by `责编:X`, `责任编辑:X`, `【编辑:X】` or `(编辑 X)`, if any."""
     line = clean_line(text)
-    value = _group(line, _EDITOR_RE.search(fold_width(line)), "a", "b", "c").strip()
+    value = _group(line, _EDITOR_RE.search(match_form(line)), "a", "b", "c").strip()
     return value or None
 
 
 def parse_keywords(text: str) -> list[str]:
     """The keywords of a labelled `文章关键词:a,b` line (empty when there is no label)."""
     line = clean_line(text)
-    match = _KEYWORDS_RE.search(fold_width(line))
+    match = _KEYWORDS_RE.search(match_form(line))
     return split_keywords(_group(line, match, "v")) if match else []
 
 

@@ -16,6 +16,14 @@ HAN_RE = re.compile(f"[{HAN}]")
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = 0x20
 
+# Pattern matching also reads the traditional forms of the characters of labels and widgets
+# (來源, 記者, 通訊員, 責任編輯, 發佈時間, 首頁 …), one character for one, as `fold_width` does.
+_LABEL_SIMPLIFIED = str.maketrans(
+    "來記訊員責編輯發佈時間網報導攝圖實習題關鍵詞聞號頁擊點閱閲讀覽掃維碼轉載與訂數電話郵聯權屬辦審對體稱標簡繁",
+    "来记讯员责编辑发布时间网报导摄图实习题关键词闻号页击点阅阅读览扫维码转载与订数电话邮联权属办审对体称标简繁",
+)
+_MATCH_FOLD = {**_FOLD, **_LABEL_SIMPLIFIED}
+
 # Whitespace that pages use as indentation: ASCII, NBSP, ideographic space, zero-width.
 _EDGE_SPACE = " \t\r\n\u00a0\u3000\u200b\ufeff\u2002\u2003\u2009"
 
@@ -29,6 +37,12 @@ _MULTI_SPACE_RE = re.compile(r"[ \u00a0\u3000\t]+")
 def fold_width(text: str) -> str:
     """Fold full-width ASCII variants and U+3000 to their ASCII forms (same length)."""
     return text.translate(_FOLD)
+
+
+def match_form(text: str) -> str:
+    """The text as patterns read it: full-width ASCII folded and the traditional forms of
+    label characters simplified, one character for one, so spans map back to `text`."""
+    return text.translate(_MATCH_FOLD)
 
 
 def strip_edges(text: str) -> str:
