@@ -18,7 +18,7 @@ import sqlite_utils
 
 import db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 from db.store import article_changes, known_input, record_input, upsert_article
-from ingest.decode import DecodeError, decode_bytes
+from ingest.decode import DecodeError, decode_text
 from ingest.inputs import InputError, discover, display_path, read_input, saved_url
 from extract.record import Article, NotAnArticle
 from extract.text import has_han
@@ -76,8 +76,8 @@ def extract_page(data: bytes, *, url: str | None = None, path: str | None = None
     """
     if not data.strip():
         raise NotAnArticle("empty input")
-    text, encoding = decode_bytes(data, charset)
-    notes = []
+    text, encoding, doubt = decode_text(data, charset)
+    notes = [doubt] if doubt else []
     if "\x00" in text:  # lxml turns NULs into U+FFFD; a text page would store them
         text = text.replace("\x00", "")
         notes.append("NUL characters removed")
@@ -85,7 +85,7 @@ def extract_page(data: bytes, *, url: str | None = None, path: str | None = None
         notes.append(f"undecodable bytes shown as U+FFFD (decoded as {encoding})")
     is_html = looks_like_html(text)
     if is_html and url is None:
-        url = saved_url(data)
+        url = saved_url(text[:65536].encode("utf-8"))  # the decoded head: UTF-16 pages too
     page = Page(text=text, is_html=is_html, url=url, path=path, fetched_at=fetched_at)
     adapter = adapter_named(site) if site else detect(page)
     art = adapter.extract(page)

@@ -501,3 +501,114 @@ def test_gzip_bomb_split_into_members_is_still_bounded(tmp_path):
     result, _, max_rss = run("clean", str(bomb), "--db", str(tmp_path / "news.db"), "--jobs", "1")
     assert result.returncode == 2
     assert f"failed: {bomb}: gzip expands past 20 MB" in result.stderr
+
+
+# ---------------------------------------------------------------- issue 10: encodings
+
+BIG5_TITLE = "臺北市舉辦國際書展 吸引數萬名讀者參觀"
+UTF16_TITLE = "臺北書展今日閉幕 主辦單位公布參觀人數"
+BIG5_BODY = [
+    "為期六天的臺北國際書展昨日在世貿中心開幕，來自四十多個國家的出版社參展，"
+    "主辦單位表示，今年展覽面積比去年擴大了兩成。",
+    "許多讀者一早便在門口排隊，希望買到喜愛作家的新書。一位從高雄來的大學生說，"
+    "她每年都會專程北上參觀，這裡是認識世界文學的好機會。",
+    "主辦單位指出，書展期間將舉行三百多場講座與簽書會，並首次設立兒童閱讀區，"
+    "讓家長帶著孩子一起體驗閱讀的樂趣。",
+]
+
+
+def big5_page() -> bytes:
+    """A traditional-Chinese page in Big5 that declares no charset anywhere."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in BIG5_BODY)
+    html = (f"<html><head><title>{BIG5_TITLE}</title></head><body><h1>{BIG5_TITLE}</h1>"
+            f"<div class=\"content\">{paragraphs}</div></body></html>")
+    return html.encode("big5")
+
+
+GB_TITLE = "郑州市举办读书节 数万名市民参加活动"
+GB_BODY = [
+    "为期一周的郑州读书节昨日在市图书馆开幕，来自全省的出版社和书店参加展示，"
+    "主办方表示，今年的活动场地比去年扩大了两成。",
+    "许多市民一早就在门口排队，希望买到喜爱作家的新书。一位从洛阳来的大学生说，"
+    "她每年都会专程来参加，这里是了解文学的好机会。",
+]
+
+
+def gb2312_page(meta: str) -> bytes:
+    """A simplified-Chinese page in GB2312 with the given <meta>: its bytes are also valid
+    cp1252, so a Latin-1 declaration decodes them without an error (as mojibake)."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in GB_BODY)
+    html = (f"<html><head>{meta}<title>{GB_TITLE}</title></head><body><h1>{GB_TITLE}</h1>"
+            f"<div class=\"content\">{paragraphs}</div></body></html>")
+    data = html.encode("gb2312")
+    data.decode("cp1252")
+    return data
+
+
+def rare_han_page() -> bytes:
+    """GB18030 bytes of rare Han characters only (GBK/3 area): no encoding reads as Chinese."""
+    chars = bytes(b for n in range(200) for b in (0x81 + n % 32, 0x41 + (n * 7) % 60)).decode("gb18030")
+    html = f"<html><head><title>{chars[:12]}</title></head><body><h1>{chars[:12]}</h1><p>{chars}</p></body></html>"
+    return html.encode("gb18030")
+
+
+@pytest.fixture(scope="module")
+def encodings_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("encodings")
+    folder = tmp / "in"
+    folder.mkdir()
+    (folder / "big5.html").write_bytes(big5_page())
+    (folder / "gbk_as_latin1.html").write_bytes(gb2312_page('<meta charset="iso-8859-1">'))
+    (folder / "rare.html").write_bytes(rare_han_page())
+    (folder / "utf16le.html").write_bytes(hnr_copy(60).decode("utf-8").encode("utf-16-le"))
+    (folder / "utf16be.html").write_bytes(hnr_copy(61).decode("utf-8").encode("utf-16-be"))
+    (folder / "utf16le.txt").write_bytes("\n".join([UTF16_TITLE, "", *BIG5_BODY]).encode("utf-16-le"))
+    db = tmp / "news.db"
+    result, _, _ = run("clean", str(folder), "--db", str(db), "--jobs", "2")
+    return result, {Path(r["input_path"]).name: r for r in rows(db)}
+
+
+def test_encoding_run_is_clean(encodings_run):
+    result, articles = encodings_run
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert len(articles) == 6
+
+
+def test_big5_without_a_charset_is_read_as_big5(encodings_run):
+    row = encodings_run[1]["big5.html"]
+    assert row["title"] == BIG5_TITLE  # not GB18030 mojibake such as 臺 → 鉆
+    assert row["body"].split("\n") == BIG5_BODY
+    assert not any("encoding" in w for w in json.loads(row["warnings"]))
+
+
+def test_latin1_declaration_over_gbk_bytes_does_not_win(encodings_run):
+    row = encodings_run[1]["gbk_as_latin1.html"]
+    assert row["title"] == GB_TITLE
+    assert row["body"].split("\n") == GB_BODY
+    assert not any("encoding" in w for w in json.loads(row["warnings"]))
+
+
+def test_latin1_http_charset_over_gbk_bytes_does_not_win():
+    art = pipeline.extract_page(gb2312_page(""), charset="iso-8859-1")
+    assert art.title == GB_TITLE and art.body == GB_BODY
+    assert not any("encoding" in w for w in art.warnings)
+
+
+def test_doubtful_decoding_is_stored_with_a_warning(encodings_run):
+    warnings = json.loads(encodings_run[1]["rare.html"]["warnings"])
+    assert any(w.startswith("unsure of the encoding: decoded as gb18030") for w in warnings), warnings
+
+
+@pytest.mark.parametrize("name,n", [("utf16le.html", 60), ("utf16be.html", 61)])
+def test_utf16_html_without_a_bom_is_decoded(encodings_run, name, n):
+    row = encodings_run[1][name]
+    assert row["title"] == hnr_title(n)
+    assert row["url"] == hnr_url(n)  # found in the decoded text, not in the UTF-16 bytes
+    assert row["body"].split("\n") == gold(HNR)["body"]
+
+
+def test_utf16_text_without_a_bom_is_decoded(encodings_run):
+    row = encodings_run[1]["utf16le.txt"]
+    assert row["title"] == UTF16_TITLE
+    assert row["body"].split("\n") == BIG5_BODY
