@@ -83,6 +83,8 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
         click.echo(f"listing pages: {stats.pages} fetched, {stats.not_modified} not modified")
     click.echo(f"articles: {stats.fetched} fetched, {stats.new} new, {stats.updated} updated, "
                f"{stats.unchanged} unchanged, {stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)")
+    for note in stats.notes:
+        click.echo(f"note: {note}")
     if stats.failures:
         click.echo("failed by reason: " + ", ".join(f"{reason} {n}" for reason, n in stats.failures.most_common()))
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:
@@ -104,6 +106,9 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
               help="Skip listed articles dated before this day (YYYY-MM-DD).")
 @click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds between two requests to the same host.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Wall-clock seconds for one response, headers and body; one URL, retries and "
+                   "redirects included, is given up after 2.5 times this.")
 @click.option("--refresh", is_flag=True, help="Fetch stored articles again; ignore listing validators.")
 @click.option("--urls", "urls_file", type=click.Path(dir_okay=False),
               help="Fetch the article URLs of this file (one per line) instead of the listings.")
@@ -111,7 +116,7 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
               help="Point a site's start points and links at a mirror (repeatable).")
 @click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header sent.")
 def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: int, since: Any,
-          delay: float, refresh: bool, urls_file: str | None, mirrors: dict[str, str],
+          delay: float, timeout: float, refresh: bool, urls_file: str | None, mirrors: dict[str, str],
           user_agent: str) -> None:
     """Fetch new articles from the sites' listing pages and feeds, clean them and store them.
 
@@ -131,7 +136,8 @@ def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: in
         raise click.ClickException(str(exc)) from exc
     options = CrawlOptions(max_articles=max_articles, max_pages=max_pages, refresh=refresh,
                            since=since.date().isoformat() if since else None)
-    fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay, mirrors=tuple(mirrors.values())))
+    fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay, response_timeout=timeout,
+                                  url_timeout=2.5 * timeout, mirrors=tuple(mirrors.values())))
     status = StatusLine("fetch", fetching=True)
     crawler = Crawler(db, fetcher, options, on_progress=status)
     try:

@@ -41,6 +41,7 @@ class RunStats:
     unchanged: int = 0
     failures: Counter = field(default_factory=Counter)          # reason -> count
     failed_urls: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)              # limits applied, for the summary
     started: float = field(default_factory=time.monotonic)
 
     def fail(self, url: str, reason: str, detail: str | None = None) -> None:
@@ -122,6 +123,7 @@ class Crawler:
                 if self.budget <= 0:
                     break
                 self.walk_listing(adapter, start)
+        self.stats.notes = self.fetcher.notes()
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
 
@@ -139,6 +141,7 @@ class Crawler:
             elif self.wanted(ListedArticle(url)):
                 self.budget -= 1
                 self.fetch_article(url, adapter)
+        self.stats.notes = self.fetcher.notes()
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
 

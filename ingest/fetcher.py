@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+import itertools
+import random
 import re
 import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
-from tenacity import (RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt,
-                      wait_exponential, wait_random)
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 
 DEFAULT_USER_AGENT = "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -33,12 +35,13 @@ class FetchConfig:
     delay: float = 1.0               # seconds between two requests to one host
     connect_timeout: float = 10.0
     read_timeout: float = 30.0       # longest silence while reading
-    total_timeout: float = 120.0     # longest time for one body, however slowly it trickles
+    response_timeout: float = 120.0  # wall clock for one response, headers and body, however slow
+    url_timeout: float = 300.0       # wall clock for one URL: every try, wait and redirect
     max_bytes: int = 10 * 1024 * 1024  # a news page is well under 1 MB; this bounds memory
     max_tries: int = 4               # requests in all for one URL (Scrapy's default is 3)
     backoff: float = 1.0             # first retry wait; doubles each try, plus up to this much jitter
     max_backoff: float = 30.0
-    max_retry_after: float = 60.0    # a longer Retry-After (or Crawl-delay) is cut to this
+    max_retry_after: float = 60.0    # a longer Retry-After (or Crawl-delay) is cut to this, and said so
     max_redirects: int = 5
     # Origins of the --base-url mirrors: the only loopback or private addresses a redirect may reach.
     mirrors: tuple[str, ...] = ()
@@ -157,11 +160,116 @@ def redirect_refusal(target: str, allowed: Callable[[str], bool], mirrors: tuple
     return None
 
 
+def content_length(resp: requests.Response) -> int:
+    """The Content-Length a response declares; 0 when it declares none or nonsense."""
+    value = (resp.headers.get("content-length") or "").strip()
+    return int(value) if value.isdigit() else 0
+
+
+def short_seconds(value: float) -> str:
+    """Seconds for a message: 3600, 60, 0.3."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def network_reason(exc: requests.RequestException) -> str:
     """"timeout" or "connection error" for a requests exception."""
     if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
         return "timeout"
     return "connection error"
+
+
+_watched = threading.local()  # .current: the Watchdog of the request running in this thread
+
+
+class Watchdog:
+    """Shuts the socket of this thread's request down at a wall-clock deadline.
+
+    requests' timeouts bound each socket read, so a server sending a byte a second, in the
+    headers or in a body with Content-Length, never trips them. The shut-down socket makes
+    the blocked read return at once; `expired` then tells the caller it was a timeout.
+    """
+
+    def __init__(self, until: float) -> None:
+        self.until = until
+        self.expired = False
+        self.conn: Any = None
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> Watchdog:
+        _watched.current = self
+        self._arm(self.until - time.monotonic())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _watched.current = None
+        with self._lock:
+            self._done = True
+            if self._timer:
+                self._timer.cancel()
+        if self.expired and self.conn is not None:
+            self.conn.close()  # a half-read connection must not be used again
+
+    def attach(self, conn: Any) -> None:
+        """Watch this connection (the pool calls this as it hands the connection out)."""
+        with self._lock:
+            self.conn = conn
+
+    def _arm(self, delay: float) -> None:
+        self._timer = threading.Timer(max(0.0, delay), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        """The deadline passed: shut the socket down (once it exists)."""
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            sock = getattr(self.conn, "sock", None)
+            if sock is None:  # still connecting (bounded by the connect timeout): look again soon
+                self._arm(0.05)
+                return
+        try:
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, below any TLS layer
+        except OSError:
+            pass
+
+
+class _WatchedPoolMixin:
+    """A connection pool that shows each connection it hands out to the thread's Watchdog."""
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        watch = getattr(_watched, "current", None)
+        if watch is not None:
+            watch.attach(conn)
+        return conn
+
+
+class _WatchedHTTPPool(_WatchedPoolMixin, HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_WatchedPoolMixin, HTTPSConnectionPool):
+    pass
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter with pools whose connections a Watchdog can cut (proxies included, SOCKS not)."""
+
+    pools = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self.pools
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = self.pools
+        return manager
 
 
 class Fetcher:
@@ -171,8 +279,9 @@ class Fetcher:
         self.config = config or FetchConfig()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.config.user_agent
-        self._backoff = (wait_exponential(multiplier=self.config.backoff, max=self.config.max_backoff)
-                         + wait_random(0, self.config.backoff))
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, WatchedAdapter())
+        self.capped: dict[tuple[str, str], float] = {}  # (what, host) -> the longest wait asked
         self._robots: dict[str, RobotFileParser] = {}
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
@@ -203,13 +312,17 @@ class Fetcher:
 
     def follow(self, url: str, headers: dict[str, str], allowed: Callable[[str], bool], *,
                robots: bool) -> Response:
-        """GET `url` and the redirects it leads to (each checked); robots.txt first when `robots`."""
+        """GET `url` and the redirects it leads to (each checked); robots.txt first when `robots`.
+
+        All of it, tries and waits included, within `url_timeout` (robots.txt has its own).
+        """
+        deadline = time.monotonic() + self.config.url_timeout
         seen = {url}
         current = url
         for _hop in range(self.config.max_redirects + 1):
             if robots and not self.robots_allow(current, allowed):
                 raise FetchError("robots.txt disallows")
-            response = self.get_once(current, headers)
+            response = self.get_once(current, headers, deadline)
             if response.status not in REDIRECT_STATUSES:
                 return response
             current = self.next_hop(current, response, seen, allowed)
@@ -233,26 +346,47 @@ class Fetcher:
         seen.add(target)
         return target
 
-    def get_once(self, url: str, headers: dict[str, str] | None = None) -> Response:
-        """One URL, no redirects followed, retried with backoff on network errors, 429 and 5xx."""
-        retrying = Retrying(stop=stop_after_attempt(self.config.max_tries), wait=self.retry_wait,
-                            retry=retry_if_exception_type(RetryableError), reraise=True)
-        return retrying(self.request, url, headers or {})
+    def get_once(self, url: str, headers: dict[str, str], deadline: float) -> Response:
+        """One URL, no redirects followed, retried on network errors, 429 and 5xx until `deadline`."""
+        for attempt in itertools.count(1):
+            try:
+                return self.request(url, headers, deadline)
+            except RetryableError as exc:
+                wait = self.retry_wait(url, attempt, exc)
+                if attempt >= self.config.max_tries or time.monotonic() + wait >= deadline:
+                    raise
+            time.sleep(wait)
+        raise AssertionError("unreachable")
 
-    def retry_wait(self, state: RetryCallState) -> float:
-        """Retry-After when the server gave one (capped), else exponential backoff with jitter."""
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, FetchError) and exc.retry_after is not None:
-            return min(exc.retry_after, self.config.max_retry_after)
-        return self._backoff(state)
+    def retry_wait(self, url: str, attempt: int, exc: FetchError) -> float:
+        """Retry-After when the server gave one (capped, and noted), else exponential backoff with jitter."""
+        if exc.retry_after is not None:
+            return self.cap("Retry-After", origin_of(url), exc.retry_after)
+        backoff = min(self.config.max_backoff, self.config.backoff * 2 ** (attempt - 1))
+        return backoff + random.uniform(0, self.config.backoff)
 
-    def request(self, url: str, headers: dict[str, str]) -> Response:
-        """A single GET, after waiting for the host's turn; raises FetchError for failures."""
+    def cap(self, what: str, host: str, asked: float) -> float:
+        """`asked` seconds cut to `max_retry_after`; a cut is remembered for the run's summary."""
+        if asked > self.config.max_retry_after:
+            self.capped[(what, host)] = max(asked, self.capped.get((what, host), 0.0))
+        return min(asked, self.config.max_retry_after)
+
+    def notes(self) -> list[str]:
+        """Lines for the run's summary: the waits a host asked for that were cut."""
+        cap = short_seconds(self.config.max_retry_after)
+        return [f"{what} capped: {host} asked for {short_seconds(asked)} s, waited {cap} s at most"
+                for (what, host), asked in sorted(self.capped.items())]
+
+    def request(self, url: str, headers: dict[str, str], deadline: float) -> Response:
+        """A single GET after the host's turn, answered within `response_timeout` and `deadline`."""
         host = origin_of(url)
         with self.host_lock(host):
             self.wait_turn(host)
+            until = min(deadline, time.monotonic() + self.config.response_timeout)
+            if until <= time.monotonic():
+                raise RetryableError("timeout")
             try:
-                return self.send(url, headers)
+                return self.send(url, headers, until)
             except requests.RequestException as exc:
                 raise RetryableError(network_reason(exc)) from exc
             except ValueError as exc:  # requests parses a redirect's Location even when not following it
@@ -260,34 +394,41 @@ class Fetcher:
             finally:
                 self._last_request[host] = time.monotonic()
 
-    def send(self, url: str, headers: dict[str, str]) -> Response:
-        """Send the GET and read the body of a 2xx answer within the size and time limits."""
-        timeout = (self.config.connect_timeout, self.config.read_timeout)
-        with self.session.get(url, headers=headers, timeout=timeout, stream=True,
-                              allow_redirects=False) as resp:
-            status = resp.status_code
-            if status == 429 or status >= 500:
-                raise RetryableError(f"http {status}", status=status,
-                                     retry_after=parse_retry_after(resp.headers.get("Retry-After")))
-            if status >= 400:
-                raise FetchError(f"http {status}", status=status)
-            kept = {name: resp.headers[name] for name in (*KEPT_HEADERS, "location") if name in resp.headers}
-            body = self.read_body(resp) if 200 <= status < 300 else b""
-            return Response(url, url, status, kept, body, header_charset(resp.headers.get("content-type")))
+    def send(self, url: str, headers: dict[str, str], until: float) -> Response:
+        """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`."""
+        left = max(until - time.monotonic(), 0.001)
+        timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
+        with Watchdog(until) as watch:
+            try:
+                with self.session.get(url, headers=headers, timeout=timeout, stream=True,
+                                      allow_redirects=False) as resp:
+                    status = resp.status_code
+                    if status == 429 or status >= 500:
+                        raise RetryableError(f"http {status}", status=status,
+                                             retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+                    if status >= 400:
+                        raise FetchError(f"http {status}", status=status)
+                    kept = {name: resp.headers[name] for name in (*KEPT_HEADERS, "location")
+                            if name in resp.headers}
+                    body = self.read_body(resp, until) if 200 <= status < 300 else b""
+            except OSError as exc:  # requests' exceptions too
+                if watch.expired:
+                    raise RetryableError("timeout") from exc
+                raise
+        return Response(url, url, status, kept, body, header_charset(resp.headers.get("content-type")))
 
-    def read_body(self, resp: requests.Response) -> bytes:
-        """The raw body, stopped as soon as it passes `max_bytes` or `total_timeout`."""
+    def read_body(self, resp: requests.Response, until: float) -> bytes:
+        """The raw body, stopped as soon as it passes `max_bytes` or the deadline `until`."""
         limit = self.config.max_bytes
-        if int(resp.headers.get("content-length") or 0) > limit:
+        if content_length(resp) > limit:
             raise FetchError("too large")
-        deadline = time.monotonic() + self.config.total_timeout
         chunks: list[bytes] = []
         size = 0
         for chunk in resp.iter_content(_CHUNK):
             size += len(chunk)
             if size > limit:
                 raise FetchError("too large")
-            if time.monotonic() > deadline:
+            if time.monotonic() > until:
                 raise RetryableError("timeout")
             chunks.append(chunk)
         return b"".join(chunks)
@@ -307,7 +448,7 @@ class Fetcher:
         """The configured delay, raised to the host's Crawl-delay when robots.txt asks for more."""
         robots = self._robots.get(host)
         asked = robots.crawl_delay(self.config.user_agent) if robots else None
-        return max(self.config.delay, min(float(asked or 0), self.config.max_retry_after))
+        return max(self.config.delay, self.cap("Crawl-delay", host, float(asked or 0)))
 
     def robots_allow(self, url: str, allowed: Callable[[str], bool] | None = None) -> bool:
         """True when the host's robots.txt (fetched once per host and cached) lets us fetch the URL.

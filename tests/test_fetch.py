@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from contextlib import ExitStack
 from email.utils import formatdate
@@ -17,6 +18,7 @@ import pytest
 
 from conftest import ROOT
 from db.fetchstore import open_fetch_db
+from ingest.cli_fetch import print_summary
 from ingest.crawl import CrawlOptions, Crawler, RunStats
 from ingest.fetcher import FetchConfig, FetchError, Fetcher, header_charset, parse_retry_after
 from sites import adapter_named
@@ -209,6 +211,119 @@ def test_oversized_body_is_refused(server):
     server.set("/big.html", b"x" * 5000)
     with Fetcher(FetchConfig(**FAST, max_bytes=1000)) as fetcher, pytest.raises(FetchError, match="too large"):
         fetcher.get(server.url("/big.html"))
+
+
+class TrickleServer:
+    """A raw HTTP server on 127.0.0.1 sending one answer a byte per `pace` seconds (at most `limit` s).
+
+    /robots.txt gets a quick 404. `connections` counts the page requests (one per try).
+    """
+
+    def __init__(self, answer: bytes, pace: float = 0.1, limit: float = 5.0) -> None:
+        self.answer, self.pace, self.limit = answer, pace, limit
+        self.connections = 0
+        self.stopping = threading.Event()
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.origin = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def __enter__(self) -> TrickleServer:
+        threading.Thread(target=self.serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.sock.close()
+
+    def serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+
+    def handle(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(2.0)
+            request = b""
+            try:
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(4096) or b"\r\n\r\n"
+                if request.startswith(b"GET /robots.txt "):
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                    conn.recv(4096)  # wait for the next request or the client's hang-up
+                    return
+                self.connections += 1
+                started = time.monotonic()
+                for byte in self.answer:
+                    if self.stopping.is_set() or time.monotonic() - started > self.limit:
+                        return
+                    conn.sendall(bytes([byte]))
+                    time.sleep(self.pace)
+            except OSError:
+                return
+
+
+SLOW_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+
+
+@pytest.mark.parametrize("answer", [
+    SLOW_HEAD + b"Content-Length: 1000\r\n\r\n" + b"x" * 1000,  # a declared body, trickled
+    SLOW_HEAD + b"Connection: close\r\n\r\n" + b"x" * 1000,     # no Content-Length
+    SLOW_HEAD + b"X-Padding: " + b"y" * 1000 + b"\r\n\r\n",      # the headers themselves trickle
+], ids=["content-length", "no-length", "headers"])
+def test_a_trickling_server_is_cut_at_the_response_deadline(answer):
+    config = FetchConfig(**{**FAST, "read_timeout": 0.5, "response_timeout": 0.8, "max_tries": 2})
+    with TrickleServer(answer) as slow, Fetcher(config) as fetcher:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="^timeout$"):
+            fetcher.get(slow.origin + "/a.html")
+        elapsed = time.monotonic() - started
+    assert slow.connections == 2 and 1.5 < elapsed < 2.5  # two tries of 0.8 s, each cut on time
+
+
+def test_one_url_is_bounded_in_time_across_retries():
+    config = FetchConfig(**{**FAST, "read_timeout": 0.5, "response_timeout": 0.6, "url_timeout": 1.5,
+                            "max_tries": 10})
+    with TrickleServer(SLOW_HEAD + b"\r\n" + b"x" * 1000) as slow, Fetcher(config) as fetcher:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="^timeout$"):
+            fetcher.get(slow.origin + "/a.html")
+        elapsed = time.monotonic() - started
+    assert slow.connections == 3 and elapsed < 2.0  # 0.6 + 0.6 + what is left of 1.5 s
+
+
+def test_fetch_timeout_option_bounds_a_url_from_the_command_line(tmp_path):
+    listed = tmp_path / "urls.txt"
+    with TrickleServer(SLOW_HEAD + b"Content-Length: 1000\r\n\r\n" + b"x" * 1000, limit=30) as slow:
+        listed.write_text(slow.origin + "/a.html\n", encoding="utf-8")
+        started = time.monotonic()
+        result = run_cli("fetch", "--urls", str(listed), "--timeout", "0.5", "--delay", "0",
+                         "--db", str(tmp_path / "news.db"))
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2 and "failed by reason: timeout 1" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert slow.connections >= 1 and elapsed < 6  # 1.25 s for the URL, plus Python's start-up
+
+
+def test_a_long_retry_after_is_capped_and_the_summary_says_so(server, tmp_path, capsys):
+    site = HnrSite(server, 2)
+    throttled = site.article_paths()[0]
+    server.routes[throttled].failures.append((503, {"Retry-After": "3600"}))
+    stats = crawl(tmp_path / "news.db", site, config=dict(max_retry_after=0.3))
+    assert (stats.new, stats.failed) == (2, 0)
+    first, second = server.hits_for(throttled)
+    assert 0.29 <= second.at - first.at < 2
+    print_summary(stats, "news.db", listings=True)
+    assert f"note: Retry-After capped: {server.origin} asked for 3600 s, waited 0.3 s at most" in capsys.readouterr().out
+    # A wait that would pass the URL's time bound is not even started: the URL fails at once.
+    server.set("/busy.html", status=503, headers={"Retry-After": "30"})
+    with Fetcher(FetchConfig(**FAST, max_retry_after=10, url_timeout=2)) as fetcher:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="http 503"):
+            fetcher.get(server.url("/busy.html"))
+    assert time.monotonic() - started < 1 and len(server.hits_for("/busy.html")) == 1
 
 
 # --- politeness ---------------------------------------------------------------------------
