@@ -63,6 +63,8 @@ _BYLINE_WORD_RE = re.compile(r"记者|通讯员|实习生|作者|撰稿|文\s*/\
 DATELINE_RE = re.compile(
     r"^(?P<dateline>"
     r"(?:[^\s,，。:：(（)）“”\"]|[(（][^()（）\s]{1,10}[)）]){1,24}?(?:讯|消息|电)\s*[(（][^()（）]{1,80}[)）]"
+    r"|[^\s,，。:：(（)）“”\"]{2,16}(?:客户端|网|报|台)\s*[(（](?=[^()（）]{0,20}(?:记者|通讯员))[^()（）]{2,80}[)）]"
+    r"|[^\s,，。:：(（“”\"]{1,16}讯\s+(?:记者|通讯员)[^,，。:：()（）]{2,60}?报道\s*[:：]"
     r"|(?:本报|本网|本台)讯|[^\s,，。(（“”\"]{1,12}网讯|新华社[^\s,，。(（]{1,12}电|中新网[^\s,，。(（]{1,12}电"
     r")\s*"
 )
@@ -96,10 +98,21 @@ def name_before_affiliation(token: str) -> str | None:
     return None
 
 
+def _join_padded(tokens: list[str]) -> list[str]:
+    """Tokens with a name padded out by spaces (`林 梅`, `杜 宇`) joined back together."""
+    out: list[str] = []
+    for token in tokens:
+        if len(token) == 1 and out and len(out[-1]) == 1 and is_name(out[-1] + token):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
 def _names(segment: str) -> list[str]:
     """The personal names in a segment of byline text."""
     names = []
-    for token in _SPLIT_RE.split(segment):
+    for token in _join_padded(_SPLIT_RE.split(segment)):
         name = token if is_name(token) else name_before_affiliation(token) if len(token) > 4 else None
         if name:
             names.append(name)
@@ -159,10 +172,22 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     """(rest, byline) when the paragraph closes with a byline in parentheses, else (paragraph, None)."""
     match = TRAILING_RE.search(match_form(paragraph))
     if not match:
-        return paragraph, None
+        return split_bare_trailing_byline(paragraph)
     inner = match["inner"].strip()
     if not (_BYLINE_WORD_RE.search(inner) or _NAMES_ONLY_RE.match(inner)):
         return paragraph, None
     if not parse_byline(inner) or re.search(r"[。！？!?，,：:;；\d]", ROLE_RE.sub(" ", inner)):
         return paragraph, None
     return paragraph[: match.start()].rstrip(), paragraph[match.start():match.end()].strip()
+
+
+def split_bare_trailing_byline(paragraph: str) -> tuple[str, str | None]:
+    """(rest, byline) when the text after the paragraph's last sentence is only a byline
+    (`…出海打鱼。 记者 胡龙召 通讯员 王晓杰`, `…突破3000人。中新社发 张浪 摄`)."""
+    ends = [m.end() for m in re.finditer(r"[。！？!?”]", paragraph)]
+    if not ends or ends[-1] >= len(paragraph):
+        return paragraph, None
+    tail = paragraph[ends[-1]:].strip()
+    if not tail or not looks_like_byline(tail):
+        return paragraph, None
+    return paragraph[:ends[-1]].rstrip(), tail

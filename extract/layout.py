@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
-from extract.bylines import Credits, parse_byline, split_dateline, split_trailing_byline
+from extract.bylines import Credits, is_name, parse_byline, split_dateline, split_trailing_byline
 from extract.dates import parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from extract.record import Article
@@ -83,8 +83,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
         dateline, rest = split_dateline(paragraphs[0])
         if dateline:
             art.dateline = dateline
-            folded = match_form(dateline)
-            add_credits(art, parse_byline(folded[folded.find("(") :] if "(" in folded else ""))
+            add_credits(art, dateline_credits(dateline))
             paragraphs[0] = rest.strip()
     if paragraphs:
         rest, trailing = split_trailing_byline(paragraphs[-1])
@@ -95,6 +94,22 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
                 paragraphs[-1] = rest
             else:
                 paragraphs.pop()
+
+
+def dateline_credits(dateline: str) -> Credits:
+    """The names a dateline gives: in its parentheses (`本报讯(记者 X)`, a bare `(韩章慧)`),
+    or after its 讯 (`今日房县网讯 记者 李硕 … 报道:`)."""
+    folded = match_form(dateline)
+    cut = folded.find("(")
+    if cut < 0:
+        found = re.search(r"[讯电]", folded)
+        cut = found.end() if found else len(folded)
+    part = dateline[cut:]
+    credits = parse_byline(part)
+    lone = part.strip(" ()（）【】[]")
+    if not credits and is_name(lone):
+        credits.authors.append(lone)
+    return credits
 
 
 # Line-block weights: a sentence line counts its Han characters; these count against a block.
@@ -232,6 +247,8 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
             add_credits(art, parse_byline(line))
         elif kind == Kind.TEXT and i > title_at >= 0 and is_source_line(line, lines, i, art):
             art.source = line
+        elif kind == Kind.TEXT and i > title_at >= 0 and is_name(line):  # a bare author line
+            add_credits(art, Credits(authors=[line]))
 
 
 def labelled_credits(line: str) -> Credits:

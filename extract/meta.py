@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from extract.bylines import is_name
 from extract.text import clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
@@ -14,6 +15,8 @@ _EDITOR_RE = re.compile(
     r"|(?:责编|责任编辑|编辑)\s*[:：]\s*(?P<b>[^\s|｜)）】,，;；]+)"
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
 )
+# What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`).
+_EDITOR_TAIL_RE = re.compile(r"(?:纠错|审核|审校|校对|监制|主编|二审|三审|来源)?[:：].*$")
 _KEYWORDS_RE = re.compile(r"(?:文章)?关键[词字]\s*[:：]\s*(?P<v>.*?)(?=\s*(?:责编|责任编辑|编辑)\s*[:：]|$)")
 _KEYWORD_SPLIT_RE = re.compile(r"[,，;；、\s]+")
 _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>|»|＞|→)\s*")
@@ -41,7 +44,14 @@ def parse_source(text: str) -> str | None:
 def parse_editor(text: str) -> str | None:
     """The editor named by `责编:X`, `责任编辑:X`, `【编辑:X】` or `(编辑 X)`, if any."""
     line = clean_line(text)
-    value = _group(line, _EDITOR_RE.search(match_form(line)), "a", "b", "c").strip()
+    match = _EDITOR_RE.search(match_form(line))
+    value = _group(line, match, "a", "b", "c").strip()
+    value = _EDITOR_TAIL_RE.sub("", value)  # `刘夏妍纠错:171964650@qq.com`
+    if match and match["b"] and value:  # `编辑:龙志飞 欧文君`: more names after the first
+        for token in line[match.end("b"):].split():
+            if not is_name(token):
+                break
+            value += " " + token
     return value or None
 
 

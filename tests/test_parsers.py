@@ -203,3 +203,35 @@ def test_parsers_never_raise_on_near_misses(text):
     parse_date(text, year=2020, now=dt.datetime.now(dt.timezone.utc))
     parse_byline(text)
     classify_line(text)
+
+
+# ---------------------------------------------------------------- real-page layouts (issue 9)
+# Each case follows a layout seen on real regional pages: editor lists (慈溪新闻网), padded
+# names (e-paper bylines), bare trailing credits (宁波晚报, 中新社 photo credits), outlet
+# datelines without 讯 (河南日报客户端), and big5 mirrors' traditional labels.
+
+def test_editor_list_and_trailing_label():
+    assert parse_editor("责任编辑:范田圆 胡兴家") == "范田圆 胡兴家"
+    assert parse_editor("编辑: 刘夏妍纠错:171964650@qq.com") == "刘夏妍"
+    assert parse_editor("責任編輯:李新賀") == "李新賀"
+
+
+def test_padded_names_and_traditional_bylines():
+    assert parse_byline("□《北大荒日报》记者 林 梅").authors == ["林梅"]
+    assert parse_byline("(記者 韓章云)").authors == ["韓章云"]
+    assert parse_byline("記者 潘潔瑩 陳君毅 榮昊北").authors == ["潘潔瑩", "陳君毅", "榮昊北"]
+
+
+def test_datelines_of_outlets_and_unbracketed_credits():
+    dateline, rest = split_dateline("河南日报客户端(记者王永乐通讯员夏宝莲)5月18日至19日,活动举行。")
+    assert dateline == "河南日报客户端(记者王永乐通讯员夏宝莲)" and rest.startswith("5月18日")
+    dateline, _ = split_dateline("今日房县网讯 记者 李硕 高书文 通讯员 王桂云 报道:3月29日,调研组来我县。")
+    assert dateline == "今日房县网讯 记者 李硕 高书文 通讯员 王桂云 报道:"
+    rest, byline = split_trailing_byline("港堤上站满了送行的人。 记者 胡龙召 通讯员 王晓杰")
+    assert (rest, byline) == ("港堤上站满了送行的人。", "记者 胡龙召 通讯员 王晓杰")
+    assert split_trailing_byline("他说:“我们会再来。”")[1] is None
+
+
+def test_labels_match_full_width_but_values_stay_as_published():
+    assert parse_source("來源：中國新聞網（河南）") == "中國新聞網（河南）"
+    assert classify_line("發佈時間：2020年03月19日") == Kind.DATE
