@@ -38,7 +38,8 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
     Example: python cli.py clean tests/fixtures --db news.db
 
     Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
-    stored); 1 nothing could run (bad arguments, database not writable).
+    stored); 1 nothing could run (bad arguments, database not writable), or the disk filled
+    up mid-run (the summary says what was stored).
     """
     try:
         urls = load_manifest(manifest)
@@ -49,6 +50,9 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
         summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
                               on_progress=report)
     print_summary(summary, db_path)
+    if summary.stopped:
+        click.echo(f"error: {summary.stopped}", err=True)
+        sys.exit(1)
     sys.exit(2 if summary.failures else 0)
 
 

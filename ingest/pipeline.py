@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import re
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class Summary:
     counts: Counter = field(default_factory=Counter)
     per_site: Counter = field(default_factory=Counter)
     failures: list[Outcome] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped early (a full disk), if it did
 
     def add(self, outcome: Outcome) -> None:
         """Count one input's outcome."""
@@ -221,10 +223,21 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
             pending = (prepared, extracted)
         if pending:
             write(*pending)
+    except sqlite3.OperationalError as exc:
+        if not is_disk_full(exc):
+            raise
+        left = len(files) + len(missing) - sum(summary.counts.values())
+        summary.stopped = (f"disk full ({exc}): stopped with {left} inputs not stored; "
+                           "the rows stored before are intact")
     finally:
         if pool:
             pool.terminate()
     return summary
+
+
+def is_disk_full(exc: sqlite3.Error) -> bool:
+    """True for SQLite's SQLITE_FULL: no room left on the disk (or past max_page_count)."""
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc)
 
 
 def windows(items: list[Path], size: int) -> Iterator[list[Path]]:

@@ -612,3 +612,71 @@ def test_utf16_text_without_a_bom_is_decoded(encodings_run):
     row = encodings_run[1]["utf16le.txt"]
     assert row["title"] == UTF16_TITLE
     assert row["body"].split("\n") == BIG5_BODY
+
+
+# ---------------------------------------------------------------- issue 10: a full disk
+
+def many_pages(folder: Path, count: int, first: int) -> None:
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"p{n:03}.html").write_bytes(hnr_copy(first + n))
+
+
+def check_disk_full_run(stdout: str, stderr: str, code: int, db: Path) -> None:
+    """Exit 1, "disk full" said, the summary of what was stored printed, those rows intact."""
+    assert "Traceback" not in stderr
+    assert code == 1, stdout + stderr
+    assert "error: disk full" in stderr and "inputs not stored" in stderr
+    match = re.match(r"(\d+) inputs: (\d+) cleaned", stdout)
+    assert match, stdout
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+        stored = con.execute("select count(*) from articles").fetchone()[0]
+        assert 0 < stored == int(match.group(2)) < 300
+        assert con.execute("select count(*) from inputs").fetchone()[0] == stored
+    finally:
+        con.close()  # so that the small disk can be unmounted
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB tmpfs (needs root and mount permission, as in CI); skipped otherwise."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if not shutil.which("mount") or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+            capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a 3 MB tmpfs here (needs root and mount permission); "
+                    "test_full_disk_simulated_with_max_page_count covers the same path")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)  # -l: even if a file is still open
+
+
+def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk):
+    many_pages(tmp_path / "in", 300, 400)
+    db = small_disk / "news.db"
+    result, _, _ = run("clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "2")
+    check_disk_full_run(result.stdout, result.stderr, result.returncode, db)
+
+
+def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
+    """SQLITE_FULL from a page limit: the same error a full disk gives."""
+    from click.testing import CliRunner
+
+    import cli
+    from db import store
+    from ingest import cli_clean
+
+    def small_db(path):
+        db = store.open_db(path)
+        pages = db.execute("pragma page_count").fetchone()[0]
+        db.execute(f"pragma max_page_count = {pages + 600}")  # 2.4 MB
+        return db
+
+    monkeypatch.setattr(cli_clean, "open_db", small_db)
+    many_pages(tmp_path / "in", 300, 700)
+    db = tmp_path / "news.db"
+    result = CliRunner().invoke(cli.main, ["clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "1"])
+    assert not isinstance(result.exception, sqlite3.Error), result.exception
+    check_disk_full_run(result.stdout, result.stderr, result.exit_code, db)
