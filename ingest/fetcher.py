@@ -38,6 +38,7 @@ class FetchConfig:
     response_timeout: float = 120.0  # wall clock for one response, headers and body, however slow
     url_timeout: float = 300.0       # wall clock for one URL: every try, wait and redirect
     max_bytes: int = 10 * 1024 * 1024  # a news page is well under 1 MB; this bounds memory
+    robots_max_bytes: int = 512 * 1024  # robots.txt is read this far (RFC 9309: at least 500 KiB)
     max_tries: int = 4               # requests in all for one URL (Scrapy's default is 3)
     backoff: float = 1.0             # first retry wait; doubles each try, plus up to this much jitter
     max_backoff: float = 30.0
@@ -283,6 +284,7 @@ class Fetcher:
             self.session.mount(scheme, WatchedAdapter())
         self.capped: dict[tuple[str, str], float] = {}  # (what, host) -> the longest wait asked
         self._robots: dict[str, RobotFileParser] = {}
+        self._robots_unreachable: dict[str, str] = {}  # host -> why its robots.txt could not be read
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
@@ -311,18 +313,20 @@ class Fetcher:
         return response
 
     def follow(self, url: str, headers: dict[str, str], allowed: Callable[[str], bool], *,
-               robots: bool) -> Response:
+               robots: bool, truncate_at: int | None = None) -> Response:
         """GET `url` and the redirects it leads to (each checked); robots.txt first when `robots`.
 
         All of it, tries and waits included, within `url_timeout` (robots.txt has its own).
+        A body longer than `truncate_at` is cut there instead of refused.
         """
         deadline = time.monotonic() + self.config.url_timeout
         seen = {url}
         current = url
         for _hop in range(self.config.max_redirects + 1):
             if robots and not self.robots_allow(current, allowed):
-                raise FetchError("robots.txt disallows")
-            response = self.get_once(current, headers, deadline)
+                why = self._robots_unreachable.get(origin_of(current))
+                raise FetchError(f"robots.txt unreachable ({why})" if why else "robots.txt disallows")
+            response = self.get_once(current, headers, deadline, truncate_at)
             if response.status not in REDIRECT_STATUSES:
                 return response
             current = self.next_hop(current, response, seen, allowed)
@@ -346,11 +350,12 @@ class Fetcher:
         seen.add(target)
         return target
 
-    def get_once(self, url: str, headers: dict[str, str], deadline: float) -> Response:
+    def get_once(self, url: str, headers: dict[str, str], deadline: float,
+                 truncate_at: int | None = None) -> Response:
         """One URL, no redirects followed, retried on network errors, 429 and 5xx until `deadline`."""
         for attempt in itertools.count(1):
             try:
-                return self.request(url, headers, deadline)
+                return self.request(url, headers, deadline, truncate_at)
             except RetryableError as exc:
                 wait = self.retry_wait(url, attempt, exc)
                 if attempt >= self.config.max_tries or time.monotonic() + wait >= deadline:
@@ -377,7 +382,8 @@ class Fetcher:
         return [f"{what} capped: {host} asked for {short_seconds(asked)} s, waited {cap} s at most"
                 for (what, host), asked in sorted(self.capped.items())]
 
-    def request(self, url: str, headers: dict[str, str], deadline: float) -> Response:
+    def request(self, url: str, headers: dict[str, str], deadline: float,
+                truncate_at: int | None = None) -> Response:
         """A single GET after the host's turn, answered within `response_timeout` and `deadline`."""
         host = origin_of(url)
         with self.host_lock(host):
@@ -386,7 +392,7 @@ class Fetcher:
             if until <= time.monotonic():
                 raise RetryableError("timeout")
             try:
-                return self.send(url, headers, until)
+                return self.send(url, headers, until, truncate_at)
             except requests.RequestException as exc:
                 raise RetryableError(network_reason(exc)) from exc
             except ValueError as exc:  # requests parses a redirect's Location even when not following it
@@ -394,7 +400,7 @@ class Fetcher:
             finally:
                 self._last_request[host] = time.monotonic()
 
-    def send(self, url: str, headers: dict[str, str], until: float) -> Response:
+    def send(self, url: str, headers: dict[str, str], until: float, truncate_at: int | None = None) -> Response:
         """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`."""
         left = max(until - time.monotonic(), 0.001)
         timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
@@ -410,27 +416,33 @@ class Fetcher:
                         raise FetchError(f"http {status}", status=status)
                     kept = {name: resp.headers[name] for name in (*KEPT_HEADERS, "location")
                             if name in resp.headers}
-                    body = self.read_body(resp, until) if 200 <= status < 300 else b""
+                    body = self.read_body(resp, until, truncate_at) if 200 <= status < 300 else b""
             except OSError as exc:  # requests' exceptions too
                 if watch.expired:
                     raise RetryableError("timeout") from exc
                 raise
         return Response(url, url, status, kept, body, header_charset(resp.headers.get("content-type")))
 
-    def read_body(self, resp: requests.Response, until: float) -> bytes:
-        """The raw body, stopped as soon as it passes `max_bytes` or the deadline `until`."""
-        limit = self.config.max_bytes
-        if content_length(resp) > limit:
+    def read_body(self, resp: requests.Response, until: float, truncate_at: int | None = None) -> bytes:
+        """The raw body before the deadline `until`: refused past `max_bytes`, or cut at `truncate_at`.
+
+        A cut body ends at its last complete line; no more than one chunk past the cut is read.
+        """
+        limit = truncate_at or self.config.max_bytes
+        if truncate_at is None and content_length(resp) > limit:
             raise FetchError("too large")
         chunks: list[bytes] = []
         size = 0
         for chunk in resp.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise FetchError("too large")
             if time.monotonic() > until:
                 raise RetryableError("timeout")
             chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if truncate_at is None:
+                    raise FetchError("too large")
+                body = b"".join(chunks)[:limit]
+                return body[: body.rfind(b"\n") + 1] or body
         return b"".join(chunks)
 
     def host_lock(self, host: str) -> threading.Lock:
@@ -461,20 +473,28 @@ class Fetcher:
         return self._robots[host].can_fetch(self.config.user_agent, url)
 
     def load_robots(self, host: str, allowed: Callable[[str], bool] | None = None) -> RobotFileParser:
-        """The host's robots.txt rules.
+        """The host's robots.txt rules, as RFC 9309 says.
 
-        As Google does: a 4xx (no robots.txt) allows everything and a 5xx (after retries)
-        disallows everything; unlike Google, an unreachable robots.txt allows, since the
-        site's pages are then unreachable too and fail on their own.
+        2xx: the rules of its first `robots_max_bytes` (the rest is not read). 4xx (but 429):
+        no rules, everything allowed. Unreachable (5xx or 429 after the retries, a timeout, a
+        connection error, a refused or endless redirect): everything disallowed for this run.
         """
         url = f"{host}/robots.txt"
         on_host = same_host(url)
         parser = RobotFileParser(url)
         try:
-            response = self.follow(url, {}, lambda t: on_host(t) or bool(allowed and allowed(t)), robots=False)
+            response = self.follow(url, {}, lambda t: on_host(t) or bool(allowed and allowed(t)),
+                                   robots=False, truncate_at=self.config.robots_max_bytes)
         except FetchError as exc:
-            server_error = exc.status is not None and exc.status >= 500
-            parser.parse(DISALLOW_ALL if server_error else [])
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                parser.parse([])
+            else:
+                self._robots_unreachable[host] = exc.reason
+                parser.parse(DISALLOW_ALL)
             return parser
-        parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        if not 200 <= response.status < 300:  # a 3xx that is no redirect
+            self._robots_unreachable[host] = f"http {response.status}"
+            parser.parse(DISALLOW_ALL)
+            return parser
+        parser.parse(response.body.decode("utf-8-sig", errors="replace").splitlines())
         return parser

@@ -216,11 +216,14 @@ def test_oversized_body_is_refused(server):
 class TrickleServer:
     """A raw HTTP server on 127.0.0.1 sending one answer a byte per `pace` seconds (at most `limit` s).
 
-    /robots.txt gets a quick 404. `connections` counts the page requests (one per try).
+    With `pace` 0 the answer goes out at once and the connection is then held open until
+    `limit`. The answer is for `slow_path`, or for every path but /robots.txt when that is
+    None; other paths get a quick 404. `connections` counts the slow answers (one per try).
     """
 
-    def __init__(self, answer: bytes, pace: float = 0.1, limit: float = 5.0) -> None:
-        self.answer, self.pace, self.limit = answer, pace, limit
+    def __init__(self, answer: bytes, pace: float = 0.1, limit: float = 5.0,
+                 slow_path: str | None = None) -> None:
+        self.answer, self.pace, self.limit, self.slow_path = answer, pace, limit, slow_path
         self.connections = 0
         self.stopping = threading.Event()
         self.sock = socket.create_server(("127.0.0.1", 0))
@@ -250,19 +253,27 @@ class TrickleServer:
             try:
                 while b"\r\n\r\n" not in request:
                     request += conn.recv(4096) or b"\r\n\r\n"
-                if request.startswith(b"GET /robots.txt "):
+                path = request.split(b" ")[1].decode()
+                if path == self.slow_path if self.slow_path else path != "/robots.txt":
+                    self.send_slowly(conn)
+                else:
                     conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                     conn.recv(4096)  # wait for the next request or the client's hang-up
-                    return
-                self.connections += 1
-                started = time.monotonic()
-                for byte in self.answer:
-                    if self.stopping.is_set() or time.monotonic() - started > self.limit:
-                        return
-                    conn.sendall(bytes([byte]))
-                    time.sleep(self.pace)
             except OSError:
                 return
+
+    def send_slowly(self, conn: socket.socket) -> None:
+        self.connections += 1
+        started = time.monotonic()
+        if not self.pace:
+            conn.sendall(self.answer)
+            self.stopping.wait(self.limit)
+            return
+        for byte in self.answer:
+            if self.stopping.is_set() or time.monotonic() - started > self.limit:
+                return
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pace)
 
 
 SLOW_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
@@ -338,18 +349,52 @@ def test_robots_txt_disallow_is_obeyed(server, tmp_path):
     assert len(server.hits_for("/robots.txt")) == 1  # fetched once, then cached
 
 
-def test_robots_txt_errors(server):
-    server.set("/robots.txt", status=503)
-    with Fetcher(FetchConfig(**FAST)) as fetcher:
-        assert not fetcher.robots_allow(server.url("/a.html"))  # 5xx: disallow everything
-    server.set("/robots.txt", status=404)
-    with Fetcher(FetchConfig(**FAST)) as fetcher:
-        assert fetcher.robots_allow(server.url("/a.html"))  # 4xx: allow everything
+@pytest.mark.parametrize("status, allows", [(404, True), (410, True), (401, True), (403, True),
+                                           (429, False), (500, False), (503, False)])
+def test_robots_txt_status_4xx_allows_all_and_5xx_disallows_all(server, status, allows):
+    server.set("/robots.txt", status=status)
+    with Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher:
+        assert fetcher.robots_allow(server.url("/a.html")) is allows
+        if not allows:
+            server.set("/a.html", b"<html>a</html>")
+            with pytest.raises(FetchError, match=rf"^robots.txt unreachable \(http {status}\)$"):
+                fetcher.get(server.url("/a.html"))
+            assert "/a.html" not in server.paths_hit()
+
+
+def test_unreachable_robots_txt_disallows_all_for_the_run(server):
+    server.set("/robots.txt", b"User-agent: *\nAllow: /\n", content_type="text/plain", stall=2.0)
+    with Fetcher(FetchConfig(**{**FAST, "read_timeout": 0.2, "max_tries": 2})) as fetcher:
+        assert not fetcher.robots_allow(server.url("/a.html"))  # a timeout
+        assert not fetcher.robots_allow(server.url("/b.html"))  # cached for the run: not asked again
+    assert len(server.hits_for("/robots.txt")) == 2  # the two tries
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     with Fetcher(FetchConfig(**{**FAST, "max_tries": 1})) as fetcher:
-        assert fetcher.robots_allow(f"http://127.0.0.1:{closed_port}/a.html")  # unreachable: allow
+        url = f"http://127.0.0.1:{closed_port}/a.html"
+        assert not fetcher.robots_allow(url)  # connection refused
+        with pytest.raises(FetchError, match=r"^robots.txt unreachable \(connection error\)$"):
+            fetcher.get(url)
+
+
+ROBOTS_PAD = b"# " + b"-" * 97 + b"\n"  # one 100-byte comment line
+
+
+@pytest.mark.parametrize("rules, blocked, free", [
+    (b"User-agent: *\nDisallow: /\n", "/a.html", None),                        # line 2, as in the issue
+    (ROBOTS_PAD * 4000 + b"User-agent: *\nDisallow: /deep/\n", "/deep/a.html", "/a.html"),  # at 400 KB
+])
+def test_a_huge_robots_txt_is_read_in_its_first_500_kib_only(rules, blocked, free):
+    declared = 11 * 1024 * 1024  # larger than max_bytes, as the issue's 10 MB robots.txt
+    body = rules + ROBOTS_PAD * ((700 * 1024 - len(rules)) // 100)  # 700 KiB sent, then silence
+    answer = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % declared) + body
+    config = FetchConfig(**{**FAST, "read_timeout": 3.0, "response_timeout": 4.0})
+    with TrickleServer(answer, pace=0, slow_path="/robots.txt") as slow, Fetcher(config) as fetcher:
+        started = time.monotonic()
+        assert not fetcher.robots_allow(slow.origin + blocked)
+        assert free is None or fetcher.robots_allow(slow.origin + free)
+        assert time.monotonic() - started < 1.5  # no read past the cut: the silence after 700 KiB is never met
 
 
 def test_per_host_delay_spaces_requests(server, tmp_path):
