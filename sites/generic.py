@@ -14,6 +14,7 @@ Evidence order for each field (first found wins):
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
@@ -21,8 +22,8 @@ import trafilatura
 from extract.boilerplate import Kind, classify_line
 from extract.bylines import parse_byline
 from extract.dates import date_from_url, is_relative_date, parse_date
-from extract.html import (element_text, first_text, meta_content, page_keywords, parse_html, render_lines,
-                         select)
+from extract.html import (SKIP_TAGS, element_text, first_text, meta_content, page_keywords, parse_html,
+                          render_lines, select)
 from extract.layout import add_credits, finish_body, take_meta_line
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
 from extract.record import Article
@@ -39,7 +40,15 @@ _AUTHOR_LABEL_RE = re.compile(r"(?:作者|撰稿)\s*[:：]\s*([^\s|｜]+(?:\s+[^
 # Containers whose text is more than this share link text are navigation, not articles.
 MAX_LINK_SHARE = 0.3
 # A container needs this many Han characters in paragraphs to be taken for the article.
-MIN_CONTAINER_HAN = 120
+MIN_CONTAINER_HAN = 60
+CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "font", "center"})
+# Children read as paragraphs of their parent whatever they hold; other children only when
+# they hold no block element (a bare text div is a paragraph, a div of divs a column).
+PARAGRAPH_TAGS = frozenset("p h2 h3 h4 h5 section blockquote pre".split())
+BLOCK_CHILD_TAGS = frozenset("div p table ul ol section article".split())
+# How many elements between the headline and a container halve the container's score.
+HEADLINE_DISTANCE = 400
+_PUNCT_RE = re.compile(r"[，。！？、；：“”,.!?;:]")
 
 
 class Generic(Adapter):
@@ -63,7 +72,7 @@ class Generic(Adapter):
         art.published_at = art.published_at or contextual_date(lines, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc)
-        finish_body(main_text_lines(doc, page), art)
+        finish_body(main_text_lines(doc, page, art.title), art)
         art.editor = art.editor or page_editor(lines)
         art.published_at = art.published_at or labelled_date(lines)
         art.source = art.source or labelled_source(lines)
@@ -178,9 +187,9 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
     return parse_date(meta_content(doc, *DATE_META) or "")
 
 
-def main_text_lines(doc: lxml.html.HtmlElement, page: Page) -> list[str]:
-    """The article's lines: the densest text container, or trafilatura's main content."""
-    container = densest_container(doc)
+def main_text_lines(doc: lxml.html.HtmlElement, page: Page, title: str = "") -> list[str]:
+    """The article's lines: the best-scoring text container, or trafilatura's main content."""
+    container = best_container(doc, title)
     if container is not None:
         return render_lines(container)
     text = trafilatura.extract(page.text, url=page.url, include_comments=False,
@@ -188,15 +197,102 @@ def main_text_lines(doc: lxml.html.HtmlElement, page: Page) -> list[str]:
     return text.splitlines()
 
 
-def densest_container(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element whose own paragraphs hold the most Chinese text, if it is clearly an article."""
-    best, best_han = None, 0
-    for el in select(doc, "div, article, section, td"):
-        paragraphs = [p for p in el if isinstance(p.tag, str) and p.tag in ("p", "h2", "h3", "h4")]
-        han = sum(han_count(p.text_content()) for p in paragraphs)
-        if han <= best_han:
+def is_hidden(el: lxml.html.HtmlElement) -> bool:
+    """True for an element the page does not show (`display:none`, `hidden`)."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+
+
+@dataclass
+class TextStats:
+    """Counts over an element's visible text: Han characters, those inside links, and
+    sentence punctuation."""
+
+    han: int = 0
+    link_han: int = 0
+    punct: int = 0
+    blocks: int = 0  # div, p, table and list elements inside
+
+    def add(self, other: TextStats) -> None:
+        self.han += other.han
+        self.link_han += other.link_han
+        self.punct += other.punct
+        self.blocks += other.blocks
+
+
+def text_stats(text: str | None, in_link: bool) -> TextStats:
+    """The counts of one text node."""
+    if not text:
+        return TextStats()
+    han = han_count(text)
+    return TextStats(han, han if in_link else 0, len(_PUNCT_RE.findall(text)))
+
+
+def element_stats(doc: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, TextStats]:
+    """TextStats of every visible element's whole subtree, in one bottom-up pass."""
+    order = [el for el in doc.iter() if isinstance(el.tag, str)]
+    stats: dict[lxml.html.HtmlElement, TextStats] = {}
+    for el in reversed(order):
+        if el.tag in SKIP_TAGS or is_hidden(el):
+            stats[el] = TextStats()
             continue
-        links = sum(han_count(a.text_content()) for p in paragraphs for a in p.iter("a"))
-        if links / max(han, 1) <= MAX_LINK_SHARE:
-            best, best_han = el, han
-    return best if best_han >= MIN_CONTAINER_HAN else None
+        in_link = el.tag == "a" or any(a.tag == "a" for a in el.iterancestors())
+        own = text_stats(el.text, in_link)
+        for child in el:
+            if isinstance(child.tag, str):
+                own.add(stats.get(child, TextStats()))
+                own.blocks += child.tag in BLOCK_CHILD_TAGS
+            own.add(text_stats(child.tail, in_link))
+        stats[el] = own
+    return stats
+
+
+def paragraph_han(el: lxml.html.HtmlElement, stats: dict[lxml.html.HtmlElement, TextStats]) -> int:
+    """Han characters the element holds as paragraphs: its own text and the children that
+    read as text (not link lists, with sentence punctuation)."""
+    total = text_stats(el.text, False).han
+    for child in el:
+        total += text_stats(child.tail, False).han
+        child_stats = stats.get(child)
+        if child_stats is None or not child_stats.han:
+            continue
+        if child.tag not in PARAGRAPH_TAGS and child_stats.blocks:  # a column of its own
+            continue
+        if child_stats.link_han / child_stats.han > MAX_LINK_SHARE or not child_stats.punct:
+            continue
+        total += child_stats.han - child_stats.link_han
+    return total
+
+
+def best_container(doc: lxml.html.HtmlElement, title: str = "") -> lxml.html.HtmlElement | None:
+    """The element whose paragraphs hold the most Chinese text, weighed down by link text
+    and by distance from the headline (sidebars, comments and footers stand far from it)."""
+    stats = element_stats(doc)
+    position = {el: i for i, el in enumerate(stats)}  # reversed document order
+    heading = title_element(doc, title)
+    best, best_score = None, 0.0
+    for el, el_stats in stats.items():
+        if el.tag not in CONTAINER_TAGS or el_stats.han < MIN_CONTAINER_HAN:
+            continue
+        if el_stats.link_han / el_stats.han > MAX_LINK_SHARE:
+            continue
+        han = paragraph_han(el, stats)
+        if han < MIN_CONTAINER_HAN:
+            continue
+        score = float(han)
+        if heading is not None and heading in position:
+            distance = position[heading] - position[el]  # > 0: the container follows it
+            score /= 1 + abs(distance) / HEADLINE_DISTANCE + (1 if distance < 0 else 0)
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
+def title_element(doc: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+    """The heading element that holds the title, if any."""
+    if not title:
+        return None
+    for el in select(doc, "h1, h2, h3, h4, h5, .title, .article-title, .content-title"):
+        if element_text(el) == title:
+            return el
+    return None
