@@ -45,15 +45,16 @@ def take_meta_line(line: str, kind: Kind, art: Article) -> None:
         art.keywords = art.keywords or parse_keywords(line)
 
 
-def finish_body(lines: list[str], art: Article) -> None:
-    """Set art.body from raw body lines, moving bylines, datelines and meta lines to fields."""
+def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None) -> None:
+    """Set art.body from raw body lines, moving bylines, datelines and meta lines to fields
+    (`kinds`: the lines' classes, when the caller has them already)."""
     paragraphs: list[str] = []
     bylines: list[tuple[int, str]] = []  # (paragraphs before it, text)
-    for raw in lines:
+    for i, raw in enumerate(lines):
         line = clean_line(raw)
         if not line:
             continue
-        kind = classify_line(line)
+        kind = kinds[i] if kinds is not None else classify_line(line)
         if kind in STOP_KINDS and paragraphs:
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:
@@ -199,9 +200,9 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) ->
         score -= 4
     if han < 6:
         score -= 2 if han >= 4 else 3
-    score += sum(2 for j, other in enumerate(lines) if j != i and (other == line or (
-        len(line) >= 6 and line in other and len(other) <= TITLE_MAX_CHARS)))
-    meta = [j for j, k in enumerate(kinds[:body_start]) if k in (Kind.DATE, Kind.SOURCE)]
+    score += 2 * sum(1 for j, other in enumerate(lines) if j != i and len(other) <= TITLE_MAX_CHARS
+                     and (other == line or (len(line) >= 6 and line in other)))
+    meta = [j for j in range(max(0, i - 4), min(body_start, i + 5)) if kinds[j] in (Kind.DATE, Kind.SOURCE)]
     if meta:
         score += max(0, 4 - min(abs(j - i) for j in meta))
     score += max(0, 6 - (body_start - i)) / 2
@@ -291,7 +292,8 @@ def read_text_page(text: str, art: Article) -> None:
     if lead_at == start:  # the lead under 核心提示 is a summary, not body
         start += 1
     cut = end == len(lines) and end - start > 1 and not _CLOSING_RE.search(lines[end - 1])
-    finish_body(raw[start:end - 1] if cut else raw[start:end], art)
+    stop = end - 1 if cut else end
+    finish_body(raw[start:stop], art, kinds[start:stop])
     read_tail(lines[end:], kinds[end:], art)
     art.summary = art.summary or real_summary(lead, art)
 

@@ -23,6 +23,9 @@ _LABEL_SIMPLIFIED = str.maketrans(
     "来记讯员责编辑发布时间网报导摄图实习题关键词闻号页击点阅阅读览扫维码转载与订数电话邮联权属办审对体称标简繁",
 )
 _MATCH_FOLD = {**_FOLD, **_LABEL_SIMPLIFIED}
+# translate() looks every character up: most lines hold nothing to fold, so look first.
+_WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
+_MATCH_FOLDABLE_RE = re.compile("[\uff01-\uff5e\u3000" + "".join(map(chr, _LABEL_SIMPLIFIED)) + "]")
 
 # Whitespace that pages use as indentation: ASCII, NBSP, ideographic space, zero-width.
 _EDGE_SPACE = " \t\r\n\u00a0\u3000\u200b\ufeff\u2002\u2003\u2009"
@@ -36,13 +39,13 @@ _MULTI_SPACE_RE = re.compile(r"[ \u00a0\u3000\t]+")
 
 def fold_width(text: str) -> str:
     """Fold full-width ASCII variants and U+3000 to their ASCII forms (same length)."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _WIDE_RE.search(text) else text
 
 
 def match_form(text: str) -> str:
     """The text as patterns read it: full-width ASCII folded and the traditional forms of
     label characters simplified, one character for one, so spans map back to `text`."""
-    return text.translate(_MATCH_FOLD)
+    return text.translate(_MATCH_FOLD) if _MATCH_FOLDABLE_RE.search(text) else text
 
 
 def strip_edges(text: str) -> str:

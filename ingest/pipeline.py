@@ -28,6 +28,9 @@ from sites import Page, adapter_named, detect
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
 MIN_BODY_HAN = 30
+# A body with more than this share of U+FFFD / private-use characters was decoded wrongly.
+MAX_UNDECODABLE_SHARE = 0.05
+_UNDECODABLE_RE = re.compile("[\ufffd\ue000-\uf8ff]")
 # A title longer than this is page text swallowed by broken markup, not a headline.
 MAX_TITLE_CHARS = 200
 # Inputs read, extracted and written per transaction: bounds memory (at most this many pages
@@ -97,12 +100,19 @@ def extract_page(data: bytes, *, url: str | None = None, path: str | None = None
     return art
 
 
+def undecodable_share(text: str) -> float:
+    """The share of replacement and private-use characters: bytes decoded with the wrong codec."""
+    return len(_UNDECODABLE_RE.findall(text)) / max(len(text), 1)
+
+
 def check_article(art: Article) -> None:
-    """Refuse pages that hold no article; note what looks wrong in `warnings`."""
-    if not art.title:
-        raise NotAnArticle("no title found: not an article page")
+    """Refuse pages that hold no article body; note what looks wrong in `warnings`."""
     if not has_han("".join(art.body), MIN_BODY_HAN):
         raise NotAnArticle("no article body found (a list, index or empty page?)")
+    if undecodable_share("".join(art.body)) > MAX_UNDECODABLE_SHARE:
+        raise NotAnArticle("body is mostly undecodable characters (wrong or unknown encoding?)")
+    if not art.title:  # an excerpt that starts at the body: stored, with a note
+        art.warnings.append("no title found")
     if len(art.title) > MAX_TITLE_CHARS:
         art.warnings.append(f"title is {len(art.title)} characters long (broken markup?)")
     if not art.published_at:

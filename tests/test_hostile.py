@@ -177,7 +177,7 @@ def test_earlier_rows_are_intact_and_good_page_is_stored(hostile_run):
 FAILURES = {
     "empty.html": "empty input",
     "whitespace.html": "empty input",
-    "whitespace_cjk.txt": "no title found",
+    "whitespace_cjk.txt": "no article body found",
     "image.html": "binary data",
     "huge.html": "larger than 20 MB",
     "bomb.html.gz": "gzip expands past 20 MB",

@@ -235,3 +235,34 @@ def test_datelines_of_outlets_and_unbracketed_credits():
 def test_labels_match_full_width_but_values_stay_as_published():
     assert parse_source("來源：中國新聞網（河南）") == "中國新聞網（河南）"
     assert classify_line("發佈時間：2020年03月19日") == Kind.DATE
+
+
+def _text_page(text: str):
+    from extract.layout import read_text_page
+    from extract.record import Article
+    art = Article()
+    read_text_page(text, art)
+    return art
+
+
+def test_text_page_title_is_chosen_from_the_whole_page():
+    # e-paper reader chrome (版面 list, 上一版/下一版, date widget) around the article, as
+    # 数字报 pages render: the headline is the line next to the date, not the first line
+    art = _text_page("\n".join([
+        "通版阅读请点击:", "当前版:03版", "第A3版:宁波新闻 上一版3  4下一版", "发布日期: 2021年09月27日",
+        "高城镇组团学习产业发展经验",
+        "随州日报讯(通讯员谢宏斌)近日,随县高城镇大桥、高黄两村干部组团前往三里岗镇常安店村学习产业发展经验。",
+        "在常安店村,村党支部书记何明洪介绍了该村发展小型香稻加工厂及成立4个农业专业合作社的经验、教训。",
+        "上一篇  下一篇", "宁波日报",
+    ]))
+    assert art.title == "高城镇组团学习产业发展经验"
+    assert art.published_at == "2021-09-27" and art.correspondents == ["谢宏斌"]
+    assert art.body[0].startswith("近日") and len(art.body) == 2
+
+
+def test_text_excerpt_starting_at_the_body_has_no_title_and_drops_its_cut_line():
+    art = _text_page("本报讯(融媒体中心记者 陈晶晶)连日来,市里组织开展了环境整治行动,取得明显成效。\n"
+                     "活动中,志愿者们清理垃圾、劝导不文明行为,群众纷纷点赞。\n"
+                     "下一步,该市将继续加大力度,推动")
+    assert art.title == "" and art.authors == ["陈晶晶"]
+    assert art.body[-1].endswith("点赞。")  # the paragraph cut by the excerpt end is dropped
