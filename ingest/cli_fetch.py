@@ -68,13 +68,22 @@ def chosen_adapters(names: tuple[str, ...], mirrors: dict[str, str]) -> list[Ada
     return [a.with_base_url(mirrors[a.name]) if a.name in mirrors else a for a in adapters]
 
 
-def read_url_list(path: str) -> list[str]:
-    """The URLs of a plain list file: one per line, blank lines and # comments skipped."""
+def read_url_list(path: str) -> list[tuple[str, str]]:
+    """(FILE:LINE, URL) for each URL of a plain list file: one per line, blank lines and # comments skipped.
+
+    Bytes that are not UTF-8 are kept as surrogate escapes, so such a line fails on its own
+    (as a bad URL) instead of the whole list.
+    """
     try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"cannot read URL list {path}: {exc}") from exc
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read URL list {path}: {exc.strerror or exc}") from exc
+    entries = []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
+        line = raw.decode("utf-8", errors="surrogateescape").strip()
+        if line and not line.startswith("#"):
+            entries.append((f"{path}:{number}", line))
+    return entries
 
 
 def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:

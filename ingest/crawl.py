@@ -13,7 +13,7 @@ from db.fetchstore import (FINAL_STATUSES, finish_run, is_stored, iter_raw_pages
                            was_walked)
 from db.store import upsert_article
 from ingest.decode import DecodeError, decode_bytes
-from ingest.fetcher import FetchError, Fetcher, Response
+from ingest.fetcher import FetchError, Fetcher, Response, url_problem
 from ingest.pipeline import extract_page
 from extract.record import Article, NotAnArticle
 from sites import Adapter
@@ -127,18 +127,25 @@ class Crawler:
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
 
-    def run_urls(self, urls: Iterable[str], adapters: Iterable[Adapter]) -> RunStats:
-        """Fetch a plain list of article URLs (bounded by max_articles in all)."""
+    def run_urls(self, urls: Iterable[str | tuple[str, str]], adapters: Iterable[Adapter]) -> RunStats:
+        """Fetch a plain list of article URLs (bounded by max_articles in all).
+
+        An item is a URL or a (where, URL) pair, `where` ("FILE:LINE") naming the URL in its
+        failure. A URL that cannot be fetched (malformed, not http(s)) fails alone; the run goes on.
+        """
         adapters = list(adapters)
         run_id = start_run(self.db, {"urls": True, **vars(self.options)})
-        for raw in urls:
+        for item in urls:
             if self.budget <= 0:
                 break
+            where, raw = item if isinstance(item, tuple) else (item, item)
+            problem = url_problem(raw)
+            if problem:
+                self.stats.fail(where, "bad URL", f"{problem}: {raw!r}")
+                continue
             adapter = next((a for a in adapters if a.claims_url(raw) or a.owns(raw)), None)
             url = adapter.on_mirror(raw) if adapter else raw
-            if not url.startswith(("http://", "https://")):
-                self.stats.fail(raw, "not an http(s) URL")
-            elif self.wanted(ListedArticle(url)):
+            if self.wanted(ListedArticle(url)):
                 self.budget -= 1
                 self.fetch_article(url, adapter)
         self.stats.notes = self.fetcher.notes()

@@ -111,6 +111,24 @@ def host_port(url: str) -> tuple[str, int]:
     return (parts.hostname or "").rstrip("."), parts.port or (443 if parts.scheme == "https" else 80)
 
 
+def url_problem(url: str) -> str | None:
+    """Why a URL cannot be fetched (malformed, not http(s), no host, not UTF-8), or None when it can."""
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:  # bad IPv6 brackets, a port out of range
+        return f"malformed URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "not an http(s) URL"
+    if not host:
+        return "no host in URL"
+    if any("\udc80" <= c <= "\udcff" for c in url):  # surrogate escapes of bytes that are not UTF-8
+        return "not UTF-8"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return "control character in URL"
+    return None
+
+
 def same_host(url: str) -> Callable[[str], bool]:
     """A redirect rule for a URL no adapter owns: stay on its host (http to https is fine)."""
     host = host_port(url)[0]

@@ -131,21 +131,44 @@ def gunzip_bounded(data: bytes) -> bytes:
 
 
 def load_manifest(path: str | None) -> dict[Path, str]:
-    """Map resolved input paths to URLs from a JSONL manifest of {"path", "url"} lines."""
+    """Map resolved input paths to URLs from a JSONL manifest of {"path", "url"} lines.
+
+    A bad line refuses the whole manifest with InputError("FILE:LINE: reason"): a line that
+    is not UTF-8, not a JSON object, or whose "path" or "url" is not a string (or not a URL);
+    `"url": null` says the page's URL is unknown.
+    OSError when the file cannot be read.
+    """
+    from urllib.parse import urlsplit
+
     if not path:
         return {}
     manifest = Path(path)
     base = manifest.resolve().parent
     urls: dict[Path, str] = {}
-    with manifest.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
+    with manifest.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            where = f"{manifest}:{number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{where}: not UTF-8 (byte {exc.start + 1} of the line)") from exc
             if not line.strip():
                 continue
             try:
                 entry = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                raise InputError(f"{where}: not JSON ({exc})") from exc
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str) and entry.get("url") is None:
+                continue  # a page whose URL is unknown: `"url": null`
+            if not (isinstance(entry, dict) and isinstance(entry.get("path"), str)
+                    and isinstance(entry.get("url"), str)):
+                raise InputError(f'{where}: not a {{"path": "...", "url": "..."}} line with two strings')
+            try:
+                urlsplit(entry["url"]).port  # noqa: B018 (raises on bad IPv6 brackets or port)
+                entry["url"].encode("utf-8")  # raises on a lone surrogate ("\ud800" in the JSON)
                 urls[(base / entry["path"]).resolve()] = entry["url"]
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"{manifest}:{number}: not a {{\"path\", \"url\"}} line ({exc})") from exc
+            except (ValueError, OSError, RuntimeError) as exc:  # a NUL in the path, a link loop
+                raise InputError(f"{where}: bad path or URL ({exc})") from exc
     return urls
 
 

@@ -21,6 +21,7 @@ from db.fetchstore import open_fetch_db
 from ingest.cli_fetch import print_summary
 from ingest.crawl import CrawlOptions, Crawler, RunStats
 from ingest.fetcher import FetchConfig, FetchError, Fetcher, header_charset, parse_retry_after
+from ingest.inputs import InputError, load_manifest
 from sites import adapter_named
 from sites_mirror.pages import HENAN_QUOTE
 from sites_mirror.server import MirrorServer
@@ -581,6 +582,58 @@ def test_fetch_urls_file(server, tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(article_hits(site)) == sorted([first, second])
     assert "listing pages" not in result.stdout
+
+
+def test_bad_lines_of_a_url_list_fail_alone(server, tmp_path):
+    site = HnrSite(server, 2)
+    good = site.article_paths()[0]
+    listed = tmp_path / "urls.txt"
+    bad_lines = {  # line number -> what the failure says
+        2: "malformed URL (Invalid IPv6 URL): 'http://[::1'",
+        3: "malformed URL (Port out of range 0-65535): 'http://news.hnr.cn:99999/a.html'",
+        4: "not UTF-8: 'http://news.hnr.cn/\\udcff.html'",
+        5: "not an http(s) URL: 'ftp://news.hnr.cn/a.html'",
+        6: "no host in URL: 'http:///a.html'",
+        7: "control character in URL: 'http://news.hnr.cn/a\\x01.html'",
+        8: "not an http(s) URL: 'javascript:alert(1)'",
+    }
+    listed.write_bytes(b"# first line\nhttp://[::1\nhttp://news.hnr.cn:99999/a.html\nhttp://news.hnr.cn/\xff.html\n"
+                       b"ftp://news.hnr.cn/a.html\nhttp:///a.html\nhttp://news.hnr.cn/a\x01.html\njavascript:alert(1)\n"
+                       + server.url(good).encode() + b"\n")
+    result = run_cli("fetch", "--urls", str(listed), "--base-url", site.base_url, "--delay", "0.01",
+                     "--db", str(tmp_path / "news.db"))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2 and "articles: 1 fetched, 1 new" in result.stdout
+    assert "failed by reason: bad URL 7" in result.stdout
+    for number, detail in bad_lines.items():
+        assert f"failed: {listed}:{number}: {detail}\n" in result.stderr
+    assert article_hits(site) == [good]
+
+
+BAD_MANIFEST_LINES = {  # the line, then what the refusal says after FILE:LINE
+    b'{"path": "p.html", "url": 12345}': 'not a {"path": "...", "url": "..."} line with two strings',
+    b'{"path": "p.html", "url": "http://x/\xff"}': "not UTF-8 (byte 37 of the line)",
+    b'{"path": 7, "url": "http://x/"}': 'not a {"path": "...", "url": "..."} line with two strings',
+    b'["p.html", "http://x/"]': 'not a {"path": "...", "url": "..."} line with two strings',
+    b'{"path": "p.html", "url": "http://[::1"}': "bad path or URL (Invalid IPv6 URL)",
+    b'{"path": "p\\u0000.html", "url": "http://x/"}': "bad path or URL (embedded null byte)",
+    b'{"path": "p.html", "url": "http://x/\\ud800"}': "bad path or URL (",
+    b"[" * 100_000: "not JSON (maximum recursion depth exceeded",
+    b'{"path": "p.html",': "not JSON (",
+}
+
+
+@pytest.mark.parametrize("line", BAD_MANIFEST_LINES)
+def test_a_bad_manifest_line_refuses_the_run_with_file_and_line(tmp_path, line):
+    (tmp_path / "p.html").write_text("<html><body><p>正文。</p></body></html>", encoding="utf-8")
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_bytes(b'{"path": "p.html", "url": "https://news.hnr.cn/202003/19/731862.html"}\n\n' + line + b"\n")
+    with pytest.raises(InputError) as refused:
+        load_manifest(str(manifest))
+    assert str(refused.value).startswith(f"{manifest}:3: {BAD_MANIFEST_LINES[line]}")
+    result = run_cli("clean", str(tmp_path / "p.html"), "--manifest", str(manifest), "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{manifest}:3: {BAD_MANIFEST_LINES[line]}" in result.stderr
 
 
 def test_reclean_re_extracts_stored_pages_without_fetching(server, tmp_path):
