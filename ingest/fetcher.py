@@ -1,4 +1,4 @@
-"""Polite HTTP fetching: one session, retries, robots.txt, per-host delays, size and redirect limits."""
+"""Polite HTTP fetching: one session, retries, robots.txt, per-host delays, size, time and redirect limits."""
 from __future__ import annotations
 
 import email.utils
@@ -397,12 +397,15 @@ class Fetcher:
     def notes(self) -> list[str]:
         """Lines for the run's summary: the waits a host asked for that were cut."""
         cap = short_seconds(self.config.max_retry_after)
-        return [f"{what} capped: {host} asked for {short_seconds(asked)} s, waited {cap} s at most"
+        return [f"{what} capped: {host} asked for {short_seconds(asked)} s, {cap} s used"
                 for (what, host), asked in sorted(self.capped.items())]
 
     def request(self, url: str, headers: dict[str, str], deadline: float,
                 truncate_at: int | None = None) -> Response:
         """A single GET after the host's turn, answered within `response_timeout` and `deadline`."""
+        problem = url_problem(url)
+        if problem:
+            raise FetchError(f"bad URL: {problem}")
         host = origin_of(url)
         with self.host_lock(host):
             self.wait_turn(host)
