@@ -50,6 +50,7 @@ _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫"
 # Outlet names (南方日报, 映象网, 新华社) look like names but end like this.
 _OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道")
 _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
+_ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/|]+")
 # A name list only: `(常书香 马丹阳)`
 _AFFILIATION_RE = re.compile(
@@ -109,13 +110,16 @@ def _join_padded(tokens: list[str]) -> list[str]:
     return out
 
 
-def _names(segment: str) -> list[str]:
-    """The personal names in a segment of byline text."""
+def _names(segment: str, after_role: bool = False) -> list[str]:
+    """The personal names in a segment of byline text. Right after a role word (记者, 通讯员)
+    a 2-3 character token is taken for a name even with a surname not on the list (仪博文)."""
     names = []
     for token in _join_padded(_SPLIT_RE.split(segment)):
-        name = token if is_name(token) else name_before_affiliation(token) if len(token) > 4 else None
-        if name:
-            names.append(name)
+        if is_name(token) or (after_role and _ROLE_NAME_RE.match(token) and not token.endswith(_OUTLET_ENDINGS)
+                              and not ROLE_RE.match(token)):
+            names.append(token)
+        elif len(token) > 4 and name_before_affiliation(token):
+            names.append(name_before_affiliation(token) or "")
     return names
 
 
@@ -137,8 +141,9 @@ def parse_byline(text: str | None) -> Credits:
         credits.authors.extend(_names(text[: matches[0].start()]))
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        names = _names(text[match.end():end])
         kind = _ROLE_KIND.get(match["role"], _REPORTER)
+        spaced = match.group(0)[-1] in " :：/|\u3000"  # `记者 仪博文`, not `记者感言`
+        names = _names(text[match.end():end], after_role=spaced and match["role"].endswith(("记者", "通讯员")))
         target = credits.correspondents if kind == _CORRESPONDENT else credits.authors
         for name in names:
             if name not in target:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
-from extract.bylines import Credits, is_name, parse_byline, split_dateline, split_trailing_byline
+from extract.bylines import (Credits, is_name, looks_like_byline, parse_byline, split_dateline,
+                              split_trailing_byline)
 from extract.dates import parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from extract.record import Article
@@ -124,14 +125,20 @@ _CLOSING_RE = re.compile(r"[。！？!?…”\"』」）)]$")
 _TITLE_NAV_RE = re.compile(
     r"首页|第[A-Z]?\d+版|\d+版\s*[:：]|上一[版篇页]|下一[版篇页]|简体|繁體|无障碍|欢迎|跳转|本页位置|当前位置|"
     r"您的位置|搜\s*索|登录|注册|字号|打印|通版|检索|数字报|返回|订阅|客户端|扫码|扫描|二维码|版权|"
-    r"分享|微信|微博|朋友圈|(?:网站|门户|新闻网|在线)$|"
+    r"分享|微信|微博|朋友圈|粉丝团|\bAPP\b|第\d+[页篇]|下载|(?:网站|门户|新闻网|在线)$|"
     r"^(?:EN|English)\b|@|www\.|https?://|\.(?:jpg|png|gif)$"
 )
 # A subtitle (`——值得回忆的知青生活`), a photo caption (`▲记者随同巡警`), a label (`本版制图:X`).
 _NOT_TITLE_START_RE = re.compile(r"^(?:—|-{2}|▲|△|图[:：\d]|[^:：《“\"]{1,6}[:：](?!\s*[《“\"]))")
-_TITLE_JOIN_RE = re.compile(r"(?:——|—|:|：)$")
+_TITLE_JOIN_RE = re.compile(r"(?:——|—)$")
+_GLUED_BYLINE_RE = re.compile(r"\s*□?\s*(?:本报)?(?:记者|通讯员)\s.*$")
+_CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|责编|编辑[:：]")
+_TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
+# Bonus by (meta line index - title index): a headline stands right above its date line.
+_META_DISTANCE_BONUS = {1: 5.0, 2: 3.0, 3: 1.0, -1: 1.0, -2: 0.5}
 _CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)")
 TITLE_MAX_CHARS = 80
+_OUTLET_RE = re.compile(r"(?:社|报|网|台|中心|频道)$")
 _SITE_NAME_RE = re.compile(r"(?:网|網|门户|網站|网站|报|報|台|数字报|數字報)$")
 
 
@@ -182,15 +189,34 @@ def is_heading(line: str) -> bool:
     return "。" not in line and len(line) <= TITLE_MAX_CHARS
 
 
+def title_part(line: str) -> tuple[str, str | None]:
+    """A title line without its bullet, and a byline glued to its end, if any
+    (`…孙永红出席并讲话 □记者 仪博文 报道`)."""
+    line = strip_bullet(line)
+    glued = _GLUED_BYLINE_RE.search(line)
+    if glued and glued.start() > 0 and looks_like_byline(glued.group(0).strip(" □")):
+        return line[:glued.start()].rstrip(), glued.group(0).strip(" □")
+    return line, None
+
+
+def meta_bonus(kinds: list[Kind], i: int, body_start: int) -> float:
+    """How well line i stands as a headline above the date, source or byline lines."""
+    bonus = 0.0
+    for j in range(max(0, i - 2), min(body_start, i + 4)):
+        if kinds[j] in _TITLE_META_KINDS and j != i:
+            bonus = max(bonus, _META_DISTANCE_BONUS.get(j - i, 0.0))
+    return bonus
+
+
 def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> float:
     """How much line i looks like the headline of a body starting at `body_start`."""
-    line = strip_bullet(lines[i])
+    line = strip_site_name(title_part(lines[i])[0])
     han = han_count(line)
     if kinds[i] != Kind.TEXT or han < 2 or len(line) > TITLE_MAX_CHARS or sentence_weight(line) > 40:
         return float("-inf")
     score = 0.0
     folded = match_form(line)
-    if _NOT_TITLE_START_RE.search(folded) or folded.count(":") >= 2:
+    if _NOT_TITLE_START_RE.search(folded) or folded.count(":") >= 2 or _CREDIT_WORD_RE.search(folded):
         score -= 6
     if _TITLE_NAV_RE.search(folded) or is_breadcrumb(line):
         score -= 10
@@ -199,32 +225,37 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) ->
     if "。" in line:
         score -= 4
     if han < 6:
-        score -= 2 if han >= 4 else 3
-    score += 2 * sum(1 for j, other in enumerate(lines) if j != i and len(other) <= TITLE_MAX_CHARS
-                     and (other == line or (len(line) >= 6 and line in other)))
-    meta = [j for j in range(max(0, i - 4), min(body_start, i + 5)) if kinds[j] in (Kind.DATE, Kind.SOURCE)]
-    if meta:
-        score += max(0, 4 - min(abs(j - i) for j in meta))
+        score -= 1 if han == 5 else 2 if han == 4 else 3
+    if len(line) <= 12 and _OUTLET_RE.search(line):  # `当代商报社`: a source, not a headline
+        score -= 6
+    if han < len(line) / 2:  # widget rows: `CNML格式】 【 】 【打 印】`, `Edge官網下載`
+        score -= 4
+    repeats = sum(1 for j, other in enumerate(lines) if j != i and len(other) <= TITLE_MAX_CHARS
+                  and (other == line or (len(line) >= 6 and line in other)))
+    score += -4 if repeats >= 3 else 2 * repeats  # e-papers print a title 2-3 times, a column name more
+    score += meta_bonus(kinds, i, body_start)
     score += max(0, 6 - (body_start - i)) / 2
     return score
 
 
-def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[str, int]:
-    """The best-scoring title line before the body and its index (('', -1) when no line
-    looks like one); a headline broken over two lines (`…治理——` / `“三重奏”…`) is joined."""
+def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[str, int, str | None]:
+    """The best-scoring title line before the body, its index and any byline glued to it
+    (('', -1, None) when no line looks like one); a headline broken over two lines
+    (`…治理——` / `“三重奏”…`) is joined."""
     scored = [(title_score(lines, kinds, i, body_start), i) for i in range(body_start)]
     scored = [(score, i) for score, i in scored if score > -5]
     if not scored:
-        return "", -1
-    _, i = max(scored)
-    title = strip_bullet(lines[i])
+        return "", -1, None
+    _, i = max(scored, key=lambda item: (item[0], -item[1]))  # a tie: the earlier line (above a subtitle)
+    title, byline = title_part(lines[i])
     if _TITLE_JOIN_RE.search(title) and i + 1 < body_start and kinds[i + 1] == Kind.TEXT \
-            and len(lines[i + 1]) <= TITLE_MAX_CHARS - len(title):
+            and len(lines[i + 1]) <= TITLE_MAX_CHARS - len(title) \
+            and not _NOT_TITLE_START_RE.search(match_form(lines[i + 1])):
         title += lines[i + 1]
     elif i > 0 and _TITLE_JOIN_RE.search(lines[i - 1]) and kinds[i - 1] == Kind.TEXT \
             and len(lines[i - 1]) <= TITLE_MAX_CHARS - len(title) and han_count(lines[i - 1]) >= 4:
         title = lines[i - 1] + title
-    return strip_site_name(title), i
+    return strip_site_name(title), i, byline
 
 
 def strip_site_name(title: str) -> str:
@@ -285,7 +316,10 @@ def read_text_page(text: str, art: Article) -> None:
     start, end = densest_block(lines, kinds)
     if start == end:
         return
-    art.title, title_at = find_title(lines, kinds, start)
+    art.title, title_at, glued_byline = find_title(lines, kinds, start)
+    if glued_byline:
+        art.byline = glued_byline
+        add_credits(art, parse_byline(glued_byline))
     read_header(lines[:start], kinds[:start], title_at, art)
     lead_at = next((i + 1 for i in range(min(end, len(lines) - 1)) if kinds[i] == Kind.LEAD), None)
     lead = clean_paragraph(raw[lead_at]) if lead_at is not None else None
