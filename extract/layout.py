@@ -199,11 +199,11 @@ def title_part(line: str) -> tuple[str, str | None]:
     return line, None
 
 
-def meta_bonus(kinds: list[Kind], i: int, body_start: int) -> float:
+def meta_bonus(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> float:
     """How well line i stands as a headline above the date, source or byline lines."""
     bonus = 0.0
     for j in range(max(0, i - 2), min(body_start, i + 4)):
-        if kinds[j] in _TITLE_META_KINDS and j != i:
+        if j != i and (kinds[j] in _TITLE_META_KINDS or parse_source(lines[j])):
             bonus = max(bonus, _META_DISTANCE_BONUS.get(j - i, 0.0))
     return bonus
 
@@ -233,7 +233,7 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) ->
     repeats = sum(1 for j, other in enumerate(lines) if j != i and len(other) <= TITLE_MAX_CHARS
                   and (other == line or (len(line) >= 6 and line in other)))
     score += -4 if repeats >= 3 else 2 * repeats  # e-papers print a title 2-3 times, a column name more
-    score += meta_bonus(kinds, i, body_start)
+    score += meta_bonus(lines, kinds, i, body_start)
     score += max(0, 6 - (body_start - i)) / 2
     return score
 
