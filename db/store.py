@@ -4,8 +4,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import sqlite_utils
 
@@ -64,21 +65,147 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
+# Every connection waits this long for another process's write lock before giving up.
+BUSY_TIMEOUT_S = 30.0
+# The article columns the query commands read: a file without them is no newsclean corpus.
+CORPUS_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source",
+                  "authors", "body", "warnings")
+
+
+T = TypeVar("T")
+
+
+def when_unlocked(step: Callable[[], T], seconds: float = BUSY_TIMEOUT_S) -> T:
+    """step(), retried for up to `seconds` while SQLite answers "database is locked".
+
+    SQLite's busy timeout does not cover every case: a connection that must upgrade a lock
+    it already holds (e.g. switching a new file to WAL while another process creates the
+    schema) gets the error at once, to avoid a deadlock. Only use it for steps that leave
+    nothing half-done when they fail (a rolled-back transaction, a pragma).
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+class DatabaseMissing(StoreError):
+    """The database file named by --db does not exist."""
+
+
+class NotACorpus(StoreError):
+    """The file is an SQLite database, but not one that newsclean wrote."""
+
+
+class CorpusDatabase(sqlite_utils.Database):
+    """A Database whose outermost `atomic()` takes the write lock up front (BEGIN IMMEDIATE).
+
+    sqlite-utils begins a deferred transaction: its first read takes a snapshot, and when
+    another process commits before the first write, SQLite cannot upgrade the snapshot and
+    fails at once with "database is locked", without waiting. BEGIN IMMEDIATE waits for the
+    lock (up to BUSY_TIMEOUT_S) instead, so concurrent writers take turns.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator["CorpusDatabase"]:
+        """One transaction (a savepoint when nested) holding the write lock from its start."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        when_unlocked(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.rollback()
+            raise
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database in WAL mode with every table in place.
 
     Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only.
     """
     try:
-        conn = sqlite3.connect(str(path), timeout=30)
-        db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        ensure_schema(db)
-        probe_writable(db)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        db = CorpusDatabase(conn)
+        when_unlocked(lambda: prepare_db(db))
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     return db
+
+
+def prepare_db(db: sqlite_utils.Database) -> None:
+    """WAL mode, every table in place, and a check that the file can be written."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    ensure_schema(db)
+    probe_writable(db)
+
+
+def open_readonly(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing newsclean database for reading only (SQLite `mode=ro`).
+
+    Never creates, changes or adds schema to the file; works on a read-only file or folder.
+    Raises DatabaseMissing, NotACorpus, or StoreError when SQLite cannot read it.
+    """
+    if not Path(path).is_file():
+        raise DatabaseMissing(f"database {path} not found (create it with "
+                              f"`python cli.py clean PAGES --db {path}`)")
+    try:
+        conn = connect_readonly(Path(path))
+        check_corpus(conn, path)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read database {path}: {exc}") from exc
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return sqlite_utils.Database(conn)
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; `immutable` for a WAL database in a folder nobody can write.
+
+    SQLite needs a -shm file beside a WAL database, even to read it. When the folder is
+    read-only and there is no -wal file, no process can be writing the database, so reading
+    it as immutable is safe.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN or Path(f"{path}-wal").exists():
+            raise
+    conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+    conn.execute("select count(*) from sqlite_master").fetchone()
+    return conn
+
+
+def check_corpus(conn: sqlite3.Connection, path: str | Path) -> None:
+    """Raise NotACorpus unless the database has an `articles` table with CORPUS_COLUMNS."""
+    columns = {row[1] for row in conn.execute("select * from pragma_table_info('articles')")}
+    missing = [c for c in CORPUS_COLUMNS if c not in columns]
+    if missing:
+        what = (f"its articles table lacks {', '.join(missing)}" if columns
+                else "it has no articles table")
+        raise NotACorpus(f"{path} is not a newsclean database ({what})")
+
+
+def require_corpus(path: str | Path) -> None:
+    """Raise DatabaseMissing or NotACorpus unless `path` is an existing newsclean database."""
+    open_readonly(path).conn.close()
+
+
+def open_existing_db(path: str | Path) -> sqlite_utils.Database:
+    """open_db for a database that must already exist and be a newsclean corpus."""
+    require_corpus(path)
+    return open_db(path)
 
 
 def probe_writable(db: sqlite_utils.Database) -> None:
