@@ -28,6 +28,8 @@ def add_credits(art: Article, credits: Credits) -> None:
         if name not in art.authors:
             art.authors.append(name)
     for name in credits.correspondents:
+        if name in art.authors:  # a bare 作者 list named them first; 通讯员 is more precise
+            art.authors.remove(name)
         if name not in art.correspondents:
             art.correspondents.append(name)
 
@@ -131,6 +133,7 @@ _TITLE_NAV_RE = re.compile(
 # A subtitle (`——值得回忆的知青生活`), a photo caption (`▲记者随同巡警`), a label (`本版制图:X`).
 _NOT_TITLE_START_RE = re.compile(r"^(?:—|-{2}|▲|△|图[:：\d]|[^:：《“\"]{1,6}[:：](?!\s*[《“\"]))")
 _TITLE_JOIN_RE = re.compile(r"(?:——|—)$")
+_NAMES_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?: [\u4e00-\u9fff]{2,4}){1,5}$")
 _GLUED_BYLINE_RE = re.compile(r"\s*□?\s*(?:本报)?(?:记者|通讯员)\s.*$")
 _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|责编|编辑[:：]")
 _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
@@ -281,6 +284,8 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
             art.source = line
         elif kind == Kind.TEXT and i > title_at >= 0 and is_name(line):  # a bare author line
             add_credits(art, Credits(authors=[line]))
+        elif kind == Kind.TEXT and i > title_at >= 0:  # `记者 汪晓东 曲昌荣 来源:人民网`
+            add_credits(art, labelled_credits(line))
 
 
 def labelled_credits(line: str) -> Credits:
@@ -296,8 +301,8 @@ def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
             break
         if kind in (Kind.EDITOR, Kind.KEYWORDS):
             take_meta_line(line, kind, art)
-        elif kind == Kind.BYLINE:
-            art.byline = art.byline or line
+        elif kind == Kind.BYLINE or (kind == Kind.TEXT and _NAMES_ONLY_RE.match(line)):
+            art.byline = art.byline or line  # `夏凡 余婷婷 余勤 柏建斌` closing the text
             add_credits(art, parse_byline(line))
 
 

@@ -44,15 +44,18 @@ def parse_source(text: str) -> str | None:
 def parse_editor(text: str) -> str | None:
     """The editor named by `责编:X`, `责任编辑:X`, `【编辑:X】` or `(编辑 X)`, if any."""
     line = clean_line(text)
-    match = _EDITOR_RE.search(match_form(line))
-    value = _group(line, match, "a", "b", "c").strip()
-    value = _EDITOR_TAIL_RE.sub("", value)  # `刘夏妍纠错:171964650@qq.com`
-    if match and match["b"] and value:  # `编辑:龙志飞 欧文君`: more names after the first
-        for token in line[match.end("b"):].split():
-            if not is_name(token):
-                break
-            value += " " + token
-    return value or None
+    names: list[str] = []
+    for match in _EDITOR_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
+        value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c").strip())  # `X纠错:…`
+        if not value or value in names:
+            continue
+        names.append(value)
+        if match["b"]:  # `编辑:龙志飞 欧文君`: more names after the first
+            for token in line[match.end("b"):].split():
+                if not is_name(token) or token in names:
+                    break
+                names.append(token)
+    return " ".join(names) or None
 
 
 def parse_keywords(text: str) -> list[str]:
