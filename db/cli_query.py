@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,10 +21,18 @@ import sqlite_utils
 from db import browse as browse_setup
 from db import query, search
 from db.filters import FilterError, Filters, filter_sql
-from db.store import StoreError
+from db.store import StoreError, open_existing_db
 
 ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
+# The most results `search --limit` and `stats --top` accept (larger numbers are mistakes).
+MAX_COUNT = 1_000_000
+# C0 controls but newline and tab, DEL, C1 controls, and the bidirectional formatting marks:
+# printed raw they clear the screen, set the window title or reverse the line.
+UNSAFE_ON_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                                r"\u202a-\u202e\u2066-\u2069]")
+# Beside the database file, SQLite keeps these: an export must never overwrite one of them.
+DB_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 def command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
@@ -58,11 +68,26 @@ def make_filters(kwargs: dict[str, Any]) -> Filters:
 
 
 def open_db(db_path: str) -> sqlite_utils.Database:
-    """Open an existing database, or exit 1 with a message naming the file."""
+    """Open an existing newsclean database read-only, or exit 1 with a message naming the file."""
     try:
         return query.open_existing(db_path)
-    except (query.DatabaseMissing, StoreError) as exc:
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def open_db_for_writing(db_path: str) -> sqlite_utils.Database:
+    """Open an existing newsclean database to write to it, or exit 1 with a message."""
+    try:
+        return open_existing_db(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters shown as escapes (\\x1b, \\u202e), safe to print."""
+    return UNSAFE_ON_TERMINAL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+        else f"\\u{ord(m.group()):04x}", text)
 
 
 def fail_on_bad_input(fn: Callable[[], Any]) -> Any:
@@ -89,7 +114,8 @@ def width(text: str) -> int:
 
 def format_table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
     """A plain aligned text table that respects double-width characters."""
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [["" if v is None else terminal_safe(str(v)) for v in r]
+                                           for r in rows]
     widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
     lines = ["  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
              for row in cells]
@@ -125,7 +151,7 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
 @click.argument("query_text", metavar="QUERY")
 @db_option
 @filter_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_COUNT),
               help="Show at most N results.")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "csv"]), help="Output format.")
@@ -137,14 +163,32 @@ def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, **kwargs: An
 
     Example: python cli.py search '党员 志愿者 -锦旗' --site hnr --from 2020-01 --to 2020-06
     """
-    db = open_db(db_path)
     filters = make_filters(kwargs)
-    mark = ANSI_MARK if fmt == "table" and sys.stdout.isatty() else PLAIN_MARK
-    hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, limit, mark))
+    fail_on_bad_input(lambda: check_input(filters, query_text))
+    db = query.searchable(open_db(db_path))
+    if fmt == "table":
+        mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
+        hits = fail_on_bad_input(lambda: terminal_hits(db, query_text, filters, limit, mark))
+    else:
+        hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, limit))
     if not hits and fmt == "table":
         click.echo(f"no article matches {query_text!r}", err=True)
         return
     print_hits(hits, fmt, sys.stdout)
+
+
+def terminal_hits(db: sqlite_utils.Database, query_text: str, filters: Filters, limit: int,
+                  mark: tuple[str, str]) -> list[dict[str, Any]]:
+    """search.search's hits with control characters escaped before the snippet is marked."""
+    pattern = search.needle_pattern(search.parse_query(query_text).needles())
+    hits = []
+    for row in search.iter_matches(db, query_text, filters, limit):
+        body = terminal_safe(row.pop("body") or "")
+        authors = [terminal_safe(a) for a in json.loads(row["authors"] or "[]")]
+        hit = {k: terminal_safe(v) if isinstance(v, str) else v for k, v in row.items()}
+        hit.update(authors=authors, snippet=search.make_snippet(body, pattern, mark=mark))
+        hits.append(hit)
+    return hits
 
 
 # ---------------------------------------------------------------- show
@@ -166,7 +210,7 @@ def show(ref: str, db_path: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rec, ensure_ascii=False, indent=2))
     else:
-        click.echo(query.format_article(rec), nl=False)
+        click.echo(terminal_safe(query.format_article(rec)), nl=False)
 
 
 # ---------------------------------------------------------------- export
@@ -189,39 +233,92 @@ def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
 
     Example: python cli.py export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
     """
+    if output and is_database_file(output, db_path):
+        raise click.ClickException(f"refusing to export to {output}: it is the database "
+                                   f"{db_path} or one of its files; choose another -o file")
     db = open_db(db_path)
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))  # before creating the file
+    if query_text:
+        db = query.searchable(db)
     writer = query.write_csv if fmt == "csv" else query.write_jsonl
-    with open_output(output) as out:
-        count = fail_on_bad_input(lambda: writer(query.iter_records(db, filters, query_text), out))
+    try:
+        with open_output(output) as out:
+            count = fail_on_bad_input(
+                lambda: writer(query.iter_records(db, filters, query_text), out))
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output or 'the standard output'}: "
+                                   f"{exc.strerror or exc}") from exc
     if output:
         click.echo(f"exported {count} articles to {output}", err=True)
 
 
+def is_database_file(output: str, db_path: str) -> bool:
+    """True when `output` is (a link to) the database or one of its -wal/-shm/-journal files."""
+    target = os.path.realpath(output)
+    for base in {db_path, os.path.realpath(db_path)}:
+        for name in (base + suffix for suffix in DB_FILE_SUFFIXES):
+            if os.path.realpath(name) == target:
+                return True
+            if os.path.exists(name) and os.path.exists(output) and os.path.samefile(name, output):
+                return True
+    return False
+
+
 class open_output:
-    """A context manager giving a UTF-8 text stream: the file, or standard output."""
+    """A UTF-8 text stream to standard output, or to a file written whole or not at all.
+
+    The file is written under a temporary name in its folder and renamed into place on
+    success, so a failed export leaves the previous file (or none) and no partial output.
+    Devices and pipes (/dev/stdout, a FIFO) are written directly.
+    """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.fh: TextIO | None = None
+        self.temp: str | None = None
 
     def __enter__(self) -> TextIO:
-        if self.path:
-            self.fh = open(self.path, "w", encoding="utf-8", newline="")
+        if not self.path:
+            return sys.stdout
+        target = os.path.realpath(self.path)
+        if os.path.exists(target) and not os.path.isfile(target):
+            self.fh = open(target, "w", encoding="utf-8", newline="")
             return self.fh
-        return sys.stdout
+        fd, self.temp = tempfile.mkstemp(dir=os.path.dirname(target),
+                                         prefix=f".{os.path.basename(target)}.", suffix=".part")
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.fh
 
-    def __exit__(self, *exc: object) -> None:
-        if self.fh:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if not self.fh:
+            return
+        try:
             self.fh.close()
+            if self.temp and exc_type is None:
+                target = os.path.realpath(str(self.path))
+                os.chmod(self.temp, file_mode(target))
+                os.replace(self.temp, target)
+                self.temp = None
+        finally:
+            if self.temp:
+                os.unlink(self.temp)
+
+
+def file_mode(path: str) -> int:
+    """The permission bits for a new export file: those of the file it replaces, else umask's."""
+    if os.path.exists(path):
+        return os.stat(path).st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 # ---------------------------------------------------------------- stats
 
 @command()
 @db_option
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1),
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, MAX_COUNT),
               help="How many sources and authors to list.")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json"]), help="Output format.")
@@ -256,7 +353,7 @@ def reindex(db_path: str) -> None:
 
     Example: python cli.py reindex --db news.db
     """
-    db = open_db(db_path)
+    db = open_db_for_writing(db_path)
     started = time.perf_counter()
     count = search.reindex(db)
     elapsed = time.perf_counter() - started
@@ -293,7 +390,7 @@ def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
     """
     if not browse_setup.datasette_installed():
         raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
-    browse_setup.prepare_database(open_db(db_path))
+    browse_setup.prepare_database(open_db_for_writing(db_path))
     port = port or free_port(host)
     with tempfile.TemporaryDirectory() as tmp:
         meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
@@ -19,18 +20,31 @@ EXPORT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_a
                   "dateline", "summary", "body", "input_path", "extractor", "warnings",
                   "extracted_at")
 CSV_LIST_SEPARATOR = "; "
-
-
-class DatabaseMissing(FileNotFoundError):
-    """The database file named by --db does not exist."""
+# The largest SQLite integer: a longer number given to `show` is no id.
+MAX_ID = 2**63 - 1
 
 
 def open_existing(path: str | Path) -> sqlite_utils.Database:
-    """Open a database that must already exist (never create an empty one by mistake)."""
-    if not Path(path).is_file():
-        raise DatabaseMissing(f"database {path} not found (create it with "
-                              f"`python cli.py clean PAGES --db {path}`)")
-    return store.open_db(path)
+    """Open an existing newsclean database read-only (raises store.StoreError with a message)."""
+    return store.open_readonly(path)
+
+
+def searchable(db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """`db` when its search index holds every article, else an in-memory copy brought up to date.
+
+    The query commands open the database read-only, so they cannot replay pending index
+    changes into the file (left by writers that bypass newsclean, or missing in a database
+    from before the index); searching a synced private copy gives the same results.
+    """
+    try:
+        if search.index_exists(db) and not search.pending_count(db):
+            return db
+    except sqlite3.OperationalError:
+        pass  # no pending-changes table: the index is incomplete
+    copy = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    db.conn.backup(copy.conn)
+    search.sync(copy)
+    return copy
 
 
 def iter_dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
@@ -56,7 +70,7 @@ def get_article(db: sqlite_utils.Database, ref: str) -> dict[str, Any] | None:
     """The article with this id, key or url, as a record; None when there is none."""
     sql = "select * from articles where key = ? or url = ?"
     params: list[Any] = [ref, ref]
-    if ref.isdigit():
+    if re.fullmatch(r"[0-9]{1,19}", ref) and int(ref) <= MAX_ID:
         sql += " or id = ?"
         params.append(int(ref))
     row = next(iter_dicts(db.execute(sql + " order by key = ? desc limit 1", [*params, ref])), None)
