@@ -78,17 +78,25 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
     art.body = [p for p in map(close_cjk_gaps, paragraphs) if p]
 
 
+# Photo captions (`图为…。 韩章云 摄`) that may stand above the paragraph opening with the dateline.
+MAX_CAPTIONS_BEFORE_DATELINE = 2
+_CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$")
+
+
 def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art: Article) -> None:
     """Record the byline standing before the text or after it, the dateline and trailing byline."""
     edge = [text for pos, text in bylines if pos == 0 or pos == len(paragraphs)]
     if edge and not art.byline:
         art.byline = edge[0]
-    if paragraphs:
-        dateline, rest = split_dateline(paragraphs[0])
+    for k, paragraph in enumerate(paragraphs[:MAX_CAPTIONS_BEFORE_DATELINE + 1]):
+        dateline, rest = split_dateline(paragraph)
         if dateline:
             art.dateline = dateline
             add_credits(art, dateline_credits(dateline))
-            paragraphs[0] = rest.strip()
+            paragraphs[k] = rest.strip()
+            break
+        if not _CAPTION_RE.search(match_form(paragraph)):  # only photo captions may come first
+            break
     if paragraphs:
         rest, trailing = split_trailing_byline(paragraphs[-1])
         if trailing:
