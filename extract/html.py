@@ -180,10 +180,10 @@ def page_keywords(doc: lxml.html.HtmlElement) -> list[str]:
 
 
 def meta_content(doc: lxml.html.HtmlElement, *names: str) -> str | None:
-    """The content of the first `<meta name=…>` or `<meta property=…>` among `names`."""
+    """The content of the first `<meta name=…>`, `property=…` or `itemprop=…` among `names`."""
     wanted = {n.lower() for n in names}
     for el in select(head_of(doc), "meta"):
-        key = (el.get("name") or el.get("property") or "").lower()
+        key = (el.get("name") or el.get("property") or el.get("itemprop") or "").lower()
         if key in wanted and (el.get("content") or "").strip():
             return clean_line(el.get("content"))
     return None

@@ -13,6 +13,7 @@ Evidence order for each field (first found wins):
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ import trafilatura
 
 from extract.boilerplate import Kind, classify_line
 from extract.bylines import parse_byline
-from extract.dates import date_from_url, is_relative_date, parse_date
+from extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
 from extract.html import (SKIP_TAGS, element_text, first_text, meta_content, page_keywords, parse_html,
                           render_lines, select)
 from extract.layout import add_credits, finish_body, take_meta_line
@@ -34,7 +35,10 @@ from sites.base import Adapter, Page, page_title
 META_LINES_AFTER_TITLE = 8
 HIDDEN_DATES = ("#pubtime_baidu", "#pubtime", ".pubtime", "#publish_time", "time[datetime]")
 DATE_META = ("article:published_time", "publishdate", "pubdate", "publish_date", "og:release_date",
-             "article:create_at", "datePublished")
+             "article:create_at", "datePublished", "dateUpdate", "dateModified")
+TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
+_LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_STAMP_RE = re.compile(r"""\b(?:ct|publish_?time|pub_?time|create_?time)["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
 _DATE_LABEL_RE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]")
 _AUTHOR_LABEL_RE = re.compile(r"(?:作者|撰稿)\s*[:：]\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)")
 # Containers whose text is more than this share link text are navigation, not articles.
@@ -71,7 +75,7 @@ class Generic(Adapter):
         read_meta_near_title(lines, art)
         art.published_at = art.published_at or contextual_date(lines, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
-        art.published_at = art.published_at or hidden_date(doc)
+        art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
         finish_body(main_text_lines(doc, page, art.title), art)
         art.editor = art.editor or page_editor(lines)
         art.published_at = art.published_at or labelled_date(lines)
@@ -79,12 +83,18 @@ class Generic(Adapter):
 
 
 def best_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:
-    """The article heading: an h1/h2 that the page title contains, else the page title."""
+    """The article heading: the longest heading or title-classed element that the page's
+    `<title>`/og:title contains (the `<title>` adds column and site names around it), else
+    an h1/h2 holding the page title, else the page title itself."""
     page = page_title(doc, site_name)
     full = clean_line(meta_content(doc, "og:title") or first_text(doc, "title") or "")
-    for el in select(doc, "h1, h2, .title, .article-title, .content-title"):
+    inside = [text for text in map(element_text, select(doc, TITLE_ELEMENTS))
+              if 5 <= len(text) and text in full]
+    if inside:
+        return max(inside, key=len)
+    for el in select(doc, "h1, h2"):
         text = element_text(el)
-        if len(text) >= 5 and (text in full or page in text):
+        if len(text) >= 5 and page in text and len(text) <= 2 * len(page):
             return text
     return page
 
@@ -171,6 +181,21 @@ def labelled_source(lines: list[str]) -> str | None:
             found = parse_source(line)
             if found:
                 return found
+    return None
+
+
+def script_date(doc: lxml.html.HtmlElement, source: str) -> str | None:
+    """The date a page's data says: JSON-LD `datePublished`, or a Unix time stamp assigned
+    in a script (`var ct = "1581517074"`, `publish_time: 1581517074`, as WeChat and many CMSes
+    write it)."""
+    for el in select(doc, 'script[type="application/ld+json"]'):
+        found = _LD_DATE_RE.search(el.text or "")
+        if found and parse_date(found.group(1)):
+            return parse_date(found.group(1))
+    stamp = _STAMP_RE.search(source)
+    if stamp:
+        moment = dt.datetime.fromtimestamp(int(stamp.group(1)), CHINA_TZ)
+        return moment.isoformat()
     return None
 
 

@@ -1,0 +1,56 @@
+"""The generic adapter on small pages built after real layouts of sites it has no adapter for.
+
+Each page below is our own, written after a layout seen on real pages: a title in a
+`div.title-text` with the `<title>` adding a column name (股市 portals), a WeChat-style post
+whose date is only a script time stamp, a Baidu-style page whose full date is in
+`<meta itemprop=dateUpdate>`, an article followed by a longer disclaimer, and a page hiding
+elements with `display:none`.
+"""
+from __future__ import annotations
+
+from ingest.pipeline import extract_page
+
+PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
+
+
+def page(body: str, head: str = "<title>栏目--标题</title>") -> bytes:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_title_is_the_element_the_page_title_contains():
+    html = page(f"<div class='page_art_title'><div class='title-text'>最新出炉的经济运行报告发布</div>"
+                f"<div class='title-meta-time'>发布时间:2019-09-26 10:09:11</div></div>"
+                f"<div class='page_art_content'>{PARA * 4}</div>",
+                head="<title>明日股市预测--最新出炉的经济运行报告发布</title>")
+    art = extract_page(html, url="https://example.com/a/1.html")
+    assert art.title == "最新出炉的经济运行报告发布"
+    assert art.published_at == "2019-09-26T10:09:11+08:00"
+
+
+def test_date_from_a_script_time_stamp_and_from_itemprop_meta():
+    wechat = page(f"<h1>三星发布新一代旗舰手机</h1><div id='js_content'><section><p>{PARA}</p>"
+                  f"<p>{PARA}</p></section></div><script>var ct = \"1581517074\";</script>",
+                  head="<title>三星发布新一代旗舰手机</title>")
+    assert extract_page(wechat).published_at == "2020-02-12T22:17:54+08:00"
+    baidu = page(f"<h2>英国美女转行当美人鱼</h2><div class='article-content'><p>{PARA}</p><p>{PARA}</p></div>",
+                 head="<title>英国美女转行当美人鱼</title>"
+                      "<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>")
+    assert extract_page(baidu).published_at == "2019-10-08T12:00:57+08:00"
+
+
+def test_the_text_next_to_the_headline_beats_a_longer_block_far_below():
+    filler = "".join(f"<div><a href='/x/{i}'>栏目链接{i}</a></div>" for i in range(300))
+    disclaimer = "【免责声明】本文仅代表作者本人观点,与本网无关。本网对文中陈述、观点判断保持中立,请读者仅作参考。" * 3
+    html = page(f"<h1>交通运输部着力打造区域交通网络</h1><div class='box'><p>{PARA * 2}</p></div>"
+                f"{filler}<div class='footer'><p>{disclaimer}</p></div>",
+                head="<title>交通运输部着力打造区域交通网络_新闻</title>")
+    art = extract_page(html)
+    assert art.body == [PARA * 2]
+
+
+def test_hidden_elements_are_not_body():
+    html = page(f"<h1>标题在这里的一篇新闻</h1><div class='content'><p style='display: none'>原标题:隐藏的旧标题,"
+                f"不应出现在正文里面。</p><p>{PARA}</p><p>{PARA}</p></div>",
+                head="<title>标题在这里的一篇新闻</title>")
+    art = extract_page(html)
+    assert art.body == [PARA, PARA]
