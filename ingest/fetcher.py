@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
-import itertools
-import random
 import re
 import socket
 import threading
@@ -15,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential, wait_random
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -301,6 +300,8 @@ class Fetcher:
         for scheme in ("http://", "https://"):
             self.session.mount(scheme, WatchedAdapter())
         self.capped: dict[tuple[str, str], float] = {}  # (what, host) -> the longest wait asked
+        self._backoff = (wait_exponential(multiplier=self.config.backoff, max=self.config.max_backoff)
+                         + wait_random(0, self.config.backoff))
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_unreachable: dict[str, str] = {}  # host -> why its robots.txt could not be read
         self._last_request: dict[str, float] = {}
@@ -370,23 +371,22 @@ class Fetcher:
 
     def get_once(self, url: str, headers: dict[str, str], deadline: float,
                  truncate_at: int | None = None) -> Response:
-        """One URL, no redirects followed, retried on network errors, 429 and 5xx until `deadline`."""
-        for attempt in itertools.count(1):
-            try:
-                return self.request(url, headers, deadline, truncate_at)
-            except RetryableError as exc:
-                wait = self.retry_wait(url, attempt, exc)
-                if attempt >= self.config.max_tries or time.monotonic() + wait >= deadline:
-                    raise
-            time.sleep(wait)
-        raise AssertionError("unreachable")
+        """One URL, no redirects followed, retried (tenacity) on network errors, 429 and 5xx
+        while the next try can start before `deadline`."""
+        def out_of_tries_or_time(state: RetryCallState) -> bool:
+            return (state.attempt_number >= self.config.max_tries
+                    or time.monotonic() + self.retry_wait(url, state) >= deadline)
 
-    def retry_wait(self, url: str, attempt: int, exc: FetchError) -> float:
+        retrying = Retrying(stop=out_of_tries_or_time, wait=lambda state: self.retry_wait(url, state),
+                            retry=retry_if_exception_type(RetryableError), reraise=True)
+        return retrying(self.request, url, headers, deadline, truncate_at)
+
+    def retry_wait(self, url: str, state: RetryCallState) -> float:
         """Retry-After when the server gave one (capped, and noted), else exponential backoff with jitter."""
-        if exc.retry_after is not None:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, FetchError) and exc.retry_after is not None:
             return self.cap("Retry-After", origin_of(url), exc.retry_after)
-        backoff = min(self.config.max_backoff, self.config.backoff * 2 ** (attempt - 1))
-        return backoff + random.uniform(0, self.config.backoff)
+        return self._backoff(state)
 
     def cap(self, what: str, host: str, asked: float) -> float:
         """`asked` seconds cut to `max_retry_after`; a cut is remembered for the run's summary."""
