@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import click
 
 from db.fetchstore import open_fetch_db
-from db.store import StoreError
+from db.store import StoreError, require_corpus
 from ingest.crawl import CrawlOptions, Crawler, RunStats, reclean as reclean_pages
 from ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
 from sites import SITE_ADAPTERS, Adapter, adapter_named
@@ -173,6 +173,7 @@ def reclean(site: str | None, db_path: str) -> None:
     Exit status: 0 every page gave an article; 2 some did not; 1 nothing could run.
     """
     try:
+        require_corpus(db_path)  # a missing database is an error here, never created
         db = open_fetch_db(db_path)
     except (StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc

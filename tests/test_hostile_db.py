@@ -432,3 +432,15 @@ def test_out_of_range_numbers_give_a_clear_error(corpus, args, message):
 def test_largest_id_still_finds_nothing_quietly_and_small_ids_work(corpus):
     assert run("show", "9223372036854775807", "--db", str(corpus)).returncode == 1
     assert run("show", "5", "--db", str(corpus)).stdout.startswith("第5条新闻标题")
+
+
+def test_reclean_on_a_missing_database_says_so_and_creates_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    db = tmp_path / "missing.db"
+    result = subprocess.run([sys.executable, "cli.py", "reclean", "--db", str(db)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "not found" in result.stderr
+    assert "Traceback" not in result.stderr and not db.exists()
