@@ -219,11 +219,15 @@ def meta_bonus(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> 
     return bonus
 
 
-def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> float:
-    """How much line i looks like the headline of a body starting at `body_start`."""
+def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int,
+                header: list[str]) -> float:
+    """How much line i looks like the headline of a body starting at `body_start`
+    (`header`: the lines before the body short enough to be titles)."""
+    if kinds[i] != Kind.TEXT or len(lines[i]) > TITLE_MAX_CHARS:
+        return float("-inf")
     line = strip_site_name(title_part(lines[i])[0])
     han = han_count(line)
-    if kinds[i] != Kind.TEXT or han < 2 or len(line) > TITLE_MAX_CHARS or sentence_weight(line) > 40:
+    if han < 2 or sentence_weight(line) > 40:
         return float("-inf")
     score = 0.0
     folded = match_form(line)
@@ -241,8 +245,7 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int) ->
         score -= 6
     if han < len(line) / 2:  # widget rows: `CNML格式】 【 】 【打 印】`, `Edge官網下載`
         score -= 4
-    repeats = sum(1 for j, other in enumerate(lines) if j != i and len(other) <= TITLE_MAX_CHARS
-                  and (other == line or (len(line) >= 6 and line in other)))
+    repeats = sum(1 for other in header if other == line or (len(line) >= 6 and line in other)) - 1
     score += -4 if repeats >= 3 else 2 * repeats  # e-papers print a title 2-3 times, a column name more
     score += meta_bonus(lines, kinds, i, body_start)
     score += max(0, 6 - (body_start - i)) / 2
@@ -253,7 +256,8 @@ def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[st
     """The best-scoring title line before the body, its index and any byline glued to it
     (('', -1, None) when no line looks like one); a headline broken over two lines
     (`…治理——` / `“三重奏”…`) is joined."""
-    scored = [(title_score(lines, kinds, i, body_start), i) for i in range(body_start)]
+    header = [line for line in lines[:body_start] if len(line) <= TITLE_MAX_CHARS]
+    scored = [(title_score(lines, kinds, i, body_start, header), i) for i in range(body_start)]
     scored = [(score, i) for score, i in scored if score > -5]
     if not scored:
         return "", -1, None
