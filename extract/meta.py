@@ -17,6 +17,8 @@ _EDITOR_RE = re.compile(
 )
 # What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`).
 _EDITOR_TAIL_RE = re.compile(r"(?:纠错|审核|审校|校对|监制|主编|二审|三审|来源)?[:：].*$")
+_EDITOR_SPLIT_RE = re.compile(r"[、，,/]+")
+_LATIN_NAME_RE = re.compile(r"^[A-Z][a-z]+$")
 _KEYWORDS_RE = re.compile(r"(?:文章)?关键[词字]\s*[:：]\s*(?P<v>.*?)(?=\s*(?:责编|责任编辑|编辑)\s*[:：]|$)")
 _KEYWORD_SPLIT_RE = re.compile(r"[,，;；、\s]+")
 _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>|»|＞|→)\s*")
@@ -47,12 +49,13 @@ def parse_editor(text: str) -> str | None:
     names: list[str] = []
     for match in _EDITOR_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
         value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c").strip())  # `X纠错:…`
-        if not value or value in names:
-            continue
-        names.append(value)
-        if match["b"]:  # `编辑:龙志飞 欧文君`: more names after the first
+        for name in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
+            if name and name not in names:
+                names.append(name)
+        if match["b"] and value:  # `编辑:龙志飞 欧文君`, `编辑:Demi Xia`: more names after the first
+            latin = value.isascii()
             for token in line[match.end("b"):].split():
-                if not is_name(token) or token in names:
+                if token in names or not (is_name(token) or (latin and _LATIN_NAME_RE.match(token))):
                     break
                 names.append(token)
     return " ".join(names) or None

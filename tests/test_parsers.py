@@ -214,6 +214,9 @@ def test_editor_list_and_trailing_label():
     assert parse_editor("责任编辑:范田圆 胡兴家") == "范田圆 胡兴家"
     assert parse_editor("编辑: 刘夏妍纠错:171964650@qq.com") == "刘夏妍"
     assert parse_editor("責任編輯:李新賀") == "李新賀"
+    assert parse_editor("(责编：萧潇、张妍)") == "萧潇 张妍"  # one space between names
+    assert parse_editor("编辑:孙红亮    责任编辑:徐婷") == "孙红亮 徐婷"
+    assert parse_editor("责编：Demi Xia") == "Demi Xia"
 
 
 def test_padded_names_and_traditional_bylines():
