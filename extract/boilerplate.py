@@ -42,7 +42,7 @@ _FOOTER_RE = re.compile(
     re.IGNORECASE,
 )
 _HOTLINE_RE = re.compile(r"热线|投稿邮箱|投稿信箱|爆料|新闻线索|联系电话|举报电话")
-_EDITOR_RE = re.compile(r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$")
+_EDITOR_RE = re.compile(r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$")
 _KEYWORDS_RE = re.compile(r"^(?:文章)?关键[词字]\s*[:：]")
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"

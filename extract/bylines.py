@@ -19,7 +19,7 @@ _CORRESPONDENT = "correspondents"
 ROLE_RE = re.compile(
     r"(?P<role>"
     r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?记者"
-    r"|通讯员|实习生|特约撰稿人?|作者|撰稿|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
+    r"|通讯员|实习生|特约撰稿人?|作者|执笔|撰稿|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
     f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|报导"  # `临沂报道` (a place), `…榮昊北報導`
     f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
@@ -50,15 +50,18 @@ _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫"
 # Outlet names (南方日报, 映象网, 新华社) look like names but end like this.
 _OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道")
 _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
+# Label and placeholder words that stand where a name would: never names.
+_NOT_NAMES = frozenset("来源 时间 日期 编辑 责编 出处 作者 记者 摄影 通讯员 网络 佚名 匿名 小编 本站 本网 原创 "
+                       "未知 发布 点击 浏览 阅读 字号 打印 分享".split())
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
-_SPLIT_RE = re.compile(r"[\s、,，;；/|]+")
+_SPLIT_RE = re.compile(r"[\s、,，;；/|&＆]+")
 # A name list only: `(常书香 马丹阳)`
 _AFFILIATION_RE = re.compile(
     r"(?:北京|上海|天津|重庆|中国|中共|中央|国家|国务院|清华|复旦|南开|浙江|武汉|南京|河南|湖北|湖南|江苏|广东|"
     r"山东|四川|陕西|人民|华中|华东|华南|西南|西北|东北|首都|新华社|本报|本刊)[^\s]{2,}"
 )
 _NAMES_ONLY_RE = re.compile(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5}}$")
-_BYLINE_WORD_RE = re.compile(r"记者|通讯员|实习生|作者|撰稿|文\s*/\s*图|图\s*/\s*文|摄")
+_BYLINE_WORD_RE = re.compile(r"记者|通讯员|实习生|作者|执笔|撰稿|文\s*/\s*图|图\s*/\s*文|摄")
 
 # An inline dateline: `XX讯(…)`, `XX消息(…)`, `中新网郑州4月20日电(…)`, or a bare `本报讯`.
 DATELINE_RE = re.compile(
@@ -115,6 +118,8 @@ def _names(segment: str, after_role: bool = False) -> list[str]:
     a 2-3 character token is taken for a name even with a surname not on the list (仪博文)."""
     names = []
     for token in _join_padded(_SPLIT_RE.split(segment)):
+        if token in _NOT_NAMES:
+            continue
         if is_name(token) or (after_role and _ROLE_NAME_RE.match(token) and not token.endswith(_OUTLET_ENDINGS)
                               and not ROLE_RE.match(token)):
             names.append(token)
@@ -134,7 +139,7 @@ def parse_byline(text: str | None) -> Credits:
     text = text[offset:offset + len(inner)]  # names are cut from the text as written
     matches = list(ROLE_RE.finditer(inner))
     if not matches:
-        if _NAMES_ONLY_RE.match(text):
+        if _NAMES_ONLY_RE.match(text) or is_name(text):  # `(常书香 马丹阳)`, a lone `(张巨峰)`
             credits.authors = _names(text)
         return credits
     if matches[0]["role"] in _CREDIT_ROLES:  # `王宇飞 摄`: names before a credit are its authors
@@ -143,7 +148,8 @@ def parse_byline(text: str | None) -> Credits:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         kind = _ROLE_KIND.get(match["role"], _REPORTER)
         spaced = match.group(0)[-1] in " :：/|\u3000"  # `记者 仪博文`, not `记者感言`
-        names = _names(text[match.end():end], after_role=spaced and match["role"].endswith(("记者", "通讯员")))
+        names = _names(text[match.end():end],
+                       after_role=spaced and match["role"].endswith(("记者", "通讯员", "作者", "执笔")))
         target = credits.correspondents if kind == _CORRESPONDENT else credits.authors
         for name in names:
             if name not in target:
@@ -179,11 +185,20 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     if not match:
         return split_bare_trailing_byline(paragraph)
     inner = match["inner"].strip()
+    if is_lone_trailing_name(paragraph[:match.start()], inner):  # `…举行。（张巨峰）`
+        return paragraph[: match.start()].rstrip(), paragraph[match.start():match.end()].strip()
     if not (_BYLINE_WORD_RE.search(inner) or _NAMES_ONLY_RE.match(inner)):
         return paragraph, None
     if not parse_byline(inner) or re.search(r"[。！？!?，,：:;；\d]", ROLE_RE.sub(" ", inner)):
         return paragraph, None
     return paragraph[: match.start()].rstrip(), paragraph[match.start():match.end()].strip()
+
+
+def is_lone_trailing_name(before: str, inner: str) -> bool:
+    """True for one name in parentheses right after a paragraph's closing sentence, the
+    reporter's credit of short news items (`…举行。（张巨峰）`); not a position (`左一`)."""
+    return (bool(re.search(r"[。！？!?”]\s*$", before)) and is_name(inner)
+            and not re.match(r"^[左右中前后][一二三四五六七八九十]", inner))
 
 
 def split_bare_trailing_byline(paragraph: str) -> tuple[str, str | None]:

@@ -12,7 +12,7 @@ _LABEL_STOP = (r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间
 _SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
 _EDITOR_RE = re.compile(
     r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
-    r"|(?:责编|责任编辑|编辑)\s*[:：]\s*(?P<b>[^\s|｜)）】,，;；]+)"
+    r"|(?:责编|责任编辑|编辑)\s*[:：/]\s*(?P<b>[^\s|｜)）】,，;；/]+)"
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
 )
 # What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`).

@@ -124,7 +124,7 @@ def read_meta_near_title(lines: list[str], art: Article) -> None:
         if kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
-        author = _AUTHOR_LABEL_RE.search(line) if kind in (Kind.DATE, Kind.SOURCE, Kind.TEXT) else None
+        author = _AUTHOR_LABEL_RE.search(line) if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.TEXT) else None
         if author:
             add_credits(art, parse_byline("作者 " + author.group(1)))
     for line in lines_near_title(lines, art.title, 4, 0):

@@ -225,6 +225,15 @@ def test_padded_names_and_traditional_bylines():
     assert parse_byline("記者 潘潔瑩 陳君毅 榮昊北").authors == ["潘潔瑩", "陳君毅", "榮昊北"]
 
 
+def test_pen_names_lone_names_and_label_words():
+    assert parse_byline("执笔/叨叨姐、胡一刀&李小飞刀").authors == ["叨叨姐", "胡一刀", "李小飞刀"]
+    assert parse_byline("作者 宪瑞 编辑").authors == ["宪瑞"]  # a label word is no name
+    assert parse_byline("作者：网络").authors == []
+    assert split_trailing_byline("活动将在巴西举行。（张巨峰）") == ("活动将在巴西举行。", "（张巨峰）")
+    assert split_trailing_byline("站在中间的是他（左一）")[1] is None
+    assert parse_editor("药剂科供稿 摄影/张艳 编辑/苏芳") == "苏芳"
+
+
 def test_datelines_of_outlets_and_unbracketed_credits():
     dateline, rest = split_dateline("河南日报客户端(记者王永乐通讯员夏宝莲)5月18日至19日,活动举行。")
     assert dateline == "河南日报客户端(记者王永乐通讯员夏宝莲)" and rest.startswith("5月18日")
