@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Score the project on ../shared/devset with its scorer, print the figures, and fail when
-one drops below the floor in .ci/devset-floor.json (a ratchet: raise it as results improve).
+one drops below the floor in .ci/devset-floor.json (a ratchet: raise it as results improve;
+it is kept one count and 0.002 F1 under the measured figures, so that a library update that
+moves one page does not block every submission).
 
   python .ci/devset.py --python PY [--update]
 
