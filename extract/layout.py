@@ -141,6 +141,7 @@ _TITLE_NAV_RE = re.compile(
 # A subtitle (`——值得回忆的知青生活`), a photo caption (`▲记者随同巡警`), a label (`本版制图:X`).
 _NOT_TITLE_START_RE = re.compile(r"^(?:—|-{2}|▲|△|图[:：\d]|[^:：《“\"]{1,6}[:：](?!\s*[《“\"]))")
 _TITLE_JOIN_RE = re.compile(r"(?:——|—)$")
+_KICKER_RE = re.compile(r"^【[^】]{2,12}】[^【】]{2,}")
 _NAMES_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?: [\u4e00-\u9fff]{2,4}){1,5}$")
 _GLUED_BYLINE_RE = re.compile(r"\s*□?\s*(?:本报)?(?:记者|通讯员)\s.*$")
 _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|责编|编辑[:：]")
@@ -248,6 +249,12 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int,
     repeats = sum(1 for other in header if other == line or (len(line) >= 6 and line in other)) - 1
     score += -4 if repeats >= 3 else 2 * repeats  # e-papers print a title 2-3 times, a column name more
     score += meta_bonus(lines, kinds, i, body_start)
+    if i > 0 and (kinds[i - 1] == Kind.NAV or is_breadcrumb(lines[i - 1])):
+        score += 3  # the headline follows the breadcrumb
+    if _KICKER_RE.match(line):
+        score += 2  # `【聚焦乡村振兴】从五个村庄…`: a column kicker opens headlines
+    if _TITLE_JOIN_RE.search(line):
+        score -= 3  # `来自8个共富观察点的所见所思——`: a kicker or subtitle leading into another line
     score += max(0, 6 - (body_start - i)) / 2
     return score
 
