@@ -52,6 +52,16 @@ _SHARE_RE = re.compile(
 _SOURCE_RE = re.compile(r"^(?:来源|稿源|出处)\s*[:：]")
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
 _FARM_RE = re.compile(r"下面小编[^。]*?(?:欢迎|希望|仅供)[^。]*。")
+# Lines that are page machinery, not text, told by their shape: a bare image or document
+# file name, template placeholders and comment fragments, a lone template path.
+_FILE_NAME_RE = re.compile(r"^[\w\-./:]*\.(?:jpe?g|png|gif|webp|bmp|swf|docx?|pdf|xlsx?)$", re.IGNORECASE)
+_TEMPLATE_JUNK_RE = re.compile(r"\{\{.*?\}\}|<!--|-->|\$\{\w|<%|%>|^[\w./-]+\.(?:s?html?|php|aspx?|jsp)$")
+# The end of an article: `- THE END -`, `(完)`; repost and disclaimer notices after it.
+_END_RE = re.compile(r"^[-—=\s]*(?:THE\s*END|END|全文完)[-—=\s]*$|^[(（]\s*完\s*[)）]$", re.IGNORECASE)
+_NOTICE_RE = re.compile(r"转载请注明|版权归原作者|免责声明|本文仅代表作者|返回\S{0,8}[,，]?\s*查看更多")
+# `相关资讯请关注:…`, `更多精彩:…`: a related-reading lead-in with its links on the same line.
+_RELATED_LEAD_RE = re.compile(r"^(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}[:：]")
+_SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
 _BULLET_RE = re.compile(r"^[•·●○◆■□▪►\-*]\s*")
 
 
@@ -67,6 +77,12 @@ def classify_line(line: str) -> Kind:
         return Kind.SHARE
     if _COUNTER_RE.match(text):
         return Kind.COUNTER
+    if _FILE_NAME_RE.match(text) or _TEMPLATE_JUNK_RE.search(text):
+        return Kind.SHARE
+    if _END_RE.match(text) or (len(text) < 120 and _NOTICE_RE.search(text)):
+        return Kind.FOOTER
+    if len(text) < 120 and _RELATED_LEAD_RE.match(text):
+        return Kind.RELATED
     if _RELATED_RE.match(text):
         return Kind.RELATED
     if len(text) < 200 and _FOOTER_RE.search(text):
@@ -107,6 +123,11 @@ def _is_hotline(text: str) -> bool:
 
 def _is_nav_bar(text: str) -> bool:
     """A row of many short link labels (`中新网首页 安徽 北京 重庆 …`, `首页 | 新闻 | …`)."""
+    if re.search(r"[。，,！？]", text):
+        return False
+    separators = len(_SEPARATORS_RE.findall(text))
+    if separators >= 3 and (separators + text.count(" ")) / len(text) >= 0.2:
+        return True  # `首页 | 新闻 | 专题`, `山西新聞網>>融媒·專題>>2020`
     tokens = re.split(r"[\s|｜]+", text)
     if len(tokens) < 6:
         return False

@@ -72,6 +72,11 @@ DATELINE_RE = re.compile(
     r"|(?:本报|本网|本台)讯|[^\s,，。(（“”\"]{1,12}网讯|新华社[^\s,，。(（]{1,12}电|中新网[^\s,，。(（]{1,12}电"
     r")\s*"
 )
+# A chain of credits glued after the last sentence: `闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光`.
+_CREDIT_CHAIN_RE = re.compile(
+    r"^(?:[^。！？:]{0,24}?(?:记者|通讯员)[^。！？:]{1,24}?)?(?:报道)?"
+    r"(?:(?:来源|编辑|责编|责任编辑|审校|审核|校对|主编|监制|一审|二审|三审|终审)\s*:\s*[^。！？:]{1,16}?)+$"
+)
 # A trailing byline in parentheses closing the last paragraph.
 TRAILING_RE = re.compile(r"[(（](?P<inner>[^()（）]{2,80})[)）]\s*$")
 
@@ -208,6 +213,6 @@ def split_bare_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     if not ends or ends[-1] >= len(paragraph):
         return paragraph, None
     tail = paragraph[ends[-1]:].strip()
-    if not tail or not looks_like_byline(tail):
+    if not tail or not (looks_like_byline(tail) or _CREDIT_CHAIN_RE.match(match_form(tail))):
         return paragraph, None
     return paragraph[:ends[-1]].rstrip(), tail

@@ -17,6 +17,8 @@ from extract.record import Article
 from extract.text import clean_line, clean_paragraph, close_cjk_gaps, match_form, han_count, strip_edges
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
+# An image file name glued to the end of a paragraph by the rendering (`…发展。20200923_e5a9.jpg`).
+_GLUED_IMAGE_RE = re.compile(r"\s*[\w\-]{6,}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
 # How far into a page a breadcrumb may stand.
 BREADCRUMB_WINDOW = 15
@@ -74,13 +76,23 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
         line = drop_farm_sentence(line)
         if line and not (not paragraphs and line == art.title):
             paragraphs.append(line)
+    drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
-    art.body = [p for p in map(close_cjk_gaps, paragraphs) if p]
+    art.body = [p for p in (close_cjk_gaps(_GLUED_IMAGE_RE.sub("", p)) for p in paragraphs) if p]
 
 
 # Photo captions (`图为…。 韩章云 摄`) that may stand above the paragraph opening with the dateline.
 MAX_CAPTIONS_BEFORE_DATELINE = 2
 _CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$")
+
+
+def drop_repeated_tail(paragraphs: list[str]) -> None:
+    """Drop a run of two or more paragraphs that repeats the run just before it word for word
+    (a rendering that printed the page's last block twice)."""
+    for size in range(len(paragraphs) // 2, 1, -1):
+        if paragraphs[-size:] == paragraphs[-2 * size:-size]:
+            del paragraphs[-size:]
+            return
 
 
 def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art: Article) -> None:
@@ -102,6 +114,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
         if trailing:
             art.byline = art.byline or trailing
             add_credits(art, parse_byline(trailing))
+            art.editor = art.editor or parse_editor(trailing)
             if rest:
                 paragraphs[-1] = rest
             else:

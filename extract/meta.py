@@ -10,13 +10,16 @@ from extract.text import clean_line, match_form, squeeze_spaces
 _LABEL_STOP = (r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"
                r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)")
 _SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
+# Label words that end an editor's name glued to the next label (`编辑:孔然责编:赵宇光`).
+_NEXT_LABEL = r"责编|责任编辑|编辑|审校|审核|校对|主编|监制|来源|纠错|一审|二审|三审|终审"
 _EDITOR_RE = re.compile(
     r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
-    r"|(?:责编|责任编辑|编辑)\s*[:：/]\s*(?P<b>[^\s|｜)）】,，;；/]+)"
+    r"|(?:责编|责任编辑|编辑)\s*[:：/]\s*(?P<b>(?:(?!" + _NEXT_LABEL + r")[^\s|｜)）】,，;；/:：])+)"
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
 )
 # What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`).
-_EDITOR_TAIL_RE = re.compile(r"(?:纠错|审核|审校|校对|监制|主编|二审|三审|来源)?[:：].*$")
+_EDITOR_TAIL_RE = re.compile(r"(?:纠错|审核|审校|校对|监制|主编|一审|二审|三审|终审|来源|责编|责任编辑|编辑|作者|记者)"
+                             r"(?:[:：].*)?$|[:：].*$")
 _EDITOR_SPLIT_RE = re.compile(r"[、，,/]+")
 _LATIN_NAME_RE = re.compile(r"^[A-Z][a-z]+$")
 _KEYWORDS_RE = re.compile(r"(?:文章)?关键[词字]\s*[:：]\s*(?P<v>.*?)(?=\s*(?:责编|责任编辑|编辑)\s*[:：]|$)")

@@ -278,3 +278,34 @@ def test_text_excerpt_starting_at_the_body_has_no_title_and_drops_its_cut_line()
                      "下一步,该市将继续加大力度,推动")
     assert art.title == "" and art.authors == ["陈晶晶"]
     assert art.body[-1].endswith("点赞。")  # the paragraph cut by the excerpt end is dropped
+
+
+# Boilerplate told by the shape of a line, as it shows on many sites: image file names left by
+# renderings, template placeholders, end markers and repost notices, related lead-ins, and
+# separator-dense navigation rows.
+@pytest.mark.parametrize("line,kind", [
+    ("20200923_e5a976e1cb725a99194293497df92720.jpg", Kind.SHARE),
+    ("{{exchange.chiyouhuobi}} = {{exchange.duihuanhuobi}}", Kind.SHARE),
+    ("- THE END -", Kind.FOOTER),
+    ("（完）", Kind.FOOTER),
+    ("转载请注明出处：快科技", Kind.FOOTER),
+    ("相关资讯请关注:逆水寒专区", Kind.RELATED),
+    ("山西新聞網>>融媒·專題>>2020>>脫貧攻堅", Kind.NAV),
+    ("他说，这一天终于来了。", Kind.TEXT),
+])
+def test_boilerplate_by_shape(line, kind):
+    assert classify_line(line) == kind
+
+
+def test_credit_chain_and_repeated_tail():
+    from extract.layout import finish_body
+    from extract.record import Article
+    art = Article()
+    finish_body(["第一段，内容很长的一个句子。", "第二段，另一个句子在这里。", "第三段，还有一个句子。",
+                 "第二段，另一个句子在这里。", "第三段，还有一个句子。"],
+                art)
+    assert len(art.body) == 3  # the repeated block is printed once
+    art = Article()
+    finish_body(["一问一答间，呈现出一个自信的新山东。闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光审校:梁义"], art)
+    assert art.body == ["一问一答间，呈现出一个自信的新山东。"]
+    assert art.authors == ["孔然"] and art.editor == "孔然 赵宇光"
