@@ -91,7 +91,7 @@ def classify_line(line: str) -> Kind:
         return Kind.LEAD
     if len(text) < 120 and _KEYWORDS_RE.search(text) and not _EDITOR_RE.search(text):
         return Kind.KEYWORDS
-    if len(text) < 60 and _EDITOR_RE.search(text) and not text.endswith("。"):
+    if len(text) < 60 and _EDITOR_RE.search(text) and "。" not in text:
         return Kind.EDITOR
     if len(text) < 120 and _KEYWORDS_RE.search(text):
         return Kind.EDITOR
