@@ -214,9 +214,10 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
 
 def main_text_lines(doc: lxml.html.HtmlElement, page: Page, title: str = "") -> list[str]:
     """The article's lines: the best-scoring text container, or trafilatura's main content."""
-    container = best_container(doc, title)
+    heading = title_element(doc, title)
+    container = best_container(doc, heading)
     if container is not None:
-        return render_lines(container)
+        return story_under_heading(container, heading) or render_lines(container)
     text = trafilatura.extract(page.text, url=page.url, include_comments=False,
                                include_tables=False, favor_precision=True) or ""
     return text.splitlines()
@@ -289,12 +290,32 @@ def paragraph_han(el: lxml.html.HtmlElement, stats: dict[lxml.html.HtmlElement, 
     return total
 
 
-def best_container(doc: lxml.html.HtmlElement, title: str = "") -> lxml.html.HtmlElement | None:
+def story_under_heading(container: lxml.html.HtmlElement,
+                        heading: lxml.html.HtmlElement | None) -> list[str]:
+    """On a page of several stories in one column (an e-paper page view: heading, paragraphs,
+    heading, paragraphs…), the lines between the headline and the next heading like it;
+    empty when the container holds one story."""
+    if heading is None or heading.getparent() is not container:
+        return []
+    siblings = list(container)
+    if sum(1 for el in siblings if el.tag == heading.tag) < 2:
+        return []
+    lines = [heading.tail.strip()] if heading.tail and heading.tail.strip() else []
+    for el in siblings[siblings.index(heading) + 1:]:
+        if el.tag == heading.tag:
+            break
+        lines.extend(render_lines(el))
+        if el.tail and el.tail.strip():
+            lines.append(el.tail.strip())
+    return lines
+
+
+def best_container(doc: lxml.html.HtmlElement,
+                   heading: lxml.html.HtmlElement | None = None) -> lxml.html.HtmlElement | None:
     """The element whose paragraphs hold the most Chinese text, weighed down by link text
     and by distance from the headline (sidebars, comments and footers stand far from it)."""
     stats = element_stats(doc)
     position = {el: i for i, el in enumerate(stats)}  # reversed document order
-    heading = title_element(doc, title)
     best, best_score = None, 0.0
     for el, el_stats in stats.items():
         if el.tag not in CONTAINER_TAGS or el_stats.han < MIN_CONTAINER_HAN:

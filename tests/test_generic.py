@@ -54,3 +54,26 @@ def test_hidden_elements_are_not_body():
                 head="<title>标题在这里的一篇新闻</title>")
     art = extract_page(html)
     assert art.body == [PARA, PARA]
+
+
+def story(n: int) -> str:
+    return "".join(f"<p>第{n}篇报道的第{i}段,记者在现场看到,群众积极参与活动,场面十分热烈,各项工作有序推进。</p>"
+                   for i in range(4))
+
+
+def test_multi_story_page_gives_the_story_under_the_matching_heading():
+    # an e-paper page view: several stories, each an h2 and its paragraphs, in one column
+    stories = "".join(f"<h2 class='art'>版面第{n}条新闻标题在此</h2>{story(n)}" for n in (1, 2, 3))
+    html = page(f"<div class='paper'>{stories}</div>", head="<title>版面第2条新闻标题在此-数字报</title>")
+    art = extract_page(html)
+    assert art.title == "版面第2条新闻标题在此"
+    assert art.body and all(p.startswith("第2篇") for p in art.body)
+
+
+def test_forum_thread_gives_the_first_post():
+    posts = "".join(f"<div class='post'><div class='author'>用户{n}</div><div class='message'>{story(n)}</div></div>"
+                    for n in (1, 2, 3))
+    html = page(f"<h1>论坛帖子的标题在这里</h1><div class='thread'>{posts}</div>",
+                head="<title>论坛帖子的标题在这里 - 某某论坛</title>")
+    art = extract_page(html)
+    assert art.body and all(p.startswith("第1篇") for p in art.body)
