@@ -62,6 +62,8 @@ _NOTICE_RE = re.compile(r"转载请注明|版权归原作者|免责声明|本文
 # `相关资讯请关注:…`, `更多精彩:…`: a related-reading lead-in with its links on the same line.
 _RELATED_LEAD_RE = re.compile(r"^(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}[:：]")
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
+# Every rule but the template and farm ones is for lines shorter than this.
+LONG_LINE = 200
 _BULLET_RE = re.compile(r"^[•·●○◆■□▪►\-*]\s*")
 
 
@@ -72,6 +74,10 @@ def strip_bullet(line: str) -> str:
 
 def classify_line(line: str) -> Kind:
     """What kind of line this is (see `Kind`); full-width punctuation counts as ASCII."""
+    if len(line) > LONG_LINE:  # running text: only these rules look at lines this long
+        if _TEMPLATE_JUNK_RE.search(line):
+            return Kind.SHARE
+        return Kind.FARM if _FARM_RE.fullmatch(line.strip()) else Kind.TEXT
     text = strip_bullet(match_form(line).strip())
     if not text:
         return Kind.SHARE

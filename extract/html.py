@@ -130,7 +130,8 @@ def first_text(doc: lxml.html.HtmlElement, css: str | None, source: str = "") ->
 
 
 def render_lines(root: lxml.html.HtmlElement) -> list[str]:
-    """The element's text as lines, one per block-level element (iterative: deep trees are safe)."""
+    """The element's text as lines, one per block-level element (lxml's iterwalk: no
+    recursion, deep trees are safe; scripts, styles and forms are skipped)."""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -140,27 +141,26 @@ def render_lines(root: lxml.html.HtmlElement) -> list[str]:
         if text:
             lines.append(text)
 
-    # Each stack item is (element, entering?): on exit we flush blocks and add the tail.
-    stack: list[tuple[etree._Element, bool]] = [(root, True)]
-    while stack:
-        el, entering = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else None
-        if not entering:
-            if tag in BLOCK_TAGS:
-                flush()
-            if el is not root and el.tail:
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event in ("comment", "pi"):  # only their tails are text
+            if el.tail:
                 buf.append(el.tail)
             continue
-        if tag is None or tag in SKIP_TAGS:  # comments, processing instructions, scripts
-            if el is not root and el.tail:
-                buf.append(el.tail)
+        tag = el.tag
+        if event == "start":
+            if tag in SKIP_TAGS:
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            if el.text:
+                buf.append(el.text)
             continue
         if tag in BLOCK_TAGS:
             flush()
-        if el.text:
-            buf.append(el.text)
-        stack.append((el, False))
-        stack.extend((child, True) for child in reversed(el))
+        if el is not root and el.tail:
+            buf.append(el.tail)
     flush()
     return lines
 

@@ -248,7 +248,7 @@ class TextStats:
 
 def text_stats(text: str | None, in_link: bool) -> TextStats:
     """The counts of one text node."""
-    if not text:
+    if not text or text.isspace():
         return TextStats()
     han = han_count(text)
     return TextStats(han, han if in_link else 0, len(_PUNCT_RE.findall(text)))
@@ -257,12 +257,17 @@ def text_stats(text: str | None, in_link: bool) -> TextStats:
 def element_stats(doc: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, TextStats]:
     """TextStats of every visible element's whole subtree, in one bottom-up pass."""
     order = [el for el in doc.iter() if isinstance(el.tag, str)]
+    linked: set[lxml.html.HtmlElement] = set()  # elements inside a link, found top-down
+    for el in order:
+        if el.tag == "a" or el in linked:
+            linked.update(child for child in el if isinstance(child.tag, str))
+            linked.add(el)
     stats: dict[lxml.html.HtmlElement, TextStats] = {}
     for el in reversed(order):
         if el.tag in SKIP_TAGS or is_hidden(el):
             stats[el] = TextStats()
             continue
-        in_link = el.tag == "a" or any(a.tag == "a" for a in el.iterancestors())
+        in_link = el in linked
         own = text_stats(el.text, in_link)
         for child in el:
             if isinstance(child.tag, str):
