@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 import lxml.html
-import trafilatura
 
 from extract.boilerplate import Kind, classify_line
 from extract.bylines import parse_byline
@@ -70,33 +69,35 @@ class Generic(Adapter):
         doc = parse_html(page.text)
         art.site_name = meta_content(doc, "og:site_name") or site_name_from_title(doc)
         art.keywords = page_keywords(doc)
-        art.title = best_title(doc, art.site_name)
+        art.title, heading = best_title(doc, art.site_name)
         lines = render_lines(doc.body if doc.body is not None else doc)
         read_meta_near_title(lines, art)
         art.published_at = art.published_at or contextual_date(lines, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
-        finish_body(main_text_lines(doc, page, art.title), art)
+        finish_body(main_text_lines(doc, page, heading), art)
         art.editor = art.editor or page_editor(lines)
         art.published_at = art.published_at or labelled_date(lines)
         art.source = art.source or labelled_source(lines)
 
 
-def best_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:
-    """The article heading: the longest heading or title-classed element that the page's
-    `<title>`/og:title contains (the `<title>` adds column and site names around it), else
-    an h1/h2 holding the page title, else the page title itself."""
+def best_title(doc: lxml.html.HtmlElement, site_name: str | None
+               ) -> tuple[str, lxml.html.HtmlElement | None]:
+    """The article heading and its element: the longest heading or title-classed element
+    that the page's `<title>`/og:title contains (the `<title>` adds column and site names
+    around it), else an h1/h2 holding the page title, else the page title itself."""
     page = page_title(doc, site_name)
     full = clean_line(meta_content(doc, "og:title") or first_text(doc, "title") or "")
-    inside = [text for text in map(element_text, select(doc, TITLE_ELEMENTS))
-              if 5 <= len(text) and text in full]
+    inside = [(text, el) for el in select(doc, TITLE_ELEMENTS)
+              if len(el.text_content()) <= 3 * len(full) + 20
+              for text in (element_text(el),) if 5 <= len(text) and text in full]
     if inside:
-        return max(inside, key=len)
+        return max(inside, key=lambda found: len(found[0]))
     for el in select(doc, "h1, h2"):
         text = element_text(el)
         if len(text) >= 5 and page in text and len(text) <= 2 * len(page):
-            return text
-    return page
+            return text, el
+    return page, None
 
 
 def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:
@@ -212,12 +213,15 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
     return parse_date(meta_content(doc, *DATE_META) or "")
 
 
-def main_text_lines(doc: lxml.html.HtmlElement, page: Page, title: str = "") -> list[str]:
-    """The article's lines: the best-scoring text container, or trafilatura's main content."""
-    heading = title_element(doc, title)
+def main_text_lines(doc: lxml.html.HtmlElement, page: Page,
+                    heading: lxml.html.HtmlElement | None = None) -> list[str]:
+    """The article's lines: the best-scoring text container (`heading`: the headline's
+    element, when known), or trafilatura's main content."""
     container = best_container(doc, heading)
     if container is not None:
         return story_under_heading(container, heading) or render_lines(container)
+    import trafilatura  # imported on first use: it costs ~0.2 s of start-up
+
     text = trafilatura.extract(page.text, url=page.url, include_comments=False,
                                include_tables=False, favor_precision=True) or ""
     return text.splitlines()
@@ -337,13 +341,3 @@ def best_container(doc: lxml.html.HtmlElement,
         if score > best_score:
             best, best_score = el, score
     return best
-
-
-def title_element(doc: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
-    """The heading element that holds the title, if any."""
-    if not title:
-        return None
-    for el in select(doc, "h1, h2, h3, h4, h5, .title, .article-title, .content-title"):
-        if element_text(el) == title:
-            return el
-    return None
