@@ -98,10 +98,10 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return Decoded(data.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             pass
-    utf16 = utf16_chinese(data)  # Chinese-only UTF-16 has few NULs and may look binary
-    if utf16:
-        return utf16
-    if binary:
+    if binary:  # Chinese-only UTF-16 has few NULs and may look binary
+        utf16 = utf16_chinese(data)
+        if utf16:
+            return utf16
         raise DecodeError("binary data, not a text or HTML page")
     candidates: list[str | None] = [declared] if declared else []
     candidates.append(EncodingDetector.find_declared_encoding(data[:_SNIFF * 4], is_html=True))
@@ -111,6 +111,11 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
     candidates += ["gb18030", "big5"]
     codecs_tried = list(dict.fromkeys(superset(e) for e in filter(None, candidates)))
     found = most_chinese(data, codecs_tried, "strict")
+    if found and not found.doubt:
+        return found
+    utf16 = utf16_chinese(data)  # tried after the likely codecs: it costs a sample's judging
+    if utf16:
+        return utf16
     if found:
         return found
     # A few corrupt bytes in an otherwise valid page: keep its encoding, damage shown as U+FFFD.
@@ -157,7 +162,8 @@ def chinese_share(text: str) -> float:
     if len(others) < _MIN_JUDGED:
         return 1.0
     common = common_han()
-    good = sum(1 for c in others if c in common or _PUNCTUATION_RE.match(c))
+    good = sum(1 for c in others if c in common) + len(_PUNCTUATION_RE.findall("".join(
+        c for c in others if c not in common)))
     return good / len(others)
 
 
