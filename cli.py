@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from db.cli_query import QUERY_COMMANDS
+from db.cli_stories import stories_cmd
 from ingest.cli_clean import clean, sites
 from ingest.cli_eval import eval_command
 from ingest.cli_fetch import fetch, reclean
@@ -35,7 +36,7 @@ def main() -> None:
     """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""
 
 
-for command in (clean, sites, eval_command, fetch, reclean, *QUERY_COMMANDS):
+for command in (clean, sites, eval_command, fetch, reclean, *QUERY_COMMANDS, stories_cmd):
     main.add_command(command)
 
 

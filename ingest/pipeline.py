@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 import sqlite_utils
 
 import db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
+import db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
 from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_text
 from ingest.inputs import InputError, discover, display_path, read_input, saved_url
