@@ -10,16 +10,23 @@ from typing import Any
 
 import sqlite_utils
 
-from db import search
+from db import search, stories
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 LISTING_VIEW = "articles_list"
+STORIES_VIEW = "stories_list"
 
 _VIEW_SQL = f"""create view if not exists {LISTING_VIEW} as
 select id, title, published_at, substr(published_at, 1, 7) as month, site, source,
        authors, correspondents, editor, keywords, section, site_name, url, warnings
 from articles"""
+
+# One line per story: its first copy's title and link, copies, sites, first and last date.
+_STORIES_VIEW_SQL = f"""create view if not exists {STORIES_VIEW} as
+select s.id as story, s.copies, s.sites, substr(s.first_seen, 1, 10) as first_seen,
+       substr(s.last_seen, 1, 10) as last_seen, a.title, a.url, s.first_article_id
+from {stories.STORIES_TABLE} s join articles a on a.id = s.first_article_id"""
 
 # The canned query: cjk_match(), cjk_error() and cjk_snippet() come from
 # datasette_plugins/cjk_search.py,
@@ -51,7 +58,9 @@ def datasette_installed() -> bool:
 def prepare_database(db: sqlite_utils.Database) -> None:
     """Make sure the search index and the listing view exist."""
     search.sync(db)
+    stories.sync(db)
     db.execute(_VIEW_SQL)
+    db.execute(_STORIES_VIEW_SQL)
 
 
 def metadata(db_name: str) -> dict[str, Any]:
@@ -69,6 +78,12 @@ def metadata(db_name: str) -> dict[str, Any]:
                                "facets": ["site", "source", "month", {"array": "authors"}],
                                "description": "One line per article, with a month column "
                                               "to facet on."},
+                STORIES_VIEW: {"sort_desc": "copies", "facets": ["sites"],
+                               "description": "Stories: copies of one article (转载, "
+                                              "editions), largest first; the title is the "
+                                              "earliest copy's."},
+                **{t: {"hidden": True} for t in (stories.BANDS_TABLE, stories.PENDING_TABLE,
+                                                 stories.META_TABLE)},
                 search.FTS_TABLE: {"hidden": True},
                 search.PENDING_TABLE: {"hidden": True},
                 "inputs": {"sort_desc": "seen_at", "facets": ["status", "site"]},

@@ -19,7 +19,7 @@ import click
 import sqlite_utils
 
 from db import browse as browse_setup
-from db import query, search
+from db import query, search, stories
 from db.filters import FilterError, Filters, filter_sql
 from db.store import StoreError, open_existing_db
 
@@ -131,18 +131,20 @@ HIT_FIELDS = ["id", "title", "site", "published_at", "authors", "source", "url",
 
 def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
     """Write hits as readable blocks (table), a JSON array, or CSV."""
+    fields = HIT_FIELDS + (["story_id", "copies"] if hits and "copies" in hits[0] else [])
     if fmt == "json":
-        out.write(json.dumps([{k: h[k] for k in HIT_FIELDS} for h in hits],
+        out.write(json.dumps([{k: h[k] for k in fields} for h in hits],
                              ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         writer = csv.writer(out)
-        writer.writerow(HIT_FIELDS)
+        writer.writerow(fields)
         for h in hits:
-            writer.writerow([query.csv_value(k, h[k]) for k in HIT_FIELDS])
+            writer.writerow([query.csv_value(k, h[k]) for k in fields])
     else:
         for rank, h in enumerate(hits, 1):
             meta = [f"#{h['id']}", h["site"], (h["published_at"] or "no date")[:10]]
             meta += [", ".join(h["authors"])] if h["authors"] else []
+            meta += [f"story {h['story_id']}: {h['copies']} copies"] if h.get("copies", 1) > 1 else []
             out.write(f"{rank:>2}. {h['title']}\n    {' · '.join(meta)}\n"
                       f"    {h['snippet']}\n\n")
 
@@ -155,7 +157,10 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
               help="Show at most N results.")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "csv"]), help="Output format.")
-def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, **kwargs: Any) -> None:
+@click.option("--collapse", is_flag=True,
+              help="One result per story (copies of one article), with its number of copies.")
+def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, collapse: bool,
+               **kwargs: Any) -> None:
     """Full-text search in Chinese (and Latin) text, best matches first.
 
     Words must all match; `a OR b` matches either; "quoted words" must appear together
@@ -166,11 +171,14 @@ def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, **kwargs: An
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))
     db = query.searchable(open_db(db_path))
+    wanted = search.RANK_WINDOW if collapse else limit  # collapsed: the best of each story
     if fmt == "table":
         mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
-        hits = fail_on_bad_input(lambda: terminal_hits(db, query_text, filters, limit, mark))
+        hits = fail_on_bad_input(lambda: terminal_hits(db, query_text, filters, wanted, mark))
     else:
-        hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, limit))
+        hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, wanted))
+    if collapse:
+        hits = stories.collapse(stories.readable(db), hits, limit)
     if not hits and fmt == "table":
         click.echo(f"no article matches {query_text!r}", err=True)
         return
@@ -345,8 +353,11 @@ def stats(db_path: str, top: int, fmt: str) -> None:
 
 @command()
 @db_option
-def reindex(db_path: str) -> None:
-    """Rebuild the full-text index from the articles table.
+@click.option("--story-threshold", type=click.FloatRange(0.3, 1.0), metavar="0.3-1.0",
+              help=f"Similarity that makes two articles copies of one story, kept for later "
+                   f"writes (default {stories.THRESHOLD}, or the one set before).")
+def reindex(db_path: str, story_threshold: float | None) -> None:
+    """Rebuild the full-text index and the stories from the articles table.
 
     Not needed in normal use (every write keeps the index in sync); use it after editing
     articles with other tools, or to compact the index.
@@ -359,6 +370,11 @@ def reindex(db_path: str) -> None:
     elapsed = time.perf_counter() - started
     size = index_bytes(db)
     click.echo(f"indexed {count} articles in {elapsed:.2f} s; index {size / 1e6:.1f} MB")
+    started = time.perf_counter()
+    found = stories.rebuild(db, story_threshold)
+    click.echo(f"stories: {found['articles']} articles in {found['stories']} stories, "
+               f"{found['with_copies']} with copies (threshold {stories.threshold(db)}) "
+               f"in {time.perf_counter() - started:.2f} s")
 
 
 def index_bytes(db: sqlite_utils.Database) -> int:

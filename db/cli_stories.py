@@ -90,8 +90,9 @@ def show_cmd(ref: int, db_path: str, fmt: str) -> None:
         if n == 0:
             lines.append("    first copy")
         else:
-            lines.append(f"    similarity {c.similarity:.2f} · {len(c.added)} paragraphs added, "
-                         f"{len(c.removed)} removed, {len(c.changed)} changed")
+            n_par = len(c.added)
+            lines.append(f"    similarity {c.similarity:.2f} · {n_par} paragraph{'s' * (n_par != 1)} "
+                         f"added, {len(c.removed)} removed, {len(c.changed)} changed")
             lines += [f"    {mark} {_short(p)}" for mark, group in
                       (("+", c.added), ("-", c.removed), ("~", c.changed)) for p in group]
         lines.append("")

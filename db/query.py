@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, TextIO
 
 import sqlite_utils
 
-from db import search, store
+from db import search, store, stories
 from db.filters import Filters, filter_sql
 from extract.record import LIST_FIELDS
 
@@ -119,15 +119,17 @@ def format_article(rec: dict[str, Any]) -> str:
 
 def iter_records(db: sqlite_utils.Database, filters: Filters = Filters(),
                  query: str | None = None) -> Iterator[dict[str, Any]]:
-    """Selected articles (all matches of the query, if any) as records, streamed in id order."""
+    """Selected articles (all matches of the query, if any) as records, streamed in id order,
+    each with its story_id (None for an article written by plain SQL since the last write)."""
     if query:
-        for row in search.iter_matches(db, query, filters, columns=EXPORT_COLUMNS):
-            yield to_record(row)
-        return
-    where, params = filter_sql(filters, "a")
-    cursor = db.execute(f"select * from articles a where {where} order by a.id", params)
-    for row in iter_dicts(cursor):
-        yield to_record(row)
+        rows: Iterable[dict[str, Any]] = search.iter_matches(db, query, filters,
+                                                             columns=EXPORT_COLUMNS)
+    else:
+        where, params = filter_sql(filters, "a")
+        rows = iter_dicts(db.execute(f"select * from articles a where {where} order by a.id",
+                                     params))
+    for row in rows:
+        yield {**to_record(row), "story_id": stories.story_id_of(db, row["id"])}
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
@@ -151,10 +153,11 @@ def csv_value(name: str, value: Any) -> Any:
 def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     """A header row, then one row per record; return the count."""
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    columns = (*EXPORT_COLUMNS, "story_id")
+    writer.writerow(columns)
     count = 0
     for rec in records:
-        writer.writerow([csv_value(c, rec[c]) for c in EXPORT_COLUMNS])
+        writer.writerow([csv_value(c, rec.get(c)) for c in columns])
         count += 1
     return count
 

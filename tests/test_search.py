@@ -326,8 +326,10 @@ def test_export_jsonl_round_trips(corpus):
         assert rec["body"] == row["body"].split("\n")
         for name in ("authors", "correspondents", "keywords", "warnings"):
             assert rec[name] == json.loads(row[name])
+        story = db.execute("select story_id from story_articles where article_id = ?",
+                           [rec["id"]]).fetchone()[0]
         assert {k: v for k, v in rec.items() if k not in ARTICLE_FIELDS | {"key", "id"}} \
-            == {"extracted_at": row["extracted_at"]}
+            == {"extracted_at": row["extracted_at"], "story_id": story}
 
 
 def test_export_csv_round_trips_with_filters(corpus):
