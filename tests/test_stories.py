@@ -1,0 +1,271 @@
+"""Story detection: reprints share a story, other stories never do, incremental equals rebuild."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from conftest import FIXTURES, ROOT
+from db import store, stories
+
+_spec = importlib.util.spec_from_file_location("stories_pairs", ROOT / "bench" / "stories_pairs.py")
+sp = sys.modules.setdefault("stories_pairs", importlib.util.module_from_spec(_spec))  # type: ignore[arg-type]
+_spec.loader.exec_module(sp)  # type: ignore[union-attr]
+
+TO_TRADITIONAL = str.maketrans(stories._SIMPLIFIED, stories._TRADITIONAL)
+
+
+def to_traditional(text: str) -> str:
+    return text.translate(TO_TRADITIONAL)
+
+
+def write(db: Any, doc: Any, key: str | None = None) -> int:
+    """Store a Doc through the normal write path (hooks included); its id."""
+    row = {"key": key or doc.name, "title": doc.title or "无题", "body": doc.text,
+           "site": doc.site, "published_at": doc.published_at}
+    with db.atomic():
+        return store.upsert_article(db, row)[0]
+
+
+def snapshot(db: Any) -> tuple[list[Any], list[Any]]:
+    return (db.execute("select article_id, story_id from story_articles order by 1").fetchall(),
+            db.execute("select * from stories order by 1").fetchall())
+
+
+def story(db: Any, article_id: int) -> int:
+    return db.execute("select story_id from story_articles where article_id = ?",
+                      [article_id]).fetchone()[0]
+
+
+# ---------------------------------------------------------------- signatures
+
+def test_normalize_folds_width_script_and_punctuation():
+    assert stories.normalize("映象網訊（記者 王文凱）ＡＢ12,疫情。") == "映象网讯记者王文凯ab12疫情"
+
+
+def test_short_bodies_get_no_signature():
+    caption = sp.CAPTIONS[0]
+    assert len(stories.normalize(caption)) < stories.MIN_CHARS
+    assert stories.signature(caption) is None
+    assert stories.signature(caption * 3) is not None
+
+
+def test_signature_is_stable_and_similarity_tracks_overlap():
+    doc = sp.fixture_docs()[0]
+    a, b = stories.signature(doc.text), stories.signature(doc.text)
+    assert a is not None and b is not None and (a == b).all()
+    half = stories.signature("\n".join(doc.body[: len(doc.body) // 2]))
+    assert half is not None and 0.2 < stories.similarity(a, half) < 0.8
+
+
+# ---------------------------------------------------------------- the labelled pairs
+
+def test_precision_and_recall_on_the_fixture_pairs():
+    pairs = sp.labelled_pairs(sp.fixture_docs(), to_traditional)
+    assert sum(p.same for p in pairs) >= 60 and sum(not p.same for p in pairs) >= 60
+    tp = fp = fn = 0
+    for p in pairs:
+        a, b = stories.signature(p.a.text), stories.signature(p.b.text)
+        matched = (a is not None and b is not None
+                   and bool(set(stories.band_keys(a)) & set(stories.band_keys(b)))
+                   and stories.similarity(a, b) >= stories.THRESHOLD)
+        tp += matched and p.same
+        fp += matched and not p.same
+        fn += p.same and not matched
+    assert tp / (tp + fp) >= 0.98
+    assert tp / (tp + fn) >= 0.95
+
+
+# ---------------------------------------------------------------- the database
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> tuple[Any, dict[str, int], list[Any]]:
+    """Every fixture article and its reprints, written in a shuffled order, plus captions."""
+    db = store.open_db(tmp_path / "news.db")
+    rng = random.Random(3)
+    docs = sp.fixture_docs()
+    edits = sp.edits(to_traditional)
+    written = [*docs, *(edit(d, rng) for d in docs for edit in edits.values()),
+               *sp.caption_docs()]
+    rng.shuffle(written)
+    ids = {d.name: write(db, d) for d in written}
+    return db, ids, docs
+
+
+def test_reprints_share_a_story_and_other_stories_do_not(corpus):
+    db, ids, docs = corpus
+    by_story: dict[int, set[str]] = {}
+    for name, aid in ids.items():
+        by_story.setdefault(story(db, aid), set()).add(name)
+    groups = sorted(sorted(g) for g in by_story.values())
+    expected = sorted(sorted(n for n in ids if n.split("+")[0] == d.name) for d in docs)
+    captions = [[n] for n in ids if n.startswith("caption")]
+    assert groups == sorted(expected + captions)
+
+
+def test_story_rows(corpus):
+    db, ids, docs = corpus
+    doc = docs[0]
+    sid = story(db, ids[doc.name])
+    members = [ids[n] for n in ids if n.split("+")[0] == doc.name]
+    assert sid == min(members)
+    row = db.execute("select first_article_id, first_seen, copies, sites from stories "
+                     "where id = ?", [sid]).fetchone()
+    assert row[2] == len(members) == 1 + len(sp.edits(to_traditional))
+    assert row[1] == doc.published_at  # every copy has the original's date
+    assert row[3] == ", ".join(sorted({doc.site, "reprint"}))
+    dated = db.execute("select min(published_at) from articles where id in "
+                       f"({','.join(map(str, members))})").fetchone()[0]
+    assert db.execute("select published_at from articles where id = ?",
+                      [row[0]]).fetchone()[0] == dated
+
+
+def test_first_seen_is_the_earliest_published_copy(tmp_path):
+    db = store.open_db(tmp_path / "news.db")
+    doc = sp.fixture_docs()[1]
+    late = write(db, sp.Doc("late", doc.title, doc.body, "hnr", "2021-05-02T08:00:00+08:00"))
+    early = write(db, sp.Doc("early", "另一个标题", doc.body[:-1], "ddsb", "2021-05-01"))
+    undated = write(db, sp.Doc("undated", doc.title, doc.body, "generic", None))
+    sid = story(db, late)
+    assert story(db, early) == story(db, undated) == sid == min(late, early, undated)
+    assert db.execute("select first_article_id, first_seen, last_seen from stories "
+                      "where id = ?", [sid]).fetchone() == (early, "2021-05-01",
+                                                            "2021-05-02T08:00:00+08:00")
+
+
+def test_incremental_equals_rebuild_after_inserts_updates_and_deletes(corpus):
+    db, ids, docs = corpus
+    incremental = snapshot(db)
+    stories.rebuild(db)
+    assert snapshot(db) == incremental
+    # A copy rewritten into another story moves; a story losing its first copy is renamed.
+    moved = ids[docs[0].name + "+note"]
+    with db.atomic():
+        db.execute("update articles set body = ? where id = ?", [docs[1].text + "\n补充。", moved])
+        store.article_changes(db, [moved])
+    assert story(db, moved) == story(db, ids[docs[1].name])
+    first = story(db, ids[docs[2].name])
+    with db.atomic():
+        db.execute("delete from articles where id = ?", [first])
+        store.article_changes(db, [])
+    left = [ids[n] for n in ids if n.split("+")[0] == docs[2].name and ids[n] != first]
+    assert {story(db, a) for a in left} == {min(left)}
+    assert db.execute("select count(*) from stories where id = ?", [first]).fetchone()[0] == 0
+    incremental = snapshot(db)
+    stories.rebuild(db)
+    assert snapshot(db) == incremental
+
+
+def test_a_bridge_removed_splits_the_story(tmp_path):
+    db = store.open_db(tmp_path / "news.db")
+    a, b = sp.fixture_docs()[:2]
+    first = write(db, a)
+    bridge = write(db, sp.Doc("bridge", "合辑", a.body + b.body[:2]))
+    second = write(db, sp.Doc("second", b.title, a.body[len(a.body) // 2:] + b.body[:2]))
+    before = {story(db, x) for x in (first, bridge, second)}
+    with db.atomic():
+        db.execute("update articles set body = ? where id = ?", [sp.CAPTIONS[0], bridge])
+        store.article_changes(db, [bridge])
+    incremental = snapshot(db)
+    stories.rebuild(db)
+    assert snapshot(db) == incremental
+    assert len(before) == 1 and story(db, bridge) == bridge
+
+
+def test_an_existing_database_gets_its_stories(tmp_path):
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    doc = sp.fixture_docs()[0]
+    write(db, doc)
+    write(db, sp.Doc("copy", "x", doc.body, "hnr"))
+    for table in stories.TABLES:
+        db.execute(f"drop table {table}")
+    db.conn.commit()
+    db.conn.close()
+    db = store.open_db(path)
+    assert stories.story_counts(db) == (2, 1, 1)
+
+
+# ---------------------------------------------------------------- commands
+
+def run(*args: str) -> Any:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+@pytest.fixture()
+def cleaned(tmp_path: Path) -> Path:
+    """The fixtures cleaned, then two reprints of page 000 (new lead, note, trimmed ending;
+    traditional script)."""
+    db_path = tmp_path / "news.db"
+    assert run("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
+    gold = json.loads((FIXTURES / "000_16834f47284e46b2.json").read_text(encoding="utf-8"))
+    body = gold["body"]
+    reprint = ["荥阳一社区收到确诊患者家属送来的锦旗", "2020-03-20 09:12 来源:郑州日报",
+               sp.EDITOR_NOTES[0], "本报讯(记者 李明)" + body[0], *body[1:-1]]
+    traditional = [to_traditional(gold["title"]), "2020-03-21 15:30 來源:華夏新聞網",
+                   *map(to_traditional, body)]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "reprint.txt").write_text("\n\n".join(reprint), encoding="utf-8")
+    (tmp_path / "in" / "traditional.txt").write_text("\n\n".join(traditional), encoding="utf-8")
+    assert run("clean", tmp_path / "in", "--db", db_path).exit_code == 0
+    return db_path
+
+
+def test_stories_command_lists_the_reprinted_story(cleaned):
+    out = run("stories", "--db", cleaned).output
+    assert "11 articles in 9 stories; 1 with 2 or more copies" in out
+    line = next(l for l in out.splitlines() if l.startswith("1 "))
+    assert line.split()[:2] == ["1", "3"] and "2020-03-19" in line and "2020-03-21" in line
+    assert "荥阳：一面锦旗" in line
+    data = json.loads(run("stories", "--db", cleaned, "--format", "json").output)
+    assert [(s["id"], s["copies"]) for s in data] == [(1, 3)]
+
+
+def test_stories_show_summarises_the_differences(cleaned):
+    out = run("stories", "show", "1", "--db", cleaned).output
+    assert out.startswith("story 1: 3 copies")
+    assert "+ 编者按" in out and "- 文博社区全体工作人员" in out and "~ 本报讯(记者李明)" in out
+    assert run("stories", "show", "11", "--db", cleaned).output == out  # any copy's id
+    missing = run("stories", "show", "999", "--db", cleaned)
+    assert missing.exit_code == 1 and "no story or article with id 999" in missing.output
+
+
+def test_search_collapse_and_export(cleaned):
+    plain = json.loads(run("search", "李先生", "--db", cleaned, "--format", "json").output)
+    collapsed = json.loads(run("search", "李先生", "--collapse", "--db", cleaned,
+                               "--format", "json").output)
+    assert len(plain) == 3
+    assert [(h["story_id"], h["copies"]) for h in collapsed] == [(1, 3)]
+    records = [json.loads(l) for l in run("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
+    assert sorted(r["story_id"] for r in records) == [1, 1, 1]
+
+
+def test_query_commands_do_not_write(cleaned):
+    conn = sqlite3.connect(cleaned)
+    conn.execute("insert into articles (key, title, body) values ('sql', 't', ?)",
+                 ["\n".join(sp.fixture_docs()[0].body)])
+    conn.commit()
+    out = run("stories", "--db", cleaned).output
+    assert "12 articles in 9 stories" in out  # read from a synced private copy
+    assert conn.execute("select count(*) from story_pending").fetchone()[0] == 1
+    conn.close()
+
+
+def test_reindex_rebuilds_and_keeps_the_threshold(cleaned):
+    out = run("reindex", "--db", cleaned, "--story-threshold", "0.95").output
+    assert "stories: 11 articles in" in out and "(threshold 0.95)" in out
+    db = store.open_db(cleaned)
+    assert stories.threshold(db) == 0.95
+    assert stories.story_counts(db)[2] == 1  # the traditional copy is still identical
+    assert "threshold 0.95" in run("reindex", "--db", cleaned).output
+    bad = run("reindex", "--db", cleaned, "--story-threshold", "0.1")
+    assert bad.exit_code == 1
