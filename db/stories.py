@@ -21,6 +21,7 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import sqlite3
@@ -31,7 +32,6 @@ from typing import Any, ContextManager, Iterable, Iterator
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
 from db import store
 
@@ -116,7 +116,12 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+@functools.cache
+def _minhash() -> tuple[Any, Any]:
+    """datasketch's MinHash class and its permutations (imported on first use: the import
+    takes about a second, which commands that only read stories should not pay)."""
+    from datasketch import MinHash
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
 
 
 def signature(body: str | None) -> np.ndarray | None:
@@ -124,8 +129,9 @@ def signature(body: str | None) -> np.ndarray | None:
     grams = shingles(body)
     if not grams:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32, scheme="affine32",
-                 permutations=_PERMUTATIONS)
+    minhash, permutations = _minhash()
+    mh = minhash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32, scheme="affine32",
+                 permutations=permutations)
     mh.update_batch(grams)
     return mh.hashvalues.astype("<u4")
 
