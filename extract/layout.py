@@ -11,7 +11,7 @@ import re
 from extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
 from extract.bylines import (Credits, is_name, looks_like_byline, parse_byline, split_dateline,
                               split_trailing_byline)
-from extract.dates import parse_date
+from extract.dates import date_from_url, parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from extract.record import Article
 from extract.text import clean_line, clean_paragraph, close_cjk_gaps, match_form, han_count, strip_edges
@@ -303,8 +303,24 @@ def strip_site_name(title: str) -> str:
     return title
 
 
+def header_date(lines: list[str], title_at: int, year: int | None) -> str | None:
+    """The date of the date line nearest below the title (a today-date widget may stand
+    above it), else the nearest above; a date without a year (`10-03 10:13:10`) takes
+    `year` (from the URL)."""
+    below = range(max(title_at + 1, 0), len(lines))
+    above = range(min(title_at, len(lines)) - 1, -1, -1) if title_at > 0 else range(0)
+    for i in [*below, *above]:
+        if len(lines[i]) <= 120:
+            found = parse_date(lines[i], year=year if below.start <= i < below.start + 3 else None)
+            if found:
+                return found
+    return None
+
+
 def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> None:
     """Take date, source, editor and credits from the lines before the body."""
+    url_date = date_from_url(art.url)
+    art.published_at = art.published_at or header_date(lines, title_at, int(url_date[:4]) if url_date else None)
     for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.KEYWORDS):
             take_meta_line(line, kind, art)
@@ -371,7 +387,7 @@ def read_text_page(text: str, art: Article) -> None:
 
 def is_source_line(line: str, lines: list[str], i: int, art: Article) -> bool:
     """A short unlabelled line between the title and the date names the source (当代商报社)."""
-    if art.published_at or art.source or len(line) > 20 or i + 1 >= len(lines):
+    if art.source or len(line) > 20 or i + 1 >= len(lines):
         return False
     return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(c in match_form(line) for c in ",。!?:")
 

@@ -309,3 +309,19 @@ def test_credit_chain_and_repeated_tail():
     finish_body(["一问一答间，呈现出一个自信的新山东。闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光审校:梁义"], art)
     assert art.body == ["一问一答间，呈现出一个自信的新山东。"]
     assert art.authors == ["孔然"] and art.editor == "孔然 赵宇光"
+
+
+def test_text_page_date_is_the_one_under_the_title():
+    # a today-date widget above the article, as county portals show; a year-less date line
+    # (昆明信息港) takes its year from the URL
+    art = _text_page("2025年07月13日\n首页 > 新闻中心 > 本地 > 正文\n三门峡,我们为你自豪!\n"
+                     "来源: 发布日期:2017-10-09   打印\n"
+                     "本报讯:(记者 李博 徐洪波)欢呼、尖叫、激动,各界群众积极收看节目,场面热烈。\n"
+                     "在会展中心,各行各业的代表齐聚一堂,共同见证了这一时刻,大家都很自豪。\n")
+    assert art.published_at == "2017-10-09" and art.authors == ["李博", "徐洪波"]
+    from extract.layout import read_text_page
+    from extract.record import Article
+    art = Article(url="https://m.kunming.cn/news/c/2025-10-03/13983659.shtml")
+    read_text_page("首页 昆明 正文\n翠湖周边游 文明成最美风景\n昆明信息港    10-03 10:13:10\n"
+                   "国庆假期首日,尽管下起阵雨,却丝毫未减市民游客的出游热情,文明旅游蔚然成风。\n", art)
+    assert art.published_at == "2025-10-03T10:13:10+08:00"
