@@ -167,7 +167,7 @@ def looks_like_byline(line: str) -> bool:
     line = match_form(line).strip().strip("()")
     if not line or len(line) > 60 or not _BYLINE_WORD_RE.search(line):
         return False
-    if re.search(r"[。！？!?，,：:;；]", ROLE_RE.sub(" ", line)):
+    if re.search(r"[。！？!?：:;；]", ROLE_RE.sub(" ", line)):  # commas may separate names
         return False
     leftover = ROLE_RE.sub(" ", line)
     tokens = [t for t in _SPLIT_RE.split(leftover) if t]

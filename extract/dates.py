@@ -21,6 +21,8 @@ _FULL_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:\s*[-/.年]\s*|\s+(?=\d{1,2}\s*/))(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     + _TIME + _ZONE
 )
+# 30.11.2017 22:27: day first, as some sites (and their copies) write it
+_DAY_FIRST_RE = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.])" + _TIME)
 # 04-03 10:20 or 4月3日 10:20: no year, taken from context
 _SHORT_RE = re.compile(
     r"(?<![\d-])(?P<m>\d{1,2})\s*[-月]\s*(?P<d>\d{1,2})(?!\d)\s*日?\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
@@ -74,6 +76,11 @@ def parse_date(text: str | None, *, year: int | None = None,
     for match in _FULL_RE.finditer(text):
         g = match.groupdict()
         found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], g["Z"])
+        if found:
+            return found
+    for match in _DAY_FIRST_RE.finditer(text):
+        g = match.groupdict()
+        found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"])
         if found:
             return found
     if year is not None:

@@ -225,6 +225,11 @@ def test_padded_names_and_traditional_bylines():
     assert parse_byline("記者 潘潔瑩 陳君毅 榮昊北").authors == ["潘潔瑩", "陳君毅", "榮昊北"]
 
 
+def test_day_first_dates_and_comma_separated_byline():
+    assert parse_date("30.11.2017  22:27") == "2017-11-30T22:27:00+08:00"
+    assert looks_like_byline("记者:马丽,石磊") and parse_byline("记者:马丽,石磊").authors == ["马丽", "石磊"]
+
+
 def test_pen_names_lone_names_and_label_words():
     assert parse_byline("执笔/叨叨姐、胡一刀&李小飞刀").authors == ["叨叨姐", "胡一刀", "李小飞刀"]
     assert parse_byline("作者 宪瑞 编辑").authors == ["宪瑞"]  # a label word is no name
