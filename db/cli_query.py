@@ -229,7 +229,8 @@ def show(ref: str, db_path: str, fmt: str) -> None:
 @click.option("--query", "-q", "query_text", metavar="QUERY",
               help="Only articles matching this search (same syntax as `search`).")
 @click.option("--format", "fmt", default="jsonl", show_default=True,
-              type=click.Choice(["jsonl", "csv"]), help="Output format.")
+              type=click.Choice(["jsonl", "csv", "warc"]),
+              help="Output format (warc: the stored raw pages of `fetch`, not the articles).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
@@ -247,6 +248,10 @@ def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
     db = open_db(db_path)
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))  # before creating the file
+    if fmt == "warc":  # raw pages, not articles: ingest/warc_export.py
+        from ingest.warc_export import export_warc
+        export_warc(db, output, filters, query_text)
+        return
     if query_text:
         db = query.searchable(db)
     writer = query.write_csv if fmt == "csv" else query.write_jsonl

@@ -35,6 +35,9 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
           force: bool, jobs: int) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
 
+    WARC archives (.warc, .warc.gz) among the PATHs give one input per HTML or text response
+    record with status 200, named ARCHIVE#OFFSET.
+
     Example: python cli.py clean tests/fixtures --db news.db
 
     Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
@@ -86,10 +89,12 @@ class progress_reporter:
 def print_summary(summary: Summary, db_path: str) -> None:
     """Print the end-of-run report: counts, per-site counts, each failure with its reason."""
     counts = summary.counts
-    seen = sum(counts.values())
+    seen = sum(counts.values()) - counts["skipped"]  # skipped WARC records are no inputs
     merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
     click.echo(f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
                f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {display_path(db_path)}")
+    if counts["skipped"]:
+        click.echo(f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)")
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:

@@ -32,7 +32,7 @@ def is_input_file(path: Path) -> bool:
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    return name.endswith(SUFFIXES)
+    return name.endswith(SUFFIXES) or name.endswith(".warc")  # WARC archives: ingest/warc.py
 
 
 def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:

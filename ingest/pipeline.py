@@ -136,6 +136,8 @@ class Job:
     digest: str
     url: str | None
     site: str | None
+    charset: str | None = None  # from an HTTP header (a WARC record's)
+    fetched_at: dt.datetime | None = None  # from a WARC record's WARC-Date
 
 
 @dataclass
@@ -165,7 +167,8 @@ def prepare(db: sqlite_utils.Database, path: Path, url: str | None, site: str | 
 def extract_job(job: Job) -> Extracted:
     """Extract one job; runs in worker processes, never raises for bad input."""
     try:
-        art = extract_page(job.data, url=job.url, path=job.path, site=job.site)
+        art = extract_page(job.data, url=job.url, path=job.path, site=job.site,
+                           charset=job.charset, fetched_at=job.fetched_at)
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
     return Extracted(job.path, job.digest, row=art.to_row())
@@ -221,11 +224,12 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
             if on_progress:
                 on_progress(outcome)
 
+    from ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
+
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
     pending: tuple[list[Job | Outcome], Any] | None = None
     try:
-        for window in windows(files, BATCH_SIZE):
-            prepared = [prepare(db, path, (urls or {}).get(path), site, force) for path in window]
+        for prepared in batches(prepared_inputs(db, files, urls or {}, site, force), BATCH_SIZE):
             todo = [p for p in prepared if isinstance(p, Job)]
             extracted = (pool.map_async(extract_job, todo, chunksize=2) if pool
                          else [extract_job(job) for job in todo])

@@ -1,0 +1,58 @@
+"""The inputs of a run in order: one per page file, one per page record of a WARC archive."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator, TypeVar
+
+import sqlite_utils
+
+from db.store import known_input
+from ingest.inputs import display_path
+from ingest.pipeline import Job, Outcome, prepare, sha256_of
+from ingest.warc import Broken, Skipped, is_warc, read_archive, record_name
+
+T = TypeVar("T")
+
+
+def prepared_inputs(db: sqlite_utils.Database, files: list[Path], urls: dict[Path, str],
+                    site: str | None, force: bool) -> Iterator[Job | Outcome]:
+    """Each input of the files, read and hashed (see `prepare`), in file and record order."""
+    for path in files:
+        if is_warc(path):
+            yield from prepare_archive(db, path, site, force)
+        else:
+            yield prepare(db, path, urls.get(path), site, force)
+
+
+def prepare_archive(db: sqlite_utils.Database | None, archive: Path, site: str | None, force: bool,
+                    start: int = 0, stop: int | None = None) -> Iterator[Job | Outcome]:
+    """A Job per page record of `archive` starting in [start, stop) (not known yet unless
+    `force`; every record when `db` is None), an Outcome for the others: skipped, broken,
+    unchanged, or the whole archive failed when it cannot be opened."""
+    try:
+        for item in read_archive(archive, start, stop):
+            if isinstance(item, Skipped):
+                yield Outcome(record_name(archive, item.offset), "skipped", error=item.reason)
+            elif isinstance(item, Broken):
+                yield Outcome(item.path, "failed", error=item.error)
+            else:
+                digest = sha256_of(item.data)
+                if db is not None and not force and known_input(db, item.path, digest):
+                    yield Outcome(item.path, "unchanged")
+                else:
+                    yield Job(item.path, item.data, digest, item.url, site,
+                              charset=item.charset, fetched_at=item.fetched_at)
+    except OSError as exc:  # the archive cannot be opened or read at all
+        yield Outcome(display_path(archive), "failed", error=f"cannot read: {exc.strerror or exc}")
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most `size` items."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

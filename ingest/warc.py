@@ -1,0 +1,254 @@
+"""WARC archives: reading response records as inputs (FastWARC), and writing pages as a WARC.
+
+A `.warc` or `.warc.gz` file holds many inputs: each `response` record with status 200 and
+an HTML or text content type is one, named `ARCHIVE#OFFSET` (the record's byte offset in the
+file, compressed bytes for `.warc.gz`). Other records are skipped. A broken record (bad gzip
+member, bad headers) fails alone: reading resumes at the next record start found after it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from ingest.inputs import MAX_INPUT_BYTES, display_path
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+# Content types read as pages; anything else (images, scripts, PDFs) is skipped.
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_SCAN_CHUNK = 1 << 20
+_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def is_warc(path: str | Path) -> bool:
+    """True for `.warc` and `.warc.gz` files."""
+    return str(path).lower().endswith(WARC_SUFFIXES)
+
+
+@dataclass
+class Record:
+    """One page from a response record, ready for extract_page."""
+
+    path: str  # ARCHIVE#OFFSET
+    offset: int
+    data: bytes
+    url: str | None
+    fetched_at: dt.datetime | None
+    charset: str | None
+
+
+@dataclass
+class Skipped:
+    """A record that is no page input (request, metadata, an image, a redirect...)."""
+
+    offset: int
+    reason: str
+
+
+@dataclass
+class Broken:
+    """A record that could not be read; `path` names its offset."""
+
+    path: str
+    offset: int
+    error: str
+
+
+def record_name(archive: Path, offset: int) -> str:
+    """The input path of the record at `offset`: `archive.warc.gz#offset`."""
+    return f"{display_path(archive)}#{offset}"
+
+
+def read_archive(archive: Path, start: int = 0, stop: int | None = None
+                 ) -> Iterator[Record | Skipped | Broken]:
+    """The records of `archive` that start at offsets in [start, stop), in file order.
+
+    `start` must be a record start (0, or an offset this function reported). After a broken
+    record, reading goes on at the next record start found after it.
+    """
+    from fastwarc.warc import ArchiveIterator
+
+    gz = archive.name.lower().endswith(".gz")
+    pos: int | None = start
+    with archive.open("rb") as fh:
+        while pos is not None and (stop is None or pos < stop):
+            fh.seek(pos)
+            last: int | None = None  # start of the last record read whole
+            current: int | None = None  # start of the record being read
+            try:
+                for rec in ArchiveIterator(fh, parse_http=False, stream_detect=gz):
+                    current = rec.stream_pos
+                    if stop is not None and current >= stop:
+                        return
+                    yield page_of(archive, rec)
+                    last, current = current, None
+                return
+            except (OSError, ValueError, EOFError, zlib.error) as exc:
+                if current is None:  # the iterator failed between records: right after `last`
+                    current = pos if last is None else record_end(fh, last, gz)
+                if current is None or (stop is not None and current >= stop):
+                    return
+                yield Broken(record_name(archive, current), current, f"broken WARC record: {exc}")
+                pos = next_record_start(fh, current + 1, gz)
+
+
+def page_of(archive: Path, rec: object) -> Record | Skipped:
+    """The page in one WARC record, or why it is skipped; OSError/ValueError when broken."""
+    from fastwarc.warc import WarcRecordType
+
+    offset = rec.stream_pos  # type: ignore[attr-defined]
+    if rec.record_type != WarcRecordType.response:  # type: ignore[attr-defined]
+        return Skipped(offset, f"{rec.record_type} record")  # type: ignore[attr-defined]
+    rec.parse_http(auto_decode="all")  # type: ignore[attr-defined]
+    http = rec.http_headers  # type: ignore[attr-defined]
+    if http is None or http.status_code != 200:
+        return Skipped(offset, f"HTTP status {http.status_code if http else 'missing'}")
+    ctype = http.get("Content-Type") or ""
+    if not ctype.split(";")[0].strip().lower() in PAGE_TYPES:
+        return Skipped(offset, f"content type {ctype or 'missing'}")
+    data = rec.reader.read(MAX_INPUT_BYTES + 1)  # type: ignore[attr-defined]
+    if len(data) > MAX_INPUT_BYTES:
+        raise ValueError(f"payload larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    charset = _CHARSET_RE.search(ctype)
+    return Record(record_name(archive, offset), offset, data,
+                  rec.headers.get("WARC-Target-URI") or None,  # type: ignore[attr-defined]
+                  warc_date(rec.headers.get("WARC-Date")),  # type: ignore[attr-defined]
+                  charset.group(1) if charset else None)
+
+
+def warc_date(value: str | None) -> dt.datetime | None:
+    """WARC-Date (ISO 8601, UTC) as an aware datetime; None when missing or malformed."""
+    if not value:
+        return None
+    try:
+        date = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+
+
+def record_end(fh: BinaryIO, offset: int, gz: bool) -> int | None:
+    """Where the (readable) record at `offset` ends: its gzip member's end, or its block's."""
+    fh.seek(offset)
+    if gz:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        pos = offset
+        while not inflater.eof:
+            chunk = fh.read(_SCAN_CHUNK)
+            if not chunk:
+                return None
+            try:
+                inflater.decompress(chunk, 1)  # output is thrown away: at most 1 byte kept
+                while inflater.unconsumed_tail and not inflater.eof:
+                    inflater.decompress(inflater.unconsumed_tail, _SCAN_CHUNK)
+            except zlib.error:
+                return None
+            pos += len(chunk)
+        return pos - len(inflater.unused_data)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = fh.read(65536)
+        if not chunk or len(head) > 1 << 20:
+            return None
+        head += chunk
+    header = head[:head.index(b"\r\n\r\n") + 4]
+    length = re.search(rb"\r\nContent-Length:\s*(\d+)", header, re.IGNORECASE)
+    return offset + len(header) + int(length.group(1)) + 4 if length else None
+
+
+def next_record_start(fh: BinaryIO, offset: int, gz: bool) -> int | None:
+    """The first record start at or after `offset`: a gzip member (or a line) opening with WARC/."""
+    marker = _GZIP_MAGIC if gz else b"\nWARC/1."
+    pos = offset - (0 if gz else 1)
+    while True:
+        fh.seek(pos)
+        chunk = fh.read(_SCAN_CHUNK + 64)
+        if len(chunk) < len(marker):
+            return None
+        hit = chunk.find(marker)
+        while hit != -1:
+            start = pos + hit
+            if not gz:
+                return start + 1
+            fh.seek(start)
+            try:
+                if zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(512), 5) == b"WARC/":
+                    return start
+            except zlib.error:
+                pass
+            hit = chunk.find(marker, hit + 1)
+        pos += _SCAN_CHUNK
+
+
+# --------------------------------------------------------------------------- writing
+
+def warc_record(url: str, payload: bytes, *, date: dt.datetime | str | None = None,
+                status: int = 200, http_headers: dict[str, str] | None = None,
+                record_type: str = "response") -> bytes:
+    """One WARC/1.1 record: a `response` (HTTP status line, headers, payload) or other type."""
+    if record_type == "response":
+        reason = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
+                  404: "Not Found"}.get(status, "Status")
+        headers = {**(http_headers or {}), "Content-Length": str(len(payload))}
+        headers.pop("Transfer-Encoding", None)
+        headers.pop("Content-Encoding", None)  # the payload is stored decoded
+        lines = [f"HTTP/1.1 {status} {reason}", *(f"{k}: {v}" for k, v in headers.items())]
+        block = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + payload
+        content_type = "application/http;msgtype=response"
+    else:
+        block = payload
+        content_type = (http_headers or {}).get("Content-Type", "application/octet-stream")
+    when = warc_date(date) if isinstance(date, str) else date
+    when = when or dt.datetime.now(dt.timezone.utc)
+    date = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    head = ["WARC/1.1", f"WARC-Type: {record_type}", f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
+            f"WARC-Date: {date}", f"WARC-Target-URI: {url}", f"Content-Type: {content_type}",
+            f"Content-Length: {len(block)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
+
+
+class WarcWriter:
+    """Appends records to a `.warc` (or, with gz=True, `.warc.gz`: one gzip member per record)."""
+
+    def __init__(self, fh: BinaryIO, gz: bool) -> None:
+        self.fh = fh
+        self.gz = gz
+
+    def write(self, record: bytes) -> int:
+        """Write one record; return its offset."""
+        offset = self.fh.tell()
+        if self.gz:
+            deflater = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            record = deflater.compress(record) + deflater.flush()
+        self.fh.write(record)
+        return offset
+
+
+def write_raw_pages(db: object, fh: BinaryIO, gz: bool, site: str | None = None) -> int:
+    """Write every stored raw page (table `raw_pages`, from `fetch`) as a response record;
+    the number written. The record's URI is the page's final URL, its date the fetch time."""
+    import json
+
+    if "raw_pages" not in db.table_names():  # type: ignore[attr-defined]
+        return 0
+    sql = "select rowid from raw_pages where body is not null" + (" and site = ?" if site else "")
+    rowids = [r[0] for r in db.execute(sql + " order by rowid", [site] if site else []).fetchall()]  # type: ignore[attr-defined]
+    writer = WarcWriter(fh, gz)
+    for rowid in rowids:
+        url, final_url, status, fetched_at, headers, encoding, body = db.execute(  # type: ignore[attr-defined]
+            "select url, final_url, status, fetched_at, headers, encoding, body from raw_pages "
+            "where rowid = ?", [rowid]).fetchone()
+        stored = json.loads(headers or "{}")
+        http = {k.title(): v for k, v in stored.items() if isinstance(v, str) and v}
+        ctype = http.get("Content-Type") or "text/html"
+        if encoding and not _CHARSET_RE.search(ctype):
+            ctype += f"; charset={encoding}"
+        http["Content-Type"] = ctype
+        writer.write(warc_record(final_url or url, zlib.decompress(body), date=fetched_at,
+                                 status=status or 200, http_headers=http))
+    return len(rowids)
