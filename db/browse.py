@@ -1,4 +1,4 @@
-"""Datasette setup for `browse`: a listing view with a month column, metadata and the command."""
+"""Datasette setup for `browse`: readable views, canned queries, metadata and the command."""
 from __future__ import annotations
 
 import importlib.util
@@ -14,16 +14,24 @@ from db import search, stories
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
+TEMPLATES_DIR = PLUGINS_DIR / "templates"
+STATIC_DIR = PLUGINS_DIR / "static"
+STATIC_MOUNT = "newsclean-static"  # served at /newsclean-static/ by `datasette --static`
 LISTING_VIEW = "articles_list"
 STORIES_VIEW = "stories_list"
+MONTHLY_QUERY = "articles_per_month"
+# Cells longer than this are cut with an ellipsis in tables (the article page shows all).
+TRUNCATE_CELLS = 60
 
-_VIEW_SQL = f"""create view if not exists {LISTING_VIEW} as
-select id, title, published_at, substr(published_at, 1, 7) as month, site, source,
-       authors, correspondents, editor, keywords, section, site_name, url, warnings
+# One readable line per article; `month` is there to facet on. The plugin links the title
+# to the article page and shows the authors as names.
+_VIEW_SQL = f"""create view {LISTING_VIEW} as
+select id, title, site, substr(published_at, 1, 10) as date, source, authors,
+       substr(published_at, 1, 7) as month
 from articles"""
 
 # One line per story: its first copy's title and link, copies, sites, first and last date.
-_STORIES_VIEW_SQL = f"""create view if not exists {STORIES_VIEW} as
+_STORIES_VIEW_SQL = f"""create view {STORIES_VIEW} as
 select s.id as story, s.copies, s.sites, substr(s.first_seen, 1, 10) as first_seen,
        substr(s.last_seen, 1, 10) as last_seen, a.title, a.url, s.first_article_id
 from {stories.STORIES_TABLE} s join articles a on a.id = s.first_article_id"""
@@ -33,11 +41,11 @@ from {stories.STORIES_TABLE} s join articles a on a.id = s.first_article_id"""
 # so the browser search parses and bigram-transforms the query exactly like the CLI; a
 # malformed query shows as one row carrying the message (SQLite hides exception texts).
 SEARCH_SQL = f"""select null as id, 'Bad query: ' || cjk_error(:q) as title, null as site,
-  null as published_at, null as source, null as authors, null as snippet
+  null as date, null as source, null as authors, null as snippet
 where cjk_error(:q) is not null
 union all
 select * from (
-  select a.id, a.title, a.site, a.published_at, a.source, a.authors,
+  select a.id, a.title, a.site, substr(a.published_at, 1, 10) as date, a.source, a.authors,
     cjk_snippet(a.body, :q) as snippet
   from (
     -- bm25 over the {search.RANK_WINDOW} most recently stored matches, as the CLI does
@@ -49,35 +57,77 @@ select * from (
   limit 200
 )"""
 
+# Articles per month and site, for the chart (undated articles left out).
+MONTHLY_SQL = """select substr(published_at, 1, 7) as month, site, count(*) as articles
+from articles where published_at is not null and published_at != ''
+group by month, site order by month, site"""
+
 
 def datasette_installed() -> bool:
     """True when the optional `browse` extra (datasette) is importable."""
     return importlib.util.find_spec("datasette") is not None
 
 
+def _replace_view(db: sqlite_utils.Database, name: str, create_sql: str) -> None:
+    """Create view `name`, replacing an older definition (databases made by earlier versions)."""
+    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?",
+                     [name]).fetchone()
+    if row and row[0] == create_sql:
+        return
+    with db.conn:
+        db.execute(f"drop view if exists {name}")
+        db.execute(create_sql)
+
+
 def prepare_database(db: sqlite_utils.Database) -> None:
-    """Make sure the search index and the listing view exist."""
+    """Make sure the search index, the story index and the views exist."""
     search.sync(db)
     stories.sync(db)
-    db.execute(_VIEW_SQL)
-    db.execute(_STORIES_VIEW_SQL)
+    _replace_view(db, LISTING_VIEW, _VIEW_SQL)
+    _replace_view(db, STORIES_VIEW, _STORIES_VIEW_SQL)
+
+
+def chart_path(db_name: str) -> str:
+    """The chart page: the monthly query rendered by the newsclean_chart plugin."""
+    return f"/{db_name}/{MONTHLY_QUERY}"
+
+
+def home_html(db_name: str) -> str:
+    """The home page's links: search, the article list, the chart, stories."""
+    links = [(f"/{db_name}/search", "Search articles", "Chinese-aware full-text search"),
+             (f"/{db_name}/{LISTING_VIEW}", "Article list",
+              "title, site, date, source and authors, newest first"),
+             (chart_path(db_name), "Articles per month", "a chart by site"),
+             (f"/{db_name}/{STORIES_VIEW}", "Stories", "copies of one article, largest first")]
+    items = "".join(f'<li><a href="{href}">{label}</a> — {what}</li>'
+                    for href, label, what in links)
+    return f'<ul class="newsclean-home">{items}</ul>'
 
 
 def metadata(db_name: str) -> dict[str, Any]:
-    """Datasette metadata: facets, date-descending sort, hidden index tables, the search query."""
+    """Datasette metadata: home links, facets, sorts, search on the tables, canned queries."""
     facets = ["site", "source", {"array": "authors"}]
+    # The table search box: `escape_fts` is replaced by the plugin with the CLI's query
+    # transformation, so ?_search=锦旗 finds the same articles as `search 锦旗`.
+    fts = {"fts_table": search.FTS_TABLE}
+    search_help = "Two words = both; a OR b; \"a phrase\"; -word excludes."
     return {
         "title": "newsclean corpus",
-        "description": "Cleaned Chinese regional news. Use the 'search' query for Chinese "
-                       "full-text search (词 词 = both, OR, \"phrase\", -exclude).",
+        "description_html": home_html(db_name),
         "databases": {db_name: {
+            "description_html": home_html(db_name),
             "tables": {
                 "articles": {"sort_desc": "published_at", "facets": facets,
-                             "label_column": "title"},
-                LISTING_VIEW: {"sort_desc": "published_at",
+                             "label_column": "title", "fts_pk": "id", **fts,
+                             "description": "Every stored field, cells cut at "
+                                            f"{TRUNCATE_CELLS} characters; {LISTING_VIEW} "
+                                            "is the readable list."},
+                LISTING_VIEW: {"sort_desc": "date",
                                "facets": ["site", "source", "month", {"array": "authors"}],
-                               "description": "One line per article, with a month column "
-                                              "to facet on."},
+                               "description": "One line per article; click a title to read "
+                                              "it. The search box is Chinese-aware. "
+                                              + search_help,
+                               "fts_pk": "id", **fts},
                 STORIES_VIEW: {"sort_desc": "copies", "facets": ["sites"],
                                "description": "Stories: copies of one article (转载, "
                                               "editions), largest first; the title is the "
@@ -88,12 +138,15 @@ def metadata(db_name: str) -> dict[str, Any]:
                 search.PENDING_TABLE: {"hidden": True},
                 "inputs": {"sort_desc": "seen_at", "facets": ["status", "site"]},
             },
-            "queries": {"search": {
-                "title": "Search articles (Chinese-aware)",
-                "description": "Words in the title or body, best first. Two words = both; "
-                               "a OR b; \"a phrase\"; -word excludes.",
-                "sql": SEARCH_SQL,
-            }},
+            "queries": {
+                "search": {"title": "Search articles (Chinese-aware)",
+                           "description": "Words in the title or body, best first. "
+                                          + search_help,
+                           "sql": SEARCH_SQL, "hide_sql": True},
+                MONTHLY_QUERY: {"title": "Articles per month, by site",
+                                "description": "Undated articles are left out.",
+                                "sql": MONTHLY_SQL, "hide_sql": True},
+            },
         }},
     }
 
@@ -103,8 +156,12 @@ def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str,
     """The `datasette serve` command line."""
     cmd = [sys.executable, "-m", "datasette", "serve", str(db_path),
            "--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR),
+           "--template-dir", str(TEMPLATES_DIR),
+           "--static", f"{STATIC_MOUNT}:{STATIC_DIR}",
            "--host", host, "--port", str(port),
-           "--setting", "default_page_size", "50"]
+           "--setting", "default_page_size", "50",
+           "--setting", "default_facet_size", "10",
+           "--setting", "truncate_cells_html", str(TRUNCATE_CELLS)]
     return cmd + (["--open"] if open_browser else [])
 
 

@@ -1,7 +1,8 @@
-"""Datasette plugin: SQL functions cjk_match, cjk_error and cjk_snippet for the search query."""
+"""Datasette plugin: SQL functions cjk_match, cjk_error, cjk_snippet; a Chinese-aware escape_fts."""
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from datasette import hookimpl
 
@@ -36,9 +37,21 @@ def cjk_snippet(body: str | None, query: str | None) -> str:
     return snippet_for(body, query or "")
 
 
-@hookimpl
+# trylast: runs after Datasette's own prepare_connection, so our escape_fts replaces its.
+@hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    """Register the functions on every connection Datasette opens."""
+    """Register the functions on every connection Datasette opens.
+
+    The table pages' search box (?_search=) calls escape_fts(:search) on the query; the only
+    full-text index here stores bigrams, so escape_fts becomes the CLI's transformation.
+    """
+    conn.create_function("escape_fts", 1, cjk_match, deterministic=True)
     conn.create_function("cjk_match", 1, cjk_match, deterministic=True)
     conn.create_function("cjk_error", 1, cjk_error, deterministic=True)
     conn.create_function("cjk_snippet", 2, cjk_snippet, deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    """The `cjk_error` filter: templates/table.html explains a bad table search."""
+    env.filters["cjk_error"] = cjk_error
