@@ -62,6 +62,8 @@ _NOTICE_RE = re.compile(r"转载请注明|版权归原作者|免责声明|本文
 # `相关资讯请关注:…`, `更多精彩:…`: a related-reading lead-in with its links on the same line.
 _RELATED_LEAD_RE = re.compile(r"^(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}[:：]")
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
+_SENTENCE_END_RE = re.compile(r"[。！？]")
+_CLAUSE_RE = re.compile(r"[。，,！？]")
 # Every rule but the template and farm ones is for lines shorter than this.
 LONG_LINE = 200
 _BULLET_RE = re.compile(r"^[•·●○◆■□▪►\-*]\s*")
@@ -107,7 +109,7 @@ def classify_line(line: str) -> Kind:
         return Kind.SHARE
     if len(text) < 60 and _SOURCE_RE.match(text):
         return Kind.SOURCE
-    if len(text) < 80 and parse_date(text) and not re.search(r"[。！？]", text):
+    if len(text) < 80 and not _SENTENCE_END_RE.search(text) and parse_date(text):
         return Kind.DATE
     if looks_like_byline(text):
         return Kind.BYLINE
@@ -129,7 +131,7 @@ def _is_hotline(text: str) -> bool:
 
 def _is_nav_bar(text: str) -> bool:
     """A row of many short link labels (`中新网首页 安徽 北京 重庆 …`, `首页 | 新闻 | …`)."""
-    if re.search(r"[。，,！？]", text):
+    if _CLAUSE_RE.search(text):
         return False
     separators = len(_SEPARATORS_RE.findall(text))
     if separators >= 3 and (separators + text.count(" ")) / len(text) >= 0.2:
@@ -138,7 +140,7 @@ def _is_nav_bar(text: str) -> bool:
     if len(tokens) < 6:
         return False
     short = sum(1 for t in tokens if 0 < len(t) <= 5)
-    return short / len(tokens) > 0.85 and not re.search(r"[。，,！？]", text)
+    return short / len(tokens) > 0.85
 
 
 def drop_farm_sentence(paragraph: str) -> str:
