@@ -28,6 +28,16 @@ from test_search import build_fixture_db
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def cjk_font_installed() -> bool:
+    """True when fontconfig knows a Chinese font (Chromium would draw tofu otherwise)."""
+    if not shutil.which("fc-list"):
+        return False
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
 MISSING = [name for name, ok in (
     ("datasette (pip install '.[browse]')", importlib.util.find_spec("datasette")),
     ("vl-convert-python (pip install '.[browse]')", importlib.util.find_spec("vl_convert")),
@@ -35,8 +45,9 @@ MISSING = [name for name, ok in (
     ("Pillow (pip install '.[test-browser]')", importlib.util.find_spec("PIL")),
     ("chromium (apt-get install chromium)", CHROMIUM),
     ("chromedriver (apt-get install chromium-driver)", CHROMEDRIVER),
+    ("a Chinese font (apt-get install fonts-noto-cjk)", CHROMIUM and cjk_font_installed()),
 ) if not ok]
-pytestmark = pytest.mark.skipif(bool(MISSING), reason="browser test needs " + ", ".join(MISSING))
+SKIP_REASON = "browser test needs " + ", ".join(MISSING)
 
 WIDTH, HEIGHT = 1280, 1000
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -76,6 +87,8 @@ def get_json(url: str) -> Any:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """`python cli.py browse` serving a fixture database: (base URL, seed keys)."""
+    if MISSING:
+        pytest.skip(SKIP_REASON)
     tmp = tmp_path_factory.mktemp("browse")
     db, seeds = build_fixture_db(tmp / "news.db")
     db.conn.close()
@@ -107,6 +120,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Headless Debian Chromium driven by its chromedriver, with a fresh profile."""
+    if MISSING:
+        pytest.skip(SKIP_REASON)
     os.environ.setdefault("SE_AVOID_STATS", "true")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -147,6 +162,38 @@ def screenshot(browser, shots: Path, name: str):  # type: ignore[no-untyped-def]
     png = browser.get_screenshot_as_png()
     (shots / f"{name}.png").write_bytes(png)
     return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+# ---------------------------------------------------------------- without a browser
+
+
+def test_old_listing_view_is_replaced(tmp_path: Path) -> None:
+    """A database made by an earlier version gets the new articles_list columns."""
+    from db import browse
+
+    db, _ = build_fixture_db(tmp_path / "news.db")
+    db.execute("create view articles_list as select id, title, url from articles")
+    browse.prepare_database(db)
+    browse.prepare_database(db)  # a second run keeps it
+    assert [c.name for c in db["articles_list"].columns] == [
+        "id", "title", "site", "date", "source", "authors", "month"]
+
+
+def test_chart_spec_and_cell_helpers() -> None:
+    pytest.importorskip("datasette")
+    from db.datasette_plugins import article_views, chart
+
+    assert chart.count_ticks(0) == [0, 1]
+    assert chart.count_ticks(17) == [0, 5, 10, 15, 20]
+    rows = [{"month": "2020-03", "site": "hnr", "articles": 2},
+            {"month": "2020-03", "site": "ddsb", "articles": 1}]
+    spec = chart.monthly_spec(rows)
+    assert spec["data"]["values"] == rows
+    assert spec["encoding"]["y"]["axis"]["values"] == [0, 1, 2, 3]
+    assert "</script" not in chart.spec_json([{**rows[0], "site": "</script>"}])
+    assert article_views.names('["王文凯", "李四"]') == "王文凯、李四"
+    assert article_views.names("[]") == "" and article_views.names("张三") == "张三"
+    assert article_views.paragraphs("第一段\n\n  第二段 \n") == ["第一段", "第二段"]
 
 
 # ---------------------------------------------------------------- glyph check

@@ -25,9 +25,21 @@ def vega_bundle() -> str:
     return str(vl_convert.javascript_bundle())
 
 
+def count_ticks(highest: int, most: int = 8) -> list[int]:
+    """Whole-number axis ticks from 0 to at least `highest`, at most about `most` of them."""
+    step = 1
+    while highest / step > most:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2  # 1, 2, 5, 10, 20, ...
+    return list(range(0, highest + step, step)) if highest else [0, 1]
+
+
 def monthly_spec(rows: Iterable[Any]) -> dict[str, Any]:
     """A stacked bar chart of (month, site, articles) rows: months on x, one colour a site."""
     values = [{"month": r["month"], "site": r["site"], "articles": r["articles"]} for r in rows]
+    totals: dict[str, int] = {}
+    for v in values:
+        totals[v["month"]] = totals.get(v["month"], 0) + int(v["articles"] or 0)
+    ticks = count_ticks(max(totals.values(), default=0))
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": "Articles per month, by site",
@@ -38,7 +50,8 @@ def monthly_spec(rows: Iterable[Any]) -> dict[str, Any]:
             "x": {"field": "month", "type": "temporal", "timeUnit": "utcyearmonth",
                   "title": "month", "axis": {"format": "%Y-%m", "labelAngle": -45}},
             "y": {"field": "articles", "type": "quantitative", "aggregate": "sum",
-                  "title": "articles", "axis": {"tickMinStep": 1, "format": "d"}},
+                  "title": "articles", "axis": {"values": ticks, "format": "d"},
+                  "scale": {"domain": [0, ticks[-1]]}},
             "color": {"field": "site", "type": "nominal", "title": "site"},
         },
     }
