@@ -126,7 +126,7 @@ def format_table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
 # ---------------------------------------------------------------- search
 
 HIT_FIELDS = ["id", "title", "site", "published_at", "authors", "source", "url", "key",
-              "score", "snippet"]
+              "score", "snippet", "rank", "ranked", "total"]
 
 
 def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
@@ -141,7 +141,10 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
         for h in hits:
             writer.writerow([query.csv_value(k, h[k]) for k in fields])
     else:
+        if hits and "total" in hits[0]:
+            out.write(search.summary(hits) + "\n\n")
         for rank, h in enumerate(hits, 1):
+            rank = h.get("rank", rank)
             meta = [f"#{h['id']}", h["site"], (h["published_at"] or "no date")[:10]]
             meta += [", ".join(h["authors"])] if h["authors"] else []
             meta += [f"story {h['story_id']}: {h['copies']} copies"] if h.get("copies", 1) > 1 else []
@@ -155,12 +158,14 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
 @filter_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_COUNT),
               help="Show at most N results.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, None),
+              help="Skip the first N results (page on with --offset 20, 40, ...).")
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "csv"]), help="Output format.")
 @click.option("--collapse", is_flag=True,
               help="One result per story (copies of one article), with its number of copies.")
-def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, collapse: bool,
-               **kwargs: Any) -> None:
+def search_cmd(query_text: str, db_path: str, limit: int, offset: int, fmt: str,
+               collapse: bool, **kwargs: Any) -> None:
     """Full-text search in Chinese (and Latin) text, best matches first.
 
     Words must all match; `a OR b` matches either; "quoted words" must appear together
@@ -174,23 +179,28 @@ def search_cmd(query_text: str, db_path: str, limit: int, fmt: str, collapse: bo
     wanted = search.RANK_WINDOW if collapse else limit  # collapsed: the best of each story
     if fmt == "table":
         mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
-        hits = fail_on_bad_input(lambda: terminal_hits(db, query_text, filters, wanted, mark))
+        hits = fail_on_bad_input(
+            lambda: terminal_hits(db, query_text, filters, wanted, mark, offset))
     else:
-        hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, wanted))
+        hits = fail_on_bad_input(
+            lambda: search.search(db, query_text, filters, wanted, offset=offset))
     if collapse:
         hits = stories.collapse(stories.readable(db), hits, limit)
     if not hits and fmt == "table":
-        click.echo(f"no article matches {query_text!r}", err=True)
+        click.echo(f"no article matches {query_text!r}" + (
+            f" from --offset {offset} on" if offset else ""), err=True)
         return
     print_hits(hits, fmt, sys.stdout)
 
 
 def terminal_hits(db: sqlite_utils.Database, query_text: str, filters: Filters, limit: int,
-                  mark: tuple[str, str]) -> list[dict[str, Any]]:
+                  mark: tuple[str, str], offset: int = 0) -> list[dict[str, Any]]:
     """search.search's hits with control characters escaped before the snippet is marked."""
     pattern = search.needle_pattern(search.parse_query(query_text).needles())
     hits = []
-    for row in search.iter_matches(db, query_text, filters, limit):
+    page = search.find(db, query_text, filters, limit, offset)
+    for row in page.rows:
+        row["total"] = page.total
         body = terminal_safe(row.pop("body") or "")
         authors = [terminal_safe(a) for a in json.loads(row["authors"] or "[]")]
         hit = {k: terminal_safe(v) if isinstance(v, str) else v for k, v in row.items()}

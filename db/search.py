@@ -12,13 +12,22 @@ Scheme (chosen by measuring; bench/search_bench.py, figures in the README):
   unigram stops phrases from matching across a punctuation break and lets a 1-character
   term inside a longer query match as the prefix query `"疫"*` (every `疫X` bigram plus the
   run-final `疫`).
-* `articles_fts_chars` (FTS5, detail='none'): the distinct CJK characters of each article.
-  Queries made only of single characters use it: a prefix query over the bigram index merges
-  hundreds of doclists (median 215 ms at 100,000 articles), this one takes under 3 ms and
-  adds 0.13x the text to the index (an FTS5 prefix='1' index instead added 1.0x and was
-  still slow). Such queries are not ranked: the most recently stored matches come first.
-* Ranking is bm25 (title weight 5, body 1) over the RANK_WINDOW most recently stored
-  matches: ranking every match of a word found in most articles cost 200-500 ms.
+* `articles_fts_chars` (FTS5, detail='column'): the distinct CJK characters of the title and
+  of the body. Queries made only of single characters use it: a prefix query over the
+  bigram index merges hundreds of doclists (median 215 ms at 100,000 articles). They are
+  ranked by place: articles with a query character in the title first, then the others,
+  each newest first (bm25 needs positions, which this index does not keep).
+* Both tables have a third column, `tags`, holding the filter values as tokens that no
+  query can produce (a private-use character, U+E000, leads each): the site, and the
+  publication decade, year, month and day. A --site / --from / --to filter becomes part of
+  the MATCH expression, so FTS5 intersects doclists instead of joining every match to
+  `articles` (a word in 99% of articles filtered by site + year: 154 ms at 100,000 articles
+  before). Filters that tags cannot express exactly (author, source, or dates that are not
+  YYYY-MM-DD in 1900-2099) are also applied in SQL on the joined article row.
+* Ranking is bm25 (title weight 5, body 1, tags 0) over every match when there are at most
+  RANK_LIMIT of them; otherwise over the RANK_LIMIT most recently stored matches, and the
+  rest follow newest first. The result always says how many matched and how many were
+  ranked, and every match can be paged through (offset).
 * Rejected: trigram (cannot match 1- or 2-character words such as 疫情, 锦旗; index 2.5x
   the text); jieba (0.95x, but finds only 28-82% of the articles containing a 2-4 character
   string that its dictionary splits differently, e.g. names or 战疫, and builds 6x slower).
@@ -32,8 +41,11 @@ also catches writers that bypass upsert_article.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
+import multiprocessing
+import os
 import operator
 import re
 import sqlite3
@@ -48,12 +60,20 @@ from db.filters import Filters, filter_sql
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
 PENDING_TABLE = "articles_fts_pending"
-# bm25 is computed for at most this many matches (the most recently stored ones): ranking
-# every match of a word found in most articles took 200-500 ms at 100,000 articles.
-RANK_WINDOW = 5000
-# bm25 column weights (title, body): a hit in the title counts as five in the body.
+# bm25 is computed for at most this many matches (the most recently stored ones when there
+# are more): its cost grows with the matches ranked (see bench/README.md).
+RANK_LIMIT = 5000
+RANK_WINDOW = RANK_LIMIT  # the name db/browse.py uses
+# reindex prepares token text in a worker process from this many articles on.
+PARALLEL_FROM = 20_000
+# bm25 column weights (title, body, tags): a hit in the title counts as five in the body.
 TITLE_WEIGHT, BODY_WEIGHT = 5.0, 1.0
-RANK_SQL = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+RANK_SQL = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0)"
+# The columns a user's query searches (never `tags`).
+TEXT_COLUMNS = "{title body}"
+# Leads every tag token: a private-use character, which unicode61 keeps inside a token but
+# no query term contains (query words are split on everything that is not a letter/digit).
+TAG = "\ue000"
 
 # Han (with extensions and compatibility ideographs), 〇, kana and hangul syllables.
 CJK_CHARS = ("\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -63,22 +83,27 @@ CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 _PIECE = re.compile(f"[{CJK_CHARS}]+|[^\\W_{CJK_CHARS}]+")
 _IS_CJK = re.compile(f"[{CJK_CHARS}]")
 
+_OLD = "old.id, old.title, old.body, old.site, old.published_at, 1"
 _SCHEMA = [
     f"create virtual table if not exists {FTS_TABLE} using fts5("
-    "title, body, content='', tokenize='unicode61')",
+    "title, body, tags, content='', tokenize='unicode61')",
     f"create virtual table if not exists {CHARS_TABLE} using fts5("
-    "chars, content='', detail='none', tokenize='unicode61')",
-    f"create table if not exists {PENDING_TABLE} ("
-    "id integer primary key, title text, body text, indexed integer not null)",
+    "title, body, tags, content='', detail='column', tokenize='unicode61')",
+    f"create table if not exists {PENDING_TABLE} (id integer primary key, title text, "
+    "body text, site text, published_at text, indexed integer not null)",
     # A new row is not indexed yet; OR IGNORE keeps an older pending entry for the same id.
     f"create trigger if not exists {FTS_TABLE}_ai after insert on articles begin "
     f"insert or ignore into {PENDING_TABLE}(id, indexed) values (new.id, 0); end",
-    f"create trigger if not exists {FTS_TABLE}_au after update of title, body on articles "
-    "when old.title is not new.title or old.body is not new.body begin "
-    f"insert or ignore into {PENDING_TABLE} values (old.id, old.title, old.body, 1); end",
+    f"create trigger if not exists {FTS_TABLE}_au after update of title, body, site, "
+    "published_at on articles when old.title is not new.title or old.body is not new.body "
+    "or old.site is not new.site or old.published_at is not new.published_at begin "
+    f"insert or ignore into {PENDING_TABLE} values ({_OLD}); end",
     f"create trigger if not exists {FTS_TABLE}_ad after delete on articles begin "
-    f"insert or ignore into {PENDING_TABLE} values (old.id, old.title, old.body, 1); end",
+    f"insert or ignore into {PENDING_TABLE} values ({_OLD}); end",
 ]
+# What an index built by older code left: dropped before the current one is built.
+_DROP = [f"drop trigger if exists {FTS_TABLE}_{t}" for t in ("ai", "au", "ad")] + [
+    f"drop table if exists {t}" for t in (FTS_TABLE, CHARS_TABLE, PENDING_TABLE)]
 
 
 class QueryError(ValueError):
@@ -111,6 +136,92 @@ def index_text(text: str | None) -> str:
 def distinct_chars(*texts: str | None) -> str:
     """The distinct CJK characters of the texts, space-separated (the character index)."""
     return " ".join(dict.fromkeys("".join(CJK_RUN.findall("".join(t or "" for t in texts)))))
+
+
+# ---------------------------------------------------------------- filter tags
+
+# A date the tags can express: YYYY-MM-DD (then anything) with a year in 1900-2099.
+_REGULAR_DATE = re.compile(r"(19\d\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+_FIRST_YEAR, _LAST_YEAR = 1900, 2099
+# Date slots: every month has 31 day slots, so a month, year or decade is one aligned block.
+_BLOCKS = ((3720, "e", 3), (372, "y", 4), (31, "m", 6), (1, "d", 8))  # size, tag, digits
+
+
+def _slot(year: int, month: int, day: int) -> int:
+    """The day slot of a date (months 1-12, days 1-31; see _BLOCKS)."""
+    return ((year * 12 + month - 1) * 31) + day - 1
+
+
+def _slot_tag(slot: int, size: int, letter: str, digits: int) -> str:
+    """The tag token of the block of `size` slots starting at `slot`."""
+    months, day = divmod(slot, 31)
+    year, month = divmod(months, 12)
+    text = f"{year:04d}{month + 1:02d}{day + 1:02d}"
+    return TAG + letter + (text[:3] if letter == "e" else text[:digits])
+
+
+def tags_text(site: str | None, published_at: str | None) -> str:
+    """The tag tokens of an article: its site, and its date's decade, year, month and day."""
+    tags = [TAG + "s" + site.encode().hex()] if site else []
+    m = _REGULAR_DATE.match(published_at or "")
+    if m:
+        slot = _slot(*map(int, m.groups()))
+        tags += [_slot_tag(slot - slot % size, size, letter, digits)
+                 for size, letter, digits in _BLOCKS]
+    elif published_at is not None:
+        tags.append(TAG + "dx")  # a date the tags cannot place: filtered in SQL
+    return " ".join(tags)
+
+
+def _bound(value: str, upper: bool) -> int:
+    """The first (or, for upper, last) day slot that a --from (--to) date prefix admits.
+
+    Mirrors filter_sql's string comparison, out-of-range months and days included
+    (--to 2020-00 ends with 2019, --from 2020-02-45 starts in March).
+    """
+    parts = [int(x) for x in value.split("-")]
+    year = parts[0]
+    month = parts[1] if len(parts) > 1 else (12 if upper else 1)
+    day = parts[2] if len(parts) > 2 else (31 if upper else 1)
+    if month > 12:
+        month, day = (12, 31) if upper else (13, 1)
+    elif month == 0:
+        month, day = (0, 31) if upper else (1, 1)
+    day = min(day, 31) if upper else min(max(day, 1), 32)
+    return _slot(year, month, day)
+
+
+def date_tags(date_from: str | None, date_to: str | None) -> list[str]:
+    """The fewest decade/year/month/day tags covering the regular dates of the range."""
+    lo = max(_bound(date_from, False) if date_from else 0, _slot(_FIRST_YEAR, 1, 1))
+    hi = min(_bound(date_to, True) if date_to else 1 << 40, _slot(_LAST_YEAR, 12, 31))
+    tags = []
+    while lo <= hi:
+        size, letter, digits = next(b for b in _BLOCKS if lo % b[0] == 0 and lo + b[0] - 1 <= hi)
+        tags.append(_slot_tag(lo, size, letter, digits))
+        lo += size
+    return tags
+
+
+def filter_expression(filters: Filters, irregular_dates: bool = True
+                      ) -> tuple[str | None, bool]:
+    """The tags MATCH expression for the filters (None: no constraint) and whether it is exact.
+
+    Not exact (filter_sql must then be applied too) with an author or source filter, or with
+    a date bound when some article has a date the tags cannot place (`irregular_dates`):
+    such articles carry the `dx` tag and are matched for SQL to decide.
+    """
+    filter_sql(filters)  # raises FilterError on a malformed date
+    parts = []
+    if filters.site:
+        parts.append(_quote(TAG + "s" + filters.site.encode().hex()))
+    dated = bool(filters.date_from or filters.date_to)
+    if dated:
+        tags = date_tags(filters.date_from, filters.date_to)
+        tags += [TAG + "dx"] if irregular_dates else []
+        parts.append("(" + " OR ".join(map(_quote, tags)) + ")" if tags else _quote(TAG + "none"))
+    exact = not (filters.author or filters.source or (dated and irregular_dates))
+    return ("tags : (" + " AND ".join(parts) + ")" if parts else None), exact
 
 
 # ---------------------------------------------------------------- query parsing
@@ -303,11 +414,19 @@ def snippet_for(body: str | None, query: str, mark: tuple[str, str] = ("[", "]")
 
 # ---------------------------------------------------------------- index maintenance
 
+IndexRow = tuple[int, str, str, "str | None", "str | None"]  # id, title, body, site, date
+
+
 def index_exists(db: sqlite_utils.Database) -> bool:
-    """True when both FTS tables are there."""
-    row = db.execute("select count(*) from sqlite_master where name in (?, ?)",
-                     [FTS_TABLE, CHARS_TABLE]).fetchone()
-    return row[0] == 2
+    """True when both FTS tables are there in the current layout (with the `tags` column)."""
+    names = {r[0] for r in db.execute(
+        "select name from sqlite_master where name in (?, ?, ?)",
+        [FTS_TABLE, CHARS_TABLE, PENDING_TABLE])}
+    if len(names) < 3:
+        return False
+    return all("tags" in {r[1] for r in db.execute(f"pragma table_info({t})")}
+               for t in (FTS_TABLE, CHARS_TABLE)) and "site" in {
+        r[1] for r in db.execute(f"pragma table_info({PENDING_TABLE})")}
 
 
 def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
@@ -315,28 +434,39 @@ def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
 
-def _index_rows(db: sqlite_utils.Database, rows: Iterable[tuple[int, str, str]],
+Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _prepared(rows: list[IndexRow]) -> Prepared:
+    """The values to insert for (id, title, body, site, date) rows: (bigram rows, char rows)."""
+    tags = [tags_text(site, date) for _, _, _, site, date in rows]
+    return ([(r[0], index_text(r[1]), index_text(r[2]), tag) for r, tag in zip(rows, tags)],
+            [(r[0], distinct_chars(r[1]), distinct_chars(r[2]), tag)
+             for r, tag in zip(rows, tags)])
+
+
+def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None = None) -> None:
+    """Insert prepared rows into both tables, or remove them with command='delete'."""
+    for table, values in zip((FTS_TABLE, CHARS_TABLE), prepared):
+        cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
+        db.conn.executemany(
+            f"insert into {table}({cmd_col}rowid, title, body, tags) "
+            f"values ({cmd_val}?, ?, ?, ?)",
+            [(command, *v) for v in values] if command else values)
+
+
+def _index_rows(db: sqlite_utils.Database, rows: Iterable[IndexRow],
                 command: str | None = None) -> None:
-    """Add (id, title, body) rows to both tables, or remove them with command='delete'."""
-    rows = list(rows)
-    cmd_col, cmd_val = (f"{FTS_TABLE}, ", "?, ") if command else ("", "")
-    db.conn.executemany(
-        f"insert into {FTS_TABLE}({cmd_col}rowid, title, body) values ({cmd_val}?, ?, ?)",
-        [(*([command] if command else []), i, index_text(t), index_text(b))
-         for i, t, b in rows])
-    cmd_col = f"{CHARS_TABLE}, " if command else ""
-    db.conn.executemany(
-        f"insert into {CHARS_TABLE}({cmd_col}rowid, chars) values ({cmd_val}?, ?)",
-        [(*([command] if command else []), i, distinct_chars(t, b)) for i, t, b in rows])
+    """Add (id, title, body, site, date) rows to both tables, or remove them (command='delete')."""
+    _insert(db, _prepared(list(rows)), command)
 
 
-def _article_batches(db: sqlite_utils.Database, size: int = 2000
-                     ) -> Iterator[list[tuple[int, str, str]]]:
-    """All articles as (id, title, body), a batch at a time, in id order."""
+def _article_batches(db: sqlite_utils.Database, size: int = 2000) -> Iterator[list[IndexRow]]:
+    """All articles as (id, title, body, site, published_at), a batch at a time, in id order."""
     last = -1 << 62
     while True:
-        batch = db.execute("select id, title, body from articles where id > ? "
-                           "order by id limit ?", [last, size]).fetchall()
+        batch = db.execute("select id, title, body, site, published_at from articles "
+                           "where id > ? order by id limit ?", [last, size]).fetchall()
         if not batch:
             return
         yield batch
@@ -344,24 +474,48 @@ def _article_batches(db: sqlite_utils.Database, size: int = 2000
 
 
 def reindex(db: sqlite_utils.Database) -> int:
-    """Rebuild the whole index from the articles table; return the number of rows indexed."""
-    count = 0
+    """Rebuild the whole index from the articles table; return the number of rows indexed.
+
+    An index in an older layout (before the `tags` column) is dropped and built anew.
+    """
     with _in_transaction(db):
+        if not index_exists(db):
+            for sql in _DROP:
+                db.execute(sql)
         for sql in _SCHEMA:
             db.execute(sql)
         for table in (FTS_TABLE, CHARS_TABLE):
             db.execute(f"insert into {table}({table}) values ('delete-all')")
         db.execute(f"delete from {PENDING_TABLE}")
-        for batch in _article_batches(db):
-            _index_rows(db, batch)
-            count += len(batch)
+        count = _index_all(db)
         for table in (FTS_TABLE, CHARS_TABLE):
             db.execute(f"insert into {table}({table}) values ('optimize')")
     return count
 
 
+def _index_all(db: sqlite_utils.Database) -> int:
+    """Index every article; with several cores a worker process prepares the token text
+    (38% of the time) while this one inserts. Returns the number of articles."""
+    total = db.execute("select count(*) from articles").fetchone()[0]
+    if total < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        for batch in _article_batches(db):
+            _index_rows(db, batch)
+        return total
+    count = 0
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        queued: collections.deque[Any] = collections.deque()
+        for batch in _article_batches(db):
+            queued.append(pool.apply_async(_prepared, (batch,)))
+            count += len(batch)
+            if len(queued) > 2:
+                _insert(db, queued.popleft().get())
+        while queued:
+            _insert(db, queued.popleft().get())
+    return count
+
+
 def ensure_index(db: sqlite_utils.Database) -> None:
-    """Create the index (indexing every existing article) if the database has none yet."""
+    """Build the index if the database has none, or one in an older layout (see reindex)."""
     if not index_exists(db):
         reindex(db)
 
@@ -374,17 +528,17 @@ def pending_count(db: sqlite_utils.Database) -> int:
 def sync(db: sqlite_utils.Database) -> int:
     """Replay pending changes into the index; return how many rows were processed."""
     ensure_index(db)
-    pending = db.execute(f"select id, title, body, indexed from {PENDING_TABLE} "
-                         "order by id").fetchall()
+    pending = db.execute(f"select id, title, body, site, published_at, indexed "
+                         f"from {PENDING_TABLE} order by id").fetchall()
     if not pending:
         return 0
     with _in_transaction(db):
-        # Remove what was indexed (the old text kept by the triggers), then index the rows
+        # Remove what was indexed (the old values kept by the triggers), then index the rows
         # as they are now; deleted articles are simply not found any more.
-        _index_rows(db, [(i, t, b) for i, t, b, indexed in pending if indexed], "delete")
+        _index_rows(db, [row[:5] for row in pending if row[5]], "delete")
         for article_id, *_ in pending:
-            _index_rows(db, db.execute("select id, title, body from articles where id = ?",
-                                       [article_id]).fetchall())
+            _index_rows(db, db.execute("select id, title, body, site, published_at "
+                                       "from articles where id = ?", [article_id]).fetchall())
         db.conn.executemany(f"delete from {PENDING_TABLE} where id = ?",
                             [(row[0],) for row in pending])
     return len(pending)
@@ -407,47 +561,124 @@ HIT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at",
                "source", "authors", "body")
 
 
-def _select(columns: Iterable[str], score: str, source: str, where: str, order: str) -> str:
-    """A select of article columns plus a score from an FTS table joined to articles.
+@dataclass
+class Plan:
+    """How to find a query's matches: which FTS table, its MATCH expression, any SQL filter."""
 
-    CROSS JOIN keeps the FTS table as the outer loop: probing the FTS index once per
-    filtered article instead was measured 100x slower for common words.
-    """
-    cols = ", ".join(f"a.{c}" for c in columns)
-    return (f"select {cols}, {score} as score from {source} cross join articles a "
-            f"on a.id = {source}.rowid where {source} match ? and {where} order by {order}")
+    table: str
+    expr: str
+    where: str | None  # filter_sql's conditions when the tags are not exact, else None
+    params: list[Any]
+    title_expr: str | None = None  # single characters: the matches with one in the title
+
+    def source(self, what: str) -> tuple[str, list[Any]]:
+        """`select WHAT from ... where <match>` (+ SQL filter), and its parameters."""
+        t = self.table
+        if self.where is None:
+            return f"select {what} from {t} where {t} match ?", [self.expr]
+        return (f"select {what} from {t} cross join articles a on a.id = {t}.rowid "
+                f"where {t} match ? and {self.where}", [self.expr, *self.params])
 
 
-def search_sql(parsed: ParsedQuery, filters: Filters, limit: int | None,
-               columns: Iterable[str] = HIT_COLUMNS) -> tuple[str, list[Any]]:
-    """SQL (and parameters) selecting matching articles plus a `score` column.
+def _has_irregular_dates(db: sqlite_utils.Database) -> bool:
+    """True when some article's date is not one the tags can place (see tags_text)."""
+    return db.execute(f"select 1 from {CHARS_TABLE} where {CHARS_TABLE} match ? limit 1",
+                      [f'tags : {_quote(TAG + "dx")}']).fetchone() is not None
 
-    limit=None (export): every match, in article id order. With a limit: queries made only
-    of single CJK characters list the most recently stored matches first (see the module
-    docstring); other queries are ranked by bm25 among the RANK_WINDOW most recently stored
-    matches.
-    """
-    where, fparams = filter_sql(filters, "a")
+
+def make_plan(db: sqlite_utils.Database, parsed: ParsedQuery, filters: Filters) -> Plan:
+    """The plan for a parsed query under the filters."""
+    dated = bool(filters.date_from or filters.date_to)
+    tags, exact = filter_expression(filters, dated and _has_irregular_dates(db))
+    where, params = (None, []) if exact else filter_sql(filters, "a")
     chars = chars_expression(parsed)
-    if chars is not None:
-        order = f"{CHARS_TABLE}.rowid" + (" desc" if limit is not None else "")
-        sql = _select(columns, "0.0", CHARS_TABLE, where, order)
-        params: list[Any] = [chars, *fparams]
-    elif limit is None:
-        sql = _select(columns, "0.0", FTS_TABLE, where, f"{FTS_TABLE}.rowid")
-        params = [fts_expression(parsed), *fparams]
-    else:
-        window = _select(["id"], f"-{RANK_SQL}", FTS_TABLE, where,
-                         f"{FTS_TABLE}.rowid desc limit {RANK_WINDOW}")
-        cols = ", ".join(f"a.{c}" for c in columns)
-        sql = (f"select {cols}, best.score from (select id, score from ({window}) "
-               f"order by score desc limit ?) best cross join articles a on a.id = best.id "
-               f"order by best.score desc")
-        return sql, [fts_expression(parsed), *fparams, limit]
-    if limit is not None:
-        sql += " limit ?"
-        params.append(limit)
-    return sql, params
+    text = fts_expression(parsed) if chars is None else chars
+    expr = f"{TEXT_COLUMNS} : ({text})" + (f" AND {tags}" if tags else "")
+    if chars is None:
+        return Plan(FTS_TABLE, expr, where, params)
+    wanted = [_quote(_PIECE.findall(t.text)[0]) for g in parsed.groups for t in g]
+    return Plan(CHARS_TABLE, expr, where, params,
+                f"{expr} AND title : ({' OR '.join(wanted)})")
+
+
+@dataclass
+class Page:
+    """One page of a query's matches, and how they were ordered."""
+
+    rows: list[dict[str, Any]]  # article columns, `score`, `rank` (1-based) and `ranked`
+    total: int  # every match of the query under the filters
+    ranked: int  # how many matches were ordered by relevance; the rest follow newest first
+    offset: int
+    order: str  # "bm25" (the ranked ones by bm25), or "title" (title matches first)
+
+
+def _count(db: sqlite_utils.Database, plan: Plan, expr: str | None = None) -> int:
+    """The number of matches of the plan (or of another expression under its filters)."""
+    sql, params = Plan(plan.table, expr or plan.expr, plan.where, plan.params).source("count(*)")
+    return db.execute(sql, params).fetchone()[0]
+
+
+def _newest(db: sqlite_utils.Database, plan: Plan, expr: str, limit: int, offset: int,
+            score: float | None) -> list[tuple[int, float | None]]:
+    """(id, score) of the matches of `expr`, newest first, from `offset` on."""
+    if limit <= 0:
+        return []
+    sql, params = Plan(plan.table, expr, plan.where, plan.params).source(f"{plan.table}.rowid")
+    rows = db.execute(f"{sql} order by {plan.table}.rowid desc limit ? offset ?",
+                      [*params, limit, offset]).fetchall()
+    return [(r[0], score) for r in rows]
+
+
+def _ranked_ids(db: sqlite_utils.Database, plan: Plan, limit: int, offset: int
+                ) -> tuple[list[tuple[int, float | None]], int, int, str]:
+    """(id, score) of one page, the total, how many were ranked, and the order used."""
+    total = _count(db, plan)
+    if plan.title_expr is not None:  # single characters: title matches first
+        in_title = _count(db, plan, plan.title_expr)
+        ids = _newest(db, plan, plan.title_expr, min(limit, in_title - offset), offset, 1.0)
+        rest = f"({plan.expr}) NOT {plan.title_expr.rsplit(' AND ', 1)[1]}"
+        ids += _newest(db, plan, rest, limit - len(ids), max(0, offset - in_title), 0.0)
+        return ids, total, total, "title"
+    ranked = min(total, RANK_LIMIT)
+    ids: list[tuple[int, float | None]] = []
+    if offset < ranked:
+        sql, params = plan.source(f"{plan.table}.rowid as id, -{RANK_SQL} as score")
+        if total > ranked:
+            sql += f" order by {plan.table}.rowid desc limit {ranked}"
+        ids = [tuple(r) for r in db.execute(
+            f"select id, score from ({sql}) order by score desc, id desc limit ? offset ?",
+            [*params, limit, offset])]
+    ids += _newest(db, plan, plan.expr, limit - len(ids), max(ranked, offset + len(ids)), None)
+    return ids, total, ranked, "bm25"
+
+
+def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]
+           ) -> dict[int, dict[str, Any]]:
+    """Article rows by id."""
+    cols = ["id", *(c for c in columns if c != "id")]
+    cursor = db.execute(f"select {', '.join(cols)} from articles where id in "
+                        f"({', '.join('?' * len(ids))})", ids)
+    return {row[0]: dict(zip(cols, row, strict=True)) for row in cursor}
+
+
+def find(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
+         limit: int = 20, offset: int = 0, columns: Iterable[str] = HIT_COLUMNS) -> Page:
+    """One page of matches, best first (see the module docstring for the order)."""
+    parsed = parse_query(query)
+    prepare(db)
+    try:
+        plan = make_plan(db, parsed, filters)
+        ids, total, ranked, order = _ranked_ids(db, plan, limit, offset)
+        found = _fetch(db, [i for i, _ in ids], columns) if ids else {}
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"cannot search for {query!r}: {exc}") from exc
+    rows = []
+    for pos, (article_id, score) in enumerate(ids, offset + 1):
+        row = found[article_id]
+        row.update(score=score, rank=pos, ranked=pos <= ranked if order == "bm25" else True,
+                   total=total, ranked_among=ranked, order=order)
+        rows.append(row)
+    return Page(rows, total, ranked, offset, order)
 
 
 def prepare(db: sqlite_utils.Database) -> None:
@@ -460,13 +691,23 @@ def prepare(db: sqlite_utils.Database) -> None:
 
 
 def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
-                 limit: int | None = None, columns: Iterable[str] = HIT_COLUMNS
-                 ) -> Iterator[dict[str, Any]]:
-    """Matching article rows as dicts, streamed from the cursor (see search_sql for order)."""
-    sql, params = search_sql(parse_query(query), filters, limit, columns)
+                 limit: int | None = None, columns: Iterable[str] = HIT_COLUMNS,
+                 offset: int = 0) -> Iterator[dict[str, Any]]:
+    """Matching article rows as dicts: one page of find() with a limit, else every match
+    streamed from the cursor in article id order (export)."""
+    if limit is not None:
+        yield from find(db, query, filters, limit, offset, columns).rows
+        return
+    parsed = parse_query(query)
     prepare(db)
     try:
-        cursor = db.execute(sql, params)
+        plan = make_plan(db, parsed, filters)
+        where, params = filter_sql(filters, "a")
+        cols = ", ".join(f"a.{c}" for c in columns)
+        cursor = db.execute(
+            f"select {cols}, 0.0 as score from {plan.table} cross join articles a "
+            f"on a.id = {plan.table}.rowid where {plan.table} match ? and {where} "
+            f"order by {plan.table}.rowid", [plan.expr, *params])
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot search for {query!r}: {exc}") from exc
     names = [d[0] for d in cursor.description]
@@ -474,14 +715,35 @@ def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filte
         yield dict(zip(names, row, strict=True))
 
 
+def hits_of(page: Page, pattern: re.Pattern[str] | None,
+            mark: tuple[str, str] = ("[", "]")) -> list[dict[str, Any]]:
+    """The page's rows as hits: authors as a list, `snippet` instead of the body."""
+    hits = []
+    for row in page.rows:
+        hit = dict(row)
+        body = hit.pop("body")
+        hit["authors"] = json.loads(hit["authors"] or "[]")
+        hit["snippet"] = make_snippet(body, pattern, mark=mark)
+        hits.append(hit)
+    return hits
+
+
+def summary(hits: list[dict[str, Any]]) -> str:
+    """One line on a page of hits: how many matched, which are shown, how they are ordered."""
+    first, last, total = hits[0]["rank"], hits[-1]["rank"], hits[0]["total"]
+    line = f"{total:,} matches, {first:,}-{last:,} shown"
+    if hits[0]["order"] == "title":
+        return line + " (one character: title matches first, then the rest, each newest first)"
+    ranked = hits[0]["ranked_among"]
+    if ranked < total:
+        line += (f" (ranked by relevance among the {ranked:,} newest matches, the others "
+                 "follow newest first)")
+    return line + (f"; more with --offset {last}" if last < total else "")
+
+
 def search(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
-           limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[dict[str, Any]]:
+           limit: int = 20, mark: tuple[str, str] = ("[", "]"), offset: int = 0
+           ) -> list[dict[str, Any]]:
     """Ranked hits: article fields (authors as a list), `score` and a highlighted `snippet`."""
     pattern = needle_pattern(parse_query(query).needles())
-    hits = []
-    for row in iter_matches(db, query, filters, limit):
-        body = row.pop("body")
-        row["authors"] = json.loads(row["authors"] or "[]")
-        row["snippet"] = make_snippet(body, pattern, mark=mark)
-        hits.append(row)
-    return hits
+    return hits_of(find(db, query, filters, limit, offset), pattern, mark)

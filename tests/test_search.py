@@ -445,3 +445,151 @@ def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
     result = run(cli, "reindex", "--db", str(path))
     assert result.exit_code == 0 and result.output.startswith("indexed ")
     assert keys(db, "锦旗") >= {seeds["000"]}
+
+
+# ---------------------------------------------------------------- filters as index tags, paging
+
+def dated_db(path: Path, n: int = 300, seed: int = 2) -> Any:
+    """n small articles with random sites and dates, odd dates among them."""
+    rng = random.Random(seed)
+    db = store.open_db(path)
+    odd = [None, "2020-03", "2020", "1899-12-31", "2100-01-01", "2020-02-30T00:00", "昨天",
+           "2020-13-01", "2020-03-19 08:00"]
+    words = ["疫情防控", "志愿者", "锦旗", "社区", "党员", "口罩"]
+    with db.atomic():
+        for i in range(n):
+            date = (rng.choice(odd) if rng.random() < 0.15 else
+                    f"{rng.randint(2017, 2024)}-{rng.randint(1, 12):02d}-"
+                    f"{rng.randint(1, 31):02d}T10:00:00+08:00")
+            store.upsert_article(db, {"key": f"k{i}", "site": rng.choice(["hnr", "ddsb", "x_y"]),
+                                      "title": rng.choice(words) + f"第{i}条",
+                                      "body": "，".join(rng.sample(words, 3)),
+                                      "published_at": date})
+    return db
+
+
+def sql_keys(db: Any, word: str, filters: Filters) -> set[str]:
+    """Keys of the articles containing `word` that filter_sql keeps."""
+    from db.filters import filter_sql
+    where, params = filter_sql(filters, "a")
+    return {k for k, t, b in db.execute(f"select key, title, body from articles a where {where}",
+                                        params) if word in f"{t}\n{b}"}
+
+
+def test_filter_tags_select_exactly_what_filter_sql_selects(tmp_path):
+    db = dated_db(tmp_path / "x.db")
+    rng = random.Random(9)
+    bounds = ["2020", "2020-03", "2020-03-19", "2020-00", "2020-13", "2020-02-45", "2020-03-00",
+              "2019-12-31", "2024", "1899", "2200", None]
+    for _ in range(150):
+        f = Filters(site=rng.choice([None, "hnr", "x_y"]), date_from=rng.choice(bounds),
+                    date_to=rng.choice(bounds))
+        word = rng.choice(["社区", "锦", "党员 志愿者"])
+        expected = sql_keys(db, word.split()[0], f)
+        if " " in word:
+            expected &= sql_keys(db, "志愿者", f)
+        assert keys(db, word, f) == expected, (word, f)
+    # without odd dates the tags alone decide (no SQL join)
+    with db.atomic():
+        db.execute("delete from articles where published_at not like '20__-__-__T%'")
+    search.sync(db)
+    f = Filters(site="hnr", date_from="2020", date_to="2021-06")
+    assert search.make_plan(db, search.parse_query("社区"), f).where is None
+    assert keys(db, "社区", f) == sql_keys(db, "社区", f)
+
+
+def test_date_tags_are_few():
+    assert search.date_tags("2020", "2020") == [search.TAG + "y2020"]
+    assert len(search.date_tags("2020-03-19", None)) < 40
+    assert search.date_tags("2021", "2020") == []
+
+
+def test_changing_site_or_date_moves_the_article_between_filters(tmp_path):
+    db = store.open_db(tmp_path / "x.db")
+    with db.atomic():
+        store.upsert_article(db, {"key": "a", "site": "hnr", "title": "锦旗", "body": "锦旗",
+                                  "published_at": "2020-03-19T10:00:00+08:00"})
+    assert keys(db, "锦旗", Filters(site="hnr", date_from="2020")) == {"a"}
+    with db.atomic():
+        db.execute("update articles set site = 'ddsb', published_at = '2021-01-01' where key = 'a'")
+    assert keys(db, "锦旗", Filters(site="hnr")) == set()
+    assert keys(db, "锦", Filters(site="ddsb", date_from="2021", date_to="2021")) == {"a"}
+    assert search.reindex(db) == 1 and keys(db, "锦旗", Filters(site="ddsb")) == {"a"}
+
+
+@pytest.mark.parametrize("q", ["社区", "疫情防控", "锦", "党员 OR 口罩", '"志愿者，锦旗"'])
+def test_pages_cover_every_match_once_and_say_the_total(tmp_path, monkeypatch, q):
+    monkeypatch.setattr(search, "RANK_LIMIT", 7)
+    db = dated_db(tmp_path / "x.db", 120)
+    truth = {k for k in containing(db, *q.replace(" OR ", " ").strip('"').split()[:1])}
+    if " OR " in q:
+        truth = containing(db, "党员") | containing(db, "口罩")
+    ids, page, offset = [], None, 0
+    while page is None or page.rows:
+        page = search.find(db, q, limit=9, offset=offset)
+        ids += [r["key"] for r in page.rows]
+        offset += 9
+    assert page.total == len(truth) == len(ids) and set(ids) == truth
+    first = search.find(db, q, limit=1000)
+    assert [r["rank"] for r in first.rows] == list(range(1, len(truth) + 1))
+    if first.order == "bm25" and first.total > 7:
+        assert first.ranked == 7
+        ranked = [r for r in first.rows if r["ranked"]]
+        assert len(ranked) == 7 and [r["score"] for r in ranked] == sorted(
+            (r["score"] for r in ranked), reverse=True)
+        tail = [r["id"] for r in first.rows if not r["ranked"]]
+        assert tail == sorted(tail, reverse=True)
+        assert min(r["id"] for r in ranked) > max(tail)  # the ranked ones are the newest
+        assert "ranked by relevance among the 7 newest" in search.summary(
+            search.hits_of(first, None))
+
+
+def test_single_characters_put_title_matches_first(corpus):
+    db, _, _ = corpus
+    page = search.find(db, "旗", limit=100)
+    in_title = ["旗" in r["title"] for r in page.rows]
+    assert in_title == sorted(in_title, reverse=True) and page.order == "title"
+    assert page.total == len(containing(db, "旗"))
+
+
+def test_no_silent_cap(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    db = dated_db(tmp_path / "x.db", 60)
+    n = len(containing(db, "社区"))
+    assert len(search.search(db, "社区", limit=100_000)) == n > 5
+    result = run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4",
+                 "--offset", "4")
+    assert result.output.startswith(f"{n} matches, 5-8 shown (ranked by relevance among the 5 ")
+    assert " 5. " in result.output and f"more with --offset 8" in result.output
+    hits = json.loads(run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--format",
+                          "json", "--offset", str(n - 1)).output)
+    assert [(h["rank"], h["total"]) for h in hits] == [(n, n)]
+
+
+def test_parallel_reindex_builds_the_same_index(corpus, monkeypatch):
+    db, _, _ = corpus
+    before = {q: [h["id"] for h in search.search(db, q, limit=50)] for q in ("疫情", "旗", "党员")}
+    monkeypatch.setattr(search, "PARALLEL_FROM", 0)
+    search.reindex(db)
+    assert {q: [h["id"] for h in search.search(db, q, limit=50)] for q in before} == before
+
+
+def test_an_index_in_the_old_layout_is_rebuilt_on_open(tmp_path):
+    """An index built before the tags column existed is dropped and rebuilt by open_db."""
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    with db.atomic():
+        store.upsert_article(db, {"key": "a", "site": "hnr", "title": "锦旗", "body": "漯河"})
+        for sql in search._DROP:
+            db.execute(sql)
+        db.execute(f"create virtual table {search.FTS_TABLE} using fts5(title, body, "
+                   "content='', tokenize='unicode61')")
+        db.execute(f"create virtual table {search.CHARS_TABLE} using fts5(chars, content='', "
+                   "detail='none', tokenize='unicode61')")
+        db.execute(f"create table {search.PENDING_TABLE} (id integer primary key, title text, "
+                   "body text, indexed integer not null)")
+    db.conn.close()
+    readonly = query.searchable(query.open_existing(path))  # read-only: a synced copy
+    assert keys(readonly, "锦旗", Filters(site="hnr")) == {"a"}
+    db = store.open_db(path)
+    assert search.index_exists(db) and keys(db, "漯河", Filters(site="hnr")) == {"a"}
