@@ -15,6 +15,25 @@ from sites import ADAPTERS
 
 # Show a progress bar from this many inputs on, when stderr is a terminal.
 PROGRESS_FROM = 20
+# --jobs is capped at this many workers per core: more only adds processes and memory.
+JOBS_PER_CORE = 4
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def capped_jobs(jobs: int) -> int:
+    """`jobs`, at most JOBS_PER_CORE per core; says so on stderr when it caps."""
+    limit = JOBS_PER_CORE * cores()
+    if jobs > limit:
+        click.echo(f"--jobs {jobs} capped at {limit} ({JOBS_PER_CORE} per core, {cores()} cores)",
+                   err=True)
+    return min(jobs, limit)
 
 db_option = click.option("--db", "db_path", default="news.db", show_default=True,
                          type=click.Path(dir_okay=False), help="SQLite database to write.")
@@ -30,7 +49,8 @@ site_option = click.option("--site", type=click.Choice(sorted(ADAPTERS)),
               help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.')
 @click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-              help="Worker processes for extraction (results are written in input order).")
+              help="Worker processes for extraction (results are written in input order); "
+                   f"at most {JOBS_PER_CORE} per core.")
 def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str | None,
           force: bool, jobs: int) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
@@ -49,6 +69,7 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
         db = open_db(db_path)
     except (InputError, StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+    jobs = capped_jobs(jobs)
     with progress_reporter() as report:
         summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
                               on_progress=report)

@@ -1,6 +1,7 @@
 """Finding input files, reading them (gzip included), manifests and saved-page URLs."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -13,6 +14,18 @@ SUFFIXES = (".html", ".htm", ".shtml", ".txt")
 # and it bounds the memory one input can take.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 _GZIP_CHUNK = 64 * 1024
+# Parsing costs memory per tag and per line, far more than per byte (a 19 MB page of tiny
+# elements took 2.5 GB, one of short text lines 365 MB, a single 19 MB text line 670 MB):
+# pages past these bounds are refused (tags) or cut with a warning (text). A news page
+# has at most a few thousand tags, a few hundred lines, and paragraphs of a few thousand
+# characters.
+MAX_HTML_TAGS = 50_000
+MAX_TEXT_LINES = 20_000
+MAX_LINE_CHARS = 20_000
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits at
+_BREAK_RE = re.compile(f"[{_BREAKS}]")
+# a line's first MAX_LINE_CHARS characters (group 1) and the rest; starts at line starts only
+_LONG_LINE_RE = re.compile(f"(?<![^{_BREAKS}])([^{_BREAKS}]{{{MAX_LINE_CHARS}}})[^{_BREAKS}]+")
 _NULS_RE = re.compile(rb"\0*")
 
 _SAVED_FROM_RE = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
@@ -128,6 +141,38 @@ def gunzip_bounded(data: bytes) -> bytes:
             return b"".join(parts)
         if data[pos:pos + 2] != b"\x1f\x8b":
             raise InputError(f"broken gzip data: not gzip data after member {member}")
+
+
+def bound_page(text: str, is_html: bool) -> tuple[str, list[str]]:
+    """The page text within the parsing bounds above, and warnings for what was cut.
+
+    Raises InputError for markup with more than MAX_HTML_TAGS tags.
+    """
+    if is_html:
+        tags = text.count("<")
+        if tags > MAX_HTML_TAGS:
+            raise InputError(f"{tags} tags, more than {MAX_HTML_TAGS}: too many to parse "
+                             "(not a news article page?)")
+        return text, []
+    warnings = []
+    if sum(map(text.count, _BREAKS)) >= MAX_TEXT_LINES:
+        breaks = _BREAK_RE.finditer(text)
+        end = next(itertools.islice(breaks, MAX_TEXT_LINES - 1, None), None)
+        if end is not None:
+            text = text[:end.start()]
+            warnings.append(f"text cut after {MAX_TEXT_LINES} lines (not a news page rendering?)")
+    longest = 0
+
+    def cut(match: re.Match) -> str:
+        nonlocal longest
+        longest = max(longest, len(match.group(0)))
+        return match.group(1)
+
+    text = _LONG_LINE_RE.sub(cut, text)
+    if longest:
+        warnings.append(f"lines longer than {MAX_LINE_CHARS} characters cut to {MAX_LINE_CHARS} "
+                        f"(the longest had {longest})")
+    return text, warnings
 
 
 def load_manifest(path: str | None) -> dict[Path, str]:

@@ -21,7 +21,7 @@ import db.search  # noqa: F401  registers the search index's schema and write ho
 import db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
 from db.store import article_changes, known_input, record_input, upsert_article
 from ingest.decode import DecodeError, decode_text
-from ingest.inputs import InputError, discover, display_path, read_input, saved_url
+from ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
 from extract.record import Article, NotAnArticle
 from extract.text import has_han
 from sites import Page, adapter_named, detect
@@ -90,6 +90,8 @@ def extract_page(data: bytes, *, url: str | None = None, path: str | None = None
     if "\ufffd" in text:
         notes.append(f"undecodable bytes shown as U+FFFD (decoded as {encoding})")
     is_html = looks_like_html(text)
+    text, cuts = bound_page(text, is_html)  # bounds the memory parsing takes
+    notes.extend(cuts)
     if is_html and url is None:
         url = saved_url(text[:65536].encode("utf-8"))  # the decoded head: UTF-16 pages too
     page = Page(text=text, is_html=is_html, url=url, path=path, fetched_at=fetched_at)

@@ -680,3 +680,68 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli.main, ["clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "1"])
     assert not isinstance(result.exception, sqlite3.Error), result.exception
     check_disk_full_run(result.stdout, result.stderr, result.exit_code, db)
+
+
+# ---------------------------------------------------------------- issue 10: --jobs and memory
+
+def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import cli
+    from ingest import cli_clean
+
+    result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
+    assert result.returncode == 0, result.stderr
+    limit = cli_clean.JOBS_PER_CORE * cli_clean.cores()
+    assert f"--jobs 100000 capped at {limit} (4 per core" in result.stderr
+    asked = []
+    monkeypatch.setattr(cli_clean, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary())
+    CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "1000"])
+    CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "2"])
+    assert asked == [limit, min(2, limit)]
+
+
+RSS_PROBE = ("import resource, subprocess, sys; "
+             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+             "print(p.returncode); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+             "sys.stderr.write(p.stdout + p.stderr)")
+# Before the bounds: 630-670 MB (one 19 MB line), 340-370 MB (short lines), 1.2 GB (tiny tags).
+# After: under 100 MB, half of it the interpreter and its libraries.
+MAX_INPUT_RSS_MB = 250
+
+
+def peak_rss(*args: str) -> tuple[int, str, float]:
+    """Run cli.py alone in a fresh process: (exit code, its output, its max RSS in MB)."""
+    probe = subprocess.run([sys.executable, "-c", RSS_PROBE, sys.executable, "cli.py", *args],
+                           cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    code, kb = probe.stdout.split()
+    return int(code), probe.stderr, int(kb) / 1024
+
+
+def huge_inputs() -> dict[str, bytes]:
+    size = 19 * 1024 * 1024
+    article = (FIXTURES / "000_16834f47284e46b2.txt").read_text(encoding="utf-8")
+    line = article.replace("\n", " ") * (size // len(article.encode()))
+    return {
+        "one_line.txt": "\n".join([article, line]).encode(),  # the article, then one 19 MB line
+        "short_lines.txt": "甲。\n".encode() * (size // 7),
+        "tiny_tags.html": b"<html><body>" + "<p>甲。</p>".encode() * (size // 14) + b"</body></html>",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(huge_inputs()))
+def test_memory_per_input_is_bounded(tmp_path, name):
+    page = tmp_path / name
+    page.write_bytes(huge_inputs()[name])
+    db = tmp_path / "news.db"
+    code, output, rss = peak_rss("clean", str(page), "--db", str(db), "--jobs", "1")
+    assert "Traceback" not in output
+    assert rss < MAX_INPUT_RSS_MB, f"{name}: max RSS {rss:.0f} MB"
+    if name == "one_line.txt":
+        assert code == 0, output
+        [row] = rows(db)
+        assert any("cut to 20000" in w for w in json.loads(row["warnings"]))
+    elif name == "tiny_tags.html":
+        assert code == 2 and "tags, more than 50000: too many to parse" in output
+    else:
+        assert code == 2 and "no article body found" in output
