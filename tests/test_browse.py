@@ -18,11 +18,11 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from test_search import build_fixture_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,8 @@ def cjk_font_installed() -> bool:
     """True when fontconfig knows a Chinese font (Chromium would draw tofu otherwise)."""
     if not shutil.which("fc-list"):
         return False
-    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                           check=False)
     return bool(found.stdout.strip())
 
 
@@ -93,19 +94,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     db, seeds = build_fixture_db(tmp / "news.db")
     db.conn.close()
     port = free_port()
-    log = open(tmp / "browse.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "cli.py", "browse", "--db", str(tmp / "news.db"), "--port", str(port),
-         "--no-open"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/-/versions.json", server)
-        yield base, seeds
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        log.close()
+    with open(tmp / "browse.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "cli.py", "browse", "--db", str(tmp / "news.db"),
+             "--port", str(port), "--no-open"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base + "/-/versions.json", server)
+            yield base, seeds
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -392,7 +393,8 @@ def test_chart_of_articles_per_month(site: Site, browser, shots: Path) -> None: 
     chart = css(browser, "#newsclean-chart")[0]
     png = chart.screenshot_as_png
     (shots / "chart.png").write_bytes(png)
-    counts = Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 24) or []
+    counts: list[tuple[int, Any]] = (
+        Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 24) or [])
     # Bars are saturated colours, one per site; axes, labels and background are grey.
     colours: dict[tuple[int, int, int], int] = {}
     for n, (r, g, b) in counts:
