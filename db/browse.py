@@ -48,7 +48,8 @@ select * from (
   select a.id, a.title, a.site, substr(a.published_at, 1, 10) as date, a.source, a.authors,
     cjk_snippet(a.body, :q) as snippet
   from (
-    -- bm25 over the {search.RANK_WINDOW} most recently stored matches, as the CLI does
+    -- bm25 over the {search.RANK_WINDOW} most recently stored matches (the CLI ranks the
+    -- same way up to that many matches)
     select rowid as id, {search.RANK_SQL} as rank from {search.FTS_TABLE}
     where {search.FTS_TABLE} match cjk_match(:q)
     order by rowid desc limit {search.RANK_WINDOW}
