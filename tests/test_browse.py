@@ -156,6 +156,16 @@ def css(browser, selector: str) -> list[Any]:  # type: ignore[no-untyped-def]
     return browser.find_elements(By.CSS_SELECTOR, selector)
 
 
+def submit_and_wait(browser, box, param: str) -> None:  # type: ignore[no-untyped-def]
+    """Submit the box's form and wait for the page whose URL carries `param=`."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box.submit()
+    WebDriverWait(browser, 20).until(lambda b: f"{param}=" in b.current_url
+                                     and b.execute_script("return document.readyState")
+                                     == "complete")
+
+
 def screenshot(browser, shots: Path, name: str):  # type: ignore[no-untyped-def]
     """Save the viewport as shots/name.png and return it as a Pillow image."""
     from PIL import Image
@@ -294,7 +304,10 @@ def test_search_for_jinqi_shows_seed_000(site: Site, browser, shots: Path) -> No
     assert "cjk_match" not in css(browser, "body")[0].text
     assert "select" not in browser.title.lower()
     # The title opens seed 000's article page.
+    from selenium.webdriver.support.ui import WebDriverWait
+
     titles[0].click()
+    WebDriverWait(browser, 20).until(lambda b: css(b, ".article-url a"))
     assert css(browser, ".article-url a")[0].text == seeds["000"]
 
 
@@ -304,7 +317,7 @@ def test_search_form_is_usable_by_typing(site: Site, browser) -> None:  # type: 
     box = css(browser, "#qp1")[0]
     box.clear()
     box.send_keys("漯河 党员")
-    box.submit()
+    submit_and_wait(browser, box, "q")
     text = css(browser, "body")[0].text
     assert '同心战"疫" 漯河静谧街道流动着亮眼"党旗红"' in text
     assert "荥阳：一面锦旗" not in text
@@ -355,7 +368,7 @@ def test_table_page_search(site: Site, browser) -> None:  # type: ignore[no-unty
     browser.get(f"{base}/news/articles_list")
     box = css(browser, "input[name=_search]")[0]
     box.send_keys("锦旗")
-    box.submit()
+    submit_and_wait(browser, box, "_search")
     assert [td.text for td in css(browser, "td.col-title")] == [SEED_000_TITLE]
     browser.get(f"{base}/news/articles?_search=" + urllib.parse.quote("党员 -锦旗"))
     titles = [td.text for td in css(browser, "td.col-title")]
