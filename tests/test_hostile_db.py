@@ -145,8 +145,7 @@ TRIALS = 3
 @pytest.fixture(scope="module")
 def two_page_sets(tmp_path_factory) -> tuple[Path, Path]:
     """Two folders of PAGES_PER_RUN generated pages each, all distinct articles."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from bench import generate
+    from bench.bench import generate
 
     root = tmp_path_factory.mktemp("pages")
     generate(root / "all", 2 * PAGES_PER_RUN, seed=10)
