@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command-line entry point: `python cli.py COMMAND ...` (see `python cli.py --help`)."""
+"""Command-line entry point: `newsclean COMMAND ...` or `python cli.py COMMAND ...` (see --help)."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +22,15 @@ class CouldNotRun(click.UsageError):
 class Cli(click.Group):
     """The command group. Usage errors exit 1, like every other "nothing could run", so that
     exit status 2 always means "some inputs failed, the others were stored"."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            click.echo(ctx.get_help(), err=True)
+            ctx.exit(1)
+        except click.UsageError as exc:
+            raise CouldNotRun(exc.format_message(), exc.ctx) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -1,0 +1,54 @@
+"""Issue 11, "a mature tool": console command, exit codes, validated filters, output paths,
+search syntax (each test drives `python cli.py ...` or the installed `newsclean`)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+
+def run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run `python cli.py ARGS` and capture its text output."""
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of the bundled fixtures."""
+    db = tmp_path_factory.mktemp("corpus") / "news.db"
+    assert run("clean", str(FIXTURES), "--db", str(db), "--jobs", "1").returncode == 0
+    return str(db)
+
+
+def test_console_command_is_declared_and_runs_from_another_folder(tmp_path: Path) -> None:
+    assert 'newsclean = "cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    exe = shutil.which("newsclean", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("newsclean is not installed in this environment (pip install -e .)")
+    done = subprocess.run([exe, "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0 and "Usage: newsclean" in done.stdout
+
+
+def test_shell_completion_script() -> None:
+    exe = shutil.which("newsclean", path=str(Path(sys.executable).parent))
+    if exe is not None:
+        done = subprocess.run([exe], capture_output=True, text=True,
+                              env={"_NEWSCLEAN_COMPLETE": "bash_source", "PATH": "/usr/bin:/bin"})
+        assert done.returncode == 0 and "_newsclean_completion" in done.stdout
+    assert "_NEWSCLEAN_COMPLETE=bash_source newsclean" in (ROOT / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("args", [[], ["--bogus"], ["nosuchcommand"], ["search"],
+                                  ["search", "x", "--bogus"], ["show", "--format", "xml", "1"]])
+def test_every_usage_error_exits_1(args: list[str]) -> None:
+    done = run(*args)
+    assert done.returncode == 1, (args, done.stderr)
+    assert "Traceback" not in done.stderr
+    if not args:
+        assert "Commands:" in done.stderr
