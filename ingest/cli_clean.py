@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from db.store import StoreError, open_db
+from ingest.cluster import cluster_options, clean_on_cluster
 from ingest.inputs import InputError, display_path, load_manifest
 from ingest.pipeline import Outcome, Summary, clean_paths
 from sites import ADAPTERS
@@ -51,12 +52,14 @@ site_option = click.option("--site", type=click.Choice(sorted(ADAPTERS)),
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes for extraction (results are written in input order); "
                    f"at most {JOBS_PER_CORE} per core.")
+@cluster_options
 def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str | None,
-          force: bool, jobs: int) -> None:
+          force: bool, jobs: int, **cluster: Any) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
 
     WARC archives (.warc, .warc.gz) among the PATHs give one input per HTML or text response
-    record with status 200, named ARCHIVE#OFFSET.
+    record with status 200, named ARCHIVE#OFFSET. With --cluster, extraction runs on a Dask
+    cluster and its Parquet shards are merged into the same database (--out keeps them instead).
 
     Example: python cli.py clean tests/fixtures --db news.db
 
@@ -64,16 +67,22 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
     stored); 1 nothing could run (bad arguments, database not writable), or the disk filled
     up mid-run (the summary says what was stored).
     """
+    if cluster["out"] and not cluster["cluster"]:
+        raise click.UsageError("--out needs --cluster (try --cluster local)")
     try:
         urls = load_manifest(manifest)
-        db = open_db(db_path)
+        db = None if cluster["out"] else open_db(db_path)  # --out writes shards only
     except (InputError, StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     jobs = capped_jobs(jobs)
     with progress_reporter() as report:
-        summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
-                              on_progress=report)
-    print_summary(summary, db_path)
+        if cluster["cluster"]:  # ingest/cluster.py
+            summary = clean_on_cluster(db, list(paths), **cluster, db_path=db_path, urls=urls,
+                                       site=site, force=force, on_progress=report)
+        else:
+            summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
+                                  on_progress=report)
+    print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
         click.echo(f"error: {summary.stopped}", err=True)
         sys.exit(1)

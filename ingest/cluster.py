@@ -1,0 +1,391 @@
+"""`clean --cluster`: extraction on a Dask cluster into Parquet shards, merged into SQLite.
+
+The inputs are split into tasks in input order: runs of page files, and WARC archives cut
+into ranges of records (each archive's record offsets are found by a task of its own).
+A task extracts its inputs with `extract_job`, exactly as a local clean does, and writes
+two Parquet shards: `articles-NNNNNN.parquet` (the article rows) and, last, as the mark that
+the task is complete, `inputs-NNNNNN.parquet` (every input's outcome, in order). A task
+that Dask runs again (its worker died) rewrites the same two files, so no row is doubled.
+
+The client merges the shards in task order through `store_batch`, BATCH_SIZE inputs per
+transaction like a local clean: same keys, merge rules, `inputs` rows and write hooks, so
+the database is the one a local clean gives. The shards stay until the merge has finished;
+a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sqlite3
+import sys
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+import sqlite_utils
+
+from db.store import ARTICLE_COLUMNS, known_input
+from ingest.inputs import discover, display_path
+from ingest.pipeline import (BATCH_SIZE, Extracted, Job, Outcome, Summary, extract_job,
+                             is_disk_full, prepare, store_batch)
+from ingest.sources import batches, prepare_archive
+from ingest.warc import is_warc, read_archive
+
+# Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
+# (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.
+INPUTS_PER_TASK = 256
+SHARD_COLUMNS = [c for c in ARTICLE_COLUMNS if c not in ("id", "extracted_at")]
+INPUT_SHARD_COLUMNS = ["seq", "path", "sha256", "status", "error", "site"]
+PLAN_FILE = "plan.json"
+
+
+class ClusterError(click.ClickException):
+    """The cluster run could not finish (no Dask, an unreachable scheduler, a task error)."""
+
+
+@dataclass
+class Task:
+    """One unit of work: page files, or the records of one archive in [start, stop)."""
+
+    number: int
+    files: list[str] = field(default_factory=list)
+    archive: str | None = None
+    start: int = 0
+    stop: int | None = None
+
+
+@dataclass
+class TaskInput:
+    """What a worker needs for a task: the task, URLs and known digests of its inputs."""
+
+    task: Task
+    out: str
+    site: str | None
+    force: bool
+    urls: dict[str, str]
+    known: dict[str, str]  # input path -> sha256 already cleaned (skipped as unchanged)
+
+
+# --------------------------------------------------------------------------- workers
+
+def record_offsets(archive: str) -> list[int]:
+    """The start of every record of an archive, broken ones included ([0] if unreadable:
+    the task then reports the archive as failed)."""
+    try:
+        return [item.offset for item in read_archive(Path(archive))]
+    except OSError:
+        return [0]
+
+
+def task_items(spec: TaskInput) -> Iterator[Job | Outcome]:
+    """The task's inputs read and hashed, unchanged ones as Outcomes, in input order."""
+    task = spec.task
+    if task.archive:
+        items: Iterator[Job | Outcome] = prepare_archive(None, Path(task.archive), spec.site, True,
+                                                         task.start, task.stop)
+    else:
+        items = (prepare(None, Path(f), spec.urls.get(f), spec.site, True)  # type: ignore[arg-type]
+                 for f in task.files)
+    for item in items:
+        if isinstance(item, Job) and not spec.force and spec.known.get(item.path) == item.digest:
+            yield Outcome(item.path, "unchanged")
+        else:
+            yield item
+
+
+def run_task(spec: TaskInput) -> int:
+    """Extract a task's inputs and write its two shards; the number of inputs."""
+    import pyarrow as pa
+
+    articles: list[dict[str, Any]] = []
+    inputs: list[dict[str, Any]] = []
+    for seq, item in enumerate(task_items(spec)):
+        if isinstance(item, Outcome):
+            inputs.append({"seq": seq, "path": item.path, "sha256": "", "status": item.status,
+                           "error": item.error, "site": None})
+            continue
+        done = extract_job(item)
+        if done.row is None:
+            inputs.append({"seq": seq, "path": done.path, "sha256": done.digest, "status": "failed",
+                           "error": done.error, "site": None})
+            continue
+        articles.append({"seq": seq, **{c: done.row.get(c) for c in SHARD_COLUMNS}})
+        inputs.append({"seq": seq, "path": done.path, "sha256": done.digest, "status": "extracted",
+                       "error": None, "site": done.row.get("site")})
+    article_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in SHARD_COLUMNS)])
+    input_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in INPUT_SHARD_COLUMNS[1:])])
+    number = spec.task.number
+    write_shard(spec.out, f"articles-{number:06d}.parquet", pa.Table.from_pylist(articles, article_schema))
+    write_shard(spec.out, f"inputs-{number:06d}.parquet", pa.Table.from_pylist(inputs, input_schema))
+    return len(inputs)
+
+
+def write_shard(out: str, name: str, table: Any) -> None:
+    """Write a Parquet file under a temporary name, then move it into place."""
+    import pyarrow.parquet as pq
+
+    fs, root = shard_fs(out)
+    temp = f"{root}/.{name}.{uuid.uuid4().hex}.part"
+    with fs.open(temp, "wb") as fh:
+        pq.write_table(table, fh, compression="zstd")
+    fs.mv(temp, f"{root}/{name}")
+
+
+def shard_fs(out: str) -> tuple[Any, str]:
+    """The fsspec filesystem and root path of a shard folder URL (a plain path is local)."""
+    from fsspec.core import url_to_fs
+
+    fs, root = url_to_fs(out)
+    return fs, root.rstrip("/")
+
+
+# --------------------------------------------------------------------------- client
+
+@contextlib.contextmanager
+def dask_client(address: str, workers: int | None) -> Iterator[Any]:
+    """A Dask client: `local` starts a LocalCluster of `workers` single-thread processes,
+    a path ending in .json is a scheduler file, anything else a scheduler address."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ClusterError("--cluster needs Dask and pyarrow: python -m pip install -e '.[cluster]'") from exc
+    try:
+        if address == "local":
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                   processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+            with cluster, Client(cluster) as client:
+                yield client
+        elif address.endswith(".json"):
+            with Client(scheduler_file=address, timeout="30s") as client:
+                yield client
+        else:
+            with Client(address, timeout="30s") as client:
+                yield client
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler {address}: {exc}") from exc
+
+
+def plan_tasks(client: Any, files: list[Path], per_task: int) -> list[Task]:
+    """Tasks in input order: runs of up to `per_task` page files, and record ranges."""
+    archives = [str(f) for f in files if is_warc(f)]
+    offsets = dict(zip(archives, client.gather(client.map(record_offsets, archives, pure=False))))
+    tasks: list[Task] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            tasks.append(Task(len(tasks), files=list(run)))
+            run.clear()
+
+    for path in map(str, files):
+        if not is_warc(path):
+            run.append(path)
+            if len(run) == per_task:
+                flush()
+            continue
+        flush()
+        starts = offsets[path]
+        for i in range(0, len(starts), per_task):
+            stop = starts[i + per_task] if i + per_task < len(starts) else None
+            tasks.append(Task(len(tasks), archive=path, start=starts[i], stop=stop))
+    flush()
+    return tasks
+
+
+def plan_document(tasks: list[Task], site: str | None, force: bool) -> dict[str, Any]:
+    """What identifies a run's shards: its tasks, options, and each input file's size and time."""
+    stats = {}
+    for task in tasks:
+        for path in task.files or [task.archive]:
+            try:
+                info = os.stat(path)  # type: ignore[arg-type]
+                stats[path] = [info.st_size, info.st_mtime_ns]
+            except OSError:
+                stats[path] = None
+    return {"version": 1, "site": site, "force": force, "tasks": [asdict(t) for t in tasks],
+            "files": stats}
+
+
+def prepare_shards(out: str, plan: dict[str, Any]) -> set[int]:
+    """Make the shard folder ready for `plan`; the tasks whose shards a previous run of the
+    same plan completed (any other shards are removed)."""
+    fs, root = shard_fs(out)
+    fs.makedirs(root, exist_ok=True)
+    plan_path = f"{root}/{PLAN_FILE}"
+    old = None
+    if fs.exists(plan_path):
+        with fs.open(plan_path, "rb") as fh:
+            with contextlib.suppress(ValueError):
+                old = json.loads(fh.read())
+    names = [p.rsplit("/", 1)[-1] for p in fs.ls(root, detail=False)]
+    if old == plan:
+        return {int(n[7:13]) for n in names if n.startswith("inputs-") and n.endswith(".parquet")}
+    for name in names:
+        if name.endswith((".parquet", ".part")) or name == PLAN_FILE:
+            fs.rm(f"{root}/{name}")
+    with fs.open(plan_path, "wb") as fh:
+        fh.write(json.dumps(plan).encode("utf-8"))
+    return set()
+
+
+def known_digests(db: sqlite_utils.Database | None, task: Task) -> dict[str, str]:
+    """path -> sha256 of the task's inputs already cleaned."""
+    if db is None:
+        return {}
+    done = "status in ('cleaned', 'unchanged')"
+    if not task.archive:
+        names = [display_path(f) for f in task.files]
+        found: dict[str, str] = {}
+        for part in batches(names, 500):
+            found.update(db.execute(f"select path, sha256 from inputs where {done} and path in "
+                                    f"({', '.join('?' * len(part))})", part).fetchall())
+        return found
+    prefix = display_path(task.archive) + "#"
+    found = {}
+    for path, digest in db.execute(f"select path, sha256 from inputs where {done} and "
+                                   "substr(path, 1, ?) = ?", [len(prefix), prefix]):
+        offset = path[len(prefix):]
+        if offset.isdigit() and task.start <= int(offset) and (task.stop is None or int(offset) < task.stop):
+            found[path] = digest
+    return found
+
+
+def extract_on_cluster(client: Any, tasks: list[Task], out: str, *, db: sqlite_utils.Database | None,
+                       urls: dict[Path, str], site: str | None, force: bool) -> None:
+    """Run the tasks whose shards are missing; a progress bar of tasks on a terminal."""
+    from dask.distributed import as_completed
+
+    done = prepare_shards(out, plan_document(tasks, site, force))
+    if done:
+        click.echo(f"reusing the shards of {len(done)} of {len(tasks)} tasks from an unfinished run",
+                   err=True)
+    url_of = {str(p): u for p, u in urls.items()}
+    specs = [TaskInput(t, out, site, force, {f: url_of[f] for f in t.files if f in url_of},
+                       {} if force else known_digests(db, t)) for t in tasks if t.number not in done]
+    futures = client.map(run_task, specs, pure=False)
+    bar = (click.progressbar(length=len(specs), label="extracting (tasks)", file=sys.stderr)
+           if sys.stderr.isatty() and specs else None)
+    try:
+        for future in as_completed(futures):
+            try:
+                future.result()
+            except Exception as exc:
+                raise ClusterError(f"a cluster task failed: {type(exc).__name__}: {exc}") from exc
+            if bar:
+                bar.update(1)
+    finally:
+        if bar:
+            bar.render_finish()
+        client.cancel(futures)
+
+
+def shard_items(out: str) -> Iterator[Extracted | Outcome]:
+    """Every input of the shards, in task and input order, as store_batch takes them."""
+    import pyarrow.parquet as pq
+
+    fs, root = shard_fs(out)
+    names = sorted(p.rsplit("/", 1)[-1] for p in fs.ls(root, detail=False))
+    for name in (n for n in names if n.startswith("inputs-") and n.endswith(".parquet")):
+        with fs.open(f"{root}/{name}", "rb") as fh:
+            inputs = pq.read_table(fh).to_pylist()
+        with fs.open(f"{root}/articles-{name[7:]}", "rb") as fh:
+            rows = {r.pop("seq"): r for r in pq.read_table(fh).to_pylist()}
+        for item in inputs:
+            if item["status"] == "extracted":
+                yield Extracted(item["path"], item["sha256"], row=rows[item["seq"]])
+            elif item["status"] == "failed" and item["sha256"]:  # extraction failed
+                yield Extracted(item["path"], item["sha256"], error=item["error"])
+            else:  # unchanged, skipped, or failed before extraction (unreadable, broken record)
+                yield Outcome(item["path"], item["status"], error=item["error"])
+
+
+def merge_shards(db: sqlite_utils.Database, out: str, summary: Summary | None = None,
+                 on_progress: Callable[[Outcome], None] | None = None, force: bool = False) -> Summary:
+    """Merge the shards into the database exactly as a local clean writes its results.
+
+    Inputs stored meanwhile (by a merge that failed halfway) are unchanged, as in a local rerun.
+    """
+    summary = summary or Summary()
+
+    def unless_known(item: Extracted | Outcome) -> Extracted | Outcome:
+        if isinstance(item, Extracted) and not force and known_input(db, item.path, item.digest):
+            return Outcome(item.path, "unchanged")
+        return item
+
+    try:
+        for batch in batches(map(unless_known, shard_items(out)), BATCH_SIZE):
+            for outcome in store_batch(db, batch):
+                summary.add(outcome)
+                if on_progress:
+                    on_progress(outcome)
+    except sqlite3.Error as exc:
+        if not is_disk_full(exc):
+            raise ClusterError(f"merge failed: {exc}; the rows stored before are intact and "
+                               f"the same command again finishes the merge from the shards in {out}") from exc
+        summary.stopped = (f"disk full ({exc}): the merge stopped; the rows stored before are "
+                           f"intact and a rerun finishes the merge from the shards in {out}")
+    return summary
+
+
+def remove_shards(out: str) -> None:
+    """Delete a shard folder made by this module (its shards and plan only)."""
+    fs, root = shard_fs(out)
+    for path in fs.ls(root, detail=False):
+        name = path.rsplit("/", 1)[-1]
+        if name.endswith((".parquet", ".part")) or name == PLAN_FILE:
+            fs.rm(path)
+    with contextlib.suppress(OSError):
+        fs.rmdir(root)  # only when empty: nothing of anyone else's goes
+
+
+def clean_on_cluster(db: sqlite_utils.Database | None, paths: list[str], *, cluster: str,
+                     workers: int | None, shards: str | None, out: str | None, task_inputs: int,
+                     db_path: str, urls: dict[Path, str], site: str | None, force: bool,
+                     on_progress: Callable[[Outcome], None] | None = None) -> Summary:
+    """`clean --cluster`: extract on the cluster, then merge into `db` (or, with `out`, keep
+    the shards there without merging: then `db` is None and nothing counts as unchanged)."""
+    summary = Summary()
+    files, missing = discover(paths)
+    for raw, error in missing:
+        summary.add(Outcome(raw, "failed", error=error))
+    target = out or shards or f"{db_path}.shards"
+    with dask_client(cluster, workers) as client:
+        click.echo(f"Dask dashboard: {client.dashboard_link}", err=True)
+        tasks = plan_tasks(client, files, task_inputs)
+        extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
+    if out:
+        for item in shard_items(out):
+            summary.add(item if isinstance(item, Outcome) else
+                        Outcome(item.path, "cleaned" if item.row else "failed",
+                                item.row["site"] if item.row else None, error=item.error))
+        return summary
+    assert db is not None
+    merge_shards(db, target, summary, on_progress, force)
+    if not summary.stopped:
+        remove_shards(target)
+    return summary
+
+
+def cluster_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The `clean` options of a cluster run."""
+    options = [
+        click.option("--cluster", metavar="ADDRESS",
+                     help="Extract on a Dask cluster: `local` (a LocalCluster), a scheduler "
+                          "address (tcp://host:8786) or a scheduler file (.json)."),
+        click.option("--workers", type=click.IntRange(min=1),
+                     help="Worker processes of `--cluster local` (default: the cores)."),
+        click.option("--shards", metavar="URL",
+                     help="Folder (fsspec URL) for the Parquet shards before the merge "
+                          "(default: DB.shards; deleted after the merge)."),
+        click.option("--out", metavar="URL",
+                     help="Write the Parquet shards here and keep them, without merging into --db."),
+        click.option("--task-inputs", type=click.IntRange(min=1), default=INPUTS_PER_TASK,
+                     show_default=True, help="Inputs (files or WARC records) per cluster task."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
