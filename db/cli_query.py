@@ -20,7 +20,7 @@ import sqlite_utils
 
 from db import browse as browse_setup
 from db import query, search, stories
-from db.filters import FilterError, Filters, filter_sql
+from db.filters import FilterError, Filters, check_site, filter_sql, validate
 from db.store import StoreError, open_existing_db
 
 ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
@@ -47,7 +47,8 @@ db_option = click.option("--db", "db_path", default="news.db", show_default=True
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The --site --from --to --author --source options shared by search and export."""
     options = [
-        click.option("--site", help="Only this site (its short name, e.g. hnr)."),
+        click.option("--site", callback=site_callback,
+                     help="Only this site (its short name, e.g. hnr; any case)."),
         click.option("--from", "date_from", metavar="DATE",
                      help="Published on or after DATE (2020, 2020-03 or 2020-03-19)."),
         click.option("--to", "date_to", metavar="DATE",
@@ -58,6 +59,15 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def site_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--site: a known adapter name, matched case-insensitively."""
+    from sites import ADAPTERS
+    try:
+        return check_site(value, sorted(ADAPTERS))
+    except FilterError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], ctx, param) from exc
 
 
 def make_filters(kwargs: dict[str, Any]) -> Filters:
@@ -103,6 +113,7 @@ def fail_on_bad_input(fn: Callable[[], Any]) -> Any:
 def check_input(filters: Filters, query_text: str | None) -> None:
     """Raise FilterError or QueryError now rather than halfway through the output."""
     filter_sql(filters)
+    validate(filters)
     if query_text is not None:
         search.parse_query(query_text)
 

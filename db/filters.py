@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 # A date bound is a prefix of an ISO date: 2020, 2020-03 or 2020-03-19.
@@ -33,6 +34,40 @@ def check_date(value: str | None, name: str) -> str | None:
     if not _DATE_PREFIX.match(value):
         raise FilterError(f"{name} must look like 2020, 2020-03 or 2020-03-19, not {value!r}")
     return value
+
+
+def check_real_date(value: str | None, name: str) -> None:
+    """Raise FilterError when a date prefix names no real month or day (2020-13, 2020-02-30)."""
+    if not check_date(value, name):
+        return
+    parts = [int(p) for p in str(value).split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError as exc:
+        raise FilterError(f"{name} {value}: no such date ({exc})") from exc
+
+
+def validate(filters: Filters) -> None:
+    """The checks of the command line, stricter than filter_sql: real dates, --from <= --to."""
+    check_real_date(filters.date_from, "--from")
+    check_real_date(filters.date_to, "--to")
+    check_range(filters.date_from, filters.date_to)
+
+
+def check_range(date_from: str | None, date_to: str | None) -> None:
+    """Raise FilterError when --from is after --to (the range would match nothing)."""
+    if date_from and date_to and date_from > date_to + _AFTER_ISO:
+        raise FilterError(f"--from {date_from} is after --to {date_to}: swap them")
+
+
+def check_site(value: str | None, known: list[str]) -> str | None:
+    """The known site name matching value case-insensitively, or FilterError listing them."""
+    if value is None:
+        return None
+    for name in known:
+        if name.lower() == value.strip().lower():
+            return name
+    raise FilterError(f"--site {value}: no such site; known sites: {', '.join(known)}")
 
 
 def filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[Any]]:

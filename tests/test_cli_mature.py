@@ -52,3 +52,30 @@ def test_every_usage_error_exits_1(args: list[str]) -> None:
     assert "Traceback" not in done.stderr
     if not args:
         assert "Commands:" in done.stderr
+
+
+def test_site_matches_any_case_and_an_unknown_site_lists_the_known_ones(corpus: str) -> None:
+    assert run("search", "疫情", "--site", "hnr", "--db", corpus).stdout == \
+        run("search", "疫情", "--site", "HNR", "--db", corpus).stdout
+    done = run("search", "疫情", "--site", "nosuchsite", "--db", corpus)
+    assert done.returncode == 1
+    assert "known sites: chinanews, ddsb, generic, hnr" in done.stderr
+    assert run("export", "--site", "nosuchsite", "--db", corpus).returncode == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2020-13"], "--from 2020-13: no such date"),
+    (["--from", "2020-02-30"], "--from 2020-02-30: no such date"),
+    (["--to", "2021-02-29"], "--to 2021-02-29: no such date"),
+    (["--from", "2021", "--to", "2020"], "--from 2021 is after --to 2020"),
+])
+def test_impossible_dates_and_reversed_ranges_are_errors(corpus: str, args: list[str],
+                                                         message: str) -> None:
+    for command in (["search", "疫情"], ["export"]):
+        done = run(*command, *args, "--db", corpus)
+        assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_month_range_within_one_year_is_fine(corpus: str) -> None:
+    done = run("search", "疫情", "--from", "2020-03", "--to", "2020", "--db", corpus)
+    assert done.returncode == 0 and "荥阳" in done.stdout
