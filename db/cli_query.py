@@ -70,6 +70,19 @@ def site_callback(ctx: click.Context, param: click.Parameter, value: str | None)
         raise click.BadParameter(str(exc).split(": ", 1)[1], ctx, param) from exc
 
 
+def output_path_callback(ctx: click.Context, param: click.Parameter,
+                         value: str | None) -> str | None:
+    """An output file option: its folder must exist and be writable ("-" is standard output)."""
+    if not value or value == "-":
+        return value
+    folder = os.path.dirname(os.path.abspath(value))
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"{value}: folder {folder} does not exist", ctx, param)
+    if not os.access(folder, os.W_OK | os.X_OK) and not os.access(value, os.W_OK):
+        raise click.BadParameter(f"{value}: cannot write in folder {folder}", ctx, param)
+    return value
+
+
 def make_filters(kwargs: dict[str, Any]) -> Filters:
     """Filters from the command's options."""
     return Filters(site=kwargs.get("site"), date_from=kwargs.get("date_from"),
@@ -253,6 +266,7 @@ def show(ref: str, db_path: str, fmt: str) -> None:
               type=click.Choice(["jsonl", "csv", "warc"]),
               help="Output format (warc: the stored raw pages of `fetch`, not the articles).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              callback=output_path_callback,
               help="Write to this file instead of standard output.")
 def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
            **kwargs: Any) -> None:

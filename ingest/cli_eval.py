@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from db.cli_query import output_path_callback
 from ingest.evaluate import PageScore, evaluate, totals
 from sites import ADAPTERS
 
@@ -62,6 +63,7 @@ def total_line(summary: dict, against: bool) -> str:
 @click.option("--against", type=click.Choice(["trafilatura"]), help="Also score this extractor's body.")
 @click.option("--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter on every page.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              callback=output_path_callback,
               help="Write per-page scores and totals to this JSON file ('-' for stdout).")
 def eval_command(gold_dir: str, against: str | None, site: str | None, json_path: str | None) -> None:
     """Measure extraction on pages with gold records (NAME.html|NAME.txt + NAME.json).

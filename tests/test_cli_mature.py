@@ -79,3 +79,14 @@ def test_impossible_dates_and_reversed_ranges_are_errors(corpus: str, args: list
 def test_a_month_range_within_one_year_is_fine(corpus: str) -> None:
     done = run("search", "疫情", "--from", "2020-03", "--to", "2020", "--db", corpus)
     assert done.returncode == 0 and "荥阳" in done.stdout
+
+
+@pytest.mark.parametrize("args, option", [
+    (["export", "-o", "/no/such/dir/x.jsonl"], "'-o' / '--output': /no/such/dir/x.jsonl: folder /no/such/dir does not exist"),
+    (["eval", str(FIXTURES), "--json", "/no/dir/x.json"], "'--json': /no/dir/x.json: folder /no/dir does not exist"),
+])
+def test_a_bad_output_path_is_named_before_any_work(corpus: str, args: list[str],
+                                                    option: str) -> None:
+    done = run(*args, *(["--db", corpus] if args[0] == "export" else []))
+    assert done.returncode == 1 and option in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
