@@ -35,9 +35,9 @@ UNSAFE_ON_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f
 DB_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
-def command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
+def command(name: str | None = None, **settings: Any) -> Callable[[Callable[..., Any]], click.Command]:
     """A click command (usage errors exit 1: see cli.py)."""
-    return click.command(name)
+    return click.command(name, **settings)
 
 
 db_option = click.option("--db", "db_path", default="news.db", show_default=True,
@@ -176,8 +176,50 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
                       f"    {h['snippet']}\n\n")
 
 
-@command("search")
-@click.argument("query_text", metavar="QUERY")
+# A query token: a (negated) quoted phrase, or a run of non-space characters.
+QUERY_TOKEN = re.compile(r'-?(?:"[^"]*"|“[^”]*”)|\S+')
+# Column filters people try from other search engines; the index has no columns to name.
+COLUMN_FILTER = re.compile(r"^-?(title|body|source|author|authors|site|url|editor):",
+                           re.IGNORECASE)
+
+
+def normalize_query(text: str) -> str:
+    """The query with `NOT word` as `-word`; column filters (title:) refused with a hint."""
+    tokens = QUERY_TOKEN.findall(text)
+    for token in tokens:
+        match = COLUMN_FILTER.match(token)
+        if match:
+            raise search.QueryError(
+                f"{token}: column filters ({match.group(1).lower()}:) are not supported; a "
+                "query matches title and body (titles rank higher), and --site, --author, "
+                "--source, --from and --to filter the rest")
+    if "NOT" not in tokens:
+        return text
+    out: list[str] = []
+    negate = False
+    for token in tokens:
+        if token == "NOT" and not negate:
+            negate = True
+            continue
+        if negate and token in ("OR", "AND", "NOT"):
+            raise search.QueryError(f"NOT needs a term after it, not {token}")
+        out.append("-" + token if negate and not token.startswith("-") else token)
+        negate = False
+    if negate:
+        raise search.QueryError("NOT needs a term after it, e.g. 疫情 NOT 锦旗")
+    return " ".join(out)
+
+
+def query_from_words(words: tuple[str, ...]) -> str:
+    """QUERY words joined by spaces; a word like --name is an option typo, not a term."""
+    for word in words:
+        if word.startswith("--") and len(word) > 2:
+            raise click.NoSuchOption(word.split("=", 1)[0])
+    return " ".join(words)
+
+
+@command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query_words", metavar="QUERY...", nargs=-1, required=True)
 @db_option
 @filter_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_COUNT),
@@ -188,15 +230,23 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
               type=click.Choice(["table", "json", "csv"]), help="Output format.")
 @click.option("--collapse", is_flag=True,
               help="One result per story (copies of one article), with its number of copies.")
-def search_cmd(query_text: str, db_path: str, limit: int, offset: int, fmt: str,
+def search_cmd(query_words: tuple[str, ...], db_path: str, limit: int, offset: int, fmt: str,
                collapse: bool, **kwargs: Any) -> None:
     """Full-text search in Chinese (and Latin) text, best matches first.
 
-    Words must all match; `a OR b` matches either; "quoted words" must appear together
-    in that order; -word excludes. One- and two-character words work.
+    \b
+    Syntax (one quoted argument or several words):
+      疫情 锦旗         both words (AND is implicit; AND may be written)
+      锦旗 OR 党旗      either word (OR binds tighter than AND)
+      "战斗 堡垒"       a phrase: the words together, in this order
+      -锦旗, NOT 锦旗   exclude a word (python cli.py search 疫情 -锦旗 works)
+    Column filters such as title: are refused with a message: a query matches title and
+    body, and --site, --author, --source, --from and --to filter the rest. One- and
+    two-character words work.
 
     Example: python cli.py search '党员 志愿者 -锦旗' --site hnr --from 2020-01 --to 2020-06
     """
+    query_text = fail_on_bad_input(lambda: normalize_query(query_from_words(query_words)))
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))
     db = query.searchable(open_db(db_path))
@@ -211,7 +261,7 @@ def search_cmd(query_text: str, db_path: str, limit: int, offset: int, fmt: str,
     if collapse:
         hits = stories.collapse(stories.readable(db), hits, limit)
     if not hits and fmt == "table":
-        click.echo(f"no article matches {query_text!r}" + (
+        click.echo(f"no article matches {' '.join(query_words)!r}" + (
             f" from --offset {offset} on" if offset else ""), err=True)
         return
     print_hits(hits, fmt, sys.stdout)
@@ -282,6 +332,8 @@ def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
                                    f"{db_path} or one of its files; choose another -o file")
     db = open_db(db_path)
     filters = make_filters(kwargs)
+    if query_text:
+        query_text = fail_on_bad_input(lambda: normalize_query(query_text or ""))
     fail_on_bad_input(lambda: check_input(filters, query_text))  # before creating the file
     if fmt == "warc":  # raw pages, not articles: ingest/warc_export.py
         from ingest.warc_export import export_warc

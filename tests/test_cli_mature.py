@@ -90,3 +90,36 @@ def test_a_bad_output_path_is_named_before_any_work(corpus: str, args: list[str]
     done = run(*args, *(["--db", corpus] if args[0] == "export" else []))
     assert done.returncode == 1 and option in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def hit_ids(done: subprocess.CompletedProcess) -> list[str]:
+    """The ids of a `search --format csv` output."""
+    assert done.returncode == 0, done.stderr
+    return [line.split(",", 1)[0] for line in done.stdout.splitlines()[1:] if line[:1].isdigit()]
+
+
+def test_search_syntax_not_and_leading_minus_word(corpus: str) -> None:
+    everything = hit_ids(run("search", "疫情", "--db", corpus, "--format", "csv"))
+    quoted = hit_ids(run("search", "疫情 -锦旗", "--db", corpus, "--format", "csv"))
+    assert "1" in everything and "1" not in quoted and quoted
+    assert hit_ids(run("search", "疫情", "-锦旗", "--db", corpus, "--format", "csv")) == quoted
+    assert hit_ids(run("search", "疫情 NOT 锦旗", "--db", corpus, "--format", "csv")) == quoted
+    assert hit_ids(run("search", "--db", corpus, "--format", "csv", "--", "疫情", "-锦旗")) == quoted
+
+
+@pytest.mark.parametrize("query, message", [
+    ("title:锦旗", "column filters (title:) are not supported"),
+    ("疫情 NOT", "NOT needs a term after it"),
+])
+def test_unsupported_search_syntax_gets_a_clear_message(corpus: str, query: str,
+                                                        message: str) -> None:
+    done = run("search", query, "--db", corpus)
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_search_help_documents_the_syntax_and_option_typos_still_fail() -> None:
+    help_text = run("search", "--help").stdout
+    for piece in ("OR", "NOT 锦旗", "-锦旗", '"战斗 堡垒"', "title:"):
+        assert piece in help_text
+    done = run("search", "疫情", "--limt", "3")
+    assert done.returncode == 1 and "No such option '--limt'" in done.stderr
