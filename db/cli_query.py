@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
@@ -498,8 +499,9 @@ def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
     """
     if not browse_setup.datasette_installed():
         raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
-    browse_setup.prepare_database(open_db_for_writing(db_path))
     port = port or free_port(host)
+    check_port(host, port)
+    browse_setup.prepare_database(open_db_for_writing(db_path))
     with tempfile.TemporaryDirectory() as tmp:
         meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")
         cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser)
@@ -523,6 +525,18 @@ def run_until_stopped(cmd: list[str], env: dict[str, str]) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def check_port(host: str, port: int) -> None:
+    """Exit 1 with a message when host:port cannot be served on (in use, no such address)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            reason = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise click.ClickException(f"cannot serve on {host}:{port}: {reason}; choose "
+                                       f"another --port (0: any free port)") from exc
 
 
 def free_port(host: str) -> int:

@@ -3,6 +3,7 @@ search syntax (each test drives `python cli.py ...` or the installed `newsclean`
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,15 @@ def test_search_help_documents_the_syntax_and_option_typos_still_fail() -> None:
         assert piece in help_text
     done = run("search", "疫情", "--limt", "3")
     assert done.returncode == 1 and "No such option '--limt'" in done.stderr
+
+
+def test_browse_on_a_port_in_use_says_so_before_serving(corpus: str) -> None:
+    pytest.importorskip("datasette")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        done = run("browse", "--db", corpus, "--port", port, "--no-open")
+    assert done.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}: already in use" in done.stderr
+    assert "serving" not in done.stderr
