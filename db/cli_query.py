@@ -45,6 +45,10 @@ db_option = click.option("--db", "db_path", default="news.db", show_default=True
                          type=click.Path(dir_okay=False), help="SQLite database to read.")
 
 
+nl_option = click.option("--nl", is_flag=True,
+                         help="JSON Lines: one JSON object per line (same as --format jsonl).")
+
+
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The --site --from --to --author --source options shared by search and export."""
     options = [
@@ -160,6 +164,9 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
     if fmt == "json":
         out.write(json.dumps([{k: h[k] for k in fields} for h in hits],
                              ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for h in hits:
+            out.write(json.dumps({k: h[k] for k in fields}, ensure_ascii=False) + "\n")
     elif fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(fields)
@@ -228,11 +235,13 @@ def query_from_words(words: tuple[str, ...]) -> str:
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0, None),
               help="Skip the first N results (page on with --offset 20, 40, ...).")
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv"]), help="Output format.")
+              type=click.Choice(["table", "json", "jsonl", "csv"]),
+              help="Output format (jsonl: one JSON object per line).")
+@nl_option
 @click.option("--collapse", is_flag=True,
               help="One result per story (copies of one article), with its number of copies.")
 def search_cmd(query_words: tuple[str, ...], db_path: str, limit: int, offset: int, fmt: str,
-               collapse: bool, **kwargs: Any) -> None:
+               nl: bool, collapse: bool, **kwargs: Any) -> None:
     """Full-text search in Chinese (and Latin) text, best matches first.
 
     \b
@@ -248,6 +257,7 @@ def search_cmd(query_words: tuple[str, ...], db_path: str, limit: int, offset: i
     Example: python cli.py search '党员 志愿者 -锦旗' --site hnr --from 2020-01 --to 2020-06
     """
     query_text = fail_on_bad_input(lambda: normalize_query(query_from_words(query_words)))
+    fmt = "jsonl" if nl else fmt
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))
     db = query.searchable(open_db(db_path))
@@ -290,8 +300,10 @@ def terminal_hits(db: sqlite_utils.Database, query_text: str, filters: Filters, 
 @click.argument("ref", metavar="ID|URL|KEY")
 @db_option
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
-def show(ref: str, db_path: str, fmt: str) -> None:
+              type=click.Choice(["text", "json", "jsonl"]),
+              help="Output format (jsonl: the record on one line).")
+@nl_option
+def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     """Print one article as a reader reads it: title, meta lines, body.
 
     Example: python cli.py show 1
@@ -300,8 +312,10 @@ def show(ref: str, db_path: str, fmt: str) -> None:
     rec = query.get_article(db, ref)
     if rec is None:
         raise click.ClickException(f"no article with id, url or key {ref!r} in {db_path}")
-    if fmt == "json":
+    if fmt == "json" and not nl:
         click.echo(json.dumps(rec, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl" or nl:
+        click.echo(json.dumps(rec, ensure_ascii=False))
     else:
         click.echo(terminal_safe(query.format_article(rec)), nl=False)
 
@@ -316,10 +330,11 @@ def show(ref: str, db_path: str, fmt: str) -> None:
 @click.option("--format", "fmt", default="jsonl", show_default=True,
               type=click.Choice(["jsonl", "csv", "warc"]),
               help="Output format (warc: the stored raw pages of `fetch`, not the articles).")
+@nl_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               callback=output_path_callback,
               help="Write to this file instead of standard output.")
-def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
+def export(db_path: str, query_text: str | None, fmt: str, nl: bool, output: str | None,
            **kwargs: Any) -> None:
     """Stream the selected articles as JSON lines or CSV (constant memory).
 
@@ -328,6 +343,7 @@ def export(db_path: str, query_text: str | None, fmt: str, output: str | None,
 
     Example: python cli.py export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
     """
+    fmt = "jsonl" if nl else fmt
     if output and is_database_file(output, db_path):
         raise click.ClickException(f"refusing to export to {output}: it is the database "
                                    f"{db_path} or one of its files; choose another -o file")

@@ -2,6 +2,7 @@
 search syntax (each test drives `python cli.py ...` or the installed `newsclean`)."""
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -136,3 +137,18 @@ def test_browse_on_a_port_in_use_says_so_before_serving(corpus: str) -> None:
     assert done.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}: already in use" in done.stderr
     assert "serving" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [["search", "疫情"], ["show", "1"], ["export"]])
+def test_json_lines_output(corpus: str, args: list[str]) -> None:
+    outputs = []
+    for flag in (["--nl"], ["--format", "jsonl"]):
+        done = run(*args, *flag, "--db", corpus)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert lines and all(isinstance(json.loads(line), dict) for line in lines)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    if args[0] == "show":
+        assert json.loads(outputs[0]) == json.loads(run("show", "1", "--format", "json",
+                                                        "--db", corpus).stdout)
