@@ -75,14 +75,14 @@ def read_url_list(path: str) -> list[tuple[str, str]]:
     (as a bad URL) instead of the whole list.
     """
     try:
-        data = Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise click.ClickException(f"cannot read URL list {path}: {exc.strerror or exc}") from exc
     entries = []
     for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
         line = raw.decode("utf-8", errors="surrogateescape").strip()
         if line and not line.startswith("#"):
-            entries.append((f"{path}:{number}", line))
+            entries.append((f"{'<stdin>' if path == '-' else path}:{number}", line))
     return entries
 
 
@@ -120,7 +120,8 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
                    "redirects included, is given up after 2.5 times this.")
 @click.option("--refresh", is_flag=True, help="Fetch stored articles again; ignore listing validators.")
 @click.option("--urls", "urls_file", type=click.Path(dir_okay=False),
-              help="Fetch the article URLs of this file (one per line) instead of the listings.")
+              help="Fetch the article URLs of this file (one per line; - reads standard input) "
+                   "instead of the listings.")
 @click.option("--base-url", "mirrors", multiple=True, metavar="NAME=URL", callback=parse_base_urls,
               help="Point a site's start points and links at a mirror (repeatable).")
 @click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header sent.")

@@ -152,3 +152,18 @@ def test_json_lines_output(corpus: str, args: list[str]) -> None:
     if args[0] == "show":
         assert json.loads(outputs[0]) == json.loads(run("show", "1", "--format", "json",
                                                         "--db", corpus).stdout)
+
+
+def test_fetch_reads_urls_from_stdin(tmp_path: Path) -> None:
+    from sites_mirror.server import MirrorServer
+    from sites_mirror.sites import HnrSite
+
+    with MirrorServer() as server:
+        site = HnrSite(server, 3)
+        first, second = site.article_paths()[:2]
+        done = run("fetch", "--urls", "-", "--base-url", site.base_url, "--delay", "0.01",
+                   "--db", str(tmp_path / "news.db"),
+                   stdin=f"https://news.hnr.cn{first}\n{server.url(second)}\nftp://x/a.html\n")
+    assert done.returncode == 2, done.stderr
+    assert "articles: 2 fetched, 2 new" in done.stdout
+    assert "<stdin>:3: not an http(s) URL" in done.stderr
