@@ -167,3 +167,12 @@ def test_fetch_reads_urls_from_stdin(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "articles: 2 fetched, 2 new" in done.stdout
     assert "<stdin>:3: not an http(s) URL" in done.stderr
+
+
+def test_changelog_keeps_a_changelog() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.startswith("# Changelog") and "Keep a Changelog" in text
+    unreleased = text.split("## [Unreleased]", 1)[1].split("\n## [", 1)[0]
+    for heading in ("### Added", "### Changed", "### Fixed"):
+        assert heading in unreleased
+    assert "`newsclean` console command" in unreleased
