@@ -11,6 +11,7 @@ from db.cli_stories import stories_cmd
 from ingest.cli_clean import clean, sites
 from ingest.cli_eval import eval_command
 from ingest.cli_fetch import fetch, reclean
+from ingest.verbosity import add_options, cause_of, verbose
 
 
 class CouldNotRun(click.UsageError):
@@ -37,6 +38,10 @@ class Cli(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise CouldNotRun(exc.format_message(), exc.ctx) from exc
+        except click.ClickException as exc:
+            if verbose() and cause_of(exc) and str(exc.__cause__) not in exc.format_message():
+                click.echo(f"cause: {cause_of(exc)}", err=True)
+            raise
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +51,7 @@ def main() -> None:
 
 
 for command in (clean, sites, eval_command, fetch, reclean, *QUERY_COMMANDS, stories_cmd):
+    add_options(command)
     main.add_command(command)
 
 

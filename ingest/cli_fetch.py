@@ -13,6 +13,7 @@ from db.fetchstore import open_fetch_db
 from db.store import StoreError, require_corpus
 from ingest.crawl import CrawlOptions, Crawler, RunStats, reclean as reclean_pages
 from ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
+from ingest.verbosity import quiet
 from sites import SITE_ADAPTERS, Adapter, adapter_named
 
 SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
@@ -26,7 +27,7 @@ class StatusLine:
     def __init__(self, label: str, *, fetching: bool) -> None:
         self.label = label
         self.fetching = fetching
-        self.active = sys.stderr.isatty()
+        self.active = sys.stderr.isatty() and not quiet()
         self.width = shutil.get_terminal_size().columns - 1
 
     def __call__(self, stats: RunStats, url: str) -> None:
@@ -87,7 +88,14 @@ def read_url_list(path: str) -> list[tuple[str, str]]:
 
 
 def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
-    """The end-of-run report: pages, articles by outcome, failures by reason, time."""
+    """The end-of-run report: pages, articles by outcome, failures by reason, time.
+
+    With --quiet only the failed URLs are listed.
+    """
+    if quiet():
+        for url, detail in stats.failed_urls:
+            click.echo(f"failed: {url}: {detail}", err=True)
+        return
     if listings:
         click.echo(f"listing pages: {stats.pages} fetched, {stats.not_modified} not modified")
     click.echo(f"articles: {stats.fetched} fetched, {stats.new} new, {stats.updated} updated, "

@@ -18,6 +18,7 @@ from ingest.pipeline import extract_page
 from extract.record import Article, NotAnArticle
 from sites import Adapter
 from sites.listing import ListedArticle
+from ingest.verbosity import describe
 
 @dataclass
 class CrawlOptions:
@@ -196,7 +197,7 @@ class Crawler:
         try:
             response = self.fetcher.get(url, etag=etag, last_modified=last_modified, allowed=adapter.owns)
         except FetchError as exc:
-            self.stats.fail(url, f"listing {exc.reason}")
+            self.stats.fail(url, f"listing {exc.reason}", describe(exc, f"listing {exc.reason}"))
             return None
         if response.not_modified:
             self.stats.not_modified += 1
@@ -232,7 +233,7 @@ class Crawler:
         except FetchError as exc:
             save_failure(self.db, url=url, site=adapter.name if adapter else "",
                          status=exc.status or 0, error=exc.reason)
-            self.stats.fail(url, exc.reason)
+            self.stats.fail(url, exc.reason, describe(exc, exc.reason))
             self.on_progress(self.stats, url)
             return exc.status in FINAL_STATUSES
         self.stats.fetched += 1

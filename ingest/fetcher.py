@@ -304,6 +304,7 @@ class Fetcher:
                          + wait_random(0, self.config.backoff))
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_unreachable: dict[str, str] = {}  # host -> why its robots.txt could not be read
+        self._robots_errors: dict[str, FetchError] = {}
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
@@ -344,7 +345,8 @@ class Fetcher:
         for _hop in range(self.config.max_redirects + 1):
             if robots and not self.robots_allow(current, allowed):
                 why = self._robots_unreachable.get(origin_of(current))
-                raise FetchError(f"robots.txt unreachable ({why})" if why else "robots.txt disallows")
+                raise FetchError(f"robots.txt unreachable ({why})" if why else "robots.txt disallows") \
+                    from self._robots_errors.get(origin_of(current))
             response = self.get_once(current, headers, deadline, truncate_at)
             if response.status not in REDIRECT_STATUSES:
                 return response
@@ -511,6 +513,7 @@ class Fetcher:
                 parser.parse([])
             else:
                 self._robots_unreachable[host] = exc.reason
+                self._robots_errors[host] = exc  # its cause, for --verbose
                 parser.parse(DISALLOW_ALL)
             return parser
         if not 200 <= response.status < 300:  # a 3xx that is no redirect

@@ -176,3 +176,31 @@ def test_changelog_keeps_a_changelog() -> None:
     for heading in ("### Added", "### Changed", "### Fixed"):
         assert heading in unreleased
     assert "`newsclean` console command" in unreleased
+
+
+def test_every_command_has_verbose_and_quiet() -> None:
+    from cli import main
+
+    todo = list(main.commands.values())
+    while todo:
+        command = todo.pop()
+        names = {opt for p in command.params for opt in p.opts}
+        assert "--verbose" in names and "--quiet" in names, command.name
+        todo += list(getattr(command, "commands", {}).values())
+    assert "-q" in {o for p in main.commands["search"].params for o in p.opts}
+
+
+def test_verbose_shows_the_cause_of_a_fetch_failure_and_quiet_only_failures(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    args = ["fetch", "--urls", "-", "--base-url", f"hnr=http://127.0.0.1:{port}",
+            "--delay", "0.01", "--db", str(tmp_path / "news.db")]
+    url = f"http://127.0.0.1:{port}/202003/20/730002.html\n"
+    plain = run(*args, stdin=url)
+    assert plain.returncode == 2 and "robots.txt unreachable (connection error)" in plain.stderr
+    assert "Connection refused" not in plain.stderr
+    loud = run(*args, "-v", stdin=url)
+    assert "(cause: ConnectionRefusedError: [Errno 111] Connection refused)" in loud.stderr
+    hushed = run(*args, "--quiet", stdin=url)
+    assert hushed.returncode == 2 and hushed.stdout == "" and "failed: " in hushed.stderr

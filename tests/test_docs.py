@@ -27,6 +27,15 @@ def section(name: str) -> str:
     return README[heading.start():heading.end() + (rest.start() if rest else len(README))]
 
 
+# Options every command has, documented once at the top of "## Commands".
+COMMON_OPTIONS = ("verbose", "quiet")
+
+
+def test_common_options_are_documented_once():
+    commands = README.split("## Commands", 1)[1].split("### ", 1)[0]
+    assert "`-v/--verbose`" in commands and "`-q/--quiet`" in commands
+
+
 def all_options() -> list[tuple[str, str, list[str]]]:
     """(top command, command path, option names) for every option of every command."""
     found = []
@@ -37,7 +46,7 @@ def all_options() -> list[tuple[str, str, list[str]]]:
             if isinstance(cmd, click.Group):
                 todo += [(f"{path} {n}", c) for n, c in cmd.commands.items()]
             found += [(top, path, p.opts + p.secondary_opts) for p in cmd.params
-                      if isinstance(p, click.Option)]
+                      if isinstance(p, click.Option) and p.name not in COMMON_OPTIONS]
     return found
 
 
