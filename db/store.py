@@ -72,6 +72,8 @@ CORPUS_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_a
                   "authors", "body", "warnings")
 
 
+SQLITE_CANTOPEN = 14  # sqlite3.SQLITE_CANTOPEN, which Python 3.10 lacks
+
 T = TypeVar("T")
 
 
@@ -180,7 +182,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         conn.execute("select count(*) from sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError as exc:
-        if exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN or Path(f"{path}-wal").exists():
+        code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+        cannot_open = code == SQLITE_CANTOPEN if code is not None else "unable to open" in str(exc)
+        if not cannot_open or Path(f"{path}-wal").exists():
             raise
     conn = sqlite3.connect(uri + "&immutable=1", uri=True)
     conn.execute("select count(*) from sqlite_master").fetchone()

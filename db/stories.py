@@ -28,7 +28,7 @@ import sqlite3
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from typing import Any, ContextManager, Iterable, Iterator
+from typing import Any, ContextManager, Iterable
 
 import numpy as np
 import sqlite_utils

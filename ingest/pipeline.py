@@ -254,7 +254,7 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
 
 def is_disk_full(exc: sqlite3.Error) -> bool:
     """True for SQLite's SQLITE_FULL: no room left on the disk (or past max_page_count)."""
-    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc)
+    return getattr(exc, "sqlite_errorcode", None) == 13 or "is full" in str(exc)  # 13: SQLITE_FULL
 
 
 def windows(items: list[Path], size: int) -> Iterator[list[Path]]:

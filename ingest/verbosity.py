@@ -1,4 +1,5 @@
 """-v/--verbose and -q/--quiet, shared by every command (added to each one in cli.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -29,17 +30,23 @@ def _set(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value:
         return
     _level = VERBOSE if param.name == "verbose" else QUIET
-    logging.basicConfig(format="%(levelname)s: %(name)s: %(message)s",
-                        level=logging.DEBUG if _level == VERBOSE else logging.ERROR, force=True)
+    logging.basicConfig(
+        format="%(levelname)s: %(name)s: %(message)s",
+        level=logging.DEBUG if _level == VERBOSE else logging.ERROR,
+        force=True,
+    )
 
 
 def cause_of(exc: BaseException) -> str:
     """The root cause under an exception, "ConnectionRefusedError: ...", or "" when none."""
-    current, depth = exc.__cause__ or exc.__context__, 0
+    current = exc.__cause__ or exc.__context__
     if current is None:
         return ""
-    while (current.__cause__ or current.__context__) is not None and depth < 20:
-        current, depth = current.__cause__ or current.__context__, depth + 1
+    for _ in range(20):
+        deeper = current.__cause__ or current.__context__
+        if deeper is None:
+            break
+        current = deeper
     return f"{type(current).__name__}: {current}"
 
 
@@ -49,12 +56,24 @@ def add_options(command: click.Command) -> None:
     A command that already uses -q for something else (export -q QUERY) gets --quiet only.
     """
     taken = {opt for param in command.params for opt in param.opts}
-    command.params.append(click.Option(
-        ["-v", "--verbose"] if "-v" not in taken else ["--verbose"], is_flag=True,
-        expose_value=False, callback=_set, help="Say more: the cause of each failure."))
-    command.params.append(click.Option(
-        ["-q", "--quiet"] if "-q" not in taken else ["--quiet"], is_flag=True,
-        expose_value=False, callback=_set, help="Say less: results and errors only."))
+    command.params.append(
+        click.Option(
+            ["-v", "--verbose"] if "-v" not in taken else ["--verbose"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set,
+            help="Say more: the cause of each failure.",
+        )
+    )
+    command.params.append(
+        click.Option(
+            ["-q", "--quiet"] if "-q" not in taken else ["--quiet"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set,
+            help="Say less: results and errors only.",
+        )
+    )
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             add_options(sub)
@@ -64,4 +83,3 @@ def describe(exc: BaseException, message: str) -> str:
     """The message of a failure, with its causes appended under --verbose."""
     cause = cause_of(exc) if verbose() else ""
     return f"{message} (cause: {cause})" if cause else message
-

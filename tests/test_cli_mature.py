@@ -1,5 +1,6 @@
 """Issue 11, "a mature tool": console command, exit codes, validated filters, output paths,
 search syntax (each test drives `python cli.py ...` or the installed `newsclean`)."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,15 @@ from conftest import FIXTURES, ROOT
 
 def run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
     """Run `python cli.py ARGS` and capture its text output."""
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +48,27 @@ def test_console_command_is_declared_and_runs_from_another_folder(tmp_path: Path
 def test_shell_completion_script() -> None:
     exe = shutil.which("newsclean", path=str(Path(sys.executable).parent))
     if exe is not None:
-        done = subprocess.run([exe], capture_output=True, text=True,
-                              env={"_NEWSCLEAN_COMPLETE": "bash_source", "PATH": "/usr/bin:/bin"})
+        done = subprocess.run(
+            [exe],
+            capture_output=True,
+            text=True,
+            env={"_NEWSCLEAN_COMPLETE": "bash_source", "PATH": "/usr/bin:/bin"},
+        )
         assert done.returncode == 0 and "_newsclean_completion" in done.stdout
     assert "_NEWSCLEAN_COMPLETE=bash_source newsclean" in (ROOT / "README.md").read_text("utf-8")
 
 
-@pytest.mark.parametrize("args", [[], ["--bogus"], ["nosuchcommand"], ["search"],
-                                  ["search", "x", "--bogus"], ["show", "--format", "xml", "1"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--bogus"],
+        ["nosuchcommand"],
+        ["search"],
+        ["search", "x", "--bogus"],
+        ["show", "--format", "xml", "1"],
+    ],
+)
 def test_every_usage_error_exits_1(args: list[str]) -> None:
     done = run(*args)
     assert done.returncode == 1, (args, done.stderr)
@@ -57,22 +78,26 @@ def test_every_usage_error_exits_1(args: list[str]) -> None:
 
 
 def test_site_matches_any_case_and_an_unknown_site_lists_the_known_ones(corpus: str) -> None:
-    assert run("search", "疫情", "--site", "hnr", "--db", corpus).stdout == \
-        run("search", "疫情", "--site", "HNR", "--db", corpus).stdout
+    assert (
+        run("search", "疫情", "--site", "hnr", "--db", corpus).stdout
+        == run("search", "疫情", "--site", "HNR", "--db", corpus).stdout
+    )
     done = run("search", "疫情", "--site", "nosuchsite", "--db", corpus)
     assert done.returncode == 1
     assert "known sites: chinanews, ddsb, generic, hnr" in done.stderr
     assert run("export", "--site", "nosuchsite", "--db", corpus).returncode == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--from", "2020-13"], "--from 2020-13: no such date"),
-    (["--from", "2020-02-30"], "--from 2020-02-30: no such date"),
-    (["--to", "2021-02-29"], "--to 2021-02-29: no such date"),
-    (["--from", "2021", "--to", "2020"], "--from 2021 is after --to 2020"),
-])
-def test_impossible_dates_and_reversed_ranges_are_errors(corpus: str, args: list[str],
-                                                         message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2020-13"], "--from 2020-13: no such date"),
+        (["--from", "2020-02-30"], "--from 2020-02-30: no such date"),
+        (["--to", "2021-02-29"], "--to 2021-02-29: no such date"),
+        (["--from", "2021", "--to", "2020"], "--from 2021 is after --to 2020"),
+    ],
+)
+def test_impossible_dates_and_reversed_ranges_are_errors(corpus: str, args: list[str], message: str) -> None:
     for command in (["search", "疫情"], ["export"]):
         done = run(*command, *args, "--db", corpus)
         assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
@@ -83,12 +108,20 @@ def test_a_month_range_within_one_year_is_fine(corpus: str) -> None:
     assert done.returncode == 0 and "荥阳" in done.stdout
 
 
-@pytest.mark.parametrize("args, option", [
-    (["export", "-o", "/no/such/dir/x.jsonl"], "'-o' / '--output': /no/such/dir/x.jsonl: folder /no/such/dir does not exist"),
-    (["eval", str(FIXTURES), "--json", "/no/dir/x.json"], "'--json': /no/dir/x.json: folder /no/dir does not exist"),
-])
-def test_a_bad_output_path_is_named_before_any_work(corpus: str, args: list[str],
-                                                    option: str) -> None:
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (
+            ["export", "-o", "/no/such/dir/x.jsonl"],
+            "'-o' / '--output': /no/such/dir/x.jsonl: folder /no/such/dir does not exist",
+        ),
+        (
+            ["eval", str(FIXTURES), "--json", "/no/dir/x.json"],
+            "'--json': /no/dir/x.json: folder /no/dir does not exist",
+        ),
+    ],
+)
+def test_a_bad_output_path_is_named_before_any_work(corpus: str, args: list[str], option: str) -> None:
     done = run(*args, *(["--db", corpus] if args[0] == "export" else []))
     assert done.returncode == 1 and option in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
@@ -109,12 +142,14 @@ def test_search_syntax_not_and_leading_minus_word(corpus: str) -> None:
     assert hit_ids(run("search", "--db", corpus, "--format", "csv", "--", "疫情", "-锦旗")) == quoted
 
 
-@pytest.mark.parametrize("query, message", [
-    ("title:锦旗", "column filters (title:) are not supported"),
-    ("疫情 NOT", "NOT needs a term after it"),
-])
-def test_unsupported_search_syntax_gets_a_clear_message(corpus: str, query: str,
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("title:锦旗", "column filters (title:) are not supported"),
+        ("疫情 NOT", "NOT needs a term after it"),
+    ],
+)
+def test_unsupported_search_syntax_gets_a_clear_message(corpus: str, query: str, message: str) -> None:
     done = run("search", query, "--db", corpus)
     assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
 
@@ -150,8 +185,9 @@ def test_json_lines_output(corpus: str, args: list[str]) -> None:
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     if args[0] == "show":
-        assert json.loads(outputs[0]) == json.loads(run("show", "1", "--format", "json",
-                                                        "--db", corpus).stdout)
+        assert json.loads(outputs[0]) == json.loads(
+            run("show", "1", "--format", "json", "--db", corpus).stdout
+        )
 
 
 def test_fetch_reads_urls_from_stdin(tmp_path: Path) -> None:
@@ -161,9 +197,18 @@ def test_fetch_reads_urls_from_stdin(tmp_path: Path) -> None:
     with MirrorServer() as server:
         site = HnrSite(server, 3)
         first, second = site.article_paths()[:2]
-        done = run("fetch", "--urls", "-", "--base-url", site.base_url, "--delay", "0.01",
-                   "--db", str(tmp_path / "news.db"),
-                   stdin=f"https://news.hnr.cn{first}\n{server.url(second)}\nftp://x/a.html\n")
+        done = run(
+            "fetch",
+            "--urls",
+            "-",
+            "--base-url",
+            site.base_url,
+            "--delay",
+            "0.01",
+            "--db",
+            str(tmp_path / "news.db"),
+            stdin=f"https://news.hnr.cn{first}\n{server.url(second)}\nftp://x/a.html\n",
+        )
     assert done.returncode == 2, done.stderr
     assert "articles: 2 fetched, 2 new" in done.stdout
     assert "<stdin>:3: not an http(s) URL" in done.stderr
@@ -194,8 +239,17 @@ def test_verbose_shows_the_cause_of_a_fetch_failure_and_quiet_only_failures(tmp_
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    args = ["fetch", "--urls", "-", "--base-url", f"hnr=http://127.0.0.1:{port}",
-            "--delay", "0.01", "--db", str(tmp_path / "news.db")]
+    args = [
+        "fetch",
+        "--urls",
+        "-",
+        "--base-url",
+        f"hnr=http://127.0.0.1:{port}",
+        "--delay",
+        "0.01",
+        "--db",
+        str(tmp_path / "news.db"),
+    ]
     url = f"http://127.0.0.1:{port}/202003/20/730002.html\n"
     plain = run(*args, stdin=url)
     assert plain.returncode == 2 and "robots.txt unreachable (connection error)" in plain.stderr
@@ -204,3 +258,15 @@ def test_verbose_shows_the_cause_of_a_fetch_failure_and_quiet_only_failures(tmp_
     assert "(cause: ConnectionRefusedError: [Errno 111] Connection refused)" in loud.stderr
     hushed = run(*args, "--quiet", stdin=url)
     assert hushed.returncode == 2 and hushed.stdout == "" and "failed: " in hushed.stderr
+
+
+def test_lint_and_type_checks_are_configured_and_ruff_passes() -> None:
+    config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "[tool.ruff.lint]" in config and "[tool.mypy]" in config
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "ruff check ." in ci and "ruff format --check" in ci and "\nmypy\n" in ci
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[lint]')")
+    done = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 
-import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 

@@ -560,7 +560,7 @@ def test_no_silent_cap(cli, tmp_path, monkeypatch):
     result = run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4",
                  "--offset", "4")
     assert result.output.startswith(f"{n} matches, 5-8 shown (ranked by relevance among the 5 ")
-    assert " 5. " in result.output and f"more with --offset 8" in result.output
+    assert " 5. " in result.output and "more with --offset 8" in result.output
     hits = json.loads(run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--format",
                           "json", "--offset", str(n - 1)).output)
     assert [(h["rank"], h["total"]) for h in hits] == [(n, n)]
