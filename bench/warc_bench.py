@@ -6,18 +6,20 @@ Usage: python bench/warc_bench.py                   # 20,000 pages: readers, the
        python bench/warc_bench.py --keep /tmp/w     # keep the generated archive
 
 The archive: --pages varied copies of the HTML fixtures (bench/bench.py's `generate`: real
-templates, each page its own URL, title and shuffled body), one `response` record each with
+templates, each page its own URL and title; here each long paragraph's Han characters are
+shuffled too, so that every page is a distinct article), one `response` record each with
 the page's URL, a WARC-Date and the HTTP charset, plus for every 50 pages a `request` record,
 an image response and a 404 (skipped records), gzip-compressed one member per record.
 
 Readers: warcio and FastWARC each read every record of the same .warc.gz and .warc, parse
 the HTTP headers and read the decoded payload of the 200 responses (best of 3).
 
-Clean (each a fresh database, a subprocess, memory sampled every 50 ms with psutil):
+Clean (each a fresh database, a subprocess, RSS of every process sampled every 50 ms):
   local        python cli.py clean ARCHIVE --jobs 2
   cluster 1/2  python cli.py clean ARCHIVE --cluster local --workers N (one thread each)
-then the merge alone: the Parquet shards of the 2-worker run merged again into a fresh
-database (`ingest.cluster.merge_shards`), in rows/s.
+  --out        the 2-worker run writing shards only (extraction without the merge)
+then the merge alone: those shards merged into a fresh database by this process
+(`ingest.cluster.merge_shards`), in inputs/s.
 """
 from __future__ import annotations
 
@@ -25,12 +27,14 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -48,6 +52,28 @@ from ingest.warc import WarcWriter, warc_record  # noqa: E402
 EXTRA_EVERY = 50
 
 
+def distinct(page: bytes, encoding: str, rng: random.Random) -> bytes:
+    """The page with the Han characters of each long paragraph shuffled: its own article.
+
+    bench.py's copies share their paragraphs (shuffled), so story detection would see them
+    all as copies of nine stories; shuffled characters give each copy its own shingles.
+    """
+    text = page.decode(encoding)
+
+    def scramble(match: re.Match) -> str:
+        parts = _pages.TAG_RE.split(match.group(2))
+        han = [c for part in parts if not part.startswith("<") for c in _pages.HAN_RE.findall(part)]
+        if len(han) < 40:
+            return match.group(0)
+        rng.shuffle(han)
+        pool = iter(han)
+        inner = "".join(part if part.startswith("<") else
+                        _pages.HAN_RE.sub(lambda _m: next(pool), part) for part in parts)
+        return match.group(1) + inner + match.group(3)
+
+    return _pages.PARA_RE.sub(scramble, text).encode(encoding)
+
+
 def build_warc(archive: Path, pages: int, seed: int = 6, extras: bool = True) -> int:
     """Write a WARC of `pages` generated pages (and skipped records); the number of records."""
     gz = archive.name.endswith(".gz")
@@ -58,9 +84,9 @@ def build_warc(archive: Path, pages: int, seed: int = 6, extras: bool = True) ->
         writer = WarcWriter(fh, gz)
         start = dt.datetime(2020, 3, 19, 9, 0, tzinfo=dt.timezone.utc)
         for number, page in enumerate(sorted(Path(tmp).iterdir())):
-            data = page.read_bytes()
-            url = saved_url(data) or f"http://example.com/{page.name}"
             charset = "gb2312" if "gb2312" in page.name else "utf-8"
+            data = distinct(page.read_bytes(), "gb18030" if charset == "gb2312" else "utf-8", rng)
+            url = saved_url(data) or f"http://example.com/{page.name}"
             date = start + dt.timedelta(seconds=rng.randrange(86400 * 365))
             writer.write(warc_record(url, data, date=date,
                                      http_headers={"Content-Type": f"text/html; charset={charset}"}))
@@ -157,8 +183,8 @@ def sample_memory(pid: int, stop: threading.Event, peaks: dict[int, int]) -> Non
         stop.wait(0.05)
 
 
-def run(cmd: list[str]) -> dict[str, object]:
-    """Run a command; wall seconds, peak RSS per process (MB, largest first), its output."""
+def run(cmd: list[str]) -> dict[str, Any]:
+    """Run a command; wall seconds, peak RSS per process (MB, the root first), its output."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stop, peaks = threading.Event(), {}
@@ -168,48 +194,47 @@ def run(cmd: list[str]) -> dict[str, object]:
     wall = time.perf_counter() - start
     stop.set()
     sampler.join()
-    rss = sorted((v / 2**20 for v in peaks.values()), reverse=True)
+    rss = [peaks.get(proc.pid, 0) / 2**20] + [v / 2**20 for k, v in peaks.items() if k != proc.pid]
     return {"wall": wall, "exit": proc.returncode, "rss": rss, "out": out, "err": err[-3000:]}
 
 
 def clean_runs(folder: Path, pages: int) -> None:
-    """local --jobs 2, --cluster local with 1 and 2 workers, then the merge alone."""
-    from ingest.cluster import merge_shards
+    """local --jobs 2, --cluster local with 1 and 2 workers, extraction alone, merge alone."""
     from db.store import open_db
+    from ingest.cluster import merge_shards
 
     archive = folder / "bench.warc.gz"
     if not archive.exists():
         build_warc(archive, pages)
     print(f"\nclean: {archive.name}, {pages} pages, {archive.stat().st_size / 2**20:.0f} MB, "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
-    runs = [("local --jobs 2", ["--jobs", "2"], None),
-            ("cluster, 1 worker", ["--cluster", "local", "--workers", "1"], folder / "shards-1"),
-            ("cluster, 2 workers", ["--cluster", "local", "--workers", "2"], folder / "shards-2")]
-    for label, extra, shards in runs:
-        db = folder / f"{label.split(',')[0].split()[0]}-{len(extra)}-{extra[-1]}.db"
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}", flush=True)
+    out = folder / "shards-out"
+    runs = [("local --jobs 2", ["--jobs", "2"]),
+            ("cluster, 1 worker", ["--cluster", "local", "--workers", "1"]),
+            ("cluster, 2 workers", ["--cluster", "local", "--workers", "2"]),
+            ("cluster, 2 workers, --out (extraction alone)",
+             ["--cluster", "local", "--workers", "2", "--out", str(out)])]
+    for number, (label, extra) in enumerate(runs):
+        db = folder / f"run-{number}.db"
         for leftover in folder.glob(db.name + "*"):
             leftover.unlink()
-        cmd = [sys.executable, "cli.py", "clean", str(archive), "--db", str(db), *extra]
-        if shards:
-            cmd += ["--shards", str(shards)]
-        r = run(cmd)
-        lines = (r["out"] + r["err"]).strip().splitlines()
+        r = run([sys.executable, "cli.py", "clean", str(archive), "--db", str(db), *extra])
+        client, *children = r["rss"]  # the root process first
         print(f"\n{label}: {r['wall']:.1f} s, {pages / r['wall']:.0f} pages/s, exit {r['exit']}; "
-              f"peak RSS per process (MB, largest first): "
-              f"{', '.join(f'{m:.0f}' for m in r['rss'][:6])}")
-        for line in lines[-8:]:
-            print(f"    {line}")
-    shards = folder / "shards-2"
+              f"peak RSS: client {client:.0f} MB, workers (largest first) "
+              f"{', '.join(f'{m:.0f}' for m in sorted(children, reverse=True)[:4])} MB")
+        for line in (r["out"] + r["err"]).strip().splitlines()[-6:]:
+            print(f"    {line}", flush=True)
     db_path = folder / "merge-only.db"
     for leftover in folder.glob(db_path.name + "*"):
         leftover.unlink()
     db = open_db(db_path)
     start = time.perf_counter()
-    summary = merge_shards(db, shards)
+    summary = merge_shards(db, str(out))
     wall = time.perf_counter() - start
-    rows = sum(summary.counts.values())
-    print(f"\nmerge alone ({shards.name} into a fresh database): {rows} inputs in {wall:.1f} s, "
-          f"{rows / wall:.0f} inputs/s")
+    rows = sum(summary.counts.values()) - summary.counts["skipped"]
+    print(f"\nmerge alone (the --out shards into a fresh database, in this process): {rows} inputs "
+          f"({summary.counts['cleaned']} articles) in {wall:.1f} s = {rows / wall:.0f} inputs/s")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import logging
 import os
 import sqlite3
 import sys
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -355,8 +356,12 @@ def clean_on_cluster(db: sqlite_utils.Database | None, paths: list[str], *, clus
     target = out or shards or f"{db_path}.shards"
     with dask_client(cluster, workers) as client:
         click.echo(f"Dask dashboard: {client.dashboard_link}", err=True)
+        start = time.perf_counter()
         tasks = plan_tasks(client, files, task_inputs)
         extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
+        extracted = time.perf_counter()
+        click.echo(f"extracted {len(tasks)} tasks on the cluster in {extracted - start:.1f} s "
+                   f"(shards in {target})", err=True)
     if out:
         for item in shard_items(out):
             summary.add(item if isinstance(item, Outcome) else
@@ -365,6 +370,7 @@ def clean_on_cluster(db: sqlite_utils.Database | None, paths: list[str], *, clus
         return summary
     assert db is not None
     merge_shards(db, target, summary, on_progress, force)
+    click.echo(f"merged into the database in {time.perf_counter() - extracted:.1f} s", err=True)
     if not summary.stopped:
         remove_shards(target)
     return summary

@@ -13,7 +13,7 @@ import uuid
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from ingest.inputs import MAX_INPUT_BYTES, display_path
 
@@ -97,27 +97,27 @@ def read_archive(archive: Path, start: int = 0, stop: int | None = None
                 pos = next_record_start(fh, current + 1, gz)
 
 
-def page_of(archive: Path, rec: object) -> Record | Skipped:
+def page_of(archive: Path, rec: Any) -> Record | Skipped:
     """The page in one WARC record, or why it is skipped; OSError/ValueError when broken."""
     from fastwarc.warc import WarcRecordType
 
-    offset = rec.stream_pos  # type: ignore[attr-defined]
-    if rec.record_type != WarcRecordType.response:  # type: ignore[attr-defined]
-        return Skipped(offset, f"{rec.record_type} record")  # type: ignore[attr-defined]
-    rec.parse_http(auto_decode="all")  # type: ignore[attr-defined]
-    http = rec.http_headers  # type: ignore[attr-defined]
+    offset = rec.stream_pos
+    if rec.record_type != WarcRecordType.response:
+        return Skipped(offset, f"{rec.record_type} record")
+    rec.parse_http(auto_decode="all")
+    http = rec.http_headers
     if http is None or http.status_code != 200:
         return Skipped(offset, f"HTTP status {http.status_code if http else 'missing'}")
     ctype = http.get("Content-Type") or ""
-    if not ctype.split(";")[0].strip().lower() in PAGE_TYPES:
+    if ctype.split(";")[0].strip().lower() not in PAGE_TYPES:
         return Skipped(offset, f"content type {ctype or 'missing'}")
-    data = rec.reader.read(MAX_INPUT_BYTES + 1)  # type: ignore[attr-defined]
+    data = rec.reader.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
         raise ValueError(f"payload larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     charset = _CHARSET_RE.search(ctype)
     return Record(record_name(archive, offset), offset, data,
-                  rec.headers.get("WARC-Target-URI") or None,  # type: ignore[attr-defined]
-                  warc_date(rec.headers.get("WARC-Date")),  # type: ignore[attr-defined]
+                  (rec.headers.get("WARC-Target-URI") or "").strip("<> ") or None,
+                  warc_date(rec.headers.get("WARC-Date")),
                   charset.group(1) if charset else None)
 
 
@@ -229,18 +229,18 @@ class WarcWriter:
         return offset
 
 
-def write_raw_pages(db: object, fh: BinaryIO, gz: bool, site: str | None = None) -> int:
+def write_raw_pages(db: Any, fh: BinaryIO, gz: bool, site: str | None = None) -> int:
     """Write every stored raw page (table `raw_pages`, from `fetch`) as a response record;
     the number written. The record's URI is the page's final URL, its date the fetch time."""
     import json
 
-    if "raw_pages" not in db.table_names():  # type: ignore[attr-defined]
+    if "raw_pages" not in db.table_names():
         return 0
     sql = "select rowid from raw_pages where body is not null" + (" and site = ?" if site else "")
-    rowids = [r[0] for r in db.execute(sql + " order by rowid", [site] if site else []).fetchall()]  # type: ignore[attr-defined]
+    rowids = [r[0] for r in db.execute(sql + " order by rowid", [site] if site else []).fetchall()]
     writer = WarcWriter(fh, gz)
     for rowid in rowids:
-        url, final_url, status, fetched_at, headers, encoding, body = db.execute(  # type: ignore[attr-defined]
+        url, final_url, status, fetched_at, headers, encoding, body = db.execute(
             "select url, final_url, status, fetched_at, headers, encoding, body from raw_pages "
             "where rowid = ?", [rowid]).fetchone()
         stored = json.loads(headers or "{}")

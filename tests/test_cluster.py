@@ -7,9 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-import zlib
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -21,10 +20,6 @@ from db.store import open_db  # noqa: E402
 from ingest.pipeline import Job, extract_page  # noqa: E402
 from ingest.sources import prepare_archive  # noqa: E402
 from ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("warc_bench", ROOT / "bench" / "warc_bench.py")
-warc_bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(warc_bench)  # type: ignore[union-attr]
 
 DATE = dt.datetime(2020, 3, 20, 1, 2, 3, tzinfo=dt.timezone.utc)
 VOLATILE = ("input_path", "extracted_at")
@@ -174,16 +169,6 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
     assert third.returncode == 0, third.stderr
     assert f"{len(pages) + 1} inputs: 0 cleaned" in third.stdout  # a copy of a stored article
     assert f"{len(pages)} unchanged, 1 merged" in third.stdout
-
-
-def test_generated_archive_counts(tmp_path):
-    archive = tmp_path / "gen.warc.gz"
-    records = warc_bench.build_warc(archive, 120)
-    db = tmp_path / "news.db"
-    done = run_clean(str(archive), "--db", str(db), "--jobs", "2")
-    assert done.returncode == 0, done.stderr
-    assert "120 inputs: 120 cleaned" in done.stdout
-    assert f"WARC records skipped: {records - 120} " in done.stdout
 
 
 def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
