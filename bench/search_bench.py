@@ -319,8 +319,13 @@ def main() -> int:
 
     tmp = tempfile.TemporaryDirectory()
     if args.reuse:
+        # Only the search module's schema work (index layout, query indexes): opening with
+        # store.open_db would also run every other registered hook over a million rows.
         db_path = args.reuse
-        db = store.open_db(db_path)
+        db = store.CorpusDatabase(sqlite3.connect(str(db_path)))
+        with db.atomic():
+            search.ensure_index(db)
+            search.ensure_query_indexes(db)
     else:
         db_path = args.keep or Path(tmp.name) / "bench.db"
         if db_path.exists():
