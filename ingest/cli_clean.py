@@ -80,6 +80,7 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
             summary = clean_on_cluster(db, list(paths), **cluster, db_path=db_path, urls=urls,
                                        site=site, force=force, on_progress=report)
         else:
+            assert db is not None  # --out needs --cluster
             summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
                                   on_progress=report)
     print_summary(summary, cluster["out"] or db_path)

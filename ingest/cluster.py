@@ -199,11 +199,11 @@ def plan_tasks(client: Any, files: list[Path], per_task: int) -> list[Task]:
 
 def plan_document(tasks: list[Task], site: str | None, force: bool) -> dict[str, Any]:
     """What identifies a run's shards: its tasks, options, and each input file's size and time."""
-    stats = {}
+    stats: dict[str, list[int] | None] = {}
     for task in tasks:
-        for path in task.files or [task.archive]:
+        for path in task.files or [task.archive or ""]:
             try:
-                info = os.stat(path)  # type: ignore[arg-type]
+                info = os.stat(path)
                 stats[path] = [info.st_size, info.st_mtime_ns]
             except OSError:
                 stats[path] = None
