@@ -92,6 +92,11 @@ class Credits:
         return bool(self.authors or self.correspondents)
 
 
+def is_names_only(text: str) -> bool:
+    """True for a line of 2-6 names and nothing else (`夏凡 余婷婷 余勤 柏建斌`)."""
+    return _NAMES_ONLY_RE.match(text) is not None
+
+
 def is_name(token: str) -> bool:
     """True for a token shaped like a Chinese personal name (2–4 Han characters, known surname)."""
     if not _NAME_RE.match(token) or token.endswith(_OUTLET_ENDINGS):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
-from extract.bylines import (Credits, is_name, looks_like_byline, parse_byline, split_dateline,
+from extract.bylines import (Credits, is_name, is_names_only, looks_like_byline, parse_byline, split_dateline,
                               split_trailing_byline)
 from extract.dates import date_from_url, parse_date
 from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
@@ -155,7 +155,6 @@ _TITLE_NAV_RE = re.compile(
 _NOT_TITLE_START_RE = re.compile(r"^(?:—|-{2}|▲|△|图[:：\d]|[^:：《“\"]{1,6}[:：](?!\s*[《“\"]))")
 _TITLE_JOIN_RE = re.compile(r"(?:——|—)$")
 _KICKER_RE = re.compile(r"^【[^】]{2,12}】[^【】]{2,}")
-_NAMES_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?: [\u4e00-\u9fff]{2,4}){1,5}$")
 _GLUED_BYLINE_RE = re.compile(r"\s*□?\s*(?:本报)?(?:记者|通讯员)\s.*$")
 _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|责编|编辑[:：]")
 _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
@@ -349,7 +348,7 @@ def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
             break
         if kind in (Kind.EDITOR, Kind.KEYWORDS):
             take_meta_line(line, kind, art)
-        elif kind == Kind.BYLINE or (kind == Kind.TEXT and _NAMES_ONLY_RE.match(line)):
+        elif kind == Kind.BYLINE or (kind == Kind.TEXT and is_names_only(line)):
             art.byline = art.byline or line  # `夏凡 余婷婷 余勤 柏建斌` closing the text
             add_credits(art, parse_byline(line))
 
