@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from extract.boilerplate import Kind, classify_line
-from extract.bylines import parse_byline
+from extract.bylines import Credits, parse_byline
 from extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
 from extract.html import (SKIP_TAGS, element_text, first_text, meta_content, page_keywords, parse_html,
                           render_lines, select)
@@ -71,11 +71,13 @@ class Generic(Adapter):
         art.keywords = page_keywords(doc)
         art.title, heading = best_title(doc, art.site_name)
         lines = render_lines(doc.body if doc.body is not None else doc)
-        read_meta_near_title(lines, art)
+        labelled = read_meta_near_title(lines, art)
         art.published_at = art.published_at or contextual_date(lines, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
         finish_body(main_text_lines(doc, page, heading), art)
+        if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
+            add_credits(art, labelled)
         art.editor = art.editor or page_editor(lines)
         art.published_at = art.published_at or labelled_date(lines)
         art.source = art.source or labelled_source(lines)
@@ -116,8 +118,10 @@ def lines_near_title(lines: list[str], title: str, before: int, after: int) -> l
             for line in lines[max(start - before, 0):start - 1] + lines[start:start + after]]
 
 
-def read_meta_near_title(lines: list[str], art: Article) -> None:
-    """Take date, source, editor and reporters from the lines just after the title."""
+def read_meta_near_title(lines: list[str], art: Article) -> Credits:
+    """Take date, source, editor and reporters from the lines just after the title; return
+    the names of `作者:` labels there, for the caller to use when no byline names anyone."""
+    labelled = Credits()
     for line in lines_near_title(lines, art.title, 0, META_LINES_AFTER_TITLE):
         kind = classify_line(line)
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
@@ -127,10 +131,11 @@ def read_meta_near_title(lines: list[str], art: Article) -> None:
             add_credits(art, parse_byline(line))
         author = _AUTHOR_LABEL_RE.search(line) if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.TEXT) else None
         if author:
-            add_credits(art, parse_byline("作者 " + author.group(1)))
+            labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
     for line in lines_near_title(lines, art.title, 4, 0):
         if not art.published_at and classify_line(line) == Kind.DATE:
             art.published_at = parse_date(line)  # news.cn puts the date above the title
+    return labelled
 
 
 def page_editor(lines: list[str]) -> str | None:

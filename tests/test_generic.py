@@ -77,3 +77,14 @@ def test_forum_thread_gives_the_first_post():
                 head="<title>论坛帖子的标题在这里 - 某某论坛</title>")
     art = extract_page(html)
     assert art.body and all(p.startswith("第1篇") for p in art.body)
+
+
+def test_a_cms_author_field_yields_to_the_byline():
+    # chinanews-style meta: the CMS 作者 field holds the editor; the dateline names the reporter
+    meta = "<div>2020-07-04 12:10:24 来源:中国新闻网 作者:李骏 责任编辑:李骏</div>"
+    html = page(f"<h1>这是一条新闻的标题</h1>{meta}<div class='left_zw'><p>中新网北京7月4日电 (记者 王梦瑶){PARA}</p>"
+                f"<p>{PARA}</p></div>", head="<title>这是一条新闻的标题-中新网</title>")
+    assert extract_page(html).authors == ["王梦瑶"]
+    alone = page(f"<h1>这是一条新闻的标题</h1><div>2020-11-23 10:22:14 出处:快科技 作者:宪瑞 编辑:宪瑞</div>"
+                 f"<div class='news'><p>{PARA}</p><p>{PARA}</p></div>", head="<title>这是一条新闻的标题</title>")
+    assert extract_page(alone).authors == ["宪瑞"]
