@@ -6,12 +6,12 @@ from typing import Any
 
 import click
 
-from db.cli_query import QUERY_COMMANDS
-from db.cli_stories import stories_cmd
-from ingest.cli_clean import clean, sites
-from ingest.cli_eval import eval_command
-from ingest.cli_fetch import fetch, reclean
-from ingest.verbosity import add_options, cause_of, verbose
+from newsclean.db.cli_query import QUERY_COMMANDS
+from newsclean.db.cli_stories import stories_cmd
+from newsclean.ingest.cli_clean import clean, sites
+from newsclean.ingest.cli_eval import eval_command
+from newsclean.ingest.cli_fetch import fetch, reclean
+from newsclean.ingest.verbosity import add_options, cause_of, verbose
 
 
 class CouldNotRun(click.UsageError):

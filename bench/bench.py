@@ -54,7 +54,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 import lxml.html  # noqa: E402
 
-from ingest.pipeline import extract_page  # noqa: E402
+from newsclean.ingest.pipeline import extract_page  # noqa: E402
 
 HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
 HAN_RE = re.compile(r"[\u4e00-\u9fff]")

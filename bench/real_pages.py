@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402
 
-from ingest.pipeline import extract_page  # noqa: E402
-from extract.record import NotAnArticle  # noqa: E402
+from newsclean.ingest.pipeline import extract_page  # noqa: E402
+from newsclean.extract.record import NotAnArticle  # noqa: E402
 
 
 def median_ms(fn, rounds: int) -> float:

@@ -45,8 +45,8 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from db import query, search, store  # noqa: E402
-from db.filters import Filters, filter_sql  # noqa: E402
+from newsclean.db import query, search, store  # noqa: E402
+from newsclean.db.filters import Filters, filter_sql  # noqa: E402
 
 SITES = ["hnr", "ddsb", "chinanews", "generic", "dahe", "hnrb", "zynews", "xinhua",
          "henan_gov", "luohe", "zhengzhou", "hengyang"]

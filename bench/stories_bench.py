@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import stories_pairs as sp  # noqa: E402  (this folder is on sys.path when run as a script)
-from db import store, stories  # noqa: E402
+from newsclean.db import store, stories  # noqa: E402
 
 THRESHOLDS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8]
 

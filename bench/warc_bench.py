@@ -45,8 +45,8 @@ _spec = importlib.util.spec_from_file_location("bench_pages", ROOT / "bench" / "
 _pages = importlib.util.module_from_spec(_spec)  # bench/bench.py, whether or not bench/ is on the path
 _spec.loader.exec_module(_pages)  # type: ignore[union-attr]
 generate = _pages.generate
-from ingest.inputs import saved_url  # noqa: E402
-from ingest.warc import WarcWriter, warc_record  # noqa: E402
+from newsclean.ingest.inputs import saved_url  # noqa: E402
+from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
 
 # every this many pages, one request record, one image and one 404 (records to skip)
 EXTRA_EVERY = 50
@@ -200,8 +200,8 @@ def run(cmd: list[str]) -> dict[str, Any]:
 
 def clean_runs(folder: Path, pages: int) -> None:
     """local --jobs 2, --cluster local with 1 and 2 workers, extraction alone, merge alone."""
-    from db.store import open_db
-    from ingest.cluster import merge_shards
+    from newsclean.db.store import open_db
+    from newsclean.ingest.cluster import merge_shards
 
     archive = folder / "bench.warc.gz"
     if not archive.exists():

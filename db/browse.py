@@ -10,9 +10,11 @@ from typing import Any
 
 import sqlite_utils
 
-from db import search, stories
+import newsclean
+from newsclean.db import search, stories
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The folder that holds the `newsclean` package: the repository, or site-packages.
+PACKAGE_PARENT = Path(newsclean.__file__).resolve().parent.parent
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 TEMPLATES_DIR = PLUGINS_DIR / "templates"
 STATIC_DIR = PLUGINS_DIR / "static"
@@ -174,7 +176,7 @@ def write_metadata(db_path: str | Path, out: Path) -> Path:
 
 
 def datasette_env() -> dict[str, str]:
-    """The environment for Datasette: the project root importable, so the plugin finds db/."""
+    """The environment for Datasette: `newsclean` importable, so the plugins find its search."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
     return env

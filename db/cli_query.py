@@ -19,10 +19,10 @@ from typing import Any, Callable, TextIO
 import click
 import sqlite_utils
 
-from db import browse as browse_setup
-from db import query, search, stories
-from db.filters import FilterError, Filters, check_site, filter_sql, validate
-from db.store import StoreError, open_existing_db
+from newsclean.db import browse as browse_setup
+from newsclean.db import query, search, stories
+from newsclean.db.filters import FilterError, Filters, check_site, filter_sql, validate
+from newsclean.db.store import StoreError, open_existing_db
 
 ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
@@ -68,7 +68,7 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def site_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--site: a known adapter name, matched case-insensitively."""
-    from sites import ADAPTERS
+    from newsclean.sites import ADAPTERS
     try:
         return check_site(value, sorted(ADAPTERS))
     except FilterError as exc:
@@ -353,7 +353,7 @@ def export(db_path: str, query_text: str | None, fmt: str, nl: bool, output: str
         query_text = fail_on_bad_input(lambda: normalize_query(query_text or ""))
     fail_on_bad_input(lambda: check_input(filters, query_text))  # before creating the file
     if fmt == "warc":  # raw pages, not articles: ingest/warc_export.py
-        from ingest.warc_export import export_warc
+        from newsclean.ingest.warc_export import export_warc
         export_warc(db, output, filters, query_text)
         return
     if query_text:

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from db import stories
-from db.cli_query import MAX_COUNT, db_option, format_table, open_db, terminal_safe
+from newsclean.db import stories
+from newsclean.db.cli_query import MAX_COUNT, db_option, format_table, open_db, terminal_safe
 
 # Paragraphs longer than this are shortened in `stories show`.
 SHOWN_CHARS = 40

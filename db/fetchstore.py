@@ -9,7 +9,7 @@ from typing import Any, Iterator, cast
 
 import sqlite_utils
 
-from db.store import now_iso, open_db
+from newsclean.db.store import now_iso, open_db
 
 RAW_PAGE_COLUMNS: dict[str, type] = {
     "url": str,           # the URL requested (pk)

@@ -10,9 +10,9 @@ from typing import Any, Iterable, Iterator, TextIO
 
 import sqlite_utils
 
-from db import search, store, stories
-from db.filters import Filters, filter_sql
-from extract.record import LIST_FIELDS
+from newsclean.db import search, store, stories
+from newsclean.db.filters import Filters, filter_sql
+from newsclean.extract.record import LIST_FIELDS
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
 EXPORT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source",

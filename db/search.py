@@ -54,8 +54,8 @@ from typing import Any, ContextManager, Iterable, Iterator
 
 import sqlite_utils
 
-from db import store
-from db.filters import Filters, filter_sql
+from newsclean.db import store
+from newsclean.db.filters import Filters, filter_sql
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"

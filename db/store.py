@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import sqlite_utils
 
-from extract.record import Article
+from newsclean.extract.record import Article
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,

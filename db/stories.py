@@ -33,7 +33,7 @@ from typing import Any, ContextManager, Iterable
 import numpy as np
 import sqlite_utils
 
-from db import store
+from newsclean.db import store
 
 NUM_PERM = 128
 BANDS, ROWS = 42, 3  # 126 of the 128 values; P(candidate) 0.98 at J=0.45, 0.29 at 0.2

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from extract.bylines import looks_like_byline
-from extract.dates import parse_date
-from extract.text import match_form
+from newsclean.extract.bylines import looks_like_byline
+from newsclean.extract.dates import parse_date
+from newsclean.extract.text import match_form
 
 
 class Kind(str, Enum):

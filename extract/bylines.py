@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.text import HAN, match_form
+from newsclean.extract.text import HAN, match_form
 
 # Role markers, longest first. The value says which list the following names join;
 # None marks a credit that qualifies names already given (`… 文/图`, `… 摄`).

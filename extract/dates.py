@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from extract.text import match_form
+from newsclean.extract.text import match_form
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 

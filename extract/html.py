@@ -14,11 +14,11 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from extract.dates import parse_date
-from extract.layout import finish_body
-from extract.meta import parse_breadcrumb, parse_editor, parse_source, split_keywords
-from extract.record import Article
-from extract.text import clean_line
+from newsclean.extract.dates import parse_date
+from newsclean.extract.layout import finish_body
+from newsclean.extract.meta import parse_breadcrumb, parse_editor, parse_source, split_keywords
+from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line
 
 BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th center blockquote section "

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 
-from extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
-from extract.bylines import (Credits, is_name, is_names_only, looks_like_byline, parse_byline, split_dateline,
+from newsclean.extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
+from newsclean.extract.bylines import (Credits, is_name, is_names_only, looks_like_byline, parse_byline, split_dateline,
                               split_trailing_byline)
-from extract.dates import date_from_url, parse_date
-from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
-from extract.record import Article
-from extract.text import clean_line, clean_paragraph, close_cjk_gaps, match_form, han_count, strip_edges
+from newsclean.extract.dates import date_from_url, parse_date
+from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line, clean_paragraph, close_cjk_gaps, match_form, han_count, strip_edges
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 # An image file name glued to the end of a paragraph by the rendering (`…发展。20200923_e5a9.jpg`).

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from extract.bylines import is_name
-from extract.text import clean_line, match_form, squeeze_spaces
+from newsclean.extract.bylines import is_name
+from newsclean.extract.text import clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
 _LABEL_STOP = (r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from extract.text import fold_width
+from newsclean.extract.text import fold_width
 
 LIST_FIELDS = ("authors", "correspondents", "keywords", "warnings")
 

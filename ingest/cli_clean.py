@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from db.store import StoreError, open_db
-from ingest.cluster import cluster_options, clean_on_cluster
-from ingest.inputs import InputError, display_path, load_manifest
-from ingest.pipeline import Outcome, Summary, clean_paths
-from sites import ADAPTERS
+from newsclean.db.store import StoreError, open_db
+from newsclean.ingest.cluster import cluster_options, clean_on_cluster
+from newsclean.ingest.inputs import InputError, display_path, load_manifest
+from newsclean.ingest.pipeline import Outcome, Summary, clean_paths
+from newsclean.sites import ADAPTERS
 
 # Show a progress bar from this many inputs on, when stderr is a terminal.
 PROGRESS_FROM = 20

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from db.cli_query import output_path_callback
-from ingest.evaluate import PageScore, evaluate, totals
-from sites import ADAPTERS
+from newsclean.db.cli_query import output_path_callback
+from newsclean.ingest.evaluate import PageScore, evaluate, totals
+from newsclean.sites import ADAPTERS
 
 FIELD_COLUMNS = (("title", "title"), ("published_at", "date"), ("source", "source"),
                  ("authors", "authors"), ("correspondents", "corr"), ("editor", "editor"))

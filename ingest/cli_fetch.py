@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 import click
 
-from db.fetchstore import open_fetch_db
-from db.store import StoreError, require_corpus
-from ingest.crawl import CrawlOptions, Crawler, RunStats, reclean as reclean_pages
-from ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
-from ingest.verbosity import quiet
-from sites import SITE_ADAPTERS, Adapter, adapter_named
+from newsclean.db.fetchstore import open_fetch_db
+from newsclean.db.store import StoreError, require_corpus
+from newsclean.ingest.crawl import CrawlOptions, Crawler, RunStats, reclean as reclean_pages
+from newsclean.ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
+from newsclean.ingest.verbosity import quiet
+from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
 
 SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
 # How many failed URLs the summary lists one by one (the rest are only counted by reason).

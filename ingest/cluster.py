@@ -29,12 +29,12 @@ from typing import Any, Callable, Iterator
 import click
 import sqlite_utils
 
-from db.store import ARTICLE_COLUMNS, known_input
-from ingest.inputs import discover, display_path
-from ingest.pipeline import (BATCH_SIZE, Extracted, Job, Outcome, Summary, extract_job,
+from newsclean.db.store import ARTICLE_COLUMNS, known_input
+from newsclean.ingest.inputs import discover, display_path
+from newsclean.ingest.pipeline import (BATCH_SIZE, Extracted, Job, Outcome, Summary, extract_job,
                              is_disk_full, prepare, store_batch)
-from ingest.sources import batches, prepare_archive
-from ingest.warc import is_warc, read_archive
+from newsclean.ingest.sources import batches, prepare_archive
+from newsclean.ingest.warc import is_warc, read_archive
 
 # Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
 # (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.

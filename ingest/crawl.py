@@ -8,17 +8,17 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from db.fetchstore import (FINAL_STATUSES, finish_run, is_stored, iter_raw_pages, save_failure,
+from newsclean.db.fetchstore import (FINAL_STATUSES, finish_run, is_stored, iter_raw_pages, save_failure,
                            save_raw_page, save_validators, set_extraction, start_run, validators,
                            was_walked)
-from db.store import upsert_article
-from ingest.decode import DecodeError, decode_bytes
-from ingest.fetcher import FetchError, Fetcher, Response, url_problem
-from ingest.pipeline import extract_page
-from extract.record import Article, NotAnArticle
-from sites import Adapter
-from sites.listing import ListedArticle
-from ingest.verbosity import describe
+from newsclean.db.store import upsert_article
+from newsclean.ingest.decode import DecodeError, decode_bytes
+from newsclean.ingest.fetcher import FetchError, Fetcher, Response, url_problem
+from newsclean.ingest.pipeline import extract_page
+from newsclean.extract.record import Article, NotAnArticle
+from newsclean.sites import Adapter
+from newsclean.sites.listing import ListedArticle
+from newsclean.ingest.verbosity import describe
 
 @dataclass
 class CrawlOptions:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 
-from ingest.decode import decode_bytes
-from ingest.inputs import read_input
-from ingest.pipeline import extract_page, looks_like_html
-from extract.record import Article
+from newsclean.ingest.decode import decode_bytes
+from newsclean.ingest.inputs import read_input
+from newsclean.ingest.pipeline import extract_page, looks_like_html
+from newsclean.extract.record import Article
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".txt", ".html.gz", ".htm.gz", ".txt.gz")
 EXACT_FIELDS = ("title", "source", "editor")

@@ -17,14 +17,14 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
-import db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
-import db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
-from db.store import article_changes, known_input, record_input, upsert_article
-from ingest.decode import DecodeError, decode_text
-from ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
-from extract.record import Article, NotAnArticle
-from extract.text import has_han
-from sites import Page, adapter_named, detect
+import newsclean.db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
+import newsclean.db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
+from newsclean.db.store import article_changes, known_input, record_input, upsert_article
+from newsclean.ingest.decode import DecodeError, decode_text
+from newsclean.ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
+from newsclean.extract.record import Article, NotAnArticle
+from newsclean.extract.text import has_han
+from newsclean.sites import Page, adapter_named, detect
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
@@ -226,7 +226,7 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
             if on_progress:
                 on_progress(outcome)
 
-    from ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
+    from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
 
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
     pending: tuple[list[Job | Outcome], Any] | None = None

@@ -6,10 +6,10 @@ from typing import Iterable, Iterator, TypeVar
 
 import sqlite_utils
 
-from db.store import known_input
-from ingest.inputs import display_path
-from ingest.pipeline import Job, Outcome, prepare, sha256_of
-from ingest.warc import Broken, Skipped, is_warc, read_archive, record_name
+from newsclean.db.store import known_input
+from newsclean.ingest.inputs import display_path
+from newsclean.ingest.pipeline import Job, Outcome, prepare, sha256_of
+from newsclean.ingest.warc import Broken, Skipped, is_warc, read_archive, record_name
 
 T = TypeVar("T")
 

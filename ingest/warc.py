@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from ingest.inputs import MAX_INPUT_BYTES, display_path
+from newsclean.ingest.inputs import MAX_INPUT_BYTES, display_path
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as pages; anything else (images, scripts, PDFs) is skipped.

@@ -8,8 +8,8 @@ import tempfile
 import click
 import sqlite_utils
 
-from db.filters import Filters
-from ingest.warc import write_raw_pages
+from newsclean.db.filters import Filters
+from newsclean.ingest.warc import write_raw_pages
 
 
 def export_warc(db: sqlite_utils.Database, output: str | None, filters: Filters,

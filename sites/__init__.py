@@ -1,11 +1,11 @@
 """The adapter registry: every site adapter, in detection order, and the generic fallback."""
 from __future__ import annotations
 
-from sites.base import Adapter, Page
-from sites.chinanews import Chinanews
-from sites.ddsb import Ddsb
-from sites.generic import Generic
-from sites.hnr import Hnr
+from newsclean.sites.base import Adapter, Page
+from newsclean.sites.chinanews import Chinanews
+from newsclean.sites.ddsb import Ddsb
+from newsclean.sites.generic import Generic
+from newsclean.sites.hnr import Hnr
 
 SITE_ADAPTERS: tuple[Adapter, ...] = (Hnr(), Chinanews(), Ddsb())
 GENERIC = Generic()

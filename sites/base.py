@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from extract.dates import date_from_url, parse_date
-from extract.html import (HtmlTemplate, apply_template, first_text, meta_content, page_keywords,
+from newsclean.extract.dates import date_from_url, parse_date
+from newsclean.extract.html import (HtmlTemplate, apply_template, first_text, meta_content, page_keywords,
                          parse_html, render_lines)
-from extract.layout import read_text_page
-from extract.record import Article
-from extract.text import clean_line
-from sites.listing import Listing, read_listing
+from newsclean.extract.layout import read_text_page
+from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line
+from newsclean.sites.listing import Listing, read_listing
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """中国新闻网: the main site (2018–2020 and 2023– templates) and provincial channels."""
 from __future__ import annotations
 
-from extract.html import HtmlTemplate
-from sites.base import Adapter
+from newsclean.extract.html import HtmlTemplate
+from newsclean.sites.base import Adapter
 
 _TAIL = ("div.adEditor", "div.left_name", "#function_code_page", ".left_ph", "#left_ph",
          "div[class*=share]", ".content_left_ad", "table[class*=ad]")

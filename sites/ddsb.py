@@ -1,8 +1,8 @@
 """当代商报 (cjddsb.com) and its text renderings."""
 from __future__ import annotations
 
-from extract.html import HtmlTemplate
-from sites.base import Adapter
+from newsclean.extract.html import HtmlTemplate
+from newsclean.sites.base import Adapter
 
 
 class Ddsb(Adapter):

@@ -19,16 +19,16 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from extract.boilerplate import Kind, classify_line
-from extract.bylines import Credits, parse_byline
-from extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
-from extract.html import (SKIP_TAGS, element_text, first_text, meta_content, page_keywords, parse_html,
+from newsclean.extract.boilerplate import Kind, classify_line
+from newsclean.extract.bylines import Credits, parse_byline
+from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
+from newsclean.extract.html import (SKIP_TAGS, element_text, first_text, meta_content, page_keywords, parse_html,
                           render_lines, select)
-from extract.layout import add_credits, finish_body, take_meta_line
-from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
-from extract.record import Article
-from extract.text import clean_line, han_count
-from sites.base import Adapter, Page, page_title
+from newsclean.extract.layout import add_credits, finish_body, take_meta_line
+from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
+from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line, han_count
+from newsclean.sites.base import Adapter, Page, page_title
 
 # How many rendered lines after the title may hold its date/source line.
 META_LINES_AFTER_TITLE = 8

@@ -1,8 +1,8 @@
 """hnr.cn 映象网 (Henan): the 2019–2020 article template, the 2018 TRS template, other channels."""
 from __future__ import annotations
 
-from extract.html import HtmlTemplate
-from sites.base import Adapter
+from newsclean.extract.html import HtmlTemplate
+from newsclean.sites.base import Adapter
 
 _RELATED = (".xgyd", ".related", "[class*=xgyd]", "[class*=relate]")
 

@@ -10,11 +10,11 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from extract.dates import date_from_url, parse_date
-from extract.html import parse_html, select
+from newsclean.extract.dates import date_from_url, parse_date
+from newsclean.extract.html import parse_html, select
 
 if TYPE_CHECKING:
-    from sites.base import Adapter
+    from newsclean.sites.base import Adapter
 
 # Texts of a "next page" link on these sites' listings (EmpireCMS, TRS, chinanews pagebox).
 NEXT_TEXTS = frozenset({"下一页", "下页", "下一頁", "后页", "下一页>", "下一页>>", "next", "next >", ">"})

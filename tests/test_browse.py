@@ -180,7 +180,7 @@ def screenshot(browser, shots: Path, name: str):  # type: ignore[no-untyped-def]
 
 def test_old_listing_view_is_replaced(tmp_path: Path) -> None:
     """A database made by an earlier version gets the new articles_list columns."""
-    from db import browse
+    from newsclean.db import browse
 
     db, _ = build_fixture_db(tmp_path / "news.db")
     db.execute("create view articles_list as select id, title, url from articles")
@@ -192,7 +192,7 @@ def test_old_listing_view_is_replaced(tmp_path: Path) -> None:
 
 def test_chart_spec_and_cell_helpers() -> None:
     pytest.importorskip("datasette")
-    from db.datasette_plugins import article_views, chart
+    from newsclean.db.datasette_plugins import article_views, chart
 
     assert chart.count_ticks(0) == [0, 1]
     assert chart.count_ticks(17) == [0, 5, 10, 15, 20]

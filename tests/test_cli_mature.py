@@ -37,7 +37,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_console_command_is_declared_and_runs_from_another_folder(tmp_path: Path) -> None:
-    assert 'newsclean = "cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'newsclean = "newsclean.cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     exe = shutil.which("newsclean", path=str(Path(sys.executable).parent))
     if exe is None:
         pytest.skip("newsclean is not installed in this environment (pip install -e .)")
@@ -224,7 +224,7 @@ def test_changelog_keeps_a_changelog() -> None:
 
 
 def test_every_command_has_verbose_and_quiet() -> None:
-    from cli import main
+    from newsclean.cli import main
 
     todo = list(main.commands.values())
     while todo:

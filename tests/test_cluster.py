@@ -20,9 +20,9 @@ pytest.importorskip("fastwarc")
 
 import pyarrow.parquet as pq  # noqa: E402
 
-import ingest.pipeline  # noqa: E402,F401  registers the search index and stories with the store
-from db.store import open_db  # noqa: E402
-from ingest.warc import WarcWriter, warc_record  # noqa: E402
+import newsclean.ingest.pipeline  # noqa: E402,F401  registers the search index and stories with the store
+from newsclean.db.store import open_db  # noqa: E402
+from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("warc_bench", ROOT / "bench" / "warc_bench.py")
 warc_bench = importlib.util.module_from_spec(_spec)

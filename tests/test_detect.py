@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES
-from ingest.inputs import saved_url
-from sites import SITE_ADAPTERS, Page, detect
+from newsclean.ingest.inputs import saved_url
+from newsclean.sites import SITE_ADAPTERS, Page, detect
 
 
 @pytest.mark.parametrize("url,name", [

@@ -6,7 +6,7 @@ import re
 import click
 import pytest
 
-from cli import main
+from newsclean.cli import main
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

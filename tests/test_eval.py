@@ -7,10 +7,10 @@ import shutil
 
 from click.testing import CliRunner
 
-from cli import main
+from newsclean.cli import main
 from conftest import FIXTURES
-from ingest.evaluate import body_scores, date_matches, evaluate, totals
-from ingest.pipeline import extract_page
+from newsclean.ingest.evaluate import body_scores, date_matches, evaluate, totals
+from newsclean.ingest.pipeline import extract_page
 
 
 def test_every_fixture_scores_exact():

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from db.fetchstore import open_fetch_db
-from ingest.cli_fetch import print_summary
-from ingest.crawl import CrawlOptions, Crawler, RunStats
-from ingest.fetcher import FetchConfig, FetchError, Fetcher, header_charset, parse_retry_after
-from ingest.inputs import InputError, load_manifest
-from sites import adapter_named
+from newsclean.db.fetchstore import open_fetch_db
+from newsclean.ingest.cli_fetch import print_summary
+from newsclean.ingest.crawl import CrawlOptions, Crawler, RunStats
+from newsclean.ingest.fetcher import FetchConfig, FetchError, Fetcher, header_charset, parse_retry_after
+from newsclean.ingest.inputs import InputError, load_manifest
+from newsclean.sites import adapter_named
 from sites_mirror.pages import HENAN_QUOTE
 from sites_mirror.server import MirrorServer
 from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite

@@ -8,7 +8,7 @@ elements with `display:none`.
 """
 from __future__ import annotations
 
-from ingest.pipeline import extract_page
+from newsclean.ingest.pipeline import extract_page
 
 PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import golden_cases
-from ingest.pipeline import extract_page
+from newsclean.ingest.pipeline import extract_page
 
 CASES = golden_cases()
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from ingest import pipeline
-from ingest.inputs import MAX_INPUT_BYTES
+from newsclean.ingest import pipeline
+from newsclean.ingest.inputs import MAX_INPUT_BYTES
 
 HNR = FIXTURES / "hnr_2020_000.html"          # UTF-8, template body #text_content
 GB2312 = FIXTURES / "chinanews_ha_2018_gb2312.html"
@@ -273,8 +273,8 @@ def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
 
 def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
     """c.html is listed by the folder walk, then deleted while a.html is being read."""
-    from db.store import open_db
-    from ingest.cli_clean import print_summary
+    from newsclean.db.store import open_db
+    from newsclean.ingest.cli_clean import print_summary
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -440,7 +440,7 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
     """The PermissionError a non-root user gets, raised by os.scandir for in/secret."""
     from click.testing import CliRunner
 
-    import cli
+    from newsclean import cli
 
     folder, secret = unreadable_folder_tree(tmp_path)
     real_scandir = os.scandir
@@ -664,9 +664,9 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     """SQLITE_FULL from a page limit: the same error a full disk gives."""
     from click.testing import CliRunner
 
-    import cli
-    from db import store
-    from ingest import cli_clean
+    from newsclean import cli
+    from newsclean.db import store
+    from newsclean.ingest import cli_clean
 
     def small_db(path):
         db = store.open_db(path)
@@ -687,8 +687,8 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import cli
-    from ingest import cli_clean
+    from newsclean import cli
+    from newsclean.ingest import cli_clean
 
     result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
     assert result.returncode == 0, result.stderr

@@ -25,8 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from db import query, store
-from db.filters import Filters
+from newsclean.db import query, store
+from newsclean.db.filters import Filters
 
 RUN_TIMEOUT = 60  # seconds for one cli.py run (they take about one)
 # What a terminal acts on: C0 controls but newline and tab, DEL, C1, bidirectional marks.
@@ -99,7 +99,7 @@ def test_export_onto_the_database_is_refused_and_the_database_kept(corpus, targe
 
 
 def test_failed_export_leaves_the_previous_file_and_no_partial_one(corpus, monkeypatch):
-    from cli import main
+    from newsclean.cli import main
 
     out = corpus.with_name("out.jsonl")
     out.write_text("previous export\n", encoding="utf-8")
@@ -390,7 +390,7 @@ def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpu
 
 
 def test_highlighting_on_a_terminal_keeps_its_own_colours_only(hostile_corpus):
-    from db import cli_query
+    from newsclean.db import cli_query
 
     db = query.open_existing(hostile_corpus)
     [hit] = [h for h in cli_query.terminal_hits(db, "志愿者", Filters(), 10,

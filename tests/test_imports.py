@@ -11,14 +11,24 @@ from conftest import ROOT
 FORBIDDEN = {"extract": {"sites", "ingest", "db", "cli"}, "sites": {"ingest", "db", "cli"}}
 
 
+def project_package(module: str) -> str:
+    """The project folder a module name points into (`newsclean.db.store` -> `db`), else its
+    top-level name."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "newsclean" and len(parts) > 1 else parts[0]
+
+
 def imported_packages(path) -> set[str]:
-    """Top-level names of every module the file imports."""
+    """The project folder (or top-level name) of every module the file imports."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {project_package(alias.name) for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
+            if node.module == "newsclean":
+                names |= {alias.name for alias in node.names}
+            else:
+                names.add(project_package(node.module))
     return names
 
 
@@ -28,3 +38,30 @@ def test_imports_flow_one_way(package):
     assert files
     wrong = {f.name: imported_packages(f) & FORBIDDEN[package] for f in files}
     assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_the_check_sees_project_imports(tmp_path):
+    """The parser finds a forbidden import in each spelling the project uses."""
+    source = tmp_path / "m.py"
+    source.write_text("import newsclean.db.search\nfrom newsclean.ingest.pipeline import x\n"
+                      "from newsclean import cli\n", encoding="utf-8")
+    assert imported_packages(source) >= {"db", "ingest", "cli"}
+
+
+def test_every_module_imports_by_the_package_name():
+    """No module imports a project folder by its bare name (`from db.store import …`): installed,
+    only `newsclean.db` exists."""
+    bare = {f"{f.parent.name}/{f.name}": sorted(imported_packages_bare(f))
+            for package in ("cli.py", "db", "ingest", "sites", "extract")
+            for f in ([ROOT / package] if package.endswith(".py") else sorted((ROOT / package).rglob("*.py")))}
+    assert {k: v for k, v in bare.items() if v} == {}
+
+
+def imported_packages_bare(path) -> set[str]:
+    """Project folders the file imports without the `newsclean.` prefix."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+        names |= {m.split(".")[0] for m in modules} & {"cli", "db", "ingest", "sites", "extract"}
+    return names

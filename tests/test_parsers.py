@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.boilerplate import Kind, classify_line, drop_farm_sentence
-from extract.bylines import looks_like_byline, parse_byline, split_dateline, split_trailing_byline
-from extract.dates import date_from_url, parse_date
-from extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
-from extract.text import clean_paragraph, fold_width
+from newsclean.extract.boilerplate import Kind, classify_line, drop_farm_sentence
+from newsclean.extract.bylines import looks_like_byline, parse_byline, split_dateline, split_trailing_byline
+from newsclean.extract.dates import date_from_url, parse_date
+from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from newsclean.extract.text import clean_paragraph, fold_width
 
 
 @pytest.mark.parametrize("text,iso", [
@@ -255,8 +255,8 @@ def test_labels_match_full_width_but_values_stay_as_published():
 
 
 def _text_page(text: str):
-    from extract.layout import read_text_page
-    from extract.record import Article
+    from newsclean.extract.layout import read_text_page
+    from newsclean.extract.record import Article
     art = Article()
     read_text_page(text, art)
     return art
@@ -303,8 +303,8 @@ def test_boilerplate_by_shape(line, kind):
 
 
 def test_credit_chain_and_repeated_tail():
-    from extract.layout import finish_body
-    from extract.record import Article
+    from newsclean.extract.layout import finish_body
+    from newsclean.extract.record import Article
     art = Article()
     finish_body(["第一段，内容很长的一个句子。", "第二段，另一个句子在这里。", "第三段，还有一个句子。",
                  "第二段，另一个句子在这里。", "第三段，还有一个句子。"],
@@ -324,8 +324,8 @@ def test_text_page_date_is_the_one_under_the_title():
                      "本报讯:(记者 李博 徐洪波)欢呼、尖叫、激动,各界群众积极收看节目,场面热烈。\n"
                      "在会展中心,各行各业的代表齐聚一堂,共同见证了这一时刻,大家都很自豪。\n")
     assert art.published_at == "2017-10-09" and art.authors == ["李博", "徐洪波"]
-    from extract.layout import read_text_page
-    from extract.record import Article
+    from newsclean.extract.layout import read_text_page
+    from newsclean.extract.record import Article
     art = Article(url="https://m.kunming.cn/news/c/2025-10-03/13983659.shtml")
     read_text_page("首页 昆明 正文\n翠湖周边游 文明成最美风景\n昆明信息港    10-03 10:13:10\n"
                    "国庆假期首日,尽管下起阵雨,却丝毫未减市民游客的出游热情,文明旅游蔚然成风。\n", art)

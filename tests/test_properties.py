@@ -14,10 +14,10 @@ import os
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from extract.dates import parse_date
-from ingest.decode import DecodeError
-from ingest.pipeline import extract_page
-from extract.record import Article, NotAnArticle
+from newsclean.extract.dates import parse_date
+from newsclean.ingest.decode import DecodeError
+from newsclean.ingest.pipeline import extract_page
+from newsclean.extract.record import Article, NotAnArticle
 
 SITES = [None, "hnr", "chinanews", "ddsb", "generic"]
 URLS = [None, "https://news.hnr.cn/202003/19/731862.html",

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from db import query, search, store
-from db.filters import FilterError, Filters
-from extract.record import Article
+from newsclean.db import query, search, store
+from newsclean.db.filters import FilterError, Filters
+from newsclean.extract.record import Article
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
@@ -371,7 +371,7 @@ def test_stats(corpus):
 @pytest.fixture()
 def cli():
     """cli.main, the project's click group."""
-    from cli import main
+    from newsclean.cli import main
     return main
 
 
@@ -470,7 +470,7 @@ def dated_db(path: Path, n: int = 300, seed: int = 2) -> Any:
 
 def sql_keys(db: Any, word: str, filters: Filters) -> set[str]:
     """Keys of the articles containing `word` that filter_sql keeps."""
-    from db.filters import filter_sql
+    from newsclean.db.filters import filter_sql
     where, params = filter_sql(filters, "a")
     return {k for k, t, b in db.execute(f"select key, title, body from articles a where {where}",
                                         params) if word in f"{t}\n{b}"}

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from newsclean.cli import main
 from conftest import FIXTURES, ROOT
-from db import store, stories
+from newsclean.db import store, stories
 
 _spec = importlib.util.spec_from_file_location("stories_pairs", ROOT / "bench" / "stories_pairs.py")
 sp = sys.modules.setdefault("stories_pairs", importlib.util.module_from_spec(_spec))  # type: ignore[arg-type]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES
-from extract.text import fold_width
-from ingest.pipeline import extract_page
+from newsclean.extract.text import fold_width
+from newsclean.ingest.pipeline import extract_page
 
 # (text rendering, HTML twin in its site's real template)
 TWINS = [

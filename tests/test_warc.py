@@ -15,11 +15,11 @@ from conftest import FIXTURES, ROOT
 
 pytest.importorskip("fastwarc")
 
-from db.fetchstore import ensure_fetch_schema, save_raw_page  # noqa: E402
-from db.store import open_db  # noqa: E402
-from ingest.pipeline import Job, extract_page  # noqa: E402
-from ingest.sources import prepare_archive  # noqa: E402
-from ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record  # noqa: E402
+from newsclean.db.fetchstore import ensure_fetch_schema, save_raw_page  # noqa: E402
+from newsclean.db.store import open_db  # noqa: E402
+from newsclean.ingest.pipeline import Job, extract_page  # noqa: E402
+from newsclean.ingest.sources import prepare_archive  # noqa: E402
+from newsclean.ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record  # noqa: E402
 
 DATE = dt.datetime(2020, 3, 20, 1, 2, 3, tzinfo=dt.timezone.utc)
 VOLATILE = ("input_path", "extracted_at")

@@ -6,7 +6,7 @@ from typing import Any
 
 from datasette import hookimpl
 
-from db.search import QueryError, snippet_for, to_fts_query
+from newsclean.db.search import QueryError, snippet_for, to_fts_query
 
 # An FTS5 expression that matches no article: used for an empty or malformed query, so the
 # page shows no rows (and cjk_error's message) instead of an opaque SQL error.
