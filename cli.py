@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Command-line entry point: `newsclean COMMAND ...` or `python cli.py COMMAND ...` (see --help)."""
+
 from __future__ import annotations
 
 from typing import Any

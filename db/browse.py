@@ -1,4 +1,5 @@
 """Datasette setup for `browse`: readable views, canned queries, metadata and the command."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -73,8 +74,7 @@ def datasette_installed() -> bool:
 
 def _replace_view(db: sqlite_utils.Database, name: str, create_sql: str) -> None:
     """Create view `name`, replacing an older definition (databases made by earlier versions)."""
-    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?",
-                     [name]).fetchone()
+    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name]).fetchone()
     if row and row[0] == create_sql:
         return
     with db.conn:
@@ -97,13 +97,13 @@ def chart_path(db_name: str) -> str:
 
 def home_html(db_name: str) -> str:
     """The home page's links: search, the article list, the chart, stories."""
-    links = [(f"/{db_name}/search", "Search articles", "Chinese-aware full-text search"),
-             (f"/{db_name}/{LISTING_VIEW}", "Article list",
-              "title, site, date, source and authors, newest first"),
-             (chart_path(db_name), "Articles per month", "a chart by site"),
-             (f"/{db_name}/{STORIES_VIEW}", "Stories", "copies of one article, largest first")]
-    items = "".join(f'<li><a href="{href}">{label}</a> — {what}</li>'
-                    for href, label, what in links)
+    links = [
+        (f"/{db_name}/search", "Search articles", "Chinese-aware full-text search"),
+        (f"/{db_name}/{LISTING_VIEW}", "Article list", "title, site, date, source and authors, newest first"),
+        (chart_path(db_name), "Articles per month", "a chart by site"),
+        (f"/{db_name}/{STORIES_VIEW}", "Stories", "copies of one article, largest first"),
+    ]
+    items = "".join(f'<li><a href="{href}">{label}</a> — {what}</li>' for href, label, what in links)
     return f'<ul class="newsclean-home">{items}</ul>'
 
 
@@ -113,65 +113,104 @@ def metadata(db_name: str) -> dict[str, Any]:
     # The table search box: `escape_fts` is replaced by the plugin with the CLI's query
     # transformation, so ?_search=锦旗 finds the same articles as `search 锦旗`.
     fts = {"fts_table": search.FTS_TABLE}
-    search_help = "Two words = both; a OR b; \"a phrase\"; -word excludes."
+    search_help = 'Two words = both; a OR b; "a phrase"; -word excludes.'
     return {
         "title": "newsclean corpus",
         "description_html": home_html(db_name),
-        "databases": {db_name: {
-            "description_html": home_html(db_name),
-            "tables": {
-                "articles": {"sort_desc": "published_at", "facets": facets,
-                             "label_column": "title", "fts_pk": "id", **fts,
-                             "description": "Every stored field, cells cut at "
-                                            f"{TRUNCATE_CELLS} characters; {LISTING_VIEW} "
-                                            "is the readable list."},
-                LISTING_VIEW: {"sort_desc": "date",
-                               "facets": ["site", "source", "month", {"array": "authors"}],
-                               "description": "One line per article; click a title to read "
-                                              "it. The search box is Chinese-aware. "
-                                              + search_help,
-                               "fts_pk": "id", **fts},
-                STORIES_VIEW: {"sort_desc": "copies", "facets": ["sites"],
-                               "description": "Stories: copies of one article (转载, "
-                                              "editions), largest first; the title is the "
-                                              "earliest copy's."},
-                **{t: {"hidden": True} for t in (stories.BANDS_TABLE, stories.PENDING_TABLE,
-                                                 stories.META_TABLE)},
-                search.FTS_TABLE: {"hidden": True},
-                search.PENDING_TABLE: {"hidden": True},
-                "inputs": {"sort_desc": "seen_at", "facets": ["status", "site"]},
-            },
-            "queries": {
-                "search": {"title": "Search articles (Chinese-aware)",
-                           "description": "Words in the title or body, best first. "
-                                          + search_help,
-                           "sql": SEARCH_SQL, "hide_sql": True},
-                MONTHLY_QUERY: {"title": "Articles per month, by site",
-                                "description": "Undated articles are left out.",
-                                "sql": MONTHLY_SQL, "hide_sql": True},
-            },
-        }},
+        "databases": {
+            db_name: {
+                "description_html": home_html(db_name),
+                "tables": {
+                    "articles": {
+                        "sort_desc": "published_at",
+                        "facets": facets,
+                        "label_column": "title",
+                        "fts_pk": "id",
+                        **fts,
+                        "description": "Every stored field, cells cut at "
+                        f"{TRUNCATE_CELLS} characters; {LISTING_VIEW} "
+                        "is the readable list.",
+                    },
+                    LISTING_VIEW: {
+                        "sort_desc": "date",
+                        "facets": ["site", "source", "month", {"array": "authors"}],
+                        "description": "One line per article; click a title to read "
+                        "it. The search box is Chinese-aware. " + search_help,
+                        "fts_pk": "id",
+                        **fts,
+                    },
+                    STORIES_VIEW: {
+                        "sort_desc": "copies",
+                        "facets": ["sites"],
+                        "description": "Stories: copies of one article (转载, "
+                        "editions), largest first; the title is the "
+                        "earliest copy's.",
+                    },
+                    **{
+                        t: {"hidden": True}
+                        for t in (stories.BANDS_TABLE, stories.PENDING_TABLE, stories.META_TABLE)
+                    },
+                    search.FTS_TABLE: {"hidden": True},
+                    search.PENDING_TABLE: {"hidden": True},
+                    "inputs": {"sort_desc": "seen_at", "facets": ["status", "site"]},
+                },
+                "queries": {
+                    "search": {
+                        "title": "Search articles (Chinese-aware)",
+                        "description": "Words in the title or body, best first. " + search_help,
+                        "sql": SEARCH_SQL,
+                        "hide_sql": True,
+                    },
+                    MONTHLY_QUERY: {
+                        "title": "Articles per month, by site",
+                        "description": "Undated articles are left out.",
+                        "sql": MONTHLY_SQL,
+                        "hide_sql": True,
+                    },
+                },
+            }
+        },
     }
 
 
-def datasette_command(db_path: str | Path, metadata_path: str | Path, host: str, port: int,
-                      open_browser: bool) -> list[str]:
+def datasette_command(
+    db_path: str | Path, metadata_path: str | Path, host: str, port: int, open_browser: bool
+) -> list[str]:
     """The `datasette serve` command line."""
-    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path),
-           "--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR),
-           "--template-dir", str(TEMPLATES_DIR),
-           "--static", f"{STATIC_MOUNT}:{STATIC_DIR}",
-           "--host", host, "--port", str(port),
-           "--setting", "default_page_size", "50",
-           "--setting", "default_facet_size", "10",
-           "--setting", "truncate_cells_html", str(TRUNCATE_CELLS)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata_path),
+        "--plugins-dir",
+        str(PLUGINS_DIR),
+        "--template-dir",
+        str(TEMPLATES_DIR),
+        "--static",
+        f"{STATIC_MOUNT}:{STATIC_DIR}",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "default_page_size",
+        "50",
+        "--setting",
+        "default_facet_size",
+        "10",
+        "--setting",
+        "truncate_cells_html",
+        str(TRUNCATE_CELLS),
+    ]
     return cmd + (["--open"] if open_browser else [])
 
 
 def write_metadata(db_path: str | Path, out: Path) -> Path:
     """Write the metadata JSON for this database file to `out`."""
-    out.write_text(json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=2),
-                   encoding="utf-8")
+    out.write_text(json.dumps(metadata(Path(db_path).stem), ensure_ascii=False, indent=2), encoding="utf-8")
     return out
 
 

@@ -1,4 +1,5 @@
 """The query commands: search, show, export, stats, reindex and browse."""
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,9 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 import click
 import sqlite_utils
@@ -30,8 +32,10 @@ PLAIN_MARK = ("[", "]")
 MAX_COUNT = 1_000_000
 # C0 controls but newline and tab, DEL, C1 controls, and the bidirectional formatting marks:
 # printed raw they clear the screen, set the window title or reverse the line.
-UNSAFE_ON_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                                r"\u202a-\u202e\u2066-\u2069]")
+UNSAFE_ON_TERMINAL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+    r"\u202a-\u202e\u2066-\u2069]"
+)
 # Beside the database file, SQLite keeps these: an export must never overwrite one of them.
 DB_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -41,23 +45,39 @@ def command(name: str | None = None, **settings: Any) -> Callable[[Callable[...,
     return click.command(name, **settings)
 
 
-db_option = click.option("--db", "db_path", default="news.db", show_default=True,
-                         type=click.Path(dir_okay=False), help="SQLite database to read.")
+db_option = click.option(
+    "--db",
+    "db_path",
+    default="news.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database to read.",
+)
 
 
-nl_option = click.option("--nl", is_flag=True,
-                         help="JSON Lines: one JSON object per line (same as --format jsonl).")
+nl_option = click.option(
+    "--nl", is_flag=True, help="JSON Lines: one JSON object per line (same as --format jsonl)."
+)
 
 
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The --site --from --to --author --source options shared by search and export."""
     options = [
-        click.option("--site", callback=site_callback,
-                     help="Only this site (its short name, e.g. hnr; any case)."),
-        click.option("--from", "date_from", metavar="DATE",
-                     help="Published on or after DATE (2020, 2020-03 or 2020-03-19)."),
-        click.option("--to", "date_to", metavar="DATE",
-                     help="Published on or before DATE (a month or year includes all of it)."),
+        click.option(
+            "--site", callback=site_callback, help="Only this site (its short name, e.g. hnr; any case)."
+        ),
+        click.option(
+            "--from",
+            "date_from",
+            metavar="DATE",
+            help="Published on or after DATE (2020, 2020-03 or 2020-03-19).",
+        ),
+        click.option(
+            "--to",
+            "date_to",
+            metavar="DATE",
+            help="Published on or before DATE (a month or year includes all of it).",
+        ),
         click.option("--author", help="Only articles with this name among the authors."),
         click.option("--source", help="Only articles whose source contains this text."),
     ]
@@ -69,14 +89,14 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def site_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--site: a known adapter name, matched case-insensitively."""
     from newsclean.sites import ADAPTERS
+
     try:
         return check_site(value, sorted(ADAPTERS))
     except FilterError as exc:
         raise click.BadParameter(str(exc).split(": ", 1)[1], ctx, param) from exc
 
 
-def output_path_callback(ctx: click.Context, param: click.Parameter,
-                         value: str | None) -> str | None:
+def output_path_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An output file option: its folder must exist and be writable ("-" is standard output)."""
     if not value or value == "-":
         return value
@@ -90,9 +110,13 @@ def output_path_callback(ctx: click.Context, param: click.Parameter,
 
 def make_filters(kwargs: dict[str, Any]) -> Filters:
     """Filters from the command's options."""
-    return Filters(site=kwargs.get("site"), date_from=kwargs.get("date_from"),
-                   date_to=kwargs.get("date_to"), author=kwargs.get("author"),
-                   source=kwargs.get("source"))
+    return Filters(
+        site=kwargs.get("site"),
+        date_from=kwargs.get("date_from"),
+        date_to=kwargs.get("date_to"),
+        author=kwargs.get("author"),
+        source=kwargs.get("source"),
+    )
 
 
 def open_db(db_path: str) -> sqlite_utils.Database:
@@ -114,8 +138,8 @@ def open_db_for_writing(db_path: str) -> sqlite_utils.Database:
 def terminal_safe(text: str) -> str:
     """Text with control characters shown as escapes (\\x1b, \\u202e), safe to print."""
     return UNSAFE_ON_TERMINAL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-        else f"\\u{ord(m.group()):04x}", text)
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def fail_on_bad_input(fn: Callable[[], Any]) -> Any:
@@ -143,27 +167,42 @@ def width(text: str) -> int:
 
 def format_table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
     """A plain aligned text table that respects double-width characters."""
-    cells = [[str(h) for h in headers]] + [["" if v is None else terminal_safe(str(v)) for v in r]
-                                           for r in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if v is None else terminal_safe(str(v)) for v in r] for r in rows
+    ]
     widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
-             for row in cells]
+    lines = [
+        "  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- search
 
-HIT_FIELDS = ["id", "title", "site", "published_at", "authors", "source", "url", "key",
-              "score", "snippet", "rank", "ranked", "total"]
+HIT_FIELDS = [
+    "id",
+    "title",
+    "site",
+    "published_at",
+    "authors",
+    "source",
+    "url",
+    "key",
+    "score",
+    "snippet",
+    "rank",
+    "ranked",
+    "total",
+]
 
 
 def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
     """Write hits as readable blocks (table), a JSON array, or CSV."""
     fields = HIT_FIELDS + (["story_id", "copies"] if hits and "copies" in hits[0] else [])
     if fmt == "json":
-        out.write(json.dumps([{k: h[k] for k in fields} for h in hits],
-                             ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps([{k: h[k] for k in fields} for h in hits], ensure_ascii=False, indent=2) + "\n")
     elif fmt == "jsonl":
         for h in hits:
             out.write(json.dumps({k: h[k] for k in fields}, ensure_ascii=False) + "\n")
@@ -180,15 +219,13 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
             meta = [f"#{h['id']}", h["site"], (h["published_at"] or "no date")[:10]]
             meta += [", ".join(h["authors"])] if h["authors"] else []
             meta += [f"story {h['story_id']}: {h['copies']} copies"] if h.get("copies", 1) > 1 else []
-            out.write(f"{rank:>2}. {h['title']}\n    {' · '.join(meta)}\n"
-                      f"    {h['snippet']}\n\n")
+            out.write(f"{rank:>2}. {h['title']}\n    {' · '.join(meta)}\n    {h['snippet']}\n\n")
 
 
 # A query token: a (negated) quoted phrase, or a run of non-space characters.
 QUERY_TOKEN = re.compile(r'-?(?:"[^"]*"|“[^”]*”)|\S+')
 # Column filters people try from other search engines; the index has no columns to name.
-COLUMN_FILTER = re.compile(r"^-?(title|body|source|author|authors|site|url|editor):",
-                           re.IGNORECASE)
+COLUMN_FILTER = re.compile(r"^-?(title|body|source|author|authors|site|url|editor):", re.IGNORECASE)
 
 
 def normalize_query(text: str) -> str:
@@ -200,7 +237,8 @@ def normalize_query(text: str) -> str:
             raise search.QueryError(
                 f"{token}: column filters ({match.group(1).lower()}:) are not supported; a "
                 "query matches title and body (titles rank higher), and --site, --author, "
-                "--source, --from and --to filter the rest")
+                "--source, --from and --to filter the rest"
+            )
     if "NOT" not in tokens:
         return text
     out: list[str] = []
@@ -230,18 +268,44 @@ def query_from_words(words: tuple[str, ...]) -> str:
 @click.argument("query_words", metavar="QUERY...", nargs=-1, required=True)
 @db_option
 @filter_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_COUNT),
-              help="Show at most N results.")
-@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, None),
-              help="Skip the first N results (page on with --offset 20, 40, ...).")
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "jsonl", "csv"]),
-              help="Output format (jsonl: one JSON object per line).")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, MAX_COUNT),
+    help="Show at most N results.",
+)
+@click.option(
+    "--offset",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, None),
+    help="Skip the first N results (page on with --offset 20, 40, ...).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    help="Output format (jsonl: one JSON object per line).",
+)
 @nl_option
-@click.option("--collapse", is_flag=True,
-              help="One result per story (copies of one article), with its number of copies.")
-def search_cmd(query_words: tuple[str, ...], db_path: str, limit: int, offset: int, fmt: str,
-               nl: bool, collapse: bool, **kwargs: Any) -> None:
+@click.option(
+    "--collapse",
+    is_flag=True,
+    help="One result per story (copies of one article), with its number of copies.",
+)
+def search_cmd(
+    query_words: tuple[str, ...],
+    db_path: str,
+    limit: int,
+    offset: int,
+    fmt: str,
+    nl: bool,
+    collapse: bool,
+    **kwargs: Any,
+) -> None:
     """Full-text search in Chinese (and Latin) text, best matches first.
 
     \b
@@ -264,22 +328,29 @@ def search_cmd(query_words: tuple[str, ...], db_path: str, limit: int, offset: i
     wanted = search.RANK_WINDOW if collapse else limit  # collapsed: the best of each story
     if fmt == "table":
         mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
-        hits = fail_on_bad_input(
-            lambda: terminal_hits(db, query_text, filters, wanted, mark, offset))
+        hits = fail_on_bad_input(lambda: terminal_hits(db, query_text, filters, wanted, mark, offset))
     else:
-        hits = fail_on_bad_input(
-            lambda: search.search(db, query_text, filters, wanted, offset=offset))
+        hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, wanted, offset=offset))
     if collapse:
         hits = stories.collapse(stories.readable(db), hits, limit)
     if not hits and fmt == "table":
-        click.echo(f"no article matches {' '.join(query_words)!r}" + (
-            f" from --offset {offset} on" if offset else ""), err=True)
+        click.echo(
+            f"no article matches {' '.join(query_words)!r}"
+            + (f" from --offset {offset} on" if offset else ""),
+            err=True,
+        )
         return
     print_hits(hits, fmt, sys.stdout)
 
 
-def terminal_hits(db: sqlite_utils.Database, query_text: str, filters: Filters, limit: int,
-                  mark: tuple[str, str], offset: int = 0) -> list[dict[str, Any]]:
+def terminal_hits(
+    db: sqlite_utils.Database,
+    query_text: str,
+    filters: Filters,
+    limit: int,
+    mark: tuple[str, str],
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """search.search's hits with control characters escaped before the snippet is marked."""
     pattern = search.needle_pattern(search.parse_query(query_text).needles())
     hits = []
@@ -296,12 +367,18 @@ def terminal_hits(db: sqlite_utils.Database, query_text: str, filters: Filters, 
 
 # ---------------------------------------------------------------- show
 
+
 @command()
 @click.argument("ref", metavar="ID|URL|KEY")
 @db_option
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "jsonl"]),
-              help="Output format (jsonl: the record on one line).")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "jsonl"]),
+    help="Output format (jsonl: the record on one line).",
+)
 @nl_option
 def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     """Print one article as a reader reads it: title, meta lines, body.
@@ -322,20 +399,36 @@ def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
 
 # ---------------------------------------------------------------- export
 
+
 @command()
 @db_option
 @filter_options
-@click.option("--query", "-q", "query_text", metavar="QUERY",
-              help="Only articles matching this search (same syntax as `search`).")
-@click.option("--format", "fmt", default="jsonl", show_default=True,
-              type=click.Choice(["jsonl", "csv", "warc"]),
-              help="Output format (warc: the stored raw pages of `fetch`, not the articles).")
+@click.option(
+    "--query",
+    "-q",
+    "query_text",
+    metavar="QUERY",
+    help="Only articles matching this search (same syntax as `search`).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="jsonl",
+    show_default=True,
+    type=click.Choice(["jsonl", "csv", "warc"]),
+    help="Output format (warc: the stored raw pages of `fetch`, not the articles).",
+)
 @nl_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              callback=output_path_callback,
-              help="Write to this file instead of standard output.")
-def export(db_path: str, query_text: str | None, fmt: str, nl: bool, output: str | None,
-           **kwargs: Any) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=output_path_callback,
+    help="Write to this file instead of standard output.",
+)
+def export(
+    db_path: str, query_text: str | None, fmt: str, nl: bool, output: str | None, **kwargs: Any
+) -> None:
     """Stream the selected articles as JSON lines or CSV (constant memory).
 
     JSONL keeps lists (authors, correspondents, keywords, warnings, body paragraphs) as JSON
@@ -345,8 +438,10 @@ def export(db_path: str, query_text: str | None, fmt: str, nl: bool, output: str
     """
     fmt = "jsonl" if nl else fmt
     if output and is_database_file(output, db_path):
-        raise click.ClickException(f"refusing to export to {output}: it is the database "
-                                   f"{db_path} or one of its files; choose another -o file")
+        raise click.ClickException(
+            f"refusing to export to {output}: it is the database "
+            f"{db_path} or one of its files; choose another -o file"
+        )
     db = open_db(db_path)
     filters = make_filters(kwargs)
     if query_text:
@@ -354,6 +449,7 @@ def export(db_path: str, query_text: str | None, fmt: str, nl: bool, output: str
     fail_on_bad_input(lambda: check_input(filters, query_text))  # before creating the file
     if fmt == "warc":  # raw pages, not articles: ingest/warc_export.py
         from newsclean.ingest.warc_export import export_warc
+
         export_warc(db, output, filters, query_text)
         return
     if query_text:
@@ -361,11 +457,11 @@ def export(db_path: str, query_text: str | None, fmt: str, nl: bool, output: str
     writer = query.write_csv if fmt == "csv" else query.write_jsonl
     try:
         with open_output(output) as out:
-            count = fail_on_bad_input(
-                lambda: writer(query.iter_records(db, filters, query_text), out))
+            count = fail_on_bad_input(lambda: writer(query.iter_records(db, filters, query_text), out))
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output or 'the standard output'}: "
-                                   f"{exc.strerror or exc}") from exc
+        raise click.ClickException(
+            f"cannot write {output or 'the standard output'}: {exc.strerror or exc}"
+        ) from exc
     if output:
         click.echo(f"exported {count} articles to {output}", err=True)
 
@@ -402,8 +498,9 @@ class open_output:
         if os.path.exists(target) and not os.path.isfile(target):
             self.fh = open(target, "w", encoding="utf-8", newline="")
             return self.fh
-        fd, self.temp = tempfile.mkstemp(dir=os.path.dirname(target),
-                                         prefix=f".{os.path.basename(target)}.", suffix=".part")
+        fd, self.temp = tempfile.mkstemp(
+            dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".part"
+        )
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         return self.fh
 
@@ -433,12 +530,24 @@ def file_mode(path: str) -> int:
 
 # ---------------------------------------------------------------- stats
 
+
 @command()
 @db_option
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1, MAX_COUNT),
-              help="How many sources and authors to list.")
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json"]), help="Output format.")
+@click.option(
+    "--top",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, MAX_COUNT),
+    help="How many sources and authors to list.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json"]),
+    help="Output format.",
+)
 def stats(db_path: str, top: int, fmt: str) -> None:
     """Articles per site and per month, top sources and authors, records with warnings.
 
@@ -448,23 +557,32 @@ def stats(db_path: str, top: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{figures['articles']} articles, {figures['with_warnings']} with warnings, "
-               f"{figures['without_date']} without a date\n")
-    sections = [("per site", ["site", "name", "articles", "first", "last"], "sites"),
-                ("per month", ["month", "articles"], "months"),
-                (f"top {top} sources", ["source", "articles"], "sources"),
-                (f"top {top} authors", ["author", "articles"], "authors")]
+    click.echo(
+        f"{figures['articles']} articles, {figures['with_warnings']} with warnings, "
+        f"{figures['without_date']} without a date\n"
+    )
+    sections = [
+        ("per site", ["site", "name", "articles", "first", "last"], "sites"),
+        ("per month", ["month", "articles"], "months"),
+        (f"top {top} sources", ["source", "articles"], "sources"),
+        (f"top {top} authors", ["author", "articles"], "authors"),
+    ]
     for title, headers, key in sections:
         click.echo(f"{title}:\n{format_table(headers, figures[key])}\n")
 
 
 # ---------------------------------------------------------------- reindex
 
+
 @command()
 @db_option
-@click.option("--story-threshold", type=click.FloatRange(0.3, 1.0), metavar="0.3-1.0",
-              help=f"Similarity that makes two articles copies of one story, kept for later "
-                   f"writes (default {stories.THRESHOLD}, or the one set before).")
+@click.option(
+    "--story-threshold",
+    type=click.FloatRange(0.3, 1.0),
+    metavar="0.3-1.0",
+    help=f"Similarity that makes two articles copies of one story, kept for later "
+    f"writes (default {stories.THRESHOLD}, or the one set before).",
+)
 def reindex(db_path: str, story_threshold: float | None) -> None:
     """Rebuild the full-text index and the stories from the articles table.
 
@@ -481,16 +599,19 @@ def reindex(db_path: str, story_threshold: float | None) -> None:
     click.echo(f"indexed {count} articles in {elapsed:.2f} s; index {size / 1e6:.1f} MB")
     started = time.perf_counter()
     found = stories.rebuild(db, story_threshold)
-    click.echo(f"stories: {found['articles']} articles in {found['stories']} stories, "
-               f"{found['with_copies']} with copies (threshold {stories.threshold(db)}) "
-               f"in {time.perf_counter() - started:.2f} s")
+    click.echo(
+        f"stories: {found['articles']} articles in {found['stories']} stories, "
+        f"{found['with_copies']} with copies (threshold {stories.threshold(db)}) "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
 
 
 def index_bytes(db: sqlite_utils.Database) -> int:
     """Bytes used by the FTS index tables (0 when SQLite lacks the dbstat table)."""
     try:
-        row = db.execute("select sum(pgsize) from dbstat where name like ?",
-                         [search.FTS_TABLE + "%"]).fetchone()
+        row = db.execute(
+            "select sum(pgsize) from dbstat where name like ?", [search.FTS_TABLE + "%"]
+        ).fetchone()
     except Exception:  # noqa: BLE001 - dbstat is a compile-time option
         return 0
     return row[0] or 0
@@ -498,13 +619,24 @@ def index_bytes(db: sqlite_utils.Database) -> int:
 
 # ---------------------------------------------------------------- browse
 
+
 @command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to serve on (0: any free port).")
-@click.option("--open/--no-open", "open_browser", default=True, show_default=True,
-              help="Open a web browser on the page.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to serve on (0: any free port).",
+)
+@click.option(
+    "--open/--no-open",
+    "open_browser",
+    default=True,
+    show_default=True,
+    help="Open a web browser on the page.",
+)
 def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
     """Explore the database in Datasette (install it with: pip install '.[browse]').
 
@@ -551,8 +683,9 @@ def check_port(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             reason = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-            raise click.ClickException(f"cannot serve on {host}:{port}: {reason}; choose "
-                                       f"another --port (0: any free port)") from exc
+            raise click.ClickException(
+                f"cannot serve on {host}:{port}: {reason}; choose another --port (0: any free port)"
+            ) from exc
 
 
 def free_port(host: str) -> int:
@@ -563,4 +696,3 @@ def free_port(host: str) -> int:
 
 
 QUERY_COMMANDS: tuple[click.Command, ...] = (search_cmd, show, export, stats, reindex, browse)
-

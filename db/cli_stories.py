@@ -1,4 +1,5 @@
 """The `stories` command: the largest stories (copies of one article), and one story's copies."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,12 +26,28 @@ def _day(value: str | None) -> str:
 
 @click.group("stories", invoke_without_command=True)
 @db_option
-@click.option("--min-copies", default=2, show_default=True, type=click.IntRange(1, MAX_COUNT),
-              help="Only stories with at least this many copies.")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_COUNT),
-              help="Show at most N stories.")
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json"]), help="Output format.")
+@click.option(
+    "--min-copies",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, MAX_COUNT),
+    help="Only stories with at least this many copies.",
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, MAX_COUNT),
+    help="Show at most N stories.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json"]),
+    help="Output format.",
+)
 @click.pass_context
 def stories_cmd(ctx: click.Context, db_path: str, min_copies: int, limit: int, fmt: str) -> None:
     """The largest stories: articles reprinted (转载) across sites and editions.
@@ -52,10 +69,15 @@ def stories_cmd(ctx: click.Context, db_path: str, min_copies: int, limit: int, f
     if not found:
         click.echo(f"no story has {min_copies} or more copies", err=True)
         return
-    click.echo(format_table(
-        ["story", "copies", "sites", "first", "last", "title of the first copy"],
-        [(s["id"], s["copies"], s["sites"], _day(s["first_seen"]), _day(s["last_seen"]),
-          s["title"]) for s in found]))
+    click.echo(
+        format_table(
+            ["story", "copies", "sites", "first", "last", "title of the first copy"],
+            [
+                (s["id"], s["copies"], s["sites"], _day(s["first_seen"]), _day(s["last_seen"]), s["title"])
+                for s in found
+            ],
+        )
+    )
 
 
 def _short(text: str) -> str:
@@ -65,8 +87,14 @@ def _short(text: str) -> str:
 @stories_cmd.command("show")
 @click.argument("ref", metavar="ID", type=click.IntRange(1, 2**63 - 1))
 @db_option
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json"]),
+    help="Output format.",
+)
 def show_cmd(ref: int, db_path: str, fmt: str) -> None:
     """List the copies of one story (by story id, or the id of any copy) and what each
     added to or removed from the first copy.
@@ -78,12 +106,18 @@ def show_cmd(ref: int, db_path: str, fmt: str) -> None:
         raise click.ClickException(f"no story or article with id {ref} in {db_path}")
     info, copies = found
     if fmt == "json":
-        click.echo(json.dumps({**info, "copies": [dataclasses.asdict(c) for c in copies]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {**info, "copies": [dataclasses.asdict(c) for c in copies]}, ensure_ascii=False, indent=2
+            )
+        )
         return
     first = copies[0]
-    lines = [f"story {info['id']}: {info['copies']} copies on {info['sites'] or 'no site'}, "
-             f"first seen {_day(info['first_seen'])} (#{first.id} {first.site})", ""]
+    lines = [
+        f"story {info['id']}: {info['copies']} copies on {info['sites'] or 'no site'}, "
+        f"first seen {_day(info['first_seen'])} (#{first.id} {first.site})",
+        "",
+    ]
     for n, c in enumerate(copies):
         lines.append(f"#{c.id} · {c.site} · {_day(c.published_at)} · {c.title}")
         lines.append(f"    {c.url or 'no url'}")
@@ -91,9 +125,14 @@ def show_cmd(ref: int, db_path: str, fmt: str) -> None:
             lines.append("    first copy")
         else:
             n_par = len(c.added)
-            lines.append(f"    similarity {c.similarity:.2f} · {n_par} paragraph{'s' * (n_par != 1)} "
-                         f"added, {len(c.removed)} removed, {len(c.changed)} changed")
-            lines += [f"    {mark} {_short(p)}" for mark, group in
-                      (("+", c.added), ("-", c.removed), ("~", c.changed)) for p in group]
+            lines.append(
+                f"    similarity {c.similarity:.2f} · {n_par} paragraph{'s' * (n_par != 1)} "
+                f"added, {len(c.removed)} removed, {len(c.changed)} changed"
+            )
+            lines += [
+                f"    {mark} {_short(p)}"
+                for mark, group in (("+", c.added), ("-", c.removed), ("~", c.changed))
+                for p in group
+            ]
         lines.append("")
     click.echo(terminal_safe("\n".join(lines).rstrip("\n")))

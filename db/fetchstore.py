@@ -1,41 +1,43 @@
 """The fetch state, in the database `clean` uses: raw pages, runs, and listing validators."""
+
 from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, cast
+from typing import Any, cast
 
 import sqlite_utils
 
 from newsclean.db.store import now_iso, open_db
 
 RAW_PAGE_COLUMNS: dict[str, type] = {
-    "url": str,           # the URL requested (pk)
-    "final_url": str,     # after redirects: the article's canonical URL
-    "site": str,          # adapter name, or '' when detected at extraction
-    "status": int,        # HTTP status of the stored answer (0: no answer)
+    "url": str,  # the URL requested (pk)
+    "final_url": str,  # after redirects: the article's canonical URL
+    "site": str,  # adapter name, or '' when detected at extraction
+    "status": int,  # HTTP status of the stored answer (0: no answer)
     "fetched_at": str,
-    "headers": str,       # JSON: content-type, etag, last-modified
-    "encoding": str,      # charset named by the HTTP header, NULL when it names none
-    "body": bytes,        # zlib-compressed raw bytes, NULL for a failed fetch
-    "article_key": str,   # the article extracted from it, NULL when none
-    "error": str,         # why no article came from it, NULL when one did
+    "headers": str,  # JSON: content-type, etag, last-modified
+    "encoding": str,  # charset named by the HTTP header, NULL when it names none
+    "body": bytes,  # zlib-compressed raw bytes, NULL for a failed fetch
+    "article_key": str,  # the article extracted from it, NULL when none
+    "error": str,  # why no article came from it, NULL when one did
 }
 RUN_COLUMNS: dict[str, type] = {
     "id": int,
     "started_at": str,
     "ended_at": str,
-    "options": str,       # JSON: the run's sites and limits
-    "counts": str,        # JSON: pages, not_modified, new, updated, unchanged, failed
-    "errors": str,        # JSON: {reason: count}
+    "options": str,  # JSON: the run's sites and limits
+    "counts": str,  # JSON: pages, not_modified, new, updated, unchanged, failed
+    "errors": str,  # JSON: {reason: count}
 }
 # Failed fetches after which a URL is not tried again (unless --refresh): the page is gone.
 # Any other failure (timeout, 5xx, robots.txt…) is retried by the next run.
 FINAL_STATUSES = frozenset({404, 410})
 FETCH_STATE_COLUMNS: dict[str, type] = {
-    "url": str,           # listing page or feed URL (pk)
+    "url": str,  # listing page or feed URL (pk)
     "etag": str,
     "last_modified": str,
     "checked_at": str,
@@ -79,19 +81,41 @@ def is_stored(db: sqlite_utils.Database, url: str) -> bool:
     finals = ", ".join(str(s) for s in sorted(FINAL_STATUSES))
     found = db.execute(
         f"select 1 from raw_pages where url = ? and (body is not null or status in ({finals})) "
-        "union all select 1 from articles where key = ? limit 1", [url, url]).fetchone()
+        "union all select 1 from articles where key = ? limit 1",
+        [url, url],
+    ).fetchone()
     return found is not None
 
 
-def save_raw_page(db: sqlite_utils.Database, *, url: str, final_url: str, site: str, status: int,
-                  headers: dict[str, str], encoding: str | None, body: bytes,
-                  article_key: str | None, error: str | None) -> None:
+def save_raw_page(
+    db: sqlite_utils.Database,
+    *,
+    url: str,
+    final_url: str,
+    site: str,
+    status: int,
+    headers: dict[str, str],
+    encoding: str | None,
+    body: bytes,
+    article_key: str | None,
+    error: str | None,
+) -> None:
     """Store one response (call inside the article's `db.atomic()` block)."""
     db.table("raw_pages").upsert(
-        {"url": url, "final_url": final_url, "site": site, "status": status, "fetched_at": now_iso(),
-         "headers": json.dumps(headers, ensure_ascii=False), "encoding": encoding,
-         "body": zlib.compress(body, 6), "article_key": article_key, "error": error},
-        pk="url")
+        {
+            "url": url,
+            "final_url": final_url,
+            "site": site,
+            "status": status,
+            "fetched_at": now_iso(),
+            "headers": json.dumps(headers, ensure_ascii=False),
+            "encoding": encoding,
+            "body": zlib.compress(body, 6),
+            "article_key": article_key,
+            "error": error,
+        },
+        pk="url",
+    )
 
 
 def save_failure(db: sqlite_utils.Database, *, url: str, site: str, status: int, error: str) -> None:
@@ -102,7 +126,8 @@ def save_failure(db: sqlite_utils.Database, *, url: str, site: str, status: int,
             "values (?, ?, ?, ?, ?, ?) on conflict(url) do update set "
             "status = excluded.status, fetched_at = excluded.fetched_at, error = excluded.error "
             "where raw_pages.body is null",
-            [url, url, site, status, now_iso(), error])
+            [url, url, site, status, now_iso(), error],
+        )
 
 
 def set_extraction(db: sqlite_utils.Database, url: str, article_key: str | None, error: str | None) -> None:
@@ -124,7 +149,8 @@ def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterat
     urls = [row[0] for row in db.execute(sql + " order by rowid", params).fetchall()]
     for url in urls:
         final_url, page_site, status, body, encoding = db.execute(
-            "select final_url, site, status, body, encoding from raw_pages where url = ?", [url]).fetchone()
+            "select final_url, site, status, body, encoding from raw_pages where url = ?", [url]
+        ).fetchone()
         yield RawPage(url, final_url or url, page_site or "", status, zlib.decompress(body), encoding)
 
 
@@ -148,22 +174,36 @@ def was_walked(db: sqlite_utils.Database, url: str) -> bool:
 def save_validators(db: sqlite_utils.Database, url: str, headers: dict[str, str]) -> None:
     """Remember a listing's validators once every article it listed has been handled."""
     with db.atomic():
-        db.table("fetch_state").upsert({"url": url, "etag": headers.get("etag"),
-                                        "last_modified": headers.get("last-modified"),
-                                        "checked_at": now_iso()}, pk="url")
+        db.table("fetch_state").upsert(
+            {
+                "url": url,
+                "etag": headers.get("etag"),
+                "last_modified": headers.get("last-modified"),
+                "checked_at": now_iso(),
+            },
+            pk="url",
+        )
 
 
 def start_run(db: sqlite_utils.Database, options: dict[str, Any]) -> int:
     """Insert the run's row; an interrupted run keeps ended_at NULL."""
     with db.atomic():
-        table = db.table("runs").insert({"started_at": now_iso(),
-                                         "options": json.dumps(options, ensure_ascii=False)})
+        table = db.table("runs").insert(
+            {"started_at": now_iso(), "options": json.dumps(options, ensure_ascii=False)}
+        )
         return cast(int, table.last_pk)  # an integer primary key: never None after an insert
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int],
-               errors: dict[str, int]) -> None:
+def finish_run(
+    db: sqlite_utils.Database, run_id: int, counts: dict[str, int], errors: dict[str, int]
+) -> None:
     """Close the run's row with its counts and error summary."""
     with db.atomic():
-        db.table("runs").update(run_id, {"ended_at": now_iso(), "counts": json.dumps(counts),
-                                         "errors": json.dumps(errors, ensure_ascii=False)})
+        db.table("runs").update(
+            run_id,
+            {
+                "ended_at": now_iso(),
+                "counts": json.dumps(counts),
+                "errors": json.dumps(errors, ensure_ascii=False),
+            },
+        )

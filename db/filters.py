@@ -1,4 +1,5 @@
 """Row filters shared by search, export and the CLI: site, date range, author, source."""
+
 from __future__ import annotations
 
 import re

@@ -1,12 +1,14 @@
 """Reading the corpus: open a database, show one article, stream exports, compute stats."""
+
 from __future__ import annotations
 
 import csv
 import json
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 import sqlite_utils
 
@@ -15,10 +17,29 @@ from newsclean.db.filters import Filters, filter_sql
 from newsclean.extract.record import LIST_FIELDS
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
-EXPORT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source",
-                  "authors", "correspondents", "editor", "keywords", "section", "byline",
-                  "dateline", "summary", "body", "input_path", "extractor", "warnings",
-                  "extracted_at")
+EXPORT_COLUMNS = (
+    "id",
+    "key",
+    "url",
+    "site",
+    "site_name",
+    "title",
+    "published_at",
+    "source",
+    "authors",
+    "correspondents",
+    "editor",
+    "keywords",
+    "section",
+    "byline",
+    "dateline",
+    "summary",
+    "body",
+    "input_path",
+    "extractor",
+    "warnings",
+    "extracted_at",
+)
 CSV_LIST_SEPARATOR = "; "
 # The largest SQLite integer: a longer number given to `show` is no id.
 MAX_ID = 2**63 - 1
@@ -66,6 +87,7 @@ def to_record(row: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- show
 
+
 def get_article(db: sqlite_utils.Database, ref: str) -> dict[str, Any] | None:
     """The article with this id, key or url, as a record; None when there is none."""
     sql = "select * from articles where key = ? or url = ?"
@@ -94,18 +116,30 @@ def _date_label(value: str | None) -> str:
 def format_article(rec: dict[str, Any]) -> str:
     """The article as a reader reads it: title, meta lines, then the body paragraphs."""
     site = rec["site_name"] or rec["site"]
-    meta = [f"{site} · {_date_label(rec['published_at'])}"
-            + (f" · source: {rec['source']}" if rec["source"] else "")]
-    people = [(label, ", ".join(rec[name])) for label, name in
-              (("authors", "authors"), ("correspondents", "correspondents")) if rec[name]]
+    meta = [
+        f"{site} · {_date_label(rec['published_at'])}"
+        + (f" · source: {rec['source']}" if rec["source"] else "")
+    ]
+    people = [
+        (label, ", ".join(rec[name]))
+        for label, name in (("authors", "authors"), ("correspondents", "correspondents"))
+        if rec[name]
+    ]
     if rec["editor"]:
         people.append(("editor", rec["editor"]))
     if people:
         meta.append(" · ".join(f"{label}: {value}" for label, value in people))
     if rec["section"] or rec["keywords"]:
-        meta.append(" · ".join(x for x in (
-            f"section: {rec['section']}" if rec["section"] else "",
-            f"keywords: {', '.join(rec['keywords'])}" if rec["keywords"] else "") if x))
+        meta.append(
+            " · ".join(
+                x
+                for x in (
+                    f"section: {rec['section']}" if rec["section"] else "",
+                    f"keywords: {', '.join(rec['keywords'])}" if rec["keywords"] else "",
+                )
+                if x
+            )
+        )
     meta.append(rec["url"] or f"key: {rec['key']}")
     lines = [rec["title"], "=" * min(40, 2 * len(rec["title"])), *meta, ""]
     for paragraph in rec["body"]:
@@ -117,17 +151,17 @@ def format_article(rec: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------- export
 
-def iter_records(db: sqlite_utils.Database, filters: Filters = Filters(),
-                 query: str | None = None) -> Iterator[dict[str, Any]]:
+
+def iter_records(
+    db: sqlite_utils.Database, filters: Filters = Filters(), query: str | None = None
+) -> Iterator[dict[str, Any]]:
     """Selected articles (all matches of the query, if any) as records, streamed in id order,
     each with its story_id (None for an article written by plain SQL since the last write)."""
     if query:
-        rows: Iterable[dict[str, Any]] = search.iter_matches(db, query, filters,
-                                                             columns=EXPORT_COLUMNS)
+        rows: Iterable[dict[str, Any]] = search.iter_matches(db, query, filters, columns=EXPORT_COLUMNS)
     else:
         where, params = filter_sql(filters, "a")
-        rows = iter_dicts(db.execute(f"select * from articles a where {where} order by a.id",
-                                     params))
+        rows = iter_dicts(db.execute(f"select * from articles a where {where} order by a.id", params))
     for row in rows:
         yield {**to_record(row), "story_id": stories.story_id_of(db, row["id"])}
 
@@ -164,8 +198,8 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 # ---------------------------------------------------------------- stats
 
-def _pairs(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()
-           ) -> list[tuple[Any, ...]]:
+
+def _pairs(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
     """Rows of a small aggregate query."""
     return [tuple(r) for r in db.execute(sql, list(params)).fetchall()]
 
@@ -181,8 +215,9 @@ def stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]:
     months: dict[str, int] = {}
     without_date = 0
     for site, month, count, first, last in db.execute(
-            "select site, substr(published_at, 1, 7), count(*), min(published_at), "
-            "max(published_at) from articles group by site, substr(published_at, 1, 7)"):
+        "select site, substr(published_at, 1, 7), count(*), min(published_at), "
+        "max(published_at) from articles group by site, substr(published_at, 1, 7)"
+    ):
         entry = per_site.setdefault(site, [0, None, None])
         entry[0] += count
         entry[1] = first if entry[1] is None or (first and first < entry[1]) else entry[1]
@@ -191,22 +226,29 @@ def stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]:
         without_date += count if month is None else 0
     sites = []
     for site, (count, first, last) in per_site.items():
-        name = db.execute("select max(site_name) from articles where site is ?",
-                          [site]).fetchone()[0]
+        name = db.execute("select max(site_name) from articles where site is ?", [site]).fetchone()[0]
         sites.append((site, name or "", count, (first or "")[:10], (last or "")[:10]))
     sites.sort(key=lambda r: (-r[2], r[0] is not None, r[0] or ""))
     return {
         "articles": sum(n for _, _, n, _, _ in sites),
         "with_warnings": db.execute(
-            "select count(*) from articles where warnings is not null "
-            "and warnings not in ('', '[]')").fetchone()[0],
+            "select count(*) from articles where warnings is not null and warnings not in ('', '[]')"
+        ).fetchone()[0],
         "without_date": without_date,
         "sites": sites,
         "months": sorted(months.items()),
-        "sources": _pairs(db, "select source, count(*) from articles where source is not null "
-                              "group by source order by count(*) desc, source limit ?", [top]),
+        "sources": _pairs(
+            db,
+            "select source, count(*) from articles where source is not null "
+            "group by source order by count(*) desc, source limit ?",
+            [top],
+        ),
         # group the (few) distinct author lists first, from the index, then split them
-        "authors": _pairs(db, "select j.value, sum(n) from (select authors, count(*) n "
-                              "from articles group by authors) g, json_each(g.authors) j "
-                              "group by j.value order by sum(n) desc, j.value limit ?", [top]),
+        "authors": _pairs(
+            db,
+            "select j.value, sum(n) from (select authors, count(*) n "
+            "from articles group by authors) g, json_each(g.authors) j "
+            "group by j.value order by sum(n) desc, j.value limit ?",
+            [top],
+        ),
     }

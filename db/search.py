@@ -39,18 +39,21 @@ the *old* title/body of changed or deleted articles into `articles_fts_pending`;
 (run by the store hook after every upsert, and before every search) replays them, which
 also catches writers that bypass upsert_article.
 """
+
 from __future__ import annotations
 
 import collections
 import contextlib
 import json
 import multiprocessing
-import os
 import operator
+import os
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, ContextManager, Iterable, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -76,8 +79,7 @@ TEXT_COLUMNS = "{title body}"
 TAG = "\ue000"
 
 # Han (with extensions and compatibility ideographs), 〇, kana and hangul syllables.
-CJK_CHARS = ("\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-             "\U00020000-\U0003134f")
+CJK_CHARS = "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 # Pieces of a query term: a CJK run, or a word that unicode61 keeps as one token.
 _PIECE = re.compile(f"[{CJK_CHARS}]+|[^\\W_{CJK_CHARS}]+")
@@ -103,7 +105,8 @@ _SCHEMA = [
 ]
 # What an index built by older code left: dropped before the current one is built.
 _DROP = [f"drop trigger if exists {FTS_TABLE}_{t}" for t in ("ai", "au", "ad")] + [
-    f"drop table if exists {t}" for t in (FTS_TABLE, CHARS_TABLE, PENDING_TABLE)]
+    f"drop table if exists {t}" for t in (FTS_TABLE, CHARS_TABLE, PENDING_TABLE)
+]
 
 
 class QueryError(ValueError):
@@ -111,6 +114,7 @@ class QueryError(ValueError):
 
 
 # ---------------------------------------------------------------- text -> index tokens
+
 
 def run_tokens(run: str) -> list[str]:
     """Index tokens of one CJK run: its overlapping bigrams, then its last character."""
@@ -126,7 +130,7 @@ def index_text(text: str | None) -> str:
     parts: list[str] = []
     pos = 0
     for m in CJK_RUN.finditer(text):
-        parts.append(text[pos:m.start()])
+        parts.append(text[pos : m.start()])
         parts.append(" " + " ".join(run_tokens(m.group())) + " ")
         pos = m.end()
     parts.append(text[pos:])
@@ -166,8 +170,7 @@ def tags_text(site: str | None, published_at: str | None) -> str:
     m = _REGULAR_DATE.match(published_at or "")
     if m:
         slot = _slot(*map(int, m.groups()))
-        tags += [_slot_tag(slot - slot % size, size, letter, digits)
-                 for size, letter, digits in _BLOCKS]
+        tags += [_slot_tag(slot - slot % size, size, letter, digits) for size, letter, digits in _BLOCKS]
     elif published_at is not None:
         tags.append(TAG + "dx")  # a date the tags cannot place: filtered in SQL
     return " ".join(tags)
@@ -203,8 +206,7 @@ def date_tags(date_from: str | None, date_to: str | None) -> list[str]:
     return tags
 
 
-def filter_expression(filters: Filters, irregular_dates: bool = True
-                      ) -> tuple[str | None, bool]:
+def filter_expression(filters: Filters, irregular_dates: bool = True) -> tuple[str | None, bool]:
     """The tags MATCH expression for the filters (None: no constraint) and whether it is exact.
 
     Not exact (filter_sql must then be applied too) with an author or source filter, or with
@@ -225,6 +227,7 @@ def filter_expression(filters: Filters, irregular_dates: bool = True
 
 
 # ---------------------------------------------------------------- query parsing
+
 
 @dataclass
 class Term:
@@ -267,7 +270,7 @@ def _lex(query: str) -> list[Term | str]:
             close = query.find(_OPEN_QUOTES[query[i]], i + 1)
             if close < 0:
                 raise QueryError(f"unbalanced quote {query[i]} in the query: close the phrase")
-            out.append(Term(query[i + 1:close].strip(), negated))
+            out.append(Term(query[i + 1 : close].strip(), negated))
             i = close + 1
             continue
         j = i
@@ -290,8 +293,7 @@ def parse_query(query: str) -> ParsedQuery:
                 raise QueryError("AND needs a term on each side")
             continue
         if item == _OR:
-            if not parsed.groups or pending_or or pos == len(items) - 1 \
-                    or items[pos - 1] == _AND:
+            if not parsed.groups or pending_or or pos == len(items) - 1 or items[pos - 1] == _AND:
                 raise QueryError("OR needs a term on each side, e.g. 锦旗 OR 党旗")
             pending_or = True
             continue
@@ -309,9 +311,11 @@ def parse_query(query: str) -> ParsedQuery:
             parsed.groups.append([item])
         pending_or = False
     if not parsed.groups:
-        raise QueryError("the query needs at least one term to look for "
-                         "(exclusions alone match nothing)" if parsed.excluded
-                         else "the query is empty")
+        raise QueryError(
+            "the query needs at least one term to look for (exclusions alone match nothing)"
+            if parsed.excluded
+            else "the query is empty"
+        )
     return parsed
 
 
@@ -377,14 +381,16 @@ def to_fts_query(query: str) -> str:
 
 # ---------------------------------------------------------------- snippets
 
+
 def needle_pattern(needles: Iterable[str]) -> re.Pattern[str] | None:
     """A case-insensitive regex matching any needle, longest first."""
     uniq = sorted(set(needles), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, uniq)), re.IGNORECASE) if uniq else None
 
 
-def make_snippet(body: str | None, pattern: re.Pattern[str] | None, width: int = 64,
-                 mark: tuple[str, str] = ("[", "]")) -> str:
+def make_snippet(
+    body: str | None, pattern: re.Pattern[str] | None, width: int = 64, mark: tuple[str, str] = ("[", "]")
+) -> str:
     """About `width` characters of the first body paragraph that matches, matches marked."""
     paragraphs = [p for p in (body or "").split("\n") if p.strip()]
     if not paragraphs:
@@ -419,17 +425,20 @@ IndexRow = tuple[int, str, str, "str | None", "str | None"]  # id, title, body, 
 
 def index_exists(db: sqlite_utils.Database) -> bool:
     """True when both FTS tables are there in the current layout (with the `tags` column)."""
-    names = {r[0] for r in db.execute(
-        "select name from sqlite_master where name in (?, ?, ?)",
-        [FTS_TABLE, CHARS_TABLE, PENDING_TABLE])}
+    names = {
+        r[0]
+        for r in db.execute(
+            "select name from sqlite_master where name in (?, ?, ?)", [FTS_TABLE, CHARS_TABLE, PENDING_TABLE]
+        )
+    }
     if len(names) < 3:
         return False
-    return all("tags" in {r[1] for r in db.execute(f"pragma table_info({t})")}
-               for t in (FTS_TABLE, CHARS_TABLE)) and "site" in {
-        r[1] for r in db.execute(f"pragma table_info({PENDING_TABLE})")}
+    return all(
+        "tags" in {r[1] for r in db.execute(f"pragma table_info({t})")} for t in (FTS_TABLE, CHARS_TABLE)
+    ) and "site" in {r[1] for r in db.execute(f"pragma table_info({PENDING_TABLE})")}
 
 
-def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
+def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own."""
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
@@ -440,9 +449,10 @@ Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 def _prepared(rows: list[IndexRow]) -> Prepared:
     """The values to insert for (id, title, body, site, date) rows: (bigram rows, char rows)."""
     tags = [tags_text(site, date) for _, _, _, site, date in rows]
-    return ([(r[0], index_text(r[1]), index_text(r[2]), tag) for r, tag in zip(rows, tags)],
-            [(r[0], distinct_chars(r[1]), distinct_chars(r[2]), tag)
-             for r, tag in zip(rows, tags)])
+    return (
+        [(r[0], index_text(r[1]), index_text(r[2]), tag) for r, tag in zip(rows, tags)],
+        [(r[0], distinct_chars(r[1]), distinct_chars(r[2]), tag) for r, tag in zip(rows, tags)],
+    )
 
 
 def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None = None) -> None:
@@ -450,13 +460,12 @@ def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None =
     for table, values in zip((FTS_TABLE, CHARS_TABLE), prepared):
         cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
         db.conn.executemany(
-            f"insert into {table}({cmd_col}rowid, title, body, tags) "
-            f"values ({cmd_val}?, ?, ?, ?)",
-            [(command, *v) for v in values] if command else values)
+            f"insert into {table}({cmd_col}rowid, title, body, tags) values ({cmd_val}?, ?, ?, ?)",
+            [(command, *v) for v in values] if command else values,
+        )
 
 
-def _index_rows(db: sqlite_utils.Database, rows: Iterable[IndexRow],
-                command: str | None = None) -> None:
+def _index_rows(db: sqlite_utils.Database, rows: Iterable[IndexRow], command: str | None = None) -> None:
     """Add (id, title, body, site, date) rows to both tables, or remove them (command='delete')."""
     _insert(db, _prepared(list(rows)), command)
 
@@ -465,8 +474,10 @@ def _article_batches(db: sqlite_utils.Database, size: int = 2000) -> Iterator[li
     """All articles as (id, title, body, site, published_at), a batch at a time, in id order."""
     last = -1 << 62
     while True:
-        batch = db.execute("select id, title, body, site, published_at from articles "
-                           "where id > ? order by id limit ?", [last, size]).fetchall()
+        batch = db.execute(
+            "select id, title, body, site, published_at from articles where id > ? order by id limit ?",
+            [last, size],
+        ).fetchall()
         if not batch:
             return
         yield batch
@@ -528,8 +539,9 @@ def pending_count(db: sqlite_utils.Database) -> int:
 def sync(db: sqlite_utils.Database) -> int:
     """Replay pending changes into the index; return how many rows were processed."""
     ensure_index(db)
-    pending = db.execute(f"select id, title, body, site, published_at, indexed "
-                         f"from {PENDING_TABLE} order by id").fetchall()
+    pending = db.execute(
+        f"select id, title, body, site, published_at, indexed from {PENDING_TABLE} order by id"
+    ).fetchall()
     if not pending:
         return 0
     with _in_transaction(db):
@@ -537,10 +549,13 @@ def sync(db: sqlite_utils.Database) -> int:
         # as they are now; deleted articles are simply not found any more.
         _index_rows(db, [row[:5] for row in pending if row[5]], "delete")
         for article_id, *_ in pending:
-            _index_rows(db, db.execute("select id, title, body, site, published_at "
-                                       "from articles where id = ?", [article_id]).fetchall())
-        db.conn.executemany(f"delete from {PENDING_TABLE} where id = ?",
-                            [(row[0],) for row in pending])
+            _index_rows(
+                db,
+                db.execute(
+                    "select id, title, body, site, published_at from articles where id = ?", [article_id]
+                ).fetchall(),
+            )
+        db.conn.executemany(f"delete from {PENDING_TABLE} where id = ?", [(row[0],) for row in pending])
     return len(pending)
 
 
@@ -575,8 +590,7 @@ for _hook in (ensure_index, ensure_query_indexes):
 
 # ---------------------------------------------------------------- searching
 
-HIT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at",
-               "source", "authors", "body")
+HIT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source", "authors", "body")
 
 
 @dataclass
@@ -594,14 +608,22 @@ class Plan:
         t = self.table
         if self.where is None:
             return f"select {what} from {t} where {t} match ?", [self.expr]
-        return (f"select {what} from {t} cross join articles a on a.id = {t}.rowid "
-                f"where {t} match ? and {self.where}", [self.expr, *self.params])
+        return (
+            f"select {what} from {t} cross join articles a on a.id = {t}.rowid "
+            f"where {t} match ? and {self.where}",
+            [self.expr, *self.params],
+        )
 
 
 def _has_irregular_dates(db: sqlite_utils.Database) -> bool:
     """True when some article's date is not one the tags can place (see tags_text)."""
-    return db.execute(f"select 1 from {CHARS_TABLE} where {CHARS_TABLE} match ? limit 1",
-                      [f'tags : {_quote(TAG + "dx")}']).fetchone() is not None
+    return (
+        db.execute(
+            f"select 1 from {CHARS_TABLE} where {CHARS_TABLE} match ? limit 1",
+            [f"tags : {_quote(TAG + 'dx')}"],
+        ).fetchone()
+        is not None
+    )
 
 
 def make_plan(db: sqlite_utils.Database, parsed: ParsedQuery, filters: Filters) -> Plan:
@@ -615,8 +637,7 @@ def make_plan(db: sqlite_utils.Database, parsed: ParsedQuery, filters: Filters) 
     if chars is None:
         return Plan(FTS_TABLE, expr, where, params)
     wanted = [_quote(_PIECE.findall(t.text)[0]) for g in parsed.groups for t in g]
-    return Plan(CHARS_TABLE, expr, where, params,
-                f"{expr} AND title : ({' OR '.join(wanted)})")
+    return Plan(CHARS_TABLE, expr, where, params, f"{expr} AND title : ({' OR '.join(wanted)})")
 
 
 @dataclass
@@ -636,19 +657,22 @@ def _count(db: sqlite_utils.Database, plan: Plan, expr: str | None = None) -> in
     return db.execute(sql, params).fetchone()[0]
 
 
-def _newest(db: sqlite_utils.Database, plan: Plan, expr: str, limit: int, offset: int,
-            score: float | None) -> list[tuple[int, float | None]]:
+def _newest(
+    db: sqlite_utils.Database, plan: Plan, expr: str, limit: int, offset: int, score: float | None
+) -> list[tuple[int, float | None]]:
     """(id, score) of the matches of `expr`, newest first, from `offset` on."""
     if limit <= 0:
         return []
     sql, params = Plan(plan.table, expr, plan.where, plan.params).source(f"{plan.table}.rowid")
-    rows = db.execute(f"{sql} order by {plan.table}.rowid desc limit ? offset ?",
-                      [*params, limit, offset]).fetchall()
+    rows = db.execute(
+        f"{sql} order by {plan.table}.rowid desc limit ? offset ?", [*params, limit, offset]
+    ).fetchall()
     return [(r[0], score) for r in rows]
 
 
-def _ranked_ids(db: sqlite_utils.Database, plan: Plan, limit: int, offset: int
-                ) -> tuple[list[tuple[int, float | None]], int, int, str]:
+def _ranked_ids(
+    db: sqlite_utils.Database, plan: Plan, limit: int, offset: int
+) -> tuple[list[tuple[int, float | None]], int, int, str]:
     """(id, score) of one page, the total, how many were ranked, and the order used."""
     total = _count(db, plan)
     if plan.title_expr is not None:  # single characters: title matches first
@@ -663,24 +687,34 @@ def _ranked_ids(db: sqlite_utils.Database, plan: Plan, limit: int, offset: int
         sql, params = plan.source(f"{plan.table}.rowid as id, -{RANK_SQL} as score")
         if total > ranked:
             sql += f" order by {plan.table}.rowid desc limit {ranked}"
-        ids = [tuple(r) for r in db.execute(
-            f"select id, score from ({sql}) order by score desc, id desc limit ? offset ?",
-            [*params, limit, offset])]
+        ids = [
+            tuple(r)
+            for r in db.execute(
+                f"select id, score from ({sql}) order by score desc, id desc limit ? offset ?",
+                [*params, limit, offset],
+            )
+        ]
     ids += _newest(db, plan, plan.expr, limit - len(ids), max(ranked, offset + len(ids)), None)
     return ids, total, ranked, "bm25"
 
 
-def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]
-           ) -> dict[int, dict[str, Any]]:
+def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
     """Article rows by id."""
     cols = ["id", *(c for c in columns if c != "id")]
-    cursor = db.execute(f"select {', '.join(cols)} from articles where id in "
-                        f"({', '.join('?' * len(ids))})", ids)
+    cursor = db.execute(
+        f"select {', '.join(cols)} from articles where id in ({', '.join('?' * len(ids))})", ids
+    )
     return {row[0]: dict(zip(cols, row, strict=True)) for row in cursor}
 
 
-def find(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
-         limit: int = 20, offset: int = 0, columns: Iterable[str] = HIT_COLUMNS) -> Page:
+def find(
+    db: sqlite_utils.Database,
+    query: str,
+    filters: Filters = Filters(),
+    limit: int = 20,
+    offset: int = 0,
+    columns: Iterable[str] = HIT_COLUMNS,
+) -> Page:
     """One page of matches, best first (see the module docstring for the order)."""
     parsed = parse_query(query)
     prepare(db)
@@ -693,8 +727,14 @@ def find(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
     rows = []
     for pos, (article_id, score) in enumerate(ids, offset + 1):
         row = found[article_id]
-        row.update(score=score, rank=pos, ranked=pos <= ranked if order == "bm25" else True,
-                   total=total, ranked_among=ranked, order=order)
+        row.update(
+            score=score,
+            rank=pos,
+            ranked=pos <= ranked if order == "bm25" else True,
+            total=total,
+            ranked_among=ranked,
+            order=order,
+        )
         rows.append(row)
     return Page(rows, total, ranked, offset, order)
 
@@ -708,9 +748,14 @@ def prepare(db: sqlite_utils.Database) -> None:
         pass  # a read-only database: search what is indexed
 
 
-def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
-                 limit: int | None = None, columns: Iterable[str] = HIT_COLUMNS,
-                 offset: int = 0) -> Iterator[dict[str, Any]]:
+def iter_matches(
+    db: sqlite_utils.Database,
+    query: str,
+    filters: Filters = Filters(),
+    limit: int | None = None,
+    columns: Iterable[str] = HIT_COLUMNS,
+    offset: int = 0,
+) -> Iterator[dict[str, Any]]:
     """Matching article rows as dicts: one page of find() with a limit, else every match
     streamed from the cursor in article id order (export)."""
     if limit is not None:
@@ -725,7 +770,9 @@ def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filte
         cursor = db.execute(
             f"select {cols}, 0.0 as score from {plan.table} cross join articles a "
             f"on a.id = {plan.table}.rowid where {plan.table} match ? and {where} "
-            f"order by {plan.table}.rowid", [plan.expr, *params])
+            f"order by {plan.table}.rowid",
+            [plan.expr, *params],
+        )
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot search for {query!r}: {exc}") from exc
     names = [d[0] for d in cursor.description]
@@ -733,8 +780,9 @@ def iter_matches(db: sqlite_utils.Database, query: str, filters: Filters = Filte
         yield dict(zip(names, row, strict=True))
 
 
-def hits_of(page: Page, pattern: re.Pattern[str] | None,
-            mark: tuple[str, str] = ("[", "]")) -> list[dict[str, Any]]:
+def hits_of(
+    page: Page, pattern: re.Pattern[str] | None, mark: tuple[str, str] = ("[", "]")
+) -> list[dict[str, Any]]:
     """The page's rows as hits: authors as a list, `snippet` instead of the body."""
     hits = []
     for row in page.rows:
@@ -754,14 +802,18 @@ def summary(hits: list[dict[str, Any]]) -> str:
         return line + " (one character: title matches first, then the rest, each newest first)"
     ranked = hits[0]["ranked_among"]
     if ranked < total:
-        line += (f" (ranked by relevance among the {ranked:,} newest matches, the others "
-                 "follow newest first)")
+        line += f" (ranked by relevance among the {ranked:,} newest matches, the others follow newest first)"
     return line + (f"; more with --offset {last}" if last < total else "")
 
 
-def search(db: sqlite_utils.Database, query: str, filters: Filters = Filters(),
-           limit: int = 20, mark: tuple[str, str] = ("[", "]"), offset: int = 0
-           ) -> list[dict[str, Any]]:
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    filters: Filters = Filters(),
+    limit: int = 20,
+    mark: tuple[str, str] = ("[", "]"),
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """Ranked hits: article fields (authors as a list), `score` and a highlighted `snippet`."""
     pattern = needle_pattern(parse_query(query).needles())
     return hits_of(find(db, query, filters, limit, offset), pattern, mark)

@@ -1,12 +1,14 @@
 """The SQLite store: the `articles` and `inputs` tables and how rows are written."""
+
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -68,8 +70,19 @@ def now_iso() -> str:
 # Every connection waits this long for another process's write lock before giving up.
 BUSY_TIMEOUT_S = 30.0
 # The article columns the query commands read: a file without them is no newsclean corpus.
-CORPUS_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source",
-                  "authors", "body", "warnings")
+CORPUS_COLUMNS = (
+    "id",
+    "key",
+    "url",
+    "site",
+    "site_name",
+    "title",
+    "published_at",
+    "source",
+    "authors",
+    "body",
+    "warnings",
+)
 
 
 SQLITE_CANTOPEN = 14  # sqlite3.SQLITE_CANTOPEN, which Python 3.10 lacks
@@ -113,7 +126,7 @@ class CorpusDatabase(sqlite_utils.Database):
     """
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator["CorpusDatabase"]:
+    def atomic(self) -> Iterator[CorpusDatabase]:
         """One transaction (a savepoint when nested) holding the write lock from its start."""
         if self.conn.in_transaction:
             with super().atomic():
@@ -158,8 +171,9 @@ def open_readonly(path: str | Path) -> sqlite_utils.Database:
     Raises DatabaseMissing, NotACorpus, or StoreError when SQLite cannot read it.
     """
     if not Path(path).is_file():
-        raise DatabaseMissing(f"database {path} not found (create it with "
-                              f"`python cli.py clean PAGES --db {path}`)")
+        raise DatabaseMissing(
+            f"database {path} not found (create it with `python cli.py clean PAGES --db {path}`)"
+        )
     try:
         conn = connect_readonly(Path(path))
         check_corpus(conn, path)
@@ -196,8 +210,7 @@ def check_corpus(conn: sqlite3.Connection, path: str | Path) -> None:
     columns = {row[1] for row in conn.execute("select * from pragma_table_info('articles')")}
     missing = [c for c in CORPUS_COLUMNS if c not in columns]
     if missing:
-        what = (f"its articles table lacks {', '.join(missing)}" if columns
-                else "it has no articles table")
+        what = f"its articles table lacks {', '.join(missing)}" if columns else "it has no articles table"
         raise NotACorpus(f"{path} is not a newsclean database ({what})")
 
 
@@ -259,8 +272,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.table("inputs").create_index(["sha256"])
 
 
-def upsert_article(db: sqlite_utils.Database, row: dict[str, Any],
-                   run_hooks: bool = True) -> tuple[int, str]:
+def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bool = True) -> tuple[int, str]:
     """Insert or update the article with row["key"]; return (id, status).
 
     status: "new", "updated", "unchanged", or "merged" when the row is another copy of an
@@ -301,16 +313,20 @@ def article_changes(db: sqlite_utils.Database, ids: list[int]) -> None:
 def insert_row(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
     """Insert an article row with plain SQL (sqlite-utils' insert costs ~1 ms a row); its id."""
     cols = [c for c in row if c in ARTICLE_COLUMNS and c != "id"]
-    cursor = db.execute(f"insert into articles ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
-                        [row[c] for c in cols])
+    cursor = db.execute(
+        f"insert into articles ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    )
     return int(cursor.lastrowid or 0)
 
 
 def update_row(db: sqlite_utils.Database, article_id: int, row: dict[str, Any]) -> None:
     """Update an article row in place with plain SQL."""
     cols = [c for c in row if c in ARTICLE_COLUMNS and c != "id"]
-    db.execute(f"update articles set {', '.join(f'{c} = ?' for c in cols)} where id = ?",
-               [*(row[c] for c in cols), article_id])
+    db.execute(
+        f"update articles set {', '.join(f'{c} = ?' for c in cols)} where id = ?",
+        [*(row[c] for c in cols), article_id],
+    )
 
 
 def stored_row(db: sqlite_utils.Database, where: str, params: list[Any]) -> dict[str, Any] | None:
@@ -329,8 +345,7 @@ def same_article(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, An
 def fingerprint_of(row: dict[str, Any]) -> str:
     """The fingerprint (see Article.fingerprint) of a stored row."""
     body = row["body"].split("\n") if row.get("body") else []
-    return Article(title=row.get("title") or "", published_at=row.get("published_at"),
-                   body=body).fingerprint
+    return Article(title=row.get("title") or "", published_at=row.get("published_at"), body=body).fingerprint
 
 
 def backfill_fingerprints(db: sqlite_utils.Database) -> None:
@@ -341,9 +356,15 @@ def backfill_fingerprints(db: sqlite_utils.Database) -> None:
     db.conn.executemany("update articles set fingerprint = ? where id = ?", updates)
 
 
-def record_input(db: sqlite_utils.Database, path: str, sha256: str, status: str,
-                 error: str | None = None, article_key: str | None = None,
-                 site: str | None = None) -> None:
+def record_input(
+    db: sqlite_utils.Database,
+    path: str,
+    sha256: str,
+    status: str,
+    error: str | None = None,
+    article_key: str | None = None,
+    site: str | None = None,
+) -> None:
     """Remember what happened to one input so re-runs can skip it."""
     db.execute(
         "insert into inputs (path, sha256, status, error, article_key, site, seen_at) "

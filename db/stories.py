@@ -18,6 +18,7 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
   (the store hook, inside the write's transaction) re-signs them and re-clusters only the
   stories they belonged to and the ones they now match.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,8 +28,10 @@ import re
 import sqlite3
 import unicodedata
 import zlib
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, ContextManager, Iterable
+from typing import Any
 
 import numpy as np
 import sqlite_utils
@@ -97,6 +100,7 @@ _SCHEMA = [
 
 # ---------------------------------------------------------------- signatures
 
+
 def normalize(text: str | None) -> str:
     """Text as compared: full-width folded, traditional made simplified, only word characters."""
     folded = unicodedata.normalize("NFKC", text or "").translate(_TRAD_TO_SIMP).lower()
@@ -108,7 +112,7 @@ def shingles(body: str | None) -> set[bytes]:
     text = normalize(body)
     if len(text) < MIN_CHARS:
         return set()
-    return {text[i:i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
+    return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
 def _crc32(data: bytes) -> int:
@@ -121,6 +125,7 @@ def _minhash() -> tuple[Any, Any]:
     """datasketch's MinHash class and its permutations (imported on first use: the import
     takes about a second, which commands that only read stories should not pay)."""
     from datasketch import MinHash
+
     return MinHash, MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
 
 
@@ -130,8 +135,7 @@ def signature(body: str | None) -> np.ndarray | None:
     if not grams:
         return None
     minhash, permutations = _minhash()
-    mh = minhash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32, scheme="affine32",
-                 permutations=permutations)
+    mh = minhash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32, scheme="affine32", permutations=permutations)
     mh.update_batch(grams)
     return mh.hashvalues.astype("<u4")
 
@@ -140,9 +144,16 @@ def band_keys(sig: np.ndarray) -> list[int]:
     """The LSH keys of a signature: a signed 64-bit hash of each band and its number."""
     raw = sig.astype("<u4").tobytes()
     size = ROWS * 4
-    return [int.from_bytes(hashlib.blake2b(raw[i * size:(i + 1) * size], digest_size=8,
-                                           salt=i.to_bytes(16, "little")).digest(),
-                           "little", signed=True) for i in range(BANDS)]
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                raw[i * size : (i + 1) * size], digest_size=8, salt=i.to_bytes(16, "little")
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for i in range(BANDS)
+    ]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -160,15 +171,19 @@ def _sig(blob: bytes | None) -> np.ndarray | None:
 
 # ---------------------------------------------------------------- schema and settings
 
+
 def index_exists(db: sqlite_utils.Database) -> bool:
     """True when every story table is there."""
-    names = {r[0] for r in db.execute(
-        f"select name from sqlite_master where name in ({', '.join('?' * len(TABLES))})",
-        list(TABLES))}
+    names = {
+        r[0]
+        for r in db.execute(
+            f"select name from sqlite_master where name in ({', '.join('?' * len(TABLES))})", list(TABLES)
+        )
+    }
     return names == set(TABLES)
 
 
-def _in_transaction(db: sqlite_utils.Database) -> ContextManager[Any]:
+def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own."""
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
@@ -191,17 +206,21 @@ def threshold(db: sqlite_utils.Database) -> float:
 def check_threshold(value: float) -> float:
     """The value when it is a usable threshold, else ValueError."""
     if not 0.3 <= value <= 1.0:
-        raise ValueError("the story threshold must be between 0.3 and 1.0 (below 0.3 the LSH "
-                         "bands miss most matching pairs)")
+        raise ValueError(
+            "the story threshold must be between 0.3 and 1.0 (below 0.3 the LSH "
+            "bands miss most matching pairs)"
+        )
     return value
 
 
 # ---------------------------------------------------------------- matching
 
+
 def candidates(db: sqlite_utils.Database, keys: list[int], exclude: int | None = None) -> list[int]:
     """Ids of the articles sharing at least one band key."""
-    rows = db.execute(f"select distinct article_id from {BANDS_TABLE} "
-                      f"where key in ({', '.join('?' * len(keys))})", keys).fetchall()
+    rows = db.execute(
+        f"select distinct article_id from {BANDS_TABLE} where key in ({', '.join('?' * len(keys))})", keys
+    ).fetchall()
     return [r[0] for r in rows if r[0] != exclude]
 
 
@@ -209,24 +228,26 @@ def signatures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, np.ndarra
     """Stored signatures of these articles (those with one)."""
     out: dict[int, np.ndarray] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         for aid, blob in db.execute(
-                f"select article_id, signature from {MEMBERS_TABLE} where signature is not null "
-                f"and article_id in ({', '.join('?' * len(chunk))})", chunk):
+            f"select article_id, signature from {MEMBERS_TABLE} where signature is not null "
+            f"and article_id in ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
             out[aid] = np.frombuffer(blob, dtype="<u4")
     return out
 
 
-def matches(db: sqlite_utils.Database, sig: np.ndarray, limit: float,
-            exclude: int | None = None) -> list[tuple[int, float]]:
+def matches(
+    db: sqlite_utils.Database, sig: np.ndarray, limit: float, exclude: int | None = None
+) -> list[tuple[int, float]]:
     """(article id, similarity) of the indexed articles matching a signature, best first."""
     found = signatures(db, candidates(db, band_keys(sig), exclude))
     if not found:
         return []
     ids = list(found)
     sims = np.count_nonzero(np.stack([found[i] for i in ids]) == sig, axis=1) / NUM_PERM
-    return sorted(((i, float(s)) for i, s in zip(ids, sims) if s >= limit),
-                  key=lambda p: (-p[1], p[0]))
+    return sorted(((i, float(s)) for i, s in zip(ids, sims) if s >= limit), key=lambda p: (-p[1], p[0]))
 
 
 class UnionFind:
@@ -252,24 +273,28 @@ class UnionFind:
 
 # ---------------------------------------------------------------- writing
 
+
 def _store_signature(db: sqlite_utils.Database, aid: int, sig: np.ndarray | None) -> None:
     """Index one article as a story of its own (its story is settled by the caller)."""
     db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, _blob(sig)])
     if sig is not None:
-        db.conn.executemany(f"insert or ignore into {BANDS_TABLE} values (?, ?)",
-                            [(k, aid) for k in band_keys(sig)])
+        db.conn.executemany(
+            f"insert or ignore into {BANDS_TABLE} values (?, ?)", [(k, aid) for k in band_keys(sig)]
+        )
 
 
 def _drop_article(db: sqlite_utils.Database, aid: int) -> int | None:
     """Remove an article from the index; return the story it was in."""
-    row = db.execute(f"select story_id, signature from {MEMBERS_TABLE} where article_id = ?",
-                     [aid]).fetchone()
+    row = db.execute(
+        f"select story_id, signature from {MEMBERS_TABLE} where article_id = ?", [aid]
+    ).fetchone()
     if row is None:
         return None
     sig = _sig(row[1])
     if sig is not None:
-        db.conn.executemany(f"delete from {BANDS_TABLE} where key = ? and article_id = ?",
-                            [(k, aid) for k in band_keys(sig)])
+        db.conn.executemany(
+            f"delete from {BANDS_TABLE} where key = ? and article_id = ?", [(k, aid) for k in band_keys(sig)]
+        )
     db.execute(f"delete from {MEMBERS_TABLE} where article_id = ?", [aid])
     return int(row[0])
 
@@ -279,10 +304,14 @@ def _members(db: sqlite_utils.Database, story_ids: Iterable[int]) -> set[int]:
     ids = list(set(story_ids))
     out: set[int] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        out.update(r[0] for r in db.execute(
-            f"select article_id from {MEMBERS_TABLE} where story_id in "
-            f"({', '.join('?' * len(chunk))})", chunk))
+        chunk = ids[start : start + 500]
+        out.update(
+            r[0]
+            for r in db.execute(
+                f"select article_id from {MEMBERS_TABLE} where story_id in ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
     return out
 
 
@@ -291,17 +320,24 @@ def _story_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, int]:
     ids = list(set(ids))
     out: dict[int, int] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        out.update(db.execute(f"select article_id, story_id from {MEMBERS_TABLE} where "
-                              f"article_id in ({', '.join('?' * len(chunk))})", chunk).fetchall())
+        chunk = ids[start : start + 500]
+        out.update(
+            db.execute(
+                f"select article_id, story_id from {MEMBERS_TABLE} where "
+                f"article_id in ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
     return out
 
 
 def _write_stories(db: sqlite_utils.Database, groups: UnionFind, old_stories: set[int]) -> None:
     """Store the components of `groups` as stories, replacing the stories in old_stories."""
     db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for s in old_stories])
-    db.conn.executemany(f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?",
-                        [(groups.find(a), a) for a in groups.parent])
+    db.conn.executemany(
+        f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?",
+        [(groups.find(a), a) for a in groups.parent],
+    )
     refresh_stories(db, {groups.find(a) for a in groups.parent})
 
 
@@ -310,24 +346,34 @@ def story_row(story_id: int, members: list[tuple[int, str | None, str | None]]) 
     dated = sorted((p, i) for i, p, _ in members if p)
     first = dated[0][1] if dated else min(i for i, _, _ in members)
     sites = ", ".join(sorted({s for _, _, s in members if s}))
-    return (story_id, first, dated[0][0] if dated else None, dated[-1][0] if dated else None,
-            len(members), sites)
+    return (
+        story_id,
+        first,
+        dated[0][0] if dated else None,
+        dated[-1][0] if dated else None,
+        len(members),
+        sites,
+    )
 
 
 def refresh_stories(db: sqlite_utils.Database, story_ids: set[int]) -> None:
     """Recompute the stories rows of these story ids from their members."""
     ids = list(story_ids)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         rows = db.execute(
             f"select m.story_id, a.id, a.published_at, a.site from {MEMBERS_TABLE} m "
             f"join articles a on a.id = m.article_id where m.story_id in "
-            f"({', '.join('?' * len(chunk))}) order by m.story_id", chunk).fetchall()
+            f"({', '.join('?' * len(chunk))}) order by m.story_id",
+            chunk,
+        ).fetchall()
         grouped: dict[int, list[tuple[int, str | None, str | None]]] = {}
         for sid, aid, published, site in rows:
             grouped.setdefault(sid, []).append((aid, published, site))
-        db.conn.executemany(f"insert or replace into {STORIES_TABLE} values (?, ?, ?, ?, ?, ?)",
-                            [story_row(s, m) for s, m in grouped.items()])
+        db.conn.executemany(
+            f"insert or replace into {STORIES_TABLE} values (?, ?, ?, ?, ?, ?)",
+            [story_row(s, m) for s, m in grouped.items()],
+        )
 
 
 def pending_count(db: sqlite_utils.Database) -> int:
@@ -362,13 +408,12 @@ def sync(db: sqlite_utils.Database) -> int:
                     groups.union(aid, other)
         # Stories reached from the region but not re-clustered keep their members together.
         joined = _story_of(db, [a for a in groups.parent if a not in region])
-        for aid, sid in joined.items():
+        for sid in joined.values():
             affected.add(sid)
             for member in _members(db, [sid]):
                 groups.union(member, sid)
         _write_stories(db, groups, affected | set(pending))
-        db.conn.executemany(f"delete from {PENDING_TABLE} where article_id = ?",
-                            [(a,) for a in pending])
+        db.conn.executemany(f"delete from {PENDING_TABLE} where article_id = ?", [(a,) for a in pending])
     return len(pending)
 
 
@@ -383,8 +428,9 @@ def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, 
         db.execute(f"insert or replace into {META_TABLE} values ('threshold', ?)", [str(limit)])
         last = -1 << 62
         while True:
-            batch = db.execute("select id, body from articles where id > ? order by id "
-                               "limit 2000", [last]).fetchall()
+            batch = db.execute(
+                "select id, body from articles where id > ? order by id limit 2000", [last]
+            ).fetchall()
             if not batch:
                 break
             members, bands = [], []
@@ -397,12 +443,17 @@ def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, 
             last = batch[-1][0]
         groups = UnionFind()
         checked: set[tuple[int, int]] = set()
-        buckets = db.execute(f"select group_concat(article_id) from {BANDS_TABLE} "
-                             "group by key having count(*) > 1")
+        buckets = db.execute(
+            f"select group_concat(article_id) from {BANDS_TABLE} group by key having count(*) > 1"
+        )
         for (ids_text,) in buckets.fetchall():
             ids = sorted(int(x) for x in ids_text.split(","))
-            pairs = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1:]
-                     if (a, b) not in checked and groups.find(a) != groups.find(b)]
+            pairs = [
+                (a, b)
+                for n, a in enumerate(ids)
+                for b in ids[n + 1 :]
+                if (a, b) not in checked and groups.find(a) != groups.find(b)
+            ]
             if not pairs:
                 continue
             checked.update(pairs)
@@ -410,10 +461,14 @@ def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, 
             for a, b in pairs:
                 if similarity(sigs[a], sigs[b]) >= limit:
                     groups.union(a, b)
-        db.conn.executemany(f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?",
-                            [(groups.find(a), a) for a in groups.parent])
-        rows = db.execute(f"select m.story_id, a.id, a.published_at, a.site from {MEMBERS_TABLE} "
-                          "m join articles a on a.id = m.article_id order by m.story_id")
+        db.conn.executemany(
+            f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?",
+            [(groups.find(a), a) for a in groups.parent],
+        )
+        rows = db.execute(
+            f"select m.story_id, a.id, a.published_at, a.site from {MEMBERS_TABLE} "
+            "m join articles a on a.id = m.article_id order by m.story_id"
+        )
         current: list[tuple[int, str | None, str | None]] = []
         sid = None
         out: list[tuple[Any, ...]] = []
@@ -426,8 +481,11 @@ def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, 
         if current:
             out.append(story_row(sid, current))  # type: ignore[arg-type]
         db.conn.executemany(f"insert into {STORIES_TABLE} values (?, ?, ?, ?, ?, ?)", out)
-    return {"articles": sum(r[4] for r in out), "stories": len(out),
-            "with_copies": sum(1 for r in out if r[4] > 1)}
+    return {
+        "articles": sum(r[4] for r in out),
+        "stories": len(out),
+        "with_copies": sum(1 for r in out if r[4] > 1),
+    }
 
 
 def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
@@ -442,6 +500,7 @@ if ensure_index not in store.SCHEMA_HOOKS:
 
 
 # ---------------------------------------------------------------- reading
+
 
 def readable(db: sqlite_utils.Database) -> sqlite_utils.Database:
     """`db` when every article has its story, else an in-memory copy brought up to date.
@@ -463,8 +522,9 @@ def readable(db: sqlite_utils.Database) -> sqlite_utils.Database:
 def story_id_of(db: sqlite_utils.Database, article_id: int) -> int | None:
     """The story of an article; None when it has none yet (or the database has no stories)."""
     try:
-        row = db.execute(f"select story_id from {MEMBERS_TABLE} where article_id = ?",
-                         [article_id]).fetchone()
+        row = db.execute(
+            f"select story_id from {MEMBERS_TABLE} where article_id = ?", [article_id]
+        ).fetchone()
     except sqlite3.OperationalError:
         return None
     return row[0] if row else None
@@ -485,22 +545,24 @@ class Copy:
     changed: list[str]
 
 
-def list_stories(db: sqlite_utils.Database, min_copies: int = 2, limit: int = 20
-                 ) -> list[dict[str, Any]]:
+def list_stories(db: sqlite_utils.Database, min_copies: int = 2, limit: int = 20) -> list[dict[str, Any]]:
     """The largest stories (most copies first, then the earliest), with their first copy's title."""
     cursor = db.execute(
         f"select s.id, s.copies, s.sites, s.first_seen, s.last_seen, s.first_article_id, "
         f"a.title from {STORIES_TABLE} s join articles a on a.id = s.first_article_id "
         "where s.copies >= ? order by s.copies desc, s.first_seen is null, s.first_seen, s.id "
-        "limit ?", [min_copies, limit])
+        "limit ?",
+        [min_copies, limit],
+    )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor]
 
 
 def story_counts(db: sqlite_utils.Database) -> tuple[int, int, int]:
     """(articles, stories, stories with two or more copies)."""
-    row = db.execute(f"select coalesce(sum(copies), 0), count(*), "
-                     f"coalesce(sum(copies > 1), 0) from {STORIES_TABLE}").fetchone()
+    row = db.execute(
+        f"select coalesce(sum(copies), 0), count(*), coalesce(sum(copies > 1), 0) from {STORIES_TABLE}"
+    ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])
 
 
@@ -512,6 +574,7 @@ def compare(base: list[str], other: list[str]) -> tuple[list[str], list[str], li
     """Paragraphs of `other` added and `base` removed; `changed` are the other's rewrites of a
     base paragraph (most of their text in common), matched after normalising both."""
     import difflib
+
     a, b = [normalize(p) for p in base], [normalize(p) for p in other]
     added, removed, changed = [], [], []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -519,8 +582,7 @@ def compare(base: list[str], other: list[str]) -> tuple[list[str], list[str], li
             continue
         news = list(range(j1, j2))
         for i in range(i1, i2):
-            ratios = [(difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio(), j)
-                      for j in news]
+            ratios = [(difflib.SequenceMatcher(None, a[i], b[j], autojunk=False).ratio(), j) for j in news]
             best = max(ratios, default=(0.0, -1))
             if best[0] >= 0.5:
                 changed.append(other[best[1]])
@@ -545,7 +607,8 @@ def story_copies(db: sqlite_utils.Database, ref: int) -> tuple[dict[str, Any], l
         f"select a.id, a.site, a.published_at, a.title, a.url, a.body, m.signature "
         f"from {MEMBERS_TABLE} m join articles a on a.id = m.article_id where m.story_id = ? "
         "order by a.id = ? desc, a.published_at is null, a.published_at, a.id",
-        [info["id"], info["first_article_id"]]).fetchall()
+        [info["id"], info["first_article_id"]],
+    ).fetchall()
     base_body, base_sig = _paragraphs(rows[0][5]), _sig(rows[0][6])
     copies = []
     for aid, site, published, title, url, body, blob in rows:
@@ -556,8 +619,7 @@ def story_copies(db: sqlite_utils.Database, ref: int) -> tuple[dict[str, Any], l
     return info, copies
 
 
-def collapse(db: sqlite_utils.Database, hits: Iterable[dict[str, Any]], limit: int
-             ) -> list[dict[str, Any]]:
+def collapse(db: sqlite_utils.Database, hits: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """The best hit of each story (hits come best first), at most `limit`, each with its
     story_id and the story's number of copies."""
     out: list[dict[str, Any]] = []

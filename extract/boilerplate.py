@@ -3,6 +3,7 @@
 `classify_line` returns one of the `Kind` values; adapters use it on text renderings and on
 the lines of an HTML body container alike. Nothing here raises.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,19 +18,19 @@ class Kind(str, Enum):
     """What a line is."""
 
     TEXT = "text"
-    COUNTER = "counter"        # a bare hit counter: `5034`, `0`
-    DATE = "date"              # a date/source line near the title
-    SOURCE = "source"          # `来源:…` alone
-    EDITOR = "editor"          # `责编:…`, `责任编辑:…`, `【编辑:X】`, `文章关键词:… 责编:…`
-    KEYWORDS = "keywords"      # `文章关键词:…`, `关键词:…` without an editor
-    HOTLINE = "hotline"        # contribution notices, news hotlines, contact e-mails
-    BYLINE = "byline"          # a line that is only a byline
-    SHARE = "share"            # share/print/font-size widgets, QR code prompts, `原标题:` notes
-    RELATED = "related"        # a related-reading heading: everything after it is not article
-    FOOTER = "footer"          # copyright, ICP, site links: everything after it is not article
-    NAV = "nav"                # a bar of short links
-    LEAD = "lead"              # `核心提示`: the next paragraph is a lead, not body
-    FARM = "farm"              # content-farm filler: `下面小编整理…欢迎阅读。`
+    COUNTER = "counter"  # a bare hit counter: `5034`, `0`
+    DATE = "date"  # a date/source line near the title
+    SOURCE = "source"  # `来源:…` alone
+    EDITOR = "editor"  # `责编:…`, `责任编辑:…`, `【编辑:X】`, `文章关键词:… 责编:…`
+    KEYWORDS = "keywords"  # `文章关键词:…`, `关键词:…` without an editor
+    HOTLINE = "hotline"  # contribution notices, news hotlines, contact e-mails
+    BYLINE = "byline"  # a line that is only a byline
+    SHARE = "share"  # share/print/font-size widgets, QR code prompts, `原标题:` notes
+    RELATED = "related"  # a related-reading heading: everything after it is not article
+    FOOTER = "footer"  # copyright, ICP, site links: everything after it is not article
+    NAV = "nav"  # a bar of short links
+    LEAD = "lead"  # `核心提示`: the next paragraph is a lead, not body
+    FARM = "farm"  # content-farm filler: `下面小编整理…欢迎阅读。`
 
 
 _RELATED_RE = re.compile(
@@ -42,7 +43,9 @@ _FOOTER_RE = re.compile(
     re.IGNORECASE,
 )
 _HOTLINE_RE = re.compile(r"热线|投稿邮箱|投稿信箱|爆料|新闻线索|联系电话|举报电话")
-_EDITOR_RE = re.compile(r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$")
+_EDITOR_RE = re.compile(
+    r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$"
+)
 _KEYWORDS_RE = re.compile(r"^(?:文章)?关键[词字]\s*[:：]")
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"

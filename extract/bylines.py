@@ -5,6 +5,7 @@ inline datelines opening the first paragraph (`映象网讯(记者 王振西 通
 `中新网郑州4月20日电(记者 …)`) and trailing bylines closing the last one
 (`(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)`). Nothing here raises.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,20 @@ ROLE_RE = re.compile(
 _ROLE_KIND = {
     "通讯员": _CORRESPONDENT,
 }
-_CREDIT_ROLES = {"文", "图", "摄", "文图", "摄影", "摄像", "整理", "整合", "编译", "综合", "受访者供图", "供图"}
+_CREDIT_ROLES = {
+    "文",
+    "图",
+    "摄",
+    "文图",
+    "摄影",
+    "摄像",
+    "整理",
+    "整合",
+    "编译",
+    "综合",
+    "受访者供图",
+    "供图",
+}
 # Common Chinese surnames (single and compound): a byline token is taken for a name only when
 # it starts with one, which keeps link labels (在线荐稿) and credits (受访者供图) out.
 _SURNAMES = set(
@@ -45,14 +59,36 @@ _SURNAMES = set(
     "關蘭寧紀淩畢單塗駱藍遊鮑華饒陽時農繆簡車項連蘆麥婁竇黨宮費蔔衛應閔鄔邊師欒鞏遲鄺談荊樂儲勞諶藺"
     "樓盤滿聞厲區闞權強帥樸蓋練豐國計晉門雲闕榮"
 )
-_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
-                      "夏侯", "轩辕", "宇文", "长孙", "端木", "申屠", "南宫", "西门", "独孤")
+_COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "司徒",
+    "夏侯",
+    "轩辕",
+    "宇文",
+    "长孙",
+    "端木",
+    "申屠",
+    "南宫",
+    "西门",
+    "独孤",
+)
 # Outlet names (南方日报, 映象网, 新华社) look like names but end like this.
 _OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道")
 _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
 # Label and placeholder words that stand where a name would: never names.
-_NOT_NAMES = frozenset("来源 时间 日期 编辑 责编 出处 作者 记者 摄影 通讯员 网络 佚名 匿名 小编 本站 本网 原创 "
-                       "未知 发布 点击 浏览 阅读 字号 打印 分享".split())
+_NOT_NAMES = frozenset(
+    "来源 时间 日期 编辑 责编 出处 作者 记者 摄影 通讯员 网络 佚名 匿名 小编 本站 本网 原创 "
+    "未知 发布 点击 浏览 阅读 字号 打印 分享".split()
+)
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/|&＆]+")
 # A name list only: `(常书香 马丹阳)`
@@ -130,8 +166,12 @@ def _names(segment: str, after_role: bool = False) -> list[str]:
     for token in _join_padded(_SPLIT_RE.split(segment)):
         if token in _NOT_NAMES:
             continue
-        if is_name(token) or (after_role and _ROLE_NAME_RE.match(token) and not token.endswith(_OUTLET_ENDINGS)
-                              and not ROLE_RE.match(token)):
+        if is_name(token) or (
+            after_role
+            and _ROLE_NAME_RE.match(token)
+            and not token.endswith(_OUTLET_ENDINGS)
+            and not ROLE_RE.match(token)
+        ):
             names.append(token)
         elif len(token) > 4 and name_before_affiliation(token):
             names.append(name_before_affiliation(token) or "")
@@ -146,7 +186,7 @@ def parse_byline(text: str | None) -> Credits:
     folded = match_form(text)
     inner = folded.strip().strip("()【】[]").strip()
     offset = folded.find(inner)
-    text = text[offset:offset + len(inner)]  # names are cut from the text as written
+    text = text[offset : offset + len(inner)]  # names are cut from the text as written
     matches = list(ROLE_RE.finditer(inner))
     if not matches:
         if _NAMES_ONLY_RE.match(text) or is_name(text):  # `(常书香 马丹阳)`, a lone `(张巨峰)`
@@ -158,8 +198,10 @@ def parse_byline(text: str | None) -> Credits:
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         kind = _ROLE_KIND.get(match["role"], _REPORTER)
         spaced = match.group(0)[-1] in " :：/|\u3000"  # `记者 仪博文`, not `记者感言`
-        names = _names(text[match.end():end],
-                       after_role=spaced and match["role"].endswith(("记者", "通讯员", "作者", "执笔")))
+        names = _names(
+            text[match.end() : end],
+            after_role=spaced and match["role"].endswith(("记者", "通讯员", "作者", "执笔")),
+        )
         target = credits.correspondents if kind == _CORRESPONDENT else credits.authors
         for name in names:
             if name not in target:
@@ -186,7 +228,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     match = DATELINE_RE.match(match_form(paragraph))
     if not match or match.end() >= len(paragraph):
         return None, paragraph
-    return paragraph[:match.end("dateline")].strip(), paragraph[match.end():]
+    return paragraph[: match.end("dateline")].strip(), paragraph[match.end() :]
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
@@ -195,20 +237,23 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     if not match:
         return split_bare_trailing_byline(paragraph)
     inner = match["inner"].strip()
-    if is_lone_trailing_name(paragraph[:match.start()], inner):  # `…举行。（张巨峰）`
-        return paragraph[: match.start()].rstrip(), paragraph[match.start():match.end()].strip()
+    if is_lone_trailing_name(paragraph[: match.start()], inner):  # `…举行。（张巨峰）`
+        return paragraph[: match.start()].rstrip(), paragraph[match.start() : match.end()].strip()
     if not (_BYLINE_WORD_RE.search(inner) or _NAMES_ONLY_RE.match(inner)):
         return paragraph, None
     if not parse_byline(inner) or re.search(r"[。！？!?，,：:;；\d]", ROLE_RE.sub(" ", inner)):
         return paragraph, None
-    return paragraph[: match.start()].rstrip(), paragraph[match.start():match.end()].strip()
+    return paragraph[: match.start()].rstrip(), paragraph[match.start() : match.end()].strip()
 
 
 def is_lone_trailing_name(before: str, inner: str) -> bool:
     """True for one name in parentheses right after a paragraph's closing sentence, the
     reporter's credit of short news items (`…举行。（张巨峰）`); not a position (`左一`)."""
-    return (bool(re.search(r"[。！？!?”]\s*$", before)) and is_name(inner)
-            and not re.match(r"^[左右中前后][一二三四五六七八九十]", inner))
+    return (
+        bool(re.search(r"[。！？!?”]\s*$", before))
+        and is_name(inner)
+        and not re.match(r"^[左右中前后][一二三四五六七八九十]", inner)
+    )
 
 
 def split_bare_trailing_byline(paragraph: str) -> tuple[str, str | None]:
@@ -217,7 +262,7 @@ def split_bare_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     ends = [m.end() for m in re.finditer(r"[。！？!?”]", paragraph)]
     if not ends or ends[-1] >= len(paragraph):
         return paragraph, None
-    tail = paragraph[ends[-1]:].strip()
+    tail = paragraph[ends[-1] :].strip()
     if not tail or not (looks_like_byline(tail) or _CREDIT_CHAIN_RE.match(match_form(tail))):
         return paragraph, None
-    return paragraph[:ends[-1]].rstrip(), tail
+    return paragraph[: ends[-1]].rstrip(), tail

@@ -4,6 +4,7 @@
 Pages of these sites are China time, so a time without a zone gets +08:00;
 a date without a time stays a bare date (`2020-03-19`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,10 +20,13 @@ _ZONE = r"(?:\s*(?P<Z>Z|[+-]\d{2}:?\d{2}))?"
 # and `2023 03/15 10:42:17` (year, day and time in separate spans, as on news.cn)
 _FULL_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:\s*[-/.年]\s*|\s+(?=\d{1,2}\s*/))(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
-    + _TIME + _ZONE
+    + _TIME
+    + _ZONE
 )
 # 30.11.2017 22:27: day first, as some sites (and their copies) write it
-_DAY_FIRST_RE = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.])" + _TIME)
+_DAY_FIRST_RE = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.])" + _TIME
+)
 # 04-03 10:20 or 4月3日 10:20: no year, taken from context
 _SHORT_RE = re.compile(
     r"(?<![\d-])(?P<m>\d{1,2})\s*[-月]\s*(?P<d>\d{1,2})(?!\d)\s*日?\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
@@ -36,8 +40,9 @@ _URL_RE = re.compile(
 _UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
 
 
-def _iso(y: int, m: int, d: int, H: str | None, M: str | None, S: str | None,
-         zone: str | None = None) -> str | None:
+def _iso(
+    y: int, m: int, d: int, H: str | None, M: str | None, S: str | None, zone: str | None = None
+) -> str | None:
     """The ISO string for these parts, or None when they are no real date."""
     try:
         day = dt.date(y, m, d)
@@ -63,8 +68,7 @@ def _zone(zone: str | None) -> dt.tzinfo:
         return CHINA_TZ
 
 
-def parse_date(text: str | None, *, year: int | None = None,
-               now: dt.datetime | None = None) -> str | None:
+def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | None = None) -> str | None:
     """The first date in `text` as ISO 8601, or None.
 
     `year` completes dates written without one (`04-03 10:20`); `now` (aware) resolves
@@ -111,4 +115,3 @@ def date_from_url(url: str | None) -> str | None:
     g = match.groupdict()
     y, m, d = (g["y"], g["m"], g["d"]) if g["y"] else (g["y2"], g["m2"], g["d2"])
     return _iso(int(y), int(m), int(d), None, None, None)
-

@@ -3,12 +3,13 @@
 lxml is used directly (not BeautifulSoup) because parsing is most of an adapter's cost:
 lxml.html parses a 100 KB page in about a millisecond, BeautifulSoup several times slower.
 """
+
 from __future__ import annotations
 
 import re
 import weakref
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import lxml.html
 from lxml import etree
@@ -52,11 +53,12 @@ class HtmlTemplate:
 _NAME_RE = re.compile(r"[.#]([\w-]+)")
 _ID_ONLY_RE = re.compile(r"^\s*#[\w-]+\s*$")
 # Id indexes of the parsed pages alive now (a page's index goes with the page).
-_ID_INDEXES: "weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxml.html.HtmlElement]]]" = \
+_ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxml.html.HtmlElement]]] = (
     weakref.WeakKeyDictionary()
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def selector(css: str) -> CSSSelector:
     """A compiled CSS selector (compiled once per process)."""
     return CSSSelector(css, translator="html")
@@ -70,7 +72,7 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise ValueError(f"unparseable HTML: {exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def alternatives(css: str) -> tuple[tuple[CSSSelector, tuple[str, ...]], ...]:
     """Each comma-separated alternative compiled, with the class and id names it needs."""
     return tuple((selector(alt), tuple(_NAME_RE.findall(alt))) for alt in css.split(",") if alt.strip())
@@ -189,8 +191,9 @@ def meta_content(doc: lxml.html.HtmlElement, *names: str) -> str | None:
     return None
 
 
-def apply_template(doc: lxml.html.HtmlElement, template: HtmlTemplate, art: Article,
-                   source: str = "") -> bool:
+def apply_template(
+    doc: lxml.html.HtmlElement, template: HtmlTemplate, art: Article, source: str = ""
+) -> bool:
     """Fill `art` from the page (`source`: its text) using one template; False when its body
     or title is absent."""
     if source and not may_match(template.body, source):

@@ -4,17 +4,32 @@
 HTML element rendered to lines, or the body region of a text rendering). `read_text_page`
 reads a whole plain-text rendering: breadcrumb, title, meta lines, body, trailing blocks.
 """
+
 from __future__ import annotations
 
 import re
 
 from newsclean.extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
-from newsclean.extract.bylines import (Credits, is_name, is_names_only, looks_like_byline, parse_byline, split_dateline,
-                              split_trailing_byline)
+from newsclean.extract.bylines import (
+    Credits,
+    is_name,
+    is_names_only,
+    looks_like_byline,
+    parse_byline,
+    split_dateline,
+    split_trailing_byline,
+)
 from newsclean.extract.dates import date_from_url, parse_date
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line, clean_paragraph, close_cjk_gaps, match_form, han_count, strip_edges
+from newsclean.extract.text import (
+    clean_line,
+    clean_paragraph,
+    close_cjk_gaps,
+    han_count,
+    match_form,
+    strip_edges,
+)
 
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 # An image file name glued to the end of a paragraph by the rendering (`…发展。20200923_e5a9.jpg`).
@@ -90,7 +105,7 @@ def drop_repeated_tail(paragraphs: list[str]) -> None:
     """Drop a run of two or more paragraphs that repeats the run just before it word for word
     (a rendering that printed the page's last block twice)."""
     for size in range(len(paragraphs) // 2, 1, -1):
-        if paragraphs[-size:] == paragraphs[-2 * size:-size]:
+        if paragraphs[-size:] == paragraphs[-2 * size : -size]:
             del paragraphs[-size:]
             return
 
@@ -100,7 +115,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
     edge = [text for pos, text in bylines if pos == 0 or pos == len(paragraphs)]
     if edge and not art.byline:
         art.byline = edge[0]
-    for k, paragraph in enumerate(paragraphs[:MAX_CAPTIONS_BEFORE_DATELINE + 1]):
+    for k, paragraph in enumerate(paragraphs[: MAX_CAPTIONS_BEFORE_DATELINE + 1]):
         dateline, rest = split_dateline(paragraph)
         if dateline:
             art.dateline = dateline
@@ -138,9 +153,9 @@ def dateline_credits(dateline: str) -> Credits:
 
 
 # Line-block weights: a sentence line counts its Han characters; these count against a block.
-SHORT_LINE_WEIGHT = -3        # a subhead or caption inside the text
-META_LINE_WEIGHT = -12        # a date, source, editor, byline or keyword line
-CHROME_LINE_WEIGHT = -25      # navigation, widgets, counters, hotlines
+SHORT_LINE_WEIGHT = -3  # a subhead or caption inside the text
+META_LINE_WEIGHT = -12  # a date, source, editor, byline or keyword line
+CHROME_LINE_WEIGHT = -25  # navigation, widgets, counters, hotlines
 # Lines that are not text, this heavy together, separate two blocks however rich both are.
 GAP_LIMIT = 30
 _SENTENCE_RE = re.compile(r"[。；;]")
@@ -160,7 +175,9 @@ _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|�
 _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
 # Bonus by (meta line index - title index): a headline stands right above its date line.
 _META_DISTANCE_BONUS = {1: 5.0, 2: 3.0, 3: 1.0, -1: 1.0, -2: 0.5}
-_CREDIT_LABEL_RE = re.compile(r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)")
+_CREDIT_LABEL_RE = re.compile(
+    r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)"
+)
 TITLE_MAX_CHARS = 80
 _OUTLET_RE = re.compile(r"(?:社|报|网|台|中心|频道)$")
 _SITE_NAME_RE = re.compile(r"(?:网|網|门户|網站|网站|报|報|台|数字报|數字報)$")
@@ -219,7 +236,7 @@ def title_part(line: str) -> tuple[str, str | None]:
     line = strip_bullet(line)
     glued = _GLUED_BYLINE_RE.search(line)
     if glued and glued.start() > 0 and looks_like_byline(glued.group(0).strip(" □")):
-        return line[:glued.start()].rstrip(), glued.group(0).strip(" □")
+        return line[: glued.start()].rstrip(), glued.group(0).strip(" □")
     return line, None
 
 
@@ -232,8 +249,7 @@ def meta_bonus(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> 
     return bonus
 
 
-def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int,
-                header: list[str]) -> float:
+def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int, header: list[str]) -> float:
     """How much line i looks like the headline of a body starting at `body_start`
     (`header`: the lines before the body short enough to be titles)."""
     if kinds[i] != Kind.TEXT or len(lines[i]) > TITLE_MAX_CHARS:
@@ -282,12 +298,21 @@ def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[st
         return "", -1, None
     _, i = max(scored, key=lambda item: (item[0], -item[1]))  # a tie: the earlier line (above a subtitle)
     title, byline = title_part(lines[i])
-    if _TITLE_JOIN_RE.search(title) and i + 1 < body_start and kinds[i + 1] == Kind.TEXT \
-            and len(lines[i + 1]) <= TITLE_MAX_CHARS - len(title) \
-            and not _NOT_TITLE_START_RE.search(match_form(lines[i + 1])):
+    if (
+        _TITLE_JOIN_RE.search(title)
+        and i + 1 < body_start
+        and kinds[i + 1] == Kind.TEXT
+        and len(lines[i + 1]) <= TITLE_MAX_CHARS - len(title)
+        and not _NOT_TITLE_START_RE.search(match_form(lines[i + 1]))
+    ):
         title += lines[i + 1]
-    elif i > 0 and _TITLE_JOIN_RE.search(lines[i - 1]) and kinds[i - 1] == Kind.TEXT \
-            and len(lines[i - 1]) <= TITLE_MAX_CHARS - len(title) and han_count(lines[i - 1]) >= 4:
+    elif (
+        i > 0
+        and _TITLE_JOIN_RE.search(lines[i - 1])
+        and kinds[i - 1] == Kind.TEXT
+        and len(lines[i - 1]) <= TITLE_MAX_CHARS - len(title)
+        and han_count(lines[i - 1]) >= 4
+    ):
         title = lines[i - 1] + title
     return strip_site_name(title), i, byline
 
@@ -319,7 +344,9 @@ def header_date(lines: list[str], title_at: int, year: int | None) -> str | None
 def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> None:
     """Take date, source, editor and credits from the lines before the body."""
     url_date = date_from_url(art.url)
-    art.published_at = art.published_at or header_date(lines, title_at, int(url_date[:4]) if url_date else None)
+    art.published_at = art.published_at or header_date(
+        lines, title_at, int(url_date[:4]) if url_date else None
+    )
     for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.KEYWORDS):
             take_meta_line(line, kind, art)
@@ -388,7 +415,9 @@ def is_source_line(line: str, lines: list[str], i: int, art: Article) -> bool:
     """A short unlabelled line between the title and the date names the source (当代商报社)."""
     if art.source or len(line) > 20 or i + 1 >= len(lines):
         return False
-    return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(c in match_form(line) for c in ",。!?:")
+    return classify_line(clean_line(lines[i + 1])) == Kind.DATE and not any(
+        c in match_form(line) for c in ",。!?:"
+    )
 
 
 def real_summary(lead: str | None, art: Article) -> str | None:

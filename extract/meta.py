@@ -1,4 +1,5 @@
 """Parsers for metadata lines: source (来源), editor (责编), keywords, breadcrumb."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,10 @@ from newsclean.extract.bylines import is_name
 from newsclean.extract.text import clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
-_LABEL_STOP = (r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"
-               r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)")
+_LABEL_STOP = (
+    r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"
+    r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)"
+)
 _SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
 # Label words that end an editor's name glued to the next label (`编辑:孔然责编:赵宇光`).
 _NEXT_LABEL = r"责编|责任编辑|编辑|审校|审核|校对|主编|监制|来源|纠错|一审|二审|三审|终审"
@@ -18,8 +21,10 @@ _EDITOR_RE = re.compile(
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
 )
 # What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`).
-_EDITOR_TAIL_RE = re.compile(r"(?:纠错|审核|审校|校对|监制|主编|一审|二审|三审|终审|来源|责编|责任编辑|编辑|作者|记者)"
-                             r"(?:[:：].*)?$|[:：].*$")
+_EDITOR_TAIL_RE = re.compile(
+    r"(?:纠错|审核|审校|校对|监制|主编|一审|二审|三审|终审|来源|责编|责任编辑|编辑|作者|记者)"
+    r"(?:[:：].*)?$|[:：].*$"
+)
 _EDITOR_SPLIT_RE = re.compile(r"[、，,/]+")
 _LATIN_NAME_RE = re.compile(r"^[A-Z][a-z]+$")
 _KEYWORDS_RE = re.compile(r"(?:文章)?关键[词字]\s*[:：]\s*(?P<v>.*?)(?=\s*(?:责编|责任编辑|编辑)\s*[:：]|$)")
@@ -35,7 +40,7 @@ def _group(line: str, match: re.Match[str] | None, *names: str) -> str:
         return ""
     for name in names:
         if match[name]:
-            return line[match.start(name):match.end(name)]
+            return line[match.start(name) : match.end(name)]
     return ""
 
 
@@ -57,7 +62,7 @@ def parse_editor(text: str) -> str | None:
                 names.append(name)
         if match["b"] and value:  # `编辑:龙志飞 欧文君`, `编辑:Demi Xia`: more names after the first
             latin = value.isascii()
-            for token in line[match.end("b"):].split():
+            for token in line[match.end("b") :].split():
                 if token in names or not (is_name(token) or (latin and _LATIN_NAME_RE.match(token))):
                     break
                 names.append(token)

@@ -6,6 +6,7 @@ Contract (in the spirit of yt-dlp's InfoExtractor docstring):
   list) and, where a reader would expect it, a short note goes to `warnings`.
 - Optional fields never make extraction fail.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Character-level normalisation shared by every adapter."""
+
 from __future__ import annotations
 
 import re

@@ -1,15 +1,15 @@
 """The `clean` and `sites` commands."""
+
 from __future__ import annotations
 
 import os
 import sys
-
 from typing import Any
 
 import click
 
 from newsclean.db.store import StoreError, open_db
-from newsclean.ingest.cluster import cluster_options, clean_on_cluster
+from newsclean.ingest.cluster import clean_on_cluster, cluster_options
 from newsclean.ingest.inputs import InputError, display_path, load_manifest
 from newsclean.ingest.pipeline import Outcome, Summary, clean_paths
 from newsclean.sites import ADAPTERS
@@ -32,29 +32,52 @@ def capped_jobs(jobs: int) -> int:
     """`jobs`, at most JOBS_PER_CORE per core; says so on stderr when it caps."""
     limit = JOBS_PER_CORE * cores()
     if jobs > limit:
-        click.echo(f"--jobs {jobs} capped at {limit} ({JOBS_PER_CORE} per core, {cores()} cores)",
-                   err=True)
+        click.echo(f"--jobs {jobs} capped at {limit} ({JOBS_PER_CORE} per core, {cores()} cores)", err=True)
     return min(jobs, limit)
 
-db_option = click.option("--db", "db_path", default="news.db", show_default=True,
-                         type=click.Path(dir_okay=False), help="SQLite database to write.")
-site_option = click.option("--site", type=click.Choice(sorted(ADAPTERS)),
-                           help="Force this adapter instead of detecting it.")
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    default="news.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database to write.",
+)
+site_option = click.option(
+    "--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter instead of detecting it."
+)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @site_option
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
-              help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.')
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False),
+    help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.',
+)
 @click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-              help="Worker processes for extraction (results are written in input order); "
-                   f"at most {JOBS_PER_CORE} per core.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Worker processes for extraction (results are written in input order); "
+    f"at most {JOBS_PER_CORE} per core.",
+)
 @cluster_options
-def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str | None,
-          force: bool, jobs: int, **cluster: Any) -> None:
+def clean(
+    paths: tuple[str, ...],
+    db_path: str,
+    site: str | None,
+    manifest: str | None,
+    force: bool,
+    jobs: int,
+    **cluster: Any,
+) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
 
     WARC archives (.warc, .warc.gz) among the PATHs give one input per HTML or text response
@@ -77,12 +100,21 @@ def clean(paths: tuple[str, ...], db_path: str, site: str | None, manifest: str 
     jobs = capped_jobs(jobs)
     with progress_reporter() as report:
         if cluster["cluster"]:  # ingest/cluster.py
-            summary = clean_on_cluster(db, list(paths), **cluster, db_path=db_path, urls=urls,
-                                       site=site, force=force, on_progress=report)
+            summary = clean_on_cluster(
+                db,
+                list(paths),
+                **cluster,
+                db_path=db_path,
+                urls=urls,
+                site=site,
+                force=force,
+                on_progress=report,
+            )
         else:
             assert db is not None  # --out needs --cluster
-            summary = clean_paths(db, list(paths), urls=urls, site=site, force=force, jobs=jobs,
-                                  on_progress=report)
+            summary = clean_paths(
+                db, list(paths), urls=urls, site=site, force=force, jobs=jobs, on_progress=report
+            )
     print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
         click.echo(f"error: {summary.stopped}", err=True)
@@ -106,8 +138,9 @@ class progress_reporter:
         if not sys.stderr.isatty():
             return
         if self.bar is None and self.count >= PROGRESS_FROM:
-            self.bar = click.progressbar(length=0, label="cleaning", file=sys.stderr,
-                                         show_pos=True, show_percent=False)
+            self.bar = click.progressbar(
+                length=0, label="cleaning", file=sys.stderr, show_pos=True, show_percent=False
+            )
             self.bar.__enter__()
         if self.bar is not None:
             self.bar.update(1)
@@ -122,10 +155,14 @@ def print_summary(summary: Summary, db_path: str) -> None:
     counts = summary.counts
     seen = sum(counts.values()) - counts["skipped"]  # skipped WARC records are no inputs
     merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
-    click.echo(f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
-               f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {display_path(db_path)}")
+    click.echo(
+        f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {display_path(db_path)}"
+    )
     if counts["skipped"]:
-        click.echo(f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)")
+        click.echo(
+            f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)"
+        )
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:
@@ -144,4 +181,3 @@ def sites() -> None:
         click.echo(f"{adapter.name:<10} {name}  [{hosts}]")
         for layout in adapter.layouts:
             click.echo(f"{'':<12}- {layout}")
-

@@ -1,4 +1,5 @@
 """The `eval` command: extraction accuracy on a folder of pages with gold records."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,14 @@ from newsclean.db.cli_query import output_path_callback
 from newsclean.ingest.evaluate import PageScore, evaluate, totals
 from newsclean.sites import ADAPTERS
 
-FIELD_COLUMNS = (("title", "title"), ("published_at", "date"), ("source", "source"),
-                 ("authors", "authors"), ("correspondents", "corr"), ("editor", "editor"))
+FIELD_COLUMNS = (
+    ("title", "title"),
+    ("published_at", "date"),
+    ("source", "source"),
+    ("authors", "authors"),
+    ("correspondents", "corr"),
+    ("editor", "editor"),
+)
 
 
 def mark(score: PageScore, name: str) -> str:
@@ -49,12 +56,17 @@ def header(against: bool) -> str:
 def total_line(summary: dict, against: bool) -> str:
     """The totals row: match rates per field, mean body scores and time."""
     rates = [f"{name} {summary[name]:.2f}" for name, _ in FIELD_COLUMNS if name in summary]
-    line = (f"total ({summary['pages']} pages): " + ", ".join(rates)
-            + f"; body P {summary.get('body_precision', 0):.3f} R {summary.get('body_recall', 0):.3f}"
-            + f" F1 {summary.get('body_f1', 0):.3f}; {summary['seconds_per_page'] * 1000:.1f} ms/page")
+    line = (
+        f"total ({summary['pages']} pages): "
+        + ", ".join(rates)
+        + f"; body P {summary.get('body_precision', 0):.3f} R {summary.get('body_recall', 0):.3f}"
+        + f" F1 {summary.get('body_f1', 0):.3f}; {summary['seconds_per_page'] * 1000:.1f} ms/page"
+    )
     if against and "trafilatura_body_f1" in summary:
-        line += (f"\ntrafilatura on the same pages: body F1 {summary['trafilatura_body_f1']:.3f}; "
-                 f"{summary['trafilatura_seconds_per_page'] * 1000:.1f} ms/page")
+        line += (
+            f"\ntrafilatura on the same pages: body F1 {summary['trafilatura_body_f1']:.3f}; "
+            f"{summary['trafilatura_seconds_per_page'] * 1000:.1f} ms/page"
+        )
     return line
 
 
@@ -62,9 +74,13 @@ def total_line(summary: dict, against: bool) -> str:
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--against", type=click.Choice(["trafilatura"]), help="Also score this extractor's body.")
 @click.option("--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter on every page.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False),
-              callback=output_path_callback,
-              help="Write per-page scores and totals to this JSON file ('-' for stdout).")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False),
+    callback=output_path_callback,
+    help="Write per-page scores and totals to this JSON file ('-' for stdout).",
+)
 def eval_command(gold_dir: str, against: str | None, site: str | None, json_path: str | None) -> None:
     """Measure extraction on pages with gold records (NAME.html|NAME.txt + NAME.json).
 
@@ -78,8 +94,9 @@ def eval_command(gold_dir: str, against: str | None, site: str | None, json_path
         raise click.ClickException(f"{gold_dir}: no NAME.json gold record next to a NAME.html/.txt page")
     summary = totals(scores)
     if json_path:
-        payload = json.dumps({"pages": [asdict(s) for s in scores], "total": summary},
-                             ensure_ascii=False, indent=2)
+        payload = json.dumps(
+            {"pages": [asdict(s) for s in scores], "total": summary}, ensure_ascii=False, indent=2
+        )
         if json_path == "-":
             click.echo(payload)
         else:

@@ -1,4 +1,5 @@
 """The `fetch` and `reclean` commands."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,7 +12,8 @@ import click
 
 from newsclean.db.fetchstore import open_fetch_db
 from newsclean.db.store import StoreError, require_corpus
-from newsclean.ingest.crawl import CrawlOptions, Crawler, RunStats, reclean as reclean_pages
+from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
+from newsclean.ingest.crawl import reclean as reclean_pages
 from newsclean.ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
 from newsclean.ingest.verbosity import quiet
 from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
@@ -32,8 +34,11 @@ class StatusLine:
 
     def __call__(self, stats: RunStats, url: str) -> None:
         if self.active:
-            done = (f"{stats.pages} listing pages, {stats.fetched} articles fetched" if self.fetching
-                    else f"{pages_done(stats)} pages")
+            done = (
+                f"{stats.pages} listing pages, {stats.fetched} articles fetched"
+                if self.fetching
+                else f"{pages_done(stats)} pages"
+            )
             line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {url}"
             click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
 
@@ -54,8 +59,10 @@ def parse_base_urls(_ctx: click.Context, _param: click.Parameter, values: tuple[
     for value in values:
         name, sep, url = value.partition("=")
         if not sep or name not in SITE_NAMES:
-            raise click.BadParameter(f"{value!r}: expected NAME=URL with NAME one of {', '.join(SITE_NAMES)}",
-                                     param_hint="--base-url")
+            raise click.BadParameter(
+                f"{value!r}: expected NAME=URL with NAME one of {', '.join(SITE_NAMES)}",
+                param_hint="--base-url",
+            )
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise click.BadParameter(f"{url!r} is no http(s) URL", param_hint="--base-url")
@@ -98,12 +105,16 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
         return
     if listings:
         click.echo(f"listing pages: {stats.pages} fetched, {stats.not_modified} not modified")
-    click.echo(f"articles: {stats.fetched} fetched, {stats.new} new, {stats.updated} updated, "
-               f"{stats.unchanged} unchanged, {stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)")
+    click.echo(
+        f"articles: {stats.fetched} fetched, {stats.new} new, {stats.updated} updated, "
+        f"{stats.unchanged} unchanged, {stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)"
+    )
     for note in stats.notes:
         click.echo(f"note: {note}")
     if stats.failures:
-        click.echo("failed by reason: " + ", ".join(f"{reason} {n}" for reason, n in stats.failures.most_common()))
+        click.echo(
+            "failed by reason: " + ", ".join(f"{reason} {n}" for reason, n in stats.failures.most_common())
+        )
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:
         click.echo(f"failed: {url}: {detail}", err=True)
     if len(stats.failed_urls) > LISTED_FAILURES:
@@ -111,31 +122,85 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
 
 
 @click.command()
-@click.option("--site", "sites", multiple=True, type=click.Choice(SITE_NAMES),
-              help="Site to fetch (repeatable; default: every site).")
-@click.option("--db", "db_path", default="news.db", show_default=True, type=click.Path(dir_okay=False),
-              help="SQLite database to write (the one `clean` writes).")
-@click.option("--max-articles", default=200, show_default=True, type=click.IntRange(min=0),
-              help="Most article pages fetched per site (in all with --urls).")
-@click.option("--max-pages", default=5, show_default=True, type=click.IntRange(min=1),
-              help="Most listing pages followed from each start point.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Skip listed articles dated before this day (YYYY-MM-DD).")
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds between two requests to the same host.")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Wall-clock seconds for one response, headers and body; one URL, retries and "
-                   "redirects included, is given up after 2.5 times this.")
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    type=click.Choice(SITE_NAMES),
+    help="Site to fetch (repeatable; default: every site).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    default="news.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database to write (the one `clean` writes).",
+)
+@click.option(
+    "--max-articles",
+    default=200,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Most article pages fetched per site (in all with --urls).",
+)
+@click.option(
+    "--max-pages",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most listing pages followed from each start point.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Skip listed articles dated before this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between two requests to the same host.",
+)
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Wall-clock seconds for one response, headers and body; one URL, retries and "
+    "redirects included, is given up after 2.5 times this.",
+)
 @click.option("--refresh", is_flag=True, help="Fetch stored articles again; ignore listing validators.")
-@click.option("--urls", "urls_file", type=click.Path(dir_okay=False),
-              help="Fetch the article URLs of this file (one per line; - reads standard input) "
-                   "instead of the listings.")
-@click.option("--base-url", "mirrors", multiple=True, metavar="NAME=URL", callback=parse_base_urls,
-              help="Point a site's start points and links at a mirror (repeatable).")
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(dir_okay=False),
+    help="Fetch the article URLs of this file (one per line; - reads standard input) "
+    "instead of the listings.",
+)
+@click.option(
+    "--base-url",
+    "mirrors",
+    multiple=True,
+    metavar="NAME=URL",
+    callback=parse_base_urls,
+    help="Point a site's start points and links at a mirror (repeatable).",
+)
 @click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header sent.")
-def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: int, since: Any,
-          delay: float, timeout: float, refresh: bool, urls_file: str | None, mirrors: dict[str, str],
-          user_agent: str) -> None:
+def fetch(
+    sites: tuple[str, ...],
+    db_path: str,
+    max_articles: int,
+    max_pages: int,
+    since: Any,
+    delay: float,
+    timeout: float,
+    refresh: bool,
+    urls_file: str | None,
+    mirrors: dict[str, str],
+    user_agent: str,
+) -> None:
     """Fetch new articles from the sites' listing pages and feeds, clean them and store them.
 
     Only articles not stored yet are fetched; listing pages are asked for with their
@@ -152,10 +217,21 @@ def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: in
         db = open_fetch_db(db_path)
     except (StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    options = CrawlOptions(max_articles=max_articles, max_pages=max_pages, refresh=refresh,
-                           since=since.date().isoformat() if since else None)
-    fetcher = Fetcher(FetchConfig(user_agent=user_agent, delay=delay, response_timeout=timeout,
-                                  url_timeout=2.5 * timeout, mirrors=tuple(mirrors.values())))
+    options = CrawlOptions(
+        max_articles=max_articles,
+        max_pages=max_pages,
+        refresh=refresh,
+        since=since.date().isoformat() if since else None,
+    )
+    fetcher = Fetcher(
+        FetchConfig(
+            user_agent=user_agent,
+            delay=delay,
+            response_timeout=timeout,
+            url_timeout=2.5 * timeout,
+            mirrors=tuple(mirrors.values()),
+        )
+    )
     status = StatusLine("fetch", fetching=True)
     crawler = Crawler(db, fetcher, options, on_progress=status)
     try:
@@ -168,10 +244,17 @@ def fetch(sites: tuple[str, ...], db_path: str, max_articles: int, max_pages: in
 
 
 @click.command()
-@click.option("--site", type=click.Choice(SITE_NAMES + ["generic"]),
-              help="Only the pages fetched for this site.")
-@click.option("--db", "db_path", default="news.db", show_default=True, type=click.Path(dir_okay=False),
-              help="SQLite database holding the fetched pages.")
+@click.option(
+    "--site", type=click.Choice(SITE_NAMES + ["generic"]), help="Only the pages fetched for this site."
+)
+@click.option(
+    "--db",
+    "db_path",
+    default="news.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database holding the fetched pages.",
+)
 def reclean(site: str | None, db_path: str) -> None:
     """Re-extract every stored raw page with the current adapters and update the articles.
 
@@ -191,9 +274,11 @@ def reclean(site: str | None, db_path: str) -> None:
         stats = reclean_pages(db, site, on_progress=status)
     finally:
         status.close()
-    click.echo(f"{pages_done(stats)} stored pages re-cleaned: "
-               f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
-               f"{stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)")
+    click.echo(
+        f"{pages_done(stats)} stored pages re-cleaned: "
+        f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged, "
+        f"{stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)"
+    )
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:
         click.echo(f"failed: {url}: {detail}", err=True)
     sys.exit(2 if stats.failed else 0)

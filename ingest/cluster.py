@@ -12,6 +12,7 @@ transaction like a local clean: same keys, merge rules, `inputs` rows and write 
 the database is the one a local clean gives. The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,17 +23,27 @@ import sqlite3
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import click
 import sqlite_utils
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
 from newsclean.ingest.inputs import discover, display_path
-from newsclean.ingest.pipeline import (BATCH_SIZE, Extracted, Job, Outcome, Summary, extract_job,
-                             is_disk_full, prepare, store_batch)
+from newsclean.ingest.pipeline import (
+    BATCH_SIZE,
+    Extracted,
+    Job,
+    Outcome,
+    Summary,
+    extract_job,
+    is_disk_full,
+    prepare,
+    store_batch,
+)
 from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
 
@@ -73,6 +84,7 @@ class TaskInput:
 
 # --------------------------------------------------------------------------- workers
 
+
 def record_offsets(archive: str) -> list[int]:
     """The start of every record of an archive, broken ones included ([0] if unreadable:
     the task then reports the archive as failed)."""
@@ -86,11 +98,14 @@ def task_items(spec: TaskInput) -> Iterator[Job | Outcome]:
     """The task's inputs read and hashed, unchanged ones as Outcomes, in input order."""
     task = spec.task
     if task.archive:
-        items: Iterator[Job | Outcome] = prepare_archive(None, Path(task.archive), spec.site, True,
-                                                         task.start, task.stop)
+        items: Iterator[Job | Outcome] = prepare_archive(
+            None, Path(task.archive), spec.site, True, task.start, task.stop
+        )
     else:
-        items = (prepare(None, Path(f), spec.urls.get(f), spec.site, True)  # type: ignore[arg-type]
-                 for f in task.files)
+        items = (
+            prepare(None, Path(f), spec.urls.get(f), spec.site, True)  # type: ignore[arg-type]
+            for f in task.files
+        )
     for item in items:
         if isinstance(item, Job) and not spec.force and spec.known.get(item.path) == item.digest:
             yield Outcome(item.path, "unchanged")
@@ -106,17 +121,41 @@ def run_task(spec: TaskInput) -> int:
     inputs: list[dict[str, Any]] = []
     for seq, item in enumerate(task_items(spec)):
         if isinstance(item, Outcome):
-            inputs.append({"seq": seq, "path": item.path, "sha256": "", "status": item.status,
-                           "error": item.error, "site": None})
+            inputs.append(
+                {
+                    "seq": seq,
+                    "path": item.path,
+                    "sha256": "",
+                    "status": item.status,
+                    "error": item.error,
+                    "site": None,
+                }
+            )
             continue
         done = extract_job(item)
         if done.row is None:
-            inputs.append({"seq": seq, "path": done.path, "sha256": done.digest, "status": "failed",
-                           "error": done.error, "site": None})
+            inputs.append(
+                {
+                    "seq": seq,
+                    "path": done.path,
+                    "sha256": done.digest,
+                    "status": "failed",
+                    "error": done.error,
+                    "site": None,
+                }
+            )
             continue
         articles.append({"seq": seq, **{c: done.row.get(c) for c in SHARD_COLUMNS}})
-        inputs.append({"seq": seq, "path": done.path, "sha256": done.digest, "status": "extracted",
-                       "error": None, "site": done.row.get("site")})
+        inputs.append(
+            {
+                "seq": seq,
+                "path": done.path,
+                "sha256": done.digest,
+                "status": "extracted",
+                "error": None,
+                "site": done.row.get("site"),
+            }
+        )
     article_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in SHARD_COLUMNS)])
     input_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in INPUT_SHARD_COLUMNS[1:])])
     number = spec.task.number
@@ -146,6 +185,7 @@ def shard_fs(out: str) -> tuple[Any, str]:
 
 # --------------------------------------------------------------------------- client
 
+
 @contextlib.contextmanager
 def dask_client(address: str, workers: int | None) -> Iterator[Any]:
     """A Dask client: `local` starts a LocalCluster of `workers` single-thread processes,
@@ -156,8 +196,13 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
         raise ClusterError("--cluster needs Dask and pyarrow: python -m pip install -e '.[cluster]'") from exc
     try:
         if address == "local":
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                   processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            )
             with cluster, Client(cluster) as client:
                 yield client
         elif address.endswith(".json"):
@@ -207,8 +252,7 @@ def plan_document(tasks: list[Task], site: str | None, force: bool) -> dict[str,
                 stats[path] = [info.st_size, info.st_mtime_ns]
             except OSError:
                 stats[path] = None
-    return {"version": 1, "site": site, "force": force, "tasks": [asdict(t) for t in tasks],
-            "files": stats}
+    return {"version": 1, "site": site, "force": force, "tasks": [asdict(t) for t in tasks], "files": stats}
 
 
 def prepare_shards(out: str, plan: dict[str, Any]) -> set[int]:
@@ -242,34 +286,62 @@ def known_digests(db: sqlite_utils.Database | None, task: Task) -> dict[str, str
         names = [display_path(f) for f in task.files]
         found: dict[str, str] = {}
         for part in batches(names, 500):
-            found.update(db.execute(f"select path, sha256 from inputs where {done} and path in "
-                                    f"({', '.join('?' * len(part))})", part).fetchall())
+            found.update(
+                db.execute(
+                    f"select path, sha256 from inputs where {done} and path in "
+                    f"({', '.join('?' * len(part))})",
+                    part,
+                ).fetchall()
+            )
         return found
     prefix = display_path(task.archive) + "#"
     found = {}
-    for path, digest in db.execute(f"select path, sha256 from inputs where {done} and "
-                                   "substr(path, 1, ?) = ?", [len(prefix), prefix]):
-        offset = path[len(prefix):]
+    for path, digest in db.execute(
+        f"select path, sha256 from inputs where {done} and substr(path, 1, ?) = ?", [len(prefix), prefix]
+    ):
+        offset = path[len(prefix) :]
         if offset.isdigit() and task.start <= int(offset) and (task.stop is None or int(offset) < task.stop):
             found[path] = digest
     return found
 
 
-def extract_on_cluster(client: Any, tasks: list[Task], out: str, *, db: sqlite_utils.Database | None,
-                       urls: dict[Path, str], site: str | None, force: bool) -> None:
+def extract_on_cluster(
+    client: Any,
+    tasks: list[Task],
+    out: str,
+    *,
+    db: sqlite_utils.Database | None,
+    urls: dict[Path, str],
+    site: str | None,
+    force: bool,
+) -> None:
     """Run the tasks whose shards are missing; a progress bar of tasks on a terminal."""
     from dask.distributed import as_completed
 
     done = prepare_shards(out, plan_document(tasks, site, force))
     if done:
-        click.echo(f"reusing the shards of {len(done)} of {len(tasks)} tasks from an unfinished run",
-                   err=True)
+        click.echo(
+            f"reusing the shards of {len(done)} of {len(tasks)} tasks from an unfinished run", err=True
+        )
     url_of = {str(p): u for p, u in urls.items()}
-    specs = [TaskInput(t, out, site, force, {f: url_of[f] for f in t.files if f in url_of},
-                       {} if force else known_digests(db, t)) for t in tasks if t.number not in done]
+    specs = [
+        TaskInput(
+            t,
+            out,
+            site,
+            force,
+            {f: url_of[f] for f in t.files if f in url_of},
+            {} if force else known_digests(db, t),
+        )
+        for t in tasks
+        if t.number not in done
+    ]
     futures = client.map(run_task, specs, pure=False)
-    bar = (click.progressbar(length=len(specs), label="extracting (tasks)", file=sys.stderr)
-           if sys.stderr.isatty() and specs else None)
+    bar = (
+        click.progressbar(length=len(specs), label="extracting (tasks)", file=sys.stderr)
+        if sys.stderr.isatty() and specs
+        else None
+    )
     try:
         for future in as_completed(futures):
             try:
@@ -304,8 +376,13 @@ def shard_items(out: str) -> Iterator[Extracted | Outcome]:
                 yield Outcome(item["path"], item["status"], error=item["error"])
 
 
-def merge_shards(db: sqlite_utils.Database, out: str, summary: Summary | None = None,
-                 on_progress: Callable[[Outcome], None] | None = None, force: bool = False) -> Summary:
+def merge_shards(
+    db: sqlite_utils.Database,
+    out: str,
+    summary: Summary | None = None,
+    on_progress: Callable[[Outcome], None] | None = None,
+    force: bool = False,
+) -> Summary:
     """Merge the shards into the database exactly as a local clean writes its results.
 
     Inputs stored meanwhile (by a merge that failed halfway) are unchanged, as in a local rerun.
@@ -325,10 +402,14 @@ def merge_shards(db: sqlite_utils.Database, out: str, summary: Summary | None = 
                     on_progress(outcome)
     except sqlite3.Error as exc:
         if not is_disk_full(exc):
-            raise ClusterError(f"merge failed: {exc}; the rows stored before are intact and "
-                               f"the same command again finishes the merge from the shards in {out}") from exc
-        summary.stopped = (f"disk full ({exc}): the merge stopped; the rows stored before are "
-                           f"intact and a rerun finishes the merge from the shards in {out}")
+            raise ClusterError(
+                f"merge failed: {exc}; the rows stored before are intact and "
+                f"the same command again finishes the merge from the shards in {out}"
+            ) from exc
+        summary.stopped = (
+            f"disk full ({exc}): the merge stopped; the rows stored before are "
+            f"intact and a rerun finishes the merge from the shards in {out}"
+        )
     return summary
 
 
@@ -343,10 +424,21 @@ def remove_shards(out: str) -> None:
         fs.rmdir(root)  # only when empty: nothing of anyone else's goes
 
 
-def clean_on_cluster(db: sqlite_utils.Database | None, paths: list[str], *, cluster: str,
-                     workers: int | None, shards: str | None, out: str | None, task_inputs: int,
-                     db_path: str, urls: dict[Path, str], site: str | None, force: bool,
-                     on_progress: Callable[[Outcome], None] | None = None) -> Summary:
+def clean_on_cluster(
+    db: sqlite_utils.Database | None,
+    paths: list[str],
+    *,
+    cluster: str,
+    workers: int | None,
+    shards: str | None,
+    out: str | None,
+    task_inputs: int,
+    db_path: str,
+    urls: dict[Path, str],
+    site: str | None,
+    force: bool,
+    on_progress: Callable[[Outcome], None] | None = None,
+) -> Summary:
     """`clean --cluster`: extract on the cluster, then merge into `db` (or, with `out`, keep
     the shards there without merging: then `db` is None and nothing counts as unchanged)."""
     summary = Summary()
@@ -360,13 +452,22 @@ def clean_on_cluster(db: sqlite_utils.Database | None, paths: list[str], *, clus
         tasks = plan_tasks(client, files, task_inputs)
         extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
         extracted = time.perf_counter()
-        click.echo(f"extracted {len(tasks)} tasks on the cluster in {extracted - start:.1f} s "
-                   f"(shards in {target})", err=True)
+        click.echo(
+            f"extracted {len(tasks)} tasks on the cluster in {extracted - start:.1f} s (shards in {target})",
+            err=True,
+        )
     if out:
         for item in shard_items(out):
-            summary.add(item if isinstance(item, Outcome) else
-                        Outcome(item.path, "cleaned" if item.row else "failed",
-                                item.row["site"] if item.row else None, error=item.error))
+            summary.add(
+                item
+                if isinstance(item, Outcome)
+                else Outcome(
+                    item.path,
+                    "cleaned" if item.row else "failed",
+                    item.row["site"] if item.row else None,
+                    error=item.error,
+                )
+            )
         return summary
     assert db is not None
     merge_shards(db, target, summary, on_progress, force)
@@ -379,18 +480,35 @@ def clean_on_cluster(db: sqlite_utils.Database | None, paths: list[str], *, clus
 def cluster_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The `clean` options of a cluster run."""
     options = [
-        click.option("--cluster", metavar="ADDRESS",
-                     help="Extract on a Dask cluster: `local` (a LocalCluster), a scheduler "
-                          "address (tcp://host:8786) or a scheduler file (.json)."),
-        click.option("--workers", type=click.IntRange(min=1),
-                     help="Worker processes of `--cluster local` (default: the cores)."),
-        click.option("--shards", metavar="URL",
-                     help="Folder (fsspec URL) for the Parquet shards before the merge "
-                          "(default: DB.shards; deleted after the merge)."),
-        click.option("--out", metavar="URL",
-                     help="Write the Parquet shards here and keep them, without merging into --db."),
-        click.option("--task-inputs", type=click.IntRange(min=1), default=INPUTS_PER_TASK,
-                     show_default=True, help="Inputs (files or WARC records) per cluster task."),
+        click.option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Extract on a Dask cluster: `local` (a LocalCluster), a scheduler "
+            "address (tcp://host:8786) or a scheduler file (.json).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            help="Worker processes of `--cluster local` (default: the cores).",
+        ),
+        click.option(
+            "--shards",
+            metavar="URL",
+            help="Folder (fsspec URL) for the Parquet shards before the merge "
+            "(default: DB.shards; deleted after the merge).",
+        ),
+        click.option(
+            "--out",
+            metavar="URL",
+            help="Write the Parquet shards here and keep them, without merging into --db.",
+        ),
+        click.option(
+            "--task-inputs",
+            type=click.IntRange(min=1),
+            default=INPUTS_PER_TASK,
+            show_default=True,
+            help="Inputs (files or WARC records) per cluster task.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)

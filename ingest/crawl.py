@@ -1,48 +1,60 @@
 """A fetch run: walk the adapters' listings, fetch the articles not stored yet, store and clean them."""
+
 from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import sqlite_utils
 
-from newsclean.db.fetchstore import (FINAL_STATUSES, finish_run, is_stored, iter_raw_pages, save_failure,
-                           save_raw_page, save_validators, set_extraction, start_run, validators,
-                           was_walked)
+from newsclean.db.fetchstore import (
+    FINAL_STATUSES,
+    finish_run,
+    is_stored,
+    iter_raw_pages,
+    save_failure,
+    save_raw_page,
+    save_validators,
+    set_extraction,
+    start_run,
+    validators,
+    was_walked,
+)
 from newsclean.db.store import upsert_article
-from newsclean.ingest.decode import DecodeError, decode_bytes
-from newsclean.ingest.fetcher import FetchError, Fetcher, Response, url_problem
-from newsclean.ingest.pipeline import extract_page
 from newsclean.extract.record import Article, NotAnArticle
+from newsclean.ingest.decode import DecodeError, decode_bytes
+from newsclean.ingest.fetcher import Fetcher, FetchError, Response, url_problem
+from newsclean.ingest.pipeline import extract_page
+from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
 from newsclean.sites.listing import ListedArticle
-from newsclean.ingest.verbosity import describe
+
 
 @dataclass
 class CrawlOptions:
     """The limits of one run."""
 
-    max_articles: int = 200          # article fetches per site (in all, for a URL list)
-    max_pages: int = 5               # listing pages followed from each start point
-    since: str | None = None         # YYYY-MM-DD: older listed articles are skipped
-    refresh: bool = False            # fetch stored articles again, ignore listing validators
+    max_articles: int = 200  # article fetches per site (in all, for a URL list)
+    max_pages: int = 5  # listing pages followed from each start point
+    since: str | None = None  # YYYY-MM-DD: older listed articles are skipped
+    refresh: bool = False  # fetch stored articles again, ignore listing validators
 
 
 @dataclass
 class RunStats:
     """What a run did, for the progress display, the summary and the `runs` row."""
 
-    pages: int = 0                   # listing pages fetched and read
-    not_modified: int = 0            # listing pages answered 304
-    fetched: int = 0                 # article pages fetched
+    pages: int = 0  # listing pages fetched and read
+    not_modified: int = 0  # listing pages answered 304
+    fetched: int = 0  # article pages fetched
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    failures: Counter = field(default_factory=Counter)          # reason -> count
+    failures: Counter = field(default_factory=Counter)  # reason -> count
     failed_urls: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)              # limits applied, for the summary
+    notes: list[str] = field(default_factory=list)  # limits applied, for the summary
     started: float = field(default_factory=time.monotonic)
 
     def fail(self, url: str, reason: str, detail: str | None = None) -> None:
@@ -73,9 +85,15 @@ class RunStats:
 
     def counts(self) -> dict[str, int]:
         """The counters as stored in the `runs` row."""
-        return {"pages": self.pages, "not_modified": self.not_modified, "fetched": self.fetched,
-                "new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": self.failed}
+        return {
+            "pages": self.pages,
+            "not_modified": self.not_modified,
+            "fetched": self.fetched,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+        }
 
 
 def extraction_reason(exc: Exception) -> str:
@@ -92,8 +110,9 @@ def error_text(exc: Exception | None) -> str | None:
     return (str(exc) or type(exc).__name__) if exc else None
 
 
-def extract(body: bytes, url: str, site: str | None,
-            charset: str | None) -> tuple[Article | None, Exception | None]:
+def extract(
+    body: bytes, url: str, site: str | None, charset: str | None
+) -> tuple[Article | None, Exception | None]:
     """The article of a fetched page with the same code `clean` uses, or why there is none."""
     try:
         return extract_page(body, url=url, site=site, charset=charset), None
@@ -104,8 +123,13 @@ def extract(body: bytes, url: str, site: str | None,
 class Crawler:
     """One run over a database: listings → new article URLs → fetch → store raw → clean → upsert."""
 
-    def __init__(self, db: sqlite_utils.Database, fetcher: Fetcher, options: CrawlOptions,
-                 on_progress: Callable[[RunStats, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        fetcher: Fetcher,
+        options: CrawlOptions,
+        on_progress: Callable[[RunStats, str], None] | None = None,
+    ) -> None:
         self.db = db
         self.fetcher = fetcher
         self.options = options
@@ -231,8 +255,13 @@ class Crawler:
         try:
             response = self.fetcher.get(url, allowed=adapter.owns if adapter else None)
         except FetchError as exc:
-            save_failure(self.db, url=url, site=adapter.name if adapter else "",
-                         status=exc.status or 0, error=exc.reason)
+            save_failure(
+                self.db,
+                url=url,
+                site=adapter.name if adapter else "",
+                status=exc.status or 0,
+                error=exc.reason,
+            )
             self.stats.fail(url, exc.reason, describe(exc, exc.reason))
             self.on_progress(self.stats, url)
             return exc.status in FINAL_STATUSES
@@ -245,16 +274,27 @@ class Crawler:
         """Extract the article and write it with its raw page in one transaction."""
         art, error = extract(response.body, response.final_url, site, response.charset)
         with self.db.atomic():
-            save_raw_page(self.db, url=response.url, final_url=response.final_url,
-                          site=site or (art.site if art else ""), status=response.status,
-                          headers=response.headers, encoding=response.charset, body=response.body,
-                          article_key=art.key if art else None, error=error_text(error))
+            save_raw_page(
+                self.db,
+                url=response.url,
+                final_url=response.final_url,
+                site=site or (art.site if art else ""),
+                status=response.status,
+                headers=response.headers,
+                encoding=response.charset,
+                body=response.body,
+                article_key=art.key if art else None,
+                error=error_text(error),
+            )
             stored = upsert_article(self.db, art.to_row())[1] if art else None
         self.stats.count_extraction(response.url, stored, error)
 
 
-def reclean(db: sqlite_utils.Database, site: str | None = None,
-            on_progress: Callable[[RunStats, str], None] | None = None) -> RunStats:
+def reclean(
+    db: sqlite_utils.Database,
+    site: str | None = None,
+    on_progress: Callable[[RunStats, str], None] | None = None,
+) -> RunStats:
     """Re-extract every stored raw page with the current adapters and upsert its article."""
     stats = RunStats()
     for page in iter_raw_pages(db, site):

@@ -7,6 +7,7 @@ gb2312/gbk are decoded as gb18030 (their superset). A decoding that succeeds is 
 when it reads as Chinese (most characters common Han or CJK punctuation): Big5 bytes also
 decode as GB18030, and any bytes as Latin-1, but then as rare characters and mojibake.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -22,9 +23,18 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
-              "iso-8859-1": "cp1252", "latin-1": "cp1252", "ascii": "utf-8", "us-ascii": "utf-8",
-              "big5": "big5hkscs", "cp950": "big5hkscs"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "utf-8",
+    "us-ascii": "utf-8",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+}
 # Share of control bytes above which an input is taken for binary, not text.
 _BINARY_SHARE = 0.10
 _SNIFF = 4096
@@ -88,7 +98,7 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
     """Decode bytes (see the module doc); `declared` is the HTTP charset, if any."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding)
+            return Decoded(data[len(bom) :].decode(encoding, errors="replace"), encoding)
     utf16 = utf16_without_bom(data)
     if utf16:
         return utf16
@@ -104,7 +114,7 @@ def decode_text(data: bytes, declared: str | None = None) -> Decoded:
             return utf16
         raise DecodeError("binary data, not a text or HTML page")
     candidates: list[str | None] = [declared] if declared else []
-    candidates.append(EncodingDetector.find_declared_encoding(data[:_SNIFF * 4], is_html=True))
+    candidates.append(EncodingDetector.find_declared_encoding(data[: _SNIFF * 4], is_html=True))
     # Every target site is Chinese: GB18030 (a superset of GB2312 and GBK) is the likeliest
     # encoding when UTF-8 and the declaration both fail, e.g. GBK bytes declared as UTF-8;
     # Big5 (Taiwan, Hong Kong) the next.
@@ -151,8 +161,12 @@ def most_chinese(data: bytes, codec_names: list[str], errors: str) -> Decoded | 
     if best is None:
         return None
     share, text, codec = best
-    return Decoded(text, codec, f"unsure of the encoding: decoded as {codec}, but only "
-                                f"{share:.0%} of its non-ASCII characters are common Chinese")
+    return Decoded(
+        text,
+        codec,
+        f"unsure of the encoding: decoded as {codec}, but only "
+        f"{share:.0%} of its non-ASCII characters are common Chinese",
+    )
 
 
 def chinese_share(text: str) -> float:
@@ -162,14 +176,16 @@ def chinese_share(text: str) -> float:
     if len(others) < _MIN_JUDGED:
         return 1.0
     common = common_han()
-    good = sum(1 for c in others if c in common) + len(_PUNCTUATION_RE.findall("".join(
-        c for c in others if c not in common)))
+    good = sum(1 for c in others if c in common) + len(
+        _PUNCTUATION_RE.findall("".join(c for c in others if c not in common))
+    )
     return good / len(others)
 
 
 @functools.cache
 def common_han() -> frozenset[str]:
     """The common Han characters: GB2312 level 1 (simplified) and Big5 level 1 (traditional)."""
+
     def chars(codec: str, leads: range, trails: list[int]) -> set[str]:
         found = set()
         for lead in leads:
@@ -200,11 +216,10 @@ def utf16_without_bom(data: bytes) -> Decoded | None:
 
 def utf16_chinese(data: bytes) -> Decoded | None:
     """UTF-16 text without a byte-order mark whose start reads as Chinese, if any."""
-    head = data[:_SNIFF * 4]
+    head = data[: _SNIFF * 4]
     for codec in ("utf-16-le", "utf-16-be"):
-        sample = head[:len(head) // 2 * 2].decode(codec, errors="replace")
-        if (len(_NON_ASCII_RE.findall(sample)) >= len(sample) // 2
-                and chinese_share(sample) >= _UTF16_SHARE):
+        sample = head[: len(head) // 2 * 2].decode(codec, errors="replace")
+        if len(_NON_ASCII_RE.findall(sample)) >= len(sample) // 2 and chinese_share(sample) >= _UTF16_SHARE:
             return _utf16_text(data, codec)
     return None
 

@@ -5,6 +5,7 @@ gold records (`NAME.json`) with any of: url, title, published_at, source, author
 correspondents, editor, body (a list of paragraphs, or one string with newlines).
 Only the fields a gold gives are scored.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
+from newsclean.extract.record import Article
 from newsclean.ingest.decode import decode_bytes
 from newsclean.ingest.inputs import read_input
 from newsclean.ingest.pipeline import extract_page, looks_like_html
-from newsclean.extract.record import Article
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".txt", ".html.gz", ".htm.gz", ".txt.gz")
 EXACT_FIELDS = ("title", "source", "editor")
@@ -41,7 +41,7 @@ class PageScore:
 def bigrams(text: str) -> Counter:
     """Character bigrams of the text with all whitespace removed."""
     s = "".join(text.split())
-    return Counter(s[i:i + 2] for i in range(len(s) - 1))
+    return Counter(s[i : i + 2] for i in range(len(s) - 1))
 
 
 def body_scores(found: str, gold: str) -> tuple[float, float, float]:
@@ -100,8 +100,7 @@ def score_article(art: Article, gold: dict[str, Any], score: PageScore) -> None:
         score.body = body_scores("\n".join(art.body), "\n".join(gold["body"]))
 
 
-def score_page(page: Path, gold_path: Path, site: str | None = None,
-               against: str | None = None) -> PageScore:
+def score_page(page: Path, gold_path: Path, site: str | None = None, against: str | None = None) -> PageScore:
     """Extract one page as `clean` does and score it; never raises."""
     gold = load_gold(gold_path)
     score = PageScore(page.name)
@@ -149,7 +148,8 @@ def totals(scores: list[PageScore]) -> dict[str, Any]:
     bodies = [s.body for s in scores if s.body is not None]
     if bodies:
         out["body_precision"], out["body_recall"], out["body_f1"] = (
-            sum(b[i] for b in bodies) / len(bodies) for i in range(3))
+            sum(b[i] for b in bodies) / len(bodies) for i in range(3)
+        )
     out["seconds_per_page"] = sum(s.seconds for s in scores) / max(len(scores), 1)
     base = [s for s in scores if s.baseline_f1 is not None]
     if base:

@@ -1,4 +1,5 @@
 """Polite HTTP fetching: one session, retries, robots.txt, per-host delays, size, time and redirect limits."""
+
 from __future__ import annotations
 
 import email.utils
@@ -7,17 +8,20 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential, wait_random
 from requests.adapters import HTTPAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential, wait_random
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 
-DEFAULT_USER_AGENT = "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
+DEFAULT_USER_AGENT = (
+    "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
+)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Headers kept with a stored page: what decoding and conditional requests need later.
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
@@ -31,17 +35,17 @@ class FetchConfig:
     """Every fetching knob in one place, with the defaults a daily run uses."""
 
     user_agent: str = DEFAULT_USER_AGENT
-    delay: float = 1.0               # seconds between two requests to one host
+    delay: float = 1.0  # seconds between two requests to one host
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0       # longest silence while reading
+    read_timeout: float = 30.0  # longest silence while reading
     response_timeout: float = 120.0  # wall clock for one response, headers and body, however slow
-    url_timeout: float = 300.0       # wall clock for one URL: every try, wait and redirect
+    url_timeout: float = 300.0  # wall clock for one URL: every try, wait and redirect
     max_bytes: int = 10 * 1024 * 1024  # a news page is well under 1 MB; this bounds memory
     robots_max_bytes: int = 512 * 1024  # robots.txt is read this far (RFC 9309: at least 500 KiB)
-    max_tries: int = 4               # requests in all for one URL (Scrapy's default is 3)
-    backoff: float = 1.0             # first retry wait; doubles each try, plus up to this much jitter
+    max_tries: int = 4  # requests in all for one URL (Scrapy's default is 3)
+    backoff: float = 1.0  # first retry wait; doubles each try, plus up to this much jitter
     max_backoff: float = 30.0
-    max_retry_after: float = 60.0    # a longer Retry-After (or Crawl-delay) is cut to this, and said so
+    max_retry_after: float = 60.0  # a longer Retry-After (or Crawl-delay) is cut to this, and said so
     max_redirects: int = 5
     # Origins of the --base-url mirrors: the only loopback or private addresses a redirect may reach.
     mirrors: tuple[str, ...] = ()
@@ -135,7 +139,8 @@ def same_host(url: str) -> Callable[[str], bool]:
 
 
 def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address a host name spells out, if it is one: dotted, IPv6, or a legacy form (2130706433, 0x7f.1)."""
+    """The address a host name spells out, if it is one: dotted, IPv6, or a legacy form
+    (2130706433, 0x7f.1)."""
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -190,7 +195,7 @@ def short_seconds(value: float) -> str:
 
 
 def network_reason(exc: requests.RequestException) -> str:
-    """"timeout" or "connection error" for a requests exception."""
+    """ "timeout" or "connection error" for a requests exception."""
     if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
         return "timeout"
     return "connection error"
@@ -300,8 +305,9 @@ class Fetcher:
         for scheme in ("http://", "https://"):
             self.session.mount(scheme, WatchedAdapter())
         self.capped: dict[tuple[str, str], float] = {}  # (what, host) -> the longest wait asked
-        self._backoff = (wait_exponential(multiplier=self.config.backoff, max=self.config.max_backoff)
-                         + wait_random(0, self.config.backoff))
+        self._backoff = wait_exponential(
+            multiplier=self.config.backoff, max=self.config.max_backoff
+        ) + wait_random(0, self.config.backoff)
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_unreachable: dict[str, str] = {}  # host -> why its robots.txt could not be read
         self._robots_errors: dict[str, FetchError] = {}
@@ -319,8 +325,14 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            allowed: Callable[[str], bool] | None = None) -> Response:
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        allowed: Callable[[str], bool] | None = None,
+    ) -> Response:
         """GET a page, following at most `max_redirects` redirects by hand.
 
         Returns a 2xx or 304 response; raises FetchError otherwise. A redirect must go to a
@@ -332,8 +344,15 @@ class Fetcher:
         response.url = url
         return response
 
-    def follow(self, url: str, headers: dict[str, str], allowed: Callable[[str], bool], *,
-               robots: bool, truncate_at: int | None = None) -> Response:
+    def follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        allowed: Callable[[str], bool],
+        *,
+        robots: bool,
+        truncate_at: int | None = None,
+    ) -> Response:
         """GET `url` and the redirects it leads to (each checked); robots.txt first when `robots`.
 
         All of it, tries and waits included, within `url_timeout` (robots.txt has its own).
@@ -345,16 +364,18 @@ class Fetcher:
         for _hop in range(self.config.max_redirects + 1):
             if robots and not self.robots_allow(current, allowed):
                 why = self._robots_unreachable.get(origin_of(current))
-                raise FetchError(f"robots.txt unreachable ({why})" if why else "robots.txt disallows") \
-                    from self._robots_errors.get(origin_of(current))
+                raise FetchError(
+                    f"robots.txt unreachable ({why})" if why else "robots.txt disallows"
+                ) from self._robots_errors.get(origin_of(current))
             response = self.get_once(current, headers, deadline, truncate_at)
             if response.status not in REDIRECT_STATUSES:
                 return response
             current = self.next_hop(current, response, seen, allowed)
         raise FetchError("too many redirects", status=response.status)
 
-    def next_hop(self, current: str, response: Response, seen: set[str],
-                 allowed: Callable[[str], bool]) -> str:
+    def next_hop(
+        self, current: str, response: Response, seen: set[str], allowed: Callable[[str], bool]
+    ) -> str:
         """The redirect target, refused when it loops, is missing or breaks `redirect_refusal`."""
         location = response.headers.get("location")
         if not location:
@@ -371,16 +392,24 @@ class Fetcher:
         seen.add(target)
         return target
 
-    def get_once(self, url: str, headers: dict[str, str], deadline: float,
-                 truncate_at: int | None = None) -> Response:
+    def get_once(
+        self, url: str, headers: dict[str, str], deadline: float, truncate_at: int | None = None
+    ) -> Response:
         """One URL, no redirects followed, retried (tenacity) on network errors, 429 and 5xx
         while the next try can start before `deadline`."""
-        def out_of_tries_or_time(state: RetryCallState) -> bool:
-            return (state.attempt_number >= self.config.max_tries
-                    or time.monotonic() + self.retry_wait(url, state) >= deadline)
 
-        retrying = Retrying(stop=out_of_tries_or_time, wait=lambda state: self.retry_wait(url, state),
-                            retry=retry_if_exception_type(RetryableError), reraise=True)
+        def out_of_tries_or_time(state: RetryCallState) -> bool:
+            return (
+                state.attempt_number >= self.config.max_tries
+                or time.monotonic() + self.retry_wait(url, state) >= deadline
+            )
+
+        retrying = Retrying(
+            stop=out_of_tries_or_time,
+            wait=lambda state: self.retry_wait(url, state),
+            retry=retry_if_exception_type(RetryableError),
+            reraise=True,
+        )
         return retrying(self.request, url, headers, deadline, truncate_at)
 
     def retry_wait(self, url: str, state: RetryCallState) -> float:
@@ -399,11 +428,14 @@ class Fetcher:
     def notes(self) -> list[str]:
         """Lines for the run's summary: the waits a host asked for that were cut."""
         cap = short_seconds(self.config.max_retry_after)
-        return [f"{what} capped: {host} asked for {short_seconds(asked)} s, {cap} s used"
-                for (what, host), asked in sorted(self.capped.items())]
+        return [
+            f"{what} capped: {host} asked for {short_seconds(asked)} s, {cap} s used"
+            for (what, host), asked in sorted(self.capped.items())
+        ]
 
-    def request(self, url: str, headers: dict[str, str], deadline: float,
-                truncate_at: int | None = None) -> Response:
+    def request(
+        self, url: str, headers: dict[str, str], deadline: float, truncate_at: int | None = None
+    ) -> Response:
         """A single GET after the host's turn, answered within `response_timeout` and `deadline`."""
         problem = url_problem(url)
         if problem:
@@ -423,22 +455,31 @@ class Fetcher:
             finally:
                 self._last_request[host] = time.monotonic()
 
-    def send(self, url: str, headers: dict[str, str], until: float, truncate_at: int | None = None) -> Response:
+    def send(
+        self, url: str, headers: dict[str, str], until: float, truncate_at: int | None = None
+    ) -> Response:
         """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`."""
         left = max(until - time.monotonic(), 0.001)
         timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
         with Watchdog(until) as watch:
             try:
-                with self.session.get(url, headers=headers, timeout=timeout, stream=True,
-                                      allow_redirects=False) as resp:
+                with self.session.get(
+                    url, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+                ) as resp:
                     status = resp.status_code
                     if status == 429 or status >= 500:
-                        raise RetryableError(f"http {status}", status=status,
-                                             retry_after=parse_retry_after(resp.headers.get("Retry-After")))
+                        raise RetryableError(
+                            f"http {status}",
+                            status=status,
+                            retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+                        )
                     if status >= 400:
                         raise FetchError(f"http {status}", status=status)
-                    kept = {name: resp.headers[name] for name in (*KEPT_HEADERS, "location")
-                            if name in resp.headers}
+                    kept = {
+                        name: resp.headers[name]
+                        for name in (*KEPT_HEADERS, "location")
+                        if name in resp.headers
+                    }
                     body = self.read_body(resp, until, truncate_at) if 200 <= status < 300 else b""
             except OSError as exc:  # requests' exceptions too
                 if watch.expired:
@@ -506,8 +547,13 @@ class Fetcher:
         on_host = same_host(url)
         parser = RobotFileParser(url)
         try:
-            response = self.follow(url, {}, lambda t: on_host(t) or bool(allowed and allowed(t)),
-                                   robots=False, truncate_at=self.config.robots_max_bytes)
+            response = self.follow(
+                url,
+                {},
+                lambda t: on_host(t) or bool(allowed and allowed(t)),
+                robots=False,
+                truncate_at=self.config.robots_max_bytes,
+            )
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
                 parser.parse([])

@@ -1,4 +1,5 @@
 """Finding input files, reading them (gzip included), manifests and saved-page URLs."""
+
 from __future__ import annotations
 
 import itertools
@@ -29,7 +30,9 @@ _LONG_LINE_RE = re.compile(f"(?<![^{_BREAKS}])([^{_BREAKS}]{{{MAX_LINE_CHARS}}})
 _NULS_RE = re.compile(rb"\0*")
 
 _SAVED_FROM_RE = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
-_SINGLEFILE_RE = re.compile(rb"<!--[^>]*?Page saved with SingleFile[^>]*?\burl:\s*(\S+)", re.IGNORECASE | re.DOTALL)
+_SINGLEFILE_RE = re.compile(
+    rb"<!--[^>]*?Page saved with SingleFile[^>]*?\burl:\s*(\S+)", re.IGNORECASE | re.DOTALL
+)
 _LEADING_URL_RE = re.compile(rb"^\s*(?:<!DOCTYPE[^>]*>\s*)?<!--\s*(https?://[^\s>]+?)\s*-->")
 _CANONICAL_RE = re.compile(rb"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
 _OG_URL_RE = re.compile(rb"<meta\b[^>]*\bproperty=[\"']?og:url[\"']?[^>]*>", re.IGNORECASE)
@@ -125,7 +128,7 @@ def gunzip_bounded(data: bytes) -> bytes:
         member += 1
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         while not inflater.eof and pos < len(data):
-            chunk = view[pos:pos + _GZIP_CHUNK]  # so that unused_data stays small
+            chunk = view[pos : pos + _GZIP_CHUNK]  # so that unused_data stays small
             pos += len(chunk)
             try:
                 parts.append(inflater.decompress(chunk, room))
@@ -139,7 +142,7 @@ def gunzip_bounded(data: bytes) -> bytes:
         pos = _NULS_RE.match(data, pos - len(inflater.unused_data)).end()  # NUL padding is allowed
         if pos == len(data):
             return b"".join(parts)
-        if data[pos:pos + 2] != b"\x1f\x8b":
+        if data[pos : pos + 2] != b"\x1f\x8b":
             raise InputError(f"broken gzip data: not gzip data after member {member}")
 
 
@@ -151,15 +154,16 @@ def bound_page(text: str, is_html: bool) -> tuple[str, list[str]]:
     if is_html:
         tags = text.count("<")
         if tags > MAX_HTML_TAGS:
-            raise InputError(f"{tags} tags, more than {MAX_HTML_TAGS}: too many to parse "
-                             "(not a news article page?)")
+            raise InputError(
+                f"{tags} tags, more than {MAX_HTML_TAGS}: too many to parse (not a news article page?)"
+            )
         return text, []
     warnings = []
     if sum(map(text.count, _BREAKS)) >= MAX_TEXT_LINES:
         breaks = _BREAK_RE.finditer(text)
         end = next(itertools.islice(breaks, MAX_TEXT_LINES - 1, None), None)
         if end is not None:
-            text = text[:end.start()]
+            text = text[: end.start()]
             warnings.append(f"text cut after {MAX_TEXT_LINES} lines (not a news page rendering?)")
     longest = 0
 
@@ -170,8 +174,10 @@ def bound_page(text: str, is_html: bool) -> tuple[str, list[str]]:
 
     text = _LONG_LINE_RE.sub(cut, text)
     if longest:
-        warnings.append(f"lines longer than {MAX_LINE_CHARS} characters cut to {MAX_LINE_CHARS} "
-                        f"(the longest had {longest})")
+        warnings.append(
+            f"lines longer than {MAX_LINE_CHARS} characters cut to {MAX_LINE_CHARS} "
+            f"(the longest had {longest})"
+        )
     return text, warnings
 
 
@@ -205,8 +211,11 @@ def load_manifest(path: str | None) -> dict[Path, str]:
                 raise InputError(f"{where}: not JSON ({exc})") from exc
             if isinstance(entry, dict) and isinstance(entry.get("path"), str) and entry.get("url") is None:
                 continue  # a page whose URL is unknown: `"url": null`
-            if not (isinstance(entry, dict) and isinstance(entry.get("path"), str)
-                    and isinstance(entry.get("url"), str)):
+            if not (
+                isinstance(entry, dict)
+                and isinstance(entry.get("path"), str)
+                and isinstance(entry.get("url"), str)
+            ):
                 raise InputError(f'{where}: not a {{"path": "...", "url": "..."}} line with two strings')
             try:
                 urlsplit(entry["url"]).port  # noqa: B018 (raises on bad IPv6 brackets or port)

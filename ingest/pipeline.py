@@ -3,6 +3,7 @@
 Stages, in order: read (gunzip, size bound) → decode → detect adapter → extract →
 check (mandatory fields, warnings) → store (one transaction per input).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,19 +12,20 @@ import multiprocessing
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import sqlite_utils
 
 import newsclean.db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 import newsclean.db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
 from newsclean.db.store import article_changes, known_input, record_input, upsert_article
-from newsclean.ingest.decode import DecodeError, decode_text
-from newsclean.ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.extract.text import has_han
+from newsclean.ingest.decode import DecodeError, decode_text
+from newsclean.ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
 from newsclean.sites import Page, adapter_named, detect
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
@@ -73,9 +75,15 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_RE.search(text[:4096]))
 
 
-def extract_page(data: bytes, *, url: str | None = None, path: str | None = None,
-                 site: str | None = None, charset: str | None = None,
-                 fetched_at: dt.datetime | None = None) -> Article:
+def extract_page(
+    data: bytes,
+    *,
+    url: str | None = None,
+    path: str | None = None,
+    site: str | None = None,
+    charset: str | None = None,
+    fetched_at: dt.datetime | None = None,
+) -> Article:
     """Extract one article from raw bytes; raises DecodeError, NotAnArticle or ValueError.
 
     `charset` is the HTTP header's charset; `fetched_at` (aware) resolves relative dates.
@@ -152,8 +160,9 @@ class Extracted:
     error: str | None = None
 
 
-def prepare(db: sqlite_utils.Database, path: Path, url: str | None, site: str | None,
-            force: bool) -> Job | Outcome:
+def prepare(
+    db: sqlite_utils.Database, path: Path, url: str | None, site: str | None, force: bool
+) -> Job | Outcome:
     """Read and hash one input; an Outcome when it needs no extraction (unchanged, unreadable)."""
     name = display_path(path)  # the file is read by `path`; `name` is what is stored
     try:
@@ -169,8 +178,14 @@ def prepare(db: sqlite_utils.Database, path: Path, url: str | None, site: str | 
 def extract_job(job: Job) -> Extracted:
     """Extract one job; runs in worker processes, never raises for bad input."""
     try:
-        art = extract_page(job.data, url=job.url, path=job.path, site=job.site,
-                           charset=job.charset, fetched_at=job.fetched_at)
+        art = extract_page(
+            job.data,
+            url=job.url,
+            path=job.path,
+            site=job.site,
+            charset=job.charset,
+            fetched_at=job.fetched_at,
+        )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
     return Extracted(job.path, job.digest, row=art.to_row())
@@ -203,9 +218,16 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
     return outcomes
 
 
-def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path, str] | None = None,
-                site: str | None = None, force: bool = False, jobs: int = 1,
-                on_progress: Callable[[Outcome], None] | None = None) -> Summary:
+def clean_paths(
+    db: sqlite_utils.Database,
+    paths: list[str],
+    *,
+    urls: dict[Path, str] | None = None,
+    site: str | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    on_progress: Callable[[Outcome], None] | None = None,
+) -> Summary:
     """Clean every input under `paths` into the database and summarise what happened.
 
     With jobs > 1, extraction runs in that many worker processes while this process reads
@@ -233,8 +255,9 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
     try:
         for prepared in batches(prepared_inputs(db, files, urls or {}, site, force), BATCH_SIZE):
             todo = [p for p in prepared if isinstance(p, Job)]
-            extracted = (pool.map_async(extract_job, todo, chunksize=2) if pool
-                         else [extract_job(job) for job in todo])
+            extracted = (
+                pool.map_async(extract_job, todo, chunksize=2) if pool else [extract_job(job) for job in todo]
+            )
             if pending:
                 write(*pending)  # the workers extract this window meanwhile
             pending = (prepared, extracted)
@@ -244,8 +267,9 @@ def clean_paths(db: sqlite_utils.Database, paths: list[str], *, urls: dict[Path,
         if not is_disk_full(exc):
             raise
         left = len(files) + len(missing) - sum(summary.counts.values())
-        summary.stopped = (f"disk full ({exc}): stopped with {left} inputs not stored; "
-                           "the rows stored before are intact")
+        summary.stopped = (
+            f"disk full ({exc}): stopped with {left} inputs not stored; the rows stored before are intact"
+        )
     finally:
         if pool:
             pool.terminate()
@@ -260,4 +284,4 @@ def is_disk_full(exc: sqlite3.Error) -> bool:
 def windows(items: list[Path], size: int) -> Iterator[list[Path]]:
     """Consecutive slices of at most `size` items."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

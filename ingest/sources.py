@@ -1,8 +1,10 @@
 """The inputs of a run in order: one per page file, one per page record of a WARC archive."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -14,8 +16,9 @@ from newsclean.ingest.warc import Broken, Skipped, is_warc, read_archive, record
 T = TypeVar("T")
 
 
-def prepared_inputs(db: sqlite_utils.Database, files: list[Path], urls: dict[Path, str],
-                    site: str | None, force: bool) -> Iterator[Job | Outcome]:
+def prepared_inputs(
+    db: sqlite_utils.Database, files: list[Path], urls: dict[Path, str], site: str | None, force: bool
+) -> Iterator[Job | Outcome]:
     """Each input of the files, read and hashed (see `prepare`), in file and record order."""
     for path in files:
         if is_warc(path):
@@ -24,8 +27,14 @@ def prepared_inputs(db: sqlite_utils.Database, files: list[Path], urls: dict[Pat
             yield prepare(db, path, urls.get(path), site, force)
 
 
-def prepare_archive(db: sqlite_utils.Database | None, archive: Path, site: str | None, force: bool,
-                    start: int = 0, stop: int | None = None) -> Iterator[Job | Outcome]:
+def prepare_archive(
+    db: sqlite_utils.Database | None,
+    archive: Path,
+    site: str | None,
+    force: bool,
+    start: int = 0,
+    stop: int | None = None,
+) -> Iterator[Job | Outcome]:
     """A Job per page record of `archive` starting in [start, stop) (not known yet unless
     `force`; every record when `db` is None), an Outcome for the others: skipped, broken,
     unchanged, or the whole archive failed when it cannot be opened."""
@@ -40,8 +49,15 @@ def prepare_archive(db: sqlite_utils.Database | None, archive: Path, site: str |
                 if db is not None and not force and known_input(db, item.path, digest):
                     yield Outcome(item.path, "unchanged")
                 else:
-                    yield Job(item.path, item.data, digest, item.url, site,
-                              charset=item.charset, fetched_at=item.fetched_at)
+                    yield Job(
+                        item.path,
+                        item.data,
+                        digest,
+                        item.url,
+                        site,
+                        charset=item.charset,
+                        fetched_at=item.fetched_at,
+                    )
     except OSError as exc:  # the archive cannot be opened or read at all
         yield Outcome(display_path(archive), "failed", error=f"cannot read: {exc.strerror or exc}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 import click
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1

@@ -5,15 +5,17 @@ an HTML or text content type is one, named `ARCHIVE#OFFSET` (the record's byte o
 file, compressed bytes for `.warc.gz`). Other records are skipped. A broken record (bad gzip
 member, bad headers) fails alone: reading resumes at the next record start found after it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import uuid
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO
 
 from newsclean.ingest.inputs import MAX_INPUT_BYTES, display_path
 
@@ -64,8 +66,9 @@ def record_name(archive: Path, offset: int) -> str:
     return f"{display_path(archive)}#{offset}"
 
 
-def read_archive(archive: Path, start: int = 0, stop: int | None = None
-                 ) -> Iterator[Record | Skipped | Broken]:
+def read_archive(
+    archive: Path, start: int = 0, stop: int | None = None
+) -> Iterator[Record | Skipped | Broken]:
     """The records of `archive` that start at offsets in [start, stop), in file order.
 
     `start` must be a record start (0, or an offset this function reported). After a broken
@@ -115,10 +118,14 @@ def page_of(archive: Path, rec: Any) -> Record | Skipped:
     if len(data) > MAX_INPUT_BYTES:
         raise ValueError(f"payload larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     charset = _CHARSET_RE.search(ctype)
-    return Record(record_name(archive, offset), offset, data,
-                  (rec.headers.get("WARC-Target-URI") or "").strip("<> ") or None,
-                  warc_date(rec.headers.get("WARC-Date")),
-                  charset.group(1) if charset else None)
+    return Record(
+        record_name(archive, offset),
+        offset,
+        data,
+        (rec.headers.get("WARC-Target-URI") or "").strip("<> ") or None,
+        warc_date(rec.headers.get("WARC-Date")),
+        charset.group(1) if charset else None,
+    )
 
 
 def warc_date(value: str | None) -> dt.datetime | None:
@@ -156,7 +163,7 @@ def record_end(fh: BinaryIO, offset: int, gz: bool) -> int | None:
         if not chunk or len(head) > 1 << 20:
             return None
         head += chunk
-    header = head[:head.index(b"\r\n\r\n") + 4]
+    header = head[: head.index(b"\r\n\r\n") + 4]
     length = re.search(rb"\r\nContent-Length:\s*(\d+)", header, re.IGNORECASE)
     return offset + len(header) + int(length.group(1)) + 4 if length else None
 
@@ -187,13 +194,25 @@ def next_record_start(fh: BinaryIO, offset: int, gz: bool) -> int | None:
 
 # --------------------------------------------------------------------------- writing
 
-def warc_record(url: str, payload: bytes, *, date: dt.datetime | str | None = None,
-                status: int = 200, http_headers: dict[str, str] | None = None,
-                record_type: str = "response") -> bytes:
+
+def warc_record(
+    url: str,
+    payload: bytes,
+    *,
+    date: dt.datetime | str | None = None,
+    status: int = 200,
+    http_headers: dict[str, str] | None = None,
+    record_type: str = "response",
+) -> bytes:
     """One WARC/1.1 record: a `response` (HTTP status line, headers, payload) or other type."""
     if record_type == "response":
-        reason = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
-                  404: "Not Found"}.get(status, "Status")
+        reason = {
+            200: "OK",
+            301: "Moved Permanently",
+            302: "Found",
+            304: "Not Modified",
+            404: "Not Found",
+        }.get(status, "Status")
         headers = {**(http_headers or {}), "Content-Length": str(len(payload))}
         headers.pop("Transfer-Encoding", None)
         headers.pop("Content-Encoding", None)  # the payload is stored decoded
@@ -206,9 +225,15 @@ def warc_record(url: str, payload: bytes, *, date: dt.datetime | str | None = No
     when = warc_date(date) if isinstance(date, str) else date
     when = when or dt.datetime.now(dt.timezone.utc)
     date = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    head = ["WARC/1.1", f"WARC-Type: {record_type}", f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
-            f"WARC-Date: {date}", f"WARC-Target-URI: {url}", f"Content-Type: {content_type}",
-            f"Content-Length: {len(block)}"]
+    head = [
+        "WARC/1.1",
+        f"WARC-Type: {record_type}",
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
+        f"WARC-Date: {date}",
+        f"WARC-Target-URI: {url}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(block)}",
+    ]
     return ("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
 
 
@@ -242,13 +267,22 @@ def write_raw_pages(db: Any, fh: BinaryIO, gz: bool, site: str | None = None) ->
     for rowid in rowids:
         url, final_url, status, fetched_at, headers, encoding, body = db.execute(
             "select url, final_url, status, fetched_at, headers, encoding, body from raw_pages "
-            "where rowid = ?", [rowid]).fetchone()
+            "where rowid = ?",
+            [rowid],
+        ).fetchone()
         stored = json.loads(headers or "{}")
         http = {k.title(): v for k, v in stored.items() if isinstance(v, str) and v}
         ctype = http.get("Content-Type") or "text/html"
         if encoding and not _CHARSET_RE.search(ctype):
             ctype += f"; charset={encoding}"
         http["Content-Type"] = ctype
-        writer.write(warc_record(final_url or url, zlib.decompress(body), date=fetched_at,
-                                 status=status or 200, http_headers=http))
+        writer.write(
+            warc_record(
+                final_url or url,
+                zlib.decompress(body),
+                date=fetched_at,
+                status=status or 200,
+                http_headers=http,
+            )
+        )
     return len(rowids)

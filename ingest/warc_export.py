@@ -1,4 +1,5 @@
 """`export --format warc`: the stored raw pages of `fetch` as a WARC archive."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ from newsclean.db.filters import Filters
 from newsclean.ingest.warc import write_raw_pages
 
 
-def export_warc(db: sqlite_utils.Database, output: str | None, filters: Filters,
-                query_text: str | None) -> int:
+def export_warc(
+    db: sqlite_utils.Database, output: str | None, filters: Filters, query_text: str | None
+) -> int:
     """Write the raw pages (of --site, if given) to `output` (`.warc.gz`: gzip per record;
     standard output: plain WARC), whole or not at all; the number of pages written."""
     if query_text or any((filters.date_from, filters.date_to, filters.author, filters.source)):
@@ -23,8 +25,9 @@ def export_warc(db: sqlite_utils.Database, output: str | None, filters: Filters,
         sys.stdout.buffer.flush()
         return count
     target = os.path.realpath(output)
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.",
-                                suffix=".part")
+    fd, temp = tempfile.mkstemp(
+        dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".part"
+    )
     try:
         with os.fdopen(fd, "wb") as fh:
             count = write_raw_pages(db, fh, gz=output.lower().endswith(".gz"), site=filters.site)

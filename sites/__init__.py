@@ -1,4 +1,5 @@
 """The adapter registry: every site adapter, in detection order, and the generic fallback."""
+
 from __future__ import annotations
 
 from newsclean.sites.base import Adapter, Page

@@ -1,4 +1,5 @@
 """The adapter contract: one subclass per site, pure functions of (page text, URL)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsclean.extract.dates import date_from_url, parse_date
-from newsclean.extract.html import (HtmlTemplate, apply_template, first_text, meta_content, page_keywords,
-                         parse_html, render_lines)
+from newsclean.extract.html import (
+    HtmlTemplate,
+    apply_template,
+    first_text,
+    meta_content,
+    page_keywords,
+    parse_html,
+    render_lines,
+)
 from newsclean.extract.layout import read_text_page
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
@@ -46,11 +54,11 @@ class Adapter:
     name: str = ""
     site_name: str | None = None
     version: str = "1"
-    hosts: tuple[str, ...] = ()            # host suffixes the adapter claims
-    fingerprints: tuple[str, ...] = ()     # regexes found at a page's edges (masthead, footer)
-    markers: tuple[str, ...] = ()          # markup only this site's templates use (HTML pages)
+    hosts: tuple[str, ...] = ()  # host suffixes the adapter claims
+    fingerprints: tuple[str, ...] = ()  # regexes found at a page's edges (masthead, footer)
+    markers: tuple[str, ...] = ()  # markup only this site's templates use (HTML pages)
     templates: tuple[HtmlTemplate, ...] = ()
-    layouts: tuple[str, ...] = ()          # human description, for `cli.py sites`
+    layouts: tuple[str, ...] = ()  # human description, for `cli.py sites`
 
     def claims_url(self, url: str | None) -> bool:
         """True when the URL's host belongs to this site."""
@@ -66,8 +74,9 @@ class Adapter:
 
     def extract(self, page: Page) -> Article:
         """Read one page into an article (title and body may be empty: the caller checks)."""
-        art = Article(site=self.name, site_name=self.site_name, url=page.url,
-                      extractor=f"{self.name}/{self.version}")
+        art = Article(
+            site=self.name, site_name=self.site_name, url=page.url, extractor=f"{self.name}/{self.version}"
+        )
         if page.is_html:
             self.read_html(page, art)
         else:
@@ -88,13 +97,14 @@ class Adapter:
             read_text_page("\n".join(render_lines(body)), art)
         art.title = art.title or page_title(doc, self.site_name)
         art.published_at = art.published_at or parse_date(
-            meta_content(doc, "article:published_time", "publishdate", "pubdate", "publish_date") or "")
+            meta_content(doc, "article:published_time", "publishdate", "pubdate", "publish_date") or ""
+        )
 
     # Fetching: start points and listing pages
-    start_points: tuple[str, ...] = ()     # listing (column) pages and feeds on the real site
-    article_paths: tuple[str, ...] = ()    # regexes an article URL's path matches in full
-    listing_scope: str = ""                # CSS selector of a listing's item links ('' = whole page)
-    base_url: str | None = None            # a mirror origin standing in for the site's hosts
+    start_points: tuple[str, ...] = ()  # listing (column) pages and feeds on the real site
+    article_paths: tuple[str, ...] = ()  # regexes an article URL's path matches in full
+    listing_scope: str = ""  # CSS selector of a listing's item links ('' = whole page)
+    base_url: str | None = None  # a mirror origin standing in for the site's hosts
 
     def with_base_url(self, base_url: str) -> Adapter:
         """A copy of this adapter whose start points and article links are on a mirror."""

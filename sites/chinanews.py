@@ -1,11 +1,20 @@
 """中国新闻网: the main site (2018–2020 and 2023– templates) and provincial channels."""
+
 from __future__ import annotations
 
 from newsclean.extract.html import HtmlTemplate
 from newsclean.sites.base import Adapter
 
-_TAIL = ("div.adEditor", "div.left_name", "#function_code_page", ".left_ph", "#left_ph",
-         "div[class*=share]", ".content_left_ad", "table[class*=ad]")
+_TAIL = (
+    "div.adEditor",
+    "div.left_name",
+    "#function_code_page",
+    ".left_ph",
+    "#left_ph",
+    "div[class*=share]",
+    ".content_left_ad",
+    "table[class*=ad]",
+)
 
 
 class Chinanews(Adapter):
@@ -55,13 +64,13 @@ class Chinanews(Adapter):
 
     # Fetching: start points and listing pages
     start_points = (
-        "https://www.chinanews.com.cn/rss/scroll-news.xml",      # about 30 latest items
-        "https://www.chinanews.com.cn/scroll-news/news1.html",   # 滚动新闻, news2.html … via 下一页
-        "http://www.ha.chinanews.com.cn/news/hnxw/",             # Henan channel, 河南新闻
+        "https://www.chinanews.com.cn/rss/scroll-news.xml",  # about 30 latest items
+        "https://www.chinanews.com.cn/scroll-news/news1.html",  # 滚动新闻, news2.html … via 下一页
+        "http://www.ha.chinanews.com.cn/news/hnxw/",  # Henan channel, 河南新闻
     )
     article_paths = (
-        r"/[a-z0-9]+/\d{4}/\d{2}-\d{2}/\d+\.shtml",          # main site: /sh/2020/07-04/9229311.shtml
-        r"/news/[a-z0-9]+/\d{4}/\d{4}/\d+\.shtml",            # Henan: /news/hnxw/2018/0912/31264.shtml
+        r"/[a-z0-9]+/\d{4}/\d{2}-\d{2}/\d+\.shtml",  # main site: /sh/2020/07-04/9229311.shtml
+        r"/news/[a-z0-9]+/\d{4}/\d{4}/\d+\.shtml",  # Henan: /news/hnxw/2018/0912/31264.shtml
     )
     # Scroll-news items, then the Henan channel's 2016–19 list; later markup: any matching link.
     listing_scope = "div.content_list li, div.neiron_liebiao li"

@@ -1,4 +1,5 @@
 """当代商报 (cjddsb.com) and its text renderings."""
+
 from __future__ import annotations
 
 from newsclean.extract.html import HtmlTemplate
@@ -20,8 +21,19 @@ class Ddsb(Adapter):
             title="h1.entry-h1, h1.entry-title",
             meta=("ul.spostinfo", "div.single-cat", ".entry-meta"),
             section="nav.breadcrumb, .breadcrumb",
-            drop=(".ad-pc", ".ad-site", ".ad-m", "#social", "#share", "#shang", ".pageLink",
-                  "#related-img", ".related", ".hxts", ".core-tip"),
+            drop=(
+                ".ad-pc",
+                ".ad-site",
+                ".ad-m",
+                "#social",
+                "#share",
+                "#shang",
+                ".pageLink",
+                "#related-img",
+                ".related",
+                ".hxts",
+                ".core-tip",
+            ),
         ),
     )
     layouts = (

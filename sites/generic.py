@@ -11,6 +11,7 @@ Evidence order for each field (first found wins):
 - body: the densest Chinese text container when it is clearly an article, else trafilatura;
   then the shared body rules.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,16 @@ import lxml.html
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.bylines import Credits, parse_byline
 from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
-from newsclean.extract.html import (SKIP_TAGS, element_text, first_text, meta_content, page_keywords, parse_html,
-                          render_lines, select)
+from newsclean.extract.html import (
+    SKIP_TAGS,
+    element_text,
+    first_text,
+    meta_content,
+    page_keywords,
+    parse_html,
+    render_lines,
+    select,
+)
 from newsclean.extract.layout import add_credits, finish_body, take_meta_line
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
 from newsclean.extract.record import Article
@@ -33,8 +42,17 @@ from newsclean.sites.base import Adapter, Page, page_title
 # How many rendered lines after the title may hold its date/source line.
 META_LINES_AFTER_TITLE = 8
 HIDDEN_DATES = ("#pubtime_baidu", "#pubtime", ".pubtime", "#publish_time", "time[datetime]")
-DATE_META = ("article:published_time", "publishdate", "pubdate", "publish_date", "og:release_date",
-             "article:create_at", "datePublished", "dateUpdate", "dateModified")
+DATE_META = (
+    "article:published_time",
+    "publishdate",
+    "pubdate",
+    "publish_date",
+    "og:release_date",
+    "article:create_at",
+    "datePublished",
+    "dateUpdate",
+    "dateModified",
+)
 TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
 _LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _STAMP_RE = re.compile(r"""\b(?:ct|publish_?time|pub_?time|create_?time)["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
@@ -83,16 +101,19 @@ class Generic(Adapter):
         art.source = art.source or labelled_source(lines)
 
 
-def best_title(doc: lxml.html.HtmlElement, site_name: str | None
-               ) -> tuple[str, lxml.html.HtmlElement | None]:
+def best_title(doc: lxml.html.HtmlElement, site_name: str | None) -> tuple[str, lxml.html.HtmlElement | None]:
     """The article heading and its element: the longest heading or title-classed element
     that the page's `<title>`/og:title contains (the `<title>` adds column and site names
     around it), else an h1/h2 holding the page title, else the page title itself."""
     page = page_title(doc, site_name)
     full = clean_line(meta_content(doc, "og:title") or first_text(doc, "title") or "")
-    inside = [(text, el) for el in select(doc, TITLE_ELEMENTS)
-              if len(el.text_content()) <= 3 * len(full) + 20
-              for text in (element_text(el),) if 5 <= len(text) and text in full]
+    inside = [
+        (text, el)
+        for el in select(doc, TITLE_ELEMENTS)
+        if len(el.text_content()) <= 3 * len(full) + 20
+        for text in (element_text(el),)
+        if 5 <= len(text) and text in full
+    ]
     if inside:
         return max(inside, key=lambda found: len(found[0]))
     for el in select(doc, "h1, h2"):
@@ -114,8 +135,11 @@ def lines_near_title(lines: list[str], title: str, before: int, after: int) -> l
     """The cleaned lines standing `before` lines above and `after` lines below each occurrence
     of the title (a sticky header may repeat it); the page's first lines when it is absent."""
     starts = [i + 1 for i, line in enumerate(lines) if clean_line(line) == title] or [0]
-    return [clean_line(line) for start in starts
-            for line in lines[max(start - before, 0):start - 1] + lines[start:start + after]]
+    return [
+        clean_line(line)
+        for start in starts
+        for line in lines[max(start - before, 0) : start - 1] + lines[start : start + after]
+    ]
 
 
 def read_meta_near_title(lines: list[str], art: Article) -> Credits:
@@ -129,7 +153,11 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         if kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
-        author = _AUTHOR_LABEL_RE.search(line) if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.TEXT) else None
+        author = (
+            _AUTHOR_LABEL_RE.search(line)
+            if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.TEXT)
+            else None
+        )
         if author:
             labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
     for line in lines_near_title(lines, art.title, 4, 0):
@@ -218,8 +246,9 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
     return parse_date(meta_content(doc, *DATE_META) or "")
 
 
-def main_text_lines(doc: lxml.html.HtmlElement, page: Page,
-                    heading: lxml.html.HtmlElement | None = None) -> list[str]:
+def main_text_lines(
+    doc: lxml.html.HtmlElement, page: Page, heading: lxml.html.HtmlElement | None = None
+) -> list[str]:
     """The article's lines: the best-scoring text container (`heading`: the headline's
     element, when known), or trafilatura's main content."""
     container = best_container(doc, heading)
@@ -227,8 +256,12 @@ def main_text_lines(doc: lxml.html.HtmlElement, page: Page,
         return story_under_heading(container, heading) or render_lines(container)
     import trafilatura  # imported on first use: it costs ~0.2 s of start-up
 
-    text = trafilatura.extract(page.text, url=page.url, include_comments=False,
-                               include_tables=False, favor_precision=True) or ""
+    text = (
+        trafilatura.extract(
+            page.text, url=page.url, include_comments=False, include_tables=False, favor_precision=True
+        )
+        or ""
+    )
     return text.splitlines()
 
 
@@ -304,8 +337,7 @@ def paragraph_han(el: lxml.html.HtmlElement, stats: dict[lxml.html.HtmlElement, 
     return total
 
 
-def story_under_heading(container: lxml.html.HtmlElement,
-                        heading: lxml.html.HtmlElement | None) -> list[str]:
+def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> list[str]:
     """On a page of several stories in one column (an e-paper page view: heading, paragraphs,
     heading, paragraphs…), the lines between the headline and the next heading like it;
     empty when the container holds one story."""
@@ -315,7 +347,7 @@ def story_under_heading(container: lxml.html.HtmlElement,
     if sum(1 for el in siblings if el.tag == heading.tag) < 2:
         return []
     lines = [heading.tail.strip()] if heading.tail and heading.tail.strip() else []
-    for el in siblings[siblings.index(heading) + 1:]:
+    for el in siblings[siblings.index(heading) + 1 :]:
         if el.tag == heading.tag:
             break
         lines.extend(render_lines(el))
@@ -324,8 +356,9 @@ def story_under_heading(container: lxml.html.HtmlElement,
     return lines
 
 
-def best_container(doc: lxml.html.HtmlElement,
-                   heading: lxml.html.HtmlElement | None = None) -> lxml.html.HtmlElement | None:
+def best_container(
+    doc: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None = None
+) -> lxml.html.HtmlElement | None:
     """The element whose paragraphs hold the most Chinese text, weighed down by link text
     and by distance from the headline (sidebars, comments and footers stand far from it)."""
     stats = element_stats(doc)

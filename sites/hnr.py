@@ -1,4 +1,5 @@
 """hnr.cn 映象网 (Henan): the 2019–2020 article template, the 2018 TRS template, other channels."""
+
 from __future__ import annotations
 
 from newsclean.extract.html import HtmlTemplate
@@ -57,7 +58,7 @@ class Hnr(Adapter):
     # next page is taken from the page's 下一页 link rather than guessed.
     start_points = tuple(f"https://news.hnr.cn/{col}/" for col in ("xwrd", "djn", "mxw", "rxw", "ixw"))
     article_paths = (
-        r"/\d{6}/\d{2}/\d+\.html",                    # 2019–2020: /202003/19/731862.html
-        r"(?:/[a-z0-9_]+)*/\d{6}/t\d{8}_\d+\.html",   # 2018 TRS: /201808/t20180817_3130286.html
-        r"/[a-z0-9_]+/article/1/\d{19}",               # 2023+: /<col>/article/1/<19-digit id>
+        r"/\d{6}/\d{2}/\d+\.html",  # 2019–2020: /202003/19/731862.html
+        r"(?:/[a-z0-9_]+)*/\d{6}/t\d{8}_\d+\.html",  # 2018 TRS: /201808/t20180817_3130286.html
+        r"/[a-z0-9_]+/article/1/\d{19}",  # 2023+: /<col>/article/1/<19-digit id>
     )

@@ -1,4 +1,5 @@
 """Reading listing pages and feeds into article links, listed dates and the next page."""
+
 from __future__ import annotations
 
 import email.utils
@@ -18,8 +19,9 @@ if TYPE_CHECKING:
 
 # Texts of a "next page" link on these sites' listings (EmpireCMS, TRS, chinanews pagebox).
 NEXT_TEXTS = frozenset({"下一页", "下页", "下一頁", "后页", "下一页>", "下一页>>", "next", "next >", ">"})
-_XML_START_RE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b",
-                           re.DOTALL | re.IGNORECASE)
+_XML_START_RE = re.compile(
+    r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL | re.IGNORECASE
+)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ATOM = "{http://www.w3.org/2005/Atom}"
 

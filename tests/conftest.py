@@ -1,4 +1,5 @@
 """Shared test helpers: the fixture folder and its golden records."""
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ Pages are checked by their text and DOM, and by screenshots: Chinese glyphs must
 glyphs (not tofu boxes), and the chart must draw coloured bars. The screenshots are kept
 in the test's temporary folder, or in $NEWSCLEAN_SCREENSHOTS when set.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -34,26 +35,37 @@ def cjk_font_installed() -> bool:
     """True when fontconfig knows a Chinese font (Chromium would draw tofu otherwise)."""
     if not shutil.which("fc-list"):
         return False
-    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
-                           check=False)
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
     return bool(found.stdout.strip())
 
 
-MISSING = [name for name, ok in (
-    ("datasette (pip install '.[browse]')", importlib.util.find_spec("datasette")),
-    ("vl-convert-python (pip install '.[browse]')", importlib.util.find_spec("vl_convert")),
-    ("selenium (pip install '.[test-browser]')", importlib.util.find_spec("selenium")),
-    ("Pillow (pip install '.[test-browser]')", importlib.util.find_spec("PIL")),
-    ("chromium (apt-get install chromium)", CHROMIUM),
-    ("chromedriver (apt-get install chromium-driver)", CHROMEDRIVER),
-    ("a Chinese font (apt-get install fonts-noto-cjk)", CHROMIUM and cjk_font_installed()),
-) if not ok]
+MISSING = [
+    name
+    for name, ok in (
+        ("datasette (pip install '.[browse]')", importlib.util.find_spec("datasette")),
+        ("vl-convert-python (pip install '.[browse]')", importlib.util.find_spec("vl_convert")),
+        ("selenium (pip install '.[test-browser]')", importlib.util.find_spec("selenium")),
+        ("Pillow (pip install '.[test-browser]')", importlib.util.find_spec("PIL")),
+        ("chromium (apt-get install chromium)", CHROMIUM),
+        ("chromedriver (apt-get install chromium-driver)", CHROMEDRIVER),
+        ("a Chinese font (apt-get install fonts-noto-cjk)", CHROMIUM and cjk_font_installed()),
+    )
+    if not ok
+]
 SKIP_REASON = "browser test needs " + ", ".join(MISSING)
 
 WIDTH, HEIGHT = 1280, 1000
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--force-device-scale-factor=1", f"--window-size={WIDTH},{HEIGHT}"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--force-device-scale-factor=1",
+    f"--window-size={WIDTH},{HEIGHT}",
+]
 SEED_000_TITLE = "荥阳：一面锦旗“众人织” 万人同心“共战疫”"
 Site = tuple[str, dict[str, str]]
 
@@ -96,9 +108,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = free_port()
     with open(tmp / "browse.log", "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "cli.py", "browse", "--db", str(tmp / "news.db"),
-             "--port", str(port), "--no-open"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "cli.py",
+                "browse",
+                "--db",
+                str(tmp / "news.db"),
+                "--port",
+                str(port),
+                "--no-open",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base + "/-/versions.json", server)
@@ -161,9 +185,11 @@ def submit_and_wait(browser, box, param: str) -> None:  # type: ignore[no-untype
     from selenium.webdriver.support.ui import WebDriverWait
 
     box.submit()
-    WebDriverWait(browser, 20).until(lambda b: f"{param}=" in b.current_url
-                                     and b.execute_script("return document.readyState")
-                                     == "complete")
+    WebDriverWait(browser, 20).until(
+        lambda b: (
+            f"{param}=" in b.current_url and b.execute_script("return document.readyState") == "complete"
+        )
+    )
 
 
 def screenshot(browser, shots: Path, name: str):  # type: ignore[no-untyped-def]
@@ -187,7 +213,14 @@ def test_old_listing_view_is_replaced(tmp_path: Path) -> None:
     browse.prepare_database(db)
     browse.prepare_database(db)  # a second run keeps it
     assert [c.name for c in db["articles_list"].columns] == [
-        "id", "title", "site", "date", "source", "authors", "month"]
+        "id",
+        "title",
+        "site",
+        "date",
+        "source",
+        "authors",
+        "month",
+    ]
 
 
 def test_chart_spec_and_cell_helpers() -> None:
@@ -196,8 +229,10 @@ def test_chart_spec_and_cell_helpers() -> None:
 
     assert chart.count_ticks(0) == [0, 1]
     assert chart.count_ticks(17) == [0, 5, 10, 15, 20]
-    rows = [{"month": "2020-03", "site": "hnr", "articles": 2},
-            {"month": "2020-03", "site": "ddsb", "articles": 1}]
+    rows = [
+        {"month": "2020-03", "site": "hnr", "articles": 2},
+        {"month": "2020-03", "site": "ddsb", "articles": 1},
+    ]
     spec = chart.monthly_spec(rows)
     assert spec["data"]["values"] == rows
     assert spec["encoding"]["y"]["axis"]["values"] == [0, 1, 2, 3]
@@ -270,7 +305,8 @@ def test_glyph_check_catches_tofu(site: Site, browser, shots: Path) -> None:  # 
         "const h = document.createElement('h1'); h.id = 'probe';"
         "h.innerHTML = '<span id=real>锦旗荥阳万众</span> <span id=tofu>'"
         " + String.fromCharCode(0xe000, 0xe001, 0xe002, 0xe003, 0xe004, 0xe005) + '</span>';"
-        "document.body.prepend(h);")
+        "document.body.prepend(h);"
+    )
     assert glyph_problem(browser, css(browser, "#real")[0], shots, "probe-real") is None
     assert glyph_problem(browser, css(browser, "#tofu")[0], shots, "probe-tofu") is not None
 
@@ -281,8 +317,10 @@ def test_glyph_check_catches_tofu(site: Site, browser, shots: Path) -> None:  # 
 def test_home_page_links_search_list_and_chart(site: Site, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
     base, _ = site
     browser.get(base + "/")
-    links = {a.text: urllib.parse.urlparse(a.get_attribute("href")).path
-             for a in css(browser, "ul.newsclean-home a")}
+    links = {
+        a.text: urllib.parse.urlparse(a.get_attribute("href")).path
+        for a in css(browser, "ul.newsclean-home a")
+    }
     assert links["Search articles"] == "/news/search"
     assert links["Article list"] == "/news/articles_list"
     assert links["Articles per month"] == "/news/articles_per_month"
@@ -348,8 +386,10 @@ def test_article_list_is_readable(site: Site, browser, shots: Path) -> None:  # 
     authors = [td.text for td in css(browser, "td.col-authors")]
     assert "王文凯" in authors and not any("[" in a or '"' in a for a in authors)
     title = css(browser, "td.col-title")[0]
-    assert (title.value_of_css_property("white-space"), title.value_of_css_property(
-        "text-overflow")) == ("nowrap", "ellipsis")
+    assert (title.value_of_css_property("white-space"), title.value_of_css_property("text-overflow")) == (
+        "nowrap",
+        "ellipsis",
+    )
     assert (problem := glyph_problem(browser, title, shots, "article-list")) is None, problem
     link = title.find_element("css selector", "a").get_attribute("href")
     assert urllib.parse.urlparse(link).path.startswith("/news/articles/")
@@ -377,8 +417,7 @@ def test_table_page_search(site: Site, browser) -> None:  # type: ignore[no-unty
 
 def test_article_page_has_paragraphs(site: Site, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
     base, seeds = site
-    article = get_json(f"{base}/news/articles.json?_shape=array&key="
-                       + urllib.parse.quote(seeds["000"]))[0]
+    article = get_json(f"{base}/news/articles.json?_shape=array&key=" + urllib.parse.quote(seeds["000"]))[0]
     browser.get(f"{base}/news/articles/{article['id']}")
     assert css(browser, ".newsclean-article h1")[0].text == SEED_000_TITLE
     meta = css(browser, ".article-meta")[0].text
@@ -399,15 +438,15 @@ def test_chart_of_articles_per_month(site: Site, browser, shots: Path) -> None: 
     rows = get_json(f"{base}/news/articles_per_month.json?_shape=array")
     assert len(rows) >= 5 and {r["site"] for r in rows} == {"hnr", "chinanews", "ddsb", "generic"}
     browser.get(f"{base}/news/articles_per_month")
-    WebDriverWait(browser, 20).until(
-        lambda b: css(b, "#newsclean-chart[data-rendered='1'] svg"))
+    WebDriverWait(browser, 20).until(lambda b: css(b, "#newsclean-chart[data-rendered='1'] svg"))
     bars = css(browser, "#newsclean-chart svg g.mark-rect path")
     assert len(bars) == len(rows)
     chart = css(browser, "#newsclean-chart")[0]
     png = chart.screenshot_as_png
     (shots / "chart.png").write_bytes(png)
     counts: list[tuple[int, Any]] = (
-        Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 24) or [])
+        Image.open(io.BytesIO(png)).convert("RGB").getcolors(maxcolors=1 << 24) or []
+    )
     # Bars are saturated colours, one per site; axes, labels and background are grey.
     colours: dict[tuple[int, int, int], int] = {}
     for n, (r, g, b) in counts:

@@ -1,4 +1,5 @@
 """The `clean` command end to end: rows, re-runs, --force, bad inputs, exit codes."""
+
 from __future__ import annotations
 
 import gzip
@@ -16,8 +17,9 @@ SEEDS = sorted(FIXTURES.glob("00*.txt"))
 
 
 def run_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", "clean", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def rows(db) -> list[dict]:
@@ -63,7 +65,9 @@ def test_folder_gzip_and_manifest(tmp_path):
     shutil.copy(SEEDS[0], folder / "seed.txt")
     (folder / "ignored.png").write_bytes(b"\x89PNG\r\n")
     manifest = tmp_path / "saved" / "manifest.jsonl"
-    manifest.write_text(json.dumps({"path": "deep/seed.txt", "url": "https://news.hnr.cn/202003/19/1.html"}) + "\n")
+    manifest.write_text(
+        json.dumps({"path": "deep/seed.txt", "url": "https://news.hnr.cn/202003/19/1.html"}) + "\n"
+    )
     db = tmp_path / "news.db"
     result = run_clean(str(tmp_path / "saved"), "--db", str(db), "--manifest", str(manifest))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -85,7 +89,9 @@ def test_bad_inputs_fail_clearly_and_keep_stored_rows(tmp_path):
     (bad / "list.html").write_text(
         "<html><head><title>新闻列表</title></head><body><ul>"
         + "".join(f"<li><a href='/a/{i}.html'>第{i}条新闻标题</a></li>" for i in range(20))
-        + "</ul></body></html>", encoding="utf-8")
+        + "</ul></body></html>",
+        encoding="utf-8",
+    )
     result = run_clean(str(bad), str(SEEDS[1]), str(bad / "missing.html"), "--db", str(db))
     assert result.returncode == 2
     for name in ("empty.html", "image.html", "latin.txt", "list.html", "missing.html"):
@@ -132,8 +138,10 @@ def test_parallel_clean_matches_serial(tmp_path):
     assert len(comparable(serial)) >= 9  # 13 pages, four of them HTML twins of seeds
 
 
-@pytest.mark.parametrize("order", [("000_16834f47284e46b2.txt", "hnr_2020_000.html"),
-                                   ("hnr_2020_000.html", "000_16834f47284e46b2.txt")])
+@pytest.mark.parametrize(
+    "order",
+    [("000_16834f47284e46b2.txt", "hnr_2020_000.html"), ("hnr_2020_000.html", "000_16834f47284e46b2.txt")],
+)
 def test_text_rendering_and_html_of_one_article_are_one_row(tmp_path, order):
     db = tmp_path / "news.db"
     for name in order:

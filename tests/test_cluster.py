@@ -1,4 +1,5 @@
 """`clean --cluster`: the same database as a local clean, killed workers, failed merges, --out."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -33,22 +34,31 @@ INPUTS = 13 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
 
 
 def run_clean(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", "clean", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def snapshot(db: Path) -> dict[str, object]:
     """Everything a clean writes, but the times: article rows, inputs, index and story sizes."""
     con = sqlite3.connect(db)
-    cols = [c for (c,) in con.execute("select name from pragma_table_info('articles')") if c != "extracted_at"]
-    tables = [t for (t,) in con.execute("select name from sqlite_master where type = 'table' "
-                                        "and name not like 'sqlite_%' order by name")]
+    cols = [
+        c for (c,) in con.execute("select name from pragma_table_info('articles')") if c != "extracted_at"
+    ]
+    tables = [
+        t
+        for (t,) in con.execute(
+            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name"
+        )
+    ]
     return {
         "articles": con.execute(f"select {', '.join(cols)} from articles order by id").fetchall(),
-        "inputs": con.execute("select path, sha256, status, error, article_key, site from inputs "
-                              "order by path").fetchall(),
+        "inputs": con.execute(
+            "select path, sha256, status, error, article_key, site from inputs order by path"
+        ).fetchall(),
         "stories": con.execute("select * from story_articles order by 1").fetchall()
-        if "story_articles" in tables else None,
+        if "story_articles" in tables
+        else None,
         "counts": {t: con.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables},
     }
 
@@ -61,11 +71,12 @@ def broken_archive(path: Path) -> int:
         writer = WarcWriter(fh, gz=True)
         for n, page in enumerate(pages):
             url = f"http://broken.example.com/{n}.html"
-            offsets.append(writer.write(warc_record(url, page.read_bytes(),
-                                                    http_headers={"Content-Type": "text/html"})))
+            offsets.append(
+                writer.write(warc_record(url, page.read_bytes(), http_headers={"Content-Type": "text/html"}))
+            )
     data = bytearray(path.read_bytes())
     middle = (offsets[2] + offsets[3]) // 2
-    data[middle:middle + 4] = bytes(b ^ 0xFF for b in data[middle:middle + 4])
+    data[middle : middle + 4] = bytes(b ^ 0xFF for b in data[middle : middle + 4])
     path.write_bytes(bytes(data))
     return offsets[2]
 
@@ -82,25 +93,40 @@ def corpus(tmp_path_factory):
     local = base / "local.db"
     done = run_clean(*paths, "--db", str(local), "--jobs", "2")
     assert done.returncode == 2, done.stderr  # the broken record
-    return {"base": base, "paths": paths, "local": local, "stdout": done.stdout,
-            "broken": f"{inputs / 'broken.warc.gz'}#{broken}"}
+    return {
+        "base": base,
+        "paths": paths,
+        "local": local,
+        "stdout": done.stdout,
+        "broken": f"{inputs / 'broken.warc.gz'}#{broken}",
+    }
 
 
 @pytest.fixture(scope="module")
 def cluster():
     """A LocalCluster of two worker processes shared by the tests, and a client to watch it."""
-    from dask.distributed import Client, LocalCluster
     import logging
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as local, Client(local) as client:
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as local,
+        Client(local) as client,
+    ):
         yield local, client
 
 
 def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
     db = corpus["base"] / "cluster.db"
-    done = run_clean(*corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "2",
-                     "--task-inputs", "40")
+    done = run_clean(
+        *corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "2", "--task-inputs", "40"
+    )
     assert done.returncode == 2, done.stderr
     assert "Dask dashboard: http" in done.stderr
     assert f"failed: {corpus['broken']}: broken WARC record" in done.stderr
@@ -117,10 +143,26 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(corpus, clus
     local, client = cluster
     db = corpus["base"] / "killed.db"
     shards = corpus["base"] / "killed.shards"
-    proc = subprocess.Popen([sys.executable, "cli.py", "clean", *corpus["paths"], "--db", str(db),
-                             "--cluster", local.scheduler_address, "--shards", str(shards),
-                             "--task-inputs", "10"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "cli.py",
+            "clean",
+            *corpus["paths"],
+            "--db",
+            str(db),
+            "--cluster",
+            local.scheduler_address,
+            "--shards",
+            str(shards),
+            "--task-inputs",
+            "10",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     pids = client.run(os.getpid)
     killed = None
     deadline = time.monotonic() + 60
@@ -144,8 +186,10 @@ def test_a_rerun_after_a_failed_merge_finishes_the_merge(corpus, cluster):
     args = [*corpus["paths"], "--db", str(db), "--cluster", local.scheduler_address, "--task-inputs", "50"]
     open_db(db).conn.close()  # the schema, then a trigger that fails the merge halfway
     con = sqlite3.connect(db)
-    con.execute("create trigger fail_merge before insert on articles when "
-                "(select count(*) from articles) >= 100 begin select raise(abort, 'injected failure'); end")
+    con.execute(
+        "create trigger fail_merge before insert on articles when "
+        "(select count(*) from articles) >= 100 begin select raise(abort, 'injected failure'); end"
+    )
     con.commit()
     failed = run_clean(*args)
     assert failed.returncode == 1
@@ -167,8 +211,17 @@ def test_out_keeps_the_shards_and_writes_no_database(corpus, cluster):
     local, _client = cluster
     out = corpus["base"] / "shards-out"
     db = corpus["base"] / "never.db"
-    done = run_clean(*corpus["paths"], "--db", str(db), "--cluster", local.scheduler_address,
-                     "--out", str(out), "--task-inputs", "100")
+    done = run_clean(
+        *corpus["paths"],
+        "--db",
+        str(db),
+        "--cluster",
+        local.scheduler_address,
+        "--out",
+        str(out),
+        "--task-inputs",
+        "100",
+    )
     assert done.returncode == 2, done.stderr
     assert not db.exists()
     articles = pq.read_table(sorted(out.glob("articles-*.parquet"))).num_rows

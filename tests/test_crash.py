@@ -7,6 +7,7 @@ first batch, halfway), then re-runs clean to completion. The database must pass
 and inputs rows, without their time stamps; the search index over the same ids). While the
 uninterrupted run writes, a reader counts rows through its own connection (WAL mode).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,7 @@ def clean_cmd(folder: Path, db: Path) -> list[str]:
 
 
 def finish(folder: Path, db: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(clean_cmd(folder, db), cwd=ROOT, capture_output=True, text=True,
-                            timeout=180)
+    result = subprocess.run(clean_cmd(folder, db), cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -44,8 +44,9 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
     try:
         cols = [r[1] for r in con.execute("pragma table_info(articles)") if r[1] != "extracted_at"]
         articles = con.execute(f"select {', '.join(cols)} from articles order by id").fetchall()
-        inputs = con.execute("select path, sha256, status, error, article_key, site from inputs "
-                             "order by path").fetchall()
+        inputs = con.execute(
+            "select path, sha256, status, error, article_key, site from inputs order by path"
+        ).fetchall()
         fts = con.execute("select rowid from articles_fts order by rowid").fetchall()
         pending = con.execute("select count(*) from articles_fts_pending").fetchall()
     finally:
@@ -168,8 +169,13 @@ KILL_POINTS = {
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_kill_9_then_rerun_equals_uninterrupted_run(pages, reference, tmp_path, point):
     db = tmp_path / "news.db"
-    proc = subprocess.Popen(clean_cmd(pages, db), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        clean_cmd(pages, db),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     reached = wait_for(lambda: KILL_POINTS[point](db) or proc.poll() is not None)
     assert reached and proc.poll() is None, f"the run ended before the kill point {point!r}"
     os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` would

@@ -1,4 +1,5 @@
 """The `eval` command and its scoring, and the generic adapter's contextual dates."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from newsclean.cli import main
 from conftest import FIXTURES
+from newsclean.cli import main
 from newsclean.ingest.evaluate import body_scores, date_matches, evaluate, totals
 from newsclean.ingest.pipeline import extract_page
 
@@ -60,9 +61,14 @@ def test_body_scores_and_date_precision():
 
 # A page of an unknown site whose date line is relative or has no year.
 def unknown_site_page(meta: str) -> bytes:
-    body = "".join(f"<p>这是第{i}段正文，内容足够长，用来测试通用提取器处理相对时间和没有年份的日期。</p>" for i in range(5))
-    return (f"<html><head><title>某县召开春耕生产工作会议_某某网</title></head><body><h1>某县召开春耕生产工作会议</h1>"
-            f"<div class=info>{meta}</div><div class=content>{body}</div></body></html>").encode()
+    body = "".join(
+        f"<p>这是第{i}段正文，内容足够长，用来测试通用提取器处理相对时间和没有年份的日期。</p>"
+        for i in range(5)
+    )
+    return (
+        f"<html><head><title>某县召开春耕生产工作会议_某某网</title></head><body><h1>某县召开春耕生产工作会议</h1>"
+        f"<div class=info>{meta}</div><div class=content>{body}</div></body></html>"
+    ).encode()
 
 
 def test_relative_date_needs_fetch_time():
@@ -74,5 +80,7 @@ def test_relative_date_needs_fetch_time():
 
 
 def test_yearless_date_takes_year_from_url():
-    art = extract_page(unknown_site_page("04-03 10:20 来源：某某网"), url="http://x.example.com/2021/0403/1.html")
+    art = extract_page(
+        unknown_site_page("04-03 10:20 来源：某某网"), url="http://x.example.com/2021/0403/1.html"
+    )
     assert art.published_at == "2021-04-03T10:20:00+08:00" and art.source == "某某网"

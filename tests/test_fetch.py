@@ -1,4 +1,5 @@
 """Incremental fetching against fake sites served on 127.0.0.1: runs, retries, politeness, resumption."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,17 +16,17 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
+from sites_mirror.pages import HENAN_QUOTE
+from sites_mirror.server import MirrorServer
+from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
 from conftest import ROOT
 from newsclean.db.fetchstore import open_fetch_db
 from newsclean.ingest.cli_fetch import print_summary
-from newsclean.ingest.crawl import CrawlOptions, Crawler, RunStats
-from newsclean.ingest.fetcher import FetchConfig, FetchError, Fetcher, header_charset, parse_retry_after
+from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
+from newsclean.ingest.fetcher import FetchConfig, Fetcher, FetchError, header_charset, parse_retry_after
 from newsclean.ingest.inputs import InputError, load_manifest
 from newsclean.sites import adapter_named
-from sites_mirror.pages import HENAN_QUOTE
-from sites_mirror.server import MirrorServer
-from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
 # Small delays and timeouts keep the suite fast; every loop below is bounded.
 FAST = dict(delay=0.01, backoff=0.01, max_backoff=0.05, connect_timeout=1.0, read_timeout=1.0, max_tries=3)
@@ -78,11 +79,13 @@ def article_hits(site: FakeSite, since: int = 0) -> list[str]:
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     """`python cli.py ARGS` in a subprocess."""
-    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 # --- runs ----------------------------------------------------------------------------------
+
 
 def test_first_run_stores_every_listed_article(servers, tmp_path):
     sites = [HnrSite(servers[0], 6), ChinanewsSite(servers[1], 9), DdsbSite(servers[2], 5)]
@@ -93,7 +96,7 @@ def test_first_run_stores_every_listed_article(servers, tmp_path):
     keys = {k for (k,) in rows(tmp_path / "news.db", "select key from articles")}
     assert keys == {s.server.url(p) for s in sites for p in s.article_paths()}
     assert rows(tmp_path / "news.db", "select count(*) from raw_pages where body is not null") == [(20,)]
-    (counts, errors, ended), = rows(tmp_path / "news.db", "select counts, errors, ended_at from runs")
+    ((counts, errors, ended),) = rows(tmp_path / "news.db", "select counts, errors, ended_at from runs")
     assert json.loads(counts)["new"] == 20 and json.loads(errors) == {} and ended
 
 
@@ -125,8 +128,8 @@ def test_since_skips_older_articles_and_stops_paging(server, tmp_path):
     stats = crawl(tmp_path / "news.db", site, since="2020-03-22")
     assert stats.new == 7
     assert sorted(article_hits(site)) == sorted(s.path for s in site.stories[:7])
-    assert "/xwrd/3.html" in server.paths_hit()       # page 3: all older, read once…
-    assert "/xwrd/4.html" not in server.paths_hit()   # …and paging stopped there
+    assert "/xwrd/3.html" in server.paths_hit()  # page 3: all older, read once…
+    assert "/xwrd/4.html" not in server.paths_hit()  # …and paging stopped there
 
 
 def test_max_articles_bounds_a_run_and_the_next_run_resumes(server, tmp_path):
@@ -148,6 +151,7 @@ def test_max_pages_bounds_the_listing_walk(server, tmp_path):
 
 # --- faults ----------------------------------------------------------------------------------
 
+
 def test_503_then_200_and_429_with_retry_after_are_retried(server, tmp_path):
     site = HnrSite(server, 3)
     flaky, throttled = site.article_paths()[:2]
@@ -168,8 +172,9 @@ def test_a_page_that_always_fails_is_recorded_and_the_run_goes_on(server, tmp_pa
     stats = crawl(tmp_path / "news.db", site)
     assert (stats.new, dict(stats.failures)) == (3, {"http 503": 1})
     assert len(server.hits_for(broken)) == FAST["max_tries"]
-    assert rows(tmp_path / "news.db", "select status, error, body from raw_pages where url = ?",
-                (server.url(broken),)) == [(503, "http 503", None)]
+    assert rows(
+        tmp_path / "news.db", "select status, error, body from raw_pages where url = ?", (server.url(broken),)
+    ) == [(503, "http 503", None)]
     assert json.loads(rows(tmp_path / "news.db", "select errors from runs")[0][0]) == {"http 503": 1}
     # The listing's validators wait until the failed article is stored: the next run retries it.
     server.routes[broken].status = 200
@@ -193,7 +198,7 @@ def test_a_404_article_is_final_and_not_retried_by_later_runs(server, tmp_path):
     del server.routes[gone]
     assert dict(crawl(tmp_path / "news.db", site).failures) == {"http 404": 1}
     start = len(server.hits)
-    fresh, = site.publish(1)  # the listing changes: it is read again, the 404 is not retried
+    (fresh,) = site.publish(1)  # the listing changes: it is read again, the 404 is not retried
     stats = crawl(tmp_path / "news.db", site)
     assert article_hits(site, start) == [fresh.path] and stats.failed == 0
 
@@ -201,16 +206,21 @@ def test_a_404_article_is_final_and_not_retried_by_later_runs(server, tmp_path):
 def test_gbk_page_without_charset_header_decodes_right(server, tmp_path):
     site = ChinanewsSite(server, 3)  # story 3 is on the Henan channel: GBK bytes, header "text/html"
     crawl(tmp_path / "news.db", site)
-    (body, encoding, headers), = rows(
-        tmp_path / "news.db", "select a.body, r.encoding, r.headers from articles a "
-        "join raw_pages r on r.article_key = a.key where a.key like '%/news/hnxw/%'")
+    ((body, encoding, headers),) = rows(
+        tmp_path / "news.db",
+        "select a.body, r.encoding, r.headers from articles a "
+        "join raw_pages r on r.article_key = a.key where a.key like '%/news/hnxw/%'",
+    )
     assert "王喆" in body and HENAN_QUOTE[:2] in body
     assert encoding is None and json.loads(headers)["content-type"] == "text/html"
 
 
 def test_oversized_body_is_refused(server):
     server.set("/big.html", b"x" * 5000)
-    with Fetcher(FetchConfig(**FAST, max_bytes=1000)) as fetcher, pytest.raises(FetchError, match="too large"):
+    with (
+        Fetcher(FetchConfig(**FAST, max_bytes=1000)) as fetcher,
+        pytest.raises(FetchError, match="too large"),
+    ):
         fetcher.get(server.url("/big.html"))
 
 
@@ -222,8 +232,9 @@ class TrickleServer:
     None; other paths get a quick 404. `connections` counts the slow answers (one per try).
     """
 
-    def __init__(self, answer: bytes, pace: float = 0.1, limit: float = 5.0,
-                 slow_path: str | None = None) -> None:
+    def __init__(
+        self, answer: bytes, pace: float = 0.1, limit: float = 5.0, slow_path: str | None = None
+    ) -> None:
         self.answer, self.pace, self.limit, self.slow_path = answer, pace, limit, slow_path
         self.connections = 0
         self.stopping = threading.Event()
@@ -280,11 +291,15 @@ class TrickleServer:
 SLOW_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
 
 
-@pytest.mark.parametrize("answer", [
-    SLOW_HEAD + b"Content-Length: 1000\r\n\r\n" + b"x" * 1000,  # a declared body, trickled
-    SLOW_HEAD + b"Connection: close\r\n\r\n" + b"x" * 1000,     # no Content-Length
-    SLOW_HEAD + b"X-Padding: " + b"y" * 1000 + b"\r\n\r\n",      # the headers themselves trickle
-], ids=["content-length", "no-length", "headers"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        SLOW_HEAD + b"Content-Length: 1000\r\n\r\n" + b"x" * 1000,  # a declared body, trickled
+        SLOW_HEAD + b"Connection: close\r\n\r\n" + b"x" * 1000,  # no Content-Length
+        SLOW_HEAD + b"X-Padding: " + b"y" * 1000 + b"\r\n\r\n",  # the headers themselves trickle
+    ],
+    ids=["content-length", "no-length", "headers"],
+)
 def test_a_trickling_server_is_cut_at_the_response_deadline(answer):
     config = FetchConfig(**{**FAST, "read_timeout": 0.5, "response_timeout": 0.8, "max_tries": 2})
     with TrickleServer(answer) as slow, Fetcher(config) as fetcher:
@@ -296,8 +311,9 @@ def test_a_trickling_server_is_cut_at_the_response_deadline(answer):
 
 
 def test_one_url_is_bounded_in_time_across_retries():
-    config = FetchConfig(**{**FAST, "read_timeout": 0.5, "response_timeout": 0.6, "url_timeout": 1.5,
-                            "max_tries": 10})
+    config = FetchConfig(
+        **{**FAST, "read_timeout": 0.5, "response_timeout": 0.6, "url_timeout": 1.5, "max_tries": 10}
+    )
     with TrickleServer(SLOW_HEAD + b"\r\n" + b"x" * 1000) as slow, Fetcher(config) as fetcher:
         started = time.monotonic()
         with pytest.raises(FetchError, match="^timeout$"):
@@ -311,8 +327,17 @@ def test_fetch_timeout_option_bounds_a_url_from_the_command_line(tmp_path):
     with TrickleServer(SLOW_HEAD + b"Content-Length: 1000\r\n\r\n" + b"x" * 1000, limit=30) as slow:
         listed.write_text(slow.origin + "/a.html\n", encoding="utf-8")
         started = time.monotonic()
-        result = run_cli("fetch", "--urls", str(listed), "--timeout", "0.5", "--delay", "0",
-                         "--db", str(tmp_path / "news.db"))
+        result = run_cli(
+            "fetch",
+            "--urls",
+            str(listed),
+            "--timeout",
+            "0.5",
+            "--delay",
+            "0",
+            "--db",
+            str(tmp_path / "news.db"),
+        )
         elapsed = time.monotonic() - started
     assert result.returncode == 2 and "failed by reason: timeout 1" in result.stdout
     assert "Traceback" not in result.stderr
@@ -328,7 +353,9 @@ def test_a_long_retry_after_is_capped_and_the_summary_says_so(server, tmp_path, 
     first, second = server.hits_for(throttled)
     assert 0.29 <= second.at - first.at < 2
     print_summary(stats, "news.db", listings=True)
-    assert f"note: Retry-After capped: {server.origin} asked for 3600 s, 0.3 s used" in capsys.readouterr().out
+    assert (
+        f"note: Retry-After capped: {server.origin} asked for 3600 s, 0.3 s used" in capsys.readouterr().out
+    )
     # A wait that would pass the URL's time bound is not even started: the URL fails at once.
     server.set("/busy.html", status=503, headers={"Retry-After": "30"})
     with Fetcher(FetchConfig(**FAST, max_retry_after=10, url_timeout=2)) as fetcher:
@@ -340,6 +367,7 @@ def test_a_long_retry_after_is_capped_and_the_summary_says_so(server, tmp_path, 
 
 # --- politeness ---------------------------------------------------------------------------
 
+
 def test_robots_txt_disallow_is_obeyed(server, tmp_path):
     site = DdsbSite(server, 3)
     blocked = site.article_paths()[1]
@@ -350,8 +378,10 @@ def test_robots_txt_disallow_is_obeyed(server, tmp_path):
     assert len(server.hits_for("/robots.txt")) == 1  # fetched once, then cached
 
 
-@pytest.mark.parametrize("status, allows", [(404, True), (410, True), (401, True), (403, True),
-                                           (429, False), (500, False), (503, False)])
+@pytest.mark.parametrize(
+    "status, allows",
+    [(404, True), (410, True), (401, True), (403, True), (429, False), (500, False), (503, False)],
+)
 def test_robots_txt_status_4xx_allows_all_and_5xx_disallows_all(server, status, allows):
     server.set("/robots.txt", status=status)
     with Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher:
@@ -382,10 +412,13 @@ def test_unreachable_robots_txt_disallows_all_for_the_run(server):
 ROBOTS_PAD = b"# " + b"-" * 97 + b"\n"  # one 100-byte comment line
 
 
-@pytest.mark.parametrize("rules, blocked, free", [
-    (b"User-agent: *\nDisallow: /\n", "/a.html", None),                        # line 2, as in the issue
-    (ROBOTS_PAD * 4000 + b"User-agent: *\nDisallow: /deep/\n", "/deep/a.html", "/a.html"),  # at 400 KB
-])
+@pytest.mark.parametrize(
+    "rules, blocked, free",
+    [
+        (b"User-agent: *\nDisallow: /\n", "/a.html", None),  # line 2, as in the issue
+        (ROBOTS_PAD * 4000 + b"User-agent: *\nDisallow: /deep/\n", "/deep/a.html", "/a.html"),  # at 400 KB
+    ],
+)
 def test_a_huge_robots_txt_is_read_in_its_first_500_kib_only(rules, blocked, free):
     declared = 11 * 1024 * 1024  # larger than max_bytes, as the issue's 10 MB robots.txt
     body = rules + ROBOTS_PAD * ((700 * 1024 - len(rules)) // 100)  # 700 KiB sent, then silence
@@ -395,7 +428,9 @@ def test_a_huge_robots_txt_is_read_in_its_first_500_kib_only(rules, blocked, fre
         started = time.monotonic()
         assert not fetcher.robots_allow(slow.origin + blocked)
         assert free is None or fetcher.robots_allow(slow.origin + free)
-        assert time.monotonic() - started < 1.5  # no read past the cut: the silence after 700 KiB is never met
+        assert (
+            time.monotonic() - started < 1.5
+        )  # no read past the cut: the silence after 700 KiB is never met
 
 
 def test_per_host_delay_spaces_requests(server, tmp_path):
@@ -427,11 +462,14 @@ def test_conditional_request_sends_last_modified_too(server):
 
 # --- redirects ----------------------------------------------------------------------------
 
+
 def test_redirect_loop_is_stopped(server):
     server.set("/a.html", status=302, headers={"Location": "/b.html"})
     server.set("/b.html", status=301, headers={"Location": "/a.html"})
-    with Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher, \
-            pytest.raises(FetchError, match="redirect loop"):
+    with (
+        Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher,
+        pytest.raises(FetchError, match="redirect loop"),
+    ):
         fetcher.get(server.url("/a.html"))
     assert server.paths_hit().count("/a.html") == 1
 
@@ -439,8 +477,10 @@ def test_redirect_loop_is_stopped(server):
 def test_redirect_chain_is_bounded(server):
     for i in range(10):
         server.set(f"/r{i}.html", status=302, headers={"Location": f"/r{i + 1}.html"})
-    with Fetcher(FetchConfig(**FAST, max_redirects=3, mirrors=(server.origin,))) as fetcher, \
-            pytest.raises(FetchError, match="too many redirects"):
+    with (
+        Fetcher(FetchConfig(**FAST, max_redirects=3, mirrors=(server.origin,))) as fetcher,
+        pytest.raises(FetchError, match="too many redirects"),
+    ):
         fetcher.get(server.url("/r0.html"))
     assert len([p for p in server.paths_hit() if p.startswith("/r") and p != "/robots.txt"]) == 4
 
@@ -456,8 +496,9 @@ def test_redirects_stay_on_the_mirror_even_for_the_same_article(servers, tmp_pat
     stats = crawl(tmp_path / "news.db", site)
     assert dict(stats.failures) == {"redirect to a private address": 2}
     assert stats.new == 2  # the unmoved article and the one moved on the mirror
-    assert rows(tmp_path / "news.db", "select final_url from raw_pages where url = ?",
-                (servers[0].url(renamed),)) == [(servers[0].url("/new" + renamed),)]
+    assert rows(
+        tmp_path / "news.db", "select final_url from raw_pages where url = ?", (servers[0].url(renamed),)
+    ) == [(servers[0].url("/new" + renamed),)]
     assert other.paths_hit() == []
 
 
@@ -465,6 +506,7 @@ def test_redirects_stay_on_the_mirror_even_for_the_same_article(servers, tmp_pat
 def offline(monkeypatch):
     """Refuse, and record, every connection to a host other than 127.0.0.1: no test leaves the machine."""
     import urllib3.util.connection as connection
+
     real = connection.create_connection
     attempts: list[tuple] = []
 
@@ -502,15 +544,17 @@ HOSTILE_REDIRECTS = {  # Location template ({path}: the article's own path) -> w
 @pytest.mark.parametrize("template", HOSTILE_REDIRECTS)
 def test_hostile_redirects_are_refused_before_any_connection(server, offline, template):
     site = HnrSite(server, 1)
-    path, = site.article_paths()
+    (path,) = site.article_paths()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
     location = template.format(path=path, port=server.httpd.server_address[1], closed=closed)
     server.set(path, status=301, headers={"Location": location})
     adapter = mirrored(site)
-    with Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher, \
-            pytest.raises(FetchError) as refused:
+    with (
+        Fetcher(FetchConfig(**FAST, mirrors=(server.origin,))) as fetcher,
+        pytest.raises(FetchError) as refused,
+    ):
         fetcher.get(server.url(path), allowed=adapter.owns)
     assert refused.value.reason == HOSTILE_REDIRECTS[template]
     assert offline == [] and server.paths_hit().count(path) == 1
@@ -534,6 +578,7 @@ def test_robots_txt_redirects_obey_the_same_rules(servers, offline):
 
 # --- resumption ---------------------------------------------------------------------------
 
+
 def test_kill_9_mid_run_then_rerun_ends_like_an_uninterrupted_run(server, tmp_path):
     site = HnrSite(server, 16)  # four column pages
     args = ["fetch", "--site", "hnr", "--base-url", site.base_url, "--delay", "0.05"]
@@ -541,8 +586,12 @@ def test_kill_9_mid_run_then_rerun_ends_like_an_uninterrupted_run(server, tmp_pa
     assert run_cli(*args, "--db", str(reference)).returncode == 0
     for killed_after in (2, 7):  # on the first column page, then on the second
         killed = tmp_path / f"killed_{killed_after}.db"
-        proc = subprocess.Popen([sys.executable, "cli.py", *args, "--db", str(killed)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "cli.py", *args, "--db", str(killed)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and count_articles(killed) < killed_after:
             time.sleep(0.01)
@@ -557,9 +606,11 @@ def test_kill_9_mid_run_then_rerun_ends_like_an_uninterrupted_run(server, tmp_pa
 
 def db_state(path: Path) -> tuple:
     """What a run leaves: articles, raw pages and listing state (no timestamps)."""
-    return (sorted(rows(path, "select key, site, title, body, published_at, source, editor from articles")),
-            sorted(rows(path, "select url, final_url, status, article_key, error from raw_pages")),
-            sorted(rows(path, "select url, etag, last_modified from fetch_state")))
+    return (
+        sorted(rows(path, "select key, site, title, body, published_at, source, editor from articles")),
+        sorted(rows(path, "select url, final_url, status, article_key, error from raw_pages")),
+        sorted(rows(path, "select url, etag, last_modified from fetch_state")),
+    )
 
 
 def count_articles(db_path: Path) -> int:
@@ -572,11 +623,21 @@ def count_articles(db_path: Path) -> int:
 
 # --- commands -----------------------------------------------------------------------------
 
+
 def test_fetch_command_summary_and_exit_codes(server, tmp_path):
     site = DdsbSite(server, 3)
     del server.routes[site.article_paths()[0]]
-    result = run_cli("fetch", "--site", "ddsb", "--base-url", site.base_url, "--delay", "0.01",
-                     "--db", str(tmp_path / "news.db"))
+    result = run_cli(
+        "fetch",
+        "--site",
+        "ddsb",
+        "--base-url",
+        site.base_url,
+        "--delay",
+        "0.01",
+        "--db",
+        str(tmp_path / "news.db"),
+    )
     assert result.returncode == 2
     assert "articles: 2 fetched, 2 new" in result.stdout
     assert "failed by reason: http 404 1" in result.stdout and "failed: " in result.stderr
@@ -588,9 +649,20 @@ def test_fetch_urls_file(server, tmp_path):
     site = HnrSite(server, 3)
     first, second = site.article_paths()[:2]
     listed = tmp_path / "urls.txt"
-    listed.write_text(f"# articles to fetch\nhttps://news.hnr.cn{first}\n\n{server.url(second)}\n", encoding="utf-8")
-    result = run_cli("fetch", "--urls", str(listed), "--base-url", site.base_url, "--delay", "0.01",
-                     "--db", str(tmp_path / "news.db"))
+    listed.write_text(
+        f"# articles to fetch\nhttps://news.hnr.cn{first}\n\n{server.url(second)}\n", encoding="utf-8"
+    )
+    result = run_cli(
+        "fetch",
+        "--urls",
+        str(listed),
+        "--base-url",
+        site.base_url,
+        "--delay",
+        "0.01",
+        "--db",
+        str(tmp_path / "news.db"),
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(article_hits(site)) == sorted([first, second])
     assert "listing pages" not in result.stdout
@@ -609,11 +681,23 @@ def test_bad_lines_of_a_url_list_fail_alone(server, tmp_path):
         7: "control character in URL: 'http://news.hnr.cn/a\\x01.html'",
         8: "not an http(s) URL: 'javascript:alert(1)'",
     }
-    listed.write_bytes(b"# first line\nhttp://[::1\nhttp://news.hnr.cn:99999/a.html\nhttp://news.hnr.cn/\xff.html\n"
-                       b"ftp://news.hnr.cn/a.html\nhttp:///a.html\nhttp://news.hnr.cn/a\x01.html\njavascript:alert(1)\n"
-                       + server.url(good).encode() + b"\n")
-    result = run_cli("fetch", "--urls", str(listed), "--base-url", site.base_url, "--delay", "0.01",
-                     "--db", str(tmp_path / "news.db"))
+    listed.write_bytes(
+        b"# first line\nhttp://[::1\nhttp://news.hnr.cn:99999/a.html\nhttp://news.hnr.cn/\xff.html\n"
+        b"ftp://news.hnr.cn/a.html\nhttp:///a.html\nhttp://news.hnr.cn/a\x01.html\njavascript:alert(1)\n"
+        + server.url(good).encode()
+        + b"\n"
+    )
+    result = run_cli(
+        "fetch",
+        "--urls",
+        str(listed),
+        "--base-url",
+        site.base_url,
+        "--delay",
+        "0.01",
+        "--db",
+        str(tmp_path / "news.db"),
+    )
     assert "Traceback" not in result.stderr
     assert result.returncode == 2 and "articles: 1 fetched, 1 new" in result.stdout
     assert "failed by reason: bad URL 7" in result.stdout
@@ -639,11 +723,15 @@ BAD_MANIFEST_LINES = {  # the line, then what the refusal says after FILE:LINE
 def test_a_bad_manifest_line_refuses_the_run_with_file_and_line(tmp_path, line):
     (tmp_path / "p.html").write_text("<html><body><p>正文。</p></body></html>", encoding="utf-8")
     manifest = tmp_path / "manifest.jsonl"
-    manifest.write_bytes(b'{"path": "p.html", "url": "https://news.hnr.cn/202003/19/731862.html"}\n\n' + line + b"\n")
+    manifest.write_bytes(
+        b'{"path": "p.html", "url": "https://news.hnr.cn/202003/19/731862.html"}\n\n' + line + b"\n"
+    )
     with pytest.raises(InputError) as refused:
         load_manifest(str(manifest))
     assert str(refused.value).startswith(f"{manifest}:3: {BAD_MANIFEST_LINES[line]}")
-    result = run_cli("clean", str(tmp_path / "p.html"), "--manifest", str(manifest), "--db", str(tmp_path / "x.db"))
+    result = run_cli(
+        "clean", str(tmp_path / "p.html"), "--manifest", str(manifest), "--db", str(tmp_path / "x.db")
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{manifest}:3: {BAD_MANIFEST_LINES[line]}" in result.stderr
 
@@ -664,6 +752,7 @@ def test_reclean_re_extracts_stored_pages_without_fetching(server, tmp_path):
 
 
 # --- units --------------------------------------------------------------------------------
+
 
 def test_retry_after_in_seconds_and_as_http_date():
     assert parse_retry_after("7") == 7.0

@@ -6,6 +6,7 @@ whose date is only a script time stamp, a Baidu-style page whose full date is in
 `<meta itemprop=dateUpdate>`, an article followed by a longer disclaimer, and a page hiding
 elements with `display:none`.
 """
+
 from __future__ import annotations
 
 from newsclean.ingest.pipeline import extract_page
@@ -18,47 +19,60 @@ def page(body: str, head: str = "<title>栏目--标题</title>") -> bytes:
 
 
 def test_title_is_the_element_the_page_title_contains():
-    html = page(f"<div class='page_art_title'><div class='title-text'>最新出炉的经济运行报告发布</div>"
-                f"<div class='title-meta-time'>发布时间:2019-09-26 10:09:11</div></div>"
-                f"<div class='page_art_content'>{PARA * 4}</div>",
-                head="<title>明日股市预测--最新出炉的经济运行报告发布</title>")
+    html = page(
+        f"<div class='page_art_title'><div class='title-text'>最新出炉的经济运行报告发布</div>"
+        f"<div class='title-meta-time'>发布时间:2019-09-26 10:09:11</div></div>"
+        f"<div class='page_art_content'>{PARA * 4}</div>",
+        head="<title>明日股市预测--最新出炉的经济运行报告发布</title>",
+    )
     art = extract_page(html, url="https://example.com/a/1.html")
     assert art.title == "最新出炉的经济运行报告发布"
     assert art.published_at == "2019-09-26T10:09:11+08:00"
 
 
 def test_date_from_a_script_time_stamp_and_from_itemprop_meta():
-    wechat = page(f"<h1>三星发布新一代旗舰手机</h1><div id='js_content'><section><p>{PARA}</p>"
-                  f"<p>{PARA}</p></section></div><script>var ct = \"1581517074\";</script>",
-                  head="<title>三星发布新一代旗舰手机</title>")
+    wechat = page(
+        f"<h1>三星发布新一代旗舰手机</h1><div id='js_content'><section><p>{PARA}</p>"
+        f'<p>{PARA}</p></section></div><script>var ct = "1581517074";</script>',
+        head="<title>三星发布新一代旗舰手机</title>",
+    )
     assert extract_page(wechat).published_at == "2020-02-12T22:17:54+08:00"
-    baidu = page(f"<h2>英国美女转行当美人鱼</h2><div class='article-content'><p>{PARA}</p><p>{PARA}</p></div>",
-                 head="<title>英国美女转行当美人鱼</title>"
-                      "<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>")
+    baidu = page(
+        f"<h2>英国美女转行当美人鱼</h2><div class='article-content'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<title>英国美女转行当美人鱼</title><meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>",
+    )
     assert extract_page(baidu).published_at == "2019-10-08T12:00:57+08:00"
 
 
 def test_the_text_next_to_the_headline_beats_a_longer_block_far_below():
     filler = "".join(f"<div><a href='/x/{i}'>栏目链接{i}</a></div>" for i in range(300))
-    disclaimer = "【免责声明】本文仅代表作者本人观点,与本网无关。本网对文中陈述、观点判断保持中立,请读者仅作参考。" * 3
-    html = page(f"<h1>交通运输部着力打造区域交通网络</h1><div class='box'><p>{PARA * 2}</p></div>"
-                f"{filler}<div class='footer'><p>{disclaimer}</p></div>",
-                head="<title>交通运输部着力打造区域交通网络_新闻</title>")
+    disclaimer = (
+        "【免责声明】本文仅代表作者本人观点,与本网无关。本网对文中陈述、观点判断保持中立,请读者仅作参考。" * 3
+    )
+    html = page(
+        f"<h1>交通运输部着力打造区域交通网络</h1><div class='box'><p>{PARA * 2}</p></div>"
+        f"{filler}<div class='footer'><p>{disclaimer}</p></div>",
+        head="<title>交通运输部着力打造区域交通网络_新闻</title>",
+    )
     art = extract_page(html)
     assert art.body == [PARA * 2]
 
 
 def test_hidden_elements_are_not_body():
-    html = page(f"<h1>标题在这里的一篇新闻</h1><div class='content'><p style='display: none'>原标题:隐藏的旧标题,"
-                f"不应出现在正文里面。</p><p>{PARA}</p><p>{PARA}</p></div>",
-                head="<title>标题在这里的一篇新闻</title>")
+    html = page(
+        f"<h1>标题在这里的一篇新闻</h1><div class='content'><p style='display: none'>原标题:隐藏的旧标题,"
+        f"不应出现在正文里面。</p><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<title>标题在这里的一篇新闻</title>",
+    )
     art = extract_page(html)
     assert art.body == [PARA, PARA]
 
 
 def story(n: int) -> str:
-    return "".join(f"<p>第{n}篇报道的第{i}段,记者在现场看到,群众积极参与活动,场面十分热烈,各项工作有序推进。</p>"
-                   for i in range(4))
+    return "".join(
+        f"<p>第{n}篇报道的第{i}段,记者在现场看到,群众积极参与活动,场面十分热烈,各项工作有序推进。</p>"
+        for i in range(4)
+    )
 
 
 def test_multi_story_page_gives_the_story_under_the_matching_heading():
@@ -71,10 +85,14 @@ def test_multi_story_page_gives_the_story_under_the_matching_heading():
 
 
 def test_forum_thread_gives_the_first_post():
-    posts = "".join(f"<div class='post'><div class='author'>用户{n}</div><div class='message'>{story(n)}</div></div>"
-                    for n in (1, 2, 3))
-    html = page(f"<h1>论坛帖子的标题在这里</h1><div class='thread'>{posts}</div>",
-                head="<title>论坛帖子的标题在这里 - 某某论坛</title>")
+    posts = "".join(
+        f"<div class='post'><div class='author'>用户{n}</div><div class='message'>{story(n)}</div></div>"
+        for n in (1, 2, 3)
+    )
+    html = page(
+        f"<h1>论坛帖子的标题在这里</h1><div class='thread'>{posts}</div>",
+        head="<title>论坛帖子的标题在这里 - 某某论坛</title>",
+    )
     art = extract_page(html)
     assert art.body and all(p.startswith("第1篇") for p in art.body)
 
@@ -82,9 +100,15 @@ def test_forum_thread_gives_the_first_post():
 def test_a_cms_author_field_yields_to_the_byline():
     # chinanews-style meta: the CMS 作者 field holds the editor; the dateline names the reporter
     meta = "<div>2020-07-04 12:10:24 来源:中国新闻网 作者:李骏 责任编辑:李骏</div>"
-    html = page(f"<h1>这是一条新闻的标题</h1>{meta}<div class='left_zw'><p>中新网北京7月4日电 (记者 王梦瑶){PARA}</p>"
-                f"<p>{PARA}</p></div>", head="<title>这是一条新闻的标题-中新网</title>")
+    html = page(
+        f"<h1>这是一条新闻的标题</h1>{meta}<div class='left_zw'><p>中新网北京7月4日电 (记者 王梦瑶){PARA}</p>"
+        f"<p>{PARA}</p></div>",
+        head="<title>这是一条新闻的标题-中新网</title>",
+    )
     assert extract_page(html).authors == ["王梦瑶"]
-    alone = page(f"<h1>这是一条新闻的标题</h1><div>2020-11-23 10:22:14 出处:快科技 作者:宪瑞 编辑:宪瑞</div>"
-                 f"<div class='news'><p>{PARA}</p><p>{PARA}</p></div>", head="<title>这是一条新闻的标题</title>")
+    alone = page(
+        f"<h1>这是一条新闻的标题</h1><div>2020-11-23 10:22:14 出处:快科技 作者:宪瑞 编辑:宪瑞</div>"
+        f"<div class='news'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<title>这是一条新闻的标题</title>",
+    )
     assert extract_page(alone).authors == ["宪瑞"]

@@ -1,4 +1,5 @@
 """Every fixture page yields exactly its golden record (tests/fixtures/NAME.json)."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ folder of them, after a database already holds a good row, checks per input: the
 named in stderr and in the `inputs` table, or the row and its warnings; then that the run
 ended with exit code 2 within the timeout and a bounded RSS, and that the earlier row is intact.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -25,10 +26,10 @@ from conftest import FIXTURES, ROOT
 from newsclean.ingest import pipeline
 from newsclean.ingest.inputs import MAX_INPUT_BYTES
 
-HNR = FIXTURES / "hnr_2020_000.html"          # UTF-8, template body #text_content
+HNR = FIXTURES / "hnr_2020_000.html"  # UTF-8, template body #text_content
 GB2312 = FIXTURES / "chinanews_ha_2018_gb2312.html"
-SEED = FIXTURES / "hnr_2018_trs.html"         # the row stored before the hostile run
-RUN_TIMEOUT = 120   # seconds for the whole hostile run (it takes a few seconds)
+SEED = FIXTURES / "hnr_2018_trs.html"  # the row stored before the hostile run
+RUN_TIMEOUT = 120  # seconds for the whole hostile run (it takes a few seconds)
 MAX_RSS_MB = 400  # typically 250-300 MB alone; a loaded machine adds noise; unbounded runs took 747 MB+
 
 
@@ -60,8 +61,9 @@ def hnr_url(n: int) -> str:
 def run(*args: str, timeout: float = RUN_TIMEOUT) -> tuple[subprocess.CompletedProcess, float, float]:
     """Run cli.py; (result, wall seconds, max RSS in MB of any process in its tree)."""
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "cli.py", *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "cli.py", *args], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -99,14 +101,19 @@ def hostile_inputs() -> dict[str, bytes]:
         # GBK/GB2312 bytes whose <meta> says UTF-8: must decode as GB18030, not as mojibake
         "gbk_as_utf8.html": GB2312.read_bytes().replace(b"charset=gb2312", b"charset=utf-8"),
         # 10,000 nested <div>s after the article (parsed: libxml2 stops at depth 256) …
-        "deep_after.html": hnr_copy(3).replace(b"</body>", b"<div>" * 10_000 + b"</div>" * 10_000 + b"</body>"),
+        "deep_after.html": hnr_copy(3).replace(
+            b"</body>", b"<div>" * 10_000 + b"</div>" * 10_000 + b"</body>"
+        ),
         # … and before it (libxml2 drops everything after depth 256: no article left)
-        "deep_before.html": re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + b"<div>" * 10_000,
-                                   hnr_copy(4), count=1),
+        "deep_before.html": re.sub(
+            rb"(<body[^>]*>)", lambda m: m.group(1) + b"<div>" * 10_000, hnr_copy(4), count=1
+        ),
         # a minified page: one 5 MB+ line (an inline data: image inside the article)
         "one_line.html": re.sub(rb"[\r\n]+", b" ", hnr_copy(5)).replace(
-            body_start, b'<img src="data:image/png;base64,' + b"QUJD" * (5 * 1024 * 1024 // 4)
-            + b'">' + body_start, 1),
+            body_start,
+            b'<img src="data:image/png;base64,' + b"QUJD" * (5 * 1024 * 1024 // 4) + b'">' + body_start,
+            1,
+        ),
         # a plain-text page that is a single 5 MB line of Chinese
         "one_line.txt": "长".encode() * (5 * 1024 * 1024 // 3 + 1),
         # every end tag removed (</title>, </script>, </style> kept: they are raw text)
@@ -148,11 +155,21 @@ def hostile_run(tmp_path_factory):
     good.write_bytes(hnr_copy(0))
     result, wall, max_rss = run("clean", str(folder), str(good), "--db", str(db), "--jobs", "2")
     con = sqlite3.connect(db)
-    inputs = {Path(p).name: (status, error) for p, status, error in
-              con.execute("select path, status, error from inputs")}
+    inputs = {
+        Path(p).name: (status, error)
+        for p, status, error in con.execute("select path, status, error from inputs")
+    }
     articles = {Path(r["input_path"]).name: r for r in rows(db)}
-    return {"result": result, "wall": wall, "max_rss": max_rss, "before": before, "db": db,
-            "inputs": inputs, "articles": articles, "folder": folder}
+    return {
+        "result": result,
+        "wall": wall,
+        "max_rss": max_rss,
+        "before": before,
+        "db": db,
+        "inputs": inputs,
+        "articles": articles,
+        "folder": folder,
+    }
 
 
 def test_run_completes_with_exit_2_in_bounded_time_and_memory(hostile_run):
@@ -165,8 +182,9 @@ def test_run_completes_with_exit_2_in_bounded_time_and_memory(hostile_run):
 
 def test_earlier_rows_are_intact_and_good_page_is_stored(hostile_run):
     after = hostile_run["articles"]
-    assert [r for r in rows(hostile_run["db"]) if r["id"] == hostile_run["before"][0]["id"]] == \
-        hostile_run["before"]
+    assert [r for r in rows(hostile_run["db"]) if r["id"] == hostile_run["before"][0]["id"]] == hostile_run[
+        "before"
+    ]
     assert after["good.html"]["url"] == hnr_url(0)
     con = sqlite3.connect(hostile_run["db"])
     assert con.execute("pragma integrity_check").fetchone() == ("ok",)
@@ -207,7 +225,8 @@ def test_symlink_loop_folder_is_not_walked(hostile_run):
     assert not any("/loop/" in p for p in paths)
     walked = [p for p in paths if Path(p).parent == folder]
     assert sorted(Path(p).name for p in walked) == sorted(
-        p.name for p in folder.iterdir() if p.name not in ("loop", "zero.html"))
+        p.name for p in folder.iterdir() if p.name not in ("loop", "zero.html")
+    )
     # + good.html and /dev/zero (zero.html resolved)
     assert hostile_run["result"].stdout.startswith(f"{len(walked) + 2} inputs:")
 
@@ -305,6 +324,7 @@ def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
 
 # ---------------------------------------------------------------- unusable databases
 
+
 def make_read_only(path: Path) -> str | None:
     """Make a file unwritable even for root when possible; return how, or None."""
     if os.geteuid() != 0:
@@ -312,8 +332,10 @@ def make_read_only(path: Path) -> str | None:
         path.parent.chmod(0o555)
         return "chmod"
     # root ignores permission bits; the ext2/3/4 immutable flag stops root too
-    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)],
-                                                 capture_output=True).returncode == 0:
+    if (
+        shutil.which("chattr")
+        and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+    ):
         return "chattr"
     return None
 
@@ -335,8 +357,10 @@ def read_only_db(tmp_path):
     before = rows(db)
     how = make_read_only(db)
     if how is None:
-        pytest.skip("running as root on a file system without the immutable flag (chattr): "
-                    "root writes through chmod, so a read-only database cannot be made here")
+        pytest.skip(
+            "running as root on a file system without the immutable flag (chattr): "
+            "root writes through chmod, so a read-only database cannot be made here"
+        )
     yield db, before
     undo_read_only(db, how)
 
@@ -378,6 +402,7 @@ def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
 
 
 # ---------------------------------------------------------------- issue 10: bad names, folders
+
 
 def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     """d/a\\xff.html (not UTF-8) is stored under a printable path; the 100 good pages too."""
@@ -421,8 +446,10 @@ def unreadable_folder_tree(tmp_path: Path) -> tuple[Path, Path]:
     return folder, folder / "secret"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 folder anyway; "
-                    "test_unreadable_subfolder_simulated covers the same path")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root reads a chmod 000 folder anyway; test_unreadable_subfolder_simulated covers the same path",
+)
 def test_unreadable_subfolder_is_a_failed_input(tmp_path):
     folder, secret = unreadable_folder_tree(tmp_path)
     secret.chmod(0)
@@ -452,8 +479,7 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     db = tmp_path / "news.db"
-    result = CliRunner().invoke(cli.main, ["clean", str(folder), "--db", str(db),
-                                          "--jobs", "1"])
+    result = CliRunner().invoke(cli.main, ["clean", str(folder), "--db", str(db), "--jobs", "1"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2
     assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
@@ -462,6 +488,7 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- issue 10: broken gzip
+
 
 def bad_crc(member: bytes) -> bytes:
     """The gzip member with its CRC-32 trailer flipped (the data itself intact)."""
@@ -478,7 +505,9 @@ def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
     whole = gzip.compress(hnr_copy(52))
     (folder / "truncated.html.gz").write_bytes(whole[: len(whole) * 3 // 4])
     (folder / "crc.html.gz").write_bytes(bad_crc(gzip.compress(hnr_copy(53))))
-    (folder / "second_bad.html.gz").write_bytes(gzip.compress(page[:half]) + bad_crc(gzip.compress(page[half:])))
+    (folder / "second_bad.html.gz").write_bytes(
+        gzip.compress(page[:half]) + bad_crc(gzip.compress(page[half:]))
+    )
     (folder / "garbage.html.gz").write_bytes(gzip.compress(hnr_copy(54)) + b"not gzip")
     db = tmp_path / "news.db"
     result, _, _ = run("clean", str(folder), "--db", str(db), "--jobs", "1")
@@ -487,8 +516,12 @@ def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
     articles = {Path(r["input_path"]).name: r for r in rows(db)}
     assert sorted(articles) == ["multi.html.gz", "padded.html.gz"]
     assert articles["multi.html.gz"]["body"].split("\n") == gold(HNR)["body"]
-    for name, reason in [("truncated", "truncated"), ("crc", "incorrect data check"),
-                         ("second_bad", "incorrect data check"), ("garbage", "not gzip data after")]:
+    for name, reason in [
+        ("truncated", "truncated"),
+        ("crc", "incorrect data check"),
+        ("second_bad", "incorrect data check"),
+        ("garbage", "not gzip data after"),
+    ]:
         assert f"failed: {folder / (name + '.html.gz')}: broken gzip data" in result.stderr
         line = next(l for l in result.stderr.splitlines() if f"/{name}.html.gz:" in l)
         assert reason in line, line
@@ -520,8 +553,10 @@ BIG5_BODY = [
 def big5_page() -> bytes:
     """A traditional-Chinese page in Big5 that declares no charset anywhere."""
     paragraphs = "".join(f"<p>{p}</p>" for p in BIG5_BODY)
-    html = (f"<html><head><title>{BIG5_TITLE}</title></head><body><h1>{BIG5_TITLE}</h1>"
-            f"<div class=\"content\">{paragraphs}</div></body></html>")
+    html = (
+        f"<html><head><title>{BIG5_TITLE}</title></head><body><h1>{BIG5_TITLE}</h1>"
+        f'<div class="content">{paragraphs}</div></body></html>'
+    )
     return html.encode("big5")
 
 
@@ -538,8 +573,10 @@ def gb2312_page(meta: str) -> bytes:
     """A simplified-Chinese page in GB2312 with the given <meta>: its bytes are also valid
     cp1252, so a Latin-1 declaration decodes them without an error (as mojibake)."""
     paragraphs = "".join(f"<p>{p}</p>" for p in GB_BODY)
-    html = (f"<html><head>{meta}<title>{GB_TITLE}</title></head><body><h1>{GB_TITLE}</h1>"
-            f"<div class=\"content\">{paragraphs}</div></body></html>")
+    html = (
+        f"<html><head>{meta}<title>{GB_TITLE}</title></head><body><h1>{GB_TITLE}</h1>"
+        f'<div class="content">{paragraphs}</div></body></html>'
+    )
     data = html.encode("gb2312")
     data.decode("cp1252")
     return data
@@ -616,6 +653,7 @@ def test_utf16_text_without_a_bom_is_decoded(encodings_run):
 
 # ---------------------------------------------------------------- issue 10: a full disk
 
+
 def many_pages(folder: Path, count: int, first: int) -> None:
     folder.mkdir()
     for n in range(count):
@@ -644,11 +682,17 @@ def small_disk(tmp_path):
     """A 3 MB tmpfs (needs root and mount permission, as in CI); skipped otherwise."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if not shutil.which("mount") or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-            capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a 3 MB tmpfs here (needs root and mount permission); "
-                    "test_full_disk_simulated_with_max_page_count covers the same path")
+    if (
+        not shutil.which("mount")
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        != 0
+    ):
+        pytest.skip(
+            "cannot mount a 3 MB tmpfs here (needs root and mount permission); "
+            "test_full_disk_simulated_with_max_page_count covers the same path"
+        )
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=True)  # -l: even if a file is still open
 
@@ -684,6 +728,7 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- issue 10: --jobs and memory
 
+
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
@@ -695,16 +740,20 @@ def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     limit = cli_clean.JOBS_PER_CORE * cli_clean.cores()
     assert f"--jobs 100000 capped at {limit} (4 per core" in result.stderr
     asked = []
-    monkeypatch.setattr(cli_clean, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary())
+    monkeypatch.setattr(
+        cli_clean, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary()
+    )
     CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "1000"])
     CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "2"])
     assert asked == [limit, min(2, limit)]
 
 
-RSS_PROBE = ("import resource, subprocess, sys; "
-             "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-             "print(p.returncode); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
-             "sys.stderr.write(p.stdout + p.stderr)")
+RSS_PROBE = (
+    "import resource, subprocess, sys; "
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "print(p.returncode); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+    "sys.stderr.write(p.stdout + p.stderr)"
+)
 # Before the bounds: 630-670 MB (one 19 MB line), 340-370 MB (short lines), 1.2 GB (tiny tags).
 # After: under 100 MB, half of it the interpreter and its libraries.
 MAX_INPUT_RSS_MB = 250
@@ -712,8 +761,13 @@ MAX_INPUT_RSS_MB = 250
 
 def peak_rss(*args: str) -> tuple[int, str, float]:
     """Run cli.py alone in a fresh process: (exit code, its output, its max RSS in MB)."""
-    probe = subprocess.run([sys.executable, "-c", RSS_PROBE, sys.executable, "cli.py", *args],
-                           cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    probe = subprocess.run(
+        [sys.executable, "-c", RSS_PROBE, sys.executable, "cli.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
     code, kb = probe.stdout.split()
     return int(code), probe.stderr, int(kb) / 1024
 

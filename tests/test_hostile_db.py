@@ -5,6 +5,7 @@ the database, two `clean` runs on one database at once, query commands on files 
 not a newsclean corpus or cannot be written, control characters in stored text, and
 numbers too large for SQLite.
 """
+
 from __future__ import annotations
 
 import errno
@@ -18,8 +19,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -36,19 +38,27 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e
 def run(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
     """Run cli.py from the project root; fail the test if it outlives the timeout."""
     try:
-        return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"cli.py {' '.join(args)} still running after {timeout} s")
 
 
 def article(n: int, **fields: Any) -> dict[str, Any]:
     """A stored article row; its title and body carry the number n."""
-    row = {"key": f"https://news.example.cn/{n}.html", "url": f"https://news.example.cn/{n}.html",
-           "site": "generic", "site_name": "示例新闻网", "title": f"第{n}条新闻标题",
-           "published_at": f"2021-05-{n % 28 + 1:02d}T08:00:00+08:00", "source": "示例日报",
-           "authors": json.dumps(["张三"], ensure_ascii=False), "warnings": "[]",
-           "body": f"这是第{n}篇文章的正文，讲述社区志愿者的故事。\n第二段正文内容。"}
+    row = {
+        "key": f"https://news.example.cn/{n}.html",
+        "url": f"https://news.example.cn/{n}.html",
+        "site": "generic",
+        "site_name": "示例新闻网",
+        "title": f"第{n}条新闻标题",
+        "published_at": f"2021-05-{n % 28 + 1:02d}T08:00:00+08:00",
+        "source": "示例日报",
+        "authors": json.dumps(["张三"], ensure_ascii=False),
+        "warnings": "[]",
+        "body": f"这是第{n}篇文章的正文，讲述社区志愿者的故事。\n第二段正文内容。",
+    }
     return {**row, **fields}
 
 
@@ -71,8 +81,10 @@ def count_and_check(path: Path) -> tuple[int, str]:
     """(articles, integrity_check) of a database, read without writing it."""
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return (con.execute("select count(*) from articles").fetchone()[0],
-                con.execute("pragma integrity_check").fetchone()[0])
+        return (
+            con.execute("select count(*) from articles").fetchone()[0],
+            con.execute("pragma integrity_check").fetchone()[0],
+        )
     finally:
         con.close()
 
@@ -84,14 +96,20 @@ def corpus(tmp_path: Path) -> Path:
 
 # ---------------------------------------------------------------- 1. export onto the database
 
+
 @pytest.mark.parametrize("target", ["db", "wal", "shm", "symlink", "hardlink", "relative"])
 def test_export_onto_the_database_is_refused_and_the_database_kept(corpus, target):
     links = {"symlink": corpus.with_name("link.db"), "hardlink": corpus.with_name("hard.db")}
     links["symlink"].symlink_to(corpus.name)
     os.link(corpus, links["hardlink"])
     before = digest(corpus)
-    output = {"db": str(corpus), "wal": f"{corpus}-wal", "shm": f"{corpus}-shm",
-              "relative": os.path.relpath(corpus, ROOT), **{k: str(v) for k, v in links.items()}}
+    output = {
+        "db": str(corpus),
+        "wal": f"{corpus}-wal",
+        "shm": f"{corpus}-shm",
+        "relative": os.path.relpath(corpus, ROOT),
+        **{k: str(v) for k, v in links.items()},
+    }
     result = run("export", "--db", str(corpus), "-o", output[target])
     assert result.returncode == 1
     assert "refusing to export" in result.stderr and "Traceback" not in result.stderr
@@ -161,10 +179,16 @@ def test_two_clean_runs_on_one_database_both_store_everything(two_page_sets, tmp
     first, second = two_page_sets
     for trial in range(TRIALS):
         db = tmp_path / f"trial{trial}.db"  # not there yet: both runs create it at once
-        runs = [subprocess.Popen([sys.executable, "cli.py", "clean", str(folder), "--db", str(db),
-                                  "--jobs", "1"], cwd=ROOT, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-                for folder in (first, second)]
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "cli.py", "clean", str(folder), "--db", str(db), "--jobs", "1"],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for folder in (first, second)
+        ]
         results = []
         try:
             for proc in runs:
@@ -178,8 +202,10 @@ def test_two_clean_runs_on_one_database_both_store_everything(two_page_sets, tmp
             assert "Traceback" not in err and "locked" not in err
         assert count_and_check(db) == (2 * PAGES_PER_RUN, "ok")
         con = sqlite3.connect(db)
-        assert con.execute("select count(*) from inputs where status = 'cleaned'").fetchone()[0] \
+        assert (
+            con.execute("select count(*) from inputs where status = 'cleaned'").fetchone()[0]
             == 2 * PAGES_PER_RUN
+        )
         con.close()
 
 
@@ -247,8 +273,7 @@ def not_a_corpus(path: Path, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["empty", "text", "other-sqlite", "other-articles"])
 @pytest.mark.parametrize("command", sorted(QUERY_RUNS))
-def test_query_commands_refuse_a_file_that_is_no_corpus_and_leave_it_alone(tmp_path, kind,
-                                                                           command):
+def test_query_commands_refuse_a_file_that_is_no_corpus_and_leave_it_alone(tmp_path, kind, command):
     path = tmp_path / "other.db"
     not_a_corpus(path, kind)
     before = digest(path)
@@ -271,8 +296,10 @@ def read_only(tmp_path: Path) -> Iterator[Any]:
             if os.geteuid() != 0:
                 target.chmod(0o444 if target.is_file() else 0o555)
                 made.append((target, "chmod"))
-            elif shutil.which("chattr") and subprocess.run(
-                    ["chattr", "+i", str(target)], capture_output=True).returncode == 0:
+            elif (
+                shutil.which("chattr")
+                and subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode == 0
+            ):
                 made.append((target, "chattr"))
             else:
                 pytest.skip("root on a file system without chattr +i: nothing is read-only")
@@ -327,8 +354,12 @@ def test_search_on_a_read_only_database_sees_changes_not_yet_indexed(tmp_path, r
 def test_search_on_a_read_only_database_from_before_the_index(tmp_path, read_only):
     db = make_corpus(tmp_path / "ro" / "news.db", [article(n) for n in range(1, 4)])
     con = sqlite3.connect(db)
-    names = [r[0] for r in con.execute("select name from sqlite_master where name like "
-                                       "'articles_fts%' and type in ('table', 'trigger')")]
+    names = [
+        r[0]
+        for r in con.execute(
+            "select name from sqlite_master where name like 'articles_fts%' and type in ('table', 'trigger')"
+        )
+    ]
     for name in names:
         kind = con.execute("select type from sqlite_master where name = ?", [name]).fetchone()
         if kind:
@@ -368,17 +399,27 @@ HOSTILE_BODY = "正文\x9b31m志愿者\x1b[31m红色\u2066隔离\u2069\r回车\n
 
 @pytest.fixture
 def hostile_corpus(tmp_path: Path) -> Path:
-    return make_corpus(tmp_path / "news.db", [
-        article(1, title=HOSTILE_TITLE, body=HOSTILE_BODY,
+    return make_corpus(
+        tmp_path / "news.db",
+        [
+            article(
+                1,
+                title=HOSTILE_TITLE,
+                body=HOSTILE_BODY,
                 authors=json.dumps(["作者\x1b[8m"], ensure_ascii=False),
-                source="来源\u202e"),
-        article(2)])
+                source="来源\u202e",
+            ),
+            article(2),
+        ],
+    )
 
 
 def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpus):
-    outputs = [run("show", "1", "--db", str(hostile_corpus)),
-               run("search", "志愿者", "--db", str(hostile_corpus)),
-               run("stats", "--db", str(hostile_corpus))]
+    outputs = [
+        run("show", "1", "--db", str(hostile_corpus)),
+        run("search", "志愿者", "--db", str(hostile_corpus)),
+        run("stats", "--db", str(hostile_corpus)),
+    ]
     for result in outputs:
         assert result.returncode == 0, result.stderr
         assert not UNSAFE.search(result.stdout), repr(result.stdout)
@@ -393,8 +434,9 @@ def test_highlighting_on_a_terminal_keeps_its_own_colours_only(hostile_corpus):
     from newsclean.db import cli_query
 
     db = query.open_existing(hostile_corpus)
-    [hit] = [h for h in cli_query.terminal_hits(db, "志愿者", Filters(), 10,
-                                                 cli_query.ANSI_MARK) if h["id"] == 1]
+    [hit] = [
+        h for h in cli_query.terminal_hits(db, "志愿者", Filters(), 10, cli_query.ANSI_MARK) if h["id"] == 1
+    ]
     assert "\x1b[1;31m志愿者\x1b[0m" in hit["snippet"]
     assert not UNSAFE.search(hit["snippet"].replace("\x1b[1;31m", "").replace("\x1b[0m", ""))
 
@@ -413,15 +455,19 @@ def test_json_and_csv_output_keep_the_text_exact(hostile_corpus):
 
 # ---------------------------------------------------------------- 16. out-of-range numbers
 
-@pytest.mark.parametrize("args, message", [
-    (["show", "99999999999999999999"], "no article with id, url or key '99999999999999999999'"),
-    (["show", "9223372036854775808"], "no article with id"),
-    (["show", "²"], "no article with id"),
-    (["search", "志愿者", "--limit", "1e20"], "Invalid value for '--limit'"),
-    (["search", "志愿者", "--limit", "99999999999999999999"], "Invalid value for '--limit'"),
-    (["stats", "--top", "1e20"], "Invalid value for '--top'"),
-    (["stats", "--top", "99999999999999999999"], "Invalid value for '--top'"),
-])
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "99999999999999999999"], "no article with id, url or key '99999999999999999999'"),
+        (["show", "9223372036854775808"], "no article with id"),
+        (["show", "²"], "no article with id"),
+        (["search", "志愿者", "--limit", "1e20"], "Invalid value for '--limit'"),
+        (["search", "志愿者", "--limit", "99999999999999999999"], "Invalid value for '--limit'"),
+        (["stats", "--top", "1e20"], "Invalid value for '--top'"),
+        (["stats", "--top", "99999999999999999999"], "Invalid value for '--top'"),
+    ],
+)
 def test_out_of_range_numbers_give_a_clear_error(corpus, args, message):
     result = run(*args, "--db", str(corpus))
     assert result.returncode == 1
@@ -438,8 +484,14 @@ def test_reclean_on_a_missing_database_says_so_and_creates_nothing(tmp_path):
     import sys
 
     from conftest import ROOT
+
     db = tmp_path / "missing.db"
-    result = subprocess.run([sys.executable, "cli.py", "reclean", "--db", str(db)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "cli.py", "reclean", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "not found" in result.stderr
     assert "Traceback" not in result.stderr and not db.exists()

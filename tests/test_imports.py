@@ -1,4 +1,5 @@
 """Imports flow one way: ingest/ → sites/ → extract/; the toolkit never imports its users."""
+
 from __future__ import annotations
 
 import ast
@@ -43,17 +44,21 @@ def test_imports_flow_one_way(package):
 def test_the_check_sees_project_imports(tmp_path):
     """The parser finds a forbidden import in each spelling the project uses."""
     source = tmp_path / "m.py"
-    source.write_text("import newsclean.db.search\nfrom newsclean.ingest.pipeline import x\n"
-                      "from newsclean import cli\n", encoding="utf-8")
+    source.write_text(
+        "import newsclean.db.search\nfrom newsclean.ingest.pipeline import x\nfrom newsclean import cli\n",
+        encoding="utf-8",
+    )
     assert imported_packages(source) >= {"db", "ingest", "cli"}
 
 
 def test_every_module_imports_by_the_package_name():
     """No module imports a project folder by its bare name (`from db.store import …`): installed,
     only `newsclean.db` exists."""
-    bare = {f"{f.parent.name}/{f.name}": sorted(imported_packages_bare(f))
-            for package in ("cli.py", "db", "ingest", "sites", "extract")
-            for f in ([ROOT / package] if package.endswith(".py") else sorted((ROOT / package).rglob("*.py")))}
+    bare = {
+        f"{f.parent.name}/{f.name}": sorted(imported_packages_bare(f))
+        for package in ("cli.py", "db", "ingest", "sites", "extract")
+        for f in ([ROOT / package] if package.endswith(".py") else sorted((ROOT / package).rglob("*.py")))
+    }
     assert {k: v for k, v in bare.items() if v} == {}
 
 
@@ -61,7 +66,12 @@ def imported_packages_bare(path) -> set[str]:
     """Project folders the file imports without the `newsclean.` prefix."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+        modules = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            )
+        )
         names |= {m.split(".")[0] for m in modules} & {"cli", "db", "ingest", "sites", "extract"}
     return names

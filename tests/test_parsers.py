@@ -1,4 +1,5 @@
 """Unit tests of the shared field parsers: dates, bylines, boilerplate lines, meta labels."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,22 +15,25 @@ from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor
 from newsclean.extract.text import clean_paragraph, fold_width
 
 
-@pytest.mark.parametrize("text,iso", [
-    ("2020-03-19 17:00:58   来源:映象网", "2020-03-19T17:00:58+08:00"),
-    ("2022年04月20日 14:06", "2022-04-20T14:06:00+08:00"),
-    ("2020年07月04日 12:10　来源：求是网", "2020-07-04T12:10:00+08:00"),
-    ("发布时间：2020-07-04T12:29:22+08:00", "2020-07-04T12:29:22+08:00"),
-    ("2020-07-04T04:29:22Z", "2020-07-04T04:29:22+00:00"),
-    ("2020年4月3日", "2020-04-03"),
-    ("2020/04/03", "2020-04-03"),
-    ("2020.4.3 9:05", "2020-04-03T09:05:00+08:00"),
-    ("发布日期：2019-09-23 14:34:05  所属分类：头条", "2019-09-23T14:34:05+08:00"),
-    ("2023 03/15 10:42:17", "2023-03-15T10:42:17+08:00"),
-    ("2020年1月中旬", None),
-    ("2020-13-45", None),
-    ("", None),
-    ("没有日期的一行", None),
-])
+@pytest.mark.parametrize(
+    "text,iso",
+    [
+        ("2020-03-19 17:00:58   来源:映象网", "2020-03-19T17:00:58+08:00"),
+        ("2022年04月20日 14:06", "2022-04-20T14:06:00+08:00"),
+        ("2020年07月04日 12:10　来源：求是网", "2020-07-04T12:10:00+08:00"),
+        ("发布时间：2020-07-04T12:29:22+08:00", "2020-07-04T12:29:22+08:00"),
+        ("2020-07-04T04:29:22Z", "2020-07-04T04:29:22+00:00"),
+        ("2020年4月3日", "2020-04-03"),
+        ("2020/04/03", "2020-04-03"),
+        ("2020.4.3 9:05", "2020-04-03T09:05:00+08:00"),
+        ("发布日期：2019-09-23 14:34:05  所属分类：头条", "2019-09-23T14:34:05+08:00"),
+        ("2023 03/15 10:42:17", "2023-03-15T10:42:17+08:00"),
+        ("2020年1月中旬", None),
+        ("2020-13-45", None),
+        ("", None),
+        ("没有日期的一行", None),
+    ],
+)
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
 
@@ -46,103 +50,136 @@ def test_relative_dates_resolve_against_fetch_time_only():
     assert parse_date("15分钟前", now=fetched) == "2022-04-20T13:45:00+08:00"
 
 
-@pytest.mark.parametrize("url,day", [
-    ("https://news.hnr.cn/202003/19/123456.html", "2020-03-19"),
-    ("http://news.hnr.cn/201808/t20180817_3130286.html", "2018-08-17"),
-    ("https://www.chinanews.com/gn/2020/07-04/9229287.shtml", "2020-07-04"),
-    ("http://www.ha.chinanews.com.cn/news/hnxw/2018/0912/12345.shtml", "2018-09-12"),
-    ("http://www.cjddsb.com/news/sd/532601.html", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "url,day",
+    [
+        ("https://news.hnr.cn/202003/19/123456.html", "2020-03-19"),
+        ("http://news.hnr.cn/201808/t20180817_3130286.html", "2018-08-17"),
+        ("https://www.chinanews.com/gn/2020/07-04/9229287.shtml", "2020-07-04"),
+        ("http://www.ha.chinanews.com.cn/news/hnxw/2018/0912/12345.shtml", "2018-09-12"),
+        ("http://www.cjddsb.com/news/sd/532601.html", None),
+        (None, None),
+    ],
+)
 def test_date_from_url(url, day):
     assert date_from_url(url) == day
 
 
-@pytest.mark.parametrize("text,authors,correspondents", [
-    ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", ["王文凯"], ["王春亮", "荣高洁"]),
-    ("(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)", ["卢松"], ["赵君明", "陆梦娇"]),
-    ("记者 王振西 通讯员 闫彩彦 文/图", ["王振西"], ["闫彩彦"]),
-    ("通讯员 邓喜", [], ["邓喜"]),
-    ("本报记者 张三 实习生 王五", ["张三", "王五"], []),
-    ("全媒体记者/朱嘉林 通讯员/邹艳 唐亚华", ["朱嘉林"], ["邹艳", "唐亚华"]),
-    ("(文/图 李四)", ["李四"], []),
-    ("王宇飞 摄", ["王宇飞"], []),
-    ("作者：刘洋", ["刘洋"], []),
-    ("(常书香 马丹阳)", ["常书香", "马丹阳"], []),
-    ("记者 王文凯", ["王文凯"], []),
-    ("顶端新闻·河南商报记者马俊峰/文受访者供图", ["马俊峰"], []),
-    ("大众网·海报新闻记者 孙晓东 通讯员 刘倩 临沂报道", ["孙晓东"], ["刘倩"]),
-    ("文/图 南方日报记者 林少华 通讯员 陈嘉怡", ["林少华"], ["陈嘉怡"]),
-    ("(作者:方敏北京大学经济学院教授)", ["方敏"], []),
-    ("记者陈智 整合", ["陈智"], []),
-    ("在线荐稿记者博客联系记者", [], []),
-    ("", [], []),
-])
+@pytest.mark.parametrize(
+    "text,authors,correspondents",
+    [
+        ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", ["王文凯"], ["王春亮", "荣高洁"]),
+        ("(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)", ["卢松"], ["赵君明", "陆梦娇"]),
+        ("记者 王振西 通讯员 闫彩彦 文/图", ["王振西"], ["闫彩彦"]),
+        ("通讯员 邓喜", [], ["邓喜"]),
+        ("本报记者 张三 实习生 王五", ["张三", "王五"], []),
+        ("全媒体记者/朱嘉林 通讯员/邹艳 唐亚华", ["朱嘉林"], ["邹艳", "唐亚华"]),
+        ("(文/图 李四)", ["李四"], []),
+        ("王宇飞 摄", ["王宇飞"], []),
+        ("作者：刘洋", ["刘洋"], []),
+        ("(常书香 马丹阳)", ["常书香", "马丹阳"], []),
+        ("记者 王文凯", ["王文凯"], []),
+        ("顶端新闻·河南商报记者马俊峰/文受访者供图", ["马俊峰"], []),
+        ("大众网·海报新闻记者 孙晓东 通讯员 刘倩 临沂报道", ["孙晓东"], ["刘倩"]),
+        ("文/图 南方日报记者 林少华 通讯员 陈嘉怡", ["林少华"], ["陈嘉怡"]),
+        ("(作者:方敏北京大学经济学院教授)", ["方敏"], []),
+        ("记者陈智 整合", ["陈智"], []),
+        ("在线荐稿记者博客联系记者", [], []),
+        ("", [], []),
+    ],
+)
 def test_parse_byline(text, authors, correspondents):
     credits = parse_byline(text)
     assert credits.authors == authors
     assert credits.correspondents == correspondents
 
 
-@pytest.mark.parametrize("line,expected", [
-    ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", True),
-    ("王宇飞 摄", True),
-    ("记者采访时,他双眼充满因疲劳所致的血丝。", False),
-    ("王文凯是一名记者", False),
-    ("社区疫情防控志愿者与党员干部一起挺身“疫”线", False),
-])
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", True),
+        ("王宇飞 摄", True),
+        ("记者采访时,他双眼充满因疲劳所致的血丝。", False),
+        ("王文凯是一名记者", False),
+        ("社区疫情防控志愿者与党员干部一起挺身“疫”线", False),
+    ],
+)
 def test_looks_like_byline(line, expected):
     assert looks_like_byline(line) is expected
 
 
-@pytest.mark.parametrize("paragraph,dateline,rest", [
-    ("映象网讯(记者 王振西 通讯员 闫彩彦 文/图)疫情防控是一场战争。", "映象网讯(记者 王振西 通讯员 闫彩彦 文/图)", "疫情防控是一场战争。"),
-    ("当代商报消息(通讯员 邓喜)一座不垮的大厦。", "当代商报消息(通讯员 邓喜)", "一座不垮的大厦。"),
-    ("中新网郑州4月20日电(记者 刘鹏)河南省今天发布。", "中新网郑州4月20日电(记者 刘鹏)", "河南省今天发布。"),
-    ("本报讯 日前,全市召开会议。", "本报讯", "日前,全市召开会议。"),
-    ("荆楚网(湖北日报网)讯(记者 余芳 通讯员 胡建新、程雪)2月16日,茶园里。",
-     "荆楚网(湖北日报网)讯(记者 余芳 通讯员 胡建新、程雪)", "2月16日,茶园里。"),
-    ("据了解,某是该镇老党员(党龄57年)。", None, "据了解,某是该镇老党员(党龄57年)。"),
-])
+@pytest.mark.parametrize(
+    "paragraph,dateline,rest",
+    [
+        (
+            "映象网讯(记者 王振西 通讯员 闫彩彦 文/图)疫情防控是一场战争。",
+            "映象网讯(记者 王振西 通讯员 闫彩彦 文/图)",
+            "疫情防控是一场战争。",
+        ),
+        ("当代商报消息(通讯员 邓喜)一座不垮的大厦。", "当代商报消息(通讯员 邓喜)", "一座不垮的大厦。"),
+        (
+            "中新网郑州4月20日电(记者 刘鹏)河南省今天发布。",
+            "中新网郑州4月20日电(记者 刘鹏)",
+            "河南省今天发布。",
+        ),
+        ("本报讯 日前,全市召开会议。", "本报讯", "日前,全市召开会议。"),
+        (
+            "荆楚网(湖北日报网)讯(记者 余芳 通讯员 胡建新、程雪)2月16日,茶园里。",
+            "荆楚网(湖北日报网)讯(记者 余芳 通讯员 胡建新、程雪)",
+            "2月16日,茶园里。",
+        ),
+        ("据了解,某是该镇老党员(党龄57年)。", None, "据了解,某是该镇老党员(党龄57年)。"),
+    ],
+)
 def test_split_dateline(paragraph, dateline, rest):
     assert split_dateline(paragraph) == (dateline, rest)
 
 
-@pytest.mark.parametrize("paragraph,rest,byline", [
-    ("党旗高高飘扬。(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)", "党旗高高飘扬。", "(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)"),
-    ("活动圆满结束。(常书香 马丹阳)", "活动圆满结束。", "(常书香 马丹阳)"),
-    ("今年81岁(党龄57年)", "今年81岁(党龄57年)", None),
-    ("值班室的灯彻夜常亮(楼院)", "值班室的灯彻夜常亮(楼院)", None),
-])
+@pytest.mark.parametrize(
+    "paragraph,rest,byline",
+    [
+        (
+            "党旗高高飘扬。(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)",
+            "党旗高高飘扬。",
+            "(河南日报客户端记者 卢松 通讯员 赵君明 陆梦娇)",
+        ),
+        ("活动圆满结束。(常书香 马丹阳)", "活动圆满结束。", "(常书香 马丹阳)"),
+        ("今年81岁(党龄57年)", "今年81岁(党龄57年)", None),
+        ("值班室的灯彻夜常亮(楼院)", "值班室的灯彻夜常亮(楼院)", None),
+    ],
+)
 def test_split_trailing_byline(paragraph, rest, byline):
     assert split_trailing_byline(paragraph) == (rest, byline)
 
 
-@pytest.mark.parametrize("line,kind", [
-    ("5034", Kind.COUNTER),
-    ("相关阅读 换一换", Kind.RELATED),
-    ("相关内容", Kind.RELATED),
-    ("热门资讯", Kind.RELATED),
-    ("Copyright © 2012 hnr.cn Corporation,All Rights Reserved", Kind.FOOTER),
-    ("映象网络 版权所有", Kind.FOOTER),
-    ("网站简介 | 版权声明 | 广告服务 | 联系方式 | 网站地图", Kind.FOOTER),
-    ("[京ICP证040655号] [京公网安备:110102003042]", Kind.FOOTER),
-    ("(荥阳政务新闻热线:15890037786,投稿邮箱:472061029@qq.com)", Kind.HOTLINE),
-    ("(高新区政务新闻热线13140103919 投稿邮箱659446579@qq.com)", Kind.HOTLINE),
-    ("新闻热线:0371-65700861", Kind.HOTLINE),
-    ("文章关键词:锦旗,战疫 责编:杨文丽", Kind.EDITOR),
-    ("责任编辑:李新贺", Kind.EDITOR),
-    ("【编辑:陈海峰】", Kind.EDITOR),
-    ("文章关键词:基层,疫情", Kind.KEYWORDS),
-    ("来源:河南日报客户端", Kind.SOURCE),
-    ("2020-03-19 17:00:58   来源:映象网", Kind.DATE),
-    ("核心提示", Kind.LEAD),
-    ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", Kind.BYLINE),
-    ("中新网首页 安徽 北京 重庆 福建 甘肃 贵州 广东 广西 海南 河北 河南", Kind.NAV),
-    ("分享到:", Kind.SHARE),
-    ("社区疫情防控志愿者与党员干部一起挺身“疫”线", Kind.TEXT),
-    ("“疫情就是命令,防控就是责任”。新冠肺炎疫情发生以来,社区党支部迅速传达。", Kind.TEXT),
-])
+@pytest.mark.parametrize(
+    "line,kind",
+    [
+        ("5034", Kind.COUNTER),
+        ("相关阅读 换一换", Kind.RELATED),
+        ("相关内容", Kind.RELATED),
+        ("热门资讯", Kind.RELATED),
+        ("Copyright © 2012 hnr.cn Corporation,All Rights Reserved", Kind.FOOTER),
+        ("映象网络 版权所有", Kind.FOOTER),
+        ("网站简介 | 版权声明 | 广告服务 | 联系方式 | 网站地图", Kind.FOOTER),
+        ("[京ICP证040655号] [京公网安备:110102003042]", Kind.FOOTER),
+        ("(荥阳政务新闻热线:15890037786,投稿邮箱:472061029@qq.com)", Kind.HOTLINE),
+        ("(高新区政务新闻热线13140103919 投稿邮箱659446579@qq.com)", Kind.HOTLINE),
+        ("新闻热线:0371-65700861", Kind.HOTLINE),
+        ("文章关键词:锦旗,战疫 责编:杨文丽", Kind.EDITOR),
+        ("责任编辑:李新贺", Kind.EDITOR),
+        ("【编辑:陈海峰】", Kind.EDITOR),
+        ("文章关键词:基层,疫情", Kind.KEYWORDS),
+        ("来源:河南日报客户端", Kind.SOURCE),
+        ("2020-03-19 17:00:58   来源:映象网", Kind.DATE),
+        ("核心提示", Kind.LEAD),
+        ("映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图", Kind.BYLINE),
+        ("中新网首页 安徽 北京 重庆 福建 甘肃 贵州 广东 广西 海南 河北 河南", Kind.NAV),
+        ("分享到:", Kind.SHARE),
+        ("社区疫情防控志愿者与党员干部一起挺身“疫”线", Kind.TEXT),
+        ("“疫情就是命令,防控就是责任”。新冠肺炎疫情发生以来,社区党支部迅速传达。", Kind.TEXT),
+    ],
+)
 def test_classify_line(line, kind):
     assert classify_line(line) == kind
 
@@ -175,8 +212,10 @@ def test_breadcrumbs():
 
 def test_text_normalisation():
     assert fold_width("来源：映象网（记者）") == "来源:映象网(记者)"
-    assert clean_paragraph("\u3000\u3000但 是,黄 敏 和同 事 并没有退缩,整 个 过程只 用了10 分 钟。") == \
-        "但是,黄敏和同事并没有退缩,整个过程只用了10分钟。"
+    assert (
+        clean_paragraph("\u3000\u3000但 是,黄 敏 和同 事 并没有退缩,整 个 过程只 用了10 分 钟。")
+        == "但是,黄敏和同事并没有退缩,整个过程只用了10分钟。"
+    )
     assert clean_paragraph("  The COVID-19 vaccine 疫苗  ") == "The COVID-19 vaccine 疫苗"
 
 
@@ -198,7 +237,9 @@ def test_parsers_never_raise(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="0123456789年月日-/: T+时分秒前小钟天" + "记者通讯员文图摄()（）张三李四 ", max_size=40))
+@given(
+    st.text(alphabet="0123456789年月日-/: T+时分秒前小钟天" + "记者通讯员文图摄()（）张三李四 ", max_size=40)
+)
 def test_parsers_never_raise_on_near_misses(text):
     parse_date(text, year=2020, now=dt.datetime.now(dt.timezone.utc))
     parse_byline(text)
@@ -209,6 +250,7 @@ def test_parsers_never_raise_on_near_misses(text):
 # Each case follows a layout seen on real regional pages: editor lists (慈溪新闻网), padded
 # names (e-paper bylines), bare trailing credits (宁波晚报, 中新社 photo credits), outlet
 # datelines without 讯 (河南日报客户端), and big5 mirrors' traditional labels.
+
 
 def test_editor_list_and_trailing_label():
     assert parse_editor("责任编辑:范田圆 胡兴家") == "范田圆 胡兴家"
@@ -257,6 +299,7 @@ def test_labels_match_full_width_but_values_stay_as_published():
 def _text_page(text: str):
     from newsclean.extract.layout import read_text_page
     from newsclean.extract.record import Article
+
     art = Article()
     read_text_page(text, art)
     return art
@@ -265,22 +308,32 @@ def _text_page(text: str):
 def test_text_page_title_is_chosen_from_the_whole_page():
     # e-paper reader chrome (版面 list, 上一版/下一版, date widget) around the article, as
     # 数字报 pages render: the headline is the line next to the date, not the first line
-    art = _text_page("\n".join([
-        "通版阅读请点击:", "当前版:03版", "第A3版:宁波新闻 上一版3  4下一版", "发布日期: 2021年09月27日",
-        "高城镇组团学习产业发展经验",
-        "随州日报讯(通讯员谢宏斌)近日,随县高城镇大桥、高黄两村干部组团前往三里岗镇常安店村学习产业发展经验。",
-        "在常安店村,村党支部书记何明洪介绍了该村发展小型香稻加工厂及成立4个农业专业合作社的经验、教训。",
-        "上一篇  下一篇", "宁波日报",
-    ]))
+    art = _text_page(
+        "\n".join(
+            [
+                "通版阅读请点击:",
+                "当前版:03版",
+                "第A3版:宁波新闻 上一版3  4下一版",
+                "发布日期: 2021年09月27日",
+                "高城镇组团学习产业发展经验",
+                "随州日报讯(通讯员谢宏斌)近日,随县高城镇大桥、高黄两村干部组团前往三里岗镇常安店村学习产业发展经验。",
+                "在常安店村,村党支部书记何明洪介绍了该村发展小型香稻加工厂及成立4个农业专业合作社的经验、教训。",
+                "上一篇  下一篇",
+                "宁波日报",
+            ]
+        )
+    )
     assert art.title == "高城镇组团学习产业发展经验"
     assert art.published_at == "2021-09-27" and art.correspondents == ["谢宏斌"]
     assert art.body[0].startswith("近日") and len(art.body) == 2
 
 
 def test_text_excerpt_starting_at_the_body_has_no_title_and_drops_its_cut_line():
-    art = _text_page("本报讯(融媒体中心记者 陈晶晶)连日来,市里组织开展了环境整治行动,取得明显成效。\n"
-                     "活动中,志愿者们清理垃圾、劝导不文明行为,群众纷纷点赞。\n"
-                     "下一步,该市将继续加大力度,推动")
+    art = _text_page(
+        "本报讯(融媒体中心记者 陈晶晶)连日来,市里组织开展了环境整治行动,取得明显成效。\n"
+        "活动中,志愿者们清理垃圾、劝导不文明行为,群众纷纷点赞。\n"
+        "下一步,该市将继续加大力度,推动"
+    )
     assert art.title == "" and art.authors == ["陈晶晶"]
     assert art.body[-1].endswith("点赞。")  # the paragraph cut by the excerpt end is dropped
 
@@ -288,16 +341,19 @@ def test_text_excerpt_starting_at_the_body_has_no_title_and_drops_its_cut_line()
 # Boilerplate told by the shape of a line, as it shows on many sites: image file names left by
 # renderings, template placeholders, end markers and repost notices, related lead-ins, and
 # separator-dense navigation rows.
-@pytest.mark.parametrize("line,kind", [
-    ("20200923_e5a976e1cb725a99194293497df92720.jpg", Kind.SHARE),
-    ("{{exchange.chiyouhuobi}} = {{exchange.duihuanhuobi}}", Kind.SHARE),
-    ("- THE END -", Kind.FOOTER),
-    ("（完）", Kind.FOOTER),
-    ("转载请注明出处：快科技", Kind.FOOTER),
-    ("相关资讯请关注:逆水寒专区", Kind.RELATED),
-    ("山西新聞網>>融媒·專題>>2020>>脫貧攻堅", Kind.NAV),
-    ("他说，这一天终于来了。", Kind.TEXT),
-])
+@pytest.mark.parametrize(
+    "line,kind",
+    [
+        ("20200923_e5a976e1cb725a99194293497df92720.jpg", Kind.SHARE),
+        ("{{exchange.chiyouhuobi}} = {{exchange.duihuanhuobi}}", Kind.SHARE),
+        ("- THE END -", Kind.FOOTER),
+        ("（完）", Kind.FOOTER),
+        ("转载请注明出处：快科技", Kind.FOOTER),
+        ("相关资讯请关注:逆水寒专区", Kind.RELATED),
+        ("山西新聞網>>融媒·專題>>2020>>脫貧攻堅", Kind.NAV),
+        ("他说，这一天终于来了。", Kind.TEXT),
+    ],
+)
 def test_boilerplate_by_shape(line, kind):
     assert classify_line(line) == kind
 
@@ -305,13 +361,26 @@ def test_boilerplate_by_shape(line, kind):
 def test_credit_chain_and_repeated_tail():
     from newsclean.extract.layout import finish_body
     from newsclean.extract.record import Article
+
     art = Article()
-    finish_body(["第一段，内容很长的一个句子。", "第二段，另一个句子在这里。", "第三段，还有一个句子。",
-                 "第二段，另一个句子在这里。", "第三段，还有一个句子。"],
-                art)
+    finish_body(
+        [
+            "第一段，内容很长的一个句子。",
+            "第二段，另一个句子在这里。",
+            "第三段，还有一个句子。",
+            "第二段，另一个句子在这里。",
+            "第三段，还有一个句子。",
+        ],
+        art,
+    )
     assert len(art.body) == 3  # the repeated block is printed once
     art = Article()
-    finish_body(["一问一答间，呈现出一个自信的新山东。闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光审校:梁义"], art)
+    finish_body(
+        [
+            "一问一答间，呈现出一个自信的新山东。闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光审校:梁义"
+        ],
+        art,
+    )
     assert art.body == ["一问一答间，呈现出一个自信的新山东。"]
     assert art.authors == ["孔然"] and art.editor == "孔然 赵宇光"
 
@@ -319,14 +388,20 @@ def test_credit_chain_and_repeated_tail():
 def test_text_page_date_is_the_one_under_the_title():
     # a today-date widget above the article, as county portals show; a year-less date line
     # (昆明信息港) takes its year from the URL
-    art = _text_page("2025年07月13日\n首页 > 新闻中心 > 本地 > 正文\n三门峡,我们为你自豪!\n"
-                     "来源: 发布日期:2017-10-09   打印\n"
-                     "本报讯:(记者 李博 徐洪波)欢呼、尖叫、激动,各界群众积极收看节目,场面热烈。\n"
-                     "在会展中心,各行各业的代表齐聚一堂,共同见证了这一时刻,大家都很自豪。\n")
+    art = _text_page(
+        "2025年07月13日\n首页 > 新闻中心 > 本地 > 正文\n三门峡,我们为你自豪!\n"
+        "来源: 发布日期:2017-10-09   打印\n"
+        "本报讯:(记者 李博 徐洪波)欢呼、尖叫、激动,各界群众积极收看节目,场面热烈。\n"
+        "在会展中心,各行各业的代表齐聚一堂,共同见证了这一时刻,大家都很自豪。\n"
+    )
     assert art.published_at == "2017-10-09" and art.authors == ["李博", "徐洪波"]
     from newsclean.extract.layout import read_text_page
     from newsclean.extract.record import Article
+
     art = Article(url="https://m.kunming.cn/news/c/2025-10-03/13983659.shtml")
-    read_text_page("首页 昆明 正文\n翠湖周边游 文明成最美风景\n昆明信息港    10-03 10:13:10\n"
-                   "国庆假期首日,尽管下起阵雨,却丝毫未减市民游客的出游热情,文明旅游蔚然成风。\n", art)
+    read_text_page(
+        "首页 昆明 正文\n翠湖周边游 文明成最美风景\n昆明信息港    10-03 10:13:10\n"
+        "国庆假期首日,尽管下起阵雨,却丝毫未减市民游客的出游热情,文明旅游蔚然成风。\n",
+        art,
+    )
     assert art.published_at == "2025-10-03T10:13:10+08:00"

@@ -5,6 +5,7 @@ HTML), whatever the bytes; when it returns, the Article has the documented types
 body non-empty, dates ISO 8601, list fields lists of strings) and is the same on every call.
 The field parsers themselves have hypothesis tests in tests/test_parsers.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,21 +16,41 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from newsclean.extract.dates import parse_date
+from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError
 from newsclean.ingest.pipeline import extract_page
-from newsclean.extract.record import Article, NotAnArticle
 
 SITES = [None, "hnr", "chinanews", "ddsb", "generic"]
-URLS = [None, "https://news.hnr.cn/202003/19/731862.html",
-        "http://www.ha.chinanews.com.cn/news/hnxw/2018/0912/31264.shtml",
-        "https://www.chinanews.com/sh/2020/07-04/9229311.shtml", "http://www.cjddsb.com/news/sd/561247.html",
-        "http://www.example.gov.cn/2021/0615/1.html", "not a url", "http://[::1"]
-OPTIONAL_STR = ("site_name", "url", "published_at", "source", "editor", "section", "byline",
-                "dateline", "summary", "extractor", "input_path")
+URLS = [
+    None,
+    "https://news.hnr.cn/202003/19/731862.html",
+    "http://www.ha.chinanews.com.cn/news/hnxw/2018/0912/31264.shtml",
+    "https://www.chinanews.com/sh/2020/07-04/9229311.shtml",
+    "http://www.cjddsb.com/news/sd/561247.html",
+    "http://www.example.gov.cn/2021/0615/1.html",
+    "not a url",
+    "http://[::1",
+]
+OPTIONAL_STR = (
+    "site_name",
+    "url",
+    "published_at",
+    "source",
+    "editor",
+    "section",
+    "byline",
+    "dateline",
+    "summary",
+    "extractor",
+    "input_path",
+)
 LIST_FIELDS = ("authors", "correspondents", "keywords", "warnings")
 # PROPERTY_EXAMPLES=5000 pytest tests/test_properties.py for a longer hunt
-SETTINGS = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", 150)), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", 150)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # ---------------------------------------------------------------- plausible news lines
 
@@ -43,43 +64,85 @@ def han_text(min_size: int, max_size: int):
 
 
 DATES = st.one_of(
-    st.builds("{}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format, st.integers(1990, 2030),
-              st.integers(0, 13), st.integers(0, 32), st.integers(0, 25), st.integers(0, 61),
-              st.integers(0, 61)),
-    st.builds("{}年{}月{}日 {}:{:02d}".format, st.integers(1990, 2030), st.integers(1, 12),
-              st.integers(1, 31), st.integers(0, 23), st.integers(0, 59)),
-    st.builds("{:02d}-{:02d} {:02d}:{:02d}".format, st.integers(1, 12), st.integers(1, 31),
-              st.integers(0, 23), st.integers(0, 59)),
+    st.builds(
+        "{}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format,
+        st.integers(1990, 2030),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 25),
+        st.integers(0, 61),
+        st.integers(0, 61),
+    ),
+    st.builds(
+        "{}年{}月{}日 {}:{:02d}".format,
+        st.integers(1990, 2030),
+        st.integers(1, 12),
+        st.integers(1, 31),
+        st.integers(0, 23),
+        st.integers(0, 59),
+    ),
+    st.builds(
+        "{:02d}-{:02d} {:02d}:{:02d}".format,
+        st.integers(1, 12),
+        st.integers(1, 31),
+        st.integers(0, 23),
+        st.integers(0, 59),
+    ),
     st.sampled_from(["3小时前", "刚刚", "15分钟前", "2天前", "2020/4/3", "2020.04.03"]),
 )
 NAME = st.sampled_from(NAMES)
 LINES = st.one_of(
     st.builds("首页 > {} > {}".format, han_text(1, 4), han_text(1, 4)),
     st.builds("当前位置：首页 >> 新闻中心 >> {}".format, han_text(1, 6)),
-    st.builds("{} 来源：{}".format, DATES, st.sampled_from(["河南日报", "映象网", "中国新闻网", "当代商报社", ""])),
+    st.builds(
+        "{} 来源：{}".format, DATES, st.sampled_from(["河南日报", "映象网", "中国新闻网", "当代商报社", ""])
+    ),
     DATES,
     st.builds("记者 {} 通讯员 {}".format, NAME, NAME),
     st.builds("本报讯（记者 {}）{}".format, NAME, han_text(0, 80)),
     st.builds("（责任编辑：{}）".format, NAME),
     st.builds("责编:{} 编辑：{}".format, NAME, NAME),
     st.builds("文章关键词：{}，{}".format, han_text(1, 4), han_text(1, 4)),
-    st.sampled_from(["核心提示", "分享到：", "【打印】【关闭】", "相关阅读", "相关新闻 换一换",
-                     "Copyright © 2012 hnr.cn Corporation,All Rights Reserved", "豫ICP备09035986号-1",
-                     "5034", "（荥阳政务新闻热线：15890037786，投稿邮箱：472061029@qq.com）",
-                     "下面小编整理了相关内容，欢迎阅读。", "网站简介 | 版权声明 | 联系方式", "原标题：旧标题",
-                     "编辑 张三", "文/图", "　", "\u00a0\u3000", "<", ">", "&nbsp;"]),
-    han_text(0, 30),     # short lines: titles, subheads, names
-    han_text(30, 300),   # paragraphs
+    st.sampled_from(
+        [
+            "核心提示",
+            "分享到：",
+            "【打印】【关闭】",
+            "相关阅读",
+            "相关新闻 换一换",
+            "Copyright © 2012 hnr.cn Corporation,All Rights Reserved",
+            "豫ICP备09035986号-1",
+            "5034",
+            "（荥阳政务新闻热线：15890037786，投稿邮箱：472061029@qq.com）",
+            "下面小编整理了相关内容，欢迎阅读。",
+            "网站简介 | 版权声明 | 联系方式",
+            "原标题：旧标题",
+            "编辑 张三",
+            "文/图",
+            "　",
+            "\u00a0\u3000",
+            "<",
+            ">",
+            "&nbsp;",
+        ]
+    ),
+    han_text(0, 30),  # short lines: titles, subheads, names
+    han_text(30, 300),  # paragraphs
 )
 PAGES = st.lists(LINES, min_size=0, max_size=25).map("\n".join)
 # Pages in a news page's order: breadcrumb, title, meta lines, paragraphs, tail; any part may
 # be missing and stray lines of any kind may be mixed in.
 ARTICLES = st.builds(
     lambda crumb, title, meta, paras, stray, tail: "\n".join(
-        [*crumb, title, *meta, *paras[:1], *stray, *paras[1:], *tail]),
-    st.lists(LINES, max_size=1), han_text(4, 30), st.lists(LINES, max_size=3),
-    st.lists(han_text(30, 300), min_size=1, max_size=6), st.lists(LINES, max_size=2),
-    st.lists(LINES, max_size=3))
+        [*crumb, title, *meta, *paras[:1], *stray, *paras[1:], *tail]
+    ),
+    st.lists(LINES, max_size=1),
+    han_text(4, 30),
+    st.lists(LINES, max_size=3),
+    st.lists(han_text(30, 300), min_size=1, max_size=6),
+    st.lists(LINES, max_size=2),
+    st.lists(LINES, max_size=3),
+)
 ENCODINGS = st.sampled_from(["utf-8", "gb18030", "utf-8-sig", "utf-16"])
 
 
@@ -150,20 +213,43 @@ def test_arbitrary_bytes_are_refused_or_extracted(data, site):
 
 
 @SETTINGS
-@given(st.one_of(PAGES, ARTICLES), st.sampled_from(SITES), st.sampled_from(URLS), ENCODINGS,
-       st.one_of(st.none(), st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1),
-                                         timezones=st.just(dt.timezone(dt.timedelta(hours=8))))))
+@given(
+    st.one_of(PAGES, ARTICLES),
+    st.sampled_from(SITES),
+    st.sampled_from(URLS),
+    ENCODINGS,
+    st.one_of(
+        st.none(),
+        st.datetimes(
+            min_value=dt.datetime(2000, 1, 1),
+            max_value=dt.datetime(2030, 1, 1),
+            timezones=st.just(dt.timezone(dt.timedelta(hours=8))),
+        ),
+    ),
+)
 def test_plausible_text_pages_are_refused_or_extracted(page, site, url, encoding, fetched_at):
     data = page.encode(encoding, errors="replace")
     extract_or_refuse(data, site=site, url=url, fetched_at=fetched_at)
 
 
 @SETTINGS
-@given(st.one_of(st.lists(LINES, min_size=1, max_size=20), ARTICLES.map(str.splitlines)),
-       st.sampled_from(SITES), st.sampled_from(URLS),
-       st.sampled_from(["div#text_content", "div.TRS_Editor", "div.left_zw", "div.neiron_kong",
-                        "div.single-content", "article", "div.content"]),
-       st.sampled_from(["p", "div", "br", "span"]))
+@given(
+    st.one_of(st.lists(LINES, min_size=1, max_size=20), ARTICLES.map(str.splitlines)),
+    st.sampled_from(SITES),
+    st.sampled_from(URLS),
+    st.sampled_from(
+        [
+            "div#text_content",
+            "div.TRS_Editor",
+            "div.left_zw",
+            "div.neiron_kong",
+            "div.single-content",
+            "article",
+            "div.content",
+        ]
+    ),
+    st.sampled_from(["p", "div", "br", "span"]),
+)
 def test_plausible_html_pages_are_refused_or_extracted(lines, site, url, container, wrap):
     tag, _, cls = container.replace("#", ".").partition(".")
     attr = f' id="{cls}"' if "#" in container else (f' class="{cls}"' if cls else "")
@@ -171,17 +257,25 @@ def test_plausible_html_pages_are_refused_or_extracted(lines, site, url, contain
         inner = "<br>".join(lines)
     else:
         inner = "".join(f"<{wrap}>{line}</{wrap}>" for line in lines)
-    html = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{lines[0]}_新闻_网站</title></head>"
-            f"<body><h1>{lines[0]}</h1><{tag}{attr}>{inner}</{tag}></body></html>")
+    html = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{lines[0]}_新闻_网站</title></head>"
+        f"<body><h1>{lines[0]}</h1><{tag}{attr}>{inner}</{tag}></body></html>"
+    )
     extract_or_refuse(html.encode("utf-8"), site=site, url=url)
 
 
 def test_a_plausible_page_is_extracted():
     """The line strategies make real articles too (the properties are not vacuous)."""
-    page = "\n".join(["首页 > 新闻 > 本地", "郑州金水区开展暑期课堂进社区活动",
-                      "2018-08-17 09:32:00 来源：映象网", "记者 张三 通讯员 李四",
-                      "本报讯（记者 张三）" + "暑期课堂走进社区，孩子们在老师带领下学习安全知识。" * 3,
-                      "（责任编辑：王五）"])
+    page = "\n".join(
+        [
+            "首页 > 新闻 > 本地",
+            "郑州金水区开展暑期课堂进社区活动",
+            "2018-08-17 09:32:00 来源：映象网",
+            "记者 张三 通讯员 李四",
+            "本报讯（记者 张三）" + "暑期课堂走进社区，孩子们在老师带领下学习安全知识。" * 3,
+            "（责任编辑：王五）",
+        ]
+    )
     art = extract_or_refuse(page.encode("utf-8"), site="hnr")
     assert art is not None and art.published_at == "2018-08-17T09:32:00+08:00"
 

@@ -1,4 +1,5 @@
 """Search, show, export and stats over a database built from the golden fixture records."""
+
 from __future__ import annotations
 
 import csv
@@ -24,6 +25,7 @@ ARTICLE_FIELDS = {f.name for f in fields(Article)}
 
 
 # ---------------------------------------------------------------- the fixture database
+
 
 def golden_files() -> dict[str, Path]:
     """Golden records by name: tests/fixtures/*.json, plus any seed found only in acceptance/."""
@@ -56,8 +58,10 @@ def build_fixture_db(path: Path) -> tuple[Any, dict[str, str]]:
         if SEED_NAME.match(name):
             seeds[name[:3]] = article_id
     # An HTML twin of a seed takes the seed's row over (same id, its URL as key).
-    seeds = {seed: db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
-             for seed, article_id in seeds.items()}
+    seeds = {
+        seed: db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
+        for seed, article_id in seeds.items()
+    }
     return db, seeds
 
 
@@ -80,8 +84,9 @@ def keys(db: Any, q: str, filters: Filters = Filters()) -> set[str]:
 
 def containing(db: Any, *words: str, without: tuple[str, ...] = ()) -> set[str]:
     """Keys whose title or body contains every word and none of `without`."""
-    return {k for k, t in texts(db).items()
-            if all(w in t for w in words) and not any(w in t for w in without)}
+    return {
+        k for k, t in texts(db).items() if all(w in t for w in words) and not any(w in t for w in without)
+    }
 
 
 def titles(db: Any, found: set[str]) -> set[str]:
@@ -90,6 +95,7 @@ def titles(db: Any, found: set[str]) -> set[str]:
 
 
 # ---------------------------------------------------------------- the spec's queries
+
 
 def test_all_five_seeds_are_in_the_database(corpus):
     _, seeds, _ = corpus
@@ -159,7 +165,7 @@ def test_every_substring_finds_exactly_the_articles_containing_it(corpus):
         run = rng.choice(runs)
         size = rng.randint(1, min(6, len(run)))
         at = rng.randint(0, len(run) - size)
-        word = run[at:at + size]
+        word = run[at : at + size]
         assert keys(db, word) == containing(db, word), word
 
 
@@ -177,8 +183,9 @@ def test_phrase_does_not_match_across_punctuation(tmp_path):
 def test_latin_words_and_numbers(tmp_path):
     db = store.open_db(tmp_path / "x.db")
     with db.atomic():
-        store.upsert_article(db, {"key": "a", "site": "t", "title": "COVID-19疫苗",
-                                  "body": "2020年1月中旬接种了Sinovac疫苗"})
+        store.upsert_article(
+            db, {"key": "a", "site": "t", "title": "COVID-19疫苗", "body": "2020年1月中旬接种了Sinovac疫苗"}
+        )
     assert keys(db, "covid") == {"a"}
     assert keys(db, "SINOVAC疫苗") == {"a"}
     assert keys(db, "2020年") == {"a"}
@@ -193,8 +200,9 @@ def test_filters_by_site_and_date(corpus):
     assert hnr == {k for k in containing(db, "疫情") if rows[k][0] == "hnr"}
     assert seeds["000"] in hnr and seeds["001"] not in hnr
     march = keys(db, "疫情", Filters(date_from="2020-03", date_to="2020-04"))
-    assert march == {k for k in containing(db, "疫情")
-                     if rows[k][1] and "2020-03" <= rows[k][1][:7] <= "2020-04"}
+    assert march == {
+        k for k in containing(db, "疫情") if rows[k][1] and "2020-03" <= rows[k][1][:7] <= "2020-04"
+    }
     assert seeds["000"] in march and seeds["001"] in march and seeds["003"] not in march
     day = keys(db, "疫情", Filters(date_from="2020-03-19", date_to="2020-03-19"))
     assert seeds["000"] in day and seeds["001"] not in day
@@ -216,18 +224,21 @@ def test_bad_date_filter(corpus):
         list(query.iter_records(db, Filters(date_to="2020-3")))
 
 
-@pytest.mark.parametrize("bad, message", [
-    ('"疫情', "unbalanced quote"),
-    ("-锦旗", "at least one term"),
-    ("", "empty"),
-    ("疫情 OR", "OR needs a term"),
-    ("OR 疫情", "OR needs a term"),
-    ("锦旗 OR OR 漯河", "OR needs a term"),
-    ("疫情 - 锦旗", "'-' must be followed"),
-    ("疫情 -锦旗 OR 漯河", "cannot be part of an OR"),
-    ("，。", "no letters"),
-    ('疫情 ""', "empty phrase"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ('"疫情', "unbalanced quote"),
+        ("-锦旗", "at least one term"),
+        ("", "empty"),
+        ("疫情 OR", "OR needs a term"),
+        ("OR 疫情", "OR needs a term"),
+        ("锦旗 OR OR 漯河", "OR needs a term"),
+        ("疫情 - 锦旗", "'-' must be followed"),
+        ("疫情 -锦旗 OR 漯河", "cannot be part of an OR"),
+        ("，。", "no letters"),
+        ('疫情 ""', "empty phrase"),
+    ],
+)
 def test_malformed_query_gives_query_error(corpus, bad, message):
     db, _, _ = corpus
     with pytest.raises(search.QueryError, match=message):
@@ -246,10 +257,10 @@ def test_ranking_prefers_title_and_snippet_highlights(corpus):
 
 # ---------------------------------------------------------------- keeping the index in sync
 
+
 def test_index_follows_updates_deletes_and_reindex(corpus):
     db, seeds, _ = corpus
-    row = next(query.iter_dicts(db.execute("select * from articles where key = ?",
-                                           [seeds["000"]])))
+    row = next(query.iter_dicts(db.execute("select * from articles where key = ?", [seeds["000"]])))
     row.pop("id")
     before = {q: keys(db, q) for q in ("疫情", "锦旗", "党员 志愿者", "旗")}
 
@@ -263,8 +274,7 @@ def test_index_follows_updates_deletes_and_reindex(corpus):
 
     # A writer that bypasses upsert_article is caught up by the triggers before searching.
     with db.atomic():
-        db.execute("update articles set body = body || '\n直接写入的段落' where key = ?",
-                   [seeds["001"]])
+        db.execute("update articles set body = body || '\n直接写入的段落' where key = ?", [seeds["001"]])
         db.execute("delete from articles where key = ?", [seeds["004"]])
     assert keys(db, "直接写入") == {seeds["001"]}
     assert seeds["004"] not in keys(db, "漯河")
@@ -302,6 +312,7 @@ def test_hook_is_registered():
 
 # ---------------------------------------------------------------- show, export, stats
 
+
 def test_show_reads_like_an_article(corpus):
     db, seeds, _ = corpus
     rec = query.get_article(db, seeds["000"])
@@ -326,10 +337,13 @@ def test_export_jsonl_round_trips(corpus):
         assert rec["body"] == row["body"].split("\n")
         for name in ("authors", "correspondents", "keywords", "warnings"):
             assert rec[name] == json.loads(row[name])
-        story = db.execute("select story_id from story_articles where article_id = ?",
-                           [rec["id"]]).fetchone()[0]
-        assert {k: v for k, v in rec.items() if k not in ARTICLE_FIELDS | {"key", "id"}} \
-            == {"extracted_at": row["extracted_at"], "story_id": story}
+        story = db.execute(
+            "select story_id from story_articles where article_id = ?", [rec["id"]]
+        ).fetchone()[0]
+        assert {k: v for k, v in rec.items() if k not in ARTICLE_FIELDS | {"key", "id"}} == {
+            "extracted_at": row["extracted_at"],
+            "story_id": story,
+        }
 
 
 def test_export_csv_round_trips_with_filters(corpus):
@@ -361,17 +375,21 @@ def test_stats(corpus):
     assert figures["articles"] == total
     assert sum(n for _, _, n, _, _ in figures["sites"]) == total
     assert sum(n for _, n in figures["months"]) == total
-    assert ("2020-03", len([1 for (d,) in db.execute("select published_at from articles")
-                            if d and d.startswith("2020-03")])) in figures["months"]
+    assert (
+        "2020-03",
+        len([1 for (d,) in db.execute("select published_at from articles") if d and d.startswith("2020-03")]),
+    ) in figures["months"]
     assert ("王文凯", 2) in figures["authors"] or ("王文凯", 1) in figures["authors"]
 
 
 # ---------------------------------------------------------------- the CLI
 
+
 @pytest.fixture()
 def cli():
     """cli.main, the project's click group."""
     from newsclean.cli import main
+
     return main
 
 
@@ -395,17 +413,20 @@ def test_cli_search_formats(cli, corpus):
     assert result.exit_code == 0 and "荥阳" not in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["search", '"疫情', "--db", "{db}"], "bad search query: unbalanced quote"),
-    (["search", "疫情", "--db", "{db}", "--from", "2020/03"], "--from must look like"),
-    (["search", "疫情", "--db", "{missing}"], "missing.db not found"),
-    (["show", "1", "--db", "{missing}"], "missing.db not found"),
-    (["export", "--db", "{missing}"], "missing.db not found"),
-    (["stats", "--db", "{missing}"], "missing.db not found"),
-    (["show", "999999", "--db", "{db}"], "no article with id"),
-    (["search", "--db", "{db}"], "Missing argument"),
-    (["export", "--db", "{db}", "--format", "xml"], "Invalid value"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search", '"疫情', "--db", "{db}"], "bad search query: unbalanced quote"),
+        (["search", "疫情", "--db", "{db}", "--from", "2020/03"], "--from must look like"),
+        (["search", "疫情", "--db", "{missing}"], "missing.db not found"),
+        (["show", "1", "--db", "{missing}"], "missing.db not found"),
+        (["export", "--db", "{missing}"], "missing.db not found"),
+        (["stats", "--db", "{missing}"], "missing.db not found"),
+        (["show", "999999", "--db", "{db}"], "no article with id"),
+        (["search", "--db", "{db}"], "Missing argument"),
+        (["export", "--db", "{db}", "--format", "xml"], "Invalid value"),
+    ],
+)
 def test_cli_errors_exit_1_with_a_message(cli, corpus, tmp_path, args, message):
     _, _, path = corpus
     args = [a.format(db=path, missing=tmp_path / "missing.db") for a in args]
@@ -431,17 +452,20 @@ def test_cli_show_and_stats(cli, corpus):
 def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
     db, seeds, path = corpus
     out = tmp_path / "out.jsonl"
-    result = run(cli, "export", "--db", str(path), "-q", "疫情", "--from", "2020",
-                 "--to", "2020", "-o", str(out))
+    result = run(
+        cli, "export", "--db", str(path), "-q", "疫情", "--from", "2020", "--to", "2020", "-o", str(out)
+    )
     assert result.exit_code == 0
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert {r["key"] for r in recs} == {k for k in keys(db, "疫情", Filters(
-        date_from="2020", date_to="2020"))}
+    assert {r["key"] for r in recs} == {
+        k for k in keys(db, "疫情", Filters(date_from="2020", date_to="2020"))
+    }
     assert all(r["published_at"].startswith("2020") for r in recs)
     result = run(cli, "export", "--db", str(path), "--format", "csv", "--author", "卢松")
     assert result.exit_code == 0
-    assert {r["key"] for r in csv.DictReader(io.StringIO(result.output))} \
-        == {k for k, a in db.execute("select key, authors from articles") if "卢松" in a}
+    assert {r["key"] for r in csv.DictReader(io.StringIO(result.output))} == {
+        k for k, a in db.execute("select key, authors from articles") if "卢松" in a
+    }
     result = run(cli, "reindex", "--db", str(path))
     assert result.exit_code == 0 and result.output.startswith("indexed ")
     assert keys(db, "锦旗") >= {seeds["000"]}
@@ -449,41 +473,77 @@ def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
 
 # ---------------------------------------------------------------- filters as index tags, paging
 
+
 def dated_db(path: Path, n: int = 300, seed: int = 2) -> Any:
     """n small articles with random sites and dates, odd dates among them."""
     rng = random.Random(seed)
     db = store.open_db(path)
-    odd = [None, "2020-03", "2020", "1899-12-31", "2100-01-01", "2020-02-30T00:00", "昨天",
-           "2020-13-01", "2020-03-19 08:00"]
+    odd = [
+        None,
+        "2020-03",
+        "2020",
+        "1899-12-31",
+        "2100-01-01",
+        "2020-02-30T00:00",
+        "昨天",
+        "2020-13-01",
+        "2020-03-19 08:00",
+    ]
     words = ["疫情防控", "志愿者", "锦旗", "社区", "党员", "口罩"]
     with db.atomic():
         for i in range(n):
-            date = (rng.choice(odd) if rng.random() < 0.15 else
-                    f"{rng.randint(2017, 2024)}-{rng.randint(1, 12):02d}-"
-                    f"{rng.randint(1, 31):02d}T10:00:00+08:00")
-            store.upsert_article(db, {"key": f"k{i}", "site": rng.choice(["hnr", "ddsb", "x_y"]),
-                                      "title": rng.choice(words) + f"第{i}条",
-                                      "body": "，".join(rng.sample(words, 3)),
-                                      "published_at": date})
+            date = (
+                rng.choice(odd)
+                if rng.random() < 0.15
+                else f"{rng.randint(2017, 2024)}-{rng.randint(1, 12):02d}-"
+                f"{rng.randint(1, 31):02d}T10:00:00+08:00"
+            )
+            store.upsert_article(
+                db,
+                {
+                    "key": f"k{i}",
+                    "site": rng.choice(["hnr", "ddsb", "x_y"]),
+                    "title": rng.choice(words) + f"第{i}条",
+                    "body": "，".join(rng.sample(words, 3)),
+                    "published_at": date,
+                },
+            )
     return db
 
 
 def sql_keys(db: Any, word: str, filters: Filters) -> set[str]:
     """Keys of the articles containing `word` that filter_sql keeps."""
     from newsclean.db.filters import filter_sql
+
     where, params = filter_sql(filters, "a")
-    return {k for k, t, b in db.execute(f"select key, title, body from articles a where {where}",
-                                        params) if word in f"{t}\n{b}"}
+    return {
+        k
+        for k, t, b in db.execute(f"select key, title, body from articles a where {where}", params)
+        if word in f"{t}\n{b}"
+    }
 
 
 def test_filter_tags_select_exactly_what_filter_sql_selects(tmp_path):
     db = dated_db(tmp_path / "x.db")
     rng = random.Random(9)
-    bounds = ["2020", "2020-03", "2020-03-19", "2020-00", "2020-13", "2020-02-45", "2020-03-00",
-              "2019-12-31", "2024", "1899", "2200", None]
+    bounds = [
+        "2020",
+        "2020-03",
+        "2020-03-19",
+        "2020-00",
+        "2020-13",
+        "2020-02-45",
+        "2020-03-00",
+        "2019-12-31",
+        "2024",
+        "1899",
+        "2200",
+        None,
+    ]
     for _ in range(150):
-        f = Filters(site=rng.choice([None, "hnr", "x_y"]), date_from=rng.choice(bounds),
-                    date_to=rng.choice(bounds))
+        f = Filters(
+            site=rng.choice([None, "hnr", "x_y"]), date_from=rng.choice(bounds), date_to=rng.choice(bounds)
+        )
         word = rng.choice(["社区", "锦", "党员 志愿者"])
         expected = sql_keys(db, word.split()[0], f)
         if " " in word:
@@ -507,8 +567,16 @@ def test_date_tags_are_few():
 def test_changing_site_or_date_moves_the_article_between_filters(tmp_path):
     db = store.open_db(tmp_path / "x.db")
     with db.atomic():
-        store.upsert_article(db, {"key": "a", "site": "hnr", "title": "锦旗", "body": "锦旗",
-                                  "published_at": "2020-03-19T10:00:00+08:00"})
+        store.upsert_article(
+            db,
+            {
+                "key": "a",
+                "site": "hnr",
+                "title": "锦旗",
+                "body": "锦旗",
+                "published_at": "2020-03-19T10:00:00+08:00",
+            },
+        )
     assert keys(db, "锦旗", Filters(site="hnr", date_from="2020")) == {"a"}
     with db.atomic():
         db.execute("update articles set site = 'ddsb', published_at = '2021-01-01' where key = 'a'")
@@ -536,12 +604,12 @@ def test_pages_cover_every_match_once_and_say_the_total(tmp_path, monkeypatch, q
         assert first.ranked == 7
         ranked = [r for r in first.rows if r["ranked"]]
         assert len(ranked) == 7 and [r["score"] for r in ranked] == sorted(
-            (r["score"] for r in ranked), reverse=True)
+            (r["score"] for r in ranked), reverse=True
+        )
         tail = [r["id"] for r in first.rows if not r["ranked"]]
         assert tail == sorted(tail, reverse=True)
         assert min(r["id"] for r in ranked) > max(tail)  # the ranked ones are the newest
-        assert "ranked by relevance among the 7 newest" in search.summary(
-            search.hits_of(first, None))
+        assert "ranked by relevance among the 7 newest" in search.summary(search.hits_of(first, None))
 
 
 def test_single_characters_put_title_matches_first(corpus):
@@ -557,12 +625,14 @@ def test_no_silent_cap(cli, tmp_path, monkeypatch):
     db = dated_db(tmp_path / "x.db", 60)
     n = len(containing(db, "社区"))
     assert len(search.search(db, "社区", limit=100_000)) == n > 5
-    result = run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4",
-                 "--offset", "4")
+    result = run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4", "--offset", "4")
     assert result.output.startswith(f"{n} matches, 5-8 shown (ranked by relevance among the 5 ")
     assert " 5. " in result.output and "more with --offset 8" in result.output
-    hits = json.loads(run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--format",
-                          "json", "--offset", str(n - 1)).output)
+    hits = json.loads(
+        run(
+            cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--format", "json", "--offset", str(n - 1)
+        ).output
+    )
     assert [(h["rank"], h["total"]) for h in hits] == [(n, n)]
 
 
@@ -582,12 +652,18 @@ def test_an_index_in_the_old_layout_is_rebuilt_on_open(tmp_path):
         store.upsert_article(db, {"key": "a", "site": "hnr", "title": "锦旗", "body": "漯河"})
         for sql in search._DROP:
             db.execute(sql)
-        db.execute(f"create virtual table {search.FTS_TABLE} using fts5(title, body, "
-                   "content='', tokenize='unicode61')")
-        db.execute(f"create virtual table {search.CHARS_TABLE} using fts5(chars, content='', "
-                   "detail='none', tokenize='unicode61')")
-        db.execute(f"create table {search.PENDING_TABLE} (id integer primary key, title text, "
-                   "body text, indexed integer not null)")
+        db.execute(
+            f"create virtual table {search.FTS_TABLE} using fts5(title, body, "
+            "content='', tokenize='unicode61')"
+        )
+        db.execute(
+            f"create virtual table {search.CHARS_TABLE} using fts5(chars, content='', "
+            "detail='none', tokenize='unicode61')"
+        )
+        db.execute(
+            f"create table {search.PENDING_TABLE} (id integer primary key, title text, "
+            "body text, indexed integer not null)"
+        )
     db.conn.close()
     readonly = query.searchable(query.open_existing(path))  # read-only: a synced copy
     assert keys(readonly, "锦旗", Filters(site="hnr")) == {"a"}

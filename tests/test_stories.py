@@ -1,4 +1,5 @@
 """Story detection: reprints share a story, other stories never do, incremental equals rebuild."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -12,8 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from newsclean.cli import main
 from conftest import FIXTURES, ROOT
+from newsclean.cli import main
 from newsclean.db import store, stories
 
 _spec = importlib.util.spec_from_file_location("stories_pairs", ROOT / "bench" / "stories_pairs.py")
@@ -29,23 +30,30 @@ def to_traditional(text: str) -> str:
 
 def write(db: Any, doc: Any, key: str | None = None) -> int:
     """Store a Doc through the normal write path (hooks included); its id."""
-    row = {"key": key or doc.name, "title": doc.title or "无题", "body": doc.text,
-           "site": doc.site, "published_at": doc.published_at}
+    row = {
+        "key": key or doc.name,
+        "title": doc.title or "无题",
+        "body": doc.text,
+        "site": doc.site,
+        "published_at": doc.published_at,
+    }
     with db.atomic():
         return store.upsert_article(db, row)[0]
 
 
 def snapshot(db: Any) -> tuple[list[Any], list[Any]]:
-    return (db.execute("select article_id, story_id from story_articles order by 1").fetchall(),
-            db.execute("select * from stories order by 1").fetchall())
+    return (
+        db.execute("select article_id, story_id from story_articles order by 1").fetchall(),
+        db.execute("select * from stories order by 1").fetchall(),
+    )
 
 
 def story(db: Any, article_id: int) -> int:
-    return db.execute("select story_id from story_articles where article_id = ?",
-                      [article_id]).fetchone()[0]
+    return db.execute("select story_id from story_articles where article_id = ?", [article_id]).fetchone()[0]
 
 
 # ---------------------------------------------------------------- signatures
+
 
 def test_normalize_folds_width_script_and_punctuation():
     assert stories.normalize("映象網訊（記者 王文凱）ＡＢ12,疫情。") == "映象网讯记者王文凯ab12疫情"
@@ -68,15 +76,19 @@ def test_signature_is_stable_and_similarity_tracks_overlap():
 
 # ---------------------------------------------------------------- the labelled pairs
 
+
 def test_precision_and_recall_on_the_fixture_pairs():
     pairs = sp.labelled_pairs(sp.fixture_docs(), to_traditional)
     assert sum(p.same for p in pairs) >= 60 and sum(not p.same for p in pairs) >= 60
     tp = fp = fn = 0
     for p in pairs:
         a, b = stories.signature(p.a.text), stories.signature(p.b.text)
-        matched = (a is not None and b is not None
-                   and bool(set(stories.band_keys(a)) & set(stories.band_keys(b)))
-                   and stories.similarity(a, b) >= stories.THRESHOLD)
+        matched = (
+            a is not None
+            and b is not None
+            and bool(set(stories.band_keys(a)) & set(stories.band_keys(b)))
+            and stories.similarity(a, b) >= stories.THRESHOLD
+        )
         tp += matched and p.same
         fp += matched and not p.same
         fn += p.same and not matched
@@ -86,6 +98,7 @@ def test_precision_and_recall_on_the_fixture_pairs():
 
 # ---------------------------------------------------------------- the database
 
+
 @pytest.fixture()
 def corpus(tmp_path: Path) -> tuple[Any, dict[str, int], list[Any]]:
     """Every fixture article and its reprints, written in a shuffled order, plus captions."""
@@ -93,8 +106,7 @@ def corpus(tmp_path: Path) -> tuple[Any, dict[str, int], list[Any]]:
     rng = random.Random(3)
     docs = sp.fixture_docs()
     edits = sp.edits(to_traditional)
-    written = [*docs, *(edit(d, rng) for d in docs for edit in edits.values()),
-               *sp.caption_docs()]
+    written = [*docs, *(edit(d, rng) for d in docs for edit in edits.values()), *sp.caption_docs()]
     rng.shuffle(written)
     ids = {d.name: write(db, d) for d in written}
     return db, ids, docs
@@ -117,15 +129,16 @@ def test_story_rows(corpus):
     sid = story(db, ids[doc.name])
     members = [ids[n] for n in ids if n.split("+")[0] == doc.name]
     assert sid == min(members)
-    row = db.execute("select first_article_id, first_seen, copies, sites from stories "
-                     "where id = ?", [sid]).fetchone()
+    row = db.execute(
+        "select first_article_id, first_seen, copies, sites from stories where id = ?", [sid]
+    ).fetchone()
     assert row[2] == len(members) == 1 + len(sp.edits(to_traditional))
     assert row[1] == doc.published_at  # every copy has the original's date
     assert row[3] == ", ".join(sorted({doc.site, "reprint"}))
-    dated = db.execute("select min(published_at) from articles where id in "
-                       f"({','.join(map(str, members))})").fetchone()[0]
-    assert db.execute("select published_at from articles where id = ?",
-                      [row[0]]).fetchone()[0] == dated
+    dated = db.execute(
+        f"select min(published_at) from articles where id in ({','.join(map(str, members))})"
+    ).fetchone()[0]
+    assert db.execute("select published_at from articles where id = ?", [row[0]]).fetchone()[0] == dated
 
 
 def test_first_seen_is_the_earliest_published_copy(tmp_path):
@@ -136,9 +149,9 @@ def test_first_seen_is_the_earliest_published_copy(tmp_path):
     undated = write(db, sp.Doc("undated", doc.title, doc.body, "generic", None))
     sid = story(db, late)
     assert story(db, early) == story(db, undated) == sid == min(late, early, undated)
-    assert db.execute("select first_article_id, first_seen, last_seen from stories "
-                      "where id = ?", [sid]).fetchone() == (early, "2021-05-01",
-                                                            "2021-05-02T08:00:00+08:00")
+    assert db.execute(
+        "select first_article_id, first_seen, last_seen from stories where id = ?", [sid]
+    ).fetchone() == (early, "2021-05-01", "2021-05-02T08:00:00+08:00")
 
 
 def test_incremental_equals_rebuild_after_inserts_updates_and_deletes(corpus):
@@ -169,7 +182,7 @@ def test_a_bridge_removed_splits_the_story(tmp_path):
     a, b = sp.fixture_docs()[:2]
     first = write(db, a)
     bridge = write(db, sp.Doc("bridge", "合辑", a.body + b.body[:2]))
-    second = write(db, sp.Doc("second", b.title, a.body[len(a.body) // 2:] + b.body[:2]))
+    second = write(db, sp.Doc("second", b.title, a.body[len(a.body) // 2 :] + b.body[:2]))
     before = {story(db, x) for x in (first, bridge, second)}
     with db.atomic():
         db.execute("update articles set body = ? where id = ?", [sp.CAPTIONS[0], bridge])
@@ -196,6 +209,7 @@ def test_an_existing_database_gets_its_stories(tmp_path):
 
 # ---------------------------------------------------------------- commands
 
+
 def run(*args: str) -> Any:
     result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
     return result
@@ -209,10 +223,18 @@ def cleaned(tmp_path: Path) -> Path:
     assert run("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
     gold = json.loads((FIXTURES / "000_16834f47284e46b2.json").read_text(encoding="utf-8"))
     body = gold["body"]
-    reprint = ["荥阳一社区收到确诊患者家属送来的锦旗", "2020-03-20 09:12 来源:郑州日报",
-               sp.EDITOR_NOTES[0], "本报讯(记者 李明)" + body[0], *body[1:-1]]
-    traditional = [to_traditional(gold["title"]), "2020-03-21 15:30 來源:華夏新聞網",
-                   *map(to_traditional, body)]
+    reprint = [
+        "荥阳一社区收到确诊患者家属送来的锦旗",
+        "2020-03-20 09:12 来源:郑州日报",
+        sp.EDITOR_NOTES[0],
+        "本报讯(记者 李明)" + body[0],
+        *body[1:-1],
+    ]
+    traditional = [
+        to_traditional(gold["title"]),
+        "2020-03-21 15:30 來源:華夏新聞網",
+        *map(to_traditional, body),
+    ]
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "reprint.txt").write_text("\n\n".join(reprint), encoding="utf-8")
     (tmp_path / "in" / "traditional.txt").write_text("\n\n".join(traditional), encoding="utf-8")
@@ -241,8 +263,7 @@ def test_stories_show_summarises_the_differences(cleaned):
 
 def test_search_collapse_and_export(cleaned):
     plain = json.loads(run("search", "李先生", "--db", cleaned, "--format", "json").output)
-    collapsed = json.loads(run("search", "李先生", "--collapse", "--db", cleaned,
-                               "--format", "json").output)
+    collapsed = json.loads(run("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output)
     assert len(plain) == 3
     assert [(h["story_id"], h["copies"]) for h in collapsed] == [(1, 3)]
     records = [json.loads(l) for l in run("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
@@ -251,8 +272,10 @@ def test_search_collapse_and_export(cleaned):
 
 def test_query_commands_do_not_write(cleaned):
     conn = sqlite3.connect(cleaned)
-    conn.execute("insert into articles (key, title, body) values ('sql', 't', ?)",
-                 ["\n".join(sp.fixture_docs()[0].body)])
+    conn.execute(
+        "insert into articles (key, title, body) values ('sql', 't', ?)",
+        ["\n".join(sp.fixture_docs()[0].body)],
+    )
     conn.commit()
     out = run("stories", "--db", cleaned).output
     assert "12 articles in 9 stories" in out  # read from a synced private copy

@@ -3,6 +3,7 @@
 The text renderings were made with full-width ASCII folded (`，` as `,`) while the HTML pages
 keep the punctuation as published, so fields are compared folded, as the merge does.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """WARC input: one input per page record, skipped records, broken records, re-runs, export."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,9 @@ VOLATILE = ("input_path", "extracted_at")
 
 
 def run_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", "clean", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def rows(db: Path) -> list[dict]:
@@ -57,14 +59,29 @@ def write_fixture_warc(archive: Path) -> list[tuple[Path, str]]:
     pages = fixture_pages()
     with archive.open("wb") as fh:
         writer = WarcWriter(fh, gz=archive.name.endswith(".gz"))
-        writer.write(warc_record("", b"software: test", record_type="warcinfo",
-                                 http_headers={"Content-Type": "application/warc-fields"}))
+        writer.write(
+            warc_record(
+                "",
+                b"software: test",
+                record_type="warcinfo",
+                http_headers={"Content-Type": "application/warc-fields"},
+            )
+        )
         for page, url in pages:
-            writer.write(warc_record(url, f"GET {url} HTTP/1.1\r\n\r\n".encode(), date=DATE,
-                                     record_type="request",
-                                     http_headers={"Content-Type": "application/http;msgtype=request"}))
-            writer.write(warc_record(url, page.read_bytes(), date=DATE,
-                                     http_headers={"Content-Type": content_type(page)}))
+            writer.write(
+                warc_record(
+                    url,
+                    f"GET {url} HTTP/1.1\r\n\r\n".encode(),
+                    date=DATE,
+                    record_type="request",
+                    http_headers={"Content-Type": "application/http;msgtype=request"},
+                )
+            )
+            writer.write(
+                warc_record(
+                    url, page.read_bytes(), date=DATE, http_headers={"Content-Type": content_type(page)}
+                )
+            )
     return pages
 
 
@@ -127,9 +144,9 @@ def test_a_broken_record_fails_alone_with_its_offset(tmp_path):
     starts = member_starts(bytes(data))
     broken = starts[6]  # a response record (warcinfo, then request/response pairs)
     middle = (broken + starts[7]) // 2
-    data[middle:middle + 4] = bytes(b ^ 0xFF for b in data[middle:middle + 4])
+    data[middle : middle + 4] = bytes(b ^ 0xFF for b in data[middle : middle + 4])
     truncated = starts[10]  # another one, cut short: its member ends inside the next one
-    data[truncated + 40:starts[11] - 5] = b""
+    data[truncated + 40 : starts[11] - 5] = b""
     archive.write_bytes(bytes(data))
     db = tmp_path / "news.db"
     done = run_clean(str(archive), "--db", str(db))
@@ -146,7 +163,7 @@ def test_a_broken_header_in_a_plain_warc_fails_alone(tmp_path):
     data = archive.read_bytes()
     offsets = [i.offset for i in read_archive(archive)]
     bad = offsets[4]
-    archive.write_bytes(data[:bad] + b"NOT A WARC LINE\r\n" + data[bad + 8:])
+    archive.write_bytes(data[:bad] + b"NOT A WARC LINE\r\n" + data[bad + 8 :])
     items = list(read_archive(archive))
     assert [i.offset for i in items if isinstance(i, Broken)] == [bad]
     assert sum(isinstance(i, Record) for i in items) == len(pages) - 1
@@ -163,8 +180,13 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
     assert rows(db) == before
     extra = FIXTURES / "ddsb_2020_001.html"
     with archive.open("ab") as fh:
-        WarcWriter(fh, gz=True).write(warc_record("http://www.cjddsb.com/new.html", extra.read_bytes(),
-                                                  http_headers={"Content-Type": "text/html"}))
+        WarcWriter(fh, gz=True).write(
+            warc_record(
+                "http://www.cjddsb.com/new.html",
+                extra.read_bytes(),
+                http_headers={"Content-Type": "text/html"},
+            )
+        )
     third = run_clean(str(archive), "--db", str(db))
     assert third.returncode == 0, third.stderr
     assert f"{len(pages) + 1} inputs: 0 cleaned" in third.stdout  # a copy of a stored article
@@ -178,14 +200,27 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
     pages = fixture_pages()[:4]
     with db.atomic():
         for page, url in pages:
-            save_raw_page(db, url=url, final_url=url, site="", status=200,
-                          headers={"content-type": content_type(page).split(";")[0]},
-                          encoding="gb2312" if "gb2312" in page.name else None,
-                          body=page.read_bytes(), article_key=None, error=None)
+            save_raw_page(
+                db,
+                url=url,
+                final_url=url,
+                site="",
+                status=200,
+                headers={"content-type": content_type(page).split(";")[0]},
+                encoding="gb2312" if "gb2312" in page.name else None,
+                body=page.read_bytes(),
+                article_key=None,
+                error=None,
+            )
     db.conn.close()
     out = tmp_path / "raw.warc.gz"
-    done = subprocess.run([sys.executable, "cli.py", "export", "--db", str(db_path), "--format", "warc",
-                           "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "cli.py", "export", "--db", str(db_path), "--format", "warc", "-o", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert f"exported {len(pages)} raw pages" in done.stderr
     records = [r for r in read_archive(out) if isinstance(r, Record)]
@@ -194,6 +229,11 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
     fresh = tmp_path / "fresh.db"
     cleaned = run_clean(str(out), "--db", str(fresh))
     assert cleaned.returncode == 0 and f"{len(pages)} inputs: {len(pages)} cleaned" in cleaned.stdout
-    refused = subprocess.run([sys.executable, "cli.py", "export", "--db", str(db_path), "--format", "warc",
-                              "-q", "疫情"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        [sys.executable, "cli.py", "export", "--db", str(db_path), "--format", "warc", "-q", "疫情"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert refused.returncode == 1 and "only --site applies" in refused.stderr

@@ -1,4 +1,5 @@
 """Datasette plugin: readable article cells, the article page's filters and the stylesheet."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,7 @@ def _is_article_row(row: Any, table: str | None) -> bool:
 
 
 @hookimpl
-def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
-                datasette: Any) -> Any:
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
     """Titles link to the article page; authors show as names; snippets are never cut."""
     if not _is_article_row(row, table):
         return None
@@ -60,4 +60,3 @@ def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
 def extra_css_urls() -> list[str]:
     """The stylesheet served from static/ (mounted by `browse` with --static)."""
     return ["/newsclean-static/newsclean.css"]  # db.browse.STATIC_MOUNT
-

@@ -4,6 +4,7 @@ The Vega, Vega-Lite and vega-embed scripts come from vl-convert-python (the Vega
 own bundle, no network needed) and are served at BUNDLE_URL; templates/query.html puts the
 chart above the `articles_per_month` query's table.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,15 +45,26 @@ def monthly_spec(rows: Iterable[Any]) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": "Articles per month, by site",
-        "width": "container", "height": 300,
+        "width": "container",
+        "height": 300,
         "data": {"values": values},
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "timeUnit": "utcyearmonth",
-                  "title": "month", "axis": {"format": "%Y-%m", "labelAngle": -45}},
-            "y": {"field": "articles", "type": "quantitative", "aggregate": "sum",
-                  "title": "articles", "axis": {"values": ticks, "format": "d"},
-                  "scale": {"domain": [0, ticks[-1]]}},
+            "x": {
+                "field": "month",
+                "type": "temporal",
+                "timeUnit": "utcyearmonth",
+                "title": "month",
+                "axis": {"format": "%Y-%m", "labelAngle": -45},
+            },
+            "y": {
+                "field": "articles",
+                "type": "quantitative",
+                "aggregate": "sum",
+                "title": "articles",
+                "axis": {"values": ticks, "format": "d"},
+                "scale": {"domain": [0, ticks[-1]]},
+            },
             "color": {"field": "site", "type": "nominal", "title": "site"},
         },
     }
@@ -69,8 +81,9 @@ async def serve_bundle() -> Response:
         js = await asyncio.get_running_loop().run_in_executor(None, vega_bundle)
     except ImportError:
         js = "/* the chart needs vl-convert-python: pip install 'newsclean[browse]' */"
-    return Response(js, content_type="application/javascript; charset=utf-8",
-                    headers={"cache-control": "max-age=86400"})
+    return Response(
+        js, content_type="application/javascript; charset=utf-8", headers={"cache-control": "max-age=86400"}
+    )
 
 
 @hookimpl

@@ -1,4 +1,5 @@
 """Datasette plugin: SQL functions cjk_match, cjk_error, cjk_snippet; a Chinese-aware escape_fts."""
+
 from __future__ import annotations
 
 import sqlite3

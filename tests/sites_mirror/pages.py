@@ -1,4 +1,5 @@
 """Listing, feed and article pages in the real templates of hnr.cn, chinanews and cjddsb.com."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,6 +46,7 @@ def body_html(s: Story) -> str:
 
 # --- hnr.cn 映象网: column pages and the 2019–2020 article template ---------------------------
 
+
 def hnr_story(n: int, published: dt.datetime) -> Story:
     """An hnr article at /YYYYMM/DD/<id>.html."""
     return story(n, f"/{published:%Y%m}/{published:%d}/{730000 + n}.html", published, "郑州")
@@ -69,7 +71,9 @@ def hnr_column(stories: list[Story], next_path: str | None) -> bytes:
     forms = ("https://news.hnr.cn{p}", "//news.hnr.cn{p}", "{p}")
     items = "".join(
         f'<li><a href="{forms[i % 3].format(p=s.path)}" target="_blank">{s.title}</a>'
-        f'<span class="right">{s.day}</span></li>' for i, s in enumerate(stories))
+        f'<span class="right">{s.day}</span></li>'
+        for i, s in enumerate(stories)
+    )
     pager = f'<div class="page"><a href="{next_path}">下一页</a></div>' if next_path else ""
     return f"""<!DOCTYPE html><html><head><meta charset="UTF-8"><title>新闻热点-映象网</title></head><body>
 <div class="nav"><a href="https://news.hnr.cn/">首页</a><a href="https://news.hnr.cn/djn/">大家拍</a></div>
@@ -78,6 +82,7 @@ def hnr_column(stories: list[Story], next_path: str | None) -> bytes:
 
 
 # --- 中国新闻网: RSS, 滚动新闻, Henan channel list and article templates ------------------------
+
 
 def chinanews_story(n: int, published: dt.datetime) -> Story:
     """A main-site article at /<col>/YYYY/MM-DD/<id>.shtml."""
@@ -117,9 +122,13 @@ def chinanews_rss(stories: list[Story]) -> bytes:
     items = "".join(
         f"<item><title>{s.title}</title><link>https://www.chinanews.com.cn{s.path}</link>"
         f"<description>{s.paragraphs[0]}</description>"
-        f"<pubDate>{format_datetime(s.published)}</pubDate></item>" for s in stories)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>中新网滚动新闻</title>'
-            f"<link>https://www.chinanews.com.cn/</link>{items}</channel></rss>").encode()
+        f"<pubDate>{format_datetime(s.published)}</pubDate></item>"
+        for s in stories
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>中新网滚动新闻</title>'
+        f"<link>https://www.chinanews.com.cn/</link>{items}</channel></rss>"
+    ).encode()
 
 
 def chinanews_scroll(stories: list[Story], next_path: str | None) -> bytes:
@@ -128,7 +137,8 @@ def chinanews_scroll(stories: list[Story], next_path: str | None) -> bytes:
         f'<li><div class="dd_lm">[<a href="//www.chinanews.com.cn/society/">社会</a>]</div>'
         f'<div class="dd_bt"><a href="{s.path}">{s.title}</a></div>'
         f'<div class="dd_time">{s.published.month}-{s.published.day} {s.published:%H:%M}</div></li>'
-        for s in stories)
+        for s in stories
+    )
     pager = f'<div class="pagebox"><a href="{next_path}">下一页</a></div>' if next_path else ""
     return f"""<!DOCTYPE html><html><head><meta charset="UTF-8"><title>滚动新闻-中国新闻网</title></head><body>
 <div id="nav"><a href="//www.chinanews.com.cn/">首页</a></div>
@@ -137,13 +147,15 @@ def chinanews_scroll(stories: list[Story], next_path: str | None) -> bytes:
 
 def henan_list(stories: list[Story]) -> bytes:
     """news/hnxw/: the 2016–19 div.neiron_liebiao list, GB2312 bytes."""
-    items = "".join(f'<li><a href="{s.path}" target="_blank">{s.title}</a><span>{s.day}</span></li>'
-                    for s in stories)
+    items = "".join(
+        f'<li><a href="{s.path}" target="_blank">{s.title}</a><span>{s.day}</span></li>' for s in stories
+    )
     return f"""<html><head><meta charset="gb2312"><title>河南新闻-中国新闻网河南新闻</title></head><body>
 <div class="neiron_liebiao"><ul>{items}</ul></div></body></html>""".encode("gbk")
 
 
 # --- 当代商报 cjddsb.com: EmpireCMS column list and the 2019 article template ------------------
+
 
 def ddsb_story(n: int, published: dt.datetime) -> Story:
     """A cjddsb article at /news/sd/<id>.html (no date in the URL)."""
@@ -162,8 +174,10 @@ def ddsb_article(s: Story) -> bytes:
 
 def ddsb_list(stories: list[Story], next_path: str | None) -> bytes:
     """An EmpireCMS column page with dates beside the links and an index_N.html pager."""
-    items = "".join(f'<li><span class="date">{s.day}</span><a href="http://www.cjddsb.com{s.path}">{s.title}</a></li>'
-                    for s in stories)
+    items = "".join(
+        f'<li><span class="date">{s.day}</span><a href="http://www.cjddsb.com{s.path}">{s.title}</a></li>'
+        for s in stories
+    )
     pager = f'<div class="pagelist"><a href="{next_path}">下一页</a></div>' if next_path else ""
     return f"""<!DOCTYPE html><html><head><meta charset="UTF-8"><title>资讯--当代商报</title></head><body>
 <nav class="breadcrumb"><a href="/">首页</a> » 资讯</nav>

@@ -1,4 +1,5 @@
 """A threaded HTTP server on 127.0.0.1 (random free port) serving scripted routes and logging requests."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,8 +56,9 @@ class MirrorServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class())
         self.httpd.daemon_threads = True
         self.httpd.handle_error = self.handle_error
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def origin(self) -> str:
@@ -115,7 +117,8 @@ class MirrorServer:
             if route.validators:
                 out.update({"ETag": route.etag, "Last-Modified": route.modified})
                 if headers.get("if-none-match") == route.etag or (
-                        "if-none-match" not in headers and headers.get("if-modified-since") == route.modified):
+                    "if-none-match" not in headers and headers.get("if-modified-since") == route.modified
+                ):
                     hit.status = 304
                     return 304, out, b"", route.stall
             hit.status = route.status

@@ -1,8 +1,9 @@
 """Fake hnr.cn, chinanews and cjddsb.com sites: stories listed on paged listings and served as articles."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from . import pages
 from .pages import Story
@@ -12,7 +13,7 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 # Story n is published 6·n hours after this: four stories a day, each on its listing page.
 BASE_TIME = dt.datetime(2020, 3, 19, 17, 0, 0, tzinfo=CHINA_TZ)
 PER_PAGE = 4
-HTML = "text/html"                    # no charset in the header, as many of these sites send
+HTML = "text/html"  # no charset in the header, as many of these sites send
 HTML_UTF8 = "text/html; charset=utf-8"
 
 
@@ -29,8 +30,10 @@ class FakeSite:
 
     def publish(self, count: int) -> list[Story]:
         """Add `count` newer stories (numbered on, six hours apart) at the top of the listings."""
-        fresh = [self.make_story(n, BASE_TIME + dt.timedelta(hours=6 * n))
-                 for n in range(self.count + count, self.count, -1)]
+        fresh = [
+            self.make_story(n, BASE_TIME + dt.timedelta(hours=6 * n))
+            for n in range(self.count + count, self.count, -1)
+        ]
         self.count += count
         self.stories = fresh + self.stories
         self.build()
@@ -54,10 +57,15 @@ class FakeSite:
 
     def pages_of(self, stories: list[Story]) -> list[list[Story]]:
         """The stories cut into listing pages."""
-        return [stories[i:i + PER_PAGE] for i in range(0, len(stories), PER_PAGE)] or [[]]
+        return [stories[i : i + PER_PAGE] for i in range(0, len(stories), PER_PAGE)] or [[]]
 
-    def serve_paged_column(self, paths: list[str], render: Callable[[list[Story], str | None], bytes],
-                           content_type: str, empty: list[str]) -> None:
+    def serve_paged_column(
+        self,
+        paths: list[str],
+        render: Callable[[list[Story], str | None], bytes],
+        content_type: str,
+        empty: list[str],
+    ) -> None:
         """Serve the stories as a column listing over `paths` (first page, then page 2 …), each
         page linking the next, and the `empty` columns with no stories."""
         chunks = self.pages_of(self.stories)
@@ -91,8 +99,12 @@ class HnrSite(FakeSite):
 
     def serve_listings(self) -> None:
         count = len(self.pages_of(self.stories))
-        self.serve_paged_column(["/xwrd/"] + [f"/xwrd/{i}.html" for i in range(2, count + 1)],
-                                pages.hnr_column, HTML_UTF8, [f"/{c}/" for c in ("djn", "mxw", "rxw", "ixw")])
+        self.serve_paged_column(
+            ["/xwrd/"] + [f"/xwrd/{i}.html" for i in range(2, count + 1)],
+            pages.hnr_column,
+            HTML_UTF8,
+            [f"/{c}/" for c in ("djn", "mxw", "rxw", "ixw")],
+        )
 
 
 class ChinanewsSite(FakeSite):
@@ -113,13 +125,21 @@ class ChinanewsSite(FakeSite):
     def serve_listings(self) -> None:
         main = [s for s in self.stories if not s.path.startswith("/news/")]
         henan = [s for s in self.stories if s.path.startswith("/news/")]
-        self.server.set("/rss/scroll-news.xml", pages.chinanews_rss(main[:3]),
-                        content_type="application/rss+xml", validators=True)
+        self.server.set(
+            "/rss/scroll-news.xml",
+            pages.chinanews_rss(main[:3]),
+            content_type="application/rss+xml",
+            validators=True,
+        )
         chunks = self.pages_of(main)
         for i, chunk in enumerate(chunks, start=1):
             nxt = f"news{i + 1}.html" if i < len(chunks) else None
-            self.server.set(f"/scroll-news/news{i}.html", pages.chinanews_scroll(chunk, nxt),
-                            content_type=HTML_UTF8, validators=True)
+            self.server.set(
+                f"/scroll-news/news{i}.html",
+                pages.chinanews_scroll(chunk, nxt),
+                content_type=HTML_UTF8,
+                validators=True,
+            )
         self.server.set("/news/hnxw/", pages.henan_list(henan), content_type=HTML, validators=True)
 
 
@@ -136,5 +156,9 @@ class DdsbSite(FakeSite):
 
     def serve_listings(self) -> None:
         count = len(self.pages_of(self.stories))
-        self.serve_paged_column(["/news/"] + [f"/news/index_{i}.html" for i in range(2, count + 1)],
-                                pages.ddsb_list, HTML, ["/ym/", "/shuo/"])
+        self.serve_paged_column(
+            ["/news/"] + [f"/news/index_{i}.html" for i in range(2, count + 1)],
+            pages.ddsb_list,
+            HTML,
+            ["/ym/", "/shuo/"],
+        )
