@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from newsclean.db.store import StoreError, open_db
 from newsclean.ingest.cluster import clean_on_cluster, cluster_options
-from newsclean.ingest.inputs import InputError, display_path, load_manifest
+from newsclean.ingest.inputs import STDIN, InputError, display_path, load_manifest, resolved
 from newsclean.ingest.pipeline import Outcome, Summary, clean_paths
+from newsclean.ingest.verbosity import quiet
+from newsclean.ingest.warc import is_warc
 from newsclean.sites import ADAPTERS
 
 # Show a progress bar from this many inputs on, when stderr is a terminal.
@@ -58,6 +64,10 @@ site_option = click.option(
     type=click.Path(exists=True, dir_okay=False),
     help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.',
 )
+@click.option(
+    "--url",
+    help="The page's URL, when PATHS is one file or - (one page read from standard input).",
+)
 @click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
 @click.option(
     "--jobs",
@@ -74,6 +84,7 @@ def clean(
     db_path: str,
     site: str | None,
     manifest: str | None,
+    url: str | None,
     force: bool,
     jobs: int,
     **cluster: Any,
@@ -84,6 +95,10 @@ def clean(
     record with status 200, named ARCHIVE#OFFSET. With --cluster, extraction runs on a Dask
     cluster and its Parquet shards are merged into the same database (--out keeps them instead).
 
+    A PATH of - reads one page from standard input (gzip too), stored as <stdin>; --url gives
+    its URL (as it does for a single file):
+    curl -s URL | newsclean clean - --url URL
+
     Example: python cli.py clean tests/fixtures --db news.db
 
     Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
@@ -92,13 +107,16 @@ def clean(
     """
     if cluster["out"] and not cluster["cluster"]:
         raise click.UsageError("--out needs --cluster (try --cluster local)")
+    check_stdin(paths, cluster["cluster"])
     try:
         urls = load_manifest(manifest)
+        if url:
+            urls[url_target(paths)] = url
         db = None if cluster["out"] else open_db(db_path)  # --out writes shards only
     except (InputError, StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     jobs = capped_jobs(jobs)
-    with progress_reporter() as report:
+    with progress_reporter() as (report, set_total):
         if cluster["cluster"]:  # ingest/cluster.py
             summary = clean_on_cluster(
                 db,
@@ -113,7 +131,14 @@ def clean(
         else:
             assert db is not None  # --out needs --cluster
             summary = clean_paths(
-                db, list(paths), urls=urls, site=site, force=force, jobs=jobs, on_progress=report
+                db,
+                list(paths),
+                urls=urls,
+                site=site,
+                force=force,
+                jobs=jobs,
+                on_progress=report,
+                on_total=set_total,
             )
     print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
@@ -122,30 +147,80 @@ def clean(
     sys.exit(2 if summary.failures else 0)
 
 
+def check_stdin(paths: tuple[str, ...], cluster: str | None) -> None:
+    """Usage errors for `-`: with other PATHs, with --cluster, or with no page piped in."""
+    if "-" not in paths:
+        return
+    if len(paths) > 1:
+        raise click.UsageError("- (a page on standard input) must be the only PATH")
+    if cluster:
+        raise click.UsageError("--cluster cannot read standard input (-); save the page to a file")
+    if sys.stdin.isatty():
+        raise click.UsageError(
+            "clean -: standard input is a terminal; pipe a page in (curl -s URL | newsclean clean -)"
+        )
+
+
+def url_target(paths: tuple[str, ...]) -> Path:
+    """The one input --url names: `-` or a single page file (not a folder or WARC archive)."""
+    if paths == ("-",):
+        return STDIN
+    path = Path(paths[0])
+    if len(paths) != 1 or not path.is_file() or is_warc(path):
+        raise click.UsageError("--url needs exactly one page: one file, or - for standard input")
+    return resolved(path)
+
+
 class progress_reporter:
-    """A context manager yielding a per-input callback that drives a progress bar on a terminal."""
+    """A context manager yielding (per-input callback, set-total callback) that drive a progress
+    bar on a terminal: position of the total, rate and time left (position and rate alone
+    when the total is unknown, as with WARC archives). Not shown with -q/--quiet."""
 
     def __init__(self) -> None:
         self.bar: Any = None  # click's ProgressBar, once shown
+        self.total: int | None = None
         self.count = 0
+        self.started = time.monotonic()
+        self.shown = sys.stderr.isatty() and not quiet()
 
-    def __enter__(self):
-        return self.report
+    def __enter__(self) -> tuple[Callable[[Outcome], None], Callable[[int | None], None]]:
+        return self.report, self.set_total
+
+    def set_total(self, total: int | None) -> None:
+        """The number of inputs, once known (None: counted as they come)."""
+        self.total = total
 
     def report(self, outcome: Outcome) -> None:
-        """Advance the bar (shown once PROGRESS_FROM inputs were seen, terminals only)."""
+        """Advance the bar (shown once PROGRESS_FROM inputs are expected or seen)."""
         self.count += 1
-        if not sys.stderr.isatty():
+        if not self.shown:
             return
-        if self.bar is None and self.count >= PROGRESS_FROM:
-            self.bar = click.progressbar(
-                length=0, label="cleaning", file=sys.stderr, show_pos=True, show_percent=False
-            )
+        if self.bar is None and max(self.count, self.total or 0) >= PROGRESS_FROM:
+            self.bar = self.new_bar()
             self.bar.__enter__()
+            self.bar.update(self.count - 1)
         if self.bar is not None:
-            self.bar.update(1)
+            self.bar.update(1, current_item=outcome)
 
-    def __exit__(self, *exc) -> None:
+    def new_bar(self) -> Any:
+        """click's progress bar, of the total when known."""
+        known = self.total is not None
+        return click.progressbar(
+            iterable=None if known else itertools.count(),  # no length: position only
+            length=self.total if known else None,
+            label="cleaning",
+            file=sys.stderr,
+            show_pos=True,
+            show_percent=known,
+            show_eta=known,
+            item_show_func=lambda _item: self.rate(),
+        )
+
+    def rate(self) -> str:
+        """Inputs per second so far."""
+        return f"{self.count / max(time.monotonic() - self.started, 1e-6):.1f} inputs/s"
+
+    def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
 

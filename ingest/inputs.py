@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+import sys
 import zlib
 from pathlib import Path
 
@@ -39,6 +40,12 @@ _OG_URL_RE = re.compile(rb"<meta\b[^>]*\bproperty=[\"']?og:url[\"']?[^>]*>", re.
 _HREF_RE = re.compile(rb"\b(?:href|content)=[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
 
+# `-` as a PATH: one page read from standard input, stored under the name STDIN_NAME.
+STDIN = Path("-")
+STDIN_NAME = "<stdin>"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
 class InputError(ValueError):
     """An input that cannot be read as a page."""
 
@@ -65,7 +72,9 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
 
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if raw == "-":
+            found.append(STDIN)
+        elif path.is_dir():
             for root, dirs, files in os.walk(path, onerror=unlistable, followlinks=False):
                 dirs.sort()
                 found.extend(Path(root) / f for f in sorted(files) if is_input_file(Path(f)))
@@ -73,7 +82,7 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
             found.append(path)
         else:
             errors.append((display_path(raw), "no such file or folder"))
-    unique = list(dict.fromkeys(resolved(p) for p in found))
+    unique = list(dict.fromkeys(p if p == STDIN else resolved(p) for p in found))
     return unique, errors
 
 
@@ -81,8 +90,10 @@ def display_path(path: str | Path) -> str:
     """The path as text that can be printed and stored: bytes that are not UTF-8 as \\xNN.
 
     A file name is bytes; Python holds undecodable ones as surrogates, which neither SQLite
-    nor a terminal accepts.
+    nor a terminal accepts. Standard input (`-`) is STDIN_NAME.
     """
+    if path == STDIN:
+        return STDIN_NAME
     return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
@@ -96,6 +107,8 @@ def resolved(path: Path) -> Path:
 
 def read_input(path: Path) -> bytes:
     """The bytes of an input, gunzipped when it ends in .gz, bounded by MAX_INPUT_BYTES."""
+    if path == STDIN:
+        return read_stdin()
     too_large = f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB"
     try:
         info = path.stat()
@@ -111,6 +124,20 @@ def read_input(path: Path) -> bytes:
         raise InputError(too_large)
     if path.name.lower().endswith(".gz"):
         data = gunzip_bounded(data)
+    return data
+
+
+def read_stdin() -> bytes:
+    """One page from standard input, bounded by MAX_INPUT_BYTES; gunzipped when it starts
+    with the gzip magic bytes (a pipe has no file name to tell)."""
+    try:
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    if data.startswith(_GZIP_MAGIC):
+        data = gunzip_bounded(data)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     return data
 
 

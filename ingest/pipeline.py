@@ -227,8 +227,13 @@ def clean_paths(
     force: bool = False,
     jobs: int = 1,
     on_progress: Callable[[Outcome], None] | None = None,
+    on_total: Callable[[int | None], None] | None = None,
 ) -> Summary:
     """Clean every input under `paths` into the database and summarise what happened.
+
+    `on_total` is told the number of inputs once the paths are walked (None when a WARC
+    archive is among them: its records are counted only as they are read); `on_progress`
+    is told each input's outcome as it is stored.
 
     With jobs > 1, extraction runs in that many worker processes while this process reads
     the next window of inputs and writes the previous one, in input order, BATCH_SIZE inputs
@@ -239,6 +244,11 @@ def clean_paths(
     files, missing = discover(paths)
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
+    from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
+    from newsclean.ingest.warc import is_warc
+
+    if on_total:
+        on_total(None if any(is_warc(f) for f in files) else len(files))
 
     def write(prepared: list[Job | Outcome], extracted: Any) -> None:
         done = iter(extracted.get() if pool else extracted)
@@ -247,8 +257,6 @@ def clean_paths(
             summary.add(outcome)
             if on_progress:
                 on_progress(outcome)
-
-    from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
 
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
     pending: tuple[list[Job | Outcome], Any] | None = None

@@ -1,0 +1,139 @@
+"""Issue 11, pipes and progress: `clean -` reads one page from standard input (with --url), and
+the progress bar on a terminal shows the real total, a rate and the time left."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pty
+import re
+import select
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT
+
+HNR_HTML = FIXTURES / "hnr_2020_000.html"  # hnr.cn 2020 template (saved page)
+HNR_URL = "https://news.hnr.cn/202003/19/731862.html"
+DDSB_TEXT = FIXTURES / "001_b02f4077f889d10e.txt"  # 当代商报 text rendering (a seed)
+
+
+def clean(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """`python cli.py clean ARGS` with `stdin` piped in."""
+    return subprocess.run(
+        [sys.executable, "cli.py", "clean", *args],
+        cwd=ROOT,
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_clean_reads_one_page_from_stdin_with_its_url(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    done = clean("-", "--url", HNR_URL, "--db", str(db), stdin=HNR_HTML.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().startswith("1 inputs: 1 cleaned")
+    assert rows(db, "select url, site, title from articles") == [
+        (HNR_URL, "hnr", "荥阳：一面锦旗“众人织” 万人同心“共战疫”")
+    ]
+    assert rows(db, "select path, status from inputs") == [("<stdin>", "cleaned")]
+    again = clean("-", "--url", HNR_URL, "--db", str(db), stdin=HNR_HTML.read_bytes())
+    assert again.stdout.decode().startswith("1 inputs: 0 cleaned, 0 updated, 1 unchanged")
+
+
+def test_stdin_may_be_gzip_and_needs_no_url(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    done = clean("-", "--db", str(db), stdin=gzip.compress(DDSB_TEXT.read_bytes()))
+    assert done.returncode == 0, done.stderr
+    assert rows(db, "select site, title from articles") == [
+        ("ddsb", "衡阳市西湖新村社区:初心如磐担使命 齐心协力战疫情")
+    ]
+
+
+def test_stdin_that_is_no_page_fails_alone_with_its_name(tmp_path: Path) -> None:
+    done = clean("-", "--db", str(tmp_path / "news.db"), stdin=b"\x1f\x8b broken gzip")
+    assert done.returncode == 2
+    assert b"failed: <stdin>: broken gzip data" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_url_and_stdin_usage_errors(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    mixed = clean("-", str(FIXTURES), "--db", db)
+    assert mixed.returncode == 1 and b"must be the only PATH" in mixed.stderr
+    folder = clean(str(FIXTURES), "--url", HNR_URL, "--db", db)
+    assert folder.returncode == 1 and b"--url needs exactly one page" in folder.stderr
+    single = clean(str(HNR_HTML), "--url", "https://www.example.cn/a/1.html", "--db", db)
+    assert single.returncode == 0
+    assert rows(Path(db), "select url from articles") == [("https://www.example.cn/a/1.html",)]
+
+
+def read_terminal(fd: int, proc: subprocess.Popen) -> str:
+    """Everything written to the pseudo-terminal until the process ends."""
+    out = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif proc.poll() is not None:
+            break
+    return out.decode("utf-8", "replace")
+
+
+def test_progress_bar_shows_total_rate_and_time_left(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = DDSB_TEXT.read_text(encoding="utf-8")
+    for n in range(24):  # distinct pages: the title line differs
+        (folder / f"{n:02d}.txt").write_text(
+            page.replace("衡阳市西湖新村社区", f"衡阳市第{n}社区", 1), "utf-8"
+        )
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "cli.py", "clean", str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    terminal = read_terminal(master, proc)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    assert proc.stdout is not None and proc.stdout.read().decode().startswith("24 inputs: 24 cleaned")
+    assert re.search(r"cleaning .*24/24", terminal), terminal[-500:]
+    assert re.search(r"\d+(\.\d)? inputs/s", terminal)
+    assert "/0" not in terminal  # the old bar had no total: 1/0 … 21/0
+    assert re.search(r"\d+%", terminal)  # a known total gives a percentage and time left
+
+
+def test_quiet_shows_no_progress_bar(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(22):
+        (folder / f"{n:02d}.txt").write_bytes(DDSB_TEXT.read_bytes())
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "cli.py", "clean", str(folder), "--db", str(tmp_path / "n.db"), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
+    os.close(slave)
+    terminal = read_terminal(master, proc)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    assert "cleaning" not in terminal
