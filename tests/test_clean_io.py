@@ -94,6 +94,19 @@ def read_terminal(fd: int, proc: subprocess.Popen) -> str:
     return out.decode("utf-8", "replace")
 
 
+def clean_on_terminal(*args: str) -> tuple[int, str, str]:
+    """`python cli.py clean ARGS` with stderr on a pseudo-terminal: (exit status, stdout, terminal)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=slave
+    )
+    os.close(slave)
+    terminal = read_terminal(master, proc)
+    os.close(master)
+    assert proc.stdout is not None
+    return proc.wait(timeout=120), proc.stdout.read().decode(), terminal
+
+
 def test_progress_bar_shows_total_rate_and_time_left(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -102,18 +115,8 @@ def test_progress_bar_shows_total_rate_and_time_left(tmp_path: Path) -> None:
         (folder / f"{n:02d}.txt").write_text(
             page.replace("衡阳市西湖新村社区", f"衡阳市第{n}社区", 1), "utf-8"
         )
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "cli.py", "clean", str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-    )
-    os.close(slave)
-    terminal = read_terminal(master, proc)
-    os.close(master)
-    assert proc.wait(timeout=120) == 0
-    assert proc.stdout is not None and proc.stdout.read().decode().startswith("24 inputs: 24 cleaned")
+    status, out, terminal = clean_on_terminal(str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1")
+    assert status == 0 and out.startswith("24 inputs: 24 cleaned")
     assert re.search(r"cleaning .*24/24", terminal), terminal[-500:]
     assert re.search(r"\d+(\.\d)? inputs/s", terminal)
     assert "/0" not in terminal  # the old bar had no total: 1/0 … 21/0
@@ -125,15 +128,5 @@ def test_quiet_shows_no_progress_bar(tmp_path: Path) -> None:
     folder.mkdir()
     for n in range(22):
         (folder / f"{n:02d}.txt").write_bytes(DDSB_TEXT.read_bytes())
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "cli.py", "clean", str(folder), "--db", str(tmp_path / "n.db"), "-q"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=slave,
-    )
-    os.close(slave)
-    terminal = read_terminal(master, proc)
-    os.close(master)
-    assert proc.wait(timeout=120) == 0
-    assert "cleaning" not in terminal
+    status, _, terminal = clean_on_terminal(str(folder), "--db", str(tmp_path / "n.db"), "-q")
+    assert status == 0 and "cleaning" not in terminal
