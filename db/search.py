@@ -446,12 +446,18 @@ def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
 Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
+# What the index stores of a title or body, computable in clean's workers (store.derive).
+_bigrams = store.TextDerivation(index_text, ("title", "body"))
+_chars = store.TextDerivation(distinct_chars, ("title", "body"))
+store.DERIVATIONS.extend([_bigrams, _chars])
+
+
 def _prepared(rows: list[IndexRow]) -> Prepared:
     """The values to insert for (id, title, body, site, date) rows: (bigram rows, char rows)."""
     tags = [tags_text(site, date) for _, _, _, site, date in rows]
     return (
-        [(r[0], index_text(r[1]), index_text(r[2]), tag) for r, tag in zip(rows, tags)],
-        [(r[0], distinct_chars(r[1]), distinct_chars(r[2]), tag) for r, tag in zip(rows, tags)],
+        [(r[0], _bigrams(r[1]), _bigrams(r[2]), tag) for r, tag in zip(rows, tags)],
+        [(r[0], _chars(r[1]), _chars(r[2]), tag) for r, tag in zip(rows, tags)],
     )
 
 

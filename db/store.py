@@ -58,6 +58,46 @@ ARTICLE_HOOKS: list[Callable[[sqlite_utils.Database, list[int]], None]] = []
 SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = []
 
 
+class TextDerivation:
+    """A pure function of an article field's text that a write hook needs (search bigrams, a
+    story signature), so that `clean --jobs` can compute it in the worker that extracted the
+    row: the worker calls `derive`, the writing process `offer`s the values, and the hook's
+    call then takes the offered value instead of computing it (the same value either way)."""
+
+    def __init__(self, func: Callable[[str | None], Any], fields: tuple[str, ...]) -> None:
+        self.func = func
+        self.fields = fields
+        self.memo: dict[str | None, Any] = {}
+
+    def __call__(self, text: str | None) -> Any:
+        try:
+            return self.memo.pop(text)
+        except KeyError:
+            return self.func(text)
+
+
+# Registered by the modules whose hooks need them (db/search.py, db/stories.py).
+DERIVATIONS: list[TextDerivation] = []
+
+
+def derive(row: dict[str, Any]) -> list[list[Any]]:
+    """Every registered derivation of the row's fields (run where the row was extracted)."""
+    return [[d.func(row.get(f)) for f in d.fields] for d in DERIVATIONS]
+
+
+def offer_derived(row: dict[str, Any], derived: list[list[Any]]) -> None:
+    """Hand values from `derive` to the derivations, for the next article_changes()."""
+    for d, values in zip(DERIVATIONS, derived):
+        for f, value in zip(d.fields, values):
+            d.memo[row.get(f)] = value
+
+
+def forget_derived() -> None:
+    """Drop offered values no hook took (a row merged into another with other text)."""
+    for d in DERIVATIONS:
+        d.memo.clear()
+
+
 class StoreError(RuntimeError):
     """The database cannot be opened or written."""
 

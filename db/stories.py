@@ -274,6 +274,11 @@ class UnionFind:
 # ---------------------------------------------------------------- writing
 
 
+# A body's signature, computable in clean's workers (store.derive).
+_body_signature = store.TextDerivation(signature, ("body",))
+store.DERIVATIONS.append(_body_signature)
+
+
 def _store_signature(db: sqlite_utils.Database, aid: int, sig: np.ndarray | None) -> None:
     """Index one article as a story of its own (its story is settled by the caller)."""
     db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, _blob(sig)])
@@ -390,14 +395,22 @@ def sync(db: sqlite_utils.Database) -> int:
     limit = threshold(db)
     with _in_transaction(db):
         affected: set[int] = set()  # stories whose members must be re-clustered
+        dropped = False
         for aid in pending:
             old = _drop_article(db, aid)
             if old is not None:
                 affected.add(old)
+                dropped = True
             row = db.execute("select body from articles where id = ?", [aid]).fetchone()
             if row is not None:
-                _store_signature(db, aid, signature(row[0]))
+                _store_signature(db, aid, _body_signature(row[0]))
                 affected.add(aid)
+            else:
+                dropped = True
+        if not dropped:  # only new articles: no story can split, so none is re-clustered
+            _join_new_articles(db, pending, limit)
+            db.conn.executemany(f"delete from {PENDING_TABLE} where article_id = ?", [(a,) for a in pending])
+            return len(pending)
         region = _members(db, affected) | (set(pending) & set(_story_of(db, pending)))
         groups = UnionFind()
         sigs = signatures(db, sorted(region))
@@ -415,6 +428,33 @@ def sync(db: sqlite_utils.Database) -> int:
         _write_stories(db, groups, affected | set(pending))
         db.conn.executemany(f"delete from {PENDING_TABLE} where article_id = ?", [(a,) for a in pending])
     return len(pending)
+
+
+def _join_new_articles(db: sqlite_utils.Database, new: list[int], limit: float) -> None:
+    """Put new articles (signatures stored, each its own story) into the stories they match.
+
+    Adding articles adds match edges and removes none, so the stories stay the components of
+    the match graph without re-clustering their members: each new article joins the stories
+    it matches, and stories it bridges merge under their smallest id (as `rebuild` gives).
+    """
+    groups = UnionFind()
+    sigs = signatures(db, new)
+    for aid in new:
+        groups.find(aid)
+        if aid in sigs:
+            for other, _ in matches(db, sigs[aid], limit, exclude=aid):
+                groups.union(aid, other)
+    fresh = set(new)
+    reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {article: its story}
+    for aid, sid in reached.items():
+        groups.union(aid, sid)  # a story's id is its smallest member: it stays its root
+    merged = [(groups.find(s), s) for s in set(reached.values()) if groups.find(s) != s]
+    db.conn.executemany(f"update {MEMBERS_TABLE} set story_id = ? where story_id = ?", merged)
+    db.conn.executemany(
+        f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?", [(groups.find(a), a) for a in new]
+    )
+    db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for _, s in merged])
+    refresh_stories(db, {groups.find(a) for a in groups.parent})
 
 
 def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, int]:

@@ -21,7 +21,15 @@ import sqlite_utils
 
 import newsclean.db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 import newsclean.db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
-from newsclean.db.store import article_changes, known_input, record_input, upsert_article
+from newsclean.db.store import (
+    article_changes,
+    derive,
+    forget_derived,
+    known_input,
+    offer_derived,
+    record_input,
+    upsert_article,
+)
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.extract.text import has_han
 from newsclean.ingest.decode import DecodeError, decode_text
@@ -158,6 +166,7 @@ class Extracted:
     digest: str
     row: dict[str, Any] | None = None
     error: str | None = None
+    derived: list[list[Any]] | None = None  # store.derive(row): the write hooks' text work
 
 
 def prepare(
@@ -188,7 +197,8 @@ def extract_job(job: Job) -> Extracted:
         )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
-    return Extracted(job.path, job.digest, row=art.to_row())
+    row = art.to_row()
+    return Extracted(job.path, job.digest, row=row, derived=derive(row))
 
 
 def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> list[Outcome]:
@@ -206,6 +216,8 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
                 outcomes.append(Outcome(item.path, "failed", error=item.error))
             else:
                 assert item.row is not None
+                if item.derived is not None:
+                    offer_derived(item.row, item.derived)
                 article_id, stored = upsert_article(db, item.row, run_hooks=False)
                 if stored != "unchanged":
                     changed.append(article_id)
@@ -215,6 +227,7 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
                 outcomes.append(Outcome(item.path, status, item.row["site"], key=key))
         if changed:
             article_changes(db, changed)
+    forget_derived()
     return outcomes
 
 

@@ -193,6 +193,29 @@ def test_a_bridge_removed_splits_the_story(tmp_path):
     assert len(before) == 1 and story(db, bridge) == bridge
 
 
+def test_a_new_article_bridging_two_stories_merges_them_as_rebuild_does(tmp_path):
+    """The insert-only path joins stories without re-clustering them; the result must be the
+    one a rebuild gives: one story, named by its smallest id."""
+    db = store.open_db(tmp_path / "news.db")
+    docs = sp.fixture_docs()
+    paragraphs = [p for d in docs for p in d.body if len(p) > 40][:6]
+    assert len(paragraphs) == 6
+
+    def doc(name: str, parts: list[str]) -> Any:
+        return sp.Doc(name, name, tuple(parts))
+
+    left = write(db, doc("left", paragraphs[0:4]))
+    right = write(db, doc("right", paragraphs[2:6]))
+    left_copy = write(db, doc("left copy", paragraphs[0:4]))
+    assert story(db, left) == story(db, left_copy) == left and story(db, right) == right
+    bridge = write(db, doc("bridge", paragraphs[1:5]))
+    assert {story(db, a) for a in (left, right, left_copy, bridge)} == {left}
+    incremental = snapshot(db)
+    stories.rebuild(db)
+    assert snapshot(db) == incremental
+    assert db.execute("select id, copies from stories").fetchall() == [(left, 4)]
+
+
 def test_an_existing_database_gets_its_stories(tmp_path):
     path = tmp_path / "old.db"
     db = store.open_db(path)
