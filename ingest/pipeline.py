@@ -253,13 +253,33 @@ def clean_paths(
     per transaction: the database ends the same as with jobs = 1, a killed run loses at most
     one batch, and at most two windows of pages are in memory.
     """
+    # Forked before the inputs are listed, so that no worker holds a copy of the list.
+    pool = multiprocessing.Pool(jobs) if jobs > 1 else None
+    try:
+        return _clean_inputs(db, paths, pool, urls or {}, site, force, on_progress, on_total)
+    finally:
+        if pool:
+            pool.terminate()
+
+
+def _clean_inputs(
+    db: sqlite_utils.Database,
+    paths: list[str],
+    pool: Any,
+    urls: dict[Path, str],
+    site: str | None,
+    force: bool,
+    on_progress: Callable[[Outcome], None] | None,
+    on_total: Callable[[int | None], None] | None,
+) -> Summary:
+    """clean_paths' work, extracting in `pool` (a multiprocessing.Pool) or in this process."""
+    from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
+    from newsclean.ingest.warc import is_warc
+
     summary = Summary()
     files, missing = discover(paths)
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
-    from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
-    from newsclean.ingest.warc import is_warc
-
     if on_total:
         on_total(None if any(is_warc(f) for f in files) else len(files))
 
@@ -271,10 +291,9 @@ def clean_paths(
             if on_progress:
                 on_progress(outcome)
 
-    pool = multiprocessing.Pool(jobs) if jobs > 1 else None
     pending: tuple[list[Job | Outcome], Any] | None = None
     try:
-        for prepared in batches(prepared_inputs(db, files, urls or {}, site, force), BATCH_SIZE):
+        for prepared in batches(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
             todo = [p for p in prepared if isinstance(p, Job)]
             extracted = (
                 pool.map_async(extract_job, todo, chunksize=2) if pool else [extract_job(job) for job in todo]
@@ -291,9 +310,6 @@ def clean_paths(
         summary.stopped = (
             f"disk full ({exc}): stopped with {left} inputs not stored; the rows stored before are intact"
         )
-    finally:
-        if pool:
-            pool.terminate()
     return summary
 
 
