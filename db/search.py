@@ -683,12 +683,14 @@ def _ranked_ids(
     total = _count(db, plan)
     if plan.title_expr is not None:  # single characters: title matches first
         in_title = _count(db, plan, plan.title_expr)
-        ids = _newest(db, plan, plan.title_expr, min(limit, in_title - offset), offset, 1.0)
+        ids: list[tuple[int, float | None]] = _newest(
+            db, plan, plan.title_expr, min(limit, in_title - offset), offset, 1.0
+        )
         rest = f"({plan.expr}) NOT {plan.title_expr.rsplit(' AND ', 1)[1]}"
         ids += _newest(db, plan, rest, limit - len(ids), max(0, offset - in_title), 0.0)
         return ids, total, total, "title"
     ranked = min(total, RANK_LIMIT)
-    ids: list[tuple[int, float | None]] = []
+    ids = []
     if offset < ranked:
         sql, params = plan.source(f"{plan.table}.rowid as id, -{RANK_SQL} as score")
         if total > ranked:

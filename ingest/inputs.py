@@ -166,7 +166,9 @@ def gunzip_bounded(data: bytes) -> bytes:
                 raise InputError(f"gzip expands past {MAX_INPUT_BYTES // (1024 * 1024)} MB")
         if not inflater.eof:
             raise InputError(f"broken gzip data: truncated (member {member} does not end)")
-        pos = _NULS_RE.match(data, pos - len(inflater.unused_data)).end()  # NUL padding is allowed
+        pos -= len(inflater.unused_data)
+        nuls = _NULS_RE.match(data, pos)  # NUL padding is allowed (\0* always matches)
+        pos = nuls.end() if nuls else pos
         if pos == len(data):
             return b"".join(parts)
         if data[pos : pos + 2] != b"\x1f\x8b":
