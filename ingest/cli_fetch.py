@@ -21,6 +21,8 @@ from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
 SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
 # How many failed URLs the summary lists one by one (the rest are only counted by reason).
 LISTED_FAILURES = 20
+# The progress line says the run waits for a host's delay when the wait is this long (s).
+WAIT_SHOWN_FROM = 0.5
 
 
 class StatusLine:
@@ -31,16 +33,29 @@ class StatusLine:
         self.fetching = fetching
         self.active = sys.stderr.isatty() and not quiet()
         self.width = shutil.get_terminal_size().columns - 1
+        self.stats: RunStats | None = None
 
     def __call__(self, stats: RunStats, url: str) -> None:
-        if self.active:
-            done = (
-                f"{stats.pages} listing pages, {stats.fetched} articles fetched"
-                if self.fetching
-                else f"{pages_done(stats)} pages"
-            )
-            line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {url}"
-            click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
+        self.stats = stats
+        self.show(url)
+
+    def waiting(self, host: str, seconds: float) -> None:
+        """Fetcher.on_wait: say that the run waits for the host's delay."""
+        if self.stats is not None and seconds >= WAIT_SHOWN_FROM:
+            self.show(f"waiting {seconds:.1f} s for {host} (--delay)")
+
+    def show(self, doing: str) -> None:
+        """Redraw the line: what was done so far, then `doing` (a URL, or a wait)."""
+        if not self.active or self.stats is None:
+            return
+        stats = self.stats
+        if self.fetching:
+            sites = ", ".join(f"{site} {n}" for site, n in sorted(stats.per_site.items()))
+            done = f"{stats.pages} listing pages, {stats.fetched} articles" + (f" ({sites})" if sites else "")
+        else:
+            done = f"{pages_done(stats)} pages"
+        line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {doing}"
+        click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
 
     def close(self) -> None:
         """Erase the line before the summary is printed."""
@@ -233,6 +248,7 @@ def fetch(
         )
     )
     status = StatusLine("fetch", fetching=True)
+    fetcher.on_wait = status.waiting
     crawler = Crawler(db, fetcher, options, on_progress=status)
     try:
         stats = crawler.run_urls(urls, adapters) if urls is not None else crawler.run_sites(adapters)

@@ -54,6 +54,7 @@ class RunStats:
     unchanged: int = 0
     failures: Counter = field(default_factory=Counter)  # reason -> count
     failed_urls: list[tuple[str, str]] = field(default_factory=list)
+    per_site: Counter = field(default_factory=Counter)  # site -> article pages fetched
     notes: list[str] = field(default_factory=list)  # limits applied, for the summary
     started: float = field(default_factory=time.monotonic)
 
@@ -266,6 +267,7 @@ class Crawler:
             self.on_progress(self.stats, url)
             return exc.status in FINAL_STATUSES
         self.stats.fetched += 1
+        self.stats.per_site[adapter.name if adapter else "other"] += 1
         self.store_article(response, adapter.name if adapter else None)
         self.on_progress(self.stats, url)
         return True

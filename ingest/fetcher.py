@@ -314,6 +314,8 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        # Told (host, seconds) before each wait for a host's turn (fetch's progress line).
+        self.on_wait: Callable[[str, float], None] | None = None
 
     def close(self) -> None:
         """Close the session's connections."""
@@ -518,7 +520,10 @@ class Fetcher:
         """Sleep until the host's minimum delay (or its robots.txt Crawl-delay) has passed."""
         last = self._last_request.get(host)
         if last is not None:
-            time.sleep(max(0.0, last + self.host_delay(host) - time.monotonic()))
+            wait = last + self.host_delay(host) - time.monotonic()
+            if wait > 0 and self.on_wait:
+                self.on_wait(host, wait)
+            time.sleep(max(0.0, wait))
 
     def host_delay(self, host: str) -> float:
         """The configured delay, raised to the host's Crawl-delay when robots.txt asks for more."""

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,3 +26,35 @@ def golden_cases() -> list[tuple[Path, dict]]:
         if pages:
             cases.append((pages[0], json.loads(gold.read_text(encoding="utf-8"))))
     return cases
+
+
+def read_terminal(fd: int, proc: subprocess.Popen) -> str:
+    """Everything written to the pseudo-terminal `fd` until the process ends."""
+    out = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif proc.poll() is not None:
+            break
+    return out.decode("utf-8", "replace")
+
+
+def on_terminal(*args: str) -> tuple[int, str, str]:
+    """`python cli.py ARGS` with stderr on a pseudo-terminal: (exit status, stdout, terminal)."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "COLUMNS": "200"}  # a wide terminal: progress lines are cut at its width
+    proc = subprocess.Popen(
+        [sys.executable, "cli.py", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, env=env
+    )
+    os.close(slave)
+    terminal = read_terminal(master, proc)
+    os.close(master)
+    assert proc.stdout is not None
+    return proc.wait(timeout=120), proc.stdout.read().decode(), terminal

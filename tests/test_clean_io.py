@@ -4,16 +4,13 @@ the progress bar on a terminal shows the real total, a rate and the time left.""
 from __future__ import annotations
 
 import gzip
-import os
-import pty
 import re
-import select
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, on_terminal
 
 HNR_HTML = FIXTURES / "hnr_2020_000.html"  # hnr.cn 2020 template (saved page)
 HNR_URL = "https://news.hnr.cn/202003/19/731862.html"
@@ -76,37 +73,6 @@ def test_url_and_stdin_usage_errors(tmp_path: Path) -> None:
     assert rows(Path(db), "select url from articles") == [("https://www.example.cn/a/1.html",)]
 
 
-def read_terminal(fd: int, proc: subprocess.Popen) -> str:
-    """Everything written to the pseudo-terminal until the process ends."""
-    out = b""
-    while True:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:  # the other end closed
-                break
-            if not chunk:
-                break
-            out += chunk
-        elif proc.poll() is not None:
-            break
-    return out.decode("utf-8", "replace")
-
-
-def clean_on_terminal(*args: str) -> tuple[int, str, str]:
-    """`python cli.py clean ARGS` with stderr on a pseudo-terminal: (exit status, stdout, terminal)."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=slave
-    )
-    os.close(slave)
-    terminal = read_terminal(master, proc)
-    os.close(master)
-    assert proc.stdout is not None
-    return proc.wait(timeout=120), proc.stdout.read().decode(), terminal
-
-
 def test_progress_bar_shows_total_rate_and_time_left(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -115,7 +81,9 @@ def test_progress_bar_shows_total_rate_and_time_left(tmp_path: Path) -> None:
         (folder / f"{n:02d}.txt").write_text(
             page.replace("衡阳市西湖新村社区", f"衡阳市第{n}社区", 1), "utf-8"
         )
-    status, out, terminal = clean_on_terminal(str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1")
+    status, out, terminal = on_terminal(
+        "clean", str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1"
+    )
     assert status == 0 and out.startswith("24 inputs: 24 cleaned")
     assert re.search(r"cleaning .*24/24", terminal), terminal[-500:]
     assert re.search(r"\d+(\.\d)? inputs/s", terminal)
@@ -128,5 +96,5 @@ def test_quiet_shows_no_progress_bar(tmp_path: Path) -> None:
     folder.mkdir()
     for n in range(22):
         (folder / f"{n:02d}.txt").write_bytes(DDSB_TEXT.read_bytes())
-    status, _, terminal = clean_on_terminal(str(folder), "--db", str(tmp_path / "n.db"), "-q")
+    status, _, terminal = on_terminal("clean", str(folder), "--db", str(tmp_path / "n.db"), "-q")
     assert status == 0 and "cleaning" not in terminal

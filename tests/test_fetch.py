@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import signal
 import socket
 import sqlite3
@@ -20,7 +21,7 @@ from sites_mirror.pages import HENAN_QUOTE
 from sites_mirror.server import MirrorServer
 from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
-from conftest import ROOT
+from conftest import ROOT, on_terminal
 from newsclean.db.fetchstore import open_fetch_db
 from newsclean.ingest.cli_fetch import print_summary
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
@@ -794,3 +795,23 @@ def test_every_adapter_declares_start_points_it_can_read():
     assert mirror.listing_urls()[0] == "http://127.0.0.1:8000/rss/scroll-news.xml"
     assert mirror.is_article_url("http://127.0.0.1:8000/sh/2020/07-04/9229311.shtml")
     assert not mirror.is_article_url("https://www.chinanews.com.cn/sh/2020/07-04/9229311.shtml")
+
+
+def test_progress_line_shows_pages_per_site_and_the_wait_for_the_delay(server, tmp_path):
+    site = HnrSite(server, 3)
+    status, _, terminal = on_terminal(
+        "fetch",
+        "--site",
+        "hnr",
+        "--base-url",
+        site.base_url,
+        "--delay",
+        "0.7",
+        "--db",
+        str(tmp_path / "f.db"),
+    )
+    assert status == 0
+    assert re.search(r"fetch: \d+ listing pages, 3 articles \(hnr 3\), 3 new, 0 failed", terminal), terminal[
+        -800:
+    ]
+    assert re.search(r"waiting 0\.\d s for http://127\.0\.0\.1:\d+ \(--delay\)", terminal)
