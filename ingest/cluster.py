@@ -32,7 +32,7 @@ import click
 import sqlite_utils
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
-from newsclean.ingest.inputs import discover, display_path
+from newsclean.ingest.inputs import InputFile, discover, display_path
 from newsclean.ingest.pipeline import (
     BATCH_SIZE,
     Extracted,
@@ -44,6 +44,7 @@ from newsclean.ingest.pipeline import (
     prepare,
     store_batch,
 )
+from newsclean.ingest.remote import RemoteFile, is_url
 from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
 
@@ -85,11 +86,16 @@ class TaskInput:
 # --------------------------------------------------------------------------- workers
 
 
+def as_input(name: str) -> InputFile:
+    """A task's file name back as what reads it: a RemoteFile for URLs, else a Path."""
+    return RemoteFile(name) if is_url(name) else Path(name)
+
+
 def record_offsets(archive: str) -> list[int]:
     """The start of every record of an archive, broken ones included ([0] if unreadable:
     the task then reports the archive as failed)."""
     try:
-        return [item.offset for item in read_archive(Path(archive))]
+        return [item.offset for item in read_archive(as_input(archive))]
     except OSError:
         return [0]
 
@@ -99,7 +105,7 @@ def task_items(spec: TaskInput) -> Iterator[Job | Outcome]:
     task = spec.task
     if task.archive:
         items: Iterator[Job | Outcome] = prepare_archive(
-            None, Path(task.archive), spec.site, True, task.start, task.stop
+            None, as_input(task.archive), spec.site, True, task.start, task.stop
         )
     else:
         items = (
@@ -215,7 +221,7 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
         raise ClusterError(f"cannot reach the Dask scheduler {address}: {exc}") from exc
 
 
-def plan_tasks(client: Any, files: list[Path], per_task: int) -> list[Task]:
+def plan_tasks(client: Any, files: list[InputFile], per_task: int) -> list[Task]:
     """Tasks in input order: runs of up to `per_task` page files, and record ranges."""
     archives = [str(f) for f in files if is_warc(f)]
     offsets = dict(zip(archives, client.gather(client.map(record_offsets, archives, pure=False))))
@@ -248,9 +254,12 @@ def plan_document(tasks: list[Task], site: str | None, force: bool) -> dict[str,
     for task in tasks:
         for path in task.files or [task.archive or ""]:
             try:
-                info = os.stat(path)
-                stats[path] = [info.st_size, info.st_mtime_ns]
-            except OSError:
+                if is_url(path):
+                    stats[path] = RemoteFile(path).identity()
+                else:
+                    info = os.stat(path)
+                    stats[path] = [info.st_size, info.st_mtime_ns]
+            except OSError:  # RemoteError too
                 stats[path] = None
     return {"version": 1, "site": site, "force": force, "tasks": [asdict(t) for t in tasks], "files": stats}
 

@@ -11,6 +11,8 @@ import sys
 import zlib
 from pathlib import Path
 
+from newsclean.ingest.remote import RemoteError, RemoteFile, expand, is_url
+
 SUFFIXES = (".html", ".htm", ".shtml", ".txt")
 # A saved page larger than this is refused (after gunzip): no news article comes close,
 # and it bounds the memory one input can take.
@@ -40,6 +42,8 @@ _OG_URL_RE = re.compile(rb"<meta\b[^>]*\bproperty=[\"']?og:url[\"']?[^>]*>", re.
 _HREF_RE = re.compile(rb"\b(?:href|content)=[\"']?([^\"'\s>]+)", re.IGNORECASE)
 
 
+# An input: a local file, or a WARC archive on an fsspec filesystem (by URL).
+InputFile = Path | RemoteFile
 # `-` as a PATH: one page read from standard input, stored under the name STDIN_NAME.
 STDIN = Path("-")
 STDIN_NAME = "<stdin>"
@@ -52,19 +56,23 @@ class InputError(ValueError):
 
 def is_input_file(path: Path) -> bool:
     """True for the file types `clean` reads (optionally gzip-compressed)."""
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return name.endswith(SUFFIXES) or name.endswith(".warc")  # WARC archives: ingest/warc.py
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith(SUFFIXES) or is_archive_name(name)  # WARC archives: ingest/warc.py
 
 
-def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+def is_archive_name(name: str) -> bool:
+    """True for the names of WARC archives: `.warc`, `.warc.gz`."""
+    return name.lower().removesuffix(".gz").endswith(".warc")
+
+
+def discover(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
     """The input files under the given files and folders, sorted; and (path, error) for bad paths.
 
     Folders are walked without following symbolic links, so a link loop cannot trap the walk.
     A folder that cannot be listed (no permission) is a bad path, not silently skipped.
+    A URL (s3://bucket/crawl/) gives the WARC archives it names (ingest/remote.py).
     """
-    found: list[Path] = []
+    found: list[InputFile] = []
     errors: list[tuple[str, str]] = []
 
     def unlistable(exc: OSError) -> None:
@@ -74,6 +82,11 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
         path = Path(raw)
         if raw == "-":
             found.append(STDIN)
+        elif is_url(raw):
+            try:
+                found.extend(expand(raw, is_archive_name))
+            except RemoteError as exc:
+                errors.append((raw, str(exc)))
         elif path.is_dir():
             for root, dirs, files in os.walk(path, onerror=unlistable, followlinks=False):
                 dirs.sort()
@@ -82,7 +95,7 @@ def discover(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
             found.append(path)
         else:
             errors.append((display_path(raw), "no such file or folder"))
-    unique = list(dict.fromkeys(p if p == STDIN else resolved(p) for p in found))
+    unique = list(dict.fromkeys(p if p == STDIN or isinstance(p, RemoteFile) else resolved(p) for p in found))
     return unique, errors
 
 

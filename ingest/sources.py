@@ -9,7 +9,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from newsclean.db.store import known_input
-from newsclean.ingest.inputs import display_path
+from newsclean.ingest.inputs import InputFile, display_path
 from newsclean.ingest.pipeline import Job, Outcome, prepare, sha256_of
 from newsclean.ingest.warc import Broken, Skipped, is_warc, read_archive, record_name
 
@@ -17,19 +17,20 @@ T = TypeVar("T")
 
 
 def prepared_inputs(
-    db: sqlite_utils.Database, files: list[Path], urls: dict[Path, str], site: str | None, force: bool
+    db: sqlite_utils.Database, files: list[InputFile], urls: dict[Path, str], site: str | None, force: bool
 ) -> Iterator[Job | Outcome]:
     """Each input of the files, read and hashed (see `prepare`), in file and record order."""
     for path in files:
         if is_warc(path):
             yield from prepare_archive(db, path, site, force)
         else:
+            assert isinstance(path, Path)  # URLs name WARC archives only (ingest/remote.py)
             yield prepare(db, path, urls.get(path), site, force)
 
 
 def prepare_archive(
     db: sqlite_utils.Database | None,
-    archive: Path,
+    archive: InputFile,
     site: str | None,
     force: bool,
     start: int = 0,

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newsclean.ingest.inputs import MAX_INPUT_BYTES, display_path
+from newsclean.ingest.inputs import MAX_INPUT_BYTES, InputFile, display_path, is_archive_name
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
 # Content types read as pages; anything else (images, scripts, PDFs) is skipped.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -29,7 +28,7 @@ _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 def is_warc(path: str | Path) -> bool:
     """True for `.warc` and `.warc.gz` files."""
-    return str(path).lower().endswith(WARC_SUFFIXES)
+    return is_archive_name(str(path))
 
 
 @dataclass
@@ -61,13 +60,13 @@ class Broken:
     error: str
 
 
-def record_name(archive: Path, offset: int) -> str:
+def record_name(archive: InputFile, offset: int) -> str:
     """The input path of the record at `offset`: `archive.warc.gz#offset`."""
     return f"{display_path(archive)}#{offset}"
 
 
 def read_archive(
-    archive: Path, start: int = 0, stop: int | None = None
+    archive: InputFile, start: int = 0, stop: int | None = None
 ) -> Iterator[Record | Skipped | Broken]:
     """The records of `archive` that start at offsets in [start, stop), in file order.
 
@@ -100,7 +99,7 @@ def read_archive(
                 pos = next_record_start(fh, current + 1, gz)
 
 
-def page_of(archive: Path, rec: Any) -> Record | Skipped:
+def page_of(archive: InputFile, rec: Any) -> Record | Skipped:
     """The page in one WARC record, or why it is skipped; OSError/ValueError when broken."""
     from fastwarc.warc import WarcRecordType
 
