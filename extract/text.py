@@ -8,6 +8,7 @@ import re
 # the spacing rule below must not glue a closing quote to the next word.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN}]")
+_NON_HAN_RE = re.compile(f"[^{HAN}]+")
 
 # Full-width ASCII variants (U+FF01..U+FF5E) map to ASCII by subtracting 0xFEE0;
 # the ideographic space becomes a plain space. Stored text keeps the page's own forms;
@@ -75,8 +76,8 @@ def clean_paragraph(text: str) -> str:
 
 
 def han_count(text: str) -> int:
-    """How many Han characters the text holds."""
-    return sum(1 for _ in HAN_RE.finditer(text))  # no list of one-character strings
+    """How many Han characters the text holds (deleting the rest is faster than counting)."""
+    return 0 if text.isascii() else len(_NON_HAN_RE.sub("", text))
 
 
 def has_han(text: str, count: int) -> bool:

@@ -271,6 +271,11 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
 
 
+def hidden_elements(doc: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The elements under `doc` (itself included) that the page does not show."""
+    return {el for el in doc.xpath("descendant-or-self::*[@style or @hidden]") if is_hidden(el)}
+
+
 @dataclass
 class TextStats:
     """Counts over an element's visible text: Han characters, those inside links, and
@@ -281,51 +286,46 @@ class TextStats:
     punct: int = 0
     blocks: int = 0  # div, p, table and list elements inside
 
-    def add(self, other: TextStats) -> None:
-        self.han += other.han
-        self.link_han += other.link_han
-        self.punct += other.punct
-        self.blocks += other.blocks
 
-
-def text_stats(text: str | None, in_link: bool) -> TextStats:
-    """The counts of one text node."""
+def text_counts(text: str | None) -> tuple[int, int]:
+    """The Han characters and sentence punctuation marks of one text node."""
     if not text or text.isspace():
-        return TextStats()
-    han = han_count(text)
-    return TextStats(han, han if in_link else 0, len(_PUNCT_RE.findall(text)))
+        return 0, 0
+    return han_count(text), len(_PUNCT_RE.findall(text))
 
 
 def element_stats(doc: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, TextStats]:
     """TextStats of every visible element's whole subtree, in one bottom-up pass."""
-    order = [el for el in doc.iter() if isinstance(el.tag, str)]
-    linked: set[lxml.html.HtmlElement] = set()  # elements inside a link, found top-down
-    for el in order:
-        if el.tag == "a" or el in linked:
-            linked.update(child for child in el if isinstance(child.tag, str))
-            linked.add(el)
+    order = list(doc.iter("*"))  # elements only: no comments or processing instructions
+    linked = {el for link in doc.iter("a") for el in link.iter("*")}  # links and what they hold
+    hidden = hidden_elements(doc)
     stats: dict[lxml.html.HtmlElement, TextStats] = {}
     for el in reversed(order):
-        if el.tag in SKIP_TAGS or is_hidden(el):
+        if el.tag in SKIP_TAGS or el in hidden:
             stats[el] = TextStats()
             continue
-        in_link = el in linked
-        own = text_stats(el.text, in_link)
+        own_han, punct = text_counts(el.text)  # own_han: its text and its children's tails
+        han = link_han = blocks = 0
         for child in el:
-            if isinstance(child.tag, str):
-                own.add(stats.get(child, TextStats()))
-                own.blocks += child.tag in BLOCK_CHILD_TAGS
-            own.add(text_stats(child.tail, in_link))
-        stats[el] = own
+            child_stats = stats.get(child)  # None for comments
+            if child_stats is not None:
+                han += child_stats.han
+                link_han += child_stats.link_han
+                punct += child_stats.punct
+                blocks += child_stats.blocks + (child.tag in BLOCK_CHILD_TAGS)
+            tail_han, tail_punct = text_counts(child.tail)
+            own_han += tail_han
+            punct += tail_punct
+        stats[el] = TextStats(han + own_han, link_han + (own_han if el in linked else 0), punct, blocks)
     return stats
 
 
 def paragraph_han(el: lxml.html.HtmlElement, stats: dict[lxml.html.HtmlElement, TextStats]) -> int:
     """Han characters the element holds as paragraphs: its own text and the children that
     read as text (not link lists, with sentence punctuation)."""
-    total = text_stats(el.text, False).han
+    total = han_count(el.text or "")
     for child in el:
-        total += text_stats(child.tail, False).han
+        total += han_count(child.tail or "")
         child_stats = stats.get(child)
         if child_stats is None or not child_stats.han:
             continue
