@@ -151,6 +151,8 @@ MASKS: list[tuple[str, re.Pattern[str], str]] = [
     # eval's per-page milliseconds: one decimal, right-aligned in their columns
     ("milliseconds", re.compile(r" +\d+\.\d(?=(?: +[-\d]| ms/page|$))"), " <ms>"),
     ("random port", re.compile(r"\b127\.0\.0\.1:\d{5}\b"), "127.0.0.1:<port>"),
+    # a record's offset: WARC record ids are random, so gzip member sizes vary by a few bytes
+    ("WARC record offset", re.compile(r"(?<=\.warc\.gz#)\d+"), "<offset>"),
     ("time of the run", re.compile(today_pattern()), "<now>"),
 ]
 
