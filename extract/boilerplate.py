@@ -47,6 +47,8 @@ _EDITOR_RE = re.compile(
     r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$"
 )
 _KEYWORDS_RE = re.compile(r"^(?:文章)?关键[词字]\s*[:：]")
+# Every editor and keyword line holds one of these words (a cheap test before classify_line).
+_EDITOR_WORD_RE = re.compile(r"责编|编辑|审核|校对|关键[词字]")
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
@@ -121,6 +123,12 @@ def classify_line(line: str) -> Kind:
     if _FARM_RE.fullmatch(text):
         return Kind.FARM
     return Kind.TEXT
+
+
+def may_be_editor_line(line: str) -> bool:
+    """False for a line `classify_line` cannot take for an editor line: it names no editor
+    or keywords (most lines of a page; the test costs a fraction of classifying)."""
+    return len(line) <= LONG_LINE and _EDITOR_WORD_RE.search(match_form(line)) is not None
 
 
 def _is_hotline(text: str) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from newsclean.extract.boilerplate import Kind, classify_line
+from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline
 from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
 from newsclean.extract.html import (
@@ -89,14 +89,15 @@ class Generic(Adapter):
         art.keywords = page_keywords(doc)
         art.title, heading = best_title(doc, art.site_name)
         lines = render_lines(doc.body if doc.body is not None else doc)
-        labelled = read_meta_near_title(lines, art)
-        art.published_at = art.published_at or contextual_date(lines, art, page)
+        cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
+        labelled = read_meta_near_title(cleaned, art)
+        art.published_at = art.published_at or contextual_date(cleaned, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
         finish_body(main_text_lines(doc, page, heading), art)
         if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
             add_credits(art, labelled)
-        art.editor = art.editor or page_editor(lines)
+        art.editor = art.editor or page_editor(cleaned)
         art.published_at = art.published_at or labelled_date(lines)
         art.source = art.source or labelled_source(lines)
 
@@ -132,19 +133,19 @@ def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:
 
 
 def lines_near_title(lines: list[str], title: str, before: int, after: int) -> list[str]:
-    """The cleaned lines standing `before` lines above and `after` lines below each occurrence
+    """The (cleaned) lines standing `before` lines above and `after` lines below each occurrence
     of the title (a sticky header may repeat it); the page's first lines when it is absent."""
-    starts = [i + 1 for i, line in enumerate(lines) if clean_line(line) == title] or [0]
+    starts = [i + 1 for i, line in enumerate(lines) if line == title] or [0]
     return [
-        clean_line(line)
+        line
         for start in starts
         for line in lines[max(start - before, 0) : start - 1] + lines[start : start + after]
     ]
 
 
 def read_meta_near_title(lines: list[str], art: Article) -> Credits:
-    """Take date, source, editor and reporters from the lines just after the title; return
-    the names of `作者:` labels there, for the caller to use when no byline names anyone."""
+    """Take date, source, editor and reporters from the (cleaned) lines just after the title;
+    return the names of `作者:` labels there, for the caller to use when no byline names anyone."""
     labelled = Credits()
     for line in lines_near_title(lines, art.title, 0, META_LINES_AFTER_TITLE):
         kind = classify_line(line)
@@ -167,10 +168,9 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
 
 
 def page_editor(lines: list[str]) -> str | None:
-    """The editor named by the page's first editor line (`责编：X`), wherever it stands."""
+    """The editor named by the page's first editor line (`责编：X`) among its cleaned lines."""
     for line in lines:
-        line = clean_line(line)
-        if classify_line(line) == Kind.EDITOR:
+        if may_be_editor_line(line) and classify_line(line) == Kind.EDITOR:
             editor = parse_editor(line)
             if editor:
                 return editor
@@ -178,7 +178,8 @@ def page_editor(lines: list[str]) -> str | None:
 
 
 def contextual_date(lines: list[str], art: Article, page: Page) -> str | None:
-    """A date after the title written without a year (`04-03 10:20`) or relatively (`3小时前`).
+    """A date after the title (in the cleaned `lines`) written without a year (`04-03 10:20`)
+    or relatively (`3小时前`).
 
     The year comes from the URL's date path or the fetch time; a relative date needs the
     fetch time, and without it stays unknown with a warning.
