@@ -64,10 +64,29 @@ def selector(css: str) -> CSSSelector:
     return CSSSelector(css, translator="html")
 
 
+@cache
+def html_parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser with its element classes picked in C: lxml.html's own class lookup
+    is Python code run for every element a walk touches (for form-field classes unused here)."""
+    import lxml.html
+    from lxml import etree
+
+    parser = lxml.html.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a page; raises ValueError for text that is no HTML at all."""
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=html_parser())
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"unparseable HTML: {exc}") from exc
 
