@@ -55,7 +55,9 @@ DATE_META = (
 )
 TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
 _LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-_STAMP_RE = re.compile(r"""\b(?:ct|publish_?time|pub_?time|create_?time)["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
+# Searched without the word boundary in front (see `stamp_date`): a pattern opening with `\b`
+# is tried at every position of the page, several times slower.
+_STAMP_RE = re.compile(r"""(?:ct|publish_?time|pub_?time|create_?time)["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
 _DATE_LABEL_RE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]")
 _AUTHOR_LABEL_RE = re.compile(r"(?:作者|撰稿)\s*[:：]\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)")
 # Containers whose text is more than this share link text are navigation, not articles.
@@ -227,10 +229,16 @@ def script_date(doc: lxml.html.HtmlElement, source: str) -> str | None:
         found = _LD_DATE_RE.search(el.text or "")
         if found and parse_date(found.group(1)):
             return parse_date(found.group(1))
-    stamp = _STAMP_RE.search(source)
-    if stamp:
-        moment = dt.datetime.fromtimestamp(int(stamp.group(1)), CHINA_TZ)
-        return moment.isoformat()
+    return stamp_date(source)
+
+
+def stamp_date(source: str) -> str | None:
+    """The first Unix time stamp assigned to a word such as `ct` or `publish_time` (the name
+    starting a word: `\b` checked by hand) as an ISO date, or None."""
+    for stamp in _STAMP_RE.finditer(source):
+        before = source[stamp.start() - 1] if stamp.start() else " "
+        if not (before.isalnum() or before == "_"):  # what `\w` means
+            return dt.datetime.fromtimestamp(int(stamp.group(1)), CHINA_TZ).isoformat()
     return None
 
 
