@@ -3,16 +3,123 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import click
 
-from newsclean.db.cli_query import QUERY_COMMANDS
-from newsclean.db.cli_stories import stories_cmd
-from newsclean.ingest.cli_clean import clean, sites
-from newsclean.ingest.cli_eval import eval_command
-from newsclean.ingest.cli_fetch import fetch, reclean
 from newsclean.ingest.verbosity import add_options, cause_of, verbose
+
+# Every command: name -> (module, attribute, short help). A command's module is imported only
+# when the command runs (or its own --help is asked for): the modules pull in sqlite-utils,
+# lxml, requests, numpy, ..., which take most of a second to import. The short help is the
+# first sentence of the command's docstring, which the main --help lists; it is kept here so
+# that the listing imports no command module. tests/test_startup.py checks that each equals
+# the command's own short help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "clean": (
+        "newsclean.ingest.cli_clean",
+        "clean",
+        "Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.",
+    ),
+    "sites": (
+        "newsclean.ingest.cli_clean",
+        "sites",
+        "List the site adapters, the sites they claim and the layouts each knows.",
+    ),
+    "eval": (
+        "newsclean.ingest.cli_eval",
+        "eval_command",
+        "Measure extraction on pages with gold records (NAME.html|NAME.txt + NAME.json).",
+    ),
+    "fetch": (
+        "newsclean.ingest.cli_fetch",
+        "fetch",
+        "Fetch new articles from the sites' listing pages and feeds, clean them and store them.",
+    ),
+    "reclean": (
+        "newsclean.ingest.cli_fetch",
+        "reclean",
+        "Re-extract every stored raw page with the current adapters and update the articles.",
+    ),
+    "search": (
+        "newsclean.db.cli_query",
+        "search_cmd",
+        "Full-text search in Chinese (and Latin) text, best matches first.",
+    ),
+    "show": (
+        "newsclean.db.cli_query",
+        "show",
+        "Print one article as a reader reads it: title, meta lines, body.",
+    ),
+    "export": (
+        "newsclean.db.cli_query",
+        "export",
+        "Stream the selected articles as JSON lines or CSV (constant memory).",
+    ),
+    "stats": (
+        "newsclean.db.cli_query",
+        "stats",
+        "Articles per site and per month, top sources and authors, records with warnings.",
+    ),
+    "reindex": (
+        "newsclean.db.cli_query",
+        "reindex",
+        "Rebuild the full-text index and the stories from the articles table.",
+    ),
+    "browse": (
+        "newsclean.db.cli_query",
+        "browse",
+        "Explore the database in Datasette (install it with: pip install '.[browse]').",
+    ),
+    "stories": (
+        "newsclean.db.cli_stories",
+        "stories_cmd",
+        "The largest stories: articles reprinted (转载) across sites and editions.",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """The command registered under `name` in COMMANDS, imported now, with -v and -q added."""
+    module, attribute, _ = COMMANDS[name]
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{module}.{attribute} is no click command")
+    add_options(command)
+    return command
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name: every name of COMMANDS is listed, but a command's module
+    is imported on first access to that command (click's "LazyGroup" pattern)."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.loaded[name] = load_command(name)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("commands cannot be removed")
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self.loaded
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self.loaded if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(name not in COMMANDS for name in self.loaded)
 
 
 class CouldNotRun(click.UsageError):
@@ -23,7 +130,20 @@ class CouldNotRun(click.UsageError):
 
 class Cli(click.Group):
     """The command group. Usage errors exit 1, like every other "nothing could run", so that
-    exit status 2 always means "some inputs failed, the others were stored"."""
+    exit status 2 always means "some inputs failed, the others were stored".
+
+    Commands load lazily (see COMMANDS): --help lists them from their short help alone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands()
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's list of commands, made from stand-ins that carry only the short help."""
+        stand_ins = {
+            name: click.Command(name, help=short_help) for name, (_, _, short_help) in COMMANDS.items()
+        }
+        click.Group(commands=stand_ins).format_commands(ctx, formatter)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -49,11 +169,6 @@ class Cli(click.Group):
 @click.version_option("0.1.0", prog_name="newsclean")
 def main() -> None:
     """Turn saved or fetched Chinese regional news pages into a clean SQLite corpus."""
-
-
-for command in (clean, sites, eval_command, fetch, reclean, *QUERY_COMMANDS, stories_cmd):
-    add_options(command)
-    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 import newsclean
 from newsclean.db import search, stories
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The folder that holds the `newsclean` package: the repository, or site-packages.
 PACKAGE_PARENT = Path(newsclean.__file__).resolve().parent.parent

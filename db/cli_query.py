@@ -16,15 +16,17 @@ import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-import sqlite_utils
 
 from newsclean.db import browse as browse_setup
 from newsclean.db import query, search, stories
 from newsclean.db.filters import FilterError, Filters, check_site, filter_sql, validate
 from newsclean.db.store import StoreError, open_existing_db
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
@@ -88,6 +90,8 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def site_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--site: a known adapter name, matched case-insensitively."""
+    if value is None:  # click calls back for an absent option too: no need to load the adapters
+        return None
     from newsclean.sites import ADAPTERS
 
     try:

@@ -8,13 +8,14 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TextIO
 
 from newsclean.db import search, store, stories
 from newsclean.db.filters import Filters, filter_sql
 from newsclean.extract.record import LIST_FIELDS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
 EXPORT_COLUMNS = (
@@ -62,6 +63,8 @@ def searchable(db: sqlite_utils.Database) -> sqlite_utils.Database:
             return db
     except sqlite3.OperationalError:
         pass  # no pending-changes table: the index is incomplete
+    import sqlite_utils
+
     copy = sqlite_utils.Database(sqlite3.connect(":memory:"))
     db.conn.backup(copy.conn)
     search.sync(copy)

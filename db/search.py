@@ -45,7 +45,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
-import multiprocessing
 import operator
 import os
 import re
@@ -53,12 +52,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -518,6 +518,8 @@ def _index_all(db: sqlite_utils.Database) -> int:
         for batch in _article_batches(db):
             _index_rows(db, batch)
         return total
+    import multiprocessing  # only for large databases (~20 ms of start-up)
+
     count = 0
     with multiprocessing.get_context("fork").Pool(1) as pool:
         queued: collections.deque[Any] = collections.deque()
@@ -805,7 +807,7 @@ def hits_of(
 def summary(hits: list[dict[str, Any]]) -> str:
     """One line on a page of hits: how many matched, which are shown, how they are ordered."""
     first, last, total = hits[0]["rank"], hits[-1]["rank"], hits[0]["total"]
-    line = f"{total:,} matches, {first:,}-{last:,} shown"
+    line = f"{total:,} {'match' if total == 1 else 'matches'}, {first:,}-{last:,} shown"
     if hits[0]["order"] == "title":
         return line + " (one character: title matches first, then the rest, each newest first)"
     ranked = hits[0]["ranked_among"]

@@ -10,16 +10,17 @@ import re
 import weakref
 from dataclasses import dataclass
 from functools import cache
-
-import lxml.html
-from lxml import etree
-from lxml.cssselect import CSSSelector
+from typing import TYPE_CHECKING
 
 from newsclean.extract.dates import parse_date
 from newsclean.extract.layout import finish_body
 from newsclean.extract.meta import parse_breadcrumb, parse_editor, parse_source, split_keywords
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
+
+if TYPE_CHECKING:  # lxml is imported where a page is parsed: importing it costs ~40 ms of start-up
+    import lxml.html
+    from lxml.cssselect import CSSSelector
 
 BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th center blockquote section "
@@ -61,6 +62,8 @@ _ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxm
 @cache
 def selector(css: str) -> CSSSelector:
     """A compiled CSS selector (compiled once per process)."""
+    from lxml.cssselect import CSSSelector
+
     return CSSSelector(css, translator="html")
 
 
@@ -85,6 +88,9 @@ def html_parser() -> lxml.html.HTMLParser:
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a page; raises ValueError for text that is no HTML at all."""
+    import lxml.html
+    from lxml import etree
+
     try:
         return lxml.html.document_fromstring(text, parser=html_parser())
     except (etree.ParserError, ValueError) as exc:
@@ -161,6 +167,8 @@ def render_lines(root: lxml.html.HtmlElement) -> list[str]:
         buf.clear()
         if text:
             lines.append(text)
+
+    from lxml import etree
 
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
@@ -31,6 +29,8 @@ def _set(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value:
         return
     _level = VERBOSE if param.name == "verbose" else QUIET
+    import logging  # only with -v or -q: ~10 ms of start-up
+
     logging.basicConfig(
         format="%(levelname)s: %(name)s: %(message)s",
         level=logging.DEBUG if _level == VERBOSE else logging.ERROR,
@@ -55,8 +55,11 @@ def add_options(command: click.Command) -> None:
     """Give a command (and the subcommands of a group) -v/--verbose and -q/--quiet.
 
     A command that already uses -q for something else (export -q QUERY) gets --quiet only.
+    A command that has them already (cli.py adds them when it loads a command) is left as it is.
     """
     taken = {opt for param in command.params for opt in param.opts}
+    if "--verbose" in taken and "--quiet" in taken:
+        return
     command.params.append(
         click.Option(
             ["-v", "--verbose"] if "-v" not in taken else ["--verbose"],

@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-
-import lxml.html
+from typing import TYPE_CHECKING
 
 from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline
@@ -38,6 +37,9 @@ from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line, han_count
 from newsclean.sites.base import Adapter, Page, page_title
+
+if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
+    import lxml.html
 
 # How many rendered lines after the title may hold its date/source line.
 META_LINES_AFTER_TITLE = 8

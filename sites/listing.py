@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
-from lxml import etree
-
 from newsclean.extract.dates import date_from_url, parse_date
 from newsclean.extract.html import parse_html, select
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # lxml is imported where a feed is parsed: importing it costs ~40 ms of start-up
+    import lxml.html
+    from lxml import etree
+
     from newsclean.sites.base import Adapter
 
 # Texts of a "next page" link on these sites' listings (EmpireCMS, TRS, chinanews pagebox).
@@ -108,6 +108,8 @@ def next_page_link(doc: lxml.html.HtmlElement, url: str) -> str | None:
 
 def read_feed(text: str, url: str) -> Listing:
     """Items of an RSS 2.0 or Atom feed, parsed as XML (an HTML parser would break `<link>`)."""
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
     root = etree.fromstring(_XML_DECL_RE.sub("", text, count=1).encode("utf-8"), parser)
     if root is None:
