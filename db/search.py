@@ -807,6 +807,11 @@ def hits_of(
 def summary(hits: list[dict[str, Any]]) -> str:
     """One line on a page of hits: how many matched, which are shown, how they are ordered."""
     first, last, total = hits[0]["rank"], hits[-1]["rank"], hits[0]["total"]
+    if "stories" in hits[0]:  # search --collapse: one hit per story, ranked among the stories
+        count = hits[0]["stories"]
+        noun = "story" if count == 1 else "stories"
+        line = f"{count:,} {noun} among {total:,} matches, {first:,}-{last:,} shown"
+        return line + (f"; more with --offset {last}" if last < count else "")
     line = f"{total:,} {'match' if total == 1 else 'matches'}, {first:,}-{last:,} shown"
     if hits[0]["order"] == "title":
         return line + " (one character: title matches first, then the rest, each newest first)"

@@ -289,6 +289,11 @@ def test_search_collapse_and_export(cleaned):
     collapsed = json.loads(run("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output)
     assert len(plain) == 3
     assert [(h["story_id"], h["copies"]) for h in collapsed] == [(1, 3)]
+    # --offset counts stories: past the only story there is nothing (not another copy of it)
+    later = run("search", "李先生", "--collapse", "--offset", "1", "--db", cleaned, "--format", "json")
+    assert json.loads(later.output or "[]") == []
+    table = run("search", "李先生", "--collapse", "--db", cleaned).output
+    assert table.startswith("1 story among 3 matches, 1-1 shown\n") and "--offset" not in table
     records = [json.loads(l) for l in run("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
     assert sorted(r["story_id"] for r in records) == [1, 1, 1]
 
