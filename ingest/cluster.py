@@ -365,17 +365,24 @@ def extract_on_cluster(
         client.cancel(futures)
 
 
-def shard_items(out: str) -> Iterator[Extracted | Outcome]:
-    """Every input of the shards, in task and input order, as store_batch takes them."""
+def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
+    """A shard's rows. Its bytes are read first: pyarrow reading from a Python file object
+    keeps a read-ahead thread that could still be running at exit and abort the process."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    with fs.open(path, "rb") as fh:
+        data = fh.read()
+    return pq.read_table(pa.BufferReader(data)).to_pylist()
+
+
+def shard_items(out: str) -> Iterator[Extracted | Outcome]:
+    """Every input of the shards, in task and input order, as store_batch takes them."""
     fs, root = shard_fs(out)
     names = sorted(p.rsplit("/", 1)[-1] for p in fs.ls(root, detail=False))
     for name in (n for n in names if n.startswith("inputs-") and n.endswith(".parquet")):
-        with fs.open(f"{root}/{name}", "rb") as fh:
-            inputs = pq.read_table(fh).to_pylist()
-        with fs.open(f"{root}/articles-{name[7:]}", "rb") as fh:
-            rows = {r.pop("seq"): r for r in pq.read_table(fh).to_pylist()}
+        inputs = read_shard(fs, f"{root}/{name}")
+        rows = {r.pop("seq"): r for r in read_shard(fs, f"{root}/articles-{name[7:]}")}
         for item in inputs:
             if item["status"] == "extracted":
                 yield Extracted(item["path"], item["sha256"], row=rows[item["seq"]])
