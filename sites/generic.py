@@ -281,15 +281,20 @@ def main_text_lines(walk: PageWalk, page: Page, heading: lxml.html.HtmlElement |
     return text.splitlines()
 
 
-def is_hidden(el: lxml.html.HtmlElement) -> bool:
-    """True for an element the page does not show (`display:none`, `hidden`)."""
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+def style_hides(style: str) -> bool:
+    """True for a `style` attribute that hides its element (`display:none`, `visibility:hidden`)."""
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def hidden_elements(doc: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
-    """The elements under `doc` (itself included) that the page does not show."""
-    return {el for el in doc.xpath("descendant-or-self::*[@style or @hidden]") if is_hidden(el)}
+    """The elements under `doc` (itself included) that the page does not show: read from the
+    `style` and `hidden` attributes (an XPath over attributes runs no predicate per element)."""
+    return {
+        value.getparent()
+        for value in doc.xpath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
+        if value.attrname == "hidden" or style_hides(value)
+    }
 
 
 @dataclass
@@ -328,14 +333,13 @@ class TextMap:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.keys: list[int] = []  # per text node: 2 × level + 1 when inside a link
-        self.elements: list[lxml.html.HtmlElement] = []
-        # per element: tag, level, shown (False for skipped and hidden ones), and its parent's
-        # level when its tag is a block tag (else -1)
-        self.info: list[tuple[str, int, bool, int]] = []
-        self.first_text: list[int] = []  # per element: its first text node …
-        self.end_text: dict[int, int] = {}  # … and the one after its last (tail excluded)
-        self.end: dict[int, int] = {}  # per element: the number of the one after its last descendant
-        self.candidates: list[int] = []  # the shown elements of a container tag
+        # per element: its number, tag, level, whether shown (not skipped or hidden), its
+        # parent's level when its tag is a block tag (else -1), and its first text node …
+        self.info: list[tuple[int, str, int, bool, int, int]] = []
+        # … and, once closed, the text node after its last (its tail excluded) and the number
+        # of the element after its last descendant
+        self.ends: dict[int, tuple[int, int]] = {}
+        self.candidates: list[tuple[int, lxml.html.HtmlElement]] = []  # the shown container tags
         self.han: list[int] = []  # per text node, once `counted`: Han characters …
         self.punct: list[bool] = []  # … and whether it holds sentence punctuation
         self.sums: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
@@ -355,7 +359,7 @@ class TextMap:
             han = [h if key >> 1 == level else 0 for h, key in zip(self.han, self.keys)]
             link = [h if key == 2 * level + 1 else 0 for h, key in zip(self.han, self.keys)]
             punct = [p and key >> 1 == level for p, key in zip(self.punct, self.keys)]
-            blocks = [info[3] == level for info in self.info]
+            blocks = [info[4] == level for info in self.info]
             self.sums[level] = (running(han), running(link), running(punct), running(blocks))
         return self.sums[level]
 
@@ -363,29 +367,29 @@ class TextMap:
         """Element i's Han characters, those inside links, text nodes with punctuation and
         block elements inside, counting the text and blocks of `level` (its own)."""
         han, link, punct, blocks = self.prefix_sums(level)
-        first, end = self.first_text[i], self.end_text[i]
+        first, (end, end_element) = self.info[i][5], self.ends[i]
         return (
             han[end] - han[first],
             link[end] - link[first],
             punct[end] - punct[first],
-            blocks[self.end[i]] - blocks[i + 1],
+            blocks[end_element] - blocks[i + 1],
         )
 
     def children(self, i: int) -> list[int]:
         """The numbers of element i's children."""
-        found, child = [], i + 1
-        while child < self.end[i]:
+        found, child, end = [], i + 1, self.ends[i][1]
+        while child < end:
             found.append(child)
-            child = self.end[child]
+            child = self.ends[child][1]
         return found
 
     def paragraph_han(self, i: int, han: int) -> int:
         """Han characters element i (holding `han` in all) holds as paragraphs: its own text
         and the children that read as text (not link lists, with sentence punctuation; not a
         column of blocks unless a paragraph tag)."""
-        level, total = self.info[i][1], han
+        level, total = self.info[i][2], han
         for child in self.children(i):
-            tag, _, shown, _ = self.info[child]
+            _, tag, _, shown, _, _ = self.info[child]
             if not shown:
                 continue
             child_han, child_link, punct, blocks = self.stats(child, level)
@@ -400,7 +404,7 @@ class TextMap:
     def container_han(self, i: int) -> int:
         """The paragraph Han characters of element i (a shown container tag) when it may hold
         the article (enough text, not mostly links), else 0."""
-        han, link, _, _ = self.stats(i, self.info[i][1])
+        han, link, _, _ = self.stats(i, self.info[i][2])
         if han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
             return 0
         para = self.paragraph_han(i, han)
@@ -429,9 +433,15 @@ def walk_page(
     buf: list[str] = []
     first_lines: dict[int, int] = {}  # the first line of each container tag rendered …
     spans: dict[int, tuple[int, int]] = {}  # … and its span once closed
-    texts, keys, elements, first_text = text_map.texts, text_map.keys, text_map.elements, text_map.first_text
-    end_text, end, candidates = text_map.end_text, text_map.end, text_map.candidates
-    open_elements: list[tuple[int, int, bool]] = []  # number, level, shown
+    texts, keys, info, ends, candidates = (
+        text_map.texts,
+        text_map.keys,
+        text_map.info,
+        text_map.ends,
+        text_map.candidates,
+    )
+    # the open elements' records (as in `info`), under one standing for the page's parent
+    open_elements: list[tuple[int, str, int, bool, int, int]] = [(-1, "", 0, False, -1, 0)]
     links = 0  # open `a` elements
     rendering, skipped = False, None  # skipped: the element (script, form…) not rendered
 
@@ -443,20 +453,18 @@ def walk_page(
 
     for event, el in etree.iterwalk(doc, events=("start", "end", "comment", "pi")):
         if event == "start":
-            tag, i = el.tag, len(elements)
-            parent_level = open_elements[-1][1] if open_elements else 0
+            tag, i, parent_level = el.tag, len(info), open_elements[-1][2]
             shown = tag not in SKIP_TAGS and el not in hidden
             level = parent_level if shown else parent_level + 1
+            record = (i, tag, level, shown, parent_level if tag in BLOCK_CHILD_TAGS else -1, len(texts))
+            info.append(record)
+            open_elements.append(record)
             if tag == "a":
                 links += 1
             if el is heading:
                 walk.heading_at = i
-            elements.append(el)
-            text_map.info.append((tag, level, shown, parent_level if tag in BLOCK_CHILD_TAGS else -1))
-            first_text.append(len(texts))
-            open_elements.append((i, level, shown))
             if shown and tag in CONTAINER_TAGS:
-                candidates.append(i)
+                candidates.append((i, el))
             if el is root:
                 rendering, skipped = True, None
             elif rendering:
@@ -475,11 +483,10 @@ def walk_page(
                     buf.append(text)
             continue
         if event == "end":
-            tag = el.tag
-            i = open_elements.pop()[0]
+            i, tag = open_elements.pop()[:2]
+            ends[i] = (len(texts), len(info))
             if tag == "a":
                 links -= 1
-            end_text[i], end[i] = len(texts), len(elements)
             if el is root:
                 flush()
                 rendering, spans[i] = False, (0, len(lines))
@@ -491,9 +498,10 @@ def walk_page(
                     spans[i] = (first_lines[i], len(lines))
         tail = el.tail  # a closed element's, or a comment's (only its tail is text)
         if tail:
-            if open_elements and open_elements[-1][2] and not tail.isspace():
+            parent = open_elements[-1]
+            if parent[3] and not tail.isspace():
                 texts.append(tail)
-                keys.append(2 * open_elements[-1][1] + (links > 0))
+                keys.append(2 * parent[2] + (links > 0))
             if rendering:
                 buf.append(tail)
     walk.containers = find_containers(text_map, spans)
@@ -507,10 +515,10 @@ def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> lis
         return []
     text_map.counted()
     found = []
-    for i in text_map.candidates:
+    for i, el in text_map.candidates:
         han = text_map.container_han(i)
         if han:
-            found.append(Container(text_map.elements[i], i, han, spans.get(i)))
+            found.append(Container(el, i, han, spans.get(i)))
     return found
 
 
