@@ -617,20 +617,14 @@ for _hook in (ensure_index, ensure_query_indexes):
 
 
 def _varints(blob: bytes) -> list[int]:
-    """The SQLite varints an FTS5 record is made of (docsize and averages records)."""
-    values, pos = [], 0
-    while pos < len(blob):
-        value = 0
-        for n in range(9):
-            byte = blob[pos]
-            pos += 1
-            if n == 8:  # the ninth byte gives all its 8 bits
-                value = (value << 8) | byte
-                break
-            value = (value << 7) | (byte & 0x7F)
-            if byte < 0x80:
-                break
-        values.append(value)
+    """The SQLite varints an FTS5 docsize or averages record is made of (7 bits a byte, high
+    bit set on all but the last; the 9-byte form, for values from 2**56, never occurs here)."""
+    values, value = [], 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            values.append(value)
+            value = 0
     return values
 
 
