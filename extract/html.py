@@ -56,6 +56,8 @@ _NAME_RE = re.compile(r"[.#]([\w-]+)")
 _ID_ONLY_RE = re.compile(r"^\s*#[\w-]+\s*$")
 # `[class*=title]`, `div[class*=share]`: an attribute holding a word, optionally with a tag.
 _ATTR_CONTAINS_RE = re.compile(r"^\s*([a-z][a-z0-9]*)?\[([a-z-]+)\*=([\w-]+)\]\s*$")
+# `.left`, `.left.mrg_t_10`: classes alone, no tag.
+_CLASSES_ONLY_RE = re.compile(r"^\s*((?:\.[\w-]+)+)\s*$")
 # Id indexes of the parsed pages alive now (a page's index goes with the page).
 _ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxml.html.HtmlElement]]] = (
     weakref.WeakKeyDictionary()
@@ -64,10 +66,13 @@ _ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxm
 
 @cache
 def selector(css: str) -> CSSSelector | etree.XPath:
-    """A compiled CSS selector (compiled once per process). An attribute-holds-a-word selector
-    is written as the attributes' XPath (`…/@class[contains(., 'title')]/..`): the same
+    """A compiled CSS selector (compiled once per process).
+
+    Selectors testing an attribute of any element (`[class*=title]`, `.left.mrg_t_10`) are
+    written as an XPath over that attribute (`…/@class[contains(., 'title')]/..`): the same
     elements in the same order, where cssselect's `*[@class and contains(@class, 'title')]`
-    costs libxml2 a predicate on every element."""
+    costs libxml2 a predicate on every element.
+    """
     from lxml import etree
     from lxml.cssselect import CSSSelector
 
@@ -75,6 +80,13 @@ def selector(css: str) -> CSSSelector | etree.XPath:
     if attr:
         tag, name, word = attr.groups()
         return etree.XPath(f"descendant-or-self::{tag or '*'}/@{name}[contains(., '{word}')]/..")
+    classes = _CLASSES_ONLY_RE.match(css)
+    if classes:
+        tests = " and ".join(
+            f"contains(concat(' ', normalize-space(.), ' '), ' {name} ')"
+            for name in classes.group(1).split(".")[1:]
+        )
+        return etree.XPath(f"descendant-or-self::*/@class[{tests}]/..")
     return CSSSelector(css, translator="html")
 
 

@@ -66,7 +66,9 @@ def squeeze_spaces(text: str) -> str:
 
 def close_cjk_gaps(text: str) -> str:
     """Remove spaces between Han characters, and between Han characters and digits."""
-    return _INNER_SPACE_RE.sub("", text)
+    if " " in text or "\u00a0" in text or "\u3000" in text:  # the pattern's spaces: look first
+        return _INNER_SPACE_RE.sub("", text)
+    return text
 
 
 def clean_line(text: str) -> str:

@@ -471,7 +471,8 @@ def walk_page(
                 if tag in SKIP_TAGS:
                     rendering, skipped = False, el
                 elif tag in BLOCK_TAGS:
-                    flush()
+                    if buf:  # a block edge ends the line being gathered
+                        flush()
                     if tag in CONTAINER_TAGS:
                         first_lines[i] = len(lines)
             text = el.text
@@ -493,7 +494,8 @@ def walk_page(
             elif el is skipped:
                 rendering, skipped = True, None
             elif rendering and tag in BLOCK_TAGS:
-                flush()
+                if buf:
+                    flush()
                 if i in first_lines:
                     spans[i] = (first_lines[i], len(lines))
         tail = el.tail  # a closed element's, or a comment's (only its tail is text)
