@@ -214,9 +214,9 @@ def looks_like_byline(line: str) -> bool:
     line = match_form(line).strip().strip("()")
     if not line or len(line) > 60 or not _BYLINE_WORD_RE.search(line):
         return False
-    if re.search(r"[。！？!?：:;；]", ROLE_RE.sub(" ", line)):  # commas may separate names
-        return False
     leftover = ROLE_RE.sub(" ", line)
+    if re.search(r"[。！？!?：:;；]", leftover):  # commas may separate names
+        return False
     tokens = [t for t in _SPLIT_RE.split(leftover) if t]
     # What is left besides names may only be an outlet prefix such as 映象网 or 河南日报客户端.
     odd = [t for t in tokens if not is_name(t) and len(t) > 1]
