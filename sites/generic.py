@@ -340,39 +340,39 @@ class TextMap:
         # of the element after its last descendant
         self.ends: dict[int, tuple[int, int]] = {}
         self.candidates: list[tuple[int, lxml.html.HtmlElement]] = []  # the shown container tags
-        self.han: list[int] = []  # per text node, once `counted`: Han characters …
-        self.punct: list[bool] = []  # … and whether it holds sentence punctuation
-        self.sums: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+        self.han: list[int] = []  # per text node, once `counted`: its Han characters
+        self.sums: dict[int, tuple[list[int], list[int], list[int]]] = {}
 
     def counted(self) -> None:
-        """Count the Han characters and sentence punctuation of every listed text node, in
-        two regular expression passes over all of them joined by NULs (no text holds one)."""
+        """Count the Han characters of every listed text node, in one regular expression pass
+        over all of them joined by NULs (no text holds one)."""
         joined = "\x00".join(self.texts)
         self.han = [len(t) for t in _NON_HAN_OR_NUL_RE.sub("", joined).split("\x00")]
-        self.punct = [t != "" for t in _NON_PUNCT_OR_NUL_RE.sub("", joined).split("\x00")]
 
-    def prefix_sums(self, level: int) -> tuple[list[int], list[int], list[int], list[int]]:
+    def prefix_sums(self, level: int) -> tuple[list[int], list[int], list[int]]:
         """Running totals over the text nodes of one level (Han characters, Han characters
-        inside links, nodes with punctuation) and over the elements (block tags whose parent
-        is of that level)."""
+        inside links) and over the elements (block tags whose parent is of that level)."""
         if level not in self.sums:
             han = [h if key >> 1 == level else 0 for h, key in zip(self.han, self.keys)]
             link = [h if key == 2 * level + 1 else 0 for h, key in zip(self.han, self.keys)]
-            punct = [p and key >> 1 == level for p, key in zip(self.punct, self.keys)]
             blocks = [info[4] == level for info in self.info]
-            self.sums[level] = (running(han), running(link), running(punct), running(blocks))
+            self.sums[level] = (running(han), running(link), running(blocks))
         return self.sums[level]
 
-    def stats(self, i: int, level: int) -> tuple[int, int, int, int]:
-        """Element i's Han characters, those inside links, text nodes with punctuation and
-        block elements inside, counting the text and blocks of `level` (its own)."""
-        han, link, punct, blocks = self.prefix_sums(level)
+    def stats(self, i: int, level: int) -> tuple[int, int, int]:
+        """Element i's Han characters, those inside links and block elements inside, counting
+        the text and blocks of `level` (its own)."""
+        han, link, blocks = self.prefix_sums(level)
         first, (end, end_element) = self.info[i][5], self.ends[i]
-        return (
-            han[end] - han[first],
-            link[end] - link[first],
-            punct[end] - punct[first],
-            blocks[end_element] - blocks[i + 1],
+        return han[end] - han[first], link[end] - link[first], blocks[end_element] - blocks[i + 1]
+
+    def has_punctuation(self, i: int, level: int) -> bool:
+        """True when a text node of `level` under element i holds sentence punctuation (looked
+        for only where it decides: most text never needs it)."""
+        keys, texts = self.keys, self.texts
+        return any(
+            keys[j] >> 1 == level and _PUNCT_RE.search(texts[j])
+            for j in range(self.info[i][5], self.ends[i][0])
         )
 
     def children(self, i: int) -> list[int]:
@@ -392,11 +392,11 @@ class TextMap:
             _, tag, _, shown, _, _ = self.info[child]
             if not shown:
                 continue
-            child_han, child_link, punct, blocks = self.stats(child, level)
+            child_han, child_link, blocks = self.stats(child, level)
             total -= child_han  # what is left is its own text and its children's tails
             if not child_han or (tag not in PARAGRAPH_TAGS and blocks):
                 continue
-            if child_link / child_han > MAX_LINK_SHARE or not punct:
+            if child_link / child_han > MAX_LINK_SHARE or not self.has_punctuation(child, level):
                 continue
             total += child_han - child_link
         return total
@@ -404,7 +404,7 @@ class TextMap:
     def container_han(self, i: int) -> int:
         """The paragraph Han characters of element i (a shown container tag) when it may hold
         the article (enough text, not mostly links), else 0."""
-        han, link, _, _ = self.stats(i, self.info[i][2])
+        han, link, _ = self.stats(i, self.info[i][2])
         if han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
             return 0
         para = self.paragraph_han(i, han)
@@ -417,7 +417,6 @@ def running(values: list[int] | list[bool]) -> list[int]:
 
 
 _NON_HAN_OR_NUL_RE = re.compile(f"[^{HAN}\x00]+")
-_NON_PUNCT_OR_NUL_RE = re.compile("[^，。！？、；：“”,.!?;:\x00]+")
 
 
 def walk_page(
