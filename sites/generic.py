@@ -60,8 +60,14 @@ DATE_META = (
 TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
 _LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 # Searched without the word boundary in front (see `stamp_date`): a pattern opening with `\b`
-# is tried at every position of the page, several times slower.
-_STAMP_RE = re.compile(r"""(?:ct|publish_?time|pub_?time|create_?time)["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
+# is tried at every position of the page, several times slower. One pattern per name, each
+# opening with a literal the regex engine looks for quickly (one pattern naming them all is
+# tried at every `c` and `p` of the page: 4 ms on a 770 KB page); their matches cannot overlap,
+# so the first match of them all is the one that starts first.
+_STAMP_RES = tuple(
+    re.compile(name + r"""["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
+    for name in ("ct", "publish_?time", "pub_?time", "create_?time")
+)
 _DATE_LABEL_RE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]")
 _AUTHOR_LABEL_RE = re.compile(r"(?:作者|撰稿)\s*[:：]\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)")
 # Containers whose text is more than this share link text are navigation, not articles.
@@ -240,10 +246,19 @@ def script_date(doc: lxml.html.HtmlElement, source: str) -> str | None:
 def stamp_date(source: str) -> str | None:
     """The first Unix time stamp assigned to a word such as `ct` or `publish_time` (the name
     starting a word: `\b` checked by hand) as an ISO date, or None."""
-    for stamp in _STAMP_RE.finditer(source):
+    found = [stamp for pattern in _STAMP_RES if (stamp := first_stamp(pattern, source))]
+    if not found:
+        return None
+    first = min(found, key=lambda stamp: stamp.start())
+    return dt.datetime.fromtimestamp(int(first.group(1)), CHINA_TZ).isoformat()
+
+
+def first_stamp(pattern: re.Pattern[str], source: str) -> re.Match[str] | None:
+    """The first match of a time stamp pattern whose name starts a word."""
+    for stamp in pattern.finditer(source):
         before = source[stamp.start() - 1] if stamp.start() else " "
         if not (before.isalnum() or before == "_"):  # what `\w` means
-            return dt.datetime.fromtimestamp(int(stamp.group(1)), CHINA_TZ).isoformat()
+            return stamp
     return None
 
 
