@@ -686,7 +686,9 @@ def bm25_scores(db: sqlite_utils.Database, parsed: ParsedQuery, ids: list[int]) 
         return {}
     terms = [t.text for group in parsed.groups for t in group]
     n_rows, mean_length = _corpus_stats(db)
-    first_id, last_id = db.execute("select min(id), max(id) from articles").fetchone()
+    first_id, last_id = db.execute(
+        "select (select min(id) from articles), (select max(id) from articles)"
+    ).fetchone()
     idf = {t: _idf(_doc_freq(db, t, last_id, last_id - first_id + 1), n_rows) for t in set(terms)}
     counters = {t: term_counter(t) for t in set(terms)}
     marks = ", ".join("?" * len(ids))
