@@ -814,21 +814,31 @@ def _ranked_ids(
     """(id, score) of one page, the total (or its bound), whether the total is exact, how
     many matches were ranked, and the order used."""
     bound = None if exact_count else max(COUNT_LIMIT, offset + limit)
-    counted = _count(db, plan, bound=bound)
-    exact = bound is None or counted <= bound
-    total = counted if exact else bound
-    assert total is not None
     if plan.title_expr is not None:
+        counted = _count(db, plan, bound=bound)
+        total, exact = _total(counted, bound)
         return _title_first_ids(db, plan, limit, offset), total, exact, total, "title"
+    if bound is None:
+        counted = _count(db, plan)
+        wanted = min(counted, max(RANK_LIMIT, offset + limit))
+    else:  # one walk gives the count, the ranked matches and the page
+        wanted = bound + 1
+    newest = [i for i, _ in _newest(db, plan, plan.expr, wanted, 0, None)]
+    counted = counted if bound is None else len(newest)
+    total, exact = _total(counted, bound)
     ranked = min(counted, RANK_LIMIT)
-    ids: list[tuple[int, float | None]] = []
-    if offset < ranked:
-        candidates = [i for i, _ in _newest(db, plan, plan.expr, ranked, 0, None)]
-        scores = bm25_scores(db, parsed, candidates)
-        best = sorted(candidates, key=lambda i: (scores[i], i), reverse=True)
-        ids = [(i, scores[i]) for i in best[offset : offset + limit]]
-    ids += _newest(db, plan, plan.expr, limit - len(ids), max(ranked, offset + len(ids)), None)
-    return ids, total, exact, ranked, "bm25"
+    if offset >= ranked:
+        return [(i, None) for i in newest[offset : offset + limit]], total, exact, ranked, "bm25"
+    scores = bm25_scores(db, parsed, newest[:ranked])
+    best = sorted(newest[:ranked], key=lambda i: (scores.get(i, 0.0), i), reverse=True)
+    order: list[tuple[int, float | None]] = [(i, scores.get(i, 0.0)) for i in best]
+    order += [(i, None) for i in newest[ranked:]]
+    return order[offset : offset + limit], total, exact, ranked, "bm25"
+
+
+def _total(counted: int, bound: int | None) -> tuple[int, bool]:
+    """The total to report and whether it is exact: the bound when more were counted."""
+    return (counted, True) if bound is None or counted <= bound else (bound, False)
 
 
 def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
