@@ -356,7 +356,7 @@ class TextMap:
         self.ends: dict[int, tuple[int, int]] = {}
         self.candidates: list[tuple[int, lxml.html.HtmlElement]] = []  # the shown container tags
         self.han: list[int] = []  # per text node, once `counted`: its Han characters
-        self.sums: dict[int, tuple[list[int], list[int], list[int]]] = {}
+        self.sums: dict[int, tuple[list[int], list[int]]] = {}
 
     def counted(self) -> None:
         """Count the Han characters of every listed text node, in one regular expression pass
@@ -364,22 +364,26 @@ class TextMap:
         joined = "\x00".join(self.texts)
         self.han = [len(t) for t in _NON_HAN_OR_NUL_RE.sub("", joined).split("\x00")]
 
-    def prefix_sums(self, level: int) -> tuple[list[int], list[int], list[int]]:
-        """Running totals over the text nodes of one level (Han characters, Han characters
-        inside links) and over the elements (block tags whose parent is of that level)."""
+    def prefix_sums(self, level: int) -> tuple[list[int], list[int]]:
+        """Running totals over the text nodes of one level: Han characters, and Han characters
+        inside links."""
         if level not in self.sums:
             han = [h if key >> 1 == level else 0 for h, key in zip(self.han, self.keys)]
             link = [h if key == 2 * level + 1 else 0 for h, key in zip(self.han, self.keys)]
-            blocks = [info[4] == level for info in self.info]
-            self.sums[level] = (running(han), running(link), running(blocks))
+            self.sums[level] = (running(han), running(link))
         return self.sums[level]
 
-    def stats(self, i: int, level: int) -> tuple[int, int, int]:
-        """Element i's Han characters, those inside links and block elements inside, counting
-        the text and blocks of `level` (its own)."""
-        han, link, blocks = self.prefix_sums(level)
-        first, (end, end_element) = self.info[i][5], self.ends[i]
-        return han[end] - han[first], link[end] - link[first], blocks[end_element] - blocks[i + 1]
+    def stats(self, i: int, level: int) -> tuple[int, int]:
+        """Element i's Han characters and those inside links, counting the text of `level`
+        (its own)."""
+        han, link = self.prefix_sums(level)
+        first, end = self.info[i][5], self.ends[i][0]
+        return han[end] - han[first], link[end] - link[first]
+
+    def has_blocks(self, i: int, level: int) -> bool:
+        """True when a block element whose parent is of `level` stands under element i."""
+        info = self.info
+        return any(info[j][4] == level for j in range(i + 1, self.ends[i][1]))
 
     def has_punctuation(self, i: int, level: int) -> bool:
         """True when a text node of `level` under element i holds sentence punctuation (looked
@@ -407,9 +411,9 @@ class TextMap:
             _, tag, _, shown, _, _ = self.info[child]
             if not shown:
                 continue
-            child_han, child_link, blocks = self.stats(child, level)
+            child_han, child_link = self.stats(child, level)
             total -= child_han  # what is left is its own text and its children's tails
-            if not child_han or (tag not in PARAGRAPH_TAGS and blocks):
+            if not child_han or (tag not in PARAGRAPH_TAGS and self.has_blocks(child, level)):
                 continue
             if child_link / child_han > MAX_LINK_SHARE or not self.has_punctuation(child, level):
                 continue
@@ -419,7 +423,7 @@ class TextMap:
     def container_han(self, i: int) -> int:
         """The paragraph Han characters of element i (a shown container tag) when it may hold
         the article (enough text, not mostly links), else 0."""
-        han, link, _ = self.stats(i, self.info[i][2])
+        han, link = self.stats(i, self.info[i][2])
         if han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
             return 0
         para = self.paragraph_han(i, han)
