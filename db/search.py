@@ -52,13 +52,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -423,7 +420,7 @@ def snippet_for(body: str | None, query: str, mark: tuple[str, str] = ("[", "]")
 IndexRow = tuple[int, str, str, "str | None", "str | None"]  # id, title, body, site, date
 
 
-def index_exists(db: sqlite_utils.Database) -> bool:
+def index_exists(db: store.Queryable) -> bool:
     """True when both FTS tables are there in the current layout (with the `tags` column)."""
     names = {
         r[0]
@@ -438,7 +435,7 @@ def index_exists(db: sqlite_utils.Database) -> bool:
     ) and "site" in {r[1] for r in db.execute(f"pragma table_info({PENDING_TABLE})")}
 
 
-def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
+def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own."""
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
@@ -461,7 +458,7 @@ def _prepared(rows: list[IndexRow]) -> Prepared:
     )
 
 
-def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None = None) -> None:
+def _insert(db: store.Queryable, prepared: Prepared, command: str | None = None) -> None:
     """Insert prepared rows into both tables, or remove them with command='delete'."""
     for table, values in zip((FTS_TABLE, CHARS_TABLE), prepared):
         cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
@@ -471,12 +468,12 @@ def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None =
         )
 
 
-def _index_rows(db: sqlite_utils.Database, rows: Iterable[IndexRow], command: str | None = None) -> None:
+def _index_rows(db: store.Queryable, rows: Iterable[IndexRow], command: str | None = None) -> None:
     """Add (id, title, body, site, date) rows to both tables, or remove them (command='delete')."""
     _insert(db, _prepared(list(rows)), command)
 
 
-def _article_batches(db: sqlite_utils.Database, size: int = 2000) -> Iterator[list[IndexRow]]:
+def _article_batches(db: store.Queryable, size: int = 2000) -> Iterator[list[IndexRow]]:
     """All articles as (id, title, body, site, published_at), a batch at a time, in id order."""
     last = -1 << 62
     while True:
@@ -490,7 +487,7 @@ def _article_batches(db: sqlite_utils.Database, size: int = 2000) -> Iterator[li
         last = batch[-1][0]
 
 
-def reindex(db: sqlite_utils.Database) -> int:
+def reindex(db: store.Queryable) -> int:
     """Rebuild the whole index from the articles table; return the number of rows indexed.
 
     An index in an older layout (before the `tags` column) is dropped and built anew.
@@ -510,7 +507,7 @@ def reindex(db: sqlite_utils.Database) -> int:
     return count
 
 
-def _index_all(db: sqlite_utils.Database) -> int:
+def _index_all(db: store.Queryable) -> int:
     """Index every article; with several cores a worker process prepares the token text
     (38% of the time) while this one inserts. Returns the number of articles."""
     total = db.execute("select count(*) from articles").fetchone()[0]
@@ -533,18 +530,18 @@ def _index_all(db: sqlite_utils.Database) -> int:
     return count
 
 
-def ensure_index(db: sqlite_utils.Database) -> None:
+def ensure_index(db: store.Queryable) -> None:
     """Build the index if the database has none, or one in an older layout (see reindex)."""
     if not index_exists(db):
         reindex(db)
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
+def pending_count(db: store.Queryable) -> int:
     """How many article changes are waiting to be indexed."""
     return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
 
 
-def sync(db: sqlite_utils.Database) -> int:
+def sync(db: store.Queryable) -> int:
     """Replay pending changes into the index; return how many rows were processed."""
     ensure_index(db)
     pending = db.execute(
@@ -567,7 +564,7 @@ def sync(db: sqlite_utils.Database) -> int:
     return len(pending)
 
 
-def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
+def _on_articles_changed(db: store.Queryable, ids: list[int]) -> None:
     """store.ARTICLE_HOOKS callback: bring the index up to date after a write."""
     sync(db)
 
@@ -583,7 +580,7 @@ QUERY_INDEXES = [
 ]
 
 
-def ensure_query_indexes(db: sqlite_utils.Database) -> None:
+def ensure_query_indexes(db: store.Queryable) -> None:
     """store.SCHEMA_HOOKS callback: create the QUERY_INDEXES that are missing."""
     for sql in QUERY_INDEXES:
         db.execute(sql)
@@ -623,7 +620,7 @@ class Plan:
         )
 
 
-def _has_irregular_dates(db: sqlite_utils.Database) -> bool:
+def _has_irregular_dates(db: store.Queryable) -> bool:
     """True when some article's date is not one the tags can place (see tags_text)."""
     return (
         db.execute(
@@ -634,7 +631,7 @@ def _has_irregular_dates(db: sqlite_utils.Database) -> bool:
     )
 
 
-def make_plan(db: sqlite_utils.Database, parsed: ParsedQuery, filters: Filters) -> Plan:
+def make_plan(db: store.Queryable, parsed: ParsedQuery, filters: Filters) -> Plan:
     """The plan for a parsed query under the filters."""
     dated = bool(filters.date_from or filters.date_to)
     tags, exact = filter_expression(filters, dated and _has_irregular_dates(db))
@@ -659,14 +656,14 @@ class Page:
     order: str  # "bm25" (the ranked ones by bm25), or "title" (title matches first)
 
 
-def _count(db: sqlite_utils.Database, plan: Plan, expr: str | None = None) -> int:
+def _count(db: store.Queryable, plan: Plan, expr: str | None = None) -> int:
     """The number of matches of the plan (or of another expression under its filters)."""
     sql, params = Plan(plan.table, expr or plan.expr, plan.where, plan.params).source("count(*)")
     return db.execute(sql, params).fetchone()[0]
 
 
 def _newest(
-    db: sqlite_utils.Database, plan: Plan, expr: str, limit: int, offset: int, score: float | None
+    db: store.Queryable, plan: Plan, expr: str, limit: int, offset: int, score: float | None
 ) -> list[tuple[int, float | None]]:
     """(id, score) of the matches of `expr`, newest first, from `offset` on."""
     if limit <= 0:
@@ -679,7 +676,7 @@ def _newest(
 
 
 def _ranked_ids(
-    db: sqlite_utils.Database, plan: Plan, limit: int, offset: int
+    db: store.Queryable, plan: Plan, limit: int, offset: int
 ) -> tuple[list[tuple[int, float | None]], int, int, str]:
     """(id, score) of one page, the total, how many were ranked, and the order used."""
     total = _count(db, plan)
@@ -708,7 +705,7 @@ def _ranked_ids(
     return ids, total, ranked, "bm25"
 
 
-def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
+def _fetch(db: store.Queryable, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
     """Article rows by id."""
     cols = ["id", *(c for c in columns if c != "id")]
     cursor = db.execute(
@@ -718,7 +715,7 @@ def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]) ->
 
 
 def find(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query: str,
     filters: Filters = Filters(),
     limit: int = 20,
@@ -749,7 +746,7 @@ def find(
     return Page(rows, total, ranked, offset, order)
 
 
-def prepare(db: sqlite_utils.Database) -> None:
+def prepare(db: store.Queryable) -> None:
     """Make sure the index exists and holds every change before a search reads it."""
     try:
         if not index_exists(db) or pending_count(db):
@@ -759,7 +756,7 @@ def prepare(db: sqlite_utils.Database) -> None:
 
 
 def iter_matches(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query: str,
     filters: Filters = Filters(),
     limit: int | None = None,
@@ -822,7 +819,7 @@ def summary(hits: list[dict[str, Any]]) -> str:
 
 
 def search(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query: str,
     filters: Filters = Filters(),
     limit: int = 20,

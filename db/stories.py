@@ -37,7 +37,6 @@ from newsclean.db import store
 
 if TYPE_CHECKING:  # imported where used: together they cost ~0.3 s of start-up
     import numpy as np
-    import sqlite_utils
 
 NUM_PERM = 128
 BANDS, ROWS = 42, 3  # 126 of the 128 values; P(candidate) 0.98 at J=0.45, 0.29 at 0.2
@@ -177,7 +176,7 @@ def _sig(blob: bytes | None) -> np.ndarray | None:
 # ---------------------------------------------------------------- schema and settings
 
 
-def index_exists(db: sqlite_utils.Database) -> bool:
+def index_exists(db: store.Queryable) -> bool:
     """True when every story table is there."""
     names = {
         r[0]
@@ -188,18 +187,18 @@ def index_exists(db: sqlite_utils.Database) -> bool:
     return names == set(TABLES)
 
 
-def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
+def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own."""
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
 
-def ensure_index(db: sqlite_utils.Database) -> None:
+def ensure_index(db: store.Queryable) -> None:
     """store.SCHEMA_HOOKS callback: create the tables, assigning stories to existing articles."""
     if not index_exists(db):
         rebuild(db)
 
 
-def threshold(db: sqlite_utils.Database) -> float:
+def threshold(db: store.Queryable) -> float:
     """The similarity threshold in force for this database."""
     try:
         row = db.execute(f"select value from {META_TABLE} where name = 'threshold'").fetchone()
@@ -221,7 +220,7 @@ def check_threshold(value: float) -> float:
 # ---------------------------------------------------------------- matching
 
 
-def candidates(db: sqlite_utils.Database, keys: list[int], exclude: int | None = None) -> list[int]:
+def candidates(db: store.Queryable, keys: list[int], exclude: int | None = None) -> list[int]:
     """Ids of the articles sharing at least one band key."""
     rows = db.execute(
         f"select distinct article_id from {BANDS_TABLE} where key in ({', '.join('?' * len(keys))})", keys
@@ -229,7 +228,7 @@ def candidates(db: sqlite_utils.Database, keys: list[int], exclude: int | None =
     return [r[0] for r in rows if r[0] != exclude]
 
 
-def signatures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, np.ndarray]:
+def signatures(db: store.Queryable, ids: list[int]) -> dict[int, np.ndarray]:
     """Stored signatures of these articles (those with one)."""
     import numpy as np
 
@@ -246,7 +245,7 @@ def signatures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, np.ndarra
 
 
 def matches(
-    db: sqlite_utils.Database, sig: np.ndarray, limit: float, exclude: int | None = None
+    db: store.Queryable, sig: np.ndarray, limit: float, exclude: int | None = None
 ) -> list[tuple[int, float]]:
     """(article id, similarity) of the indexed articles matching a signature, best first."""
     import numpy as np
@@ -288,7 +287,7 @@ _body_signature = store.TextDerivation(signature, ("body",))
 store.DERIVATIONS.append(_body_signature)
 
 
-def _store_signature(db: sqlite_utils.Database, aid: int, sig: np.ndarray | None) -> None:
+def _store_signature(db: store.Queryable, aid: int, sig: np.ndarray | None) -> None:
     """Index one article as a story of its own (its story is settled by the caller)."""
     db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, _blob(sig)])
     if sig is not None:
@@ -297,7 +296,7 @@ def _store_signature(db: sqlite_utils.Database, aid: int, sig: np.ndarray | None
         )
 
 
-def _drop_article(db: sqlite_utils.Database, aid: int) -> int | None:
+def _drop_article(db: store.Queryable, aid: int) -> int | None:
     """Remove an article from the index; return the story it was in."""
     row = db.execute(
         f"select story_id, signature from {MEMBERS_TABLE} where article_id = ?", [aid]
@@ -313,7 +312,7 @@ def _drop_article(db: sqlite_utils.Database, aid: int) -> int | None:
     return int(row[0])
 
 
-def _members(db: sqlite_utils.Database, story_ids: Iterable[int]) -> set[int]:
+def _members(db: store.Queryable, story_ids: Iterable[int]) -> set[int]:
     """Article ids of these stories."""
     ids = list(set(story_ids))
     out: set[int] = set()
@@ -329,7 +328,7 @@ def _members(db: sqlite_utils.Database, story_ids: Iterable[int]) -> set[int]:
     return out
 
 
-def _story_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, int]:
+def _story_of(db: store.Queryable, ids: Iterable[int]) -> dict[int, int]:
     """{article id: story id} for these articles."""
     ids = list(set(ids))
     out: dict[int, int] = {}
@@ -345,7 +344,7 @@ def _story_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, int]:
     return out
 
 
-def _write_stories(db: sqlite_utils.Database, groups: UnionFind, old_stories: set[int]) -> None:
+def _write_stories(db: store.Queryable, groups: UnionFind, old_stories: set[int]) -> None:
     """Store the components of `groups` as stories, replacing the stories in old_stories."""
     db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for s in old_stories])
     db.conn.executemany(
@@ -370,7 +369,7 @@ def story_row(story_id: int, members: list[tuple[int, str | None, str | None]]) 
     )
 
 
-def refresh_stories(db: sqlite_utils.Database, story_ids: set[int]) -> None:
+def refresh_stories(db: store.Queryable, story_ids: set[int]) -> None:
     """Recompute the stories rows of these story ids from their members."""
     ids = list(story_ids)
     for start in range(0, len(ids), 500):
@@ -390,12 +389,12 @@ def refresh_stories(db: sqlite_utils.Database, story_ids: set[int]) -> None:
         )
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
+def pending_count(db: store.Queryable) -> int:
     """How many article changes wait to be assigned a story."""
     return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
 
 
-def sync(db: sqlite_utils.Database) -> int:
+def sync(db: store.Queryable) -> int:
     """Assign stories to the pending (new, changed, deleted) articles; return how many."""
     ensure_index(db)
     pending = [r[0] for r in db.execute(f"select article_id from {PENDING_TABLE} order by 1")]
@@ -439,7 +438,7 @@ def sync(db: sqlite_utils.Database) -> int:
     return len(pending)
 
 
-def _join_new_articles(db: sqlite_utils.Database, new: list[int], limit: float) -> None:
+def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> None:
     """Put new articles (signatures stored, each its own story) into the stories they match.
 
     Adding articles adds match edges and removes none, so the stories stay the components of
@@ -466,7 +465,7 @@ def _join_new_articles(db: sqlite_utils.Database, new: list[int], limit: float) 
     refresh_stories(db, {groups.find(a) for a in groups.parent})
 
 
-def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, int]:
+def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
     """Recompute every signature and story from the articles; return counts."""
     with _in_transaction(db):
         limit = check_threshold(limit) if limit is not None else threshold(db)
@@ -537,7 +536,7 @@ def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, 
     }
 
 
-def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
+def _on_articles_changed(db: store.Queryable, ids: list[int]) -> None:
     """store.ARTICLE_HOOKS callback: assign stories to what was just written."""
     sync(db)
 
@@ -551,7 +550,7 @@ if ensure_index not in store.SCHEMA_HOOKS:
 # ---------------------------------------------------------------- reading
 
 
-def readable(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def readable(db: store.Queryable) -> store.Queryable:
     """`db` when every article has its story, else an in-memory copy brought up to date.
 
     Query commands open the database read-only; a database from before stories, or one
@@ -570,7 +569,7 @@ def readable(db: sqlite_utils.Database) -> sqlite_utils.Database:
     return copy
 
 
-def story_id_of(db: sqlite_utils.Database, article_id: int) -> int | None:
+def story_id_of(db: store.Queryable, article_id: int) -> int | None:
     """The story of an article; None when it has none yet (or the database has no stories)."""
     try:
         row = db.execute(
@@ -596,7 +595,7 @@ class Copy:
     changed: list[str]
 
 
-def list_stories(db: sqlite_utils.Database, min_copies: int = 2, limit: int = 20) -> list[dict[str, Any]]:
+def list_stories(db: store.Queryable, min_copies: int = 2, limit: int = 20) -> list[dict[str, Any]]:
     """The largest stories (most copies first, then the earliest), with their first copy's title."""
     cursor = db.execute(
         f"select s.id, s.copies, s.sites, s.first_seen, s.last_seen, s.first_article_id, "
@@ -609,7 +608,7 @@ def list_stories(db: sqlite_utils.Database, min_copies: int = 2, limit: int = 20
     return [dict(zip(names, row)) for row in cursor]
 
 
-def story_counts(db: sqlite_utils.Database) -> tuple[int, int, int]:
+def story_counts(db: store.Queryable) -> tuple[int, int, int]:
     """(articles, stories, stories with two or more copies)."""
     row = db.execute(
         f"select coalesce(sum(copies), 0), count(*), coalesce(sum(copies > 1), 0) from {STORIES_TABLE}"
@@ -644,7 +643,7 @@ def compare(base: list[str], other: list[str]) -> tuple[list[str], list[str], li
     return added, removed, changed
 
 
-def story_copies(db: sqlite_utils.Database, ref: int) -> tuple[dict[str, Any], list[Copy]] | None:
+def story_copies(db: store.Queryable, ref: int) -> tuple[dict[str, Any], list[Copy]] | None:
     """The story with this id (or the story of the article with this id) and its copies, the
     first copy first, then by date; None when there is no such story."""
     row = db.execute(f"select * from {STORIES_TABLE} where id = ?", [ref]).fetchone()
@@ -670,7 +669,7 @@ def story_copies(db: sqlite_utils.Database, ref: int) -> tuple[dict[str, Any], l
     return info, copies
 
 
-def collapse(db: sqlite_utils.Database, hits: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+def collapse(db: store.Queryable, hits: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """The best hit of each story (hits come best first), at most `limit`, each with its
     story_id and the story's number of copies."""
     out: list[dict[str, Any]] = []

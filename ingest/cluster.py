@@ -26,10 +26,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import sqlite_utils
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
 from newsclean.ingest.inputs import InputFile, discover, display_path
@@ -47,6 +46,9 @@ from newsclean.ingest.pipeline import (
 from newsclean.ingest.remote import RemoteFile, is_url
 from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
 # (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.

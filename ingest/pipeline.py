@@ -15,9 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 import newsclean.db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 import newsclean.db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
@@ -35,6 +33,9 @@ from newsclean.extract.text import has_han
 from newsclean.ingest.decode import DecodeError, decode_text
 from newsclean.ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
 from newsclean.sites import Page, adapter_named, detect
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, TypeVar
 
 from newsclean.db.store import known_input
 from newsclean.ingest.inputs import InputFile, display_path
 from newsclean.ingest.pipeline import Job, Outcome, prepare, sha256_of
 from newsclean.ingest.warc import Broken, Skipped, is_warc, read_archive, record_name
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 T = TypeVar("T")
 
