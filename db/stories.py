@@ -7,9 +7,9 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
   overlapping SHINGLE-character shingles; bodies shorter than MIN_CHARS normalised
   characters (photo captions, one-line notices) never match anything, so they cannot glue
   stories together.
-* A MinHash signature (datasketch, NUM_PERM permutations, crc32 as the base hash) of the
-  shingles is stored per article, and an LSH index of BANDS bands of ROWS values each is kept
-  in `story_bands` (one row per band: a 64-bit hash of the band's values).
+* A MinHash signature (datasketch's "affine32" scheme, NUM_PERM permutations, crc32 as the
+  base hash) of the shingles is stored per article, and an LSH index of BANDS bands of ROWS
+  values each is kept in `story_bands` (one row per band: a 64-bit hash of the band's values).
 * Two articles match when they share a band and their estimated Jaccard similarity is at
   least the threshold (default THRESHOLD, settable with `reindex --story-threshold`). A story
   is a connected component of matches; its id is the smallest article id in it, so the
@@ -21,6 +21,7 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -115,29 +116,44 @@ def shingles(body: str | None) -> set[bytes]:
     return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
-def _crc32(data: bytes) -> int:
-    """The base hash of a shingle (fast and stable across processes)."""
-    return zlib.crc32(data)
-
-
 @functools.cache
-def _minhash() -> tuple[Any, Any]:
-    """datasketch's MinHash class and its permutations (imported on first use: the import
-    takes about a second, which commands that only read stories should not pay)."""
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The NUM_PERM affine permutations (a odd, b) of datasketch's MinHash(seed=1, "affine32")."""
+    import numpy as np
 
-    return MinHash, MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _premix(hv: np.ndarray) -> np.ndarray:
+    """The 32-bit MurmurHash3 finalizer, applied once to the base hashes (as datasketch does)."""
+    import numpy as np
+
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def signature(body: str | None) -> np.ndarray | None:
-    """The MinHash signature (NUM_PERM uint32 values) of a body; None when it is too short."""
+    """The MinHash signature (NUM_PERM uint32 values) of a body; None when it is too short.
+
+    The values are those of datasketch's `MinHash(num_perm=NUM_PERM, seed=1,
+    hashfunc=zlib.crc32, scheme="affine32")` (a test compares them), computed here because
+    importing datasketch takes about a second (its LSH module imports scipy) in every process.
+    """
+    import numpy as np
+
     grams = shingles(body)
     if not grams:
         return None
-    minhash, permutations = _minhash()
-    mh = minhash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32, scheme="affine32", permutations=permutations)
-    mh.update_batch(grams)
-    return mh.hashvalues.astype("<u4")
+    a, b = _permutations()
+    base = np.fromiter((zlib.crc32(g) for g in grams), dtype=np.uint32, count=len(grams))
+    hv = _premix(base).reshape(-1, 1)
+    return (hv * a + b).min(axis=0).astype("<u4")
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
@@ -444,18 +460,25 @@ def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> Non
     Adding articles adds match edges and removes none, so the stories stay the components of
     the match graph without re-clustering their members: each new article joins the stories
     it matches, and stories it bridges merge under their smallest id (as `rebuild` gives).
+    The band look-ups and signatures of the whole batch are read at once, and a candidate is
+    compared only while its story is not yet joined to the new article's group.
     """
+    import numpy as np
+
     groups = UnionFind()
     sigs = signatures(db, new)
+    candidates = _batch_candidates(db, {aid: band_keys(sig) for aid, sig in sigs.items()})
+    known = _story_and_signature(db, {c for found in candidates.values() for c in found})
     for aid in new:
         groups.find(aid)
-        if aid in sigs:
-            for other, _ in matches(db, sigs[aid], limit, exclude=aid):
-                groups.union(aid, other)
+        for other in sorted(candidates.get(aid, ())):
+            story_id, sig = known[other]
+            if groups.find(story_id) == groups.find(aid):
+                continue  # a match would join nothing new
+            if np.count_nonzero(sig == sigs[aid]) / NUM_PERM >= limit:
+                groups.union(aid, story_id)
     fresh = set(new)
-    reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {article: its story}
-    for aid, sid in reached.items():
-        groups.union(aid, sid)  # a story's id is its smallest member: it stays its root
+    reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {story: itself}
     merged = [(groups.find(s), s) for s in set(reached.values()) if groups.find(s) != s]
     db.conn.executemany(f"update {MEMBERS_TABLE} set story_id = ? where story_id = ?", merged)
     db.conn.executemany(
@@ -463,6 +486,36 @@ def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> Non
     )
     db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for _, s in merged])
     refresh_stories(db, {groups.find(a) for a in groups.parent})
+
+
+def _batch_candidates(db: store.Queryable, keys: dict[int, list[int]]) -> dict[int, set[int]]:
+    """{article: ids of the other articles sharing at least one of its band keys}."""
+    holders: dict[int, list[int]] = collections.defaultdict(list)
+    every_key = sorted({k for ks in keys.values() for k in ks})
+    for start in range(0, len(every_key), 500):
+        chunk = every_key[start : start + 500]
+        for key, aid in db.execute(
+            f"select key, article_id from {BANDS_TABLE} where key in ({', '.join('?' * len(chunk))})", chunk
+        ):
+            holders[key].append(aid)
+    return {aid: set().union(*map(holders.__getitem__, ks)) - {aid} for aid, ks in keys.items()}
+
+
+def _story_and_signature(db: store.Queryable, ids: Iterable[int]) -> dict[int, tuple[int, np.ndarray]]:
+    """{article: (its story, its signature)} for these articles (all have a signature)."""
+    import numpy as np
+
+    ids = sorted(ids)
+    out: dict[int, tuple[int, np.ndarray]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for aid, sid, blob in db.execute(
+            f"select article_id, story_id, signature from {MEMBERS_TABLE} "
+            f"where article_id in ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            out[aid] = (sid, np.frombuffer(blob, dtype="<u4"))
+    return out
 
 
 def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
