@@ -21,7 +21,6 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import functools
 import hashlib
@@ -460,23 +459,26 @@ def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> Non
     Adding articles adds match edges and removes none, so the stories stay the components of
     the match graph without re-clustering their members: each new article joins the stories
     it matches, and stories it bridges merge under their smallest id (as `rebuild` gives).
-    The band look-ups and signatures of the whole batch are read at once, and a candidate is
-    compared only while its story is not yet joined to the new article's group.
+    The band holders of the whole batch are read at once, and a story is tried only while it
+    is not yet joined to the new article's group: in a story of many copies, one matching
+    member suffices, so the cost does not grow with the story's size.
     """
-    import numpy as np
-
     groups = UnionFind()
     sigs = signatures(db, new)
-    candidates = _batch_candidates(db, {aid: band_keys(sig) for aid, sig in sigs.items()})
-    known = _story_and_signature(db, {c for found in candidates.values() for c in found})
+    keys = {aid: band_keys(sig) for aid, sig in sigs.items()}
+    holders = _holders(db, {k for ks in keys.values() for k in ks})
+    story = _story_of(db, set().union(*holders.values()))
+    key_stories = {k: {story[h] for h in hs} for k, hs in holders.items()}
+    known = Signatures(db, sigs)
     for aid in new:
         groups.find(aid)
-        for other in sorted(candidates.get(aid, ())):
-            story_id, sig = known[other]
-            if groups.find(story_id) == groups.find(aid):
-                continue  # a match would join nothing new
-            if np.count_nonzero(sig == sigs[aid]) / NUM_PERM >= limit:
-                groups.union(aid, story_id)
+        for k in keys.get(aid, ()):
+            for sid in key_stories[k]:
+                if groups.find(sid) == groups.find(aid):
+                    continue  # a match would join nothing new
+                members = [h for h in holders[k] if story[h] == sid and h != aid]
+                if any(known.similar(aid, other, limit) for other in members):
+                    groups.union(aid, sid)
     fresh = set(new)
     reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {story: itself}
     merged = [(groups.find(s), s) for s in set(reached.values()) if groups.find(s) != s]
@@ -488,34 +490,47 @@ def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> Non
     refresh_stories(db, {groups.find(a) for a in groups.parent})
 
 
-def _batch_candidates(db: store.Queryable, keys: dict[int, list[int]]) -> dict[int, set[int]]:
-    """{article: ids of the other articles sharing at least one of its band keys}."""
-    holders: dict[int, list[int]] = collections.defaultdict(list)
-    every_key = sorted({k for ks in keys.values() for k in ks})
+def _holders(db: store.Queryable, keys: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """{band key: the ids of the articles holding it}."""
+    every_key = sorted(keys)
+    out: dict[int, tuple[int, ...]] = {}
     for start in range(0, len(every_key), 500):
         chunk = every_key[start : start + 500]
-        for key, aid in db.execute(
-            f"select key, article_id from {BANDS_TABLE} where key in ({', '.join('?' * len(chunk))})", chunk
-        ):
-            holders[key].append(aid)
-    return {aid: set().union(*map(holders.__getitem__, ks)) - {aid} for aid, ks in keys.items()}
-
-
-def _story_and_signature(db: store.Queryable, ids: Iterable[int]) -> dict[int, tuple[int, np.ndarray]]:
-    """{article: (its story, its signature)} for these articles (all have a signature)."""
-    import numpy as np
-
-    ids = sorted(ids)
-    out: dict[int, tuple[int, np.ndarray]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for aid, sid, blob in db.execute(
-            f"select article_id, story_id, signature from {MEMBERS_TABLE} "
-            f"where article_id in ({', '.join('?' * len(chunk))})",
+        for key, ids in db.execute(
+            f"select key, group_concat(article_id) from {BANDS_TABLE} "
+            f"where key in ({', '.join('?' * len(chunk))}) group by key",
             chunk,
         ):
-            out[aid] = (sid, np.frombuffer(blob, dtype="<u4"))
+            out[key] = tuple(map(int, ids.split(",")))
     return out
+
+
+class Signatures:
+    """Stored signatures read when first compared (the new articles' given), and the pairs
+    compared, so that a pair sharing several bands is compared once."""
+
+    def __init__(self, db: store.Queryable, given: dict[int, np.ndarray]) -> None:
+        self.db = db
+        self.cache = dict(given)
+        self.compared: set[tuple[int, int]] = set()
+
+    def of(self, aid: int) -> np.ndarray:
+        """The signature of an article that has one."""
+        if aid not in self.cache:
+            import numpy as np
+
+            blob = self.db.execute(
+                f"select signature from {MEMBERS_TABLE} where article_id = ?", [aid]
+            ).fetchone()[0]
+            self.cache[aid] = np.frombuffer(blob, dtype="<u4")
+        return self.cache[aid]
+
+    def similar(self, a: int, b: int, limit: float) -> bool:
+        """True when the two articles match; False too when this pair was compared before."""
+        if (a, b) in self.compared:
+            return False
+        self.compared.add((a, b))
+        return similarity(self.of(a), self.of(b)) >= limit
 
 
 def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:

@@ -7,7 +7,7 @@ two Parquet shards: `articles-NNNNNN.parquet` (the article rows) and, last, as t
 the task is complete, `inputs-NNNNNN.parquet` (every input's outcome, in order). A task
 that Dask runs again (its worker died) rewrites the same two files, so no row is doubled.
 
-The client merges the shards in task order through `store_batch`, BATCH_SIZE inputs per
+The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
 transaction like a local clean: same keys, merge rules, `inputs` rows and write hooks, so
 the database is the one a local clean gives. The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
@@ -33,7 +33,7 @@ import click
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
 from newsclean.ingest.inputs import InputFile, discover, display_path
 from newsclean.ingest.pipeline import (
-    BATCH_SIZE,
+    WRITE_SIZE,
     Extracted,
     Job,
     Outcome,
@@ -413,7 +413,7 @@ def merge_shards(
         return item
 
     try:
-        for batch in batches(map(unless_known, shard_items(out)), BATCH_SIZE):
+        for batch in batches(map(unless_known, shard_items(out)), WRITE_SIZE):
             for outcome in store_batch(db, batch):
                 summary.add(outcome)
                 if on_progress:
