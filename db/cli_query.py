@@ -199,6 +199,7 @@ HIT_FIELDS = [
     "rank",
     "ranked",
     "total",
+    "total_exact",
 ]
 
 
@@ -300,6 +301,12 @@ def query_from_words(words: tuple[str, ...]) -> str:
     is_flag=True,
     help="One result per story (copies of one article), with its number of copies.",
 )
+@click.option(
+    "--count",
+    "count_all",
+    is_flag=True,
+    help="Count every match (without it, counting stops past 10,000 and says 'more than 10,000').",
+)
 def search_cmd(
     query_words: tuple[str, ...],
     db_path: str,
@@ -308,6 +315,7 @@ def search_cmd(
     fmt: str,
     nl: bool,
     collapse: bool,
+    count_all: bool,
     **kwargs: Any,
 ) -> None:
     """Full-text search in Chinese (and Latin) text, best matches first.
@@ -333,9 +341,13 @@ def search_cmd(
     start = 0 if collapse else offset  # collapsed, --offset counts stories
     if fmt == "table":
         mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
-        hits = fail_on_bad_input(lambda: terminal_hits(db, query_text, filters, wanted, mark, start))
+        hits = fail_on_bad_input(
+            lambda: terminal_hits(db, query_text, filters, wanted, mark, start, count_all)
+        )
     else:
-        hits = fail_on_bad_input(lambda: search.search(db, query_text, filters, wanted, offset=start))
+        hits = fail_on_bad_input(
+            lambda: search.search(db, query_text, filters, wanted, offset=start, exact_count=count_all)
+        )
     if collapse:
         hits = collapsed_page(db, hits, limit, offset)
     if not hits and fmt == "table":
@@ -367,11 +379,12 @@ def terminal_hits(
     limit: int,
     mark: tuple[str, str],
     offset: int = 0,
+    exact_count: bool = False,
 ) -> list[dict[str, Any]]:
     """search.search's hits with control characters escaped before the snippet is marked."""
     pattern = search.needle_pattern(search.parse_query(query_text).needles())
     hits = []
-    page = search.find(db, query_text, filters, limit, offset)
+    page = search.find(db, query_text, filters, limit, offset, exact_count=exact_count)
     for row in page.rows:
         row["total"] = page.total
         body = terminal_safe(row.pop("body") or "")

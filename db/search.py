@@ -24,10 +24,19 @@ Scheme (chosen by measuring; bench/search_bench.py, figures in the README):
   `articles` (a word in 99% of articles filtered by site + year: 154 ms at 100,000 articles
   before). Filters that tags cannot express exactly (author, source, or dates that are not
   YYYY-MM-DD in 1900-2099) are also applied in SQL on the joined article row.
-* Ranking is bm25 (title weight 5, body 1, tags 0) over every match when there are at most
+* Counting stops past COUNT_LIMIT matches (or the end of the page asked for): the result
+  then says "more than N" (Page.exact is False), and exact_count=True counts them all.
+  Counting a whole doclist costs its length (a word in 99% of 1,000,000 articles: ~1 M
+  entries), and a page never needs it.
+* Ranking is bm25 (title weight 5, body 1) over every match when there are at most
   RANK_LIMIT of them; otherwise over the RANK_LIMIT most recently stored matches, and the
-  rest follow newest first. The result always says how many matched and how many were
-  ranked, and every match can be paged through (offset).
+  rest follow newest first. The result always says how many were ranked, and every match
+  can be paged through (offset). bm25 is computed here (bm25_scores), with FTS5's formula,
+  on the ranked matches only: FTS5's bm25() counts the documents of every phrase in the
+  MATCH, filter tags included, before its first row, which costs more than the whole
+  search at 1,000,000 articles. Term frequencies are counted in the articles' text, lengths
+  come from the index, and a term's document frequency is counted up to IDF_SAMPLE and
+  estimated past it.
 * Rejected: trigram (cannot match 1- or 2-character words such as 疫情, 锦旗; index 2.5x
   the text); jieba (0.95x, but finds only 28-82% of the articles containing a 2-4 character
   string that its dictionary splits differently, e.g. names or 战疫, and builds 6x slower).
@@ -45,11 +54,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import math
 import operator
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,9 +71,16 @@ FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
 PENDING_TABLE = "articles_fts_pending"
 # bm25 is computed for at most this many matches (the most recently stored ones when there
-# are more): its cost grows with the matches ranked (see bench/README.md).
-RANK_LIMIT = 5000
+# are more): each ranked match is read from `articles` (see bench/README.md).
+RANK_LIMIT = 500
 RANK_WINDOW = RANK_LIMIT  # the name db/browse.py uses
+# A search counts at most this many matches (more on a later page) and then says "more
+# than"; find(exact_count=True) counts them all.
+COUNT_LIMIT = 10_000
+# A term's document frequency (for bm25's idf) is counted up to this many, estimated past it.
+IDF_SAMPLE = 1000
+# bm25's parameters, the values FTS5's bm25() uses.
+BM25_K1, BM25_B = 1.2, 0.75
 # reindex prepares token text in a worker process from this many articles on.
 PARALLEL_FROM = 20_000
 # bm25 column weights (title, body, tags): a hit in the title counts as five in the body.
@@ -593,6 +610,99 @@ for _hook in (ensure_index, ensure_query_indexes):
         store.SCHEMA_HOOKS.append(_hook)
 
 
+# ---------------------------------------------------------------- ranking
+
+
+def _varints(blob: bytes) -> list[int]:
+    """The SQLite varints an FTS5 docsize or averages record is made of (7 bits a byte, high
+    bit set on all but the last; the 9-byte form, for values from 2**56, never occurs here)."""
+    values, value = [], 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            values.append(value)
+            value = 0
+    return values
+
+
+def _corpus_stats(db: store.Queryable) -> tuple[int, float]:
+    """(rows indexed, mean tokens per row), from FTS5's averages record."""
+    row = db.execute(f"select block from {FTS_TABLE}_data where id = 1").fetchone()
+    n_rows, *totals = _varints(row[0]) if row else [0]
+    return n_rows, sum(totals) / n_rows if n_rows else 1.0
+
+
+def _doc_freq(db: store.Queryable, term: str, last_id: int, id_span: int) -> float:
+    """How many articles contain the term: counted up to IDF_SAMPLE, estimated past it from
+    the share of the id range its newest IDF_SAMPLE matches reach back over."""
+    sql = f"select rowid from {FTS_TABLE} where {FTS_TABLE} match ? order by rowid desc limit ?"
+    ids = db.execute(sql, [f"{TEXT_COLUMNS} : ({term_expression(term)})", IDF_SAMPLE + 1]).fetchall()
+    if len(ids) <= IDF_SAMPLE:
+        return len(ids)
+    return IDF_SAMPLE * id_span / (last_id - ids[IDF_SAMPLE - 1][0] + 1)
+
+
+def _idf(doc_freq: float, n_rows: int) -> float:
+    """bm25's inverse document frequency, floored at 1e-6 as FTS5 does."""
+    idf = math.log((n_rows - doc_freq + 0.5) / (doc_freq + 0.5))
+    return idf if idf > 0 else 1e-6
+
+
+def term_counter(text: str) -> Callable[[str], int]:
+    """A function counting the places where the index matches the term in a text, overlapping
+    ones too: its pieces in order with only separators between them, a Latin word or number
+    whole, two CJK pieces apart (the index breaks a run there)."""
+    pieces = _PIECE.findall(text)
+    if len(pieces) == 1 and _IS_CJK.match(text) and not _overlaps_itself(text):
+        return lambda s: s.count(text)  # the common case, ten times faster than the regex
+    parts = []
+    for pos, piece in enumerate(pieces):
+        cjk = bool(_IS_CJK.match(piece))
+        if pos:
+            parts.append(r"[\W_]+" if cjk and _IS_CJK.match(pieces[pos - 1]) else r"[\W_]*")
+        parts.append(re.escape(piece) if cjk else _WORD_EDGE + re.escape(piece) + _WORD_END)
+    found = re.compile("(?=" + "".join(parts) + ")", re.IGNORECASE).findall
+    return lambda s: len(found(s))
+
+
+def _overlaps_itself(text: str) -> bool:
+    """True when two occurrences of text can overlap (哈哈 in 哈哈哈): a prefix is also a suffix."""
+    return any(text[:n] == text[-n:] for n in range(1, len(text)))
+
+
+_WORD_EDGE = f"(?<![^\\W_{CJK_CHARS}])"  # not inside a Latin word or number
+_WORD_END = f"(?![^\\W_{CJK_CHARS}])"
+
+
+def bm25_scores(db: store.Queryable, parsed: ParsedQuery, ids: list[int]) -> dict[int, float]:
+    """bm25 of the given matches, as FTS5's bm25() computes it (title 5, body 1; higher is
+    better): term frequencies counted in the articles' text, lengths from the index, and
+    document frequencies counted (estimated past IDF_SAMPLE). FTS5's bm25() would instead
+    count every document of every phrase, the filter tags' too, before its first row."""
+    if not ids:
+        return {}
+    terms = [t.text for group in parsed.groups for t in group]
+    n_rows, mean_length = _corpus_stats(db)
+    first_id, last_id = db.execute("select min(id), max(id) from articles").fetchone()
+    idf = {t: _idf(_doc_freq(db, t, last_id, last_id - first_id + 1), n_rows) for t in set(terms)}
+    counters = {t: term_counter(t) for t in set(terms)}
+    marks = ", ".join("?" * len(ids))
+    sizes = dict(db.execute(f"select id, sz from {FTS_TABLE}_docsize where id in ({marks})", ids).fetchall())
+    scores = {}
+    for article_id, title, body in db.execute(
+        f"select id, title, body from articles where id in ({marks})", ids
+    ):
+        length = sum(_varints(sizes.get(article_id, b"")))
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / mean_length)
+        score = 0.0
+        for term in terms:
+            count = counters[term]
+            weighted = TITLE_WEIGHT * count(title or "") + BODY_WEIGHT * count(body or "")
+            score += idf[term] * weighted * (BM25_K1 + 1) / (weighted + norm)
+        scores[article_id] = score
+    return scores
+
+
 # ---------------------------------------------------------------- searching
 
 HIT_COLUMNS = ("id", "key", "url", "site", "site_name", "title", "published_at", "source", "authors", "body")
@@ -650,16 +760,20 @@ class Page:
     """One page of a query's matches, and how they were ordered."""
 
     rows: list[dict[str, Any]]  # article columns, `score`, `rank` (1-based) and `ranked`
-    total: int  # every match of the query under the filters
+    total: int  # the matches counted: all of them, or the bound when `exact` is False
     ranked: int  # how many matches were ordered by relevance; the rest follow newest first
     offset: int
     order: str  # "bm25" (the ranked ones by bm25), or "title" (title matches first)
+    exact: bool = True  # False: there are more than `total` matches (counting stopped)
 
 
-def _count(db: store.Queryable, plan: Plan, expr: str | None = None) -> int:
-    """The number of matches of the plan (or of another expression under its filters)."""
-    sql, params = Plan(plan.table, expr or plan.expr, plan.where, plan.params).source("count(*)")
-    return db.execute(sql, params).fetchone()[0]
+def _count(db: store.Queryable, plan: Plan, expr: str | None = None, bound: int | None = None) -> int:
+    """The matches of the plan (or of another expression under its filters), counting at
+    most bound + 1 of them when a bound is given."""
+    sql, params = Plan(plan.table, expr or plan.expr, plan.where, plan.params).source(f"{plan.table}.rowid")
+    if bound is not None:
+        sql, params = f"{sql} limit ?", [*params, bound + 1]
+    return db.execute(f"select count(*) from ({sql})", params).fetchone()[0]
 
 
 def _newest(
@@ -675,34 +789,41 @@ def _newest(
     return [(r[0], score) for r in rows]
 
 
-def _ranked_ids(
+def _title_first_ids(
     db: store.Queryable, plan: Plan, limit: int, offset: int
-) -> tuple[list[tuple[int, float | None]], int, int, str]:
-    """(id, score) of one page, the total, how many were ranked, and the order used."""
-    total = _count(db, plan)
-    if plan.title_expr is not None:  # single characters: title matches first
-        in_title = _count(db, plan, plan.title_expr)
-        ids: list[tuple[int, float | None]] = _newest(
-            db, plan, plan.title_expr, min(limit, in_title - offset), offset, 1.0
-        )
-        rest = f"({plan.expr}) NOT {plan.title_expr.rsplit(' AND ', 1)[1]}"
-        ids += _newest(db, plan, rest, limit - len(ids), max(0, offset - in_title), 0.0)
-        return ids, total, total, "title"
-    ranked = min(total, RANK_LIMIT)
-    ids = []
+) -> list[tuple[int, float | None]]:
+    """Single characters: (id, score) of one page, title matches first, each part newest first."""
+    assert plan.title_expr is not None
+    ids: list[tuple[int, float | None]] = _newest(db, plan, plan.title_expr, limit, offset, 1.0)
+    if len(ids) == limit:
+        return ids
+    # The page reaches past the title matches: count them (at most `offset` of them).
+    in_title = offset + len(ids) if ids else _count(db, plan, plan.title_expr, offset)
+    rest = f"({plan.expr}) NOT {plan.title_expr.rsplit(' AND ', 1)[1]}"
+    return ids + _newest(db, plan, rest, limit - len(ids), max(0, offset - in_title), 0.0)
+
+
+def _ranked_ids(
+    db: store.Queryable, plan: Plan, parsed: ParsedQuery, limit: int, offset: int, exact_count: bool
+) -> tuple[list[tuple[int, float | None]], int, bool, int, str]:
+    """(id, score) of one page, the total (or its bound), whether the total is exact, how
+    many matches were ranked, and the order used."""
+    bound = None if exact_count else max(COUNT_LIMIT, offset + limit)
+    counted = _count(db, plan, bound=bound)
+    exact = bound is None or counted <= bound
+    total = counted if exact else bound
+    assert total is not None
+    if plan.title_expr is not None:
+        return _title_first_ids(db, plan, limit, offset), total, exact, total, "title"
+    ranked = min(counted, RANK_LIMIT)
+    ids: list[tuple[int, float | None]] = []
     if offset < ranked:
-        sql, params = plan.source(f"{plan.table}.rowid as id, -{RANK_SQL} as score")
-        if total > ranked:
-            sql += f" order by {plan.table}.rowid desc limit {ranked}"
-        ids = [
-            tuple(r)
-            for r in db.execute(
-                f"select id, score from ({sql}) order by score desc, id desc limit ? offset ?",
-                [*params, limit, offset],
-            )
-        ]
+        candidates = [i for i, _ in _newest(db, plan, plan.expr, ranked, 0, None)]
+        scores = bm25_scores(db, parsed, candidates)
+        best = sorted(candidates, key=lambda i: (scores[i], i), reverse=True)
+        ids = [(i, scores[i]) for i in best[offset : offset + limit]]
     ids += _newest(db, plan, plan.expr, limit - len(ids), max(ranked, offset + len(ids)), None)
-    return ids, total, ranked, "bm25"
+    return ids, total, exact, ranked, "bm25"
 
 
 def _fetch(db: store.Queryable, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
@@ -721,13 +842,15 @@ def find(
     limit: int = 20,
     offset: int = 0,
     columns: Iterable[str] = HIT_COLUMNS,
+    exact_count: bool = False,
 ) -> Page:
-    """One page of matches, best first (see the module docstring for the order)."""
+    """One page of matches, best first (see the module docstring for the order); the total is
+    counted up to COUNT_LIMIT (or the end of the page), or in full with exact_count."""
     parsed = parse_query(query)
     prepare(db)
     try:
         plan = make_plan(db, parsed, filters)
-        ids, total, ranked, order = _ranked_ids(db, plan, limit, offset)
+        ids, total, exact, ranked, order = _ranked_ids(db, plan, parsed, limit, offset, exact_count)
         found = _fetch(db, [i for i, _ in ids], columns) if ids else {}
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot search for {query!r}: {exc}") from exc
@@ -739,11 +862,12 @@ def find(
             rank=pos,
             ranked=pos <= ranked if order == "bm25" else True,
             total=total,
+            total_exact=exact,
             ranked_among=ranked,
             order=order,
         )
         rows.append(row)
-    return Page(rows, total, ranked, offset, order)
+    return Page(rows, total, ranked, offset, order, exact)
 
 
 def prepare(db: store.Queryable) -> None:
@@ -804,18 +928,21 @@ def hits_of(
 def summary(hits: list[dict[str, Any]]) -> str:
     """One line on a page of hits: how many matched, which are shown, how they are ordered."""
     first, last, total = hits[0]["rank"], hits[-1]["rank"], hits[0]["total"]
+    exact = hits[0].get("total_exact", True)
+    matches = f"{total:,} {'match' if total == 1 else 'matches'}" if exact else f"more than {total:,} matches"
     if "stories" in hits[0]:  # search --collapse: one hit per story, ranked among the stories
         count = hits[0]["stories"]
         noun = "story" if count == 1 else "stories"
-        line = f"{count:,} {noun} among {total:,} matches, {first:,}-{last:,} shown"
+        line = f"{count:,} {noun} among {matches}, {first:,}-{last:,} shown"
         return line + (f"; more with --offset {last}" if last < count else "")
-    line = f"{total:,} {'match' if total == 1 else 'matches'}, {first:,}-{last:,} shown"
+    line = f"{matches}, {first:,}-{last:,} shown"
     if hits[0]["order"] == "title":
-        return line + " (one character: title matches first, then the rest, each newest first)"
-    ranked = hits[0]["ranked_among"]
-    if ranked < total:
+        line += " (one character: title matches first, then the rest, each newest first)"
+    elif hits[0]["ranked_among"] < total or not exact:
+        ranked = hits[0]["ranked_among"]
         line += f" (ranked by relevance among the {ranked:,} newest matches, the others follow newest first)"
-    return line + (f"; more with --offset {last}" if last < total else "")
+    line += f"; more with --offset {last}" if last < total or not exact else ""
+    return line + ("" if exact else "; --count counts them all")
 
 
 def search(
@@ -825,7 +952,8 @@ def search(
     limit: int = 20,
     mark: tuple[str, str] = ("[", "]"),
     offset: int = 0,
+    exact_count: bool = False,
 ) -> list[dict[str, Any]]:
     """Ranked hits: article fields (authors as a list), `score` and a highlighted `snippet`."""
     pattern = needle_pattern(parse_query(query).needles())
-    return hits_of(find(db, query, filters, limit, offset), pattern, mark)
+    return hits_of(find(db, query, filters, limit, offset, exact_count=exact_count), pattern, mark)

@@ -20,6 +20,7 @@ from newsclean.extract.text import clean_line
 
 if TYPE_CHECKING:  # lxml is imported where a page is parsed: importing it costs ~40 ms of start-up
     import lxml.html
+    from lxml import etree
     from lxml.cssselect import CSSSelector
 
 BLOCK_TAGS = frozenset(
@@ -53,6 +54,10 @@ class HtmlTemplate:
 # Class and id names in a CSS selector (`div.left_zw`, `#pubtime_baidu`).
 _NAME_RE = re.compile(r"[.#]([\w-]+)")
 _ID_ONLY_RE = re.compile(r"^\s*#[\w-]+\s*$")
+# `[class*=title]`, `div[class*=share]`: an attribute holding a word, optionally with a tag.
+_ATTR_CONTAINS_RE = re.compile(r"^\s*([a-z][a-z0-9]*)?\[([a-z-]+)\*=([\w-]+)\]\s*$")
+# `.left`, `.left.mrg_t_10`: classes alone, no tag.
+_CLASSES_ONLY_RE = re.compile(r"^\s*((?:\.[\w-]+)+)\s*$")
 # Id indexes of the parsed pages alive now (a page's index goes with the page).
 _ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxml.html.HtmlElement]]] = (
     weakref.WeakKeyDictionary()
@@ -60,10 +65,28 @@ _ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxm
 
 
 @cache
-def selector(css: str) -> CSSSelector:
-    """A compiled CSS selector (compiled once per process)."""
+def selector(css: str) -> CSSSelector | etree.XPath:
+    """A compiled CSS selector (compiled once per process).
+
+    Selectors testing an attribute of any element (`[class*=title]`, `.left.mrg_t_10`) are
+    written as an XPath over that attribute (`…/@class[contains(., 'title')]/..`): the same
+    elements in the same order, where cssselect's `*[@class and contains(@class, 'title')]`
+    costs libxml2 a predicate on every element.
+    """
+    from lxml import etree
     from lxml.cssselect import CSSSelector
 
+    attr = _ATTR_CONTAINS_RE.match(css)
+    if attr:
+        tag, name, word = attr.groups()
+        return etree.XPath(f"descendant-or-self::{tag or '*'}/@{name}[contains(., '{word}')]/..")
+    classes = _CLASSES_ONLY_RE.match(css)
+    if classes:
+        tests = " and ".join(
+            f"contains(concat(' ', normalize-space(.), ' '), ' {name} ')"
+            for name in classes.group(1).split(".")[1:]
+        )
+        return etree.XPath(f"descendant-or-self::*/@class[{tests}]/..")
     return CSSSelector(css, translator="html")
 
 
@@ -98,9 +121,11 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 
 
 @cache
-def alternatives(css: str) -> tuple[tuple[CSSSelector, tuple[str, ...]], ...]:
-    """Each comma-separated alternative compiled, with the class and id names it needs."""
-    return tuple((selector(alt), tuple(_NAME_RE.findall(alt))) for alt in css.split(",") if alt.strip())
+def alternatives(css: str) -> tuple[tuple[str, CSSSelector | etree.XPath, tuple[str, ...]], ...]:
+    """Each comma-separated alternative, compiled, with the class and id names it needs."""
+    return tuple(
+        (alt.strip(), selector(alt), tuple(_NAME_RE.findall(alt))) for alt in css.split(",") if alt.strip()
+    )
 
 
 def select(doc: lxml.html.HtmlElement, css: str, source: str = "") -> list[lxml.html.HtmlElement]:
@@ -111,11 +136,11 @@ def select(doc: lxml.html.HtmlElement, css: str, source: str = "") -> list[lxml.
     walk costs as much as a tenth of the parse.
     """
     found: list[lxml.html.HtmlElement] = []
-    for compiled, names in alternatives(css):
+    for alt, compiled, names in alternatives(css):
         if source and not all(name in source for name in names):
             continue
-        if _ID_ONLY_RE.match(compiled.css):
-            found.extend(ids_of(doc).get(compiled.css.strip()[1:], ()))
+        if _ID_ONLY_RE.match(alt):
+            found.extend(ids_of(doc).get(alt[1:], ()))
         else:
             found.extend(compiled(doc))
     return list(dict.fromkeys(found)) if len(alternatives(css)) > 1 else found
@@ -124,7 +149,7 @@ def select(doc: lxml.html.HtmlElement, css: str, source: str = "") -> list[lxml.
 def may_match(css: str, source: str) -> bool:
     """False when no alternative of the selector can match: each names a class or id absent
     from the page source (a pure tag selector may always match)."""
-    return any(all(name in source for name in names) for _, names in alternatives(css))
+    return any(all(name in source for name in names) for _, _, names in alternatives(css))
 
 
 def ids_of(doc: lxml.html.HtmlElement) -> dict[str, list[lxml.html.HtmlElement]]:
@@ -132,8 +157,8 @@ def ids_of(doc: lxml.html.HtmlElement) -> dict[str, list[lxml.html.HtmlElement]]
     index = _ID_INDEXES.get(doc)
     if index is None:
         index = {}
-        for el in doc.xpath(".//*[@id]"):
-            index.setdefault(el.get("id"), []).append(el)
+        for value in doc.xpath("descendant::*/@id"):  # attributes: no predicate run on every element
+            index.setdefault(str(value), []).append(value.getparent())
         _ID_INDEXES[doc] = index
     return index
 

@@ -93,7 +93,15 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
             paragraphs.append(line)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
-    art.body = [p for p in (close_cjk_gaps(_GLUED_IMAGE_RE.sub("", p)) for p in paragraphs) if p]
+    art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+
+
+def drop_glued_image(paragraph: str) -> str:
+    """The paragraph without an image file name glued to its end. (The pattern tries every
+    position of the paragraph, so it runs only when the last character may end an image
+    extension: g, f or p in either case, as the pattern's IGNORECASE reads them.)"""
+    last = paragraph[-2:].rstrip("\n")[-1:]  # `$` also matches before a final newline
+    return _GLUED_IMAGE_RE.sub("", paragraph) if last in ("g", "G", "f", "F", "p", "P") else paragraph
 
 
 # Photo captions (`图为…。 韩章云 摄`) that may stand above the paragraph opening with the dateline.

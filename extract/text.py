@@ -57,12 +57,18 @@ def strip_edges(text: str) -> str:
 
 def squeeze_spaces(text: str) -> str:
     """Collapse runs of spaces (NBSP included) into one plain space and trim."""
-    return _MULTI_SPACE_RE.sub(" ", strip_edges(text))
+    text = strip_edges(text)
+    # Most lines hold only single plain spaces, which the pattern leaves as they are: look first.
+    if "  " in text or "\t" in text or "\u00a0" in text or "\u3000" in text:
+        return _MULTI_SPACE_RE.sub(" ", text)
+    return text
 
 
 def close_cjk_gaps(text: str) -> str:
     """Remove spaces between Han characters, and between Han characters and digits."""
-    return _INNER_SPACE_RE.sub("", text)
+    if " " in text or "\u00a0" in text or "\u3000" in text:  # the pattern's spaces: look first
+        return _INNER_SPACE_RE.sub("", text)
+    return text
 
 
 def clean_line(text: str) -> str:

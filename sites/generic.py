@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline
 from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
 from newsclean.extract.html import (
+    BLOCK_TAGS,
     SKIP_TAGS,
     element_text,
     first_text,
@@ -35,7 +37,7 @@ from newsclean.extract.html import (
 from newsclean.extract.layout import add_credits, finish_body, take_meta_line
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_source
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line, han_count
+from newsclean.extract.text import HAN, clean_line
 from newsclean.sites.base import Adapter, Page, page_title
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
@@ -92,13 +94,14 @@ class Generic(Adapter):
         art.site_name = meta_content(doc, "og:site_name") or site_name_from_title(doc)
         art.keywords = page_keywords(doc)
         art.title, heading = best_title(doc, art.site_name)
-        lines = render_lines(doc.body if doc.body is not None else doc)
+        walk = walk_page(doc, doc.body if doc.body is not None else doc, heading)
+        lines = walk.lines
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
         labelled = read_meta_near_title(cleaned, art)
         art.published_at = art.published_at or contextual_date(cleaned, art, page)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
-        finish_body(main_text_lines(doc, page, heading), art)
+        finish_body(main_text_lines(walk, page, heading), art)
         if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
             add_credits(art, labelled)
         art.editor = art.editor or page_editor(cleaned)
@@ -257,14 +260,16 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
     return parse_date(meta_content(doc, *DATE_META) or "")
 
 
-def main_text_lines(
-    doc: lxml.html.HtmlElement, page: Page, heading: lxml.html.HtmlElement | None = None
-) -> list[str]:
-    """The article's lines: the best-scoring text container (`heading`: the headline's
-    element, when known), or trafilatura's main content."""
-    container = best_container(doc, heading)
+def main_text_lines(walk: PageWalk, page: Page, heading: lxml.html.HtmlElement | None = None) -> list[str]:
+    """The article's lines: those of the best-scoring text container (`heading`: the
+    headline's element, when known), or trafilatura's main content."""
+    container = best_container(walk)
     if container is not None:
-        return story_under_heading(container, heading) or render_lines(container)
+        if story := story_under_heading(container.element, heading):
+            return story
+        if container.lines is None:
+            return render_lines(container.element)
+        return walk.lines[container.lines[0] : container.lines[1]]
     import trafilatura  # imported on first use: it costs ~0.2 s of start-up
 
     text = (
@@ -276,76 +281,247 @@ def main_text_lines(
     return text.splitlines()
 
 
-def is_hidden(el: lxml.html.HtmlElement) -> bool:
-    """True for an element the page does not show (`display:none`, `hidden`)."""
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+def style_hides(style: str) -> bool:
+    """True for a `style` attribute that hides its element (`display:none`, `visibility:hidden`)."""
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def hidden_elements(doc: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
-    """The elements under `doc` (itself included) that the page does not show."""
-    return {el for el in doc.xpath("descendant-or-self::*[@style or @hidden]") if is_hidden(el)}
+    """The elements under `doc` (itself included) that the page does not show: read from the
+    `style` and `hidden` attributes (an XPath over attributes runs no predicate per element)."""
+    return {
+        value.getparent()
+        for value in doc.xpath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
+        if value.attrname == "hidden" or style_hides(value)
+    }
 
 
 @dataclass
-class TextStats:
-    """Counts over an element's visible text: Han characters, those inside links, and
-    sentence punctuation."""
+class Container:
+    """An element that may hold the article: its place in document order, the Han characters
+    it holds as paragraphs, and the span of its lines in the page's rendering (None when they
+    are not lines of their own there: an inline element, or one under a skipped one)."""
 
-    han: int = 0
-    link_han: int = 0
-    punct: int = 0
-    blocks: int = 0  # div, p, table and list elements inside
-
-
-def text_counts(text: str | None) -> tuple[int, int]:
-    """The Han characters and sentence punctuation marks of one text node."""
-    if not text or text.isspace():
-        return 0, 0
-    return han_count(text), len(_PUNCT_RE.findall(text))
+    element: lxml.html.HtmlElement
+    position: int
+    han: int
+    lines: tuple[int, int] | None
 
 
-def element_stats(doc: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, TextStats]:
-    """TextStats of every visible element's whole subtree, in one bottom-up pass."""
-    order = list(doc.iter("*"))  # elements only: no comments or processing instructions
-    linked = {el for link in doc.iter("a") for el in link.iter("*")}  # links and what they hold
-    hidden = hidden_elements(doc)
-    stats: dict[lxml.html.HtmlElement, TextStats] = {}
-    for el in reversed(order):
-        if el.tag in SKIP_TAGS or el in hidden:
-            stats[el] = TextStats()
+@dataclass
+class PageWalk:
+    """One walk over a page: the body's lines, the containers that may hold the article, and
+    the headline's place in document order."""
+
+    lines: list[str] = field(default_factory=list)
+    containers: list[Container] = field(default_factory=list)
+    heading_at: int | None = None
+
+
+class TextMap:
+    """Where each element's text lies among the page's text nodes, to count an element's
+    visible text from prefix sums instead of adding it up element by element.
+
+    Elements are numbered in document order. The text nodes worth counting (not blank) are
+    listed in document order with their owner's *level*: how many skipped or hidden elements
+    stand among the owner and its ancestors (the owner holds the text, or the tail of its
+    child). An element counts the nodes of its own level in its range, so the text under a
+    skipped or hidden element counts for that element's descendants but for none above it.
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.keys: list[int] = []  # per text node: 2 × level + 1 when inside a link
+        # per element: its number, tag, level, whether shown (not skipped or hidden), its
+        # parent's level when its tag is a block tag (else -1), and its first text node …
+        self.info: list[tuple[int, str, int, bool, int, int]] = []
+        # … and, once closed, the text node after its last (its tail excluded) and the number
+        # of the element after its last descendant
+        self.ends: dict[int, tuple[int, int]] = {}
+        self.candidates: list[tuple[int, lxml.html.HtmlElement]] = []  # the shown container tags
+        self.han: list[int] = []  # per text node, once `counted`: Han characters …
+        self.punct: list[bool] = []  # … and whether it holds sentence punctuation
+        self.sums: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+
+    def counted(self) -> None:
+        """Count the Han characters and sentence punctuation of every listed text node, in
+        two regular expression passes over all of them joined by NULs (no text holds one)."""
+        joined = "\x00".join(self.texts)
+        self.han = [len(t) for t in _NON_HAN_OR_NUL_RE.sub("", joined).split("\x00")]
+        self.punct = [t != "" for t in _NON_PUNCT_OR_NUL_RE.sub("", joined).split("\x00")]
+
+    def prefix_sums(self, level: int) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Running totals over the text nodes of one level (Han characters, Han characters
+        inside links, nodes with punctuation) and over the elements (block tags whose parent
+        is of that level)."""
+        if level not in self.sums:
+            han = [h if key >> 1 == level else 0 for h, key in zip(self.han, self.keys)]
+            link = [h if key == 2 * level + 1 else 0 for h, key in zip(self.han, self.keys)]
+            punct = [p and key >> 1 == level for p, key in zip(self.punct, self.keys)]
+            blocks = [info[4] == level for info in self.info]
+            self.sums[level] = (running(han), running(link), running(punct), running(blocks))
+        return self.sums[level]
+
+    def stats(self, i: int, level: int) -> tuple[int, int, int, int]:
+        """Element i's Han characters, those inside links, text nodes with punctuation and
+        block elements inside, counting the text and blocks of `level` (its own)."""
+        han, link, punct, blocks = self.prefix_sums(level)
+        first, (end, end_element) = self.info[i][5], self.ends[i]
+        return (
+            han[end] - han[first],
+            link[end] - link[first],
+            punct[end] - punct[first],
+            blocks[end_element] - blocks[i + 1],
+        )
+
+    def children(self, i: int) -> list[int]:
+        """The numbers of element i's children."""
+        found, child, end = [], i + 1, self.ends[i][1]
+        while child < end:
+            found.append(child)
+            child = self.ends[child][1]
+        return found
+
+    def paragraph_han(self, i: int, han: int) -> int:
+        """Han characters element i (holding `han` in all) holds as paragraphs: its own text
+        and the children that read as text (not link lists, with sentence punctuation; not a
+        column of blocks unless a paragraph tag)."""
+        level, total = self.info[i][2], han
+        for child in self.children(i):
+            _, tag, _, shown, _, _ = self.info[child]
+            if not shown:
+                continue
+            child_han, child_link, punct, blocks = self.stats(child, level)
+            total -= child_han  # what is left is its own text and its children's tails
+            if not child_han or (tag not in PARAGRAPH_TAGS and blocks):
+                continue
+            if child_link / child_han > MAX_LINK_SHARE or not punct:
+                continue
+            total += child_han - child_link
+        return total
+
+    def container_han(self, i: int) -> int:
+        """The paragraph Han characters of element i (a shown container tag) when it may hold
+        the article (enough text, not mostly links), else 0."""
+        han, link, _, _ = self.stats(i, self.info[i][2])
+        if han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
+            return 0
+        para = self.paragraph_han(i, han)
+        return para if para >= MIN_CONTAINER_HAN else 0
+
+
+def running(values: list[int] | list[bool]) -> list[int]:
+    """The running totals of the values, starting with 0 (one more item than `values`)."""
+    return list(accumulate(values, initial=0))
+
+
+_NON_HAN_OR_NUL_RE = re.compile(f"[^{HAN}\x00]+")
+_NON_PUNCT_OR_NUL_RE = re.compile("[^，。！？、；：“”,.!?;:\x00]+")
+
+
+def walk_page(
+    doc: lxml.html.HtmlElement, root: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None = None
+) -> PageWalk:
+    """Render `root` (the body) to lines as `render_lines` does and, in the same walk over the
+    whole page, map every element's text (`TextMap`) to find the containers. (One loop with
+    its state in local variables: it runs for every node of the page.)"""
+    from lxml import etree
+
+    walk, text_map, hidden = PageWalk(), TextMap(), hidden_elements(doc)
+    lines: list[str] = walk.lines
+    buf: list[str] = []
+    first_lines: dict[int, int] = {}  # the first line of each container tag rendered …
+    spans: dict[int, tuple[int, int]] = {}  # … and its span once closed
+    texts, keys, info, ends, candidates = (
+        text_map.texts,
+        text_map.keys,
+        text_map.info,
+        text_map.ends,
+        text_map.candidates,
+    )
+    # the open elements' records (as in `info`), under one standing for the page's parent
+    open_elements: list[tuple[int, str, int, bool, int, int]] = [(-1, "", 0, False, -1, 0)]
+    links = 0  # open `a` elements
+    rendering, skipped = False, None  # skipped: the element (script, form…) not rendered
+
+    def flush() -> None:
+        text = "".join(buf).strip()
+        buf.clear()
+        if text:
+            lines.append(text)
+
+    for event, el in etree.iterwalk(doc, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            tag, i, parent_level = el.tag, len(info), open_elements[-1][2]
+            shown = tag not in SKIP_TAGS and el not in hidden
+            level = parent_level if shown else parent_level + 1
+            record = (i, tag, level, shown, parent_level if tag in BLOCK_CHILD_TAGS else -1, len(texts))
+            info.append(record)
+            open_elements.append(record)
+            if tag == "a":
+                links += 1
+            if el is heading:
+                walk.heading_at = i
+            if shown and tag in CONTAINER_TAGS:
+                candidates.append((i, el))
+            if el is root:
+                rendering, skipped = True, None
+            elif rendering:
+                if tag in SKIP_TAGS:
+                    rendering, skipped = False, el
+                elif tag in BLOCK_TAGS:
+                    if buf:  # a block edge ends the line being gathered
+                        flush()
+                    if tag in CONTAINER_TAGS:
+                        first_lines[i] = len(lines)
+            text = el.text
+            if text:
+                if shown and not text.isspace():  # a skipped or hidden element's own text counts for nothing
+                    texts.append(text)
+                    keys.append(2 * level + (links > 0))
+                if rendering:
+                    buf.append(text)
             continue
-        own_han, punct = text_counts(el.text)  # own_han: its text and its children's tails
-        han = link_han = blocks = 0
-        for child in el:
-            child_stats = stats.get(child)  # None for comments
-            if child_stats is not None:
-                han += child_stats.han
-                link_han += child_stats.link_han
-                punct += child_stats.punct
-                blocks += child_stats.blocks + (child.tag in BLOCK_CHILD_TAGS)
-            tail_han, tail_punct = text_counts(child.tail)
-            own_han += tail_han
-            punct += tail_punct
-        stats[el] = TextStats(han + own_han, link_han + (own_han if el in linked else 0), punct, blocks)
-    return stats
+        if event == "end":
+            i, tag = open_elements.pop()[:2]
+            ends[i] = (len(texts), len(info))
+            if tag == "a":
+                links -= 1
+            if el is root:
+                flush()
+                rendering, spans[i] = False, (0, len(lines))
+            elif el is skipped:
+                rendering, skipped = True, None
+            elif rendering and tag in BLOCK_TAGS:
+                if buf:
+                    flush()
+                if i in first_lines:
+                    spans[i] = (first_lines[i], len(lines))
+        tail = el.tail  # a closed element's, or a comment's (only its tail is text)
+        if tail:
+            parent = open_elements[-1]
+            if parent[3] and not tail.isspace():
+                texts.append(tail)
+                keys.append(2 * parent[2] + (links > 0))
+            if rendering:
+                buf.append(tail)
+    walk.containers = find_containers(text_map, spans)
+    return walk
 
 
-def paragraph_han(el: lxml.html.HtmlElement, stats: dict[lxml.html.HtmlElement, TextStats]) -> int:
-    """Han characters the element holds as paragraphs: its own text and the children that
-    read as text (not link lists, with sentence punctuation)."""
-    total = han_count(el.text or "")
-    for child in el:
-        total += han_count(child.tail or "")
-        child_stats = stats.get(child)
-        if child_stats is None or not child_stats.han:
-            continue
-        if child.tag not in PARAGRAPH_TAGS and child_stats.blocks:  # a column of its own
-            continue
-        if child_stats.link_han / child_stats.han > MAX_LINK_SHARE or not child_stats.punct:
-            continue
-        total += child_stats.han - child_stats.link_han
-    return total
+def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> list[Container]:
+    """The elements that may hold the article, with the span of their lines where they have
+    lines of their own (`spans`: start and end line of the block elements rendered)."""
+    if not text_map.texts:
+        return []
+    text_map.counted()
+    found = []
+    for i, el in text_map.candidates:
+        han = text_map.container_han(i)
+        if han:
+            found.append(Container(el, i, han, spans.get(i)))
+    return found
 
 
 def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> list[str]:
@@ -367,26 +543,16 @@ def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.Htm
     return lines
 
 
-def best_container(
-    doc: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None = None
-) -> lxml.html.HtmlElement | None:
-    """The element whose paragraphs hold the most Chinese text, weighed down by link text
-    and by distance from the headline (sidebars, comments and footers stand far from it)."""
-    stats = element_stats(doc)
-    position = {el: i for i, el in enumerate(stats)}  # reversed document order
+def best_container(walk: PageWalk) -> Container | None:
+    """The container whose paragraphs hold the most Chinese text, weighed down by distance
+    from the headline (sidebars, comments and footers stand far from it); the last in
+    document order wins a tie."""
     best, best_score = None, 0.0
-    for el, el_stats in stats.items():
-        if el.tag not in CONTAINER_TAGS or el_stats.han < MIN_CONTAINER_HAN:
-            continue
-        if el_stats.link_han / el_stats.han > MAX_LINK_SHARE:
-            continue
-        han = paragraph_han(el, stats)
-        if han < MIN_CONTAINER_HAN:
-            continue
-        score = float(han)
-        if heading is not None and heading in position:
-            distance = position[heading] - position[el]  # > 0: the container follows it
+    for container in sorted(walk.containers, key=lambda found: -found.position):
+        score = float(container.han)
+        if walk.heading_at is not None:
+            distance = container.position - walk.heading_at  # > 0: the container follows it
             score /= 1 + abs(distance) / HEADLINE_DISTANCE + (1 if distance < 0 else 0)
         if score > best_score:
-            best, best_score = el, score
+            best, best_score = container, score
     return best

@@ -669,3 +669,93 @@ def test_an_index_in_the_old_layout_is_rebuilt_on_open(tmp_path):
     assert keys(readonly, "锦旗", Filters(site="hnr")) == {"a"}
     db = store.open_db(path)
     assert search.index_exists(db) and keys(db, "漯河", Filters(site="hnr")) == {"a"}
+
+
+# ---------------------------------------------------------------- bounded totals, ranking in Python
+
+
+def fts5_scores(db: Any, q: str) -> dict[int, float]:
+    """Every match of q with FTS5's own bm25 (negated: higher is better)."""
+    plan = search.make_plan(db, search.parse_query(q), Filters())
+    sql = f"select rowid, -{search.RANK_SQL} from {plan.table} where {plan.table} match ?"
+    return dict(db.execute(sql, [plan.expr]).fetchall())
+
+
+def test_bm25_scores_are_fts5s_bm25(tmp_path):
+    db = dated_db(tmp_path / "x.db", 200)
+    with db.atomic():
+        for i, body in enumerate(
+            ["哈哈哈，COVID-19疫情", "covid19 疫情防控 COVID", "Sinovac疫苗，志愿者锦旗"]
+        ):
+            store.upsert_article(db, {"key": f"latin{i}", "site": "t", "title": "疫情 COVID", "body": body})
+    queries = [
+        "社区",
+        "疫情防控 锦旗 OR 口罩",
+        '"志愿者，锦旗"',
+        "党员 -锦旗",
+        "哈哈",
+        "covid",
+        "COVID-19",
+        "疫 社区",
+    ]
+    for q in queries:
+        expected = fts5_scores(db, q)
+        assert expected, q
+        got = search.bm25_scores(db, search.parse_query(q), list(expected))
+        assert got.keys() == expected.keys() and all(got[i] == pytest.approx(expected[i]) for i in got), q
+
+
+def test_term_counter_counts_what_the_index_matches():
+    assert search.term_counter("哈哈")("哈哈哈，哈哈") == 3
+    assert search.term_counter("防控")("疫情防控，防控") == 2
+    assert search.term_counter("疫情，防控")("疫情防控 疫情，防控") == 1
+    assert search.term_counter("covid")("COVID-19 covid19 Covid") == 2
+    assert search.term_counter("COVID-19疫情")("covid 19疫情 COVID-19疫情防控") == 2
+
+
+def test_doc_freq_is_exact_up_to_the_sample_then_estimated(tmp_path, monkeypatch):
+    db = dated_db(tmp_path / "x.db", 400)
+    first, last = db.execute("select min(id), max(id) from articles").fetchone()
+    truth = len(containing(db, "社区"))
+    assert search._doc_freq(db, "社区", last, last - first + 1) == truth
+    monkeypatch.setattr(search, "IDF_SAMPLE", 40)
+    estimate = search._doc_freq(db, "社区", last, last - first + 1)
+    assert estimate != truth and 0.7 * truth < estimate < 1.4 * truth
+
+
+@pytest.mark.parametrize("q", ["社区", "锦", "党员 OR 口罩"])
+def test_a_bounded_total_says_more_than_and_paging_still_reaches_every_match(tmp_path, monkeypatch, q):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 20)
+    monkeypatch.setattr(search, "RANK_LIMIT", 7)
+    db = dated_db(tmp_path / "x.db", 150)
+    truth = containing(db, "党员") | containing(db, "口罩") if " OR " in q else containing(db, q)
+    first = search.find(db, q, limit=5)
+    assert (first.total, first.exact) == (20, False) and len(truth) > 20
+    line = search.summary(search.hits_of(first, None))
+    assert line.startswith("more than 20 matches, 1-5 shown") and line.endswith("--count counts them all")
+    exact = search.find(db, q, limit=5, exact_count=True)
+    assert (exact.total, exact.exact) == (len(truth), True)
+    assert [r["id"] for r in exact.rows] == [r["id"] for r in first.rows]
+    seen, offset = [], 0
+    while page := search.find(db, q, limit=9, offset=offset).rows:
+        seen += [r["key"] for r in page]
+        bound = page[0]["total"]
+        assert page[0]["total_exact"] == (bound == len(truth)) and bound >= min(offset + 9, len(truth))
+        offset += 9
+    assert len(seen) == len(truth) and set(seen) == truth
+
+
+def test_cli_count_option(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 10)
+    db = dated_db(tmp_path / "x.db", 60)
+    n = len(containing(db, "社区"))
+    path = str(tmp_path / "x.db")
+    assert run(cli, "search", "社区", "--db", path, "--limit", "5").output.startswith(
+        "more than 10 matches, 1-5 shown"
+    )
+    assert run(cli, "search", "社区", "--db", path, "--limit", "5", "--count").output.startswith(
+        f"{n} matches, 1-5"
+    )
+    hits = json.loads(run(cli, "search", "社区", "--db", path, "--format", "json", "--limit", "1").output)
+    assert [(h["total"], h["total_exact"]) for h in hits] == [(10, False)]
+    assert f"{10_000:,}" in run(cli, "search", "--help").output and search.COUNT_LIMIT == 10  # patched
