@@ -472,13 +472,13 @@ def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> Non
     known = Signatures(db, sigs)
     for aid in new:
         groups.find(aid)
-        for k in keys.get(aid, ()):
-            for sid in key_stories[k]:
-                if groups.find(sid) == groups.find(aid):
-                    continue  # a match would join nothing new
-                members = [h for h in holders[k] if story[h] == sid and h != aid]
-                if any(known.similar(aid, other, limit) for other in members):
-                    groups.union(aid, sid)
+        own = keys.get(aid, [])
+        for sid in sorted(set().union(*(key_stories[k] for k in own))):
+            if groups.find(sid) == groups.find(aid):
+                continue  # a match would join nothing new
+            members = (h for k in own for h in holders[k] if h != aid and story[h] == sid)
+            if any(known.similar(aid, other, limit) for other in members):
+                groups.union(aid, sid)
     fresh = set(new)
     reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {story: itself}
     merged = [(groups.find(s), s) for s in set(reached.values()) if groups.find(s) != s]
