@@ -72,7 +72,7 @@ class TextDerivation:
 
     def __call__(self, text: str | None) -> Any:
         try:
-            return self.memo.pop(text)
+            return self.memo[text]  # kept until forget_derived: copies in a batch share a text
         except KeyError:
             return self.func(text)
 
@@ -94,7 +94,7 @@ def offer_derived(row: dict[str, Any], derived: list[list[Any]]) -> None:
 
 
 def forget_derived() -> None:
-    """Drop offered values no hook took (a row merged into another with other text)."""
+    """Drop the offered values (after each batch: they are only needed by its hooks)."""
     for d in DERIVATIONS:
         d.memo.clear()
 
