@@ -117,13 +117,14 @@ def shingles(body: str | None) -> set[bytes]:
 
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The NUM_PERM affine permutations (a odd, b) of datasketch's MinHash(seed=1, "affine32")."""
+    """The NUM_PERM affine permutations (a odd, b) of datasketch's MinHash(seed=1, "affine32"),
+    as columns."""
     import numpy as np
 
     gen = np.random.RandomState(1)
     a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-    return a, b
+    return a.reshape(-1, 1), b.reshape(-1, 1)
 
 
 def _premix(hv: np.ndarray) -> np.ndarray:
@@ -150,9 +151,10 @@ def signature(body: str | None) -> np.ndarray | None:
     if not grams:
         return None
     a, b = _permutations()
-    base = np.fromiter((zlib.crc32(g) for g in grams), dtype=np.uint32, count=len(grams))
-    hv = _premix(base).reshape(-1, 1)
-    return (hv * a + b).min(axis=0).astype("<u4")
+    hv = _premix(np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)))
+    permuted = hv * a  # one row per permutation: the minimum runs along contiguous memory
+    permuted += b
+    return permuted.min(axis=1).astype("<u4")
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
