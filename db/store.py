@@ -397,6 +397,14 @@ def record_input(
     )
 
 
+def stored_digest(db: sqlite_utils.Database, path: str) -> str | None:
+    """The digest of the bytes this path was last cleaned with; None when it never was."""
+    row = db.execute(
+        "select sha256 from inputs where path = ? and status in ('cleaned', 'unchanged')", [path]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def known_input(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
     """True when this path was cleaned before with exactly these bytes."""
     row = db.execute(

@@ -2,10 +2,11 @@
 
 The inputs are split into tasks in input order: runs of page files, and WARC archives cut
 into ranges of records (each archive's record offsets are found by a task of its own).
-A task extracts its inputs with `extract_job`, exactly as a local clean does, and writes
-two Parquet shards: `articles-NNNNNN.parquet` (the article rows) and, last, as the mark that
-the task is complete, `inputs-NNNNNN.parquet` (every input's outcome, in order). A task
-that Dask runs again (its worker died) rewrites the same two files, so no row is doubled.
+A task reads and extracts its inputs with `read_job` and `extract_read`, exactly as a local
+clean does, and writes two Parquet shards: `articles-NNNNNN.parquet` (the article rows) and,
+last, as the mark that the task is complete, `inputs-NNNNNN.parquet` (every input's outcome,
+in order). A task that Dask runs again (its worker died) rewrites the same two files, so no
+row is doubled.
 
 The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
 transaction like a local clean: same keys, merge rules, `inputs` rows and write hooks, so
@@ -35,12 +36,13 @@ from newsclean.ingest.inputs import InputFile, discover, display_path
 from newsclean.ingest.pipeline import (
     WRITE_SIZE,
     Extracted,
+    FileJob,
     Job,
     Outcome,
     Summary,
-    extract_job,
+    extract_read,
     is_disk_full,
-    prepare,
+    read_job,
     store_batch,
 )
 from newsclean.ingest.remote import RemoteFile, is_url
@@ -106,19 +108,16 @@ def task_items(spec: TaskInput) -> Iterator[Job | Outcome]:
     """The task's inputs read and hashed, unchanged ones as Outcomes, in input order."""
     task = spec.task
     if task.archive:
-        items: Iterator[Job | Outcome] = prepare_archive(
-            None, as_input(task.archive), spec.site, True, task.start, task.stop
-        )
-    else:
-        items = (
-            prepare(None, Path(f), spec.urls.get(f), spec.site, True)  # type: ignore[arg-type]
-            for f in task.files
-        )
-    for item in items:
-        if isinstance(item, Job) and not spec.force and spec.known.get(item.path) == item.digest:
-            yield Outcome(item.path, "unchanged")
-        else:
-            yield item
+        for item in prepare_archive(None, as_input(task.archive), spec.site, True, task.start, task.stop):
+            if isinstance(item, Job) and not spec.force and spec.known.get(item.path) == item.digest:
+                yield Outcome(item.path, "unchanged")
+            else:
+                yield item
+        return
+    for f in task.files:
+        name = display_path(Path(f))
+        known = None if spec.force else spec.known.get(name)
+        yield read_job(FileJob(Path(f), name, spec.urls.get(f), spec.site, known))
 
 
 def run_task(spec: TaskInput) -> int:
@@ -140,7 +139,7 @@ def run_task(spec: TaskInput) -> int:
                 }
             )
             continue
-        done = extract_job(item)
+        done = extract_read(item)
         if done.row is None:
             inputs.append(
                 {
