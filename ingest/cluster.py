@@ -367,14 +367,15 @@ def extract_on_cluster(
 
 
 def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
-    """A shard's rows. Its bytes are read first: pyarrow reading from a Python file object
-    keeps a read-ahead thread that could still be running at exit and abort the process."""
+    """A shard's rows. Its bytes are read first, and parsed on this thread: pyarrow's
+    read-ahead and thread-pool threads could still be running at exit and abort the process
+    ("terminate called without an active exception")."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     with fs.open(path, "rb") as fh:
         data = fh.read()
-    return pq.read_table(pa.BufferReader(data)).to_pylist()
+    return pq.read_table(pa.BufferReader(data), use_threads=False).to_pylist()
 
 
 def shard_items(out: str) -> Iterator[Extracted | Outcome]:
