@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsclean.db import query, search, store  # noqa: E402
 from newsclean.db.filters import Filters, filter_sql  # noqa: E402
+from newsclean.db.writable import CorpusDatabase  # noqa: E402
 
 SITES = ["hnr", "ddsb", "chinanews", "generic", "dahe", "hnrb", "zynews", "xinhua",
          "henan_gov", "luohe", "zhengzhou", "hengyang"]
@@ -340,7 +341,7 @@ def main() -> int:
         # Only the search module's schema work (index layout, query indexes): opening with
         # store.open_db would also run every other registered hook over a million rows.
         db_path = args.reuse
-        db = store.CorpusDatabase(sqlite3.connect(str(db_path)))
+        db = CorpusDatabase(sqlite3.connect(str(db_path)))
         with db.atomic():
             search.ensure_index(db)
             search.ensure_query_indexes(db)

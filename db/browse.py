@@ -13,7 +13,7 @@ import newsclean
 from newsclean.db import search, stories
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from newsclean.db import store
 
 # The folder that holds the `newsclean` package: the repository, or site-packages.
 PACKAGE_PARENT = Path(newsclean.__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def datasette_installed() -> bool:
     return importlib.util.find_spec("datasette") is not None
 
 
-def _replace_view(db: sqlite_utils.Database, name: str, create_sql: str) -> None:
+def _replace_view(db: store.Queryable, name: str, create_sql: str) -> None:
     """Create view `name`, replacing an older definition (databases made by earlier versions)."""
     row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name]).fetchone()
     if row and row[0] == create_sql:
@@ -83,7 +83,7 @@ def _replace_view(db: sqlite_utils.Database, name: str, create_sql: str) -> None
         db.execute(create_sql)
 
 
-def prepare_database(db: sqlite_utils.Database) -> None:
+def prepare_database(db: store.Queryable) -> None:
     """Make sure the search index, the story index and the views exist."""
     search.sync(db)
     stories.sync(db)

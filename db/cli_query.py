@@ -26,7 +26,7 @@ from newsclean.db.filters import FilterError, Filters, check_site, filter_sql, v
 from newsclean.db.store import StoreError, open_existing_db
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from newsclean.db import store
 
 ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
@@ -123,7 +123,7 @@ def make_filters(kwargs: dict[str, Any]) -> Filters:
     )
 
 
-def open_db(db_path: str) -> sqlite_utils.Database:
+def open_db(db_path: str) -> store.Queryable:
     """Open an existing newsclean database read-only, or exit 1 with a message naming the file."""
     try:
         return query.open_existing(db_path)
@@ -131,7 +131,7 @@ def open_db(db_path: str) -> sqlite_utils.Database:
         raise click.ClickException(str(exc)) from exc
 
 
-def open_db_for_writing(db_path: str) -> sqlite_utils.Database:
+def open_db_for_writing(db_path: str) -> store.Queryable:
     """Open an existing newsclean database to write to it, or exit 1 with a message."""
     try:
         return open_existing_db(db_path)
@@ -361,7 +361,7 @@ def search_cmd(
 
 
 def collapsed_page(
-    db: sqlite_utils.Database, hits: list[dict[str, Any]], limit: int, offset: int
+    db: store.Queryable, hits: list[dict[str, Any]], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     """The best hit of each story among `hits` (best first), from the `offset`-th story on, at
     most `limit`; each ranked among the stories, with the number of stories found."""
@@ -373,7 +373,7 @@ def collapsed_page(
 
 
 def terminal_hits(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query_text: str,
     filters: Filters,
     limit: int,
@@ -636,7 +636,7 @@ def reindex(db_path: str, story_threshold: float | None) -> None:
     )
 
 
-def index_bytes(db: sqlite_utils.Database) -> int:
+def index_bytes(db: store.Queryable) -> int:
     """Bytes used by the FTS index tables (0 when SQLite lacks the dbstat table)."""
     try:
         row = db.execute(

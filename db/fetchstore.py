@@ -7,11 +7,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, cast
 
 from newsclean.db.store import now_iso, open_db
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 RAW_PAGE_COLUMNS: dict[str, type] = {
     "url": str,  # the URL requested (pk)

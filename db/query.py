@@ -8,14 +8,11 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from newsclean.db import search, store, stories
 from newsclean.db.filters import Filters, filter_sql
 from newsclean.extract.record import LIST_FIELDS
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
 EXPORT_COLUMNS = (
@@ -46,12 +43,12 @@ CSV_LIST_SEPARATOR = "; "
 MAX_ID = 2**63 - 1
 
 
-def open_existing(path: str | Path) -> sqlite_utils.Database:
+def open_existing(path: str | Path) -> store.Queryable:
     """Open an existing newsclean database read-only (raises store.StoreError with a message)."""
     return store.open_readonly(path)
 
 
-def searchable(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def searchable(db: store.Queryable) -> store.Queryable:
     """`db` when its search index holds every article, else an in-memory copy brought up to date.
 
     The query commands open the database read-only, so they cannot replay pending index
@@ -91,7 +88,7 @@ def to_record(row: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- show
 
 
-def get_article(db: sqlite_utils.Database, ref: str) -> dict[str, Any] | None:
+def get_article(db: store.Queryable, ref: str) -> dict[str, Any] | None:
     """The article with this id, key or url, as a record; None when there is none."""
     sql = "select * from articles where key = ? or url = ?"
     params: list[Any] = [ref, ref]
@@ -156,7 +153,7 @@ def format_article(rec: dict[str, Any]) -> str:
 
 
 def iter_records(
-    db: sqlite_utils.Database, filters: Filters = Filters(), query: str | None = None
+    db: store.Queryable, filters: Filters = Filters(), query: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Selected articles (all matches of the query, if any) as records, streamed in id order,
     each with its story_id (None for an article written by plain SQL since the last write)."""
@@ -202,12 +199,12 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
 # ---------------------------------------------------------------- stats
 
 
-def _pairs(db: sqlite_utils.Database, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+def _pairs(db: store.Queryable, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
     """Rows of a small aggregate query."""
     return [tuple(r) for r in db.execute(sql, list(params)).fetchall()]
 
 
-def stats(db: sqlite_utils.Database, top: int = 10) -> dict[str, Any]:
+def stats(db: store.Queryable, top: int = 10) -> dict[str, Any]:
     """Counts per site and per month, top sources and authors, records with warnings.
 
     Each figure is read from an index (see search.QUERY_INDEXES) rather than the table, so

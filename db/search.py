@@ -62,13 +62,10 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -440,7 +437,7 @@ def snippet_for(body: str | None, query: str, mark: tuple[str, str] = ("[", "]")
 IndexRow = tuple[int, str, str, "str | None", "str | None"]  # id, title, body, site, date
 
 
-def index_exists(db: sqlite_utils.Database) -> bool:
+def index_exists(db: store.Queryable) -> bool:
     """True when both FTS tables are there in the current layout (with the `tags` column)."""
     names = {
         r[0]
@@ -455,7 +452,7 @@ def index_exists(db: sqlite_utils.Database) -> bool:
     ) and "site" in {r[1] for r in db.execute(f"pragma table_info({PENDING_TABLE})")}
 
 
-def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
+def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own."""
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
@@ -478,7 +475,7 @@ def _prepared(rows: list[IndexRow]) -> Prepared:
     )
 
 
-def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None = None) -> None:
+def _insert(db: store.Queryable, prepared: Prepared, command: str | None = None) -> None:
     """Insert prepared rows into both tables, or remove them with command='delete'."""
     for table, values in zip((FTS_TABLE, CHARS_TABLE), prepared):
         cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
@@ -488,12 +485,12 @@ def _insert(db: sqlite_utils.Database, prepared: Prepared, command: str | None =
         )
 
 
-def _index_rows(db: sqlite_utils.Database, rows: Iterable[IndexRow], command: str | None = None) -> None:
+def _index_rows(db: store.Queryable, rows: Iterable[IndexRow], command: str | None = None) -> None:
     """Add (id, title, body, site, date) rows to both tables, or remove them (command='delete')."""
     _insert(db, _prepared(list(rows)), command)
 
 
-def _article_batches(db: sqlite_utils.Database, size: int = 2000) -> Iterator[list[IndexRow]]:
+def _article_batches(db: store.Queryable, size: int = 2000) -> Iterator[list[IndexRow]]:
     """All articles as (id, title, body, site, published_at), a batch at a time, in id order."""
     last = -1 << 62
     while True:
@@ -507,7 +504,7 @@ def _article_batches(db: sqlite_utils.Database, size: int = 2000) -> Iterator[li
         last = batch[-1][0]
 
 
-def reindex(db: sqlite_utils.Database) -> int:
+def reindex(db: store.Queryable) -> int:
     """Rebuild the whole index from the articles table; return the number of rows indexed.
 
     An index in an older layout (before the `tags` column) is dropped and built anew.
@@ -527,7 +524,7 @@ def reindex(db: sqlite_utils.Database) -> int:
     return count
 
 
-def _index_all(db: sqlite_utils.Database) -> int:
+def _index_all(db: store.Queryable) -> int:
     """Index every article; with several cores a worker process prepares the token text
     (38% of the time) while this one inserts. Returns the number of articles."""
     total = db.execute("select count(*) from articles").fetchone()[0]
@@ -550,18 +547,18 @@ def _index_all(db: sqlite_utils.Database) -> int:
     return count
 
 
-def ensure_index(db: sqlite_utils.Database) -> None:
+def ensure_index(db: store.Queryable) -> None:
     """Build the index if the database has none, or one in an older layout (see reindex)."""
     if not index_exists(db):
         reindex(db)
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
+def pending_count(db: store.Queryable) -> int:
     """How many article changes are waiting to be indexed."""
     return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
 
 
-def sync(db: sqlite_utils.Database) -> int:
+def sync(db: store.Queryable) -> int:
     """Replay pending changes into the index; return how many rows were processed."""
     ensure_index(db)
     pending = db.execute(
@@ -584,7 +581,7 @@ def sync(db: sqlite_utils.Database) -> int:
     return len(pending)
 
 
-def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
+def _on_articles_changed(db: store.Queryable, ids: list[int]) -> None:
     """store.ARTICLE_HOOKS callback: bring the index up to date after a write."""
     sync(db)
 
@@ -600,7 +597,7 @@ QUERY_INDEXES = [
 ]
 
 
-def ensure_query_indexes(db: sqlite_utils.Database) -> None:
+def ensure_query_indexes(db: store.Queryable) -> None:
     """store.SCHEMA_HOOKS callback: create the QUERY_INDEXES that are missing."""
     for sql in QUERY_INDEXES:
         db.execute(sql)
@@ -628,14 +625,14 @@ def _varints(blob: bytes) -> list[int]:
     return values
 
 
-def _corpus_stats(db: sqlite_utils.Database) -> tuple[int, float]:
+def _corpus_stats(db: store.Queryable) -> tuple[int, float]:
     """(rows indexed, mean tokens per row), from FTS5's averages record."""
     row = db.execute(f"select block from {FTS_TABLE}_data where id = 1").fetchone()
     n_rows, *totals = _varints(row[0]) if row else [0]
     return n_rows, sum(totals) / n_rows if n_rows else 1.0
 
 
-def _doc_freq(db: sqlite_utils.Database, term: str, last_id: int, id_span: int) -> float:
+def _doc_freq(db: store.Queryable, term: str, last_id: int, id_span: int) -> float:
     """How many articles contain the term: counted up to IDF_SAMPLE, estimated past it from
     the share of the id range its newest IDF_SAMPLE matches reach back over."""
     sql = f"select rowid from {FTS_TABLE} where {FTS_TABLE} match ? order by rowid desc limit ?"
@@ -677,7 +674,7 @@ _WORD_EDGE = f"(?<![^\\W_{CJK_CHARS}])"  # not inside a Latin word or number
 _WORD_END = f"(?![^\\W_{CJK_CHARS}])"
 
 
-def bm25_scores(db: sqlite_utils.Database, parsed: ParsedQuery, ids: list[int]) -> dict[int, float]:
+def bm25_scores(db: store.Queryable, parsed: ParsedQuery, ids: list[int]) -> dict[int, float]:
     """bm25 of the given matches, as FTS5's bm25() computes it (title 5, body 1; higher is
     better): term frequencies counted in the articles' text, lengths from the index, and
     document frequencies counted (estimated past IDF_SAMPLE). FTS5's bm25() would instead
@@ -735,7 +732,7 @@ class Plan:
         )
 
 
-def _has_irregular_dates(db: sqlite_utils.Database) -> bool:
+def _has_irregular_dates(db: store.Queryable) -> bool:
     """True when some article's date is not one the tags can place (see tags_text)."""
     return (
         db.execute(
@@ -746,7 +743,7 @@ def _has_irregular_dates(db: sqlite_utils.Database) -> bool:
     )
 
 
-def make_plan(db: sqlite_utils.Database, parsed: ParsedQuery, filters: Filters) -> Plan:
+def make_plan(db: store.Queryable, parsed: ParsedQuery, filters: Filters) -> Plan:
     """The plan for a parsed query under the filters."""
     dated = bool(filters.date_from or filters.date_to)
     tags, exact = filter_expression(filters, dated and _has_irregular_dates(db))
@@ -772,7 +769,7 @@ class Page:
     exact: bool = True  # False: there are more than `total` matches (counting stopped)
 
 
-def _count(db: sqlite_utils.Database, plan: Plan, expr: str | None = None, bound: int | None = None) -> int:
+def _count(db: store.Queryable, plan: Plan, expr: str | None = None, bound: int | None = None) -> int:
     """The matches of the plan (or of another expression under its filters), counting at
     most bound + 1 of them when a bound is given."""
     sql, params = Plan(plan.table, expr or plan.expr, plan.where, plan.params).source(f"{plan.table}.rowid")
@@ -782,7 +779,7 @@ def _count(db: sqlite_utils.Database, plan: Plan, expr: str | None = None, bound
 
 
 def _newest(
-    db: sqlite_utils.Database, plan: Plan, expr: str, limit: int, offset: int, score: float | None
+    db: store.Queryable, plan: Plan, expr: str, limit: int, offset: int, score: float | None
 ) -> list[tuple[int, float | None]]:
     """(id, score) of the matches of `expr`, newest first, from `offset` on."""
     if limit <= 0:
@@ -795,7 +792,7 @@ def _newest(
 
 
 def _title_first_ids(
-    db: sqlite_utils.Database, plan: Plan, limit: int, offset: int
+    db: store.Queryable, plan: Plan, limit: int, offset: int
 ) -> list[tuple[int, float | None]]:
     """Single characters: (id, score) of one page, title matches first, each part newest first."""
     assert plan.title_expr is not None
@@ -809,7 +806,7 @@ def _title_first_ids(
 
 
 def _ranked_ids(
-    db: sqlite_utils.Database, plan: Plan, parsed: ParsedQuery, limit: int, offset: int, exact_count: bool
+    db: store.Queryable, plan: Plan, parsed: ParsedQuery, limit: int, offset: int, exact_count: bool
 ) -> tuple[list[tuple[int, float | None]], int, bool, int, str]:
     """(id, score) of one page, the total (or its bound), whether the total is exact, how
     many matches were ranked, and the order used."""
@@ -841,7 +838,7 @@ def _total(counted: int, bound: int | None) -> tuple[int, bool]:
     return (counted, True) if bound is None or counted <= bound else (bound, False)
 
 
-def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
+def _fetch(db: store.Queryable, ids: list[int], columns: Iterable[str]) -> dict[int, dict[str, Any]]:
     """Article rows by id."""
     cols = ["id", *(c for c in columns if c != "id")]
     cursor = db.execute(
@@ -851,7 +848,7 @@ def _fetch(db: sqlite_utils.Database, ids: list[int], columns: Iterable[str]) ->
 
 
 def find(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query: str,
     filters: Filters = Filters(),
     limit: int = 20,
@@ -885,7 +882,7 @@ def find(
     return Page(rows, total, ranked, offset, order, exact)
 
 
-def prepare(db: sqlite_utils.Database) -> None:
+def prepare(db: store.Queryable) -> None:
     """Make sure the index exists and holds every change before a search reads it."""
     try:
         if not index_exists(db) or pending_count(db):
@@ -895,7 +892,7 @@ def prepare(db: sqlite_utils.Database) -> None:
 
 
 def iter_matches(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query: str,
     filters: Filters = Filters(),
     limit: int | None = None,
@@ -961,7 +958,7 @@ def summary(hits: list[dict[str, Any]]) -> str:
 
 
 def search(
-    db: sqlite_utils.Database,
+    db: store.Queryable,
     query: str,
     filters: Filters = Filters(),
     limit: int = 20,

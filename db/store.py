@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
-import sqlite_utils
-
+from newsclean.db.locking import BUSY_TIMEOUT_S, when_unlocked
 from newsclean.extract.record import Article
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
@@ -71,7 +72,7 @@ class TextDerivation:
 
     def __call__(self, text: str | None) -> Any:
         try:
-            return self.memo.pop(text)
+            return self.memo[text]  # kept until forget_derived: copies in a batch share a text
         except KeyError:
             return self.func(text)
 
@@ -93,7 +94,7 @@ def offer_derived(row: dict[str, Any], derived: list[list[Any]]) -> None:
 
 
 def forget_derived() -> None:
-    """Drop offered values no hook took (a row merged into another with other text)."""
+    """Drop the offered values (after each batch: they are only needed by its hooks)."""
     for d in DERIVATIONS:
         d.memo.clear()
 
@@ -107,8 +108,6 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-# Every connection waits this long for another process's write lock before giving up.
-BUSY_TIMEOUT_S = 30.0
 # The article columns the query commands read: a file without them is no newsclean corpus.
 CORPUS_COLUMNS = (
     "id",
@@ -127,26 +126,6 @@ CORPUS_COLUMNS = (
 
 SQLITE_CANTOPEN = 14  # sqlite3.SQLITE_CANTOPEN, which Python 3.10 lacks
 
-T = TypeVar("T")
-
-
-def when_unlocked(step: Callable[[], T], seconds: float = BUSY_TIMEOUT_S) -> T:
-    """step(), retried for up to `seconds` while SQLite answers "database is locked".
-
-    SQLite's busy timeout does not cover every case: a connection that must upgrade a lock
-    it already holds (e.g. switching a new file to WAL while another process creates the
-    schema) gets the error at once, to avoid a deadlock. Only use it for steps that leave
-    nothing half-done when they fail (a rolled-back transaction, a pragma).
-    """
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return step()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
 
 class DatabaseMissing(StoreError):
     """The database file named by --db does not exist."""
@@ -156,29 +135,30 @@ class NotACorpus(StoreError):
     """The file is an SQLite database, but not one that newsclean wrote."""
 
 
-class CorpusDatabase(sqlite_utils.Database):
-    """A Database whose outermost `atomic()` takes the write lock up front (BEGIN IMMEDIATE).
+class Queryable(Protocol):
+    """What the query commands need of a database: its connection and `execute`.
 
-    sqlite-utils begins a deferred transaction: its first read takes a snapshot, and when
-    another process commits before the first write, SQLite cannot upgrade the snapshot and
-    fails at once with "database is locked", without waiting. BEGIN IMMEDIATE waits for the
-    lock (up to BUSY_TIMEOUT_S) instead, so concurrent writers take turns.
+    Both sqlite-utils' Database (the writing commands) and ReadOnlyDatabase have it.
     """
 
-    @contextlib.contextmanager
-    def atomic(self) -> Iterator[CorpusDatabase]:
-        """One transaction (a savepoint when nested) holding the write lock from its start."""
-        if self.conn.in_transaction:
-            with super().atomic():
-                yield self
-            return
-        when_unlocked(lambda: self.conn.execute("BEGIN IMMEDIATE"))
-        try:
-            yield self
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.rollback()
-            raise
+    conn: sqlite3.Connection
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        """Run one statement."""
+        ...
+
+
+class ReadOnlyDatabase:
+    """A read-only connection with sqlite-utils' `execute`, without importing sqlite-utils."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        """Run one statement, as sqlite_utils.Database.execute does."""
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -186,6 +166,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
     Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only.
     """
+    from newsclean.db.writable import CorpusDatabase
+
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -204,7 +186,7 @@ def prepare_db(db: sqlite_utils.Database) -> None:
     probe_writable(db)
 
 
-def open_readonly(path: str | Path) -> sqlite_utils.Database:
+def open_readonly(path: str | Path) -> ReadOnlyDatabase:
     """Open an existing newsclean database for reading only (SQLite `mode=ro`).
 
     Never creates, changes or adds schema to the file; works on a read-only file or folder.
@@ -220,7 +202,7 @@ def open_readonly(path: str | Path) -> sqlite_utils.Database:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read database {path}: {exc}") from exc
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    return sqlite_utils.Database(conn)
+    return ReadOnlyDatabase(conn)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -413,6 +395,14 @@ def record_input(
         "site = excluded.site, seen_at = excluded.seen_at",
         [path, sha256, status, error, article_key, site, now_iso()],
     )
+
+
+def stored_digest(db: sqlite_utils.Database, path: str) -> str | None:
+    """The digest of the bytes this path was last cleaned with; None when it never was."""
+    row = db.execute(
+        "select sha256 from inputs where path = ? and status in ('cleaned', 'unchanged')", [path]
+    ).fetchone()
+    return row[0] if row else None
 
 
 def known_input(db: sqlite_utils.Database, path: str, sha256: str) -> bool:

@@ -7,9 +7,9 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
   overlapping SHINGLE-character shingles; bodies shorter than MIN_CHARS normalised
   characters (photo captions, one-line notices) never match anything, so they cannot glue
   stories together.
-* A MinHash signature (datasketch, NUM_PERM permutations, crc32 as the base hash) of the
-  shingles is stored per article, and an LSH index of BANDS bands of ROWS values each is kept
-  in `story_bands` (one row per band: a 64-bit hash of the band's values).
+* A MinHash signature (datasketch's "affine32" scheme, NUM_PERM permutations, crc32 as the
+  base hash) of the shingles is stored per article, and an LSH index of BANDS bands of ROWS
+  values each is kept in `story_bands` (one row per band: a 64-bit hash of the band's values).
 * Two articles match when they share a band and their estimated Jaccard similarity is at
   least the threshold (default THRESHOLD, settable with `reindex --story-threshold`). A story
   is a connected component of matches; its id is the smallest article id in it, so the
@@ -37,7 +37,6 @@ from newsclean.db import store
 
 if TYPE_CHECKING:  # imported where used: together they cost ~0.3 s of start-up
     import numpy as np
-    import sqlite_utils
 
 NUM_PERM = 128
 BANDS, ROWS = 42, 3  # 126 of the 128 values; P(candidate) 0.98 at J=0.45, 0.29 at 0.2
@@ -116,29 +115,46 @@ def shingles(body: str | None) -> set[bytes]:
     return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
-def _crc32(data: bytes) -> int:
-    """The base hash of a shingle (fast and stable across processes)."""
-    return zlib.crc32(data)
-
-
 @functools.cache
-def _minhash() -> tuple[Any, Any]:
-    """datasketch's MinHash class and its permutations (imported on first use: the import
-    takes about a second, which commands that only read stories should not pay)."""
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The NUM_PERM affine permutations (a odd, b) of datasketch's MinHash(seed=1, "affine32"),
+    as columns."""
+    import numpy as np
 
-    return MinHash, MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a.reshape(-1, 1), b.reshape(-1, 1)
+
+
+def _premix(hv: np.ndarray) -> np.ndarray:
+    """The 32-bit MurmurHash3 finalizer, applied once to the base hashes (as datasketch does)."""
+    import numpy as np
+
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def signature(body: str | None) -> np.ndarray | None:
-    """The MinHash signature (NUM_PERM uint32 values) of a body; None when it is too short."""
+    """The MinHash signature (NUM_PERM uint32 values) of a body; None when it is too short.
+
+    The values are those of datasketch's `MinHash(num_perm=NUM_PERM, seed=1,
+    hashfunc=zlib.crc32, scheme="affine32")` (a test compares them), computed here because
+    importing datasketch takes about a second (its LSH module imports scipy) in every process.
+    """
+    import numpy as np
+
     grams = shingles(body)
     if not grams:
         return None
-    minhash, permutations = _minhash()
-    mh = minhash(num_perm=NUM_PERM, seed=1, hashfunc=_crc32, scheme="affine32", permutations=permutations)
-    mh.update_batch(grams)
-    return mh.hashvalues.astype("<u4")
+    a, b = _permutations()
+    hv = _premix(np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)))
+    permuted = hv * a  # one row per permutation: the minimum runs along contiguous memory
+    permuted += b
+    return permuted.min(axis=1).astype("<u4")
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
@@ -177,7 +193,7 @@ def _sig(blob: bytes | None) -> np.ndarray | None:
 # ---------------------------------------------------------------- schema and settings
 
 
-def index_exists(db: sqlite_utils.Database) -> bool:
+def index_exists(db: store.Queryable) -> bool:
     """True when every story table is there."""
     names = {
         r[0]
@@ -188,18 +204,18 @@ def index_exists(db: sqlite_utils.Database) -> bool:
     return names == set(TABLES)
 
 
-def _in_transaction(db: sqlite_utils.Database) -> AbstractContextManager[Any]:
+def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own."""
     return contextlib.nullcontext() if db.conn.in_transaction else db.conn
 
 
-def ensure_index(db: sqlite_utils.Database) -> None:
+def ensure_index(db: store.Queryable) -> None:
     """store.SCHEMA_HOOKS callback: create the tables, assigning stories to existing articles."""
     if not index_exists(db):
         rebuild(db)
 
 
-def threshold(db: sqlite_utils.Database) -> float:
+def threshold(db: store.Queryable) -> float:
     """The similarity threshold in force for this database."""
     try:
         row = db.execute(f"select value from {META_TABLE} where name = 'threshold'").fetchone()
@@ -221,7 +237,7 @@ def check_threshold(value: float) -> float:
 # ---------------------------------------------------------------- matching
 
 
-def candidates(db: sqlite_utils.Database, keys: list[int], exclude: int | None = None) -> list[int]:
+def candidates(db: store.Queryable, keys: list[int], exclude: int | None = None) -> list[int]:
     """Ids of the articles sharing at least one band key."""
     rows = db.execute(
         f"select distinct article_id from {BANDS_TABLE} where key in ({', '.join('?' * len(keys))})", keys
@@ -229,7 +245,7 @@ def candidates(db: sqlite_utils.Database, keys: list[int], exclude: int | None =
     return [r[0] for r in rows if r[0] != exclude]
 
 
-def signatures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, np.ndarray]:
+def signatures(db: store.Queryable, ids: list[int]) -> dict[int, np.ndarray]:
     """Stored signatures of these articles (those with one)."""
     import numpy as np
 
@@ -246,7 +262,7 @@ def signatures(db: sqlite_utils.Database, ids: list[int]) -> dict[int, np.ndarra
 
 
 def matches(
-    db: sqlite_utils.Database, sig: np.ndarray, limit: float, exclude: int | None = None
+    db: store.Queryable, sig: np.ndarray, limit: float, exclude: int | None = None
 ) -> list[tuple[int, float]]:
     """(article id, similarity) of the indexed articles matching a signature, best first."""
     import numpy as np
@@ -288,7 +304,7 @@ _body_signature = store.TextDerivation(signature, ("body",))
 store.DERIVATIONS.append(_body_signature)
 
 
-def _store_signature(db: sqlite_utils.Database, aid: int, sig: np.ndarray | None) -> None:
+def _store_signature(db: store.Queryable, aid: int, sig: np.ndarray | None) -> None:
     """Index one article as a story of its own (its story is settled by the caller)."""
     db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, _blob(sig)])
     if sig is not None:
@@ -297,7 +313,7 @@ def _store_signature(db: sqlite_utils.Database, aid: int, sig: np.ndarray | None
         )
 
 
-def _drop_article(db: sqlite_utils.Database, aid: int) -> int | None:
+def _drop_article(db: store.Queryable, aid: int) -> int | None:
     """Remove an article from the index; return the story it was in."""
     row = db.execute(
         f"select story_id, signature from {MEMBERS_TABLE} where article_id = ?", [aid]
@@ -313,7 +329,7 @@ def _drop_article(db: sqlite_utils.Database, aid: int) -> int | None:
     return int(row[0])
 
 
-def _members(db: sqlite_utils.Database, story_ids: Iterable[int]) -> set[int]:
+def _members(db: store.Queryable, story_ids: Iterable[int]) -> set[int]:
     """Article ids of these stories."""
     ids = list(set(story_ids))
     out: set[int] = set()
@@ -329,7 +345,7 @@ def _members(db: sqlite_utils.Database, story_ids: Iterable[int]) -> set[int]:
     return out
 
 
-def _story_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, int]:
+def _story_of(db: store.Queryable, ids: Iterable[int]) -> dict[int, int]:
     """{article id: story id} for these articles."""
     ids = list(set(ids))
     out: dict[int, int] = {}
@@ -345,7 +361,7 @@ def _story_of(db: sqlite_utils.Database, ids: Iterable[int]) -> dict[int, int]:
     return out
 
 
-def _write_stories(db: sqlite_utils.Database, groups: UnionFind, old_stories: set[int]) -> None:
+def _write_stories(db: store.Queryable, groups: UnionFind, old_stories: set[int]) -> None:
     """Store the components of `groups` as stories, replacing the stories in old_stories."""
     db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for s in old_stories])
     db.conn.executemany(
@@ -370,7 +386,7 @@ def story_row(story_id: int, members: list[tuple[int, str | None, str | None]]) 
     )
 
 
-def refresh_stories(db: sqlite_utils.Database, story_ids: set[int]) -> None:
+def refresh_stories(db: store.Queryable, story_ids: set[int]) -> None:
     """Recompute the stories rows of these story ids from their members."""
     ids = list(story_ids)
     for start in range(0, len(ids), 500):
@@ -390,12 +406,12 @@ def refresh_stories(db: sqlite_utils.Database, story_ids: set[int]) -> None:
         )
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
+def pending_count(db: store.Queryable) -> int:
     """How many article changes wait to be assigned a story."""
     return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
 
 
-def sync(db: sqlite_utils.Database) -> int:
+def sync(db: store.Queryable) -> int:
     """Assign stories to the pending (new, changed, deleted) articles; return how many."""
     ensure_index(db)
     pending = [r[0] for r in db.execute(f"select article_id from {PENDING_TABLE} order by 1")]
@@ -439,24 +455,34 @@ def sync(db: sqlite_utils.Database) -> int:
     return len(pending)
 
 
-def _join_new_articles(db: sqlite_utils.Database, new: list[int], limit: float) -> None:
+def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> None:
     """Put new articles (signatures stored, each its own story) into the stories they match.
 
     Adding articles adds match edges and removes none, so the stories stay the components of
     the match graph without re-clustering their members: each new article joins the stories
     it matches, and stories it bridges merge under their smallest id (as `rebuild` gives).
+    The band holders of the whole batch are read at once, and a story is tried only while it
+    is not yet joined to the new article's group: in a story of many copies, one matching
+    member suffices, so the cost does not grow with the story's size.
     """
     groups = UnionFind()
     sigs = signatures(db, new)
+    keys = {aid: band_keys(sig) for aid, sig in sigs.items()}
+    holders = _holders(db, {k for ks in keys.values() for k in ks})
+    story = _story_of(db, set().union(*holders.values()))
+    key_stories = {k: {story[h] for h in hs} for k, hs in holders.items()}
+    known = Signatures(db, sigs)
     for aid in new:
         groups.find(aid)
-        if aid in sigs:
-            for other, _ in matches(db, sigs[aid], limit, exclude=aid):
-                groups.union(aid, other)
+        own = keys.get(aid, [])
+        for sid in sorted(set().union(*(key_stories[k] for k in own))):
+            if groups.find(sid) == groups.find(aid):
+                continue  # a match would join nothing new
+            members = (h for k in own for h in holders[k] if h != aid and story[h] == sid)
+            if any(known.similar(aid, other, limit) for other in members):
+                groups.union(aid, sid)
     fresh = set(new)
-    reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {article: its story}
-    for aid, sid in reached.items():
-        groups.union(aid, sid)  # a story's id is its smallest member: it stays its root
+    reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {story: itself}
     merged = [(groups.find(s), s) for s in set(reached.values()) if groups.find(s) != s]
     db.conn.executemany(f"update {MEMBERS_TABLE} set story_id = ? where story_id = ?", merged)
     db.conn.executemany(
@@ -466,7 +492,50 @@ def _join_new_articles(db: sqlite_utils.Database, new: list[int], limit: float) 
     refresh_stories(db, {groups.find(a) for a in groups.parent})
 
 
-def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, int]:
+def _holders(db: store.Queryable, keys: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """{band key: the ids of the articles holding it}."""
+    every_key = sorted(keys)
+    out: dict[int, tuple[int, ...]] = {}
+    for start in range(0, len(every_key), 500):
+        chunk = every_key[start : start + 500]
+        for key, ids in db.execute(
+            f"select key, group_concat(article_id) from {BANDS_TABLE} "
+            f"where key in ({', '.join('?' * len(chunk))}) group by key",
+            chunk,
+        ):
+            out[key] = tuple(map(int, ids.split(",")))
+    return out
+
+
+class Signatures:
+    """Stored signatures read when first compared (the new articles' given), and the pairs
+    compared, so that a pair sharing several bands is compared once."""
+
+    def __init__(self, db: store.Queryable, given: dict[int, np.ndarray]) -> None:
+        self.db = db
+        self.cache = dict(given)
+        self.compared: set[tuple[int, int]] = set()
+
+    def of(self, aid: int) -> np.ndarray:
+        """The signature of an article that has one."""
+        if aid not in self.cache:
+            import numpy as np
+
+            blob = self.db.execute(
+                f"select signature from {MEMBERS_TABLE} where article_id = ?", [aid]
+            ).fetchone()[0]
+            self.cache[aid] = np.frombuffer(blob, dtype="<u4")
+        return self.cache[aid]
+
+    def similar(self, a: int, b: int, limit: float) -> bool:
+        """True when the two articles match; False too when this pair was compared before."""
+        if (a, b) in self.compared:
+            return False
+        self.compared.add((a, b))
+        return similarity(self.of(a), self.of(b)) >= limit
+
+
+def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
     """Recompute every signature and story from the articles; return counts."""
     with _in_transaction(db):
         limit = check_threshold(limit) if limit is not None else threshold(db)
@@ -537,7 +606,7 @@ def rebuild(db: sqlite_utils.Database, limit: float | None = None) -> dict[str, 
     }
 
 
-def _on_articles_changed(db: sqlite_utils.Database, ids: list[int]) -> None:
+def _on_articles_changed(db: store.Queryable, ids: list[int]) -> None:
     """store.ARTICLE_HOOKS callback: assign stories to what was just written."""
     sync(db)
 
@@ -551,7 +620,7 @@ if ensure_index not in store.SCHEMA_HOOKS:
 # ---------------------------------------------------------------- reading
 
 
-def readable(db: sqlite_utils.Database) -> sqlite_utils.Database:
+def readable(db: store.Queryable) -> store.Queryable:
     """`db` when every article has its story, else an in-memory copy brought up to date.
 
     Query commands open the database read-only; a database from before stories, or one
@@ -570,7 +639,7 @@ def readable(db: sqlite_utils.Database) -> sqlite_utils.Database:
     return copy
 
 
-def story_id_of(db: sqlite_utils.Database, article_id: int) -> int | None:
+def story_id_of(db: store.Queryable, article_id: int) -> int | None:
     """The story of an article; None when it has none yet (or the database has no stories)."""
     try:
         row = db.execute(
@@ -596,7 +665,7 @@ class Copy:
     changed: list[str]
 
 
-def list_stories(db: sqlite_utils.Database, min_copies: int = 2, limit: int = 20) -> list[dict[str, Any]]:
+def list_stories(db: store.Queryable, min_copies: int = 2, limit: int = 20) -> list[dict[str, Any]]:
     """The largest stories (most copies first, then the earliest), with their first copy's title."""
     cursor = db.execute(
         f"select s.id, s.copies, s.sites, s.first_seen, s.last_seen, s.first_article_id, "
@@ -609,7 +678,7 @@ def list_stories(db: sqlite_utils.Database, min_copies: int = 2, limit: int = 20
     return [dict(zip(names, row)) for row in cursor]
 
 
-def story_counts(db: sqlite_utils.Database) -> tuple[int, int, int]:
+def story_counts(db: store.Queryable) -> tuple[int, int, int]:
     """(articles, stories, stories with two or more copies)."""
     row = db.execute(
         f"select coalesce(sum(copies), 0), count(*), coalesce(sum(copies > 1), 0) from {STORIES_TABLE}"
@@ -644,7 +713,7 @@ def compare(base: list[str], other: list[str]) -> tuple[list[str], list[str], li
     return added, removed, changed
 
 
-def story_copies(db: sqlite_utils.Database, ref: int) -> tuple[dict[str, Any], list[Copy]] | None:
+def story_copies(db: store.Queryable, ref: int) -> tuple[dict[str, Any], list[Copy]] | None:
     """The story with this id (or the story of the article with this id) and its copies, the
     first copy first, then by date; None when there is no such story."""
     row = db.execute(f"select * from {STORIES_TABLE} where id = ?", [ref]).fetchone()
@@ -670,7 +739,7 @@ def story_copies(db: sqlite_utils.Database, ref: int) -> tuple[dict[str, Any], l
     return info, copies
 
 
-def collapse(db: sqlite_utils.Database, hits: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+def collapse(db: store.Queryable, hits: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """The best hit of each story (hits come best first), at most `limit`, each with its
     story_id and the story's number of copies."""
     out: list[dict[str, Any]] = []

@@ -2,12 +2,13 @@
 
 The inputs are split into tasks in input order: runs of page files, and WARC archives cut
 into ranges of records (each archive's record offsets are found by a task of its own).
-A task extracts its inputs with `extract_job`, exactly as a local clean does, and writes
-two Parquet shards: `articles-NNNNNN.parquet` (the article rows) and, last, as the mark that
-the task is complete, `inputs-NNNNNN.parquet` (every input's outcome, in order). A task
-that Dask runs again (its worker died) rewrites the same two files, so no row is doubled.
+A task reads and extracts its inputs with `read_job` and `extract_read`, exactly as a local
+clean does, and writes two Parquet shards: `articles-NNNNNN.parquet` (the article rows) and,
+last, as the mark that the task is complete, `inputs-NNNNNN.parquet` (every input's outcome,
+in order). A task that Dask runs again (its worker died) rewrites the same two files, so no
+row is doubled.
 
-The client merges the shards in task order through `store_batch`, BATCH_SIZE inputs per
+The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
 transaction like a local clean: same keys, merge rules, `inputs` rows and write hooks, so
 the database is the one a local clean gives. The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
@@ -26,27 +27,30 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import sqlite_utils
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
 from newsclean.ingest.inputs import InputFile, discover, display_path
 from newsclean.ingest.pipeline import (
-    BATCH_SIZE,
+    WRITE_SIZE,
     Extracted,
+    FileJob,
     Job,
     Outcome,
     Summary,
-    extract_job,
+    extract_read,
     is_disk_full,
-    prepare,
+    read_job,
     store_batch,
 )
 from newsclean.ingest.remote import RemoteFile, is_url
 from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
 # (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.
@@ -104,19 +108,16 @@ def task_items(spec: TaskInput) -> Iterator[Job | Outcome]:
     """The task's inputs read and hashed, unchanged ones as Outcomes, in input order."""
     task = spec.task
     if task.archive:
-        items: Iterator[Job | Outcome] = prepare_archive(
-            None, as_input(task.archive), spec.site, True, task.start, task.stop
-        )
-    else:
-        items = (
-            prepare(None, Path(f), spec.urls.get(f), spec.site, True)  # type: ignore[arg-type]
-            for f in task.files
-        )
-    for item in items:
-        if isinstance(item, Job) and not spec.force and spec.known.get(item.path) == item.digest:
-            yield Outcome(item.path, "unchanged")
-        else:
-            yield item
+        for item in prepare_archive(None, as_input(task.archive), spec.site, True, task.start, task.stop):
+            if isinstance(item, Job) and not spec.force and spec.known.get(item.path) == item.digest:
+                yield Outcome(item.path, "unchanged")
+            else:
+                yield item
+        return
+    for f in task.files:
+        name = display_path(Path(f))
+        known = None if spec.force else spec.known.get(name)
+        yield read_job(FileJob(Path(f), name, spec.urls.get(f), spec.site, known))
 
 
 def run_task(spec: TaskInput) -> int:
@@ -138,7 +139,7 @@ def run_task(spec: TaskInput) -> int:
                 }
             )
             continue
-        done = extract_job(item)
+        done = extract_read(item)
         if done.row is None:
             inputs.append(
                 {
@@ -366,14 +367,15 @@ def extract_on_cluster(
 
 
 def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
-    """A shard's rows. Its bytes are read first: pyarrow reading from a Python file object
-    keeps a read-ahead thread that could still be running at exit and abort the process."""
+    """A shard's rows. Its bytes are read first, and parsed on this thread: pyarrow's
+    read-ahead and thread-pool threads could still be running at exit and abort the process
+    ("terminate called without an active exception")."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     with fs.open(path, "rb") as fh:
         data = fh.read()
-    return pq.read_table(pa.BufferReader(data)).to_pylist()
+    return pq.read_table(pa.BufferReader(data), use_threads=False).to_pylist()
 
 
 def shard_items(out: str) -> Iterator[Extracted | Outcome]:
@@ -411,7 +413,7 @@ def merge_shards(
         return item
 
     try:
-        for batch in batches(map(unless_known, shard_items(out)), BATCH_SIZE):
+        for batch in batches(map(unless_known, shard_items(out)), WRITE_SIZE):
             for outcome in store_batch(db, batch):
                 summary.add(outcome)
                 if on_progress:

@@ -6,8 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from newsclean.db.fetchstore import (
     FINAL_STATUSES,
@@ -30,6 +29,9 @@ from newsclean.ingest.pipeline import extract_page
 from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
 from newsclean.sites.listing import ListedArticle
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass

@@ -15,9 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 import newsclean.db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
 import newsclean.db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
@@ -25,16 +23,27 @@ from newsclean.db.store import (
     article_changes,
     derive,
     forget_derived,
-    known_input,
     offer_derived,
     record_input,
+    stored_digest,
     upsert_article,
 )
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.extract.text import has_han
 from newsclean.ingest.decode import DecodeError, decode_text
-from newsclean.ingest.inputs import InputError, bound_page, discover, display_path, read_input, saved_url
+from newsclean.ingest.inputs import (
+    STDIN,
+    InputError,
+    bound_page,
+    discover,
+    display_path,
+    read_input,
+    saved_url,
+)
 from newsclean.sites import Page, adapter_named, detect
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
@@ -44,9 +53,13 @@ MAX_UNDECODABLE_SHARE = 0.05
 _UNDECODABLE_RE = re.compile("[\ufffd\ue000-\uf8ff]")
 # A title longer than this is page text swallowed by broken markup, not a headline.
 MAX_TITLE_CHARS = 200
-# Inputs read, extracted and written per transaction: bounds memory (at most this many pages
-# in flight) and what a killed run has to redo; large enough to keep two workers busy.
+# Inputs read and extracted per window: bounds memory (at most two windows of pages in
+# flight); large enough to keep two workers busy.
 BATCH_SIZE = 64
+# Extracted rows written per transaction: what a killed run has to redo. The index hooks
+# (search, stories) read what they need once per transaction, so larger batches cost less
+# per article (on 10,000 generated pages, 256 rather than 64 took 20% less CPU).
+WRITE_SIZE = 4 * BATCH_SIZE
 
 
 @dataclass
@@ -146,8 +159,20 @@ def sha256_of(data: bytes) -> str:
 
 
 @dataclass
+class FileJob:
+    """A page file to read, hash and extract in a worker: the main process sends its name, not
+    its bytes. `known` is the digest it was cleaned with before (None with --force or new)."""
+
+    path: Path
+    name: str  # what is stored (display_path)
+    url: str | None
+    site: str | None
+    known: str | None
+
+
+@dataclass
 class Job:
-    """One input read by the main process, ready for extraction in any process."""
+    """One input read, ready for extraction in any process."""
 
     path: str
     data: bytes
@@ -171,21 +196,38 @@ class Extracted:
 
 def prepare(
     db: sqlite_utils.Database, path: Path, url: str | None, site: str | None, force: bool
-) -> Job | Outcome:
-    """Read and hash one input; an Outcome when it needs no extraction (unchanged, unreadable)."""
+) -> FileJob | Job | Outcome:
+    """One input file, with the digest it was cleaned with before; standard input is read
+    here (a worker cannot read it)."""
     name = display_path(path)  # the file is read by `path`; `name` is what is stored
+    job = FileJob(path, name, url, site, None if force else stored_digest(db, name))
+    return read_job(job) if path == STDIN else job
+
+
+def read_job(job: FileJob) -> Job | Outcome:
+    """Read and hash one input file; an Outcome when it needs no extraction (unchanged, unreadable)."""
     try:
-        data = read_input(path)
+        data = read_input(job.path)
     except InputError as exc:
-        return Outcome(name, "failed", error=str(exc))
+        return Outcome(job.name, "failed", error=str(exc))
     digest = sha256_of(data)
-    if not force and known_input(db, name, digest):
-        return Outcome(name, "unchanged")
-    return Job(name, data, digest, url, site)
+    if digest == job.known:
+        return Outcome(job.name, "unchanged")
+    return Job(job.name, data, digest, job.url, job.site)
 
 
-def extract_job(job: Job) -> Extracted:
-    """Extract one job; runs in worker processes, never raises for bad input."""
+def extract_job(job: FileJob | Job) -> Extracted | Outcome:
+    """Read (a FileJob) and extract one input; runs in worker processes, never raises for bad input."""
+    if isinstance(job, FileJob):
+        read = read_job(job)
+        if isinstance(read, Outcome):
+            return read
+        job = read
+    return extract_read(job)
+
+
+def extract_read(job: Job) -> Extracted:
+    """Extract one input already read."""
     try:
         art = extract_page(
             job.data,
@@ -248,10 +290,11 @@ def clean_paths(
     archive is among them: its records are counted only as they are read); `on_progress`
     is told each input's outcome as it is stored.
 
-    With jobs > 1, extraction runs in that many worker processes while this process reads
-    the next window of inputs and writes the previous one, in input order, BATCH_SIZE inputs
-    per transaction: the database ends the same as with jobs = 1, a killed run loses at most
-    one batch, and at most two windows of pages are in memory.
+    With jobs > 1, the workers read, hash and extract the page files (WARC records and standard
+    input are read here) while this process lists the next window of BATCH_SIZE inputs and
+    writes the results before it, in input order, WRITE_SIZE inputs per transaction: the
+    database ends the same as with jobs = 1, a killed run loses at most one transaction, and
+    at most two windows of pages are in memory.
     """
     # Forked before the inputs are listed, so that no worker holds a copy of the list.
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
@@ -283,26 +326,35 @@ def _clean_inputs(
     if on_total:
         on_total(None if any(is_warc(f) for f in files) else len(files))
 
-    def write(prepared: list[Job | Outcome], extracted: Any) -> None:
+    results: list[Extracted | Outcome] = []  # in input order, not yet written
+
+    def collect(prepared: list[FileJob | Job | Outcome], extracted: Any) -> None:
         done = iter(extracted.get() if pool else extracted)
-        results = [p if isinstance(p, Outcome) else next(done) for p in prepared]
+        results.extend(p if isinstance(p, Outcome) else next(done) for p in prepared)
+
+    def write() -> None:
         for outcome in store_batch(db, results):
             summary.add(outcome)
             if on_progress:
                 on_progress(outcome)
+        results.clear()
 
-    pending: tuple[list[Job | Outcome], Any] | None = None
+    pending: tuple[list[FileJob | Job | Outcome], Any] | None = None
     try:
         for prepared in batches(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
-            todo = [p for p in prepared if isinstance(p, Job)]
+            todo = [p for p in prepared if not isinstance(p, Outcome)]
             extracted = (
                 pool.map_async(extract_job, todo, chunksize=2) if pool else [extract_job(job) for job in todo]
             )
             if pending:
-                write(*pending)  # the workers extract this window meanwhile
+                collect(*pending)
+                if len(results) >= WRITE_SIZE:
+                    write()  # the workers extract this window meanwhile
             pending = (prepared, extracted)
         if pending:
-            write(*pending)
+            collect(*pending)
+        if results:
+            write()
     except sqlite3.OperationalError as exc:
         if not is_disk_full(exc):
             raise

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, TypeVar
 
 from newsclean.db.store import known_input
 from newsclean.ingest.inputs import InputFile, display_path
-from newsclean.ingest.pipeline import Job, Outcome, prepare, sha256_of
+from newsclean.ingest.pipeline import FileJob, Job, Outcome, prepare, sha256_of
 from newsclean.ingest.warc import Broken, Skipped, is_warc, read_archive, record_name
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 T = TypeVar("T")
 
 
 def prepared_inputs(
     db: sqlite_utils.Database, files: list[InputFile], urls: dict[Path, str], site: str | None, force: bool
-) -> Iterator[Job | Outcome]:
-    """Each input of the files, read and hashed (see `prepare`), in file and record order."""
+) -> Iterator[FileJob | Job | Outcome]:
+    """Each input of the files in file and record order: page files to be read by the workers
+    (see `prepare`), WARC records read and hashed here."""
     for path in files:
         if is_warc(path):
             yield from prepare_archive(db, path, site, force)

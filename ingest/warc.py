@@ -15,9 +15,12 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from newsclean.ingest.inputs import MAX_INPUT_BYTES, InputFile, display_path, is_archive_name
+
+if TYPE_CHECKING:
+    from newsclean.db.store import Queryable
 
 # Content types read as pages; anything else (images, scripts, PDFs) is skipped.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -253,12 +256,12 @@ class WarcWriter:
         return offset
 
 
-def write_raw_pages(db: Any, fh: BinaryIO, gz: bool, site: str | None = None) -> int:
+def write_raw_pages(db: Queryable, fh: BinaryIO, gz: bool, site: str | None = None) -> int:
     """Write every stored raw page (table `raw_pages`, from `fetch`) as a response record;
     the number written. The record's URI is the page's final URL, its date the fetch time."""
     import json
 
-    if "raw_pages" not in db.table_names():
+    if not db.execute("select 1 from sqlite_master where type = 'table' and name = 'raw_pages'").fetchone():
         return 0
     sql = "select rowid from raw_pages where body is not null" + (" and site = ?" if site else "")
     rowids = [r[0] for r in db.execute(sql + " order by rowid", [site] if site else []).fetchall()]

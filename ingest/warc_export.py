@@ -7,15 +7,13 @@ import sys
 import tempfile
 
 import click
-import sqlite_utils
 
 from newsclean.db.filters import Filters
+from newsclean.db.store import Queryable
 from newsclean.ingest.warc import write_raw_pages
 
 
-def export_warc(
-    db: sqlite_utils.Database, output: str | None, filters: Filters, query_text: str | None
-) -> int:
+def export_warc(db: Queryable, output: str | None, filters: Filters, query_text: str | None) -> int:
     """Write the raw pages (of --site, if given) to `output` (`.warc.gz`: gzip per record;
     standard output: plain WARC), whole or not at all; the number of pages written."""
     if query_text or any((filters.date_from, filters.date_to, filters.author, filters.source)):

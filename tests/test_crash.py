@@ -23,8 +23,9 @@ import pytest
 
 from bench.bench import generate
 from conftest import ROOT
+from newsclean.ingest.pipeline import WRITE_SIZE
 
-PAGES = 400
+PAGES = 600  # more than two write batches (pipeline.WRITE_SIZE), so that "halfway" is a state of its own
 SEED = 20240611
 
 
@@ -115,7 +116,7 @@ def test_reader_can_query_while_clean_writes(reference):
     assert counts == sorted(counts)  # committed batches only ever add rows
     partial = [c for c in counts if 0 < c < PAGES]
     assert partial, f"no read landed mid-run: {counts[:5]}…{counts[-5:]}"
-    assert all(c % 64 == 0 for c in partial)  # a reader sees whole batches, never half of one
+    assert all(c % WRITE_SIZE == 0 for c in partial)  # a reader sees whole batches, never half of one
     con = sqlite3.connect(reference["db"])
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
 
@@ -161,7 +162,7 @@ def wait_for(condition, limit: float = 60.0) -> bool:
 KILL_POINTS = {
     "start-up": lambda db: True,
     "schema, no rows": lambda db: "articles_fts" in table_names(db),
-    "first batch": lambda db: stored_rows(db) >= 64,
+    "first batch": lambda db: stored_rows(db) >= WRITE_SIZE,
     "halfway": lambda db: stored_rows(db) >= PAGES // 2,
 }
 
@@ -193,7 +194,7 @@ def test_kill_9_then_rerun_equals_uninterrupted_run(pages, reference, tmp_path, 
         check_sound(db)  # the killed run's database is already sound (WAL replayed on open)
         partial = stored_rows(db)
     print(f"kill at {point}: {partial} of {PAGES} rows stored")
-    assert partial % 64 == 0 or partial == PAGES  # whole batches only
+    assert partial % WRITE_SIZE == 0 or partial == PAGES  # whole batches only
     finish(pages, db)
     check_sound(db)
     assert snapshot(db) == reference["snapshot"]

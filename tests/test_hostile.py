@@ -671,7 +671,7 @@ def check_disk_full_run(stdout: str, stderr: str, code: int, db: Path) -> None:
     try:
         assert con.execute("pragma integrity_check").fetchone() == ("ok",)
         stored = con.execute("select count(*) from articles").fetchone()[0]
-        assert 0 < stored == int(match.group(2)) < 300
+        assert 0 < stored == int(match.group(2)) < FULL_DISK_PAGES
         assert con.execute("select count(*) from inputs").fetchone()[0] == stored
     finally:
         con.close()  # so that the small disk can be unmounted
@@ -679,26 +679,30 @@ def check_disk_full_run(stdout: str, stderr: str, code: int, db: Path) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 3 MB tmpfs (needs root and mount permission, as in CI); skipped otherwise."""
+    """An 8 MB tmpfs (needs root and mount permission, as in CI); skipped otherwise."""
     mount = tmp_path / "disk"
     mount.mkdir()
     if (
         not shutil.which("mount")
         or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True
         ).returncode
         != 0
     ):
         pytest.skip(
-            "cannot mount a 3 MB tmpfs here (needs root and mount permission); "
+            "cannot mount an 8 MB tmpfs here (needs root and mount permission); "
             "test_full_disk_simulated_with_max_page_count covers the same path"
         )
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=True)  # -l: even if a file is still open
 
 
+# Three transactions' worth of pages (~14 KB of database each): the first fits, not all do.
+FULL_DISK_PAGES = 3 * pipeline.WRITE_SIZE
+
+
 def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk):
-    many_pages(tmp_path / "in", 300, 400)
+    many_pages(tmp_path / "in", FULL_DISK_PAGES, 400)
     db = small_disk / "news.db"
     result, _, _ = run("clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "2")
     check_disk_full_run(result.stdout, result.stderr, result.returncode, db)
@@ -715,11 +719,11 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     def small_db(path):
         db = store.open_db(path)
         pages = db.execute("pragma page_count").fetchone()[0]
-        db.execute(f"pragma max_page_count = {pages + 600}")  # 2.4 MB
+        db.execute(f"pragma max_page_count = {pages + 1500}")  # 6 MB
         return db
 
     monkeypatch.setattr(cli_clean, "open_db", small_db)
-    many_pages(tmp_path / "in", 300, 700)
+    many_pages(tmp_path / "in", FULL_DISK_PAGES, 700)
     db = tmp_path / "news.db"
     result = CliRunner().invoke(cli.main, ["clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "1"])
     assert not isinstance(result.exception, sqlite3.Error), result.exception

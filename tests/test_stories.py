@@ -7,6 +7,7 @@ import json
 import random
 import sqlite3
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,29 @@ def test_signature_is_stable_and_similarity_tracks_overlap():
     assert a is not None and b is not None and (a == b).all()
     half = stories.signature("\n".join(doc.body[: len(doc.body) // 2]))
     assert half is not None and 0.2 < stories.similarity(a, half) < 0.8
+
+
+def test_signature_equals_datasketchs_minhash():
+    """Signatures stored by earlier versions (computed with datasketch) stay comparable: the
+    fixture bodies, their halves and traditional-script copies give datasketch's values."""
+    datasketch = pytest.importorskip("datasketch")
+    texts = []
+    for doc in sp.fixture_docs():
+        texts += [doc.text, "\n".join(doc.body[: len(doc.body) // 2]), to_traditional(doc.text)]
+    compared = 0
+    for text in texts:
+        grams = stories.shingles(text)
+        ours = stories.signature(text)
+        if not grams:
+            assert ours is None
+            continue
+        reference = datasketch.MinHash(
+            num_perm=stories.NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme="affine32"
+        )
+        reference.update_batch(grams)
+        assert ours is not None and ours.tolist() == reference.hashvalues.tolist()
+        compared += 1
+    assert compared >= 10
 
 
 # ---------------------------------------------------------------- the labelled pairs
