@@ -815,9 +815,14 @@ def _ranked_ids(
         counted = _count(db, plan, bound=bound)
         total, exact = _total(counted, bound)
         return _title_first_ids(db, plan, limit, offset), total, exact, total, "title"
+    if offset >= RANK_LIMIT:  # past the ranked matches: newest first, SQLite skips the offset
+        counted = _count(db, plan, bound=bound)
+        total, exact = _total(counted, bound)
+        page = _newest(db, plan, plan.expr, limit, offset, None)
+        return page, total, exact, min(counted, RANK_LIMIT), "bm25"
     if bound is None:
         counted = _count(db, plan)
-        wanted = min(counted, max(RANK_LIMIT, offset + limit))
+        wanted = min(counted, RANK_LIMIT + limit)
     else:  # one walk gives the count, the ranked matches and the page
         wanted = bound + 1
     newest = [i for i, _ in _newest(db, plan, plan.expr, wanted, 0, None)]
