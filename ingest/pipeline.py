@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 import re
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +53,8 @@ MAX_UNDECODABLE_SHARE = 0.05
 _UNDECODABLE_RE = re.compile("[\ufffd\ue000-\uf8ff]")
 # A title longer than this is page text swallowed by broken markup, not a headline.
 MAX_TITLE_CHARS = 200
-# Inputs read and extracted per window: bounds memory (at most two windows of pages in
-# flight); large enough to keep two workers busy.
+# Inputs read and extracted per window (a worker reads its own page files; WARC records
+# are read by the main process): what is in flight is a few windows.
 BATCH_SIZE = 64
 # Extracted rows written per transaction: what a killed run has to redo. The index hooks
 # (search, stories) read what they need once per transaction, so larger batches cost less
@@ -294,7 +294,7 @@ def clean_paths(
     input are read here) while this process lists the next window of BATCH_SIZE inputs and
     writes the results before it, in input order, WRITE_SIZE inputs per transaction: the
     database ends the same as with jobs = 1, a killed run loses at most one transaction, and
-    at most two windows of pages are in memory.
+    at most WRITE_SIZE / BATCH_SIZE + 1 windows of inputs are in flight.
     """
     # Forked before the inputs are listed, so that no worker holds a copy of the list.
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
@@ -339,20 +339,22 @@ def _clean_inputs(
                 on_progress(outcome)
         results.clear()
 
-    pending: tuple[list[FileJob | Job | Outcome], Any] | None = None
+    # Windows handed to the workers and not yet collected: a transaction's worth, so that
+    # the workers have work while this process writes one.
+    in_flight: deque[tuple[list[FileJob | Job | Outcome], Any]] = deque()
     try:
         for prepared in batches(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
             todo = [p for p in prepared if not isinstance(p, Outcome)]
             extracted = (
                 pool.map_async(extract_job, todo, chunksize=2) if pool else [extract_job(job) for job in todo]
             )
-            if pending:
-                collect(*pending)
+            in_flight.append((prepared, extracted))
+            if len(in_flight) > WRITE_SIZE // BATCH_SIZE:
+                collect(*in_flight.popleft())
                 if len(results) >= WRITE_SIZE:
-                    write()  # the workers extract this window meanwhile
-            pending = (prepared, extracted)
-        if pending:
-            collect(*pending)
+                    write()  # the workers extract the windows in flight meanwhile
+        while in_flight:
+            collect(*in_flight.popleft())
         if results:
             write()
     except sqlite3.OperationalError as exc:
