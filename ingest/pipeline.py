@@ -329,8 +329,12 @@ def _clean_inputs(
     results: list[Extracted | Outcome] = []  # in input order, not yet written
 
     def collect(prepared: list[FileJob | Job | Outcome], extracted: Any) -> None:
+        """Take a window's results; write a transaction once there are WRITE_SIZE of them (the
+        same boundaries as the cluster merge's, so both give the same database)."""
         done = iter(extracted.get() if pool else extracted)
         results.extend(p if isinstance(p, Outcome) else next(done) for p in prepared)
+        if len(results) >= WRITE_SIZE:
+            write()
 
     def write() -> None:
         for outcome in store_batch(db, results):
@@ -350,9 +354,7 @@ def _clean_inputs(
             )
             in_flight.append((prepared, extracted))
             if len(in_flight) > WRITE_SIZE // BATCH_SIZE:
-                collect(*in_flight.popleft())
-                if len(results) >= WRITE_SIZE:
-                    write()  # the workers extract the windows in flight meanwhile
+                collect(*in_flight.popleft())  # then written while the workers extract the rest
         while in_flight:
             collect(*in_flight.popleft())
         if results:
