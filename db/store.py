@@ -407,8 +407,4 @@ def stored_digest(db: sqlite_utils.Database, path: str) -> str | None:
 
 def known_input(db: sqlite_utils.Database, path: str, sha256: str) -> bool:
     """True when this path was cleaned before with exactly these bytes."""
-    row = db.execute(
-        "select 1 from inputs where path = ? and sha256 = ? and status in ('cleaned', 'unchanged')",
-        [path, sha256],
-    ).fetchone()
-    return row is not None
+    return stored_digest(db, path) == sha256

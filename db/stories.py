@@ -28,7 +28,7 @@ import re
 import sqlite3
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -245,20 +245,23 @@ def candidates(db: store.Queryable, keys: list[int], exclude: int | None = None)
     return [r[0] for r in rows if r[0] != exclude]
 
 
+def rows_in(db: store.Queryable, sql: str, values: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `sql`, whose `{values}` is an IN list of the values, 500 values a query."""
+    values = list(values)
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        yield from db.execute(sql.format(values=", ".join("?" * len(chunk))), chunk)
+
+
 def signatures(db: store.Queryable, ids: list[int]) -> dict[int, np.ndarray]:
     """Stored signatures of these articles (those with one)."""
     import numpy as np
 
-    out: dict[int, np.ndarray] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for aid, blob in db.execute(
-            f"select article_id, signature from {MEMBERS_TABLE} where signature is not null "
-            f"and article_id in ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            out[aid] = np.frombuffer(blob, dtype="<u4")
-    return out
+    sql = (
+        f"select article_id, signature from {MEMBERS_TABLE} "
+        "where signature is not null and article_id in ({values})"
+    )
+    return {aid: np.frombuffer(blob, dtype="<u4") for aid, blob in rows_in(db, sql, ids)}
 
 
 def matches(
@@ -331,34 +334,14 @@ def _drop_article(db: store.Queryable, aid: int) -> int | None:
 
 def _members(db: store.Queryable, story_ids: Iterable[int]) -> set[int]:
     """Article ids of these stories."""
-    ids = list(set(story_ids))
-    out: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        out.update(
-            r[0]
-            for r in db.execute(
-                f"select article_id from {MEMBERS_TABLE} where story_id in ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-        )
-    return out
+    sql = f"select article_id from {MEMBERS_TABLE} where story_id in ({{values}})"
+    return {r[0] for r in rows_in(db, sql, set(story_ids))}
 
 
 def _story_of(db: store.Queryable, ids: Iterable[int]) -> dict[int, int]:
     """{article id: story id} for these articles."""
-    ids = list(set(ids))
-    out: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        out.update(
-            db.execute(
-                f"select article_id, story_id from {MEMBERS_TABLE} where "
-                f"article_id in ({', '.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-        )
-    return out
+    sql = f"select article_id, story_id from {MEMBERS_TABLE} where article_id in ({{values}})"
+    return dict(rows_in(db, sql, set(ids)))
 
 
 def _write_stories(db: store.Queryable, groups: UnionFind, old_stories: set[int]) -> None:
@@ -494,17 +477,8 @@ def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> Non
 
 def _holders(db: store.Queryable, keys: Iterable[int]) -> dict[int, tuple[int, ...]]:
     """{band key: the ids of the articles holding it}."""
-    every_key = sorted(keys)
-    out: dict[int, tuple[int, ...]] = {}
-    for start in range(0, len(every_key), 500):
-        chunk = every_key[start : start + 500]
-        for key, ids in db.execute(
-            f"select key, group_concat(article_id) from {BANDS_TABLE} "
-            f"where key in ({', '.join('?' * len(chunk))}) group by key",
-            chunk,
-        ):
-            out[key] = tuple(map(int, ids.split(",")))
-    return out
+    sql = f"select key, group_concat(article_id) from {BANDS_TABLE} where key in ({{values}}) group by key"
+    return {key: tuple(map(int, ids.split(","))) for key, ids in rows_in(db, sql, sorted(keys))}
 
 
 class Signatures:
