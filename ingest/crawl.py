@@ -25,10 +25,10 @@ from newsclean.db.store import upsert_article
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError, decode_bytes
 from newsclean.ingest.fetcher import Fetcher, FetchError, Response, url_problem
+from newsclean.ingest.listing import ListedArticle, read_listing
 from newsclean.ingest.pipeline import extract_page
 from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
-from newsclean.sites.listing import ListedArticle
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -237,7 +237,7 @@ class Crawler:
         """The listing's links; None (and a failure) when the page cannot be read."""
         try:
             text, _encoding = decode_bytes(response.body, response.charset)
-            return adapter.read_listing(text, response.final_url)
+            return read_listing(adapter, text, response.final_url)
         except ValueError as exc:  # DecodeError and unparseable pages
             self.stats.fail(response.url, "listing unreadable", str(exc))
             return None

@@ -11,16 +11,14 @@ from newsclean.extract.dates import date_from_url, parse_date
 from newsclean.extract.html import (
     HtmlTemplate,
     apply_template,
-    first_text,
     meta_content,
     page_keywords,
     parse_html,
     render_lines,
 )
 from newsclean.extract.layout import read_text_page
+from newsclean.extract.page_meta import page_title
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line
-from newsclean.sites.listing import Listing, read_listing
 
 
 @dataclass
@@ -134,23 +132,3 @@ class Adapter:
         """True when the URL is an article page of this site by its path pattern."""
         path = urlsplit(url).path
         return self.owns(url) and any(re.fullmatch(p, path) for p in self.article_paths)
-
-    def read_listing(self, text: str, url: str) -> Listing:
-        """Read a listing page or feed into a `Listing` (links, dates, next page)."""
-        return read_listing(self, text, url)
-
-
-# Parts of a `<title>` after the headline that are this short are column and site names.
-SUFFIX_PART_MAX = 15
-
-
-def page_title(doc, site_name: str | None) -> str:
-    """og:title, or `<title>` without its site-name suffix (`标题_栏目_网站` gives `标题`)."""
-    title = meta_content(doc, "og:title") or first_text(doc, "title") or ""
-    parts = re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title)
-    suffix = parts[1:]
-    if suffix and all(len(p) <= SUFFIX_PART_MAX for p in suffix) and len(parts[0]) >= 5:
-        return clean_line(parts[0])
-    if suffix and site_name and any(site_name in p for p in suffix):
-        return clean_line(parts[0])
-    return clean_line(title)

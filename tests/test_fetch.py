@@ -27,6 +27,7 @@ from newsclean.ingest.cli_fetch import print_summary
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
 from newsclean.ingest.fetcher import FetchConfig, Fetcher, FetchError, header_charset, parse_retry_after
 from newsclean.ingest.inputs import InputError, load_manifest
+from newsclean.ingest.listing import read_listing
 from newsclean.sites import adapter_named
 
 # Small delays and timeouts keep the suite fast; every loop below is bounded.
@@ -777,7 +778,7 @@ def test_listing_links_are_normalised_and_matched_by_pattern():
       <li><a href="/xwrd/">column</a><a href="https://other.example/202003/19/1.html">elsewhere</a></li>
       <li><a href="https://news.hnr.cn/202003/19/731862.html#comments">a again</a></li>
     </ul><a href="/xwrd/2.html">下一页</a></body></html>"""
-    listing = hnr.read_listing(page, "https://news.hnr.cn/xwrd/")
+    listing = read_listing(hnr, page, "https://news.hnr.cn/xwrd/")
     assert [(a.url, a.published) for a in listing.articles] == [
         ("https://news.hnr.cn/202003/19/731862.html", "2020-03-19"),
         ("https://news.hnr.cn/202003/18/731000.html", "2020-03-18"),

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # lxml is imported where a feed is parsed: importing it costs
     import lxml.html
     from lxml import etree
 
-    from newsclean.sites.base import Adapter
+    from newsclean.sites import Adapter
 
 # Texts of a "next page" link on these sites' listings (EmpireCMS, TRS, chinanews pagebox).
 NEXT_TEXTS = frozenset({"下一页", "下页", "下一頁", "后页", "下一页>", "下一页>>", "next", "next >", ">"})

@@ -1,0 +1,331 @@
+"""The main-content finder: one walk over a page renders its body to lines and scores every
+element that may hold the article by the Chinese text it holds as paragraphs; the densest
+container near the headline wins, else trafilatura's main content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from newsclean.extract.html import BLOCK_TAGS, SKIP_TAGS, render_lines
+from newsclean.extract.text import HAN
+
+if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
+    import lxml.html
+
+# Containers whose text is more than this share link text are navigation, not articles.
+MAX_LINK_SHARE = 0.3
+# A container needs this many Han characters in paragraphs to be taken for the article.
+MIN_CONTAINER_HAN = 60
+CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "font", "center"})
+# Children read as paragraphs of their parent whatever they hold; other children only when
+# they hold no block element (a bare text div is a paragraph, a div of divs a column).
+PARAGRAPH_TAGS = frozenset("p h2 h3 h4 h5 section blockquote pre".split())
+BLOCK_CHILD_TAGS = frozenset("div p table ul ol section article".split())
+# How many elements between the headline and a container halve the container's score.
+HEADLINE_DISTANCE = 400
+_PUNCT_RE = re.compile(r"[，。！？、；：“”,.!?;:]")
+
+
+def main_text_lines(
+    walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None = None
+) -> list[str]:
+    """The article's lines: those of the best-scoring text container (`heading`: the
+    headline's element, when known), or trafilatura's main content of the page's `html`."""
+    container = best_container(walk)
+    if container is not None:
+        if story := story_under_heading(container.element, heading):
+            return story
+        if container.lines is None:
+            return render_lines(container.element)
+        return walk.lines[container.lines[0] : container.lines[1]]
+    import trafilatura  # imported on first use: it costs ~0.2 s of start-up
+
+    text = (
+        trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True)
+        or ""
+    )
+    return text.splitlines()
+
+
+def style_hides(style: str) -> bool:
+    """True for a `style` attribute that hides its element (`display:none`, `visibility:hidden`)."""
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def hidden_elements(doc: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The elements under `doc` (itself included) that the page does not show: read from the
+    `style` and `hidden` attributes (an XPath over attributes runs no predicate per element)."""
+    return {
+        value.getparent()
+        for value in doc.xpath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
+        if value.attrname == "hidden" or style_hides(value)
+    }
+
+
+@dataclass
+class Container:
+    """An element that may hold the article: its place in document order, the Han characters
+    it holds as paragraphs, and the span of its lines in the page's rendering (None when they
+    are not lines of their own there: an inline element, or one under a skipped one)."""
+
+    element: lxml.html.HtmlElement
+    position: int
+    han: int
+    lines: tuple[int, int] | None
+
+
+@dataclass
+class PageWalk:
+    """One walk over a page: the body's lines, the containers that may hold the article, and
+    the headline's place in document order."""
+
+    lines: list[str] = field(default_factory=list)
+    containers: list[Container] = field(default_factory=list)
+    heading_at: int | None = None
+
+
+class TextMap:
+    """Where each element's text lies among the page's text nodes, to count an element's
+    visible text from prefix sums instead of adding it up element by element.
+
+    Elements are numbered in document order. The text nodes worth counting (not blank) are
+    listed in document order with their owner's *level*: how many skipped or hidden elements
+    stand among the owner and its ancestors (the owner holds the text, or the tail of its
+    child). An element counts the nodes of its own level in its range, so the text under a
+    skipped or hidden element counts for that element's descendants but for none above it.
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.keys: list[int] = []  # per text node: 2 × level + 1 when inside a link
+        # per element: its number, tag, level, whether shown (not skipped or hidden), its
+        # parent's level when its tag is a block tag (else -1), and its first text node …
+        self.info: list[tuple[int, str, int, bool, int, int]] = []
+        # … and, once closed, the text node after its last (its tail excluded) and the number
+        # of the element after its last descendant
+        self.ends: dict[int, tuple[int, int]] = {}
+        self.candidates: list[tuple[int, lxml.html.HtmlElement]] = []  # the shown container tags
+        self.han: list[int] = []  # per text node, once `counted`: its Han characters
+        self.sums: dict[int, tuple[list[int], list[int]]] = {}
+
+    def counted(self) -> None:
+        """Count the Han characters of every listed text node, in one regular expression pass
+        over all of them joined by NULs (no text holds one)."""
+        joined = "\x00".join(self.texts)
+        self.han = [len(t) for t in _NON_HAN_OR_NUL_RE.sub("", joined).split("\x00")]
+
+    def prefix_sums(self, level: int) -> tuple[list[int], list[int]]:
+        """Running totals over the text nodes of one level: Han characters, and Han characters
+        inside links."""
+        if level not in self.sums:
+            han = [h if key >> 1 == level else 0 for h, key in zip(self.han, self.keys)]
+            link = [h if key == 2 * level + 1 else 0 for h, key in zip(self.han, self.keys)]
+            self.sums[level] = (running(han), running(link))
+        return self.sums[level]
+
+    def stats(self, i: int, level: int) -> tuple[int, int]:
+        """Element i's Han characters and those inside links, counting the text of `level`
+        (its own)."""
+        han, link = self.prefix_sums(level)
+        first, end = self.info[i][5], self.ends[i][0]
+        return han[end] - han[first], link[end] - link[first]
+
+    def has_blocks(self, i: int, level: int) -> bool:
+        """True when a block element whose parent is of `level` stands under element i."""
+        info = self.info
+        return any(info[j][4] == level for j in range(i + 1, self.ends[i][1]))
+
+    def has_punctuation(self, i: int, level: int) -> bool:
+        """True when a text node of `level` under element i holds sentence punctuation (looked
+        for only where it decides: most text never needs it)."""
+        keys, texts = self.keys, self.texts
+        return any(
+            keys[j] >> 1 == level and _PUNCT_RE.search(texts[j])
+            for j in range(self.info[i][5], self.ends[i][0])
+        )
+
+    def children(self, i: int) -> list[int]:
+        """The numbers of element i's children."""
+        found, child, end = [], i + 1, self.ends[i][1]
+        while child < end:
+            found.append(child)
+            child = self.ends[child][1]
+        return found
+
+    def paragraph_han(self, i: int, han: int) -> int:
+        """Han characters element i (holding `han` in all) holds as paragraphs: its own text
+        and the children that read as text (not link lists, with sentence punctuation; not a
+        column of blocks unless a paragraph tag)."""
+        level, total = self.info[i][2], han
+        for child in self.children(i):
+            _, tag, _, shown, _, _ = self.info[child]
+            if not shown:
+                continue
+            child_han, child_link = self.stats(child, level)
+            total -= child_han  # what is left is its own text and its children's tails
+            if not child_han or (tag not in PARAGRAPH_TAGS and self.has_blocks(child, level)):
+                continue
+            if child_link / child_han > MAX_LINK_SHARE or not self.has_punctuation(child, level):
+                continue
+            total += child_han - child_link
+        return total
+
+    def container_han(self, i: int) -> int:
+        """The paragraph Han characters of element i (a shown container tag) when it may hold
+        the article (enough text, not mostly links), else 0."""
+        han, link = self.stats(i, self.info[i][2])
+        if han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
+            return 0
+        para = self.paragraph_han(i, han)
+        return para if para >= MIN_CONTAINER_HAN else 0
+
+
+def running(values: list[int] | list[bool]) -> list[int]:
+    """The running totals of the values, starting with 0 (one more item than `values`)."""
+    return list(accumulate(values, initial=0))
+
+
+_NON_HAN_OR_NUL_RE = re.compile(f"[^{HAN}\x00]+")
+
+
+def walk_page(
+    doc: lxml.html.HtmlElement, root: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None = None
+) -> PageWalk:
+    """Render `root` (the body) to lines as `render_lines` does and, in the same walk over the
+    whole page, map every element's text (`TextMap`) to find the containers. (One loop with
+    its state in local variables: it runs for every node of the page.)"""
+    from lxml import etree
+
+    walk, text_map, hidden = PageWalk(), TextMap(), hidden_elements(doc)
+    lines: list[str] = walk.lines
+    buf: list[str] = []
+    first_lines: dict[int, int] = {}  # the first line of each container tag rendered …
+    spans: dict[int, tuple[int, int]] = {}  # … and its span once closed
+    texts, keys, info, ends, candidates = (
+        text_map.texts,
+        text_map.keys,
+        text_map.info,
+        text_map.ends,
+        text_map.candidates,
+    )
+    # the open elements' records (as in `info`), under one standing for the page's parent
+    open_elements: list[tuple[int, str, int, bool, int, int]] = [(-1, "", 0, False, -1, 0)]
+    links = 0  # open `a` elements
+    rendering, skipped = False, None  # skipped: the element (script, form…) not rendered
+
+    def flush() -> None:
+        text = "".join(buf).strip()
+        buf.clear()
+        if text:
+            lines.append(text)
+
+    for event, el in etree.iterwalk(doc, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            tag, i, parent_level = el.tag, len(info), open_elements[-1][2]
+            shown = tag not in SKIP_TAGS and el not in hidden
+            level = parent_level if shown else parent_level + 1
+            record = (i, tag, level, shown, parent_level if tag in BLOCK_CHILD_TAGS else -1, len(texts))
+            info.append(record)
+            open_elements.append(record)
+            if tag == "a":
+                links += 1
+            if el is heading:
+                walk.heading_at = i
+            if shown and tag in CONTAINER_TAGS:
+                candidates.append((i, el))
+            if el is root:
+                rendering, skipped = True, None
+            elif rendering:
+                if tag in SKIP_TAGS:
+                    rendering, skipped = False, el
+                elif tag in BLOCK_TAGS:
+                    if buf:  # a block edge ends the line being gathered
+                        flush()
+                    if tag in CONTAINER_TAGS:
+                        first_lines[i] = len(lines)
+            text = el.text
+            if text:
+                if shown and not text.isspace():  # a skipped or hidden element's own text counts for nothing
+                    texts.append(text)
+                    keys.append(2 * level + (links > 0))
+                if rendering:
+                    buf.append(text)
+            continue
+        if event == "end":
+            i, tag = open_elements.pop()[:2]
+            ends[i] = (len(texts), len(info))
+            if tag == "a":
+                links -= 1
+            if el is root:
+                flush()
+                rendering, spans[i] = False, (0, len(lines))
+            elif el is skipped:
+                rendering, skipped = True, None
+            elif rendering and tag in BLOCK_TAGS:
+                if buf:
+                    flush()
+                if i in first_lines:
+                    spans[i] = (first_lines[i], len(lines))
+        tail = el.tail  # a closed element's, or a comment's (only its tail is text)
+        if tail:
+            parent = open_elements[-1]
+            if parent[3] and not tail.isspace():
+                texts.append(tail)
+                keys.append(2 * parent[2] + (links > 0))
+            if rendering:
+                buf.append(tail)
+    walk.containers = find_containers(text_map, spans)
+    return walk
+
+
+def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> list[Container]:
+    """The elements that may hold the article, with the span of their lines where they have
+    lines of their own (`spans`: start and end line of the block elements rendered)."""
+    if not text_map.texts:
+        return []
+    text_map.counted()
+    found = []
+    for i, el in text_map.candidates:
+        han = text_map.container_han(i)
+        if han:
+            found.append(Container(el, i, han, spans.get(i)))
+    return found
+
+
+def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> list[str]:
+    """On a page of several stories in one column (an e-paper page view: heading, paragraphs,
+    heading, paragraphs…), the lines between the headline and the next heading like it;
+    empty when the container holds one story."""
+    if heading is None or heading.getparent() is not container:
+        return []
+    siblings = list(container)
+    if sum(1 for el in siblings if el.tag == heading.tag) < 2:
+        return []
+    lines = [heading.tail.strip()] if heading.tail and heading.tail.strip() else []
+    for el in siblings[siblings.index(heading) + 1 :]:
+        if el.tag == heading.tag:
+            break
+        lines.extend(render_lines(el))
+        if el.tail and el.tail.strip():
+            lines.append(el.tail.strip())
+    return lines
+
+
+def best_container(walk: PageWalk) -> Container | None:
+    """The container whose paragraphs hold the most Chinese text, weighed down by distance
+    from the headline (sidebars, comments and footers stand far from it); the last in
+    document order wins a tie."""
+    best, best_score = None, 0.0
+    for container in sorted(walk.containers, key=lambda found: -found.position):
+        score = float(container.han)
+        if walk.heading_at is not None:
+            distance = container.position - walk.heading_at  # > 0: the container follows it
+            score /= 1 + abs(distance) / HEADLINE_DISTANCE + (1 if distance < 0 else 0)
+        if score > best_score:
+            best, best_score = container, score
+    return best
