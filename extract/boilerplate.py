@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from newsclean.extract import labels
 from newsclean.extract.bylines import looks_like_byline
 from newsclean.extract.dates import parse_date
 from newsclean.extract.text import match_form
@@ -43,18 +44,24 @@ _FOOTER_RE = re.compile(
     re.IGNORECASE,
 )
 _HOTLINE_RE = re.compile(r"热线|投稿邮箱|投稿信箱|爆料|新闻线索|联系电话|举报电话")
-_EDITOR_RE = re.compile(
-    r"(?:责编|责任编辑|编辑|审核|校对)\s*[:：]|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$"
+# A line holding an editor label (meta reads the name after it).
+_HAS_EDITOR_LABEL_RE = re.compile(
+    f"(?:{labels.EDITOR}|{labels.PROOFREADERS})"
+    + labels.COLON
+    + r"|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$"
 )
-_KEYWORDS_RE = re.compile(r"^(?:文章)?关键[词字]\s*[:：]")
-# Every editor and keyword line holds one of these words (a cheap test before classify_line).
-_EDITOR_WORD_RE = re.compile(r"责编|编辑|审核|校对|关键[词字]")
+# A line opening with a keywords label (meta reads the keywords after it).
+_STARTS_WITH_KEYWORDS_LABEL_RE = re.compile("^" + labels.KEYWORDS + labels.COLON)
+# Every editor and keyword line holds one of these words (a cheap test before classify_line;
+# `责任编辑` holds `编辑`, so any match of the editor words is one of these).
+_EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, labels.KEYWORD_WORD)))
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
     r"原标题\s*[:：])"
 )
-_SOURCE_RE = re.compile(r"^(?:来源|稿源|出处)\s*[:：]")
+# A line opening with a source label (meta reads the value after it).
+_STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
 _FARM_RE = re.compile(r"下面小编[^。]*?(?:欢迎|希望|仅供)[^。]*。")
 # Lines that are page machinery, not text, told by their shape: a bare image or document
@@ -102,17 +109,21 @@ def classify_line(line: str) -> Kind:
         return Kind.FOOTER
     if text in ("核心提示", "核心提示:", "核心提示：", "导读", "内容提要", "摘要"):
         return Kind.LEAD
-    if len(text) < 120 and _KEYWORDS_RE.search(text) and not _EDITOR_RE.search(text):
+    if (
+        len(text) < 120
+        and _STARTS_WITH_KEYWORDS_LABEL_RE.search(text)
+        and not _HAS_EDITOR_LABEL_RE.search(text)
+    ):
         return Kind.KEYWORDS
-    if len(text) < 60 and _EDITOR_RE.search(text) and "。" not in text:
+    if len(text) < 60 and _HAS_EDITOR_LABEL_RE.search(text) and "。" not in text:
         return Kind.EDITOR
-    if len(text) < 120 and _KEYWORDS_RE.search(text):
+    if len(text) < 120 and _STARTS_WITH_KEYWORDS_LABEL_RE.search(text):
         return Kind.EDITOR
     if _is_hotline(text):
         return Kind.HOTLINE
     if len(text) < 80 and _SHARE_RE.match(text):
         return Kind.SHARE
-    if len(text) < 60 and _SOURCE_RE.match(text):
+    if len(text) < 60 and _STARTS_WITH_SOURCE_LABEL_RE.match(text):
         return Kind.SOURCE
     if len(text) < 80 and not _SENTENCE_END_RE.search(text) and parse_date(text):
         return Kind.DATE

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from newsclean.extract import labels
 from newsclean.extract.text import HAN, match_form
 
 # Role markers, longest first. The value says which list the following names join;
@@ -19,14 +20,16 @@ _REPORTER = "authors"
 _CORRESPONDENT = "correspondents"
 ROLE_RE = re.compile(
     r"(?P<role>"
-    r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?记者"
-    r"|通讯员|实习生|特约撰稿人?|作者|执笔|撰稿|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
+    r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?"
+    + labels.REPORTER
+    + f"|{labels.CORRESPONDENT}|{labels.INTERN}|特约撰稿人?|{labels.WRITERS}"
+    + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
     f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|报导"  # `临沂报道` (a place), `…榮昊北報導`
     f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )
 _ROLE_KIND = {
-    "通讯员": _CORRESPONDENT,
+    labels.CORRESPONDENT: _CORRESPONDENT,
 }
 _CREDIT_ROLES = {
     "文",
@@ -97,21 +100,29 @@ _AFFILIATION_RE = re.compile(
     r"山东|四川|陕西|人民|华中|华东|华南|西南|西北|东北|首都|新华社|本报|本刊)[^\s]{2,}"
 )
 _NAMES_ONLY_RE = re.compile(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5}}$")
-_BYLINE_WORD_RE = re.compile(r"记者|通讯员|实习生|作者|执笔|撰稿|文\s*/\s*图|图\s*/\s*文|摄")
+_BYLINE_WORD_RE = re.compile(
+    "|".join((labels.REPORTER, labels.CORRESPONDENT, labels.INTERN, labels.WRITERS))
+    + r"|文\s*/\s*图|图\s*/\s*文|摄"
+)
 
+# A reporter's or a correspondent's credit.
+_FIELD_CREDITS = labels.REPORTER + "|" + labels.CORRESPONDENT
 # An inline dateline: `XX讯(…)`, `XX消息(…)`, `中新网郑州4月20日电(…)`, or a bare `本报讯`.
 DATELINE_RE = re.compile(
     r"^(?P<dateline>"
     r"(?:[^\s,，。:：(（)）“”\"]|[(（][^()（）\s]{1,10}[)）]){1,24}?(?:讯|消息|电)\s*[:：]?\s*[(（][^()（）]{1,80}[)）]"
-    r"|[^\s,，。:：(（)）“”\"]{2,16}(?:客户端|网|报|台)\s*[(（](?=[^()（）]{0,20}(?:记者|通讯员))[^()（）]{2,80}[)）]"
-    r"|[^\s,，。:：(（“”\"]{1,16}讯\s+(?:记者|通讯员)[^,，。:：()（）]{2,60}?报道\s*[:：]"
+    r"|[^\s,，。:：(（)）“”\"]{2,16}(?:客户端|网|报|台)\s*[(（](?=[^()（）]{0,20}(?:" + _FIELD_CREDITS + "))"
+    r"[^()（）]{2,80}[)）]"
+    r"|[^\s,，。:：(（“”\"]{1,16}讯\s+(?:" + _FIELD_CREDITS + r")[^,，。:：()（）]{2,60}?报道\s*[:：]"
     r"|(?:本报|本网|本台)讯|[^\s,，。(（“”\"]{1,12}网讯|新华社[^\s,，。(（]{1,12}电|中新网[^\s,，。(（]{1,12}电"
     r")\s*"
 )
 # A chain of credits glued after the last sentence: `闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光`.
 _CREDIT_CHAIN_RE = re.compile(
-    r"^(?:[^。！？:]{0,24}?(?:记者|通讯员)[^。！？:]{1,24}?)?(?:报道)?"
-    r"(?:(?:来源|编辑|责编|责任编辑|审校|审核|校对|主编|监制|一审|二审|三审|终审)\s*:\s*[^。！？:]{1,16}?)+$"
+    r"^(?:[^。！？:]{0,24}?(?:" + _FIELD_CREDITS + r")[^。！？:]{1,24}?)?(?:报道)?"
+    r"(?:(?:"
+    + "|".join((labels.SOURCE_WORD, labels.EDITOR, labels.SIGN_OFFS, labels.REVIEW_ROUNDS))
+    + r")\s*:\s*[^。！？:]{1,16}?)+$"
 )
 # A trailing byline in parentheses closing the last paragraph.
 TRAILING_RE = re.compile(r"[(（](?P<inner>[^()（）]{2,80})[)）]\s*$")

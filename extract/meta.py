@@ -4,30 +4,45 @@ from __future__ import annotations
 
 import re
 
+from newsclean.extract import labels
 from newsclean.extract.bylines import is_name
 from newsclean.extract.text import clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
-_LABEL_STOP = (
-    r"(?=\s{2,}|\s*(?:作者|编辑|责编|责任编辑|来源|时间|发布时间|点击|浏览|阅读)\s*[:：]"
-    r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)"
+_HEADER_LABELS = "|".join(
+    (labels.AUTHOR_WORD, labels.EDITOR, labels.SOURCE_WORD, "时间|发布时间", labels.COUNTERS)
 )
-_SOURCE_RE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
+_LABEL_STOP = (
+    r"(?=\s{2,}|\s*(?:"
+    + _HEADER_LABELS
+    + ")"
+    + labels.COLON
+    + r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)"
+)
+# The value of a `来源:` label anywhere in a line (boilerplate tells a line that opens with one).
+_SOURCE_VALUE_RE = re.compile(f"(?:{labels.SOURCE})" + labels.COLON + r"\s*(?P<v>[^|｜\n]*?)" + _LABEL_STOP)
 # Label words that end an editor's name glued to the next label (`编辑:孔然责编:赵宇光`).
-_NEXT_LABEL = r"责编|责任编辑|编辑|审校|审核|校对|主编|监制|来源|纠错|一审|二审|三审|终审"
-_EDITOR_RE = re.compile(
+_NEXT_LABEL = "|".join(
+    (labels.EDITOR, labels.SIGN_OFFS, labels.SOURCE_WORD, labels.CORRECTION, labels.REVIEW_ROUNDS)
+)
+# The editor's name after an editor label (boilerplate only tells that a line holds the label).
+_EDITOR_NAME_RE = re.compile(
     r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
-    r"|(?:责编|责任编辑|编辑)\s*[:：/]\s*(?P<b>(?:(?!" + _NEXT_LABEL + r")[^\s|｜)）】,，;；/:：])+)"
+    r"|(?:" + labels.EDITOR + r")\s*[:：/]\s*(?P<b>(?:(?!" + _NEXT_LABEL + r")[^\s|｜)）】,，;；/:：])+)"
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
 )
-# What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`).
+# What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`); no label
+# word starts another, so their order does not matter.
 _EDITOR_TAIL_RE = re.compile(
-    r"(?:纠错|审核|审校|校对|监制|主编|一审|二审|三审|终审|来源|责编|责任编辑|编辑|作者|记者)"
-    r"(?:[:：].*)?$|[:：].*$"
+    "(?:" + "|".join((_NEXT_LABEL, labels.AUTHOR_WORD, labels.REPORTER)) + ")" + r"(?:[:：].*)?$|[:：].*$"
 )
 _EDITOR_SPLIT_RE = re.compile(r"[、，,/]+")
 _LATIN_NAME_RE = re.compile(r"^[A-Z][a-z]+$")
-_KEYWORDS_RE = re.compile(r"(?:文章)?关键[词字]\s*[:：]\s*(?P<v>.*?)(?=\s*(?:责编|责任编辑|编辑)\s*[:：]|$)")
+# The keyword list after a keywords label, up to an editor label (boilerplate only tells a
+# line that opens with the label).
+_KEYWORDS_VALUE_RE = re.compile(
+    labels.KEYWORDS + labels.COLON + r"\s*(?P<v>.*?)(?=\s*(?:" + labels.EDITOR + ")" + labels.COLON + "|$)"
+)
 _KEYWORD_SPLIT_RE = re.compile(r"[,，;；、\s]+")
 _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>|»|＞|→)\s*")
 _CRUMB_HOME = ("新闻中心", "首页", "网站首页", "当前位置", "您的位置", "您现在的位置", "位置", "主页")
@@ -47,7 +62,7 @@ def _group(line: str, match: re.Match[str] | None, *names: str) -> str:
 def parse_source(text: str) -> str | None:
     """The value of a `来源:` label in the text, if any."""
     line = text.strip()
-    value = squeeze_spaces(_group(line, _SOURCE_RE.search(match_form(line)), "v"))
+    value = squeeze_spaces(_group(line, _SOURCE_VALUE_RE.search(match_form(line)), "v"))
     return value or None
 
 
@@ -55,7 +70,7 @@ def parse_editor(text: str) -> str | None:
     """The editor named by `责编:X`, `责任编辑:X`, `【编辑:X】` or `(编辑 X)`, if any."""
     line = clean_line(text)
     names: list[str] = []
-    for match in _EDITOR_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
+    for match in _EDITOR_NAME_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
         value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c").strip())  # `X纠错:…`
         for name in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
             if name and name not in names:
@@ -72,7 +87,7 @@ def parse_editor(text: str) -> str | None:
 def parse_keywords(text: str) -> list[str]:
     """The keywords of a labelled `文章关键词:a,b` line (empty when there is no label)."""
     line = clean_line(text)
-    match = _KEYWORDS_RE.search(match_form(line))
+    match = _KEYWORDS_VALUE_RE.search(match_form(line))
     return split_keywords(_group(line, match, "v")) if match else []
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline
 from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
@@ -46,8 +47,10 @@ _STAMP_RES = tuple(
     re.compile(name + r"""["']?\s*[:=]\s*["']?(1[0-9]{9})\b""")
     for name in ("ct", "publish_?time", "pub_?time", "create_?time")
 )
-_DATE_LABEL_RE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]")
-_AUTHOR_LABEL_RE = re.compile(r"(?:作者|撰稿)\s*[:：]\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)")
+_DATE_LABEL_RE = re.compile(labels.DATE + labels.COLON)
+_AUTHOR_LABEL_RE = re.compile(
+    f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)"
+)
 
 # Parts of a `<title>` after the headline that are this short are column and site names.
 SUFFIX_PART_MAX = 15

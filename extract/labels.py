@@ -1,0 +1,38 @@
+"""The Chinese label words of news pages, in one place: regex alternations (`a|b|c`) and small
+pattern pieces that the line classifier, the metadata parsers, the byline parser and the page
+readers compose into their own patterns.
+
+Each constant is a plain alternation without a group, so a user writes `(?:{EDITOR})`.
+"""
+
+from __future__ import annotations
+
+# `来源:`, `稿源:`, `出处:`: where the article comes from.
+SOURCE_WORD = "来源"
+SOURCE = SOURCE_WORD + "|稿源|出处"
+# `责编:`, `责任编辑:`, `编辑:`: who edited it.
+EDITOR = "责编|责任编辑|编辑"
+# Reviewers named after the editor (`审核:X`, `校对:X`), and the whole sign-off chain of a
+# CMS footer (`审校:`, `主编:`, `监制:`, `一审:` … `终审:`).
+PROOFREADERS = "审核|校对"
+SIGN_OFFS = "审校|" + PROOFREADERS + "|主编|监制"
+REVIEW_ROUNDS = "一审|二审|三审|终审"
+# `纠错:` (a corrections contact) follows the editor on some pages.
+CORRECTION = "纠错"
+# `文章关键词:`, `关键字:`.
+KEYWORDS = "(?:文章)?关键[词字]"
+KEYWORD_WORD = "关键[词字]"
+# `发布时间:`, `更新日期:`, `时间:`.
+DATE = "(?:发布|更新|发表)?(?:时间|日期)"
+# Words of a byline: `记者`, `通讯员`, `实习生`, and the writer labels `作者:`, `执笔`, `撰稿`.
+REPORTER = "记者"
+CORRESPONDENT = "通讯员"
+INTERN = "实习生"
+AUTHOR_WORD = "作者"
+WRITERS = AUTHOR_WORD + "|执笔|撰稿"
+# The `作者:`/`撰稿:` field of a CMS header (a field, not a byline).
+AUTHOR_FIELD = AUTHOR_WORD + "|撰稿"
+# Hit counters and reading counts standing after the header labels.
+COUNTERS = "点击|浏览|阅读"
+# A label's colon, ASCII or full-width, with the spaces before it.
+COLON = r"\s*[:：]"
