@@ -1,4 +1,5 @@
-"""Imports flow one way: ingest/ → sites/ → extract/; the toolkit never imports its users."""
+"""Imports flow one way: ingest/ → sites/ → extract/; the toolkit never imports its users, and
+the adapters in sites/ use nothing but the toolkit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from conftest import ROOT
 
 # package -> packages of this project it must never import
 FORBIDDEN = {"extract": {"sites", "ingest", "db", "cli"}, "sites": {"ingest", "db", "cli"}}
+# package -> the only packages of this project it may import (itself included)
+ALLOWED = {"sites": {"sites", "extract"}, "extract": {"extract"}}
+PROJECT = {"cli", "db", "extract", "ingest", "sites"}
 
 
 def project_package(module: str) -> str:
@@ -38,6 +42,15 @@ def test_imports_flow_one_way(package):
     files = sorted((ROOT / package).glob("*.py"))
     assert files
     wrong = {f.name: imported_packages(f) & FORBIDDEN[package] for f in files}
+    assert {k: v for k, v in wrong.items() if v} == {}
+
+
+@pytest.mark.parametrize("package", list(ALLOWED))
+def test_imports_only_what_the_layer_allows(package):
+    """sites/ holds adapters built from the toolkit alone; extract/ imports only itself."""
+    files = sorted((ROOT / package).glob("*.py"))
+    assert files
+    wrong = {f.name: (imported_packages(f) & PROJECT) - ALLOWED[package] for f in files}
     assert {k: v for k, v in wrong.items() if v} == {}
 
 
