@@ -75,7 +75,7 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
         if not line:
             continue
         kind = kinds[i] if kinds is not None else classify_line(line)
-        if kind in STOP_KINDS and paragraphs:
+        if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :]):
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:
             continue
@@ -94,6 +94,15 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
     art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+
+
+def ends_article(paragraphs: list[str], rest: list[str]) -> bool:
+    """Whether a related-reading or footer line ends the article. It does not when the text
+    before it has not begun the article (captions, a teaser) and running text follows: a
+    related link or a photo credit stands between a page's lead block and its story."""
+    before = sum(sentence_weight(p) for p in paragraphs)
+    after = [w for w in (sentence_weight(clean_line(line)) for line in rest) if w]
+    return len(after) < 2 or sum(after) <= 2 * before
 
 
 def drop_glued_image(paragraph: str) -> str:

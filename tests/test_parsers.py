@@ -405,3 +405,27 @@ def test_text_page_date_is_the_one_under_the_title():
         art,
     )
     assert art.published_at == "2025-10-03T10:13:10+08:00"
+
+
+def test_a_related_link_before_the_story_does_not_end_it():
+    # NetEase's 2006 entertainment template: photo captions and a `相关新闻：` link stand in
+    # the text container above the story; a `相关新闻` line after the story still ends it
+    from newsclean.extract.layout import finish_body
+    from newsclean.extract.record import Article
+
+    story = [
+        "本月17日上午，美国金球奖颁奖典礼将在洛杉矶举行，今年有众多华人电影人入围。",
+        "今年的金球奖颁奖典礼，华人影人有机会成为晚会的主轴之一，两部华语电影入围最佳外语片。",
+        "至于入围戏剧类最佳女主角的章子怡，要面对众多强敌，但她声势依旧很旺。",
+    ]
+    art = Article()
+    finish_body(
+        ["李安日前凭借《断臂山》获大奖", "章子怡", "相关新闻：李安陈凯歌赴会参加金球颁奖礼", *story], art
+    )
+    assert art.body[-3:] == story
+    art = Article()
+    finish_body(
+        [*story, "相关新闻：", "第二条新闻的标题，很长很长的一段文字。", "第三条新闻标题，也很长的文字。"],
+        art,
+    )
+    assert art.body == story
