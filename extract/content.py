@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from newsclean.extract.boilerplate import classify_line
 from newsclean.extract.html import BLOCK_TAGS, SKIP_TAGS, render_lines
-from newsclean.extract.text import HAN
+from newsclean.extract.layout import densest_block, sentence_weight
+from newsclean.extract.text import HAN, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
@@ -42,6 +44,8 @@ def main_text_lines(
         if container.lines is None:
             return render_lines(container.element)
         return walk.lines[container.lines[0] : container.lines[1]]
+    if block := densest_lines(walk.lines):
+        return block
     import trafilatura  # imported on first use: it costs ~0.2 s of start-up
 
     text = (
@@ -49,6 +53,15 @@ def main_text_lines(
         or ""
     )
     return text.splitlines()
+
+
+def densest_lines(lines: list[str]) -> list[str]:
+    """The run of rendered lines with the most running text (the line-block distribution
+    that text renderings are read with), when it holds enough of it to be an article."""
+    cleaned = [clean_line(line) for line in lines]
+    start, end = densest_block(cleaned, [classify_line(line) for line in cleaned])
+    block = lines[start:end]
+    return block if sum(sentence_weight(line) for line in block) >= MIN_CONTAINER_HAN else []
 
 
 def style_hides(style: str) -> bool:

@@ -112,3 +112,21 @@ def test_a_cms_author_field_yields_to_the_byline():
         head="<title>这是一条新闻的标题</title>",
     )
     assert extract_page(alone).authors == ["宪瑞"]
+
+
+def test_story_in_a_slideshow_list_is_read_from_the_line_blocks():
+    # iFeng's 2011 photo-story template: the story is a `<dd>` of a `<dl class=slideBigShow>`
+    # beside a caption and a list of linked photo sets that make every `div` around it a
+    # link list
+    caption = "<div class='pic'><img src='1.jpg'><p>图注：从左至右 导演与演员(图片来源：本网)</p></div>"
+    thumbs = "".join(
+        f"<li><a href='/s/{i}'><img src='{i}.jpg'>高清组图：明星出席电影首映礼{i}</a></li>" for i in range(30)
+    )
+    html = page(
+        f"<div class='slidemain'><div class='slidePic'><div class='left'>{caption}"
+        f"<dl class='slideBigShow'><dt>组图：演员来华</dt><dd>{PARA}{PARA}<br>{PARA}</dd></dl>"
+        f"<ul>{thumbs}</ul></div></div></div>",
+        head="<title>演员来华_娱乐频道</title>",
+    )
+    art = extract_page(html)
+    assert PARA * 2 in art.body and PARA in art.body
