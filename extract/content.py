@@ -307,7 +307,34 @@ def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> lis
         han = text_map.container_han(i)
         if han:
             found.append(Container(el, i, han, spans.get(i)))
-    return found
+    return found + wrapped_paragraph_parents(text_map, found, spans)
+
+
+def wrapped_paragraph_parents(
+    text_map: TextMap, found: list[Container], spans: dict[int, tuple[int, int]]
+) -> list[Container]:
+    """Parents of two or more containers, counted with their text: a story whose paragraphs
+    are each wrapped in a `div` of their own (`<div><p>…</p></div>` per paragraph) is a column
+    of blocks, so its element holds none of that text as paragraphs of its own."""
+    numbers = {el: i for i, el in text_map.candidates}
+    own = {container.element: container for container in found}
+    children: dict[lxml.html.HtmlElement, list[Container]] = {}
+    for container in found:
+        parent = container.element.getparent()
+        if parent is not None and parent in numbers:
+            children.setdefault(parent, []).append(container)
+    parents = []
+    for parent, kids in children.items():
+        i = numbers[parent]
+        han, link = text_map.stats(i, text_map.info[i][2])
+        if len(kids) < 2 or link / han > MAX_LINK_SHARE:
+            continue
+        total = sum(kid.han for kid in kids)
+        if parent in own:
+            own[parent].han += total
+        else:
+            parents.append(Container(parent, i, total, spans.get(i)))
+    return parents
 
 
 def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> list[str]:

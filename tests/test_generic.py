@@ -130,3 +130,14 @@ def test_story_in_a_slideshow_list_is_read_from_the_line_blocks():
     )
     art = extract_page(html)
     assert PARA * 2 in art.body and PARA in art.body
+
+
+def test_paragraphs_wrapped_in_divs_of_their_own_are_one_story():
+    # NetEase's 2020 template: inside `div#endText` every paragraph is a `<div><p>` of its own
+    paras = [f"第{n}段。{PARA}{PARA}" for n in range(6)]
+    wrapped = "".join(f"<div><p>{p}</p></div>" for p in paras)
+    html = page(
+        f"<h1>国务院联防联控机制印发通知</h1><div id='endText'><p>（原标题：通知）</p>{wrapped}</div>",
+        head="<title>国务院联防联控机制印发通知_网易新闻</title>",
+    )
+    assert extract_page(html).body[-6:] == paras
