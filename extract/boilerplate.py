@@ -71,6 +71,7 @@ _TEMPLATE_JUNK_RE = re.compile(r"\{\{.*?\}\}|<!--|-->|\$\{\w|<%|%>|^[\w./-]+\.(?
 # The end of an article: `- THE END -`, `(完)`; repost and disclaimer notices after it.
 _END_RE = re.compile(r"^[-—=\s]*(?:THE\s*END|END|全文完)[-—=\s]*$|^[(（]\s*完\s*[)）]$", re.IGNORECASE)
 _NOTICE_RE = re.compile(r"转载请注明|版权归原作者|免责声明|本文仅代表作者|返回\S{0,8}[,，]?\s*查看更多")
+_PERMALINK_RE = re.compile(f"^(?:{labels.PERMALINK}){labels.COLON}")
 # `相关资讯请关注:…`, `更多精彩:…`: a related-reading lead-in with its links on the same line.
 _RELATED_LEAD_RE = re.compile(r"^(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}[:：]")
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
@@ -99,7 +100,7 @@ def classify_line(line: str) -> Kind:
         return Kind.COUNTER
     if _FILE_NAME_RE.match(text) or _TEMPLATE_JUNK_RE.search(text):
         return Kind.SHARE
-    if _END_RE.match(text) or (len(text) < 120 and _NOTICE_RE.search(text)):
+    if _END_RE.match(text) or (len(text) < 120 and _NOTICE_RE.search(text)) or _PERMALINK_RE.match(text):
         return Kind.FOOTER
     if len(text) < 120 and _RELATED_LEAD_RE.match(text):
         return Kind.RELATED

@@ -36,3 +36,6 @@ AUTHOR_FIELD = AUTHOR_WORD + "|撰稿"
 COUNTERS = "点击|浏览|阅读"
 # A label's colon, ASCII or full-width, with the spaces before it.
 COLON = r"\s*[:：]"
+# `本文地址:`, `本文标题:`, `本文链接:`: the permalink lines a CMS prints under an article
+# (in both scripts).
+PERMALINK = "本文(?:标题|標題|地址|链接|鏈接|网址|網址)"

@@ -37,6 +37,7 @@ _EDGE_SPACE = " \t\r\n\u00a0\u3000\u200b\ufeff\u2002\u2003\u2009"
 _INNER_SPACE_RE = re.compile(
     f"(?<=[{HAN}])[ \u00a0\u3000]+(?=[{HAN}0-9])|(?<=[0-9])[ \u00a0\u3000]+(?=[{HAN}])"
 )
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _MULTI_SPACE_RE = re.compile(r"[ \u00a0\u3000\t]+")
 
 
@@ -84,7 +85,10 @@ def close_cjk_gaps(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """A line as stored: punctuation as published, spaces squeezed, edges trimmed."""
+    """A line as stored: punctuation as published, spaces squeezed, edges trimmed, and no
+    control characters (content farms hide C0 bytes between words to defeat copy checks)."""
+    if not text.isprintable():
+        text = _CONTROL_RE.sub("", text)
     return squeeze_spaces(text)
 
 

@@ -429,3 +429,24 @@ def test_a_related_link_before_the_story_does_not_end_it():
         art,
     )
     assert art.body == story
+
+
+def test_permalink_lines_end_the_article_in_both_scripts():
+    # DedeCMS-style content-farm pages print the article's title and address under it
+    for line in (
+        "本文地址： http://www.example.com/1261520.html",
+        "本文標題：某某規定",
+        "本文链接：https://a.cn/1",
+    ):
+        assert classify_line(line) == Kind.FOOTER
+
+
+def test_control_characters_hidden_between_words_are_not_stored():
+    # content farms hide C0 bytes before punctuation to defeat copy checks (seen on a
+    # machine-converted traditional page); tabs and newlines are spaces, not controls
+    from newsclean.extract.text import clean_line
+
+    assert (
+        clean_line("標準網絡主播行為\x05\x08\x07，增強職業道德\x07。") == "標準網絡主播行為，增強職業道德。"
+    )
+    assert clean_line("甲\t乙") == "甲 乙"
