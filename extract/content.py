@@ -11,6 +11,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from newsclean.extract.boilerplate import classify_line
+from newsclean.extract.dates import parse_date
 from newsclean.extract.html import BLOCK_TAGS, SKIP_TAGS, render_lines
 from newsclean.extract.layout import densest_block, sentence_weight
 from newsclean.extract.text import HAN, clean_line
@@ -32,6 +33,17 @@ HEADLINE_DISTANCE = 400
 _PUNCT_RE = re.compile(r"[，。！？、；：“”,.!?;:]")
 
 
+# A container of at least this many lines, this many times its densest run of text, is a
+# frame around the article rather than the article.
+NARROW_MIN_LINES = 40
+NARROW_RATIO = 3
+# Reply headers: short lines, recurring (several reaction words, several time stamps).
+REPLY_HEADER_CHARS = 40
+MIN_REPLY_HEADERS = 5
+MIN_REPLY_STAMPS = 3
+_REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|关注|粉丝|楼主|网友|收藏")
+
+
 def main_text_lines(
     walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None = None
 ) -> list[str]:
@@ -43,7 +55,7 @@ def main_text_lines(
             return story
         if container.lines is None:
             return render_lines(container.element)
-        return walk.lines[container.lines[0] : container.lines[1]]
+        return article_lines(walk.lines[container.lines[0] : container.lines[1]])
     if block := densest_lines(walk.lines):
         return block
     import trafilatura  # imported on first use: it costs ~0.2 s of start-up
@@ -53,6 +65,31 @@ def main_text_lines(
         or ""
     )
     return text.splitlines()
+
+
+def article_lines(lines: list[str]) -> list[str]:
+    """The container's lines, narrowed to its densest run of running text when the container
+    is mostly something else (a page frame holding a question, its answers and the side lists
+    of a Q&A page): a short article in a long frame."""
+    cleaned = [clean_line(line) for line in lines]
+    kinds = [classify_line(line) for line in cleaned]
+    start, end = densest_block(cleaned, kinds)
+    if len(lines) < NARROW_MIN_LINES or len(lines) < NARROW_RATIO * (end - start):
+        return lines
+    rest = cleaned[:start] + cleaned[end:]
+    if not looks_like_replies(rest):
+        return lines
+    return lines[start:end]
+
+
+def looks_like_replies(lines: list[str]) -> bool:
+    """True when short lines of reactions (回答, 评论, 点赞, 举报 …) and time stamps recur
+    among the lines: the headers of replies, answers or comments, each a user, a time and
+    counters."""
+    short = [line for line in lines if len(line) <= REPLY_HEADER_CHARS]
+    reactions = sum(1 for line in short if _REACTION_RE.search(line))
+    stamps = sum(1 for line in short if parse_date(line))
+    return reactions >= MIN_REPLY_HEADERS and stamps >= MIN_REPLY_STAMPS
 
 
 def densest_lines(lines: list[str]) -> list[str]:

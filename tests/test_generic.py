@@ -141,3 +141,33 @@ def test_paragraphs_wrapped_in_divs_of_their_own_are_one_story():
         head="<title>国务院联防联控机制印发通知_网易新闻</title>",
     )
     assert extract_page(html).body[-6:] == paras
+
+
+def test_q_and_a_frame_gives_the_answer_not_the_replies_around_it():
+    # Baidu Zhidao's template: one frame div holds the question, share widgets, and answer
+    # units (user, time, 采纳数/获赞数, text as `<li><p>`, 你对这个回答的评价是？, 评论);
+    # the question and similar questions stand in the frame as text, so that only the
+    # frame is a text container
+    def unit(user: str, day: str, text: str) -> str:
+        return (
+            f"<div class='answer'><div>{user}</div><div>{day}</div><div>采纳数：12 获赞数：30</div>"
+            f"<ul>{text}</ul><div>你对这个回答的评价是？</div><div>评论</div><div>收起</div>"
+            "<div>举报</div><div>点赞 30</div></div>"
+        )
+
+    answer = [f"第{n}点，{PARA}" for n in range(4)]
+    chrome = "".join(
+        f"<div>{w}</div>" for w in ("分享", "复制链接", "新浪微博", "举报", "3个回答", "关注问题")
+    )
+    others = "".join(unit(f"网友{n}", f"2021-10-{n + 10}", "<li>同意楼上。</li>") for n in range(3))
+    ask = "我身边有些朋友已经很有钱了，为什么还要每天那么努力地工作呢？"
+    similar = "".join(
+        f"<div>有钱人为什么还要每天上班工作{n}？</div><div>2023-0{n + 1}-01</div>" for n in range(6)
+    )
+    html = page(
+        f"<div class='layout-wrap'><h1>为什么有些人还努力工作？</h1>{chrome}<div>{ask}</div>"
+        + unit("回答者", "2021-10-19", "".join(f"<li><p>{p}</p></li>" for p in answer))
+        + f"{others}{similar}</div>",
+        head="<title>为什么有些人还努力工作？_百度知道</title>",
+    )
+    assert extract_page(html).body[-4:] == answer
