@@ -12,9 +12,16 @@ from typing import TYPE_CHECKING
 
 from newsclean.extract.boilerplate import classify_line
 from newsclean.extract.dates import parse_date
-from newsclean.extract.html import BLOCK_TAGS, SKIP_TAGS, render_lines
+from newsclean.extract.html import (
+    BLOCK_TAGS,
+    CELL_SEPARATOR,
+    CELL_TAGS,
+    SKIP_TAGS,
+    is_data_row,
+    render_lines,
+)
 from newsclean.extract.layout import densest_block, sentence_weight
-from newsclean.extract.text import HAN, clean_line
+from newsclean.extract.text import HAN, ROW_MARK, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
@@ -41,7 +48,7 @@ NARROW_RATIO = 3
 REPLY_HEADER_CHARS = 40
 MIN_REPLY_HEADERS = 5
 MIN_REPLY_STAMPS = 3
-_REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|关注|粉丝|楼主|网友|收藏")
+_REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|楼主|收藏")
 
 
 def main_text_lines(
@@ -266,6 +273,7 @@ def walk_page(
     # the open elements' records (as in `info`), under one standing for the page's parent
     open_elements: list[tuple[int, str, int, bool, int, int]] = [(-1, "", 0, False, -1, 0)]
     links = 0  # open `a` elements
+    cells: dict[lxml.html.HtmlElement, int] = {}  # data rows: the cells begun so far
     rendering, skipped = False, None  # skipped: the element (script, form…) not rendered
 
     def flush() -> None:
@@ -293,11 +301,17 @@ def walk_page(
             elif rendering:
                 if tag in SKIP_TAGS:
                     rendering, skipped = False, el
+                elif tag in CELL_TAGS and el.getparent() in cells:  # a data row is one line
+                    buf.append(CELL_SEPARATOR if cells[el.getparent()] else "")
+                    cells[el.getparent()] += 1
                 elif tag in BLOCK_TAGS:
                     if buf:  # a block edge ends the line being gathered
                         flush()
                     if tag in CONTAINER_TAGS:
                         first_lines[i] = len(lines)
+                    if tag == "tr" and is_data_row(el):
+                        cells[el] = 0
+                        buf.append(ROW_MARK)
             text = el.text
             if text:
                 if shown and not text.isspace():  # a skipped or hidden element's own text counts for nothing
@@ -316,7 +330,7 @@ def walk_page(
                 rendering, spans[i] = False, (0, len(lines))
             elif el is skipped:
                 rendering, skipped = True, None
-            elif rendering and tag in BLOCK_TAGS:
+            elif rendering and tag in BLOCK_TAGS and not (tag in CELL_TAGS and el.getparent() in cells):
                 if buf:
                     flush()
                 if i in first_lines:

@@ -16,7 +16,7 @@ from newsclean.extract.dates import parse_date
 from newsclean.extract.layout import finish_body
 from newsclean.extract.meta import parse_breadcrumb, parse_editor, parse_source, split_keywords
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line
+from newsclean.extract.text import ROW_MARK, clean_line
 
 if TYPE_CHECKING:  # lxml is imported where a page is parsed: importing it costs ~40 ms of start-up
     import lxml.html
@@ -27,6 +27,11 @@ BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th center blockquote section "
     "article header footer figure figcaption pre hr address nav aside main".split()
 )
+# A data table's row is one line, its cells joined by CELL_SEPARATOR; a row whose cells hold
+# block elements is page layout (a column of paragraphs), rendered as blocks.
+CELL_TAGS = frozenset({"td", "th"})
+CELL_SEPARATOR = " | "
+_LAYOUT_IN_CELL = BLOCK_TAGS - {"a"}
 SKIP_TAGS = frozenset(
     "script style noscript iframe form button select input textarea svg head template "
     "object embed video audio canvas map".split()
@@ -181,6 +186,15 @@ def first_text(doc: lxml.html.HtmlElement, css: str | None, source: str = "") ->
     return None
 
 
+def is_data_row(row: lxml.html.HtmlElement) -> bool:
+    """True for a table row whose cells hold text only (no paragraphs, divs or line breaks)."""
+    return all(
+        cell.tag in CELL_TAGS and not any(el.tag in _LAYOUT_IN_CELL for el in cell.iterdescendants())
+        for cell in row
+        if isinstance(cell.tag, str)
+    )
+
+
 def render_lines(root: lxml.html.HtmlElement) -> list[str]:
     """The element's text as lines, one per block-level element (lxml's iterwalk: no
     recursion, deep trees are safe; scripts, styles and forms are skipped)."""
@@ -195,6 +209,7 @@ def render_lines(root: lxml.html.HtmlElement) -> list[str]:
 
     from lxml import etree
 
+    cells: dict[lxml.html.HtmlElement, int] = {}  # data rows: the cells begun so far
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event in ("comment", "pi"):  # only their tails are text
@@ -206,12 +221,18 @@ def render_lines(root: lxml.html.HtmlElement) -> list[str]:
             if tag in SKIP_TAGS:
                 walker.skip_subtree()
                 continue
-            if tag in BLOCK_TAGS:
+            if tag in CELL_TAGS and el.getparent() in cells:
+                buf.append(CELL_SEPARATOR if cells[el.getparent()] else "")
+                cells[el.getparent()] += 1
+            elif tag in BLOCK_TAGS:
                 flush()
+                if tag == "tr" and is_data_row(el):
+                    cells[el] = 0
+                    buf.append(ROW_MARK)
             if el.text:
                 buf.append(el.text)
             continue
-        if tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS and not (tag in CELL_TAGS and el.getparent() in cells):
             flush()
         if el is not root and el.tail:
             buf.append(el.tail)

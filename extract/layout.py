@@ -23,6 +23,7 @@ from newsclean.extract.dates import date_from_url, parse_date
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from newsclean.extract.record import Article
 from newsclean.extract.text import (
+    ROW_MARK,
     clean_line,
     clean_paragraph,
     close_cjk_gaps,
@@ -74,7 +75,9 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
         line = clean_line(raw)
         if not line:
             continue
-        kind = kinds[i] if kinds is not None else classify_line(line)
+        kind = (
+            Kind.TEXT if raw.startswith(ROW_MARK) else kinds[i] if kinds is not None else classify_line(line)
+        )
         if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :]):
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:

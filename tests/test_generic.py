@@ -171,3 +171,28 @@ def test_q_and_a_frame_gives_the_answer_not_the_replies_around_it():
         head="<title>为什么有些人还努力工作？_百度知道</title>",
     )
     assert extract_page(html).body[-4:] == answer
+
+
+def test_a_bulletin_keeps_its_section_heads_and_one_line_per_table_row():
+    # a city statistics bulletin (统计公报) in a TRS_Editor div: numbered section heads as bold
+    # paragraphs and a data table between paragraphs; a layout table around it is not data
+    rows = "".join(f"<tr><td>指标{i}</td><td>{i * 100}</td><td>{i}.5%</td></tr>" for i in range(1, 4))
+    html = page(
+        "<table><tr><td><div class='nav'><a href='/'>首页</a></div></td><td>"
+        "<h1>2023年某市国民经济和社会发展统计公报</h1><p>发布时间：2024-03-05 08:21 来源：市统计局</p>"
+        f"<div class='TRS_Editor'><p>{PARA}</p><p><strong>一、综合</strong></p><p>{PARA}</p>"
+        f"<table><tr><th>指标</th><th>绝对数</th><th>增长</th></tr>{rows}</table>"
+        f"<p><strong>二、农业</strong></p><p>{PARA}</p></div></td></tr></table>",
+        head="<title>2023年某市国民经济和社会发展统计公报_某市人民政府</title>",
+    )
+    assert extract_page(html).body == [
+        PARA,
+        "一、综合",
+        PARA,
+        "指标 | 绝对数 | 增长",
+        "指标1 | 100 | 1.5%",
+        "指标2 | 200 | 2.5%",
+        "指标3 | 300 | 3.5%",
+        "二、农业",
+        PARA,
+    ]
