@@ -51,29 +51,6 @@ MIN_REPLY_STAMPS = 3
 _REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|楼主|收藏")
 
 
-def main_text_lines(
-    walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None = None
-) -> list[str]:
-    """The article's lines: those of the best-scoring text container (`heading`: the
-    headline's element, when known), or trafilatura's main content of the page's `html`."""
-    container = best_container(walk)
-    if container is not None:
-        if story := story_under_heading(container.element, heading):
-            return story
-        if container.lines is None:
-            return render_lines(container.element)
-        return article_lines(walk.lines[container.lines[0] : container.lines[1]])
-    if block := densest_lines(walk.lines):
-        return block
-    import trafilatura  # imported on first use: it costs ~0.2 s of start-up
-
-    text = (
-        trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True)
-        or ""
-    )
-    return text.splitlines()
-
-
 def article_lines(lines: list[str]) -> list[str]:
     """The container's lines, narrowed to its densest run of running text when the container
     is mostly something else (a page frame holding a question, its answers and the side lists

@@ -15,7 +15,8 @@ Evidence order for each field (first found wins):
 
 from __future__ import annotations
 
-from newsclean.extract.content import main_text_lines, walk_page
+from newsclean.extract.body import choose_body
+from newsclean.extract.content import walk_page
 from newsclean.extract.html import meta_content, page_keywords, parse_html
 from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
@@ -58,7 +59,11 @@ class Generic(Adapter):
         art.published_at = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
-        finish_body(main_text_lines(walk, page.text, page.url, heading), art)
+        choice = choose_body(walk, page.text, page.url, heading)
+        finish_body(choice.lines, art)
+        if choice.compared:
+            art.extractor = f"{art.extractor} ({choice.reader})"
+            art.warnings.append(f"body: second opinion among {', '.join(choice.compared)}")
         if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
             add_credits(art, labelled)
         art.editor = art.editor or page_editor(cleaned)

@@ -196,3 +196,22 @@ def test_a_bulletin_keeps_its_section_heads_and_one_line_per_table_row():
         "二、农业",
         PARA,
     ]
+
+
+def test_a_doubtful_container_gets_a_second_opinion():
+    # a county portal: the story sits in a `<dd>` among link lists that make every element
+    # around it a link list, so the only text container left is the footer's notice
+    links = "".join(f"<li><a href='/n/{i}'>本地新闻标题第{i}条链接文字</a></li>" for i in range(40))
+    notice = (
+        "本网站所刊登的各种新闻、信息和各种专题专栏资料，均为本站版权所有，未经协议授权禁止下载使用。" * 2
+    )
+    story = [f"第{n}部分，{PARA}" for n in range(4)]
+    html = page(
+        f"<h1>某县召开经济工作会议</h1><ul>{links}</ul><dl><dd>{'<br>'.join(story)}</dd></dl>"
+        f"<ul>{links}</ul><div class='bottom'>{notice}</div>",
+        head="<title>某县召开经济工作会议_某县人民政府</title>",
+    )
+    art = extract_page(html)
+    assert art.body == story
+    assert art.extractor == "generic/1 (line blocks)"
+    assert "body: second opinion among container, line blocks, trafilatura" in art.warnings

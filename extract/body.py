@@ -1,0 +1,141 @@
+"""Choosing the article's lines, with a self-check.
+
+The main-content finder (extract/content.py) proposes the text container nearest the
+headline that holds the most paragraph text. Most pages end there. When its choice is
+doubtful (little running text, far from the headline, or shaped like replies), two other
+readers give a second opinion: the page's densest run of text lines (the line-block
+distribution text renderings are read with) and trafilatura. Each candidate is read through
+the body rules on a scratch article, and the one holding the most running text wins, the
+container keeping ties. What was compared is recorded on the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsclean.extract.content import (
+    HEADLINE_DISTANCE,
+    PageWalk,
+    article_lines,
+    best_container,
+    densest_lines,
+    looks_like_replies,
+    story_under_heading,
+)
+from newsclean.extract.html import render_lines
+from newsclean.extract.layout import finish_body, sentence_weight
+from newsclean.extract.record import Article
+
+if TYPE_CHECKING:
+    import lxml.html
+
+CONTAINER, LINE_BLOCKS, TRAFILATURA = "container", "line blocks", "trafilatura"
+# A body with less running text than this (Han characters in sentence lines) is doubtful:
+# a caption, a teaser or a one-line summary rather than a story.
+DOUBTFUL_WEIGHT = 80
+# A container this many elements away from the headline is doubtful.
+DOUBTFUL_DISTANCE = 2 * HEADLINE_DISTANCE
+# Another candidate replaces the container only with this much more running text, and, unless
+# the container is junk, only when it holds most of the container's text (COVER_SHARE of its
+# character pairs): it extends a fragment rather than telling another story.
+SWITCH_FACTOR = 1.5
+COVER_SHARE = 0.6
+
+
+@dataclass
+class BodyChoice:
+    """The lines chosen for the body, which reader gave them, and the readers compared."""
+
+    lines: list[str]
+    reader: str
+    compared: list[str] = field(default_factory=list)
+
+
+def choose_body(
+    walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None = None
+) -> BodyChoice:
+    """The article's lines from the page's walk (`heading`: the headline's element, when
+    known), with a second opinion when the container's lines are doubtful."""
+    found = container_lines(walk, heading)
+    if found is None:
+        if block := densest_lines(walk.lines):
+            return BodyChoice(block, LINE_BLOCKS)
+        return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
+    lines, distance, sure = found
+    body = trial_body(lines)
+    junk = is_junk(lines, body, distance)
+    if sure or not (junk or body_weight(body) < DOUBTFUL_WEIGHT):
+        return BodyChoice(lines, CONTAINER)
+    compared, best, best_weight = [CONTAINER], BodyChoice(lines, CONTAINER), body_weight(body) * SWITCH_FACTOR
+    for reader, other in (
+        (LINE_BLOCKS, densest_lines(walk.lines)),
+        (TRAFILATURA, trafilatura_lines(html, url)),
+    ):
+        if not other or other == lines:
+            continue
+        compared.append(reader)
+        other_body = trial_body(other)
+        weight = body_weight(other_body)
+        if weight > best_weight and (junk or covers(other_body, body)):
+            best, best_weight = BodyChoice(other, reader), weight
+    best.compared = compared
+    return best
+
+
+def container_lines(
+    walk: PageWalk, heading: lxml.html.HtmlElement | None
+) -> tuple[list[str], int | None, bool] | None:
+    """The best container's lines, its distance from the headline, and whether the page's
+    structure vouches for them (the story under its headline on a page of several); None
+    when no element holds enough paragraph text."""
+    container = best_container(walk)
+    if container is None:
+        return None
+    distance = None if walk.heading_at is None else abs(container.position - walk.heading_at)
+    if story := story_under_heading(container.element, heading):
+        return story, distance, True
+    if container.lines is None:
+        return render_lines(container.element), distance, False
+    return article_lines(walk.lines[container.lines[0] : container.lines[1]]), distance, False
+
+
+def is_junk(lines: list[str], body: list[str], distance: int | None) -> bool:
+    """True when the container's lines are likely not the article at all: nothing left
+    after the body rules, far from the headline, or a list of replies."""
+    far = distance is not None and distance > DOUBTFUL_DISTANCE
+    return not body or far or looks_like_replies(lines)
+
+
+def trial_body(lines: list[str]) -> list[str]:
+    """The body paragraphs the lines give (read on a scratch article)."""
+    trial = Article()
+    finish_body(lines, trial)
+    return trial.body
+
+
+def body_weight(body: list[str]) -> int:
+    """The running text of body paragraphs: Han characters in sentence lines."""
+    return sum(sentence_weight(paragraph) for paragraph in body)
+
+
+def covers(body: list[str], part: list[str]) -> bool:
+    """True when most of `part`'s characters pairs stand in `body` (it extends `part`)."""
+    grams = bigrams(part)
+    return bool(grams) and len(grams & bigrams(body)) >= COVER_SHARE * len(grams)
+
+
+def bigrams(body: list[str]) -> set[str]:
+    """The distinct character pairs of the paragraphs, spaces left out."""
+    text = "".join("".join(body).split())
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def trafilatura_lines(html: str, url: str | None) -> list[str]:
+    """trafilatura's main text of the page, as lines."""
+    import trafilatura  # imported on first use: it costs ~0.2 s of start-up
+
+    text = trafilatura.extract(
+        html, url=url, include_comments=False, include_tables=False, favor_precision=True
+    )
+    return (text or "").splitlines()
