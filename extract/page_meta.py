@@ -36,7 +36,6 @@ DATE_META = (
     "dateUpdate",
     "dateModified",
 )
-TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
 _LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 # Searched without the word boundary in front (see `stamp_date`): a pattern opening with `\b`
 # is tried at every position of the page, several times slower. One pattern per name, each
@@ -51,43 +50,6 @@ _DATE_LABEL_RE = re.compile(labels.DATE + labels.COLON)
 _AUTHOR_LABEL_RE = re.compile(
     f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)"
 )
-
-# Parts of a `<title>` after the headline that are this short are column and site names.
-SUFFIX_PART_MAX = 15
-
-
-def page_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:
-    """og:title, or `<title>` without its site-name suffix (`标题_栏目_网站` gives `标题`)."""
-    title = meta_content(doc, "og:title") or first_text(doc, "title") or ""
-    parts = re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title)
-    suffix = parts[1:]
-    if suffix and all(len(p) <= SUFFIX_PART_MAX for p in suffix) and len(parts[0]) >= 5:
-        return clean_line(parts[0])
-    if suffix and site_name and any(site_name in p for p in suffix):
-        return clean_line(parts[0])
-    return clean_line(title)
-
-
-def best_title(doc: lxml.html.HtmlElement, site_name: str | None) -> tuple[str, lxml.html.HtmlElement | None]:
-    """The article heading and its element: the longest heading or title-classed element
-    that the page's `<title>`/og:title contains (the `<title>` adds column and site names
-    around it), else an h1/h2 holding the page title, else the page title itself."""
-    page = page_title(doc, site_name)
-    full = clean_line(meta_content(doc, "og:title") or first_text(doc, "title") or "")
-    inside = [
-        (text, el)
-        for el in select(doc, TITLE_ELEMENTS)
-        if len(el.text_content()) <= 3 * len(full) + 20
-        for text in (element_text(el),)
-        if 5 <= len(text) and text in full
-    ]
-    if inside:
-        return max(inside, key=lambda found: len(found[0]))
-    for el in select(doc, "h1, h2"):
-        text = element_text(el)
-        if len(text) >= 5 and page in text and len(text) <= 2 * len(page):
-            return text, el
-    return page, None
 
 
 def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:

@@ -17,8 +17,8 @@ from newsclean.extract.html import (
     render_lines,
 )
 from newsclean.extract.layout import read_text_page
-from newsclean.extract.page_meta import page_title
 from newsclean.extract.record import Article
+from newsclean.extract.titles import page_title
 
 
 @dataclass

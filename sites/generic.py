@@ -21,7 +21,6 @@ from newsclean.extract.html import meta_content, page_keywords, parse_html
 from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
-    best_title,
     contextual_date,
     hidden_date,
     labelled_date,
@@ -33,6 +32,7 @@ from newsclean.extract.page_meta import (
 )
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
+from newsclean.extract.titles import agreed_heading, choose_title, read_page_head
 from newsclean.sites.base import Adapter, Page
 
 
@@ -51,10 +51,13 @@ class Generic(Adapter):
         doc = parse_html(page.text)
         art.site_name = meta_content(doc, "og:site_name") or site_name_from_title(doc)
         art.keywords = page_keywords(doc)
-        art.title, heading = best_title(doc, art.site_name)
+        page_head = read_page_head(doc, art.site_name)
+        agreed = agreed_heading(doc, page_head)
+        heading = agreed[1] if agreed else None
         walk = walk_page(doc, doc.body if doc.body is not None else doc, heading)
         lines = walk.lines
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
+        art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
         labelled = read_meta_near_title(cleaned, art)
         art.published_at = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)

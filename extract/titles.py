@@ -1,0 +1,227 @@
+"""The headline of an HTML page, by agreement among its candidates: the heading elements
+(`h1`…`h6`), title-classed elements, `og:title` and the `<title>` without its site suffix.
+
+1. A heading or title-classed element whose text the `<title>` (or `og:title`) holds wins:
+   two signals agree (the longest such element: a site or column name is shorter).
+2. Else a visible line that *is* the page head (in either script: a content farm converts the
+   text but not the `<title>`), or the full text of a page head cut with `...`.
+3. Else the heading nearest above the body, when the page head names only the site, blog or
+   channel, or when that heading is an `h1` (the page's own headline element).
+4. Else the page head.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsclean.extract.content import Container, PageWalk, best_container, hidden_elements
+from newsclean.extract.html import element_text, first_text, meta_content, select
+from newsclean.extract.text import HAN, clean_line
+
+if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
+    import lxml.html
+
+TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
+HEADINGS = "h1, h2, h3, h4, h5, h6, [class*=title], [id*=title]"
+# Parts of a `<title>` after the headline that are this short are column and site names.
+SUFFIX_PART_MAX = 15
+# A headline has at least this many characters (`不容易！` is the shortest seen).
+MIN_HEADLINE = 5
+_SEPARATOR_RE = re.compile(r"\s*[-_|｜—－＿]{1,2}\s*")
+# A teaser cut short: `【安徽阜阳一动物园2...`
+_TEASER_END_RE = re.compile(r"(?:\.{3}|…+)$")
+_HAN_RE = re.compile(f"[{HAN}]")
+# A link to a site's home page: a logo, not a headline.
+_HOME_HREF_RE = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?$")
+
+
+@dataclass
+class PageHead:
+    """What the page's `<title>` and `og:title` say: the headline part (`head`: the whole
+    text when no part stands out as one), whether the text names only the site, blog or
+    channel, and both texts whole."""
+
+    head: str
+    names_site: bool
+    full: list[str]
+
+
+def title_parts(title: str, inner: bool = False) -> list[str]:
+    """The `<title>` split into its headline and the column and site names after it, at the
+    separator that closes it (`标题_栏目_网站`); a head itself closed by short parts of another
+    separator is split again (`标题_栏目_关键词-公司名`), but not at a bare hyphen: inside a
+    headline that is a name's (`明妮-德里弗 客串…_娱乐_凤凰网`). `inner`: such a second split."""
+    separators = [sep for sep in _SEPARATOR_RE.findall(title) if not (inner and sep == "-")]
+    if not separators:
+        return [title]
+    kind = separators[-1].strip()
+    pattern = r"\s+-\s+" if inner and kind == "-" else r"\s*" + re.escape(kind) + r"\s*"
+    parts = re.split(pattern, title)
+    head = title_parts(parts[0], inner=True)
+    if len(head) > 1 and len(head[0]) >= MIN_HEADLINE and all(len(p) <= SUFFIX_PART_MAX for p in head[1:]):
+        return head + parts[1:]
+    return parts
+
+
+def read_page_head(doc: lxml.html.HtmlElement, site_name: str | None) -> PageHead:
+    """The page head from `og:title` and `<title>`: og:title unless it is a cut copy of
+    the `<title>` (an unescaped quote ends the attribute: `content="男孩…写" 救命啊"…"`).
+
+    The text names only the site when no part of it is headline-long: `-铜雀历史网`,
+    `科普中国-辟谣文章`, `南生论坛`."""
+    title = clean_line(first_text(doc, "title") or "")
+    og = clean_line(meta_content(doc, "og:title") or "")
+    cut = len(og) < len(title) and title.startswith(og) and not _SEPARATOR_RE.match(title, len(og))
+    text = og if og and not cut else title
+    parts = title_parts(text)
+    head, suffix = parts[0], parts[1:]
+    names_site = len(head) < MIN_HEADLINE and all(len(p) <= SUFFIX_PART_MAX for p in suffix)
+    stands_out = len(head) >= MIN_HEADLINE and all(len(p) <= SUFFIX_PART_MAX for p in suffix)
+    if suffix and not (stands_out or (head and site_name and any(site_name in p for p in suffix))):
+        head = text  # no part stands out as the headline
+    return PageHead(clean_line(head), names_site, [t for t in (og, title) if t])
+
+
+def page_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:
+    """og:title, or `<title>` without its site-name suffix (`标题_栏目_网站` gives `标题`)."""
+    return read_page_head(doc, site_name).head
+
+
+def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxml.html.HtmlElement] | None:
+    """The longest heading or title-classed element that `og:title` or `<title>` holds,
+    else an h1/h2 holding the page head."""
+    longest = max((len(t) for t in page.full), default=0)
+    inside = [
+        (text, el)
+        for el in select(doc, TITLE_ELEMENTS)
+        if len(el.text_content()) <= 3 * longest + 20
+        for text in (element_text(el),)
+        if MIN_HEADLINE <= len(text) and any(text in full for full in page.full)
+    ]
+    if inside:
+        return max(inside, key=lambda found: len(found[0]))
+    if len(page.head) >= MIN_HEADLINE:
+        for el in select(doc, "h1, h2"):
+            text = element_text(el)
+            if page.head in text and len(text) <= 2 * len(page.head):
+                return text, el
+    return None
+
+
+def same_in_either_script(line: str, head: str) -> bool:
+    """True when the line is the head, or the head written in the other script: the same
+    length, the same characters but for Han ones, and at least two thirds of those the same
+    (`H型鋼的利用率是什么` for `H型钢的利用率是什么`)."""
+    if line == head:
+        return True
+    if len(line) != len(head) or len(head) < MIN_HEADLINE:
+        return False
+    han = same = 0
+    for a, b in zip(line, head):
+        both_han = bool(_HAN_RE.match(a)) and bool(_HAN_RE.match(b))
+        if a != b and not both_han:
+            return False
+        han += both_han
+        same += both_han and a == b
+    return han > 0 and 3 * same >= 2 * han
+
+
+def line_of_head(lines: list[str], page: PageHead) -> str | None:
+    """The page's own rendering of its head: a line that is the head (in either script), or
+    the full text a teaser cut with `...` stands for (`【…` completed up to its `】`)."""
+    if page.names_site:
+        return None
+    stem = _TEASER_END_RE.sub("", page.head)
+    teaser = stem != page.head and len(stem) >= MIN_HEADLINE
+    for line in lines:
+        if same_in_either_script(line, page.head):
+            return line
+        if teaser and stem in line:
+            return completed_teaser(line, stem)
+    return None
+
+
+def completed_teaser(line: str, stem: str) -> str:
+    """The headline a teaser stem opens in a line: up to the closing `】` of a `【…】` lead
+    (the brackets dropped), else up to the line's first sentence end."""
+    rest = line[line.index(stem) :]
+    if rest.startswith("【") and "】" in rest:
+        return rest[1 : rest.index("】")]
+    end = re.search(r"[。！？!?]", rest)
+    return rest[: end.end()] if end else rest
+
+
+def is_logo(el: lxml.html.HtmlElement) -> bool:
+    """True for a heading that is only a link to a home page (a site logo)."""
+    links = el.findall(".//a")
+    if len(links) != 1 or clean_line(links[0].text_content()) != element_text(el):
+        return False
+    return bool(_HOME_HREF_RE.match((links[0].get("href") or "").strip()))
+
+
+def heading_candidates(
+    doc: lxml.html.HtmlElement, hidden: set[lxml.html.HtmlElement]
+) -> list[tuple[str, lxml.html.HtmlElement]]:
+    """Visible headings and title-classed elements that may be a headline: one line of
+    headline length, not a logo, not inside a link."""
+    found = []
+    for el in select(doc, HEADINGS):
+        if el in hidden or any(a in hidden for a in el.iterancestors()):
+            continue
+        if len(el.text_content()) > 200:
+            continue
+        text = element_text(el)
+        if not (MIN_HEADLINE <= len(text) <= 100) or is_logo(el):
+            continue
+        if any(a.tag == "a" for a in el.iterancestors()) or (el.tag == "a"):
+            continue
+        found.append((text, el))
+    return found
+
+
+def nearest_heading(
+    candidates: list[tuple[str, lxml.html.HtmlElement]],
+    positions: dict[lxml.html.HtmlElement, int],
+    body: Container | None,
+    h1_only: bool,
+) -> tuple[str, lxml.html.HtmlElement] | None:
+    """The candidate standing last before the body's container, else the first inside it
+    (the first candidate when the body is unknown). With `h1_only`, h1 elements alone."""
+    usable = [(t, el) for t, el in candidates if el.tag == "h1" or not h1_only]
+    if not usable or body is None:
+        return usable[0] if usable else None
+    before = [(positions[el], t, el) for t, el in usable if positions[el] < body.position]
+    if before:
+        _, text, el = max(before, key=lambda found: found[0])
+        return text, el
+    inside = [(t, el) for t, el in usable if body.element in el.iterancestors()]
+    return inside[0] if inside else None
+
+
+def element_positions(doc: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
+    """Every element's number in document order, as `walk_page` numbers them."""
+    from lxml import etree
+
+    return {el: i for i, el in enumerate(doc.iter(etree.Element))}
+
+
+def choose_title(
+    doc: lxml.html.HtmlElement, walk: PageWalk, page: PageHead, lines: list[str]
+) -> tuple[str, lxml.html.HtmlElement | None]:
+    """The headline when no element agrees with the page head (steps 2-4 above), and its
+    element when it is one; `lines` are the page's cleaned lines. Sets the walk's headline
+    position for the body finder."""
+    shown = line_of_head(lines, page)
+    if shown:
+        return shown, None
+    candidates = heading_candidates(doc, hidden_elements(doc))
+    if not candidates:
+        return page.head, None
+    positions = element_positions(doc)
+    found = nearest_heading(candidates, positions, best_container(walk), h1_only=not page.names_site)
+    if found is None:
+        return page.head, None
+    walk.heading_at = positions[found[1]]
+    return found

@@ -1,0 +1,94 @@
+"""The headline by agreement (extract/titles.py) on small pages of our own, each written after a
+real layout named in its test: the heading the `<title>` agrees with wins; a `<title>` naming
+only the site, blog or channel loses to the heading by the body; quotation marks stay; a
+teaser cut with `...` is completed from the post text; the page's own script is kept.
+"""
+
+from __future__ import annotations
+
+from newsclean.extract.html import parse_html
+from newsclean.extract.titles import read_page_head, title_parts
+from newsclean.ingest.pipeline import extract_page
+
+PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
+
+
+def page(body: str, head: str) -> bytes:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_a_forum_title_naming_only_the_site_loses_to_the_h1():
+    # a single-page forum post (Vue app): `<title>` is the forum's name, h1 the post title
+    html = page(
+        f"<div class='header'><a href='/'>首页</a></div><div class='post'><h1>南生运营的理念（商用）</h1>"
+        f"<div class='article'><p>{PARA}</p><p>{PARA}</p></div></div>",
+        head="<title>南生论坛</title>",
+    )
+    assert extract_page(html).title == "南生运营的理念（商用）"
+
+
+def test_a_site_and_column_title_loses_to_the_title_div_above_the_body():
+    # a rumour-debunk page: `<title>` is `站名-栏目`, the headline a div.rumor-title (no h1),
+    # related items below with title-classed divs of their own
+    related = "".join(f"<div class='tj-item-title'>相关的另一篇辟谣文章{i}</div>" for i in range(3))
+    html = page(
+        f"<div class='rumor-title'>徒手抓子弹真的存在吗？</div><div class='rumor-info'>来源：科普中国</div>"
+        f"<div class='rumor-content'><p>{PARA}</p><p>{PARA}</p></div><div class='tj'>{related}</div>",
+        head="<title>科普中国-辟谣文章</title>",
+    )
+    assert extract_page(html).title == "徒手抓子弹真的存在吗？"
+
+
+def test_an_og_title_cut_at_an_unescaped_quote_loses_to_the_title():
+    # NetEase 2019: `content="…写"救命啊"…"` ends the attribute at the first quote
+    headline = '男孩因不想上补习班 写"救命啊"纸团抛出引来警察'
+    html = page(
+        f"<h1>{headline}</h1><div id='endText'><p>{PARA}</p><p>{PARA}</p></div>",
+        head=f'<title>{headline}_网易新闻</title><meta property="og:title" content="{headline}">',
+    )
+    assert extract_page(html).title == headline
+
+
+def test_a_teaser_cut_with_dots_is_completed_from_the_post_text():
+    # a Weibo post page: no headline element, the `<title>` holds a cut teaser, the headline
+    # stands only as the post's 【…】 lead
+    html = page(
+        f"<div class='head'>头条新闻</div><div class='time'>24-5-13 17:07</div>"
+        f"<div class='detail'>【安徽阜阳一动物园20只东北虎死亡？官方：成立调查组进行全面调查】{PARA}{PARA}</div>",
+        head="<title>【安徽阜阳一动物园2... - @头条新闻的微博 - 微博</title>",
+    )
+    assert extract_page(html).title == "安徽阜阳一动物园20只东北虎死亡？官方：成立调查组进行全面调查"
+
+
+def test_the_headline_shown_in_traditional_script_is_kept():
+    # a content farm: the text converted to traditional script, the `<title>` left simplified,
+    # the shown headline a plain div; a logo h1 links to the home page
+    html = page(
+        f"<h1><a href='http://example.com/'>某某国际网址</a></h1><div class='news_x'>H型鋼的利用率是什么</div>"
+        f"<div class='news'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<title>H型钢的利用率是什么_公司新闻_H型钢_H型钢价格-天津某某金属制品有限公司</title>",
+    )
+    assert extract_page(html).title == "H型鋼的利用率是什么"
+
+
+def test_an_h1_wins_over_a_title_it_does_not_agree_with():
+    # a CSDN post renamed after publication: `<title>` keeps the old name, h1 shows the new one
+    html = page(
+        f"<div class='article-header'><h1 class='title-article'>数据库第三章课后题（2020.3.23作业）</h1></div>"
+        f"<div id='content_views'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<title>SQL查询与操作实战-CSDN博客</title>",
+    )
+    assert extract_page(html).title == "数据库第三章课后题（2020.3.23作业）"
+
+
+def test_title_parts_keep_a_hyphen_inside_a_name():
+    # iFeng 2010: the site suffix is `_`-separated, a translated name carries a bare hyphen
+    assert title_parts("《富贵浮云》明妮-德里弗 客串ABC《当代家庭》_娱乐_凤凰网") == [
+        "《富贵浮云》明妮-德里弗 客串ABC《当代家庭》",
+        "娱乐",
+        "凤凰网",
+    ]
+    head = read_page_head(
+        parse_html("<html><head><title>-铜雀历史网</title></head><body></body></html>"), None
+    )
+    assert head.names_site
