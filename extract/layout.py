@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
 from newsclean.extract.bylines import (
     Credits,
@@ -36,6 +37,8 @@ STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 # An image file name glued to the end of a paragraph by the rendering (`…发展。20200923_e5a9.jpg`).
 _GLUED_IMAGE_RE = re.compile(r"\s*[\w\-]{6,}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
+# How many lines into the densest block a headline and its date line may stand.
+HEADER_IN_BLOCK = 12
 # How far into a page a breadcrumb may stand.
 BREADCRUMB_WINDOW = 15
 
@@ -190,6 +193,18 @@ _TITLE_NAV_RE = re.compile(
 _NOT_TITLE_START_RE = re.compile(r"^(?:—|-{2}|▲|△|图[:：\d]|[^:：《“\"]{1,6}[:：](?!\s*[《“\"]))")
 _TITLE_JOIN_RE = re.compile(r"(?:——|—)$")
 _KICKER_RE = re.compile(r"^【[^】]{2,12}】[^【】]{2,}")
+# A QR-code widget's words glued to a title line (`扫描二维码访问…移动版 标题 扫描二维码…`).
+_QR_WIDGET_RE = re.compile(r"^扫描?二维码\S*$")
+# A title given as a labelled field (`文件名称:消防安全进校园报道稿.docx`, `标题:…`).
+_TITLE_FIELD_RE = re.compile(
+    r"^(?:文章标题|标题|题目|文件名称|文档名称)\s*[:：]\s*(?P<t>.+?)(?:\.(?:docx?|pdf|pptx?|xlsx?|txt|wps))?$",
+    re.IGNORECASE,
+)
+# A headline glued to the first paragraph by a run of spaces (`标题   本报讯【…】…`).
+_GLUED_TITLE_RE = re.compile(r"^(?P<t>[^\s。]+(?: [^\s。]+)*)(?:\s{3,}|\u3000{2,})(?P<rest>\S.*)$")
+_BRACKETED_RE = re.compile(r"^[(（][^()（）]+[)）]$")
+# A bar of hit counters (`浏览量:1 | | | |`): a widget row, not the breadcrumb above a headline.
+_COUNTER_LABEL_RE = re.compile(f"(?:{labels.COUNTERS})")
 _GLUED_BYLINE_RE = re.compile(r"\s*□?\s*(?:本报)?(?:记者|通讯员)\s.*$")
 _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|责编|编辑[:：]")
 _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
@@ -261,11 +276,13 @@ def title_part(line: str) -> tuple[str, str | None]:
 
 
 def meta_bonus(lines: list[str], kinds: list[Kind], i: int, body_start: int) -> float:
-    """How well line i stands as a headline above the date, source or byline lines."""
+    """How well line i stands as a headline above the date, source or byline lines (a date
+    alone in brackets, `(2022年2月28日)`, is a document's date under its inner title: half)."""
     bonus = 0.0
     for j in range(max(0, i - 2), min(body_start, i + 4)):
         if j != i and (kinds[j] in _TITLE_META_KINDS or parse_source(lines[j])):
-            bonus = max(bonus, _META_DISTANCE_BONUS.get(j - i, 0.0))
+            weight = 0.5 if kinds[j] == Kind.DATE and _BRACKETED_RE.match(lines[j]) else 1.0
+            bonus = max(bonus, weight * _META_DISTANCE_BONUS.get(j - i, 0.0))
     return bonus
 
 
@@ -274,7 +291,7 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int, he
     (`header`: the lines before the body short enough to be titles)."""
     if kinds[i] != Kind.TEXT or len(lines[i]) > TITLE_MAX_CHARS:
         return float("-inf")
-    line = strip_site_name(title_part(lines[i])[0])
+    line = strip_site_name(title_part(without_widgets(lines[i]))[0])
     han = han_count(line)
     if han < 2 or sentence_weight(line) > 40:
         return float("-inf")
@@ -297,7 +314,10 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int, he
     repeats = sum(1 for other in header if other == line or (len(line) >= 6 and line in other)) - 1
     score += -4 if repeats >= 3 else 2 * repeats  # e-papers print a title 2-3 times, a column name more
     score += meta_bonus(lines, kinds, i, body_start)
-    if i > 0 and (kinds[i - 1] == Kind.NAV or is_breadcrumb(lines[i - 1])):
+    if i > 0 and (
+        (kinds[i - 1] == Kind.NAV and not _COUNTER_LABEL_RE.search(match_form(lines[i - 1])))
+        or is_breadcrumb(lines[i - 1])
+    ):
         score += 3  # the headline follows the breadcrumb
     if _KICKER_RE.match(line):
         score += 2  # `【聚焦乡村振兴】从五个村庄…`: a column kicker opens headlines
@@ -307,17 +327,47 @@ def title_score(lines: list[str], kinds: list[Kind], i: int, body_start: int, he
     return score
 
 
+def without_widgets(line: str) -> str:
+    """The line without the QR-code widget words glued around a headline."""
+    if "二" not in line:  # most lines: nothing to look for
+        return line
+    words = line.split(" ")
+    kept = [word for word in words if not _QR_WIDGET_RE.match(match_form(word))]
+    return " ".join(kept) if kept and len(kept) < len(words) else line
+
+
+def title_field(lines: list[str]) -> str | None:
+    """The title a labelled field names (`文件名称:X.docx` on a document-sharing page, `标题:X`),
+    if a line before the body is one."""
+    for line in lines:
+        found = _TITLE_FIELD_RE.match(match_form(line))
+        if found and han_count(found["t"]) >= 4:
+            return line[found.start("t") : found.end("t")]
+    return None
+
+
+def glued_title(line: str) -> str | None:
+    """A headline glued to the first paragraph (raw `line`) by a run of spaces, when the
+    paragraph goes on with a dateline (`标题   本报讯【…记者…】7月26日…`)."""
+    found = _GLUED_TITLE_RE.match(strip_edges(line))
+    if not found or len(found["t"]) > TITLE_MAX_CHARS or han_count(found["t"]) < 4:
+        return None
+    return clean_line(found["t"]) if split_dateline(found["rest"])[0] else None
+
+
 def find_title(lines: list[str], kinds: list[Kind], body_start: int) -> tuple[str, int, str | None]:
     """The best-scoring title line before the body, its index and any byline glued to it
     (('', -1, None) when no line looks like one); a headline broken over two lines
-    (`…治理——` / `“三重奏”…`) is joined."""
+    (`…治理——` / `“三重奏”…`) is joined. A labelled title field wins over every line."""
+    if field := title_field(lines[:body_start]):
+        return field, -1, None  # a field, not a headline line with its meta lines below
     header = [line for line in lines[:body_start] if len(line) <= TITLE_MAX_CHARS]
     scored = [(title_score(lines, kinds, i, body_start, header), i) for i in range(body_start)]
     scored = [(score, i) for score, i in scored if score > -5]
     if not scored:
         return "", -1, None
     _, i = max(scored, key=lambda item: (item[0], -item[1]))  # a tie: the earlier line (above a subtitle)
-    title, byline = title_part(lines[i])
+    title, byline = title_part(without_widgets(lines[i]))
     if (
         _TITLE_JOIN_RE.search(title)
         and i + 1 < body_start
@@ -400,6 +450,16 @@ def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
             add_credits(art, parse_byline(line))
 
 
+def after_header_in_block(lines: list[str], kinds: list[Kind], start: int, end: int) -> int:
+    """Where the body starts when the densest block took in a notice above the headline (an
+    age gate, a cookie notice): after a headline line and the date line right below it,
+    among the block's first lines; else `start`."""
+    for j in range(start + 2, min(start + HEADER_IN_BLOCK, end - 1)):
+        if kinds[j] == Kind.DATE and kinds[j - 1] == Kind.TEXT and is_heading(lines[j - 1]):
+            return j + 1
+    return start
+
+
 def read_text_page(text: str, art: Article) -> None:
     """Fill the article from a plain-text rendering of a news page, from evidence across the
     whole page: the body is the densest block of sentence lines, the title the line before
@@ -415,7 +475,9 @@ def read_text_page(text: str, art: Article) -> None:
     start, end = densest_block(lines, kinds)
     if start == end:
         return
+    start = after_header_in_block(lines, kinds, start, end)
     art.title, title_at, glued_byline = find_title(lines, kinds, start)
+    art.title = art.title or glued_title(raw[start]) or ""
     if glued_byline:
         art.byline = glued_byline
         add_credits(art, parse_byline(glued_byline))

@@ -92,3 +92,101 @@ def test_title_parts_keep_a_hyphen_inside_a_name():
         parse_html("<html><head><title>-铜雀历史网</title></head><body></body></html>"), None
     )
     assert head.names_site
+
+
+# Text renderings (extract/layout.py find_title): the same evidence, read from lines.
+
+TEXT_PARA = (
+    "记者近日在河南采访几个县市之后所得的感受和印象,远远超出自己过去所知、或者所能想象的程度,发展变化很大。"
+)
+
+
+def text_page(*lines: str) -> bytes:
+    return "\n".join(lines).encode()
+
+
+def test_a_headline_glued_to_the_first_paragraph_of_an_epaper_text():
+    # an e-paper's text rendering: the headline runs into the paragraph after three spaces
+    art = extract_page(
+        text_page(
+            "01版:日报一版",
+            "02版:日报二版",
+            "前一版 2023年07月27日",
+            f"冯文戈等市领导开展“八一”走访慰问活动   本报讯【天水日报记者马哲】7月26日,{TEXT_PARA}",
+            TEXT_PARA * 2,
+            TEXT_PARA,
+        )
+    )
+    assert art.title == "冯文戈等市领导开展“八一”走访慰问活动"
+
+
+def test_qr_widget_words_glued_around_a_title_line_are_dropped():
+    # CRNTT (中评网): the QR-code widget's captions render on the title's line
+    art = extract_page(
+        text_page(
+            "CNML格式】 【 】 【打 印】",
+            "掃描二維碼訪問中評網移動版 採訪手記:大陸在拚韓國在拚 台灣在幹嘛 掃描二維碼訪問中評社微信",
+            "http://www.CRNTT.com   2015-09-08 00:56:24",
+            TEXT_PARA * 2,
+            TEXT_PARA,
+        )
+    )
+    assert art.title == "採訪手記:大陸在拚韓國在拚 台灣在幹嘛"
+
+
+def test_a_labelled_file_name_is_the_title_of_a_document_page():
+    # a document-sharing page: an info table (文件名称, 文件大小, …) above the text
+    art = extract_page(
+        text_page(
+            "基本信息",
+            "文件名称:消防安全进校园报道稿.docx",
+            "文件大小:39.41 KB",
+            "更新时间:2025-09-08",
+            "文档摘要",
+            TEXT_PARA * 2,
+            TEXT_PARA,
+        )
+    )
+    assert art.title == "消防安全进校园报道稿"
+    assert art.authors == []
+
+
+def test_a_reports_inner_title_and_date_lose_to_the_headline_over_the_source_line():
+    # a city bureau's page: headline, 来源/time line, a hit-counter bar, then the report's
+    # own title and its date in brackets
+    headline = "立足更高定位 彰显更大作为 推动城市管理和综合执法事业高质量发展"
+    art = extract_page(
+        text_page(
+            headline,
+            "来源:市城管局   2022-03-10 11:51",
+            "浏览量:1 | | | |",
+            "2022年城市管理和综合执法工作报告市城管局党组书记、局长 杜 宇",
+            "(2022年2月28日)",
+            "同志们:",
+            TEXT_PARA * 2,
+            TEXT_PARA,
+        )
+    )
+    assert art.title == headline
+    assert art.published_at == "2022-03-10T11:51:00+08:00"
+
+
+def test_an_age_gate_notice_above_the_headline_is_not_the_body():
+    # Liberty Times: a 限制級 age gate renders above the breadcrumb and the headline
+    headline = "徐榛蔚縣府太脫線！記者忍不住電爆官員影片掀熱議 網直呼解氣！"
+    art = extract_page(
+        text_page(
+            "自由電子報",
+            "限制級",
+            "您即將進入之新聞內容 需滿18歲 方可瀏覽。",
+            "根據「電腦網路內容分級處理辦法」修正條文第六條第三款規定，已於網站首頁或各該限制級網頁，依規定作標示。",
+            "首頁 > 政治",
+            headline,
+            "2025/09/29 06:21 即時新聞／綜合報導",
+            TEXT_PARA * 2,
+            TEXT_PARA,
+        )
+    )
+    assert art.title == headline
+    assert art.published_at == "2025-09-29T06:21:00+08:00"
+    assert art.body[0] == TEXT_PARA * 2
