@@ -14,7 +14,12 @@ from newsclean.extract.text import match_form
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
-_TIME = r"(?:[T\s]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
+# A time, with the half of the day a 12-hour clock names (`下午10:37`) when it is given.
+_TIME = (
+    r"(?:[T\s]*(?P<half>上午|中午|下午|晚上|凌晨|早上)?\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})"
+    r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
+)
+_AFTERNOON = ("中午", "下午", "晚上")
 _ZONE = r"(?:\s*(?P<Z>Z|[+-]\d{2}:?\d{2}))?"
 # 2020-03-19 17:00:58, 2020/04/03, 2020.4.3, 2022年04月20日 14:06, 2020年4月3日, ISO with zone,
 # and `2023 03/15 10:42:17` (year, day and time in separate spans, as on news.cn)
@@ -22,6 +27,10 @@ _FULL_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:\s*[-/.年]\s*|\s+(?=\d{1,2}\s*/))(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     + _TIME
     + _ZONE
+)
+# 24-5-13 17:07: a two-digit year, read only with a time after it (Weibo)
+_SHORT_YEAR_RE = re.compile(
+    r"(?<![\d\-/.:])(?P<y>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?![\d:])"
 )
 # 30.11.2017 22:27: day first, as some sites (and their copies) write it
 _DAY_FIRST_RE = re.compile(
@@ -79,12 +88,17 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
     text = match_form(text)
     for match in _FULL_RE.finditer(text):
         g = match.groupdict()
-        found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], g["Z"])
+        found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), hour(g["H"], g["half"]), g["M"], g["S"], g["Z"])
         if found:
             return found
     for match in _DAY_FIRST_RE.finditer(text):
         g = match.groupdict()
         found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"])
+        if found:
+            return found
+    for match in _SHORT_YEAR_RE.finditer(text):
+        g = match.groupdict()
+        found = _iso(2000 + int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], None)
         if found:
             return found
     if year is not None:
@@ -98,6 +112,23 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
         delta = dt.timedelta(**{_UNITS[rel["unit"]]: int(rel["n"])}) if rel["n"] else dt.timedelta()
         return (now.astimezone(CHINA_TZ) - delta).replace(microsecond=0).isoformat()
     return None
+
+
+def hour(value: str | None, half: str | None) -> str | None:
+    """The hour on a 24-hour clock: `下午10` is 22."""
+    if value is None or half not in _AFTERNOON or int(value) >= 12:
+        return value
+    return str(int(value) + 12)
+
+
+def in_china_time(iso: str | None) -> str | None:
+    """An ISO date with a time in another zone (`…Z`, `…+00:00`) moved to China time."""
+    if not iso or "T" not in iso or iso.endswith("+08:00"):
+        return iso
+    try:
+        return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(CHINA_TZ).isoformat()
+    except ValueError:
+        return iso
 
 
 def is_relative_date(text: str) -> bool:

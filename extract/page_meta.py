@@ -6,25 +6,26 @@ and script data.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from typing import TYPE_CHECKING
 
 from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline
-from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
+from newsclean.extract.dates import CHINA_TZ, date_from_url, in_china_time, is_relative_date, parse_date
 from newsclean.extract.html import element_text, first_text, meta_content, select
 from newsclean.extract.layout import add_credits, take_meta_line
 from newsclean.extract.meta import parse_editor, parse_source
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line
+from newsclean.extract.text import clean_line, match_form
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
 
 # How many rendered lines after the title may hold its date/source line.
 META_LINES_AFTER_TITLE = 8
-HIDDEN_DATES = ("#pubtime_baidu", "#pubtime", ".pubtime", "#publish_time", "time[datetime]")
+HIDDEN_DATES = ("#pubtime_baidu", "#pubtime", ".pubtime", "#publish_time", "time[datetime]", "[data-time]")
 DATE_META = (
     "article:published_time",
     "publishdate",
@@ -47,6 +48,16 @@ _STAMP_RES = tuple(
     for name in ("ct", "publish_?time", "pub_?time", "create_?time")
 )
 _DATE_LABEL_RE = re.compile(labels.DATE + labels.COLON)
+# A post's own time stamp in a blog or Q&A footer or header: `posted @ 2024-05-09 14:45`
+# (cnblogs), `发布于 2024-04-03 09:55`, `编辑于 …` (Zhihu), `于 2024-05-06 15:47:53 发布` (CSDN).
+_POST_STAMP_RE = re.compile(
+    r"posted\s*@|(?:发布|发表|编辑|更新)于\s*\d|于\s*\d{4}-\d{1,2}-\d{1,2}[\d\s:]*发布"
+)
+# Labels of a date line that dates another item than the post: the newest recommended article
+# (CSDN `最新推荐文章于`), a related item.
+_OTHER_ITEM_DATE_RE = re.compile(r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇")
+# Labels of a later edit's date.
+_UPDATE_DATE_RE = re.compile(r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)")
 _AUTHOR_LABEL_RE = re.compile(
     f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)"
 )
@@ -62,8 +73,10 @@ def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:
 
 def lines_near_title(lines: list[str], title: str, before: int, after: int) -> list[str]:
     """The (cleaned) lines standing `before` lines above and `after` lines below each occurrence
-    of the title (a sticky header may repeat it); the page's first lines when it is absent."""
-    starts = [i + 1 for i, line in enumerate(lines) if line == title] or [0]
+    of the title (a sticky header may repeat it) or of a post opening with it as `【title】`;
+    the page's first lines when it is absent."""
+    lead = f"【{title}】"  # a post whose headline is only its bracketed lead (Weibo)
+    starts = [i + 1 for i, line in enumerate(lines) if line == title or line.startswith(lead)] or [0]
     return [
         line
         for start in starts
@@ -75,10 +88,15 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
     """Take date, source, editor and reporters from the (cleaned) lines just after the title;
     return the names of `作者:` labels there, for the caller to use when no byline names anyone."""
     labelled = Credits()
+    updated = None
     for line in lines_near_title(lines, art.title, 0, META_LINES_AFTER_TITLE):
         kind = classify_line(line)
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
+            role, published = date_role(line), art.published_at
             take_meta_line(line, kind, art)
+            if role != DateRole.POST:  # source and editor stay, the date is another's
+                updated = updated or (parse_date(line) if role == DateRole.UPDATE else None)
+                art.published_at = published
         if kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
@@ -90,9 +108,29 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         if author:
             labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
     for line in lines_near_title(lines, art.title, 4, 0):
-        if not art.published_at and classify_line(line) == Kind.DATE:
+        if not art.published_at and classify_line(line) == Kind.DATE and date_role(line) == DateRole.POST:
             art.published_at = parse_date(line)  # news.cn puts the date above the title
+    art.published_at = art.published_at or updated
     return labelled
+
+
+class DateRole(enum.Enum):
+    """What a date line dates: the post, a later edit of it, or another item."""
+
+    POST = "post"
+    UPDATE = "update"
+    OTHER = "other"
+
+
+def date_role(line: str) -> DateRole:
+    """The role of a date line by its label: `最新推荐文章于 …` dates the newest recommended
+    article (CSDN), `更新于`/`编辑于`/`最后修改` a later edit; any other dates the post."""
+    folded = match_form(line)
+    if _OTHER_ITEM_DATE_RE.search(folded):
+        return DateRole.OTHER
+    if _UPDATE_DATE_RE.search(folded):
+        return DateRole.UPDATE
+    return DateRole.POST
 
 
 def page_editor(lines: list[str]) -> str | None:
@@ -118,7 +156,7 @@ def contextual_date(
     year_source = date_from_url(url) or (fetched_at.isoformat() if fetched_at else None)
     year = int(year_source[:4]) if year_source else None
     for line in window:
-        if len(line) > 80:
+        if len(line) > 80 or date_role(line) == DateRole.OTHER:
             continue
         found = parse_date(line, year=year, now=fetched_at)
         if found:
@@ -130,13 +168,18 @@ def contextual_date(
 
 
 def labelled_date(lines: list[str]) -> str | None:
-    """The date of the page's first `发布日期:`/`时间:` line, wherever it stands."""
+    """The date of the page's first `发布日期:`/`时间:` line or post stamp (`posted @ …`,
+    `发布于 …`, `于 … 发布`), wherever it stands; an edit stamp (`编辑于 …`) when it is all."""
+    updated = None
     for line in lines:
-        if _DATE_LABEL_RE.search(line):
+        if _DATE_LABEL_RE.search(line) or _POST_STAMP_RE.search(line):
             found = parse_date(clean_line(line))
-            if found:
+            role = date_role(line) if found else DateRole.OTHER
+            if role == DateRole.POST:
                 return found
-    return None
+            if role == DateRole.UPDATE:
+                updated = updated or found
+    return updated
 
 
 def labelled_source(lines: list[str]) -> str | None:
@@ -183,10 +226,24 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
     """The date from hidden fields, `<time datetime>` and meta tags."""
     for css in HIDDEN_DATES:
         for el in select(doc, css):
-            found = parse_date(el.get("datetime") or element_text(el))
+            found = parse_date(el.get("datetime") or el.get("data-time") or element_text(el))
             if found:
                 return found
     day, clock = first_text(doc, "#newsdate"), first_text(doc, "#newstime")
     if day:
         return parse_date(f"{day} {clock or ''}")
     return parse_date(meta_content(doc, *DATE_META) or "")
+
+
+def machine_date(doc: lxml.html.HtmlElement, source: str) -> str | None:
+    """The date the page's markup and data give (hidden fields, `<time datetime>`, meta tags,
+    JSON-LD, script time stamps), in China time (`…Z` and `+00:00` stamps are moved)."""
+    return in_china_time(hidden_date(doc) or script_date(doc, source))
+
+
+def with_time(visible: str | None, machine: str | None) -> str | None:
+    """The visible date, completed with the machine date's time when it shows only the day
+    and the machine date is of that day (`2024-08-25` and `2024-08-25T22:37:18+08:00`)."""
+    if visible and machine and len(visible) == 10 and machine.startswith(visible + "T"):
+        return machine
+    return visible

@@ -2,11 +2,15 @@
 readers (extract/page_meta.py), composed; text renderings as every adapter reads them.
 
 Evidence order for each field (first found wins):
-- title: the heading (`h1`, `h2`) that the `<title>` or `og:title` contains, else `og:title`,
-  else `<title>` minus its column/site suffix.
-- published_at: the visible date line just after the title, hidden fields (`#pubtime_baidu`,
-  `#newsdate`/`#newstime`), `article:published_time` / `publishdate` / `pubdate` meta tags,
-  `<time datetime>`, the URL's date path (in the base class).
+- title: by agreement (extract/titles.py): the heading or title-classed element that
+  `og:title` or `<title>` holds; else the page head as a visible line (either script) or the
+  full text of a `...` teaser; else the heading nearest above the body when the `<title>`
+  names only the site (or that heading is an h1); else the page head.
+- published_at: the visible date line just after (or just above) the title, skipping a
+  recommended item's date and taking an edit stamp last; hidden fields (`#pubtime_baidu`,
+  `#newsdate`/`#newstime`, `data-time`), `<time datetime>`, meta tags, JSON-LD and script
+  stamps, in China time, which also complete a visible day with its time; labelled lines and
+  post stamps anywhere (`发布时间:`, `posted @`, `发布于`); the URL's date path (in the base class).
 - source, editor, reporters: labelled lines after the title (`来源：`, `作者：`, `责编：`,
   byline lines), then the body rules (datelines, trailing bylines, editor lines).
 - body: the densest Chinese text container when it is clearly an article, else trafilatura;
@@ -22,13 +26,13 @@ from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
     contextual_date,
-    hidden_date,
     labelled_date,
     labelled_source,
+    machine_date,
     page_editor,
     read_meta_near_title,
-    script_date,
     site_name_from_title,
+    with_time,
 )
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
@@ -59,9 +63,13 @@ class Generic(Adapter):
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
         art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
         labelled = read_meta_near_title(cleaned, art)
-        art.published_at = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at)
+        visible = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
-        art.published_at = art.published_at or hidden_date(doc) or script_date(doc, page.text)
+        if not visible or len(visible) == 10:  # no visible date, or one without its time
+            machine = machine_date(doc, page.text)
+            art.published_at = with_time(visible, machine) or machine
+        else:
+            art.published_at = visible
         choice = choose_body(walk, page.text, page.url, heading)
         finish_body(choice.lines, art)
         if choice.compared:

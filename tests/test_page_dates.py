@@ -1,0 +1,101 @@
+"""Dates with their time (extract/page_meta.py, extract/dates.py) on small pages of our own,
+each written after the real layout named in its test: the post's own date line wins over a
+recommended item's date and an edit stamp, the time is kept whenever the page shows one, and
+metadata in UTC is moved to China time.
+"""
+
+from __future__ import annotations
+
+from newsclean.extract.dates import parse_date
+from newsclean.ingest.pipeline import extract_page
+
+PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
+ARTICLE = f"<div class='article'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+
+
+def page(body: str, head: str = "") -> bytes:
+    return f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_a_recommended_articles_date_loses_to_the_posts_own_line():
+    # CSDN: `最新推荐文章于 …` (the newest recommended article) stands above `于 … 发布`
+    html = page(
+        "<h1 class='title-article'>为什么 ChatGPT 不火了？</h1>"
+        "<div class='bar'><span class='time'>最新推荐文章于 2024-05-07 22:12:13 发布</span></div>"
+        "<div class='bar'><a>A-肖老师</a> <span>于 2024-05-06 15:47:53 发布</span></div>" + ARTICLE,
+        "<title>为什么 ChatGPT 不火了？-CSDN博客</title>",
+    )
+    assert extract_page(html).published_at == "2024-05-06T15:47:53+08:00"
+
+
+def test_the_post_time_in_a_data_time_attribute_beats_a_recommended_date():
+    # CSDN: the only visible line is the recommendation's; the span's data-time is the post's
+    html = page(
+        "<h1 class='title-article'>微积分入门（真的很入门）</h1><div class='bar'>"
+        "<span class='time' data-time='2024-09-29 17:00:56'>最新推荐文章于 2025-04-29 18:28:01 发布</span>"
+        "</div>" + ARTICLE,
+        "<title>微积分入门（真的很入门）-CSDN博客</title>",
+    )
+    assert extract_page(html).published_at == "2024-09-29T17:00:56+08:00"
+
+
+def test_a_blog_footer_post_stamp_gives_date_and_time():
+    # cnblogs: the only date is the `posted @` line under the post, far below the title
+    html = page(
+        "<h1>对于Docker和Podman的一点使用经验</h1>" + ARTICLE * 3 + "<div class='postDesc'>posted @ "
+        "<span id='post-date'>2024-05-09 14:45</span> 好看的hk 阅读(430) 评论(2)</div>",
+        "<title>对于Docker和Podman的一点使用经验 - 好看的hk - 博客园</title>",
+    )
+    assert extract_page(html).published_at == "2024-05-09T14:45:00+08:00"
+
+
+def test_an_answers_publish_stamp_beats_an_edit_stamp_used_when_alone():
+    # Zhihu: `发布于` under an answer, `编辑于` when the post was edited (then it is all there is)
+    edited = "<div class='ContentItem-time'>编辑于 2025-04-22 18:07・北京</div>"
+    posted = "<div class='ContentItem-time'>发布于 2024-04-03 09:55・IP 属地重庆</div>"
+    head = "<title>强化学习（RL）（从入门到PPO） - 知乎</title>"
+    html = page("<h1>强化学习（RL）（从入门到PPO）</h1>" + ARTICLE * 3 + edited, head)
+    assert extract_page(html).published_at == "2025-04-22T18:07:00+08:00"
+    html = page("<h1>强化学习（RL）（从入门到PPO）</h1>" + ARTICLE * 3 + edited + posted, head)
+    assert extract_page(html).published_at == "2024-04-03T09:55:00+08:00"
+
+
+def test_a_two_digit_year_above_a_weibo_post():
+    # Weibo: the post time `24-5-13 17:07` stands above the post whose 【…】 lead is the headline
+    html = page(
+        "<div class='head'>头条新闻</div><div class='time'>24-5-13 17:07</div>"
+        f"<div class='detail'>【安徽阜阳一动物园20只东北虎死亡？官方：成立调查组进行全面调查】{PARA}{PARA}</div>",
+        "<title>【安徽阜阳一动物园2... - @头条新闻的微博 - 微博</title>",
+    )
+    assert extract_page(html).published_at == "2024-05-13T17:07:00+08:00"
+
+
+def test_the_time_of_a_twelve_hour_clock_and_of_utc_metadata_is_kept():
+    # WordPress: `<time datetime>` showing `下午10:37`; a plain visible day completed by the
+    # UTC `article:published_time` of the same China day
+    shown = page(
+        "<h1>广智救我</h1><div class='meta'><time class='entry-date' datetime='2024-08-25'>"
+        "2024年 8月 25日 下午10:37</time></div>" + ARTICLE,
+        "<title>广智救我 - 某某博客</title>",
+    )
+    assert extract_page(shown).published_at == "2024-08-25T22:37:00+08:00"
+    completed = page(
+        "<h1>广智救我</h1><div class='meta'>2024-08-25</div>" + ARTICLE,
+        "<title>广智救我 - 某某博客</title>"
+        "<meta property='article:published_time' content='2024-08-25T14:37:18Z'>",
+    )
+    assert extract_page(completed).published_at == "2024-08-25T22:37:18+08:00"
+    utc_only = page(
+        "<h1>广智救我</h1>" + ARTICLE,
+        "<title>广智救我 - 某某博客</title>"
+        "<meta property='article:published_time' content='2024-08-25T18:37:18+00:00'>",
+    )
+    assert extract_page(utc_only).published_at == "2024-08-26T02:37:18+08:00"
+
+
+def test_parse_date_reads_half_days_and_two_digit_years_only_with_a_time():
+    assert parse_date("2024年 8月 25日 下午10:37") == "2024-08-25T22:37:00+08:00"
+    assert parse_date("2024年8月25日 上午10:37") == "2024-08-25T10:37:00+08:00"
+    assert parse_date("24-5-13 17:07") == "2024-05-13T17:07:00+08:00"
+    assert parse_date("24-5-13") is None
+    assert parse_date("电话 0371-12-13 12:30") is None
