@@ -30,6 +30,8 @@ SUFFIX_PART_MAX = 15
 # A headline has at least this many characters (`不容易！` is the shortest seen).
 MIN_HEADLINE = 5
 _SEPARATOR_RE = re.compile(r"\s*[-_|｜—－＿]{1,2}\s*")
+# How many lines above the body a headline in another script may stand.
+NEAR_BODY = 15
 # A teaser cut short: `【安徽阜阳一动物园2...`
 _TEASER_END_RE = re.compile(r"(?:\.{3}|…+)$")
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -111,31 +113,33 @@ def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxm
 
 
 def same_in_either_script(line: str, head: str) -> bool:
-    """True when the line is the head, or the head written in the other script: the same
-    length, the same characters but for Han ones, and at least two thirds of those the same
-    (`H型鋼的利用率是什么` for `H型钢的利用率是什么`)."""
-    if line == head:
-        return True
+    """True when the line is the head written in the other script: the same length, the
+    same characters but for at most a quarter of the Han ones (`H型鋼的利用率是什么` for
+    `H型钢的利用率是什么`; `北京市新增确诊病例` is no `天津市新增确诊病例`)."""
     if len(line) != len(head) or len(head) < MIN_HEADLINE:
         return False
-    han = same = 0
+    han = differ = 0
     for a, b in zip(line, head):
         both_han = bool(_HAN_RE.match(a)) and bool(_HAN_RE.match(b))
         if a != b and not both_han:
             return False
         han += both_han
-        same += both_han and a == b
-    return han > 0 and 3 * same >= 2 * han
+        differ += a != b
+    return 0 < differ and 4 * differ <= han
 
 
-def line_of_head(lines: list[str], page: PageHead) -> str | None:
-    """The page's own rendering of its head: a line that is the head (in either script), or
-    the full text a teaser cut with `...` stands for (`【…` completed up to its `】`)."""
+def line_of_head(lines: list[str], page: PageHead, body_start: int | None) -> str | None:
+    """The page's own rendering of its head: a line that is the head, or, among the lines
+    just above and at the start of the body (`body_start`, when known), the head in the other
+    script or the full text a teaser cut with `...` stands for (`【…` completed up to `】`)."""
     if page.names_site:
         return None
+    if page.head in lines:
+        return page.head
     stem = _TEASER_END_RE.sub("", page.head)
     teaser = stem != page.head and len(stem) >= MIN_HEADLINE
-    for line in lines:
+    near = lines if body_start is None else lines[max(body_start - NEAR_BODY, 0) : body_start + 3]
+    for line in near:
         if same_in_either_script(line, page.head):
             return line
         if teaser and stem in line:
@@ -213,14 +217,15 @@ def choose_title(
     """The headline when no element agrees with the page head (steps 2-4 above), and its
     element when it is one; `lines` are the page's cleaned lines. Sets the walk's headline
     position for the body finder."""
-    shown = line_of_head(lines, page)
+    body = best_container(walk)
+    shown = line_of_head(lines, page, body.lines[0] if body and body.lines else None)
     if shown:
         return shown, None
     candidates = heading_candidates(doc, hidden_elements(doc))
     if not candidates:
         return page.head, None
     positions = element_positions(doc)
-    found = nearest_heading(candidates, positions, best_container(walk), h1_only=not page.names_site)
+    found = nearest_heading(candidates, positions, body, h1_only=not page.names_site)
     if found is None:
         return page.head, None
     walk.heading_at = positions[found[1]]

@@ -190,3 +190,15 @@ def test_an_age_gate_notice_above_the_headline_is_not_the_body():
     assert art.title == headline
     assert art.published_at == "2025-09-29T06:21:00+08:00"
     assert art.body[0] == TEXT_PARA * 2
+
+
+def test_a_line_like_the_head_far_from_the_body_is_not_the_headline():
+    # a portal page whose headline stands in no element the `<title>` agrees with: a
+    # related item one city apart, in the sidebar below the text, is no other script's copy
+    html = page(
+        f"<h1>北京新增确诊病例情况通报（第二版）</h1><div class='news'><p>{PARA}</p><p>{PARA}</p></div>"
+        + "".join(f"<div class='nav'><a href='/{i}'>栏目{i}</a></div>" for i in range(20))
+        + "<div class='rel'>天津市新增确诊病例情况通报</div>",
+        head="<title>北京市新增确诊病例情况通报_新闻中心_某某网</title>",
+    )
+    assert extract_page(html).title == "北京新增确诊病例情况通报（第二版）"
