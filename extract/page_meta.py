@@ -56,6 +56,8 @@ _POST_STAMP_RE = re.compile(
 # Labels of a date line that dates another item than the post: the newest recommended article
 # (CSDN `最新推荐文章于`), a related item.
 _OTHER_ITEM_DATE_RE = re.compile(r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇")
+# Where a line's first date starts (its label stands before).
+_DATE_START_RE = re.compile(r"\d{2,4}\s*[-/.年]\s*\d")
 # Labels of a later edit's date.
 _UPDATE_DATE_RE = re.compile(r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)")
 _AUTHOR_LABEL_RE = re.compile(
@@ -124,11 +126,14 @@ class DateRole(enum.Enum):
 
 def date_role(line: str) -> DateRole:
     """The role of a date line by its label: `最新推荐文章于 …` dates the newest recommended
-    article (CSDN), `更新于`/`编辑于`/`最后修改` a later edit; any other dates the post."""
+    article (CSDN), `更新于`/`编辑于`/`最后修改` before the first date a later edit; any other
+    dates the post."""
     folded = match_form(line)
     if _OTHER_ITEM_DATE_RE.search(folded):
         return DateRole.OTHER
-    if _UPDATE_DATE_RE.search(folded):
+    first_date = _DATE_START_RE.search(folded)
+    label = folded[: first_date.start()] if first_date else folded  # `发布时间:… 更新时间:…` dates the post
+    if _UPDATE_DATE_RE.search(label):
         return DateRole.UPDATE
     return DateRole.POST
 

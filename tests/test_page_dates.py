@@ -99,3 +99,13 @@ def test_parse_date_reads_half_days_and_two_digit_years_only_with_a_time():
     assert parse_date("24-5-13 17:07") == "2024-05-13T17:07:00+08:00"
     assert parse_date("24-5-13") is None
     assert parse_date("电话 0371-12-13 12:30") is None
+
+
+def test_a_line_with_publish_and_update_labels_dates_the_post():
+    # a government page: `发布时间:… 更新时间:…` on one line, a photo date line below it
+    html = page(
+        "<h1>某市召开经济运行新闻发布会</h1><div class='info'>发布时间:2020-01-02 10:00 更新时间:2020-01-05 09:00</div>"
+        "<div class='pic'>2019年12月30日 摄</div>" + ARTICLE,
+        "<title>某市召开经济运行新闻发布会_某某市政府网</title>",
+    )
+    assert extract_page(html).published_at == "2020-01-02T10:00:00+08:00"
