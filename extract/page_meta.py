@@ -172,19 +172,20 @@ def contextual_date(
     return None
 
 
-def labelled_date(lines: list[str]) -> str | None:
-    """The date of the page's first `发布日期:`/`时间:` line or post stamp (`posted @ …`,
-    `发布于 …`, `于 … 发布`), wherever it stands; an edit stamp (`编辑于 …`) when it is all."""
+def labelled_dates(lines: list[str]) -> tuple[str | None, str | None]:
+    """The dates of the page's first `发布日期:`/`时间:` line or post stamp (`posted @ …`,
+    `发布于 …`, `于 … 发布`) and of its first edit stamp (`编辑于 …`, `更新时间:`), wherever
+    they stand."""
     updated = None
     for line in lines:
         if _DATE_LABEL_RE.search(line) or _POST_STAMP_RE.search(line):
             found = parse_date(clean_line(line))
             role = date_role(line) if found else DateRole.OTHER
             if role == DateRole.POST:
-                return found
+                return found, updated
             if role == DateRole.UPDATE:
                 updated = updated or found
-    return updated
+    return None, updated
 
 
 def labelled_source(lines: list[str]) -> str | None:

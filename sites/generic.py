@@ -7,10 +7,11 @@ Evidence order for each field (first found wins):
   full text of a `...` teaser; else the heading nearest above the body when the `<title>`
   names only the site (or that heading is an h1); else the page head.
 - published_at: the visible date line just after (or just above) the title, skipping a
-  recommended item's date and taking an edit stamp last; hidden fields (`#pubtime_baidu`,
-  `#newsdate`/`#newstime`, `data-time`), `<time datetime>`, meta tags, JSON-LD and script
-  stamps, in China time, which also complete a visible day with its time; labelled lines and
-  post stamps anywhere (`发布时间:`, `posted @`, `发布于`); the URL's date path (in the base class).
+  recommended item's date and taking an edit stamp last; else a labelled line or post stamp
+  anywhere (`发布时间:`, `posted @`, `发布于`, `于 … 发布`); else the page's data: hidden fields
+  (`#pubtime_baidu`, `#newsdate`/`#newstime`, `data-time`), `<time datetime>`, meta tags,
+  JSON-LD and script stamps, in China time (they also complete a visible day with its time);
+  else an edit stamp anywhere (`编辑于`); else the URL's date path (in the base class).
 - source, editor, reporters: labelled lines after the title (`来源：`, `作者：`, `责编：`,
   byline lines), then the body rules (datelines, trailing bylines, editor lines).
 - body: the densest Chinese text container when it is clearly an article, else trafilatura;
@@ -26,7 +27,7 @@ from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
     contextual_date,
-    labelled_date,
+    labelled_dates,
     labelled_source,
     machine_date,
     page_editor,
@@ -63,11 +64,13 @@ class Generic(Adapter):
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
         art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
         labelled = read_meta_near_title(cleaned, art)
-        visible = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at)
+        visible, updated = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at), None
+        if not visible:  # a labelled line or post stamp anywhere is still a date the page shows
+            visible, updated = labelled_dates(lines)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         if not visible or len(visible) == 10:  # no visible date, or one without its time
             machine = machine_date(doc, page.text)
-            art.published_at = with_time(visible, machine) or machine
+            art.published_at = with_time(visible, machine) or machine or updated
         else:
             art.published_at = visible
         choice = choose_body(walk, page.text, page.url, heading)
@@ -78,5 +81,4 @@ class Generic(Adapter):
         if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
             add_credits(art, labelled)
         art.editor = art.editor or page_editor(cleaned)
-        art.published_at = art.published_at or labelled_date(lines)
         art.source = art.source or labelled_source(lines)

@@ -109,3 +109,23 @@ def test_a_line_with_publish_and_update_labels_dates_the_post():
         "<title>某市召开经济运行新闻发布会_某某市政府网</title>",
     )
     assert extract_page(html).published_at == "2020-01-02T10:00:00+08:00"
+
+
+def test_a_visible_labelled_date_beats_page_data_which_beats_an_edit_stamp():
+    # a regional portal: the 发布时间 line stands in an info block under the text, far from
+    # the title; the page's meta tag says another day; a site footer carries 更新时间
+    footer = "<div class='footer'>网站更新时间:2024-06-01 10:00</div>"
+    meta = "<meta name='pubdate' content='2024-03-06 09:00'>"
+    html = page(
+        "<h1>某县开展春季植树活动</h1>"
+        + ARTICLE * 3
+        + "<div class='info'>发布时间:2024-03-05 08:21</div>"
+        + footer,
+        "<title>某县开展春季植树活动_某某网</title>" + meta,
+    )
+    assert extract_page(html).published_at == "2024-03-05T08:21:00+08:00"
+    html = page(
+        "<h1>某县开展春季植树活动</h1>" + ARTICLE * 3 + footer,
+        "<title>某县开展春季植树活动_某某网</title>" + meta,
+    )
+    assert extract_page(html).published_at == "2024-03-06T09:00:00+08:00"
