@@ -5,9 +5,9 @@
    two signals agree (the longest such element: a site or column name is shorter).
 2. Else a visible line that *is* the page head (in either script: a content farm converts the
    text but not the `<title>`), or the full text of a page head cut with `...`.
-3. Else the heading nearest above the body, when the page head names only the site, blog or
-   channel, or when that heading is an `h1` (the page's own headline element).
-4. Else the page head.
+3. Else the `h1` nearest above the body (the page's own headline element), or, when the page
+   head names only the site, blog or channel, the nearest heading or title-classed element.
+4. Else the page head; a page with no head at all takes its first h1 (or other candidate).
 """
 
 from __future__ import annotations
@@ -225,7 +225,11 @@ def choose_title(
     if not candidates:
         return page.head, None
     positions = element_positions(doc)
-    found = nearest_heading(candidates, positions, body, h1_only=not page.names_site)
+    found = nearest_heading(candidates, positions, body, h1_only=True)
+    if found is None and page.names_site:
+        found = nearest_heading(candidates, positions, body, h1_only=False)
+    if found is None and not page.head:  # never a blank title while a headline element stands
+        found = next((c for c in candidates if c[1].tag == "h1"), candidates[0])
     if found is None:
         return page.head, None
     walk.heading_at = positions[found[1]]

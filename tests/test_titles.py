@@ -202,3 +202,14 @@ def test_a_line_like_the_head_far_from_the_body_is_not_the_headline():
         head="<title>北京市新增确诊病例情况通报_新闻中心_某某网</title>",
     )
     assert extract_page(html).title == "北京新增确诊病例情况通报（第二版）"
+
+
+def test_a_page_without_a_title_element_takes_its_h1_wherever_it_stands():
+    # a single-page app whose `<title>` is empty and whose header (with the h1) is rendered
+    # after the post in the DOM, placed on top by CSS
+    html = page(
+        f"<div id='app'><div class='post'><p>{PARA}</p><p>{PARA}</p></div>"
+        f"<div class='sticky'><h1>某县开展春季植树活动</h1></div></div>",
+        head="<title></title>",
+    )
+    assert extract_page(html).title == "某县开展春季植树活动"
