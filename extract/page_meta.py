@@ -18,7 +18,7 @@ from newsclean.extract.html import element_text, first_text, meta_content, selec
 from newsclean.extract.layout import add_credits, take_meta_line
 from newsclean.extract.meta import parse_editor, parse_source
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line, match_form
+from newsclean.extract.text import match_form
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
@@ -56,10 +56,19 @@ _POST_STAMP_RE = re.compile(
 # Labels of a date line that dates another item than the post: the newest recommended article
 # (CSDN `最新推荐文章于`), a related item.
 _OTHER_ITEM_DATE_RE = re.compile(r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇")
+# Every label that may stand before a date in a line (where the line is cut to read each
+# date with its own label).
+_ANY_DATE_LABEL_RE = re.compile(
+    r"(?:发布|更新|发表|成文|发文|修改)?(?:时间|日期)\s*[:：]|(?:发布|发表|编辑|更新)于|最新推荐|最后(?:更新|修改|编辑)"
+)
 # Where a line's first date starts (its label stands before).
 _DATE_START_RE = re.compile(r"\d{2,4}\s*[-/.年]\s*\d")
-# Labels of a later edit's date.
-_UPDATE_DATE_RE = re.compile(r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)")
+# Labels of a later edit's date, and of the date a published document was written.
+_LATER_DATE_RE = re.compile(
+    r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)|成文日期"
+)
+# A date label alone on its line: its value stands in the next table cell.
+_LABEL_ONLY_RE = re.compile(r"^\s*(?:发布|更新|发表|成文|发文)?(?:时间|日期)\s*[:：]\s*$")
 _AUTHOR_LABEL_RE = re.compile(
     f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)"
 )
@@ -94,11 +103,10 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
     for line in lines_near_title(lines, art.title, 0, META_LINES_AFTER_TITLE):
         kind = classify_line(line)
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
-            role, published = date_role(line), art.published_at
-            take_meta_line(line, kind, art)
-            if role != DateRole.POST:  # source and editor stay, the date is another's
-                updated = updated or (parse_date(line) if role == DateRole.UPDATE else None)
-                art.published_at = published
+            published = art.published_at
+            take_meta_line(line, kind, art)  # source and editor; the date as its label says:
+            post, later = line_dates(line)
+            art.published_at, updated = published or post, updated or later
         if kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
@@ -110,18 +118,36 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         if author:
             labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
     for line in lines_near_title(lines, art.title, 4, 0):
-        if not art.published_at and classify_line(line) == Kind.DATE and date_role(line) == DateRole.POST:
-            art.published_at = parse_date(line)  # news.cn puts the date above the title
+        if not art.published_at and classify_line(line) == Kind.DATE:
+            art.published_at = line_dates(line)[0]  # news.cn puts the date above the title
     art.published_at = art.published_at or updated
     return labelled
 
 
 class DateRole(enum.Enum):
-    """What a date line dates: the post, a later edit of it, or another item."""
+    """What a date line dates: the post; a later edit of it or the document it publishes
+    (`成文日期`), taken when nothing dates the post; or another item."""
 
     POST = "post"
-    UPDATE = "update"
+    LATER = "later"
     OTHER = "other"
+
+
+def line_dates(line: str) -> tuple[str | None, str | None]:
+    """The post's date and a later one (an edit, the document's) that a line gives, each
+    date read with the label before it: `成文日期： | 2019-12-30 | 发布日期： | 2020-01-02`
+    gives ('2020-01-02', '2019-12-30'); a recommended item's date gives neither."""
+    starts = [0] + [m.start() for m in _ANY_DATE_LABEL_RE.finditer(match_form(line)) if m.start()]
+    post = later = None
+    for start, end in zip(starts, starts[1:] + [len(line)]):
+        part = line[start:end]
+        found = parse_date(part)
+        role = date_role(part) if found else DateRole.OTHER
+        if role == DateRole.POST:
+            post = post or found
+        elif role == DateRole.LATER:
+            later = later or found
+    return post, later
 
 
 def date_role(line: str) -> DateRole:
@@ -133,8 +159,8 @@ def date_role(line: str) -> DateRole:
         return DateRole.OTHER
     first_date = _DATE_START_RE.search(folded)
     label = folded[: first_date.start()] if first_date else folded  # `发布时间:… 更新时间:…` dates the post
-    if _UPDATE_DATE_RE.search(label):
-        return DateRole.UPDATE
+    if _LATER_DATE_RE.search(label):
+        return DateRole.LATER
     return DateRole.POST
 
 
@@ -172,6 +198,24 @@ def contextual_date(
     return None
 
 
+def join_date_labels(lines: list[str]) -> list[str]:
+    """The lines with a date label standing alone in its table cell joined to the value in
+    the next cell (`<td>发布日期：</td><td>2020-01-02</td>` gives `发布日期： 2020-01-02`), so
+    that the date is read with its label."""
+    joined: list[str] = []
+    for line in lines:
+        if (
+            joined
+            and joined[-1].endswith((":", "："))
+            and _LABEL_ONLY_RE.match(joined[-1])
+            and parse_date(line)
+        ):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def labelled_dates(lines: list[str]) -> tuple[str | None, str | None]:
     """The dates of the page's first `发布日期:`/`时间:` line or post stamp (`posted @ …`,
     `发布于 …`, `于 … 发布`) and of its first edit stamp (`编辑于 …`, `更新时间:`), wherever
@@ -179,12 +223,10 @@ def labelled_dates(lines: list[str]) -> tuple[str | None, str | None]:
     updated = None
     for line in lines:
         if _DATE_LABEL_RE.search(line) or _POST_STAMP_RE.search(line):
-            found = parse_date(clean_line(line))
-            role = date_role(line) if found else DateRole.OTHER
-            if role == DateRole.POST:
-                return found, updated
-            if role == DateRole.UPDATE:
-                updated = updated or found
+            post, later = line_dates(line)
+            if post:
+                return post, updated
+            updated = updated or later
     return None, updated
 
 

@@ -27,6 +27,7 @@ from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
     contextual_date,
+    join_date_labels,
     labelled_dates,
     labelled_source,
     machine_date,
@@ -63,10 +64,14 @@ class Generic(Adapter):
         lines = walk.lines
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
         art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
-        labelled = read_meta_near_title(cleaned, art)
-        visible, updated = art.published_at or contextual_date(cleaned, art, page.url, page.fetched_at), None
+        meta_lines = join_date_labels(cleaned)
+        labelled = read_meta_near_title(meta_lines, art)
+        visible, updated = (
+            art.published_at or contextual_date(meta_lines, art, page.url, page.fetched_at),
+            None,
+        )
         if not visible:  # a labelled line or post stamp anywhere is still a date the page shows
-            visible, updated = labelled_dates(lines)
+            visible, updated = labelled_dates(meta_lines)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
         if not visible or len(visible) == 10:  # no visible date, or one without its time
             machine = machine_date(doc, page.text)

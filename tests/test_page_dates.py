@@ -129,3 +129,27 @@ def test_a_visible_labelled_date_beats_page_data_which_beats_an_edit_stamp():
         "<title>某县开展春季植树活动_某某网</title>" + meta,
     )
     assert extract_page(html).published_at == "2024-03-06T09:00:00+08:00"
+
+
+def test_a_publish_date_in_its_own_table_cell_beats_the_written_date():
+    # a 政府信息公开 page: a table of labels and values above the title, each in its own
+    # cell; 成文日期 (when the document was written) comes before 发布日期
+    cells = (
+        "<tr><td>索引号：</td><td>001-2020-0001</td><td>发布机构：</td><td>某县人民政府办公室</td></tr>"
+        "<tr><td>成文日期：</td><td>2019-12-30</td><td>发布日期：</td><td>2020-01-02</td></tr>"
+    )
+    html = page(
+        f"<table class='xxgk'>{cells}</table><h1>某县关于做好春节期间安全生产工作的通知</h1>" + ARTICLE,
+        "<title>某县关于做好春节期间安全生产工作的通知_某县人民政府</title>",
+    )
+    assert extract_page(html).published_at == "2020-01-02"
+
+
+def test_a_date_label_and_its_value_in_separate_blocks_are_read_together():
+    # a county portal's info list: `<dt>更新时间：</dt><dd>…</dd><dt>发布时间：</dt><dd>…</dd>`
+    info = "<dl><dt>更新时间：</dt><dd>2020-01-05 09:00</dd><dt>发布时间：</dt><dd>2020-01-02 10:00</dd></dl>"
+    html = page(
+        f"<h1>某县召开春季农业生产工作会议</h1>{info}" + ARTICLE,
+        "<title>某县召开春季农业生产工作会议_某县人民政府</title>",
+    )
+    assert extract_page(html).published_at == "2020-01-02T10:00:00+08:00"
