@@ -8,6 +8,7 @@ a date without a time stays a bare date (`2020-03-19`).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 
 from newsclean.extract.text import match_form
@@ -45,6 +46,20 @@ _RELATIVE_RE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分钟|小时|天)前|刚�
 # /2020/07-04/ or /202003/19/ or /t20180817_ in a URL
 _URL_RE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[-/]?(?P<m>\d{2})[-/]?(?P<d>\d{2})(?=[/_.])|/t(?P<y2>(?:19|20)\d{2})(?P<m2>\d{2})(?P<d2>\d{2})_"
+)
+# Labels of a date line that dates another item than the post: the newest recommended article
+# (CSDN `最新推荐文章于`), a related item.
+_OTHER_ITEM_DATE_RE = re.compile(r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇")
+# Every label that may stand before a date in a line (where the line is cut to read each
+# date with its own label).
+_ANY_DATE_LABEL_RE = re.compile(
+    r"(?:发布|更新|发表|成文|发文|修改)?(?:时间|日期)\s*[:：]|(?:发布|发表|编辑|更新)于|最新推荐|最后(?:更新|修改|编辑)"
+)
+# Where a line's first date starts (its label stands before).
+_DATE_START_RE = re.compile(r"\d{2,4}\s*[-/.年]\s*\d")
+# Labels of a later edit's date, and of the date a published document was written.
+_LATER_DATE_RE = re.compile(
+    r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)|成文日期"
 )
 _UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
 
@@ -129,6 +144,46 @@ def in_china_time(iso: str | None) -> str | None:
         return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(CHINA_TZ).isoformat()
     except ValueError:
         return iso
+
+
+class DateRole(enum.Enum):
+    """What a date line dates: the post; a later edit of it or the document it publishes
+    (`成文日期`), taken when nothing dates the post; or another item."""
+
+    POST = "post"
+    LATER = "later"
+    OTHER = "other"
+
+
+def line_dates(line: str) -> tuple[str | None, str | None]:
+    """The post's date and a later one (an edit, the document's) that a line gives, each
+    date read with the label before it: `成文日期： | 2019-12-30 | 发布日期： | 2020-01-02`
+    gives ('2020-01-02', '2019-12-30'); a recommended item's date gives neither."""
+    starts = [0] + [m.start() for m in _ANY_DATE_LABEL_RE.finditer(match_form(line)) if m.start()]
+    post = later = None
+    for start, end in zip(starts, starts[1:] + [len(line)]):
+        part = line[start:end]
+        found = parse_date(part)
+        role = date_role(part) if found else DateRole.OTHER
+        if role == DateRole.POST:
+            post = post or found
+        elif role == DateRole.LATER:
+            later = later or found
+    return post, later
+
+
+def date_role(line: str) -> DateRole:
+    """The role of a date line by its label: `最新推荐文章于 …` dates the newest recommended
+    article (CSDN), `更新于`/`编辑于`/`最后修改` before the first date a later edit; any other
+    dates the post."""
+    folded = match_form(line)
+    if _OTHER_ITEM_DATE_RE.search(folded):
+        return DateRole.OTHER
+    first_date = _DATE_START_RE.search(folded)
+    label = folded[: first_date.start()] if first_date else folded  # `发布时间:… 更新时间:…` dates the post
+    if _LATER_DATE_RE.search(label):
+        return DateRole.LATER
+    return DateRole.POST
 
 
 def is_relative_date(text: str) -> bool:

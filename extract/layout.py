@@ -20,7 +20,7 @@ from newsclean.extract.bylines import (
     split_dateline,
     split_trailing_byline,
 )
-from newsclean.extract.dates import date_from_url, parse_date
+from newsclean.extract.dates import DateRole, date_from_url, date_role, parse_date
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
 from newsclean.extract.record import Article
 from newsclean.extract.text import (
@@ -404,7 +404,7 @@ def header_date(lines: list[str], title_at: int, year: int | None) -> str | None
     below = range(max(title_at + 1, 0), len(lines))
     above = range(min(title_at, len(lines)) - 1, -1, -1) if title_at > 0 else range(0)
     for i in [*below, *above]:
-        if len(lines[i]) <= 120:
+        if len(lines[i]) <= 120 and date_role(lines[i]) != DateRole.OTHER:  # not a recommended item's
             found = parse_date(lines[i], year=year if below.start <= i < below.start + 3 else None)
             if found:
                 return found

@@ -6,19 +6,26 @@ and script data.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from typing import TYPE_CHECKING
 
 from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline
-from newsclean.extract.dates import CHINA_TZ, date_from_url, in_china_time, is_relative_date, parse_date
+from newsclean.extract.dates import (
+    CHINA_TZ,
+    DateRole,
+    date_from_url,
+    date_role,
+    in_china_time,
+    is_relative_date,
+    line_dates,
+    parse_date,
+)
 from newsclean.extract.html import element_text, first_text, meta_content, select
 from newsclean.extract.layout import add_credits, take_meta_line
 from newsclean.extract.meta import parse_editor, parse_source
 from newsclean.extract.record import Article
-from newsclean.extract.text import match_form
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
@@ -52,20 +59,6 @@ _DATE_LABEL_RE = re.compile(labels.DATE + labels.COLON)
 # (cnblogs), `发布于 2024-04-03 09:55`, `编辑于 …` (Zhihu), `于 2024-05-06 15:47:53 发布` (CSDN).
 _POST_STAMP_RE = re.compile(
     r"posted\s*@|(?:发布|发表|编辑|更新)于\s*\d|于\s*\d{4}-\d{1,2}-\d{1,2}[\d\s:]*发布"
-)
-# Labels of a date line that dates another item than the post: the newest recommended article
-# (CSDN `最新推荐文章于`), a related item.
-_OTHER_ITEM_DATE_RE = re.compile(r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇")
-# Every label that may stand before a date in a line (where the line is cut to read each
-# date with its own label).
-_ANY_DATE_LABEL_RE = re.compile(
-    r"(?:发布|更新|发表|成文|发文|修改)?(?:时间|日期)\s*[:：]|(?:发布|发表|编辑|更新)于|最新推荐|最后(?:更新|修改|编辑)"
-)
-# Where a line's first date starts (its label stands before).
-_DATE_START_RE = re.compile(r"\d{2,4}\s*[-/.年]\s*\d")
-# Labels of a later edit's date, and of the date a published document was written.
-_LATER_DATE_RE = re.compile(
-    r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)|成文日期"
 )
 # A date label alone on its line: its value stands in the next table cell.
 _LABEL_ONLY_RE = re.compile(r"^\s*(?:发布|更新|发表|成文|发文)?(?:时间|日期)\s*[:：]\s*$")
@@ -122,46 +115,6 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
             art.published_at = line_dates(line)[0]  # news.cn puts the date above the title
     art.published_at = art.published_at or updated
     return labelled
-
-
-class DateRole(enum.Enum):
-    """What a date line dates: the post; a later edit of it or the document it publishes
-    (`成文日期`), taken when nothing dates the post; or another item."""
-
-    POST = "post"
-    LATER = "later"
-    OTHER = "other"
-
-
-def line_dates(line: str) -> tuple[str | None, str | None]:
-    """The post's date and a later one (an edit, the document's) that a line gives, each
-    date read with the label before it: `成文日期： | 2019-12-30 | 发布日期： | 2020-01-02`
-    gives ('2020-01-02', '2019-12-30'); a recommended item's date gives neither."""
-    starts = [0] + [m.start() for m in _ANY_DATE_LABEL_RE.finditer(match_form(line)) if m.start()]
-    post = later = None
-    for start, end in zip(starts, starts[1:] + [len(line)]):
-        part = line[start:end]
-        found = parse_date(part)
-        role = date_role(part) if found else DateRole.OTHER
-        if role == DateRole.POST:
-            post = post or found
-        elif role == DateRole.LATER:
-            later = later or found
-    return post, later
-
-
-def date_role(line: str) -> DateRole:
-    """The role of a date line by its label: `最新推荐文章于 …` dates the newest recommended
-    article (CSDN), `更新于`/`编辑于`/`最后修改` before the first date a later edit; any other
-    dates the post."""
-    folded = match_form(line)
-    if _OTHER_ITEM_DATE_RE.search(folded):
-        return DateRole.OTHER
-    first_date = _DATE_START_RE.search(folded)
-    label = folded[: first_date.start()] if first_date else folded  # `发布时间:… 更新时间:…` dates the post
-    if _LATER_DATE_RE.search(label):
-        return DateRole.LATER
-    return DateRole.POST
 
 
 def page_editor(lines: list[str]) -> str | None:

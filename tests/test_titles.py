@@ -213,3 +213,17 @@ def test_a_page_without_a_title_element_takes_its_h1_wherever_it_stands():
         head="<title></title>",
     )
     assert extract_page(html).title == "某县开展春季植树活动"
+
+
+def test_a_recommended_articles_date_line_is_not_a_text_pages_date():
+    # a CSDN post saved as text: the recommendation's date line stands right under the title
+    art = extract_page(
+        text_page(
+            "为什么 ChatGPT 不火了？",
+            "最新推荐文章于 2024-05-07 22:12:13 发布",
+            "A-肖老师 于 2024-05-06 15:47:53 发布",
+            TEXT_PARA * 2,
+            TEXT_PARA,
+        )
+    )
+    assert art.published_at == "2024-05-06T15:47:53+08:00"
