@@ -32,6 +32,8 @@ MIN_HEADLINE = 5
 _SEPARATOR_RE = re.compile(r"\s*[-_|｜—－＿]{1,2}\s*")
 # How many lines above the body a headline in another script may stand.
 NEAR_BODY = 15
+# A site's name (`新华网`, `某某日报`, `中国地理学会官网`).
+_SITE_NAME_RE = re.compile(r"^.{1,10}(?:网|網|报|報|台|日报|新闻)$")
 # A teaser cut short: `【安徽阜阳一动物园2...`
 _TEASER_END_RE = re.compile(r"(?:\.{3}|…+)$")
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -79,11 +81,20 @@ def read_page_head(doc: lxml.html.HtmlElement, site_name: str | None) -> PageHea
     text = og if og and not cut else title
     parts = title_parts(text)
     head, suffix = parts[0], parts[1:]
-    names_site = len(head) < MIN_HEADLINE and all(len(p) <= SUFFIX_PART_MAX for p in suffix)
-    stands_out = len(head) >= MIN_HEADLINE and all(len(p) <= SUFFIX_PART_MAX for p in suffix)
+    if len(parts) == 2 and _SITE_NAME_RE.search(head) and not _SITE_NAME_RE.search(parts[1]):
+        head, suffix = parts[1], [head]  # `新华网-标题`: the site's name first
+    short = all(is_name_part(p) for p in suffix)
+    names_site = len(head) < MIN_HEADLINE and short
+    stands_out = len(head) >= MIN_HEADLINE and short
     if suffix and not (stands_out or (head and site_name and any(site_name in p for p in suffix))):
         head = text  # no part stands out as the headline
     return PageHead(clean_line(head), names_site, [t for t in (og, title) if t])
+
+
+def is_name_part(part: str) -> bool:
+    """True for a part of a `<title>` short enough for a column or site name, or written
+    without Han characters (`Powered by Discuz!`, `www.example.com`)."""
+    return len(part) <= SUFFIX_PART_MAX or not _HAN_RE.search(part)
 
 
 def page_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:

@@ -227,3 +227,16 @@ def test_a_recommended_articles_date_line_is_not_a_text_pages_date():
         )
     )
     assert art.published_at == "2024-05-06T15:47:53+08:00"
+
+
+def test_page_heads_of_forum_and_site_first_titles():
+    # Discuz forums close the `<title>` with a long Latin credit; some portals open it with
+    # their name
+    def head(title: str) -> str:
+        return read_page_head(
+            parse_html(f"<html><head><title>{title}</title></head><body></body></html>"), None
+        ).head
+
+    assert head("南方暴雨多地告急 - 民生杂谈 - 某某论坛 - Powered by Discuz!") == "南方暴雨多地告急"
+    assert head("新华网-全国春耕备耕工作有序推进") == "全国春耕备耕工作有序推进"
+    assert head("科普中国-辟谣文章") == "科普中国-辟谣文章"
