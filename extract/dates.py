@@ -29,9 +29,9 @@ _FULL_RE = re.compile(
     + _TIME
     + _ZONE
 )
-# 24-5-13 17:07: a two-digit year, read only with a time after it (Weibo)
+# 24-5-13 17:07: a two-digit year (2000-2039), read only with a time after it (Weibo)
 _SHORT_YEAR_RE = re.compile(
-    r"(?<![\d\-/.:])(?P<y>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?![\d:])"
+    r"(?<![\d\-/.:])(?P<y>[0-3]\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?![\d:])"
 )
 # 30.11.2017 22:27: day first, as some sites (and their copies) write it
 _DAY_FIRST_RE = re.compile(

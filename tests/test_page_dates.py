@@ -98,6 +98,7 @@ def test_parse_date_reads_half_days_and_two_digit_years_only_with_a_time():
     assert parse_date("2024年8月25日 上午10:37") == "2024-08-25T10:37:00+08:00"
     assert parse_date("24-5-13 17:07") == "2024-05-13T17:07:00+08:00"
     assert parse_date("24-5-13") is None
+    assert parse_date("比分 98-5-13 17:07") is None  # no year of this century's first decades
     assert parse_date("电话 0371-12-13 12:30") is None
 
 
