@@ -31,6 +31,7 @@ from newsclean.extract.page_meta import (
     script_date,
     site_name_from_title,
 )
+from newsclean.extract.page_people import read_page_people
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
 from newsclean.sites.base import Adapter, Page
@@ -69,3 +70,4 @@ class Generic(Adapter):
         art.editor = art.editor or page_editor(cleaned)
         art.published_at = art.published_at or labelled_date(lines)
         art.source = art.source or labelled_source(lines)
+        read_page_people(doc, heading, cleaned, page.text, art)

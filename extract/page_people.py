@@ -1,0 +1,191 @@
+"""Who wrote a page and which outlet or account published it, as the page's elements state
+it when no labelled line or byline says so: a JSON-LD `Person` author, the author card of a
+blog, forum or Q&A page (the user name beside the headline or the post time), the account
+name of a self-media page, and a blog footer's `posted @ DATE NAME`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from newsclean.extract.bylines import is_name, name_before_affiliation
+from newsclean.extract.dates import parse_date
+from newsclean.extract.html import element_text, select
+from newsclean.extract.record import Article
+from newsclean.extract.text import match_form
+
+if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
+    import lxml.html
+
+# Class or id words of an element holding a user's name: `author-name`, `AuthorInfo-name`,
+# `follow-nickName`, `profile-name`, `username`, `wgt-replyer-all-uname`, `UserLink-link`.
+_AUTHOR_CLASS_RE = re.compile(r"author|nick_?name|user[-_]?(?:name|link)|uname|profile[-_]name|writer")
+# Class or id words of an element holding an outlet's or an account's name (`media_name`,
+# `rich_media_meta_nickname`, `js_name`, `account-name`).
+_SOURCE_CLASS_RE = re.compile(
+    r"media\w*nick_?name|media[-_]name|profile_nickname|js_name|(?:account|source)[-_]?name"
+)
+# Class words of the parts of a page that hold other people's names: comments, replies,
+# recommendations, the logged-in reader's bar.
+_OTHERS_CLASS_RE = re.compile(r"comment|recommend|login|userbar|toolbar|hot|rank|follow-tip|footer")
+# Blocks that follow an article (classed `related-posts`, `recommend`, `comment-list`): no
+# author card of the article stands past them.
+_AFTER_ARTICLE_RE = re.compile(r"(?:^|\s)(?:relate|recommend|comment)")
+BLOCKS = frozenset({"div", "section", "aside", "ul", "ol"})
+# How many elements after the headline an author card may stand.
+AUTHOR_CARD_REACH = 400
+# The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
+MAX_NAME = 24
+# Words standing in an author card that are not names: buttons, placeholders, labels.
+_NOT_NAMES = frozenset(
+    "登录 注册 关注 私信 收藏 分享 作者 发布者 楼主 未知 匿名 佚名 游客 网友 管理员 admin 小编 本站 "
+    "原创 转载 编辑 责任编辑 来源 更多 查看 加关注 关于作者 联系作者 作者榜".split()
+)
+# A leading label or a trailing role mark around a user's name (`作者：X`, `X (楼主)`, `X:`).
+_LABEL_RE = re.compile(
+    r"^(?:作者|发布者|发表者|楼主|答主|来源|by)\s*[:：]?\s*|\s*[(（]?楼主[)）]?$|\s*[:：]$", re.IGNORECASE
+)
+# What a user name does not hold: a label's colon, a button word, a long number (a user id
+# such as `m0_66248056`), or only digits and signs.
+_NOT_A_NAME_RE = re.compile(r"[:：]|关注|私信|登录|注册|昵称|修改|评论|发表|\d{5,}|^[\d\W_]+$")
+# Names of organisations, outlets and accounts, not of people.
+_ORGANISATION_RE = re.compile(
+    r"(?:联盟|网|报|社|台|刊|新闻|中心|频道|科技|公司|集团|官方|平台|之家|传媒|媒体|日报|晚报|周刊|杂志|研究院|协会)$"
+)
+# A user name assigned in a page's script (`var nickName = "X";`, `"authorName":"X"`): one
+# pattern per name, each opening with a literal (see page_meta._STAMP_RES).
+_SCRIPT_AUTHOR_RES = tuple(
+    re.compile(name + r"""["']?\s*[:=]\s*["']([^"'\n]{1,24})["']""")
+    for name in ("nickName", "authorName", "author_name")
+)
+# A blog footer: `posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)`.
+_POSTED_AT_RE = re.compile(
+    r"posted\s*@\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?P<name>\S{1,24})", re.IGNORECASE
+)
+
+
+def is_organisation(name: str) -> bool:
+    """True for the name of an outlet, account or company (`华为云开发者联盟`, `新浪科技`)."""
+    return _ORGANISATION_RE.search(match_form(name)) is not None
+
+
+def user_name(text: str) -> str | None:
+    """The user name an author-card element holds, or None when it holds something else
+    (buttons, a date, several words, a long text)."""
+    name = _LABEL_RE.sub("", text.replace("\u200b", "").strip()).strip()
+    if not name or len(name) > MAX_NAME or name.lower() in _NOT_NAMES or name in _NOT_NAMES:
+        return None
+    if len(name.split()) > 2 or _NOT_A_NAME_RE.search(name) or parse_date(name):
+        return None
+    return name_before_affiliation(name) or name
+
+
+def ld_author(doc: lxml.html.HtmlElement) -> str | None:
+    """The name of the first JSON-LD author that is a `Person`."""
+    for el in select(doc, 'script[type="application/ld+json"]'):
+        try:
+            data = json.loads(el.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            author = item.get("author") if isinstance(item, dict) else None
+            for person in author if isinstance(author, list) else [author]:
+                if isinstance(person, dict) and person.get("@type") == "Person":
+                    name = user_name(str(person.get("name") or ""))
+                    if name:
+                        return name
+    return None
+
+
+def _words(el: lxml.html.HtmlElement) -> str:
+    """The element's class and id, lower-cased."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+def among_others(el: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None) -> bool:
+    """True when the element stands in a comment list, a recommendation, the reader's own
+    bar (an ancestor's class says so) or a form, up to `stop`."""
+    for parent in el.iterancestors():
+        if parent is stop or parent.tag == "body":
+            return False
+        if parent.tag == "form" or _OTHERS_CLASS_RE.search(_words(parent)):
+            return True
+    return False
+
+
+def beside_source(el: lxml.html.HtmlElement) -> bool:
+    """True for an element whose card also holds a source-classed element (a self-media
+    account's header: `author-name` beside `article-source` with the post time)."""
+    parent = el.getparent()
+    card = parent.getparent() if parent is not None else None
+    if card is None:
+        return False
+    return any("source" in _words(other) for other in card.iter() if other is not el)
+
+
+def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+    """(author, account) named by the first author- and account-classed elements after the
+    headline. A user's name is an author; an outlet's name, or the name in a self-media
+    header (beside the source line, not a personal name), is the source."""
+    author = account = None
+    common = heading.getparent()
+    for el in heading.xpath(f"following::*[position() <= {AUTHOR_CARD_REACH}]"):
+        if not (el.get("class") or el.get("id")):
+            continue
+        if el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(_words(el)):
+            break
+        words = _words(el)
+        as_author = _AUTHOR_CLASS_RE.search(words) is not None
+        if not (as_author or _SOURCE_CLASS_RE.search(words)):
+            continue
+        name = user_name(element_text(el))
+        if not name or among_others(el, common):
+            continue
+        if as_author and not author and not account:
+            if is_organisation(name) or (beside_source(el) and not is_name(name)):
+                account = name
+            else:
+                author = name
+        elif not as_author and not account:
+            account = name
+        if author and account:
+            break
+    return author, account
+
+
+def script_author(source: str) -> str | None:
+    """The user name a page's script assigns to `nickName`, `authorName` or `author_name`."""
+    for pattern in _SCRIPT_AUTHOR_RES:
+        found = pattern.search(source)
+        if found and (name := user_name(found.group(1))) and not is_organisation(name):
+            return name
+    return None
+
+
+def posted_by(lines: list[str]) -> str | None:
+    """The name of a blog footer's `posted @ DATE NAME` line."""
+    for line in lines:
+        if "posted" in line.lower():
+            found = _POSTED_AT_RE.search(line)
+            if found and user_name(found["name"]):
+                return found["name"]
+    return None
+
+
+def read_page_people(
+    doc: lxml.html.HtmlElement,
+    heading: lxml.html.HtmlElement | None,
+    lines: list[str],
+    source: str,
+    art: Article,
+) -> None:
+    """Fill the author and the source from the page's elements when no labelled line or
+    byline named them (`lines`: the page's cleaned lines; `source`: its HTML)."""
+    author, account = card_names(heading) if heading is not None else (None, None)
+    if not (art.authors or art.correspondents):
+        author = ld_author(doc) or author or script_author(source) or posted_by(lines)
+        if author:
+            art.authors.append(author)
+    art.source = art.source or account
