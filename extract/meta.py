@@ -6,7 +6,7 @@ import re
 
 from newsclean.extract import labels
 from newsclean.extract.bylines import is_name
-from newsclean.extract.text import clean_line, match_form, squeeze_spaces
+from newsclean.extract.text import HAN, clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
 _HEADER_LABELS = "|".join(
@@ -28,7 +28,7 @@ _NEXT_LABEL = "|".join(
 # The editor's name after an editor label (boilerplate only tells that a line holds the label).
 _EDITOR_NAME_RE = re.compile(
     r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
-    r"|(?:" + labels.EDITOR + r")\s*[:：/]\s*(?P<b>(?:(?!" + _NEXT_LABEL + r")[^\s|｜)）】,，;；/:：])+)"
+    r"|(?:" + labels.EDITOR + r")\s*[:：/]\s*(?P<b>(?:(?!" + _NEXT_LABEL + r")[^\s|｜)）】\],，;；/:：])+)"
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
 )
 # What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`); no label
@@ -37,6 +37,8 @@ _EDITOR_TAIL_RE = re.compile(
     "(?:" + "|".join((_NEXT_LABEL, labels.AUTHOR_WORD, labels.REPORTER)) + ")" + r"(?:[:：].*)?$|[:：].*$"
 )
 _EDITOR_SPLIT_RE = re.compile(r"[、，,/]+")
+# A CMS staff code glued to an editor's name (`杨倩_NF4425`, `罗崇纬_NB12082`).
+_STAFF_CODE_RE = re.compile(f"(?<=[{HAN}])[_-][A-Za-z]{{0,4}}\\d+$")
 _LATIN_NAME_RE = re.compile(r"^[A-Z][a-z]+$")
 # The keyword list after a keywords label, up to an editor label (boilerplate only tells a
 # line that opens with the label).
@@ -73,6 +75,7 @@ def parse_editor(text: str) -> str | None:
     for match in _EDITOR_NAME_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
         value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c").strip())  # `X纠错:…`
         for name in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
+            name = _STAFF_CODE_RE.sub("", name)
             if name and name not in names:
                 names.append(name)
         if match["b"] and value:  # `编辑:龙志飞 欧文君`, `编辑:Demi Xia`: more names after the first

@@ -83,3 +83,14 @@ def test_json_ld_person_and_script_nickname_and_posted_at_footer():
     assert extract_page(page(body + script)).authors == ["我有一些感想……"]
     footer = "<div class='postDesc'>posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)</div>"
     assert extract_page(page(body + footer)).authors == ["好看的hk"]
+
+
+def test_editor_without_staff_code_or_bracket():
+    # NetEase's `ep-source` line glues the CMS staff code to the editor's name; other pages
+    # bracket the editor credit.
+    body = f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>"
+    coded = body + "<p class='ep-source'>责任编辑：杨倩_NF4425</p></div>"
+    assert extract_page(page(coded)).editor == "杨倩"
+    bracketed = body + "<p>[责任编辑:罗崇纬]</p></div>"
+    assert extract_page(page(bracketed)).editor == "罗崇纬"
+
