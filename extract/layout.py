@@ -20,7 +20,15 @@ from newsclean.extract.bylines import (
     split_trailing_byline,
 )
 from newsclean.extract.dates import date_from_url, parse_date
-from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from newsclean.extract.meta import (
+    clean_source,
+    is_breadcrumb,
+    parse_breadcrumb,
+    parse_editor,
+    parse_keywords,
+    parse_source,
+    split_source,
+)
 from newsclean.extract.record import Article
 from newsclean.extract.text import (
     ROW_MARK,
@@ -60,10 +68,20 @@ def take_meta_line(line: str, kind: Kind, art: Article) -> None:
     """
     if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
         art.published_at = art.published_at or parse_date(line)
-        art.source = art.source or parse_source(line)
+        take_source(line, art)
         art.editor = art.editor or parse_editor(line)
     if kind in (Kind.EDITOR, Kind.KEYWORDS):
         art.keywords = art.keywords or parse_keywords(line)
+
+
+def take_source(line: str, art: Article) -> None:
+    """Take the outlet a `来源:` label names, and the writers named after it (`来源: 台海网 刘强`),
+    unless the article has its source already."""
+    if art.source:
+        return
+    art.source, names = split_source(line)
+    if not art.authors:
+        add_credits(art, Credits(authors=names))
 
 
 def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None) -> None:
@@ -150,6 +168,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
             art.byline = art.byline or trailing
             add_credits(art, parse_byline(trailing))
             art.editor = art.editor or parse_editor(trailing)
+            art.source = art.source or parse_source(trailing)  # `…报道来源:闪电新闻编辑:孔然`
             if rest:
                 paragraphs[-1] = rest
             else:
@@ -361,8 +380,17 @@ def header_date(lines: list[str], title_at: int, year: int | None) -> str | None
     return None
 
 
-def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> None:
-    """Take date, source, editor and credits from the lines before the body."""
+# The longest value standing on its own line under a bare label (`来源:` / `钱江晚报`).
+SHORT_VALUE = 20
+# A header line longer than this is running text, not a line of labelled fields.
+LABELLED_LINE_MAX = 100
+
+
+def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> str | None:
+    """Take date, source, editor and credits from the lines before the body; return an
+    unlabelled line that may name the source (`当代商报社` above the date line), for the
+    caller to use when no `来源:` label names one."""
+    guess = None
     url_date = date_from_url(art.url)
     art.published_at = art.published_at or header_date(
         lines, title_at, int(url_date[:4]) if url_date else None
@@ -374,12 +402,16 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
         elif kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
+            take_source(line, art)  # `记者 汪晓东 曲昌荣 来源:人民网`
         elif kind == Kind.TEXT and i > title_at >= 0 and is_source_line(line, lines, i, art):
-            art.source = line
+            guess = guess or clean_source(line)
         elif kind == Kind.TEXT and i > title_at >= 0 and is_name(line):  # a bare author line
             add_credits(art, Credits(authors=[line]))
         elif kind == Kind.TEXT and i > title_at >= 0:  # `记者 汪晓东 曲昌荣 来源:人民网`
             add_credits(art, labelled_credits(line))
+            if len(line) < LABELLED_LINE_MAX:
+                take_source(line, art)
+    return guess
 
 
 def labelled_credits(line: str) -> Credits:
@@ -390,14 +422,25 @@ def labelled_credits(line: str) -> Credits:
 
 def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
     """Take editor, keyword and byline lines that follow the body, up to related/footer."""
-    for line, kind in zip(lines, kinds):
+    for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in STOP_KINDS:
             break
-        if kind in (Kind.EDITOR, Kind.KEYWORDS):
+        if kind in (Kind.EDITOR, Kind.KEYWORDS, Kind.SOURCE):
             take_meta_line(line, kind, art)
+        if kind == Kind.SOURCE and not art.source and i + 1 < len(lines) and kinds[i + 1] == Kind.TEXT:
+            art.source = (
+                clean_source(lines[i + 1]) if len(lines[i + 1]) <= 20 else None
+            )  # `来源:` / `钱江晚报`
         elif kind == Kind.BYLINE or (kind == Kind.TEXT and is_names_only(line)):
             art.byline = art.byline or line  # `夏凡 余婷婷 余勤 柏建斌` closing the text
             add_credits(art, parse_byline(line))
+
+
+def short_text_after(lines: list[str], kinds: list[Kind], i: int) -> str | None:
+    """The line after line `i` when it is a short text line (the value of a bare label)."""
+    if i + 1 < len(lines) and kinds[i + 1] == Kind.TEXT and len(lines[i + 1]) <= SHORT_VALUE:
+        return lines[i + 1]
+    return None
 
 
 def read_text_page(text: str, art: Article) -> None:
@@ -419,7 +462,7 @@ def read_text_page(text: str, art: Article) -> None:
     if glued_byline:
         art.byline = glued_byline
         add_credits(art, parse_byline(glued_byline))
-    read_header(lines[:start], kinds[:start], title_at, art)
+    guess = read_header(lines[:start], kinds[:start], title_at, art)
     lead_at = next((i + 1 for i in range(min(end, len(lines) - 1)) if kinds[i] == Kind.LEAD), None)
     lead = clean_paragraph(raw[lead_at]) if lead_at is not None else None
     if lead_at == start:  # the lead under 核心提示 is a summary, not body
@@ -428,6 +471,7 @@ def read_text_page(text: str, art: Article) -> None:
     stop = end - 1 if cut else end
     finish_body(raw[start:stop], art, kinds[start:stop])
     read_tail(lines[end:], kinds[end:], art)
+    art.source = art.source or guess
     art.summary = art.summary or real_summary(lead, art)
 
 

@@ -45,6 +45,15 @@ _LATIN_NAME_RE = re.compile(r"^[A-Z][a-z]+$")
 _KEYWORDS_VALUE_RE = re.compile(
     labels.KEYWORDS + labels.COLON + r"\s*(?P<v>.*?)(?=\s*(?:" + labels.EDITOR + ")" + labels.COLON + "|$)"
 )
+# Where an outlet's name ends on a source line: a date, a time, a counter or a widget word.
+_SOURCE_TAIL_RE = re.compile(
+    r"\s*(?:\d{4}\s*[-年/.]\s*\d{1,2}|\d{1,2}[-/月]\d{1,2}[日\s]|\d{1,2}:\d{2})"
+    r"|\s+(?:打印|关闭|网友评论|评论|跟贴|进入论坛|浏览|阅读|点击|报料|热线|版次|栏目|字号|分享|收藏|"
+    r"手机看新闻|用手持设备访问|扫一扫)|(?:作者|编辑|责编)\s*[:：]"
+)
+_NAME_LIST_SPLIT_RE = re.compile(r"[\s/、,，]+")
+# Values of a `来源:` label that name no outlet: photo credits.
+_NOT_SOURCE_RE = re.compile(r"^(?:资料图片?|图片|供图)$")
 _KEYWORD_SPLIT_RE = re.compile(r"[,，;；、\s]+")
 _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>|»|＞|→)\s*")
 _CRUMB_HOME = ("新闻中心", "首页", "网站首页", "当前位置", "您的位置", "您现在的位置", "位置", "主页")
@@ -62,10 +71,48 @@ def _group(line: str, match: re.Match[str] | None, *names: str) -> str:
 
 
 def parse_source(text: str) -> str | None:
-    """The value of a `来源:` label in the text, if any."""
+    """The outlet named by a `来源:` label in the text, if any (see `clean_source`)."""
+    return split_source(text)[0]
+
+
+def split_source(text: str) -> tuple[str | None, list[str]]:
+    """(outlet, writers) of a `来源:` label's value: `来源: 台海网 刘强` gives the outlet and
+    the personal names standing after it."""
     line = text.strip()
     value = squeeze_spaces(_group(line, _SOURCE_VALUE_RE.search(match_form(line)), "v"))
-    return value or None
+    outlet = clean_source(value)
+    if not outlet:
+        return None, []
+    rest = _NAME_LIST_SPLIT_RE.split(value[len(outlet) :].strip())
+    names = []
+    for token in rest:
+        if not is_name(token):
+            break
+        names.append(token)
+    return outlet, names
+
+
+def clean_source(value: str | None) -> str | None:
+    """The outlet's name alone, without what pages print after it on the same line: a date
+    (`新华社 2024-09-20 20:38:30`), widgets (`打印本页 关闭`, `网友评论 0 条 进入论坛`,
+    `浏览量:`, `报料热线:…`, `版次:A08 栏目:`), a writer's name after the outlet (`台海网 刘强`);
+    None for a breadcrumb, a bare credit (`资料图`) or nothing."""
+    if not value:
+        return None
+    folded = match_form(value)
+    cut = _SOURCE_TAIL_RE.search(folded)
+    value = value[: cut.start()] if cut else value
+    value = squeeze_spaces(value).strip(" ,，;；|｜")
+    first = value.split(" ")[0]
+    if first != value and all(
+        is_name(token) for token in _NAME_LIST_SPLIT_RE.split(value[len(first) :].strip())
+    ):
+        value = first  # `台海网 刘强`, `南方都市报(广州) 蔡丽怡/伍洁敏`: writers follow the outlet
+    if value.endswith((")", "）")) and not any(c in value for c in "(（"):
+        value = value[:-1].rstrip()  # `资料图）`: the closing bracket of a caption
+    if not value or is_breadcrumb(value) or _NOT_SOURCE_RE.match(match_form(value)):
+        return None
+    return value
 
 
 def parse_editor(text: str) -> str | None:

@@ -94,3 +94,40 @@ def test_editor_without_staff_code_or_bracket():
     bracketed = body + "<p>[责任编辑:罗崇纬]</p></div>"
     assert extract_page(page(bracketed)).editor == "罗崇纬"
 
+
+def text_page(*header: str, tail: tuple[str, ...] = ()) -> bytes:
+    body = [PARA + "第一段。", PARA + "第二段。", PARA + "第三段。"]
+    return "\n".join([*header, *body, *tail]).encode()
+
+
+def test_source_is_the_outlet_name_without_widgets_or_dates():
+    # Date/source lines of regional portals: the date, counters and widgets follow the outlet.
+    cases = {
+        "2015-03-02 08:42    来源:中国新闻网     打印本页 关闭": "中国新闻网",
+        "来源:新华社 2024-09-20 20:38:30 浏览量:": "新华社",
+        "稿源: 宁波晚报   2011-09-17 07:43:44报料热线:81850000": "宁波晚报",
+        "来源:羊城晚报     2021年03月28日        版次:A08    栏目:": "羊城晚报",
+        "来源: 河北青年报(河北) 网友评论 0 条 进入论坛": "河北青年报(河北)",
+    }
+    for line, outlet in cases.items():
+        assert extract_page(text_page("县委书记的一天", line)).source == outlet, line
+
+
+def test_source_label_variants_on_text_renderings():
+    # A breadcrumb above the labelled date line (开封网); a byline line ending with the
+    # source (人民网); the outlet then the writer (台海网); `新聞來源:` closing a Taiwanese
+    # page; a bare `来源:` label with its value on the next line (浙江在线).
+    crumb = text_page(
+        "菊香十月 相约开封", "首页 > 开封 > 正文", "日期:2019-10-18 09:08:41    来源:开封网-开封日报"
+    )
+    assert extract_page(crumb).source == "开封网-开封日报"
+    byline = text_page("县委书记的一天", "记者  汪晓东  曲昌荣        来源:人民网")
+    assert extract_page(byline).source == "人民网"
+    writer = extract_page(
+        text_page("记者体验 自家家门被撬", "www.taihainet.com 来源: 台海网 刘强 用手持设备访问")
+    )
+    assert (writer.source, writer.authors) == ("台海网", ["刘强"])
+    closing = text_page("颱風緊張 防災會議謝絕採訪", "2014-09-20", tail=("新聞來源:華視新聞",))
+    assert extract_page(closing).source == "華視新聞"
+    bare = text_page("夏夜随民警值守街头", "2005年07月11日 09:53:25", tail=("来源:", "钱江晚报"))
+    assert extract_page(bare).source == "钱江晚报"
