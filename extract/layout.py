@@ -134,9 +134,10 @@ def drop_glued_image(paragraph: str) -> str:
     return _GLUED_IMAGE_RE.sub("", paragraph) if last in ("g", "G", "f", "F", "p", "P") else paragraph
 
 
-# Photo captions (`图为…。 韩章云 摄`) that may stand above the paragraph opening with the dateline.
+# Photo captions (`图为…。 韩章云 摄`, `…（資料照）`) that may stand above the paragraph opening
+# with the dateline.
 MAX_CAPTIONS_BEFORE_DATELINE = 2
-_CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$")
+_CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$|[(（][资資]料照片?[)）]\s*$")
 
 
 def drop_repeated_tail(paragraphs: list[str]) -> None:
@@ -179,7 +180,7 @@ def dateline_credits(dateline: str) -> Credits:
     """The names a dateline gives: in its parentheses (`本报讯(记者 X)`, a bare `(韩章慧)`),
     or after its 讯 (`今日房县网讯 记者 李硕 … 报道:`)."""
     folded = match_form(dateline)
-    cut = folded.find("(")
+    cut = 0 if folded.startswith(("〔", "【", "[")) else folded.find("(")
     if cut < 0:
         found = re.search(r"[讯电]", folded)
         cut = found.end() if found else len(folded)

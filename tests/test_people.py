@@ -131,3 +131,21 @@ def test_source_label_variants_on_text_renderings():
     assert extract_page(closing).source == "華視新聞"
     bare = text_page("夏夜随民警值守街头", "2005年07月11日 09:53:25", tail=("来源:", "钱江晚报"))
     assert extract_page(bare).source == "钱江晚报"
+
+
+def test_taiwanese_bylines():
+    # Liberty Times opens the text with `〔記者X／台北報導〕` under a `（資料照）` photo caption;
+    # CNA opens with `(中央社記者X台北N日電)`; TV news closes with `(記者A、B、C報導)`.
+    ltn = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='text'><p>財政部大樓外觀。（資料照）</p>"
+        f"<p>〔記者巫其倫／高雄報導〕{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(ltn).authors == ["巫其倫"]
+    cna = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div><p>(中央社記者張欣紜台北24日電){PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(cna).authors == ["張欣紜"]
+    tv = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}(記者潘潔瑩、陳君毅、榮昊北報導)</p></div>"
+    )
+    assert extract_page(tv).authors == ["潘潔瑩", "陳君毅", "榮昊北"]
