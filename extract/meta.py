@@ -51,6 +51,11 @@ _SOURCE_TAIL_RE = re.compile(
     r"|\s+(?:打印|关闭|网友评论|评论|跟贴|进入论坛|浏览|阅读|点击|报料|热线|版次|栏目|字号|分享|收藏|"
     r"手机看新闻|用手持设备访问|扫一扫)|(?:作者|编辑|责编)\s*[:：]"
 )
+# The separators of an info bar's fields, and one field labelled without a colon.
+_BAR_SPLIT_RE = re.compile(r"\s*[|｜\n]\s*")
+_BAR_FIELD_RE = re.compile(
+    f"^(?P<label>{labels.SOURCE_WORD}|{labels.AUTHOR_WORD})(?P<value>[^\\s:：]{{2,20}})$"
+)
 _NAME_LIST_SPLIT_RE = re.compile(r"[\s/、,，]+")
 # Values of a `来源:` label that name no outlet: photo credits.
 _NOT_SOURCE_RE = re.compile(r"^(?:资料图片?|图片|供图)$")
@@ -113,6 +118,20 @@ def clean_source(value: str | None) -> str | None:
     if not value or is_breadcrumb(value) or _NOT_SOURCE_RE.match(match_form(value)):
         return None
     return value
+
+
+def bar_fields(text: str) -> dict[str, str]:
+    """The fields of an info bar that writes its labels without a colon (`发表于2014-08-24
+    21:30 | 1164次阅读 | 来源CSDN | 作者魏星`): label word -> value, for 来源 and 作者."""
+    folded = match_form(text)
+    if len(_BAR_SPLIT_RE.findall(folded)) < 2:
+        return {}
+    fields: dict[str, str] = {}
+    for part in _BAR_SPLIT_RE.split(text):
+        found = _BAR_FIELD_RE.match(match_form(part.strip()))
+        if found:
+            fields.setdefault(found["label"], part.strip()[found.start("value") :])
+    return fields
 
 
 def parse_editor(text: str) -> str | None:

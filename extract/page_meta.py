@@ -15,7 +15,7 @@ from newsclean.extract.bylines import Credits, parse_byline
 from newsclean.extract.dates import CHINA_TZ, date_from_url, is_relative_date, parse_date
 from newsclean.extract.html import element_text, first_text, meta_content, select
 from newsclean.extract.layout import add_credits, take_meta_line
-from newsclean.extract.meta import parse_editor, parse_source
+from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
 
@@ -127,6 +127,10 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         )
         if author:
             labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
+        fields = bar_fields(line) if kind in (Kind.DATE, Kind.TEXT) else {}
+        if labels.AUTHOR_WORD in fields:
+            labelled.authors.extend(parse_byline("作者 " + fields[labels.AUTHOR_WORD]).authors)
+        art.source = art.source or clean_source(fields.get(labels.SOURCE_WORD))
     for line in lines_near_title(lines, art.title, 4, 0):
         if not art.published_at and classify_line(line) == Kind.DATE:
             art.published_at = parse_date(line)  # news.cn puts the date above the title

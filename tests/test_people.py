@@ -149,3 +149,14 @@ def test_taiwanese_bylines():
         f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}(記者潘潔瑩、陳君毅、榮昊北報導)</p></div>"
     )
     assert extract_page(tv).authors == ["潘潔瑩", "陳君毅", "榮昊北"]
+
+
+def test_info_bar_labels_without_colons():
+    # A CSDN news page (2014): `发表于DATE | N次阅读 | 来源CSDN | 0 条评论 | 作者魏星`.
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='tit_bar'>发表于2014-08-24 21:30|\n"
+        "<span>1164次阅读</span>|\n来源<a>CSDN</a>|\n<a>0 条评论</a>|\n作者<a>魏星</a></div>"
+        f"<div class='con'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert (art.source, art.authors) == ("CSDN", ["魏星"])
