@@ -10,6 +10,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
 from newsclean.extract.html import element_text, select
@@ -34,6 +35,8 @@ _OTHERS_CLASS_RE = re.compile(r"comment|recommend|login|userbar|toolbar|hot|rank
 # author card of the article stands past them.
 _AFTER_ARTICLE_RE = re.compile(r"(?:^|\s)(?:relate|recommend|comment)")
 BLOCKS = frozenset({"div", "section", "aside", "ul", "ol"})
+# The longest related-reading heading looked for (`相关文章`, `推荐阅读 换一换`).
+MAX_HEADING = 12
 # How many elements after the headline an author card may stand.
 AUTHOR_CARD_REACH = 400
 # The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
@@ -78,6 +81,8 @@ def user_name(text: str) -> str | None:
     if not name or len(name) > MAX_NAME or name.lower() in _NOT_NAMES or name in _NOT_NAMES:
         return None
     if len(name.split()) > 2 or _NOT_A_NAME_RE.search(name) or parse_date(name):
+        return None
+    if classify_line(name) in (Kind.FOOTER, Kind.SHARE):
         return None
     return name_before_affiliation(name) or name
 
@@ -125,6 +130,19 @@ def beside_source(el: lxml.html.HtmlElement) -> bool:
     return any("source" in _words(other) for other in card.iter() if other is not el)
 
 
+def ends_article(el: lxml.html.HtmlElement) -> bool:
+    """True for the start of what follows an article: a block classed as related posts,
+    recommendations or comments, or a related-reading heading (`相关文章`)."""
+    if el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(_words(el)):
+        return True
+    return is_related_heading((el.text or "").strip())
+
+
+def is_related_heading(text: str) -> bool:
+    """True for a related-reading heading (`相关文章`, `推荐阅读`)."""
+    return 0 < len(text) <= MAX_HEADING and classify_line(text) == Kind.RELATED
+
+
 def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     """(author, account) named by the first author- and account-classed elements after the
     headline. A user's name is an author; an outlet's name, or the name in a self-media
@@ -132,15 +150,18 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     author = account = None
     common = heading.getparent()
     for el in heading.xpath(f"following::*[position() <= {AUTHOR_CARD_REACH}]"):
+        if ends_article(el):
+            break
         if not (el.get("class") or el.get("id")):
             continue
-        if el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(_words(el)):
-            break
         words = _words(el)
         as_author = _AUTHOR_CLASS_RE.search(words) is not None
         if not (as_author or _SOURCE_CLASS_RE.search(words)):
             continue
-        name = user_name(element_text(el))
+        text = element_text(el)
+        if is_related_heading(text.split(" ")[0]):  # `<div class="author"><a>相关文章</a></div>`
+            break
+        name = user_name(text)
         if not name or among_others(el, common):
             continue
         if as_author and not author and not account:

@@ -160,3 +160,15 @@ def test_info_bar_labels_without_colons():
     )
     art = extract_page(html)
     assert (art.source, art.authors) == ("CSDN", ["魏星"])
+
+
+def test_related_heading_in_an_author_block_ends_the_search():
+    # A finance portal: `<div class="author"><a>相关文章</a></div>` heads the related list,
+    # and a comment widget's `user-name-gw` follows it.
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1>"
+        f"<div class='article'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='author-news'><div class='author'><a>相关文章</a></div><ul><li>另一篇</li></ul></div>"
+        "<div id='SOHUCS'><span class='user-name-gw'>畅言云评</span></div>"
+    )
+    assert extract_page(html).authors == []
