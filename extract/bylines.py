@@ -21,6 +21,8 @@ _CORRESPONDENT = "correspondents"
 ROLE_RE = re.compile(
     r"(?P<role>"
     r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?"
+    # an outlet glued before it (`南都记者`, `新京报记者`) is part of the credit, not a name
+    + f"(?:(?<![{HAN}])[{HAN}]{{2,4}}(?={labels.REPORTER}))?"
     + labels.REPORTER
     + f"|{labels.CORRESPONDENT}|{labels.INTERN}|特约撰稿人?|{labels.WRITERS}"
     + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"

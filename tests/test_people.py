@@ -172,3 +172,12 @@ def test_related_heading_in_an_author_block_ends_the_search():
         "<div id='SOHUCS'><span class='user-name-gw'>畅言云评</span></div>"
     )
     assert extract_page(html).authors == []
+
+
+def test_caixie_credit_with_an_outlet_glued_to_the_reporter_word():
+    # Southern Metropolis Daily closes with `采写：南都记者 X Y` (南都: the paper, not a name).
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}</p>"
+        "<p>采写：南都记者 余毅菁 向雪妮</p></div>"
+    )
+    assert extract_page(html).authors == ["余毅菁", "向雪妮"]
