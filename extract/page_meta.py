@@ -90,10 +90,15 @@ def best_title(doc: lxml.html.HtmlElement, site_name: str | None) -> tuple[str, 
     return page, None
 
 
+def title_parts(doc: lxml.html.HtmlElement) -> list[str]:
+    """The parts of a `<title>` between its separators (`标题_栏目_长江网` gives three)."""
+    title = first_text(doc, "title") or ""
+    return [p for p in re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title) if p]
+
+
 def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:
     """The site name closing a `<title>` such as `标题_栏目_长江网_cjn.cn` or `标题--大河网`."""
-    title = first_text(doc, "title") or ""
-    parts = [p for p in re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title) if p]
+    parts = title_parts(doc)
     names = [p for p in parts[1:] if re.search(r"(?:网|报|台|中心|新闻|日报)$", p)]
     return names[-1] if names else None
 

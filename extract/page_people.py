@@ -14,6 +14,7 @@ from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
 from newsclean.extract.html import element_text, select
+from newsclean.extract.page_meta import META_LINES_AFTER_TITLE, lines_near_title, title_parts
 from newsclean.extract.record import Article
 from newsclean.extract.text import match_form
 
@@ -63,6 +64,13 @@ _SCRIPT_AUTHOR_RES = tuple(
     re.compile(name + r"""["']?\s*[:=]\s*["']([^"'\n]{1,24})["']""")
     for name in ("nickName", "authorName", "author_name")
 )
+# The longest date line read for an outlet beside the date.
+MAX_DATE_LINE = 80
+# A credit mark after an outlet's name (`游民星空[整理]`, `新华网(综合)`).
+_CREDIT_MARK_RE = re.compile(r"[\[【(（][^\]】)）]{1,4}[\]】)）]$")
+_DIGIT_RE = re.compile(r"\d")
+# A date or a time, however written (`2019-09-26`, `10:56:28`, `2019年09月11日`).
+_DATE_RUN_RE = re.compile(r"[\d\-/:年月日.]*\d[\d\-/:年月日.]*")
 # A blog footer: `posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)`.
 _POSTED_AT_RE = re.compile(
     r"posted\s*@\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?P<name>\S{1,24})", re.IGNORECASE
@@ -195,6 +203,21 @@ def posted_by(lines: list[str]) -> str | None:
     return None
 
 
+def outlet_beside_date(lines: list[str], title: str, site_names: list[str]) -> str | None:
+    """The outlet named beside the date on the line under the headline (`2019-09-26 10:56:28
+    证券时报网`, `2019-09-05 11:10 游民星空[整理]`, a blog's `华为云开发者联盟 2022-11-23`): a
+    word there that names an organisation, or the site as the `<title>` names it."""
+    for line in lines_near_title(lines, title, 0, META_LINES_AFTER_TITLE):
+        if len(line) > MAX_DATE_LINE or not parse_date(line):
+            continue
+        for word in _DATE_RUN_RE.sub(" ", line).split():
+            word = _CREDIT_MARK_RE.sub("", word)
+            if word and not _DIGIT_RE.search(word) and (is_organisation(word) or word in site_names):
+                return word
+        return None
+    return None
+
+
 def read_page_people(
     doc: lxml.html.HtmlElement,
     heading: lxml.html.HtmlElement | None,
@@ -204,6 +227,8 @@ def read_page_people(
 ) -> None:
     """Fill the author and the source from the page's elements when no labelled line or
     byline named them (`lines`: the page's cleaned lines; `source`: its HTML)."""
+    site_names = title_parts(doc)[1:]
+    art.source = art.source or outlet_beside_date(lines, art.title, site_names)
     author, account = card_names(heading) if heading is not None else (None, None)
     if not (art.authors or art.correspondents):
         author = ld_author(doc) or author or script_author(source) or posted_by(lines)

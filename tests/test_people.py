@@ -181,3 +181,22 @@ def test_caixie_credit_with_an_outlet_glued_to_the_reporter_word():
         "<p>采写：南都记者 余毅菁 向雪妮</p></div>"
     )
     assert extract_page(html).authors == ["余毅菁", "向雪妮"]
+
+
+def test_outlet_beside_the_date_under_the_headline():
+    # Hexun: `2019-09-26 10:56:28` then `证券时报网` in the info line; Gamersky: `2019-09-05
+    # 11:10 游民星空[整理]`, the site the `<title>` names; 51CTO: the blog account (an
+    # organisation) before the date.
+    body = f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    hexun = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='tip'><span>2019-09-26 10:56:28</span>"
+        f"<a>证券时报网</a></div>{body}"
+    )
+    assert extract_page(hexun).source == "证券时报网"
+    gamersky = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='detail'>2019-09-05 11:10 游民星空[整理]</div>{body}",
+        title="如何用Python写一个延迟调用|游民星空",
+    )
+    assert extract_page(gamersky).source == "游民星空"
+    column = page(f"<h1>如何用Python写一个延迟调用</h1><div>2019-09-05 11:10 星期四</div>{body}")
+    assert extract_page(column).source is None
