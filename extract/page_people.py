@@ -71,6 +71,11 @@ _CREDIT_MARK_RE = re.compile(r"[\[【(（][^\]】)）]{1,4}[\]】)）]$")
 _DIGIT_RE = re.compile(r"\d")
 # A date or a time, however written (`2019-09-26`, `10:56:28`, `2019年09月11日`).
 _DATE_RUN_RE = re.compile(r"[\d\-/:年月日.]*\d[\d\-/:年月日.]*")
+# A forum or blog poster line: `楼主：X`, `发帖人 X`, `X 发表于 2009-6-19 19:39`.
+_POSTER_RE = re.compile(
+    r"^(?:楼主|发帖人|发布人)\s*[:：]?\s*(?P<name>[^\s:：|]{2,24})"
+    r"|^(?P<poster>[^\s:：|]{2,24})\s+(?:发表于|发布于)\s*\d{4}"
+)
 # A blog footer: `posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)`.
 _POSTED_AT_RE = re.compile(
     r"posted\s*@\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?P<name>\S{1,24})", re.IGNORECASE
@@ -193,6 +198,18 @@ def script_author(source: str) -> str | None:
     return None
 
 
+def poster_near_title(lines: list[str], title: str) -> str | None:
+    """The poster a forum or blog names under the headline: `楼主：X`, `X 发表于 2009-6-19`."""
+    for line in lines_near_title(lines, title, 0, META_LINES_AFTER_TITLE):
+        found = _POSTER_RE.match(match_form(line)) if len(line) <= MAX_DATE_LINE else None
+        if found:
+            group = "name" if found["name"] else "poster"
+            name = user_name(line[found.start(group) : found.end(group)])
+            if name and not is_organisation(name):
+                return name
+    return None
+
+
 def posted_by(lines: list[str]) -> str | None:
     """The name of a blog footer's `posted @ DATE NAME` line."""
     for line in lines:
@@ -231,7 +248,13 @@ def read_page_people(
     art.source = art.source or outlet_beside_date(lines, art.title, site_names)
     author, account = card_names(heading) if heading is not None else (None, None)
     if not (art.authors or art.correspondents):
-        author = ld_author(doc) or author or script_author(source) or posted_by(lines)
+        author = (
+            ld_author(doc)
+            or author
+            or poster_near_title(lines, art.title)
+            or script_author(source)
+            or posted_by(lines)
+        )
         if author:
             art.authors.append(author)
     art.source = art.source or account

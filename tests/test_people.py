@@ -200,3 +200,15 @@ def test_outlet_beside_the_date_under_the_headline():
     assert extract_page(gamersky).source == "游民星空"
     column = page(f"<h1>如何用Python写一个延迟调用</h1><div>2019-09-05 11:10 星期四</div>{body}")
     assert extract_page(column).source is None
+
+
+def test_forum_poster_under_the_headline():
+    # A Discuz-style thread: the first post's header `X 发表于 DATE | 只看该作者`; a bulletin
+    # board's `楼主：X`.
+    body = f"<div class='t_f'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    discuz = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>公交迷小王 发表于 2009-6-19 19:39 | 只看该作者</div>{body}"
+    )
+    assert extract_page(discuz).authors == ["公交迷小王"]
+    board = page(f"<h1>如何用Python写一个延迟调用</h1><div>楼主：好看的hk</div>{body}")
+    assert extract_page(board).authors == ["好看的hk"]
