@@ -137,6 +137,12 @@ def classify_line(line: str) -> Kind:
     return Kind.TEXT
 
 
+def is_related_heading(line: str) -> bool:
+    """True for a related-reading heading (`相关文章`, `推荐阅读`): a cheap test of one rule of
+    `classify_line`, for callers that look at many short texts."""
+    return len(line) < LONG_LINE and _RELATED_RE.match(match_form(line).strip()) is not None
+
+
 def may_be_editor_line(line: str) -> bool:
     """False for a line `classify_line` cannot take for an editor line: it names no editor
     or keywords (most lines of a page; the test costs a fraction of classifying)."""

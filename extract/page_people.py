@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
-from newsclean.extract.boilerplate import Kind, classify_line
+from newsclean.extract.boilerplate import Kind, classify_line, is_related_heading
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
 from newsclean.extract.html import element_text, select
@@ -143,17 +145,25 @@ def beside_source(el: lxml.html.HtmlElement) -> bool:
     return any("source" in _words(other) for other in card.iter() if other is not el)
 
 
-def ends_article(el: lxml.html.HtmlElement) -> bool:
-    """True for the start of what follows an article: a block classed as related posts,
-    recommendations or comments, or a related-reading heading (`相关文章`)."""
-    if el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(_words(el)):
+def ends_article(el: lxml.html.HtmlElement, words: str) -> bool:
+    """True for the start of what follows an article: a block classed (`words`: its class
+    and id) as related posts, recommendations or comments, or a related-reading heading."""
+    if words and el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(words):
         return True
-    return is_related_heading((el.text or "").strip())
+    own = (el.text or "").strip()
+    return 0 < len(own) <= MAX_HEADING and is_related_heading(own)
 
 
-def is_related_heading(text: str) -> bool:
-    """True for a related-reading heading (`相关文章`, `推荐阅读`)."""
-    return 0 < len(text) <= MAX_HEADING and classify_line(text) == Kind.RELATED
+def following(el: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The elements after `el` in document order (not inside it), lazily: the XPath
+    `following::` axis builds the whole rest of the page first."""
+    node: lxml.html.HtmlElement | None = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield sibling
+                yield from (d for d in sibling.iterdescendants() if isinstance(d.tag, str))
+        node = node.getparent()
 
 
 def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
@@ -162,12 +172,12 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     header (beside the source line, not a personal name), is the source."""
     author = account = None
     common = heading.getparent()
-    for el in heading.xpath(f"following::*[position() <= {AUTHOR_CARD_REACH}]"):
-        if ends_article(el):
+    for el in islice(following(heading), AUTHOR_CARD_REACH):
+        words = _words(el) if el.get("class") or el.get("id") else ""
+        if ends_article(el, words):
             break
-        if not (el.get("class") or el.get("id")):
+        if not words:
             continue
-        words = _words(el)
         as_author = _AUTHOR_CLASS_RE.search(words) is not None
         if not (as_author or _SOURCE_CLASS_RE.search(words)):
             continue
@@ -244,10 +254,13 @@ def read_page_people(
 ) -> None:
     """Fill the author and the source from the page's elements when no labelled line or
     byline named them (`lines`: the page's cleaned lines; `source`: its HTML)."""
-    site_names = title_parts(doc)[1:]
-    art.source = art.source or outlet_beside_date(lines, art.title, site_names)
+    if not art.source:
+        art.source = outlet_beside_date(lines, art.title, title_parts(doc)[1:])
+    needs_author = not (art.authors or art.correspondents)
+    if art.source and not needs_author:
+        return  # the common case of a news page: nothing more to look for
     author, account = card_names(heading) if heading is not None else (None, None)
-    if not (art.authors or art.correspondents):
+    if needs_author:
         author = (
             ld_author(doc)
             or author
