@@ -428,10 +428,11 @@ def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
             break
         if kind in (Kind.EDITOR, Kind.KEYWORDS, Kind.SOURCE):
             take_meta_line(line, kind, art)
-        if kind == Kind.SOURCE and not art.source and i + 1 < len(lines) and kinds[i + 1] == Kind.TEXT:
-            art.source = (
-                clean_source(lines[i + 1]) if len(lines[i + 1]) <= 20 else None
-            )  # `来源:` / `钱江晚报`
+            value = short_text_after(lines, kinds, i)  # `来源:` / `钱江晚报`, `编辑:` / `施袭森`
+            if kind == Kind.SOURCE and not art.source:
+                art.source = clean_source(value)
+            if kind == Kind.EDITOR and not art.editor and value and is_name(value):
+                art.editor = value
         elif kind == Kind.BYLINE or (kind == Kind.TEXT and is_names_only(line)):
             art.byline = art.byline or line  # `夏凡 余婷婷 余勤 柏建斌` closing the text
             add_credits(art, parse_byline(line))

@@ -116,7 +116,7 @@ def test_source_is_the_outlet_name_without_widgets_or_dates():
 def test_source_label_variants_on_text_renderings():
     # A breadcrumb above the labelled date line (开封网); a byline line ending with the
     # source (人民网); the outlet then the writer (台海网); `新聞來源:` closing a Taiwanese
-    # page; a bare `来源:` label with its value on the next line (浙江在线).
+    # page; a bare `来源:` label with its value on the next line (浙江在线, its editor too).
     crumb = text_page(
         "菊香十月 相约开封", "首页 > 开封 > 正文", "日期:2019-10-18 09:08:41    来源:开封网-开封日报"
     )
@@ -129,8 +129,10 @@ def test_source_label_variants_on_text_renderings():
     assert (writer.source, writer.authors) == ("台海网", ["刘强"])
     closing = text_page("颱風緊張 防災會議謝絕採訪", "2014-09-20", tail=("新聞來源:華視新聞",))
     assert extract_page(closing).source == "華視新聞"
-    bare = text_page("夏夜随民警值守街头", "2005年07月11日 09:53:25", tail=("来源:", "钱江晚报"))
-    assert extract_page(bare).source == "钱江晚报"
+    bare = text_page(
+        "夏夜随民警值守街头", "2005年07月11日 09:53:25", tail=("来源:", "钱江晚报", "编辑:", "施袭森")
+    )
+    assert (extract_page(bare).source, extract_page(bare).editor) == ("钱江晚报", "施袭森")
 
 
 def test_taiwanese_bylines():
