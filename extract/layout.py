@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
 from newsclean.extract.bylines import (
     Credits,
@@ -48,8 +49,9 @@ DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.
 BREADCRUMB_WINDOW = 15
 
 
-def add_credits(art: Article, credits: Credits) -> None:
-    """Add names to the article's reporters and correspondents, without repeats."""
+def add_credits(art: Article | Credits, credits: Credits) -> None:
+    """Add names to the article's (or a credit list's) reporters and correspondents, without
+    repeats."""
     for name in credits.authors:
         if name not in art.authors:
             art.authors.append(name)
@@ -215,6 +217,8 @@ _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|�
 _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
 # Bonus by (meta line index - title index): a headline stands right above its date line.
 _META_DISTANCE_BONUS = {1: 5.0, 2: 3.0, 3: 1.0, -1: 1.0, -2: 0.5}
+# A CMS writer field on a meta line: `作者:X`, `撰稿:X` (not `记者:X`).
+_AUTHOR_FIELD_RE = re.compile(f"(?:{labels.AUTHOR_FIELD})" + labels.COLON)
 _CREDIT_LABEL_RE = re.compile(
     r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)"
 )
@@ -387,11 +391,15 @@ SHORT_VALUE = 20
 LABELLED_LINE_MAX = 100
 
 
-def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> str | None:
-    """Take date, source, editor and credits from the lines before the body; return an
-    unlabelled line that may name the source (`当代商报社` above the date line), for the
-    caller to use when no `来源:` label names one."""
+def read_header(
+    lines: list[str], kinds: list[Kind], title_at: int, art: Article
+) -> tuple[str | None, Credits]:
+    """Take date, source, editor and credits from the lines before the body. Return an
+    unlabelled line that may name the source (`当代商报社` above the date line), and the
+    names of `作者:` fields on meta lines (`时间:… 来源:驻马店日报 作者:何小千`, often the
+    uploader), for the caller to use when no `来源:` label, byline or dateline names one."""
     guess = None
+    fields = Credits()
     url_date = date_from_url(art.url)
     art.published_at = art.published_at or header_date(
         lines, title_at, int(url_date[:4]) if url_date else None
@@ -399,7 +407,9 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
     for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.KEYWORDS):
             take_meta_line(line, kind, art)
-            add_credits(art, labelled_credits(line))
+            field = _AUTHOR_FIELD_RE.search(match_form(line))
+            target = fields if field else art  # a CMS `作者:` field waits for the byline
+            add_credits(target, labelled_credits(line))
         elif kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
@@ -412,7 +422,7 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
             add_credits(art, labelled_credits(line))
             if len(line) < LABELLED_LINE_MAX:
                 take_source(line, art)
-    return guess
+    return guess, fields
 
 
 def labelled_credits(line: str) -> Credits:
@@ -464,7 +474,7 @@ def read_text_page(text: str, art: Article) -> None:
     if glued_byline:
         art.byline = glued_byline
         add_credits(art, parse_byline(glued_byline))
-    guess = read_header(lines[:start], kinds[:start], title_at, art)
+    guess, fields = read_header(lines[:start], kinds[:start], title_at, art)
     lead_at = next((i + 1 for i in range(min(end, len(lines) - 1)) if kinds[i] == Kind.LEAD), None)
     lead = clean_paragraph(raw[lead_at]) if lead_at is not None else None
     if lead_at == start:  # the lead under 核心提示 is a summary, not body
@@ -474,6 +484,8 @@ def read_text_page(text: str, art: Article) -> None:
     finish_body(raw[start:stop], art, kinds[start:stop])
     read_tail(lines[end:], kinds[end:], art)
     art.source = art.source or guess
+    if not (art.authors or art.correspondents):
+        add_credits(art, fields)
     art.summary = art.summary or real_summary(lead, art)
 
 

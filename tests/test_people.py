@@ -214,3 +214,13 @@ def test_forum_poster_under_the_headline():
     assert extract_page(discuz).authors == ["公交迷小王"]
     board = page(f"<h1>如何用Python写一个延迟调用</h1><div>楼主：好看的hk</div>{body}")
     assert extract_page(board).authors == ["好看的hk"]
+
+
+def test_cms_author_field_yields_to_the_byline_on_text_renderings():
+    # A Zhumadian Daily page: the CMS header names the uploader (`作者:何小千`), the byline
+    # under it the reporter and the correspondent.
+    lines = ("时间:2017-04-10 23:22:26  来源:驻马店日报  作者:何小千", "记者丁振通讯员胡军华文/图")
+    art = extract_page(text_page("我市举行春季植树活动", *lines))
+    assert (art.authors, art.correspondents) == (["丁振"], ["胡军华"])
+    alone = extract_page(text_page("我市举行春季植树活动", lines[0]))
+    assert alone.authors == ["何小千"]
