@@ -58,7 +58,7 @@ _LABEL_RE = re.compile(
 _NOT_A_NAME_RE = re.compile(r"[:：]|关注|私信|登录|注册|昵称|修改|评论|发表|\d{5,}|^[\d\W_]+$")
 # Names of organisations, outlets and accounts, not of people.
 _ORGANISATION_RE = re.compile(
-    r"(?:联盟|网|报|社|台|刊|新闻|中心|频道|科技|公司|集团|官方|平台|之家|传媒|媒体|日报|晚报|周刊|杂志|研究院|协会)$"
+    r"(?:联盟|网|报|社|台|刊|新闻|中心|频道|在线|科技|公司|集团|官方|平台|之家|传媒|媒体|日报|晚报|周刊|杂志|研究院|协会)$"
 )
 # A user name assigned in a page's script (`var nickName = "X";`, `"authorName":"X"`): one
 # pattern per name, each opening with a literal (see page_meta._STAMP_RES).
@@ -66,6 +66,8 @@ _SCRIPT_AUTHOR_RES = tuple(
     re.compile(name + r"""["']?\s*[:=]\s*["']([^"'\n]{1,24})["']""")
     for name in ("nickName", "authorName", "author_name")
 )
+# The shortest `<title>` part taken for a site's name.
+MIN_SITE_NAME = 2
 # The longest date line read for an outlet beside the date.
 MAX_DATE_LINE = 80
 # A credit mark after an outlet's name (`游民星空[整理]`, `新华网(综合)`).
@@ -230,6 +232,12 @@ def posted_by(lines: list[str]) -> str | None:
     return None
 
 
+def names_site(word: str, site_names: list[str]) -> bool:
+    """True for the site a `<title>` names, or one of its channels (`凤凰网娱乐` on a page
+    titled `…_娱乐_凤凰网`)."""
+    return any(word.startswith(name) for name in site_names if len(name) >= MIN_SITE_NAME)
+
+
 def outlet_beside_date(lines: list[str], title: str, site_names: list[str]) -> str | None:
     """The outlet named beside the date on the line under the headline (`2019-09-26 10:56:28
     证券时报网`, `2019-09-05 11:10 游民星空[整理]`, a blog's `华为云开发者联盟 2022-11-23`): a
@@ -239,7 +247,11 @@ def outlet_beside_date(lines: list[str], title: str, site_names: list[str]) -> s
             continue
         for word in _DATE_RUN_RE.sub(" ", line).split():
             word = _CREDIT_MARK_RE.sub("", word)
-            if word and not _DIGIT_RE.search(word) and (is_organisation(word) or word in site_names):
+            if (
+                word
+                and not _DIGIT_RE.search(word)
+                and (is_organisation(word) or names_site(word, site_names))
+            ):
                 return word
         return None
     return None

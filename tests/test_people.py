@@ -188,7 +188,8 @@ def test_caixie_credit_with_an_outlet_glued_to_the_reporter_word():
 def test_outlet_beside_the_date_under_the_headline():
     # Hexun: `2019-09-26 10:56:28` then `证券时报网` in the info line; Gamersky: `2019-09-05
     # 11:10 游民星空[整理]`, the site the `<title>` names; 51CTO: the blog account (an
-    # organisation) before the date.
+    # organisation) before the date; iFeng: a channel of the site the `<title>` names, and
+    # an outlet ending in 在线.
     body = f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
     hexun = page(
         "<h1>如何用Python写一个延迟调用</h1><div class='tip'><span>2019-09-26 10:56:28</span>"
@@ -200,6 +201,15 @@ def test_outlet_beside_the_date_under_the_headline():
         title="如何用Python写一个延迟调用|游民星空",
     )
     assert extract_page(gamersky).source == "游民星空"
+    channel = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>2010年01月27日 15:53 凤凰网娱乐 【大 中 小】</div>{body}",
+        title="如何用Python写一个延迟调用_娱乐_凤凰网",
+    )
+    assert extract_page(channel).source == "凤凰网娱乐"
+    radio = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>2010年11月24日 10:15 国际在线 【打印】</div>{body}"
+    )
+    assert extract_page(radio).source == "国际在线"
     column = page(f"<h1>如何用Python写一个延迟调用</h1><div>2019-09-05 11:10 星期四</div>{body}")
     assert extract_page(column).source is None
 
