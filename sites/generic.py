@@ -8,7 +8,9 @@ Evidence order for each field (first found wins):
   `#newsdate`/`#newstime`), `article:published_time` / `publishdate` / `pubdate` meta tags,
   `<time datetime>`, the URL's date path (in the base class).
 - source, editor, reporters: labelled lines after the title (`来源：`, `作者：`, `责编：`,
-  byline lines), then the body rules (datelines, trailing bylines, editor lines).
+  byline lines), then the body rules (datelines, trailing bylines, editor lines), then the
+  page's elements (extract/page_people.py): the outlet beside the date, a JSON-LD `Person`,
+  the author card of a blog, forum or Q&A page, a self-media account's name.
 - body: the densest Chinese text container when it is clearly an article, else trafilatura;
   then the shared body rules.
 """
