@@ -60,8 +60,8 @@ _SHARE_RE = re.compile(
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
     r"原标题\s*[:：])"
 )
-# A line opening with a source label (meta reads the value after it).
-_STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:{labels.SOURCE})" + labels.COLON)
+# A line opening with a source label, `新闻来源:` too (meta reads the value after it).
+_STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
 _FARM_RE = re.compile(r"下面小编[^。]*?(?:欢迎|希望|仅供)[^。]*。")
 # Lines that are page machinery, not text, told by their shape: a bare image or document
@@ -135,6 +135,12 @@ def classify_line(line: str) -> Kind:
     if _FARM_RE.fullmatch(text):
         return Kind.FARM
     return Kind.TEXT
+
+
+def is_related_heading(line: str) -> bool:
+    """True for a related-reading heading (`相关文章`, `推荐阅读`): a cheap test of one rule of
+    `classify_line`, for callers that look at many short texts."""
+    return len(line) < LONG_LINE and _RELATED_RE.match(match_form(line).strip()) is not None
 
 
 def may_be_editor_line(line: str) -> bool:

@@ -21,10 +21,13 @@ _CORRESPONDENT = "correspondents"
 ROLE_RE = re.compile(
     r"(?P<role>"
     r"(?:本报|本台|本网|本刊|全媒体|融媒体|见习|特约|首席|驻[^\s(（)）]{1,6})?"
+    # an outlet glued before it (`南都记者`, `新京报记者`) is part of the credit, not a name
+    + f"(?:(?<![{HAN}])[{HAN}]{{2,4}}(?={labels.REPORTER}))?"
     + labels.REPORTER
     + f"|{labels.CORRESPONDENT}|{labels.INTERN}|特约撰稿人?|{labels.WRITERS}"
     + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
-    f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|报导"  # `临沂报道` (a place), `…榮昊北報導`
+    # `临沂报道`, `/台北報導` (places), `…榮昊北報導` (a name before it)
+    f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|(?<=/)[{HAN}]{{1,4}}报导|报导"
     f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )
@@ -58,7 +61,7 @@ _SURNAMES = set(
     "辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣"
     "信展阴昝智幸奉植衡富尧闭由"
     # the same surnames in traditional script, where they differ
-    "劉陳楊黃趙吳孫馬鄭羅謝許韓馮鄧蕭葉蔣蘇呂盧薑鍾譚陸範廖賈韋鄒閆龍賀顧龔萬錢嚴溫齊喬龐顏莊聶魯嶽歐"
+    "張劉陳楊黃趙吳孫馬鄭羅謝許韓馮鄧蕭葉蔣蘇呂盧薑鍾譚陸範廖賈韋鄒閆龍賀顧龔萬錢嚴溫齊喬龐顏莊聶魯嶽歐"
     "關蘭寧紀淩畢單塗駱藍遊鮑華饒陽時農繆簡車項連蘆麥婁竇黨宮費蔔衛應閔鄔邊師欒鞏遲鄺談荊樂儲勞諶藺"
     "樓盤滿聞厲區闞權強帥樸蓋練豐國計晉門雲闕榮"
 )
@@ -93,7 +96,9 @@ _NOT_NAMES = frozenset(
     "未知 发布 点击 浏览 阅读 字号 打印 分享".split()
 )
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
-_SPLIT_RE = re.compile(r"[\s、,，;；/|&＆]+")
+_SPLIT_RE = re.compile(r"[\s、,，;；/／|&＆]+")
+# A place and day glued after a name in a news agency credit (`吳欣紜台北24日電`).
+_PLACE_DAY_RE = re.compile(f"[{HAN}]{{2}}\\d{{1,2}}日[电電]$")
 # A name list only: `(常书香 马丹阳)`
 _AFFILIATION_RE = re.compile(
     r"(?:北京|上海|天津|重庆|中国|中共|中央|国家|国务院|清华|复旦|南开|浙江|武汉|南京|河南|湖北|湖南|江苏|广东|"
@@ -115,6 +120,10 @@ DATELINE_RE = re.compile(
     r"[^()（）]{2,80}[)）]"
     r"|[^\s,，。:：(（“”\"]{1,16}讯\s+(?:" + _FIELD_CREDITS + r")[^,，。:：()（）]{2,60}?报道\s*[:：]"
     r"|(?:本报|本网|本台)讯|[^\s,，。(（“”\"]{1,12}网讯|新华社[^\s,，。(（]{1,12}电|中新网[^\s,，。(（]{1,12}电"
+    # Taiwanese and Hong Kong credits: `〔記者巫其倫／台北報導〕`, `(中央社記者吳欣紜台北24日電)`
+    r"|[〔(【\[][^\s〔〕()【】\[\]]{0,6}?"
+    + labels.REPORTER
+    + r"[^〔〕()【】\[\]]{2,30}?(?:报导|报道|日电)\s*[〕)】\]]"
     r")\s*"
 )
 # A chain of credits glued after the last sentence: `闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光`.
@@ -175,6 +184,7 @@ def _names(segment: str, after_role: bool = False) -> list[str]:
     a 2-3 character token is taken for a name even with a surname not on the list (仪博文)."""
     names = []
     for token in _join_padded(_SPLIT_RE.split(segment)):
+        token = _PLACE_DAY_RE.sub("", token)
         if token in _NOT_NAMES:
             continue
         if is_name(token) or (
@@ -195,7 +205,7 @@ def parse_byline(text: str | None) -> Credits:
     if not text:
         return credits
     folded = match_form(text)
-    inner = folded.strip().strip("()【】[]").strip()
+    inner = folded.strip().strip("()【】[]〔〕").strip()
     offset = folded.find(inner)
     text = text[offset : offset + len(inner)]  # names are cut from the text as written
     matches = list(ROLE_RE.finditer(inner))

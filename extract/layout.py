@@ -21,7 +21,15 @@ from newsclean.extract.bylines import (
     split_trailing_byline,
 )
 from newsclean.extract.dates import DateRole, date_from_url, date_role, parse_date
-from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb, parse_editor, parse_keywords, parse_source
+from newsclean.extract.meta import (
+    clean_source,
+    is_breadcrumb,
+    parse_breadcrumb,
+    parse_editor,
+    parse_keywords,
+    parse_source,
+    split_source,
+)
 from newsclean.extract.record import Article
 from newsclean.extract.text import (
     ROW_MARK,
@@ -43,8 +51,9 @@ HEADER_IN_BLOCK = 12
 BREADCRUMB_WINDOW = 15
 
 
-def add_credits(art: Article, credits: Credits) -> None:
-    """Add names to the article's reporters and correspondents, without repeats."""
+def add_credits(art: Article | Credits, credits: Credits) -> None:
+    """Add names to the article's (or a credit list's) reporters and correspondents, without
+    repeats."""
     for name in credits.authors:
         if name not in art.authors:
             art.authors.append(name)
@@ -63,10 +72,20 @@ def take_meta_line(line: str, kind: Kind, art: Article) -> None:
     """
     if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR):
         art.published_at = art.published_at or parse_date(line)
-        art.source = art.source or parse_source(line)
+        take_source(line, art)
         art.editor = art.editor or parse_editor(line)
     if kind in (Kind.EDITOR, Kind.KEYWORDS):
         art.keywords = art.keywords or parse_keywords(line)
+
+
+def take_source(line: str, art: Article) -> None:
+    """Take the outlet a `来源:` label names, and the writers named after it (`来源: 台海网 刘强`),
+    unless the article has its source already."""
+    if art.source:
+        return
+    art.source, names = split_source(line)
+    if not art.authors:
+        add_credits(art, Credits(authors=names))
 
 
 def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None) -> None:
@@ -119,9 +138,10 @@ def drop_glued_image(paragraph: str) -> str:
     return _GLUED_IMAGE_RE.sub("", paragraph) if last in ("g", "G", "f", "F", "p", "P") else paragraph
 
 
-# Photo captions (`图为…。 韩章云 摄`) that may stand above the paragraph opening with the dateline.
+# Photo captions (`图为…。 韩章云 摄`, `…（資料照）`) that may stand above the paragraph opening
+# with the dateline.
 MAX_CAPTIONS_BEFORE_DATELINE = 2
-_CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$")
+_CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$|[(（][资資]料照片?[)）]\s*$")
 
 
 def drop_repeated_tail(paragraphs: list[str]) -> None:
@@ -153,6 +173,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
             art.byline = art.byline or trailing
             add_credits(art, parse_byline(trailing))
             art.editor = art.editor or parse_editor(trailing)
+            art.source = art.source or parse_source(trailing)  # `…报道来源:闪电新闻编辑:孔然`
             if rest:
                 paragraphs[-1] = rest
             else:
@@ -163,7 +184,7 @@ def dateline_credits(dateline: str) -> Credits:
     """The names a dateline gives: in its parentheses (`本报讯(记者 X)`, a bare `(韩章慧)`),
     or after its 讯 (`今日房县网讯 记者 李硕 … 报道:`)."""
     folded = match_form(dateline)
-    cut = folded.find("(")
+    cut = 0 if folded.startswith(("〔", "【", "[")) else folded.find("(")
     if cut < 0:
         found = re.search(r"[讯电]", folded)
         cut = found.end() if found else len(folded)
@@ -210,6 +231,8 @@ _CREDIT_WORD_RE = re.compile(r"口述|整理|记者\s|通讯员|供稿|摄影|�
 _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
 # Bonus by (meta line index - title index): a headline stands right above its date line.
 _META_DISTANCE_BONUS = {1: 5.0, 2: 3.0, 3: 1.0, -1: 1.0, -2: 0.5}
+# A CMS writer field on a meta line: `作者:X`, `撰稿:X` (not `记者:X`).
+_AUTHOR_FIELD_RE = re.compile(f"(?:{labels.AUTHOR_FIELD})" + labels.COLON)
 _CREDIT_LABEL_RE = re.compile(
     r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)"
 )
@@ -411,8 +434,21 @@ def header_date(lines: list[str], title_at: int, year: int | None) -> str | None
     return None
 
 
-def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article) -> None:
-    """Take date, source, editor and credits from the lines before the body."""
+# The longest value standing on its own line under a bare label (`来源:` / `钱江晚报`).
+SHORT_VALUE = 20
+# A header line longer than this is running text, not a line of labelled fields.
+LABELLED_LINE_MAX = 100
+
+
+def read_header(
+    lines: list[str], kinds: list[Kind], title_at: int, art: Article
+) -> tuple[str | None, Credits]:
+    """Take date, source, editor and credits from the lines before the body. Return an
+    unlabelled line that may name the source (`当代商报社` above the date line), and the
+    names of `作者:` fields on meta lines (`时间:… 来源:驻马店日报 作者:何小千`, often the
+    uploader), for the caller to use when no `来源:` label, byline or dateline names one."""
+    guess = None
+    fields = Credits()
     url_date = date_from_url(art.url)
     art.published_at = art.published_at or header_date(
         lines, title_at, int(url_date[:4]) if url_date else None
@@ -420,16 +456,22 @@ def read_header(lines: list[str], kinds: list[Kind], title_at: int, art: Article
     for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.KEYWORDS):
             take_meta_line(line, kind, art)
-            add_credits(art, labelled_credits(line))
+            field = _AUTHOR_FIELD_RE.search(match_form(line))
+            target = fields if field else art  # a CMS `作者:` field waits for the byline
+            add_credits(target, labelled_credits(line))
         elif kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_credits(art, parse_byline(line))
+            take_source(line, art)  # `记者 汪晓东 曲昌荣 来源:人民网`
         elif kind == Kind.TEXT and i > title_at >= 0 and is_source_line(line, lines, i, art):
-            art.source = line
+            guess = guess or clean_source(line)
         elif kind == Kind.TEXT and i > title_at >= 0 and is_name(line):  # a bare author line
             add_credits(art, Credits(authors=[line]))
         elif kind == Kind.TEXT and i > title_at >= 0:  # `记者 汪晓东 曲昌荣 来源:人民网`
             add_credits(art, labelled_credits(line))
+            if len(line) < LABELLED_LINE_MAX:
+                take_source(line, art)
+    return guess, fields
 
 
 def labelled_credits(line: str) -> Credits:
@@ -440,11 +482,16 @@ def labelled_credits(line: str) -> Credits:
 
 def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
     """Take editor, keyword and byline lines that follow the body, up to related/footer."""
-    for line, kind in zip(lines, kinds):
+    for i, (line, kind) in enumerate(zip(lines, kinds)):
         if kind in STOP_KINDS:
             break
-        if kind in (Kind.EDITOR, Kind.KEYWORDS):
+        if kind in (Kind.EDITOR, Kind.KEYWORDS, Kind.SOURCE):
             take_meta_line(line, kind, art)
+            value = short_text_after(lines, kinds, i)  # `来源:` / `钱江晚报`, `编辑:` / `施袭森`
+            if kind == Kind.SOURCE and not art.source:
+                art.source = clean_source(value)
+            if kind == Kind.EDITOR and not art.editor and value and is_name(value):
+                art.editor = value
         elif kind == Kind.BYLINE or (kind == Kind.TEXT and is_names_only(line)):
             art.byline = art.byline or line  # `夏凡 余婷婷 余勤 柏建斌` closing the text
             add_credits(art, parse_byline(line))
@@ -458,6 +505,13 @@ def after_header_in_block(lines: list[str], kinds: list[Kind], start: int, end: 
         if kinds[j] == Kind.DATE and kinds[j - 1] == Kind.TEXT and is_heading(lines[j - 1]):
             return j + 1
     return start
+
+
+def short_text_after(lines: list[str], kinds: list[Kind], i: int) -> str | None:
+    """The line after line `i` when it is a short text line (the value of a bare label)."""
+    if i + 1 < len(lines) and kinds[i + 1] == Kind.TEXT and len(lines[i + 1]) <= SHORT_VALUE:
+        return lines[i + 1]
+    return None
 
 
 def read_text_page(text: str, art: Article) -> None:
@@ -481,7 +535,7 @@ def read_text_page(text: str, art: Article) -> None:
     if glued_byline:
         art.byline = glued_byline
         add_credits(art, parse_byline(glued_byline))
-    read_header(lines[:start], kinds[:start], title_at, art)
+    guess, fields = read_header(lines[:start], kinds[:start], title_at, art)
     lead_at = next((i + 1 for i in range(min(end, len(lines) - 1)) if kinds[i] == Kind.LEAD), None)
     lead = clean_paragraph(raw[lead_at]) if lead_at is not None else None
     if lead_at == start:  # the lead under 核心提示 is a summary, not body
@@ -490,6 +544,9 @@ def read_text_page(text: str, art: Article) -> None:
     stop = end - 1 if cut else end
     finish_body(raw[start:stop], art, kinds[start:stop])
     read_tail(lines[end:], kinds[end:], art)
+    art.source = art.source or guess
+    if not (art.authors or art.correspondents):
+        add_credits(art, fields)
     art.summary = art.summary or real_summary(lead, art)
 
 

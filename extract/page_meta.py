@@ -24,7 +24,7 @@ from newsclean.extract.dates import (
 )
 from newsclean.extract.html import element_text, first_text, meta_content, select
 from newsclean.extract.layout import add_credits, take_meta_line
-from newsclean.extract.meta import parse_editor, parse_source
+from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
@@ -67,10 +67,15 @@ _AUTHOR_LABEL_RE = re.compile(
 )
 
 
+def title_parts(doc: lxml.html.HtmlElement) -> list[str]:
+    """The parts of a `<title>` between its separators (`标题_栏目_长江网` gives three)."""
+    title = first_text(doc, "title") or ""
+    return [p for p in re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title) if p]
+
+
 def site_name_from_title(doc: lxml.html.HtmlElement) -> str | None:
     """The site name closing a `<title>` such as `标题_栏目_长江网_cjn.cn` or `标题--大河网`."""
-    title = first_text(doc, "title") or ""
-    parts = [p for p in re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title) if p]
+    parts = title_parts(doc)
     names = [p for p in parts[1:] if re.search(r"(?:网|报|台|中心|新闻|日报)$", p)]
     return names[-1] if names else None
 
@@ -110,6 +115,10 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         )
         if author:
             labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
+        fields = bar_fields(line) if kind in (Kind.DATE, Kind.TEXT) else {}
+        if labels.AUTHOR_WORD in fields:
+            labelled.authors.extend(parse_byline("作者 " + fields[labels.AUTHOR_WORD]).authors)
+        art.source = art.source or clean_source(fields.get(labels.SOURCE_WORD))
     for line in lines_near_title(lines, art.title, 4, 0):
         if not art.published_at and classify_line(line) == Kind.DATE:
             art.published_at = line_dates(line)[0]  # news.cn puts the date above the title

@@ -13,7 +13,9 @@ Evidence order for each field (first found wins):
   JSON-LD and script stamps, in China time (they also complete a visible day with its time);
   else an edit stamp anywhere (`编辑于`); else the URL's date path (in the base class).
 - source, editor, reporters: labelled lines after the title (`来源：`, `作者：`, `责编：`,
-  byline lines), then the body rules (datelines, trailing bylines, editor lines).
+  byline lines), then the body rules (datelines, trailing bylines, editor lines), then the
+  page's elements (extract/page_people.py): the outlet beside the date, a JSON-LD `Person`,
+  the author card of a blog, forum or Q&A page, a self-media account's name.
 - body: the densest Chinese text container when it is clearly an article, else trafilatura;
   then the shared body rules.
 """
@@ -36,6 +38,7 @@ from newsclean.extract.page_meta import (
     site_name_from_title,
     with_time,
 )
+from newsclean.extract.page_people import read_page_people
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
 from newsclean.extract.titles import agreed_heading, choose_title, read_page_head
@@ -87,3 +90,4 @@ class Generic(Adapter):
             add_credits(art, labelled)
         art.editor = art.editor or page_editor(cleaned)
         art.source = art.source or labelled_source(lines)
+        read_page_people(doc, heading, cleaned, page.text, art)

@@ -1,0 +1,285 @@
+"""Who wrote a page and which outlet or account published it, as the page's elements state
+it when no labelled line or byline says so: a JSON-LD `Person` author, the author card of a
+blog, forum or Q&A page (the user name beside the headline or the post time), the account
+name of a self-media page, and a blog footer's `posted @ DATE NAME`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from newsclean.extract.boilerplate import Kind, classify_line, is_related_heading
+from newsclean.extract.bylines import is_name, name_before_affiliation
+from newsclean.extract.dates import parse_date
+from newsclean.extract.html import element_text, select
+from newsclean.extract.page_meta import META_LINES_AFTER_TITLE, lines_near_title, title_parts
+from newsclean.extract.record import Article
+from newsclean.extract.text import match_form
+
+if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
+    import lxml.html
+
+# Class or id words of an element holding a user's name: `author-name`, `AuthorInfo-name`,
+# `follow-nickName`, `profile-name`, `username`, `wgt-replyer-all-uname`, `UserLink-link`.
+_AUTHOR_CLASS_RE = re.compile(r"author|nick_?name|user[-_]?(?:name|link)|uname|profile[-_]name|writer")
+# Class or id words of an element holding an outlet's or an account's name (`media_name`,
+# `rich_media_meta_nickname`, `js_name`, `account-name`).
+_SOURCE_CLASS_RE = re.compile(
+    r"media\w*nick_?name|media[-_]name|profile_nickname|js_name|(?:account|source)[-_]?name"
+)
+# Class words of the parts of a page that hold other people's names: comments, replies,
+# recommendations, the logged-in reader's bar.
+_OTHERS_CLASS_RE = re.compile(r"comment|recommend|login|userbar|toolbar|hot|rank|follow-tip|footer")
+# Blocks that follow an article (classed `related-posts`, `recommend`, `comment-list`): no
+# author card of the article stands past them.
+_AFTER_ARTICLE_RE = re.compile(r"(?:^|\s)(?:relate|recommend|comment)")
+BLOCKS = frozenset({"div", "section", "aside", "ul", "ol"})
+# The longest related-reading heading looked for (`相关文章`, `推荐阅读 换一换`).
+MAX_HEADING = 12
+# How many elements after the headline an author card may stand.
+AUTHOR_CARD_REACH = 400
+# The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
+MAX_NAME = 24
+# Words standing in an author card that are not names: buttons, placeholders, labels.
+_NOT_NAMES = frozenset(
+    "登录 注册 关注 私信 收藏 分享 作者 发布者 楼主 未知 匿名 佚名 游客 网友 管理员 admin 小编 本站 "
+    "原创 转载 编辑 责任编辑 来源 更多 查看 加关注 关于作者 联系作者 作者榜".split()
+)
+# A leading label or a trailing role mark around a user's name (`作者：X`, `X (楼主)`, `X:`).
+_LABEL_RE = re.compile(
+    r"^(?:作者|发布者|发表者|楼主|答主|来源|by)\s*[:：]?\s*|\s*[(（]?楼主[)）]?$|\s*[:：]$", re.IGNORECASE
+)
+# What a user name does not hold: a label's colon, a button word, a long number (a user id
+# such as `m0_66248056`), or only digits and signs.
+_NOT_A_NAME_RE = re.compile(r"[:：]|关注|私信|登录|注册|昵称|修改|评论|发表|\d{5,}|^[\d\W_]+$")
+# Names of organisations, outlets and accounts, not of people.
+_ORGANISATION_RE = re.compile(
+    r"(?:联盟|网|报|社|台|刊|新闻|中心|频道|在线|科技|公司|集团|官方|平台|之家|传媒|媒体|日报|晚报|周刊|杂志|研究院|协会)$"
+)
+# A user name assigned in a page's script (`var nickName = "X";`, `"authorName":"X"`): one
+# pattern per name, each opening with a literal (see page_meta._STAMP_RES).
+_SCRIPT_AUTHOR_RES = tuple(
+    re.compile(name + r"""["']?\s*[:=]\s*["']([^"'\n]{1,24})["']""")
+    for name in ("nickName", "authorName", "author_name")
+)
+# The shortest `<title>` part taken for a site's name.
+MIN_SITE_NAME = 2
+# The longest date line read for an outlet beside the date.
+MAX_DATE_LINE = 80
+# A credit mark after an outlet's name (`游民星空[整理]`, `新华网(综合)`).
+_CREDIT_MARK_RE = re.compile(r"[\[【(（][^\]】)）]{1,4}[\]】)）]$")
+_DIGIT_RE = re.compile(r"\d")
+# A date or a time, however written (`2019-09-26`, `10:56:28`, `2019年09月11日`).
+_DATE_RUN_RE = re.compile(r"[\d\-/:年月日.]*\d[\d\-/:年月日.]*")
+# A forum or blog poster line: `楼主：X`, `发帖人 X`, `X 发表于 2009-6-19 19:39`.
+_POSTER_RE = re.compile(
+    r"^(?:楼主|发帖人|发布人)\s*[:：]?\s*(?P<name>[^\s:：|]{2,24})"
+    r"|^(?P<poster>[^\s:：|]{2,24})\s+(?:发表于|发布于)\s*\d{4}"
+)
+# A blog footer: `posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)`.
+_POSTED_AT_RE = re.compile(
+    r"posted\s*@\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?P<name>\S{1,24})", re.IGNORECASE
+)
+
+
+def is_organisation(name: str) -> bool:
+    """True for the name of an outlet, account or company (`华为云开发者联盟`, `新浪科技`)."""
+    return _ORGANISATION_RE.search(match_form(name)) is not None
+
+
+def user_name(text: str) -> str | None:
+    """The user name an author-card element holds, or None when it holds something else
+    (buttons, a date, several words, a long text)."""
+    name = _LABEL_RE.sub("", text.replace("\u200b", "").strip()).strip()
+    if not name or len(name) > MAX_NAME or name.lower() in _NOT_NAMES or name in _NOT_NAMES:
+        return None
+    if len(name.split()) > 2 or _NOT_A_NAME_RE.search(name) or parse_date(name):
+        return None
+    if classify_line(name) in (Kind.FOOTER, Kind.SHARE):
+        return None
+    return name_before_affiliation(name) or name
+
+
+def ld_author(doc: lxml.html.HtmlElement) -> str | None:
+    """The name of the first JSON-LD author that is a `Person`."""
+    for el in select(doc, 'script[type="application/ld+json"]'):
+        try:
+            data = json.loads(el.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            author = item.get("author") if isinstance(item, dict) else None
+            for person in author if isinstance(author, list) else [author]:
+                if isinstance(person, dict) and person.get("@type") == "Person":
+                    name = user_name(str(person.get("name") or ""))
+                    if name:
+                        return name
+    return None
+
+
+def _words(el: lxml.html.HtmlElement) -> str:
+    """The element's class and id, lower-cased."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+def among_others(el: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None) -> bool:
+    """True when the element stands in a comment list, a recommendation, the reader's own
+    bar (an ancestor's class says so) or a form, up to `stop`."""
+    for parent in el.iterancestors():
+        if parent is stop or parent.tag == "body":
+            return False
+        if parent.tag == "form" or _OTHERS_CLASS_RE.search(_words(parent)):
+            return True
+    return False
+
+
+def beside_source(el: lxml.html.HtmlElement) -> bool:
+    """True for an element whose card also holds a source-classed element (a self-media
+    account's header: `author-name` beside `article-source` with the post time)."""
+    parent = el.getparent()
+    card = parent.getparent() if parent is not None else None
+    if card is None:
+        return False
+    return any("source" in _words(other) for other in card.iter() if other is not el)
+
+
+def ends_article(el: lxml.html.HtmlElement, words: str) -> bool:
+    """True for the start of what follows an article: a block classed (`words`: its class
+    and id) as related posts, recommendations or comments, or a related-reading heading."""
+    if words and el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(words):
+        return True
+    own = (el.text or "").strip()
+    return 0 < len(own) <= MAX_HEADING and is_related_heading(own)
+
+
+def following(el: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The elements after `el` in document order (not inside it), lazily: the XPath
+    `following::` axis builds the whole rest of the page first."""
+    node: lxml.html.HtmlElement | None = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield sibling
+                yield from (d for d in sibling.iterdescendants() if isinstance(d.tag, str))
+        node = node.getparent()
+
+
+def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+    """(author, account) named by the first author- and account-classed elements after the
+    headline. A user's name is an author; an outlet's name, or the name in a self-media
+    header (beside the source line, not a personal name), is the source."""
+    author = account = None
+    common = heading.getparent()
+    for el in islice(following(heading), AUTHOR_CARD_REACH):
+        words = _words(el) if el.get("class") or el.get("id") else ""
+        if ends_article(el, words):
+            break
+        if not words:
+            continue
+        as_author = _AUTHOR_CLASS_RE.search(words) is not None
+        if not (as_author or _SOURCE_CLASS_RE.search(words)):
+            continue
+        text = element_text(el)
+        if is_related_heading(text.split(" ")[0]):  # `<div class="author"><a>相关文章</a></div>`
+            break
+        name = user_name(text)
+        if not name or among_others(el, common):
+            continue
+        if as_author and not author and not account:
+            if is_organisation(name) or (beside_source(el) and not is_name(name)):
+                account = name
+            else:
+                author = name
+        elif not as_author and not account:
+            account = name
+        if author and account:
+            break
+    return author, account
+
+
+def script_author(source: str) -> str | None:
+    """The user name a page's script assigns to `nickName`, `authorName` or `author_name`."""
+    for pattern in _SCRIPT_AUTHOR_RES:
+        found = pattern.search(source)
+        if found and (name := user_name(found.group(1))) and not is_organisation(name):
+            return name
+    return None
+
+
+def poster_near_title(lines: list[str], title: str) -> str | None:
+    """The poster a forum or blog names under the headline: `楼主：X`, `X 发表于 2009-6-19`."""
+    for line in lines_near_title(lines, title, 0, META_LINES_AFTER_TITLE):
+        found = _POSTER_RE.match(match_form(line)) if len(line) <= MAX_DATE_LINE else None
+        if found:
+            group = "name" if found["name"] else "poster"
+            name = user_name(line[found.start(group) : found.end(group)])
+            if name and not is_organisation(name):
+                return name
+    return None
+
+
+def posted_by(lines: list[str]) -> str | None:
+    """The name of a blog footer's `posted @ DATE NAME` line."""
+    for line in lines:
+        if "posted" in line.lower():
+            found = _POSTED_AT_RE.search(line)
+            if found and user_name(found["name"]):
+                return found["name"]
+    return None
+
+
+def names_site(word: str, site_names: list[str]) -> bool:
+    """True for the site a `<title>` names, or one of its channels (`凤凰网娱乐` on a page
+    titled `…_娱乐_凤凰网`)."""
+    return any(word.startswith(name) for name in site_names if len(name) >= MIN_SITE_NAME)
+
+
+def outlet_beside_date(lines: list[str], title: str, site_names: list[str]) -> str | None:
+    """The outlet named beside the date on the line under the headline (`2019-09-26 10:56:28
+    证券时报网`, `2019-09-05 11:10 游民星空[整理]`, a blog's `华为云开发者联盟 2022-11-23`): a
+    word there that names an organisation, or the site as the `<title>` names it."""
+    for line in lines_near_title(lines, title, 0, META_LINES_AFTER_TITLE):
+        if len(line) > MAX_DATE_LINE or not parse_date(line):
+            continue
+        for word in _DATE_RUN_RE.sub(" ", line).split():
+            word = _CREDIT_MARK_RE.sub("", word)
+            if (
+                word
+                and not _DIGIT_RE.search(word)
+                and (is_organisation(word) or names_site(word, site_names))
+            ):
+                return word
+        return None
+    return None
+
+
+def read_page_people(
+    doc: lxml.html.HtmlElement,
+    heading: lxml.html.HtmlElement | None,
+    lines: list[str],
+    source: str,
+    art: Article,
+) -> None:
+    """Fill the author and the source from the page's elements when no labelled line or
+    byline named them (`lines`: the page's cleaned lines; `source`: its HTML)."""
+    if not art.source:
+        art.source = outlet_beside_date(lines, art.title, title_parts(doc)[1:])
+    needs_author = not (art.authors or art.correspondents)
+    if art.source and not needs_author:
+        return  # the common case of a news page: nothing more to look for
+    author, account = card_names(heading) if heading is not None else (None, None)
+    if needs_author:
+        author = (
+            ld_author(doc)
+            or author
+            or poster_near_title(lines, art.title)
+            or script_author(source)
+            or posted_by(lines)
+        )
+        if author:
+            art.authors.append(author)
+    art.source = art.source or account

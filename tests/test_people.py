@@ -1,0 +1,236 @@
+"""People and source on pages of kinds the news readers miss: blog, Q&A and self-media pages,
+Taiwanese bylines, staff codes after editors, widget words after a source.
+
+Each page below is our own, written after a real layout named in its test.
+"""
+
+from __future__ import annotations
+
+from newsclean.ingest.pipeline import extract_page
+
+PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
+
+
+def page(body: str, title: str = "如何用Python写一个延迟调用") -> bytes:
+    head = f"<meta charset='utf-8'><title>{title}</title>"
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_blog_author_card_beside_the_headline_is_the_author():
+    # A CSDN/juejin-style post: the logged-in reader's bar above the headline, the author's
+    # nickname in the info bar under it, commenters' names below the article.
+    html = page(
+        "<div class='toolbar-user'><a class='user-name'>月落长安</a></div>"
+        "<h1 class='title-article'>如何用Python写一个延迟调用</h1>"
+        "<div class='article-info'><a class='follow-nickName'>A-肖老师-树谷学院</a>"
+        "<span class='time'>2024-05-06 15:47:53</span></div>"
+        f"<div id='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='comment-list'><a class='user-name'>许意墨:</a><p>写得好</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == ["A-肖老师-树谷学院"]
+
+
+def test_self_media_account_beside_the_source_line_is_the_source():
+    # A Baijiahao-style header: the account's name in `author-name`, beside the
+    # `article-source` line with the post time; the account is the outlet, not a writer.
+    html = page(
+        "<div class='article-title'><h2>如何用Python写一个延迟调用</h2></div>"
+        "<div class='author-txt'><p class='author-name'>加拿大必读</p>"
+        "<div class='article-source'><span class='date'>发布时间：10-08</span>"
+        "<span class='time'>12:00</span></div></div>"
+        f"<div class='article-content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == []
+    assert art.source == "加拿大必读"
+
+
+def test_wechat_writer_and_account_name():
+    # A WeChat post: the writer in `js_author_name`, the account in `js_name`.
+    html = page(
+        "<h2 class='rich_media_title'>如何用Python写一个延迟调用</h2>"
+        "<div class='rich_media_meta_list'><span class='rich_media_meta'>原创</span>"
+        "<span class='rich_media_meta'><span id='js_author_name'>kingname</span></span>"
+        "<span class='rich_media_meta rich_media_meta_nickname'><a id='js_name'>未闻Code</a></span>"
+        "<em class='publish_time'>前天</em></div>"
+        f"<div id='js_content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == ["kingname"]
+    assert art.source == "未闻Code"
+
+
+def test_author_card_after_related_posts_is_not_the_author():
+    # A stock portal: a column's card (`article-author`) after the related posts names a
+    # column, not the writer.
+    html = page(
+        "<div class='title-text'>如何用Python写一个延迟调用</div>"
+        f"<div class='page-article'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='related-posts'><a>另一篇文章的标题在这里</a></div>"
+        "<div class='article-author'><a class='author-meta-name'>股市行情</a></div>"
+    )
+    assert extract_page(html).authors == []
+
+
+def test_json_ld_person_and_script_nickname_and_posted_at_footer():
+    # A douban note's JSON-LD author; a CSDN page naming the writer only in a script
+    # variable; a cnblogs footer `posted @ DATE NAME`.
+    body = f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    ld = '<script type="application/ld+json">{"author": {"@type": "Person", "name": "私~川流"}}</script>'
+    assert extract_page(page(body + ld)).authors == ["私~川流"]
+    script = '<script>var nickName = "我有一些感想……";</script>'
+    assert extract_page(page(body + script)).authors == ["我有一些感想……"]
+    footer = "<div class='postDesc'>posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)</div>"
+    assert extract_page(page(body + footer)).authors == ["好看的hk"]
+
+
+def test_editor_without_staff_code_or_bracket():
+    # NetEase's `ep-source` line glues the CMS staff code to the editor's name; other pages
+    # bracket the editor credit.
+    body = f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>"
+    coded = body + "<p class='ep-source'>责任编辑：杨倩_NF4425</p></div>"
+    assert extract_page(page(coded)).editor == "杨倩"
+    bracketed = body + "<p>[责任编辑:罗崇纬]</p></div>"
+    assert extract_page(page(bracketed)).editor == "罗崇纬"
+
+
+def text_page(*header: str, tail: tuple[str, ...] = ()) -> bytes:
+    body = [PARA + "第一段。", PARA + "第二段。", PARA + "第三段。"]
+    return "\n".join([*header, *body, *tail]).encode()
+
+
+def test_source_is_the_outlet_name_without_widgets_or_dates():
+    # Date/source lines of regional portals: the date, counters and widgets follow the outlet.
+    cases = {
+        "2015-03-02 08:42    来源:中国新闻网     打印本页 关闭": "中国新闻网",
+        "来源:新华社 2024-09-20 20:38:30 浏览量:": "新华社",
+        "稿源: 宁波晚报   2011-09-17 07:43:44报料热线:81850000": "宁波晚报",
+        "来源:羊城晚报     2021年03月28日        版次:A08    栏目:": "羊城晚报",
+        "来源: 河北青年报(河北) 网友评论 0 条 进入论坛": "河北青年报(河北)",
+    }
+    for line, outlet in cases.items():
+        assert extract_page(text_page("县委书记的一天", line)).source == outlet, line
+
+
+def test_source_label_variants_on_text_renderings():
+    # A breadcrumb above the labelled date line (开封网); a byline line ending with the
+    # source (人民网); the outlet then the writer (台海网); `新聞來源:` closing a Taiwanese
+    # page; a bare `来源:` label with its value on the next line (浙江在线, its editor too).
+    crumb = text_page(
+        "菊香十月 相约开封", "首页 > 开封 > 正文", "日期:2019-10-18 09:08:41    来源:开封网-开封日报"
+    )
+    assert extract_page(crumb).source == "开封网-开封日报"
+    byline = text_page("县委书记的一天", "记者  汪晓东  曲昌荣        来源:人民网")
+    assert extract_page(byline).source == "人民网"
+    writer = extract_page(
+        text_page("记者体验 自家家门被撬", "www.taihainet.com 来源: 台海网 刘强 用手持设备访问")
+    )
+    assert (writer.source, writer.authors) == ("台海网", ["刘强"])
+    closing = text_page("颱風緊張 防災會議謝絕採訪", "2014-09-20", tail=("新聞來源:華視新聞",))
+    assert extract_page(closing).source == "華視新聞"
+    bare = text_page(
+        "夏夜随民警值守街头", "2005年07月11日 09:53:25", tail=("来源:", "钱江晚报", "编辑:", "施袭森")
+    )
+    assert (extract_page(bare).source, extract_page(bare).editor) == ("钱江晚报", "施袭森")
+
+
+def test_taiwanese_bylines():
+    # Liberty Times opens the text with `〔記者X／台北報導〕` under a `（資料照）` photo caption;
+    # CNA opens with `(中央社記者X台北N日電)`; TV news closes with `(記者A、B、C報導)`.
+    ltn = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='text'><p>財政部大樓外觀。（資料照）</p>"
+        f"<p>〔記者巫其倫／高雄報導〕{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(ltn).authors == ["巫其倫"]
+    cna = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div><p>(中央社記者張欣紜台北24日電){PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(cna).authors == ["張欣紜"]
+    tv = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}(記者潘潔瑩、陳君毅、榮昊北報導)</p></div>"
+    )
+    assert extract_page(tv).authors == ["潘潔瑩", "陳君毅", "榮昊北"]
+
+
+def test_info_bar_labels_without_colons():
+    # A CSDN news page (2014): `发表于DATE | N次阅读 | 来源CSDN | 0 条评论 | 作者魏星`.
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='tit_bar'>发表于2014-08-24 21:30|\n"
+        "<span>1164次阅读</span>|\n来源<a>CSDN</a>|\n<a>0 条评论</a>|\n作者<a>魏星</a></div>"
+        f"<div class='con'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert (art.source, art.authors) == ("CSDN", ["魏星"])
+
+
+def test_related_heading_in_an_author_block_ends_the_search():
+    # A finance portal: `<div class="author"><a>相关文章</a></div>` heads the related list,
+    # and a comment widget's `user-name-gw` follows it.
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1>"
+        f"<div class='article'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='author-news'><div class='author'><a>相关文章</a></div><ul><li>另一篇</li></ul></div>"
+        "<div id='SOHUCS'><span class='user-name-gw'>畅言云评</span></div>"
+    )
+    assert extract_page(html).authors == []
+
+
+def test_caixie_credit_with_an_outlet_glued_to_the_reporter_word():
+    # Southern Metropolis Daily closes with `采写：南都记者 X Y` (南都: the paper, not a name).
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div><p>{PARA}</p><p>{PARA}</p>"
+        "<p>采写：南都记者 余毅菁 向雪妮</p></div>"
+    )
+    assert extract_page(html).authors == ["余毅菁", "向雪妮"]
+
+
+def test_outlet_beside_the_date_under_the_headline():
+    # Hexun: `2019-09-26 10:56:28` then `证券时报网` in the info line; Gamersky: `2019-09-05
+    # 11:10 游民星空[整理]`, the site the `<title>` names; 51CTO: the blog account (an
+    # organisation) before the date; iFeng: a channel of the site the `<title>` names, and
+    # an outlet ending in 在线.
+    body = f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    hexun = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='tip'><span>2019-09-26 10:56:28</span>"
+        f"<a>证券时报网</a></div>{body}"
+    )
+    assert extract_page(hexun).source == "证券时报网"
+    gamersky = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='detail'>2019-09-05 11:10 游民星空[整理]</div>{body}",
+        title="如何用Python写一个延迟调用|游民星空",
+    )
+    assert extract_page(gamersky).source == "游民星空"
+    channel = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>2010年01月27日 15:53 凤凰网娱乐 【大 中 小】</div>{body}",
+        title="如何用Python写一个延迟调用_娱乐_凤凰网",
+    )
+    assert extract_page(channel).source == "凤凰网娱乐"
+    radio = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>2010年11月24日 10:15 国际在线 【打印】</div>{body}"
+    )
+    assert extract_page(radio).source == "国际在线"
+    column = page(f"<h1>如何用Python写一个延迟调用</h1><div>2019-09-05 11:10 星期四</div>{body}")
+    assert extract_page(column).source is None
+
+
+def test_forum_poster_under_the_headline():
+    # A Discuz-style thread: the first post's header `X 发表于 DATE | 只看该作者`; a bulletin
+    # board's `楼主：X`.
+    body = f"<div class='t_f'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    discuz = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>公交迷小王 发表于 2009-6-19 19:39 | 只看该作者</div>{body}"
+    )
+    assert extract_page(discuz).authors == ["公交迷小王"]
+    board = page(f"<h1>如何用Python写一个延迟调用</h1><div>楼主：好看的hk</div>{body}")
+    assert extract_page(board).authors == ["好看的hk"]
+
+
+def test_cms_author_field_yields_to_the_byline_on_text_renderings():
+    # A Zhumadian Daily page: the CMS header names the uploader (`作者:何小千`), the byline
+    # under it the reporter and the correspondent.
+    lines = ("时间:2017-04-10 23:22:26  来源:驻马店日报  作者:何小千", "记者丁振通讯员胡军华文/图")
+    art = extract_page(text_page("我市举行春季植树活动", *lines))
+    assert (art.authors, art.correspondents) == (["丁振"], ["胡军华"])
+    alone = extract_page(text_page("我市举行春季植树活动", lines[0]))
+    assert alone.authors == ["何小千"]
