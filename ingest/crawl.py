@@ -24,9 +24,10 @@ from newsclean.db.fetchstore import (
 from newsclean.db.store import upsert_article
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError, decode_bytes
-from newsclean.ingest.fetcher import Fetcher, FetchError, Response, url_problem
+from newsclean.ingest.fetcher import Fetcher, FetchError, Response
 from newsclean.ingest.listing import ListedArticle, read_listing
 from newsclean.ingest.pipeline import extract_page
+from newsclean.ingest.urls import url_problem
 from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
 
