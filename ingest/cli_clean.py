@@ -14,7 +14,14 @@ import click
 
 from newsclean.db.store import StoreError, open_db
 from newsclean.ingest.cluster import clean_on_cluster, cluster_options
-from newsclean.ingest.inputs import STDIN, InputError, display_path, load_manifest, resolved
+from newsclean.ingest.inputs import (
+    STDIN,
+    InputError,
+    checked_url,
+    display_path,
+    load_manifest,
+    resolved,
+)
 from newsclean.ingest.pipeline import Outcome, Summary, clean_paths
 from newsclean.ingest.verbosity import quiet
 from newsclean.ingest.warc import is_warc
@@ -66,7 +73,8 @@ site_option = click.option(
 )
 @click.option(
     "--url",
-    help="The page's URL, when PATHS is one file or - (one page read from standard input).",
+    callback=lambda _ctx, _param, value: http_url_option(value),
+    help="The page's http(s) URL, when PATHS is one file or - (one page read from standard input).",
 )
 @click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
 @click.option(
@@ -159,6 +167,14 @@ def check_stdin(paths: tuple[str, ...], cluster: str | None) -> None:
         raise click.UsageError(
             "clean -: standard input is a terminal; pipe a page in (curl -s URL | newsclean clean -)"
         )
+
+
+def http_url_option(value: str | None) -> str | None:
+    """--url's value; a usage error unless it is a well-formed http(s) URL."""
+    try:
+        return checked_url(value) if value is not None else None
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def url_target(paths: tuple[str, ...]) -> Path:

@@ -40,6 +40,7 @@ from newsclean.ingest.inputs import (
     read_input,
     saved_url,
 )
+from newsclean.ingest.urls import http_url
 from newsclean.sites import Page, adapter_named, detect
 
 if TYPE_CHECKING:
@@ -123,7 +124,10 @@ def extract_page(
     notes.extend(cuts)
     if is_html and url is None:
         url = saved_url(text[:65536].encode("utf-8"))  # the decoded head: UTF-16 pages too
-    page = Page(text=text, is_html=is_html, url=url, path=path, fetched_at=fetched_at)
+    stored_url = http_url(url)  # `url` and `key` hold http(s) URLs only: never `javascript:`
+    if url is not None and stored_url is None:
+        notes.append("URL not stored: not a well-formed http(s) URL")
+    page = Page(text=text, is_html=is_html, url=stored_url, path=path, fetched_at=fetched_at)
     adapter = adapter_named(site) if site else detect(page)
     art = adapter.extract(page)
     art.input_path = path
