@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import json
 import os
 import re
@@ -450,6 +451,12 @@ def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
 )
 @nl_option
 @click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV: keep every cell's exact text. By default a cell starting with = + - @ tab or "
+    "carriage return gets a leading ' so that a spreadsheet shows it as text, not a formula.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
@@ -457,12 +464,20 @@ def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     help="Write to this file instead of standard output.",
 )
 def export(
-    db_path: str, query_text: str | None, fmt: str, nl: bool, output: str | None, **kwargs: Any
+    db_path: str,
+    query_text: str | None,
+    fmt: str,
+    nl: bool,
+    raw_csv: bool,
+    output: str | None,
+    **kwargs: Any,
 ) -> None:
     """Stream the selected articles as JSON lines or CSV (constant memory).
 
     JSONL keeps lists (authors, correspondents, keywords, warnings, body paragraphs) as JSON
-    arrays; CSV joins lists with "; " and body paragraphs with newlines.
+    arrays; CSV joins lists with "; " and body paragraphs with newlines, and puts a ' before
+    a cell starting with = + - @ tab or carriage return (formula injection; --raw-csv keeps
+    the exact text).
 
     Example: python cli.py export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
     """
@@ -484,7 +499,7 @@ def export(
         return
     if query_text:
         db = query.searchable(db)
-    writer = query.write_csv if fmt == "csv" else query.write_jsonl
+    writer = functools.partial(query.write_csv, exact=raw_csv) if fmt == "csv" else query.write_jsonl
     try:
         with open_output(output) as out:
             count = fail_on_bad_input(lambda: writer(query.iter_records(db, filters, query_text), out))
