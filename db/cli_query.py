@@ -482,6 +482,7 @@ def export(
     Example: python cli.py export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
     """
     fmt = "jsonl" if nl else fmt
+    output = None if output == "-" else output  # -o - is standard output, as in eval --json -
     if output and is_database_file(output, db_path):
         raise click.ClickException(
             f"refusing to export to {output}: it is the database "

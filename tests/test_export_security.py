@@ -1,4 +1,5 @@
-"""Hostile text met by `export` and `search` CSV: no cell runs as a spreadsheet formula.
+"""Hostile text met by `export` and `search` CSV: no cell runs as a spreadsheet formula;
+and `export -o -` writes to standard output (issue 24, items 5 and 38).
 
 The database holds the golden records (tests/fixtures); one article's fields are then
 rewritten with formula payloads, as a hostile page's title, source or byline would give.
@@ -78,3 +79,12 @@ def test_search_csv_prefixes_formula_cells_too(hostile_db):
     assert result.exit_code == 0, result.output
     rows = [r for r in csv.DictReader(io.StringIO(result.output)) if r["id"] == str(hostile_db[1])]
     assert rows and rows[0]["title"] == "'" + PAYLOADS["title"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_to_dash_writes_standard_output_not_a_file(hostile_db, tmp_path, monkeypatch, fmt):
+    monkeypatch.chdir(tmp_path)
+    to_dash = CliRunner().invoke(main, ["export", "--db", str(hostile_db[0]), "--format", fmt, "-o", "-"])
+    plain = CliRunner().invoke(main, ["export", "--db", str(hostile_db[0]), "--format", fmt])
+    assert to_dash.exit_code == 0 and to_dash.output == plain.output and plain.output.count("\n") > 5
+    assert not (tmp_path / "-").exists()
