@@ -23,7 +23,7 @@ from newsclean.ingest.inputs import (
     resolved,
 )
 from newsclean.ingest.pipeline import Outcome, Summary, clean_paths
-from newsclean.ingest.verbosity import quiet
+from newsclean.ingest.verbosity import one_line, quiet
 from newsclean.ingest.warc import is_warc
 from newsclean.sites import ADAPTERS
 
@@ -150,7 +150,7 @@ def clean(
             )
     print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
-        click.echo(f"error: {summary.stopped}", err=True)
+        click.echo(f"error: {one_line(summary.stopped)}", err=True)
         sys.exit(1)
     sys.exit(2 if summary.failures else 0)
 
@@ -248,7 +248,8 @@ def print_summary(summary: Summary, db_path: str) -> None:
     merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
     click.echo(
         f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  → {display_path(db_path)}"
+        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  "
+        f"→ {one_line(display_path(db_path))}"
     )
     if counts["skipped"]:
         click.echo(
@@ -257,7 +258,7 @@ def print_summary(summary: Summary, db_path: str) -> None:
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:
-        click.echo(f"failed: {failure.path}: {failure.error}", err=True)
+        click.echo(f"failed: {one_line(failure.path)}: {one_line(failure.error)}", err=True)
 
 
 @click.command()

@@ -15,7 +15,7 @@ from newsclean.db.store import StoreError, require_corpus
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
 from newsclean.ingest.crawl import reclean as reclean_pages
 from newsclean.ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
-from newsclean.ingest.verbosity import quiet
+from newsclean.ingest.verbosity import one_line, quiet
 from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
 
 SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
@@ -54,7 +54,7 @@ class StatusLine:
             done = f"{stats.pages} listing pages, {stats.fetched} articles" + (f" ({sites})" if sites else "")
         else:
             done = f"{pages_done(stats)} pages"
-        line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {doing}"
+        line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {one_line(doing)}"
         click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
 
     def close(self) -> None:
@@ -116,13 +116,13 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
     """
     if quiet():
         for url, detail in stats.failed_urls:
-            click.echo(f"failed: {url}: {detail}", err=True)
+            click.echo(f"failed: {one_line(url)}: {one_line(detail)}", err=True)
         return
     if listings:
         click.echo(f"listing pages: {stats.pages} fetched, {stats.not_modified} not modified")
     click.echo(
         f"articles: {stats.fetched} fetched, {stats.new} new, {stats.updated} updated, "
-        f"{stats.unchanged} unchanged, {stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)"
+        f"{stats.unchanged} unchanged, {stats.failed} failed  → {one_line(db_path)}  ({stats.seconds:.1f} s)"
     )
     for note in stats.notes:
         click.echo(f"note: {note}")
@@ -131,7 +131,7 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
             "failed by reason: " + ", ".join(f"{reason} {n}" for reason, n in stats.failures.most_common())
         )
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:
-        click.echo(f"failed: {url}: {detail}", err=True)
+        click.echo(f"failed: {one_line(url)}: {one_line(detail)}", err=True)
     if len(stats.failed_urls) > LISTED_FAILURES:
         click.echo(f"… and {len(stats.failed_urls) - LISTED_FAILURES} more failures", err=True)
 
@@ -296,5 +296,5 @@ def reclean(site: str | None, db_path: str) -> None:
         f"{stats.failed} failed  → {db_path}  ({stats.seconds:.1f} s)"
     )
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:
-        click.echo(f"failed: {url}: {detail}", err=True)
+        click.echo(f"failed: {one_line(url)}: {one_line(detail)}", err=True)
     sys.exit(2 if stats.failed else 0)

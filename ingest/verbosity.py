@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 _level = NORMAL
+# Control characters (newline and tab too), DEL, C1 controls and the bidirectional formatting
+# marks: printed raw in a file name or URL they clear the screen, reverse the line, or start a
+# new line that forges a message ("failed: ...").
+_NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: object) -> str:
+    """Text for one terminal line: those characters shown as escapes (\\n, \\x1b, \\u202e)."""
+    return _NOT_ON_ONE_LINE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+        str(text),
+    )
 
 
 def level() -> int:

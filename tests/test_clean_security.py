@@ -84,3 +84,21 @@ def test_a_warc_target_uri_that_is_not_http_is_not_stored(tmp_path, url):
     ((stored_url, key, warnings),) = stored(db)
     assert stored_url is None and key.startswith("sha256:")
     assert "URL not stored: not a well-formed http(s) URL" in json.loads(warnings)
+
+
+FORGED_NAME = "bad\nfailed: forged.html: fake\u202egnp.html\x1b[2J"
+
+
+def test_a_file_name_with_a_newline_or_bidi_marks_is_printed_escaped(tmp_path):
+    """Item 36: `failed:` lines name files on one line, controls and bidi marks escaped."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / (FORGED_NAME + ".html")).write_bytes(b"")  # an empty page: one failure
+    result = CliRunner().invoke(
+        main, ["clean", str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1"]
+    )
+    assert result.exit_code == 2
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and "bad\\x0afailed: forged.html" in failed[0]
+    assert "\\u202e" in failed[0] and "\\x1b[2J" in failed[0]
+    assert not any(c in result.output for c in "\u202e\x1b")

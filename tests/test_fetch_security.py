@@ -134,3 +134,18 @@ def test_a_backslash_url_in_a_url_list_fails_alone_and_asks_no_robots_txt(
     assert dict(stats.failures) == {"bad URL": 1} and stats.new == 1
     assert stats.failed_urls == [(hostile, f"backslash in the host part: {hostile!r}")]
     assert internal.paths_hit() == []  # neither its robots.txt nor the page
+
+
+def test_a_url_list_named_with_a_newline_or_bidi_marks_is_printed_escaped(tmp_path):
+    """Item 36: `failed:` lines of fetch name the list file on one line, controls escaped."""
+    from click.testing import CliRunner
+
+    from newsclean.cli import main
+
+    listed = tmp_path / "urls\nfailed: forged.example: ok\u202e.txt"
+    listed.write_text("javascript:alert(1)\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["fetch", "--urls", str(listed), "--db", str(tmp_path / "news.db")])
+    assert result.exit_code == 2
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and "urls\\x0afailed: forged.example" in failed[0]
+    assert "\u202e" not in result.output and "\\u202e" in failed[0]
