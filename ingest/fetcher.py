@@ -276,9 +276,13 @@ class Fetcher:
         if allowed is not None:
             return allowed, self.config.mirrors
         problem = url_problem(url)
+        try:
+            rule = same_host(url)
+        except ValueError as exc:  # requests cannot send it: an IDNA error in the host
+            problem = problem or f"malformed URL ({exc})"
         if problem:
             raise FetchError(f"bad URL: {problem}")
-        return same_host(url), (*self.config.mirrors, url)
+        return rule, (*self.config.mirrors, url)
 
     def follow(
         self,

@@ -149,3 +149,21 @@ def test_a_url_list_named_with_a_newline_or_bidi_marks_is_printed_escaped(tmp_pa
     failed = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
     assert len(failed) == 1 and "urls\\x0afailed: forged.example" in failed[0]
     assert "\u202e" not in result.output and "\\u202e" in failed[0]
+
+
+def test_a_url_requests_cannot_send_fails_alone(mirror_and_internal, tmp_path):
+    """A host urlsplit reads but requests refuses (full-width digits: no IDNA label)."""
+    mirror, _internal = mirror_and_internal
+    site = HnrSite(mirror, 1)
+    db = open_fetch_db(tmp_path / "news.db")
+    try:
+        with Fetcher(FetchConfig(**FAST)) as fetcher:
+            stats = Crawler(db, fetcher, CrawlOptions()).run_urls(
+                ["http://１２７.0.0.1/a.html", mirror.url(site.article_paths()[0])], []
+            )
+    finally:
+        db.close()
+    assert dict(stats.failures) == {
+        "bad URL: malformed URL (Failed to parse: Name '１２７' is not a valid IDNA label)": 1
+    }
+    assert stats.new == 1
