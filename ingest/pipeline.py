@@ -243,6 +243,8 @@ def extract_read(job: Job) -> Extracted:
         )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
+    except Exception as exc:  # a bug met by one input: that input fails, the run goes on
+        return Extracted(job.path, job.digest, error=f"unexpected error: {type(exc).__name__}: {exc}")
     row = art.to_row()
     return Extracted(job.path, job.digest, row=row, derived=derive(row))
 
