@@ -110,6 +110,24 @@ def content_length(resp: requests.Response) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def unusable_answer(
+    status: int, body: bytes, sent: dict[str, str], expired: bool, empty_ok: bool
+) -> str | None:
+    """Why an answer read without error is still no page, or None.
+
+    The deadline passed (a connection cut inside the headers ends them early, and the body
+    then reads as empty); a 304 to a request without validators (nothing to reuse); an
+    empty 2xx body where a page was asked for. Each is worth another try, now or next run.
+    """
+    if expired:
+        return "timeout"
+    if status == 304 and not any(k in sent for k in ("If-None-Match", "If-Modified-Since")):
+        return "http 304 to an unconditional request"
+    if 200 <= status < 300 and not body and not empty_ok:
+        return f"http {status} with an empty body"
+    return None
+
+
 def short_seconds(value: float) -> str:
     """Seconds for a message: 3600, 60, 0.3."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
@@ -293,13 +311,15 @@ class Fetcher:
         *,
         robots: bool,
         truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
         """GET `url` and the redirects it leads to; robots.txt first when `robots`.
 
         Every URL of the chain passes the gate (`url_refusal` with `allowed` and the `trusted`
         origins) before any request to its host, robots.txt included. All of it, tries and
         waits included, within `url_timeout` (robots.txt has its own).
-        A body longer than `truncate_at` is cut there instead of refused.
+        A body longer than `truncate_at` is cut there instead of refused. An empty 2xx body
+        is a retryable failure unless `empty_ok` (see `unusable_answer`).
         """
         deadline = time.monotonic() + self.config.url_timeout
         seen = {url}
@@ -314,7 +334,7 @@ class Fetcher:
                 raise FetchError(
                     f"robots.txt unreachable ({why})" if why else "robots.txt disallows"
                 ) from self._robots_errors.get(origin_of(current))
-            response = self.get_once(current, headers, deadline, truncate_at)
+            response = self.get_once(current, headers, deadline, truncate_at, empty_ok)
             if response.status not in REDIRECT_STATUSES:
                 return response
             status = response.status
@@ -336,7 +356,12 @@ class Fetcher:
         return target
 
     def get_once(
-        self, url: str, headers: dict[str, str], deadline: float, truncate_at: int | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        deadline: float,
+        truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
         """One URL, no redirects followed, retried (tenacity) on network errors, 429 and 5xx
         while the next try can start before `deadline`."""
@@ -353,7 +378,7 @@ class Fetcher:
             retry=retry_if_exception_type(RetryableError),
             reraise=True,
         )
-        return retrying(self.request, url, headers, deadline, truncate_at)
+        return retrying(self.request, url, headers, deadline, truncate_at, empty_ok)
 
     def retry_wait(self, url: str, state: RetryCallState) -> float:
         """Retry-After when the server gave one (capped, and noted), else exponential backoff with jitter."""
@@ -377,7 +402,12 @@ class Fetcher:
         ]
 
     def request(
-        self, url: str, headers: dict[str, str], deadline: float, truncate_at: int | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        deadline: float,
+        truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
         """A single GET after the host's turn, answered within `response_timeout` and `deadline`."""
         problem = url_problem(url)
@@ -390,7 +420,7 @@ class Fetcher:
             if until <= time.monotonic():
                 raise RetryableError("timeout")
             try:
-                return self.send(url, headers, until, truncate_at)
+                return self.send(url, headers, until, truncate_at, empty_ok)
             except requests.RequestException as exc:
                 raise RetryableError(network_reason(exc)) from exc
             except ValueError as exc:  # requests parses a redirect's Location even when not following it
@@ -399,9 +429,15 @@ class Fetcher:
                 self._last_request[host] = time.monotonic()
 
     def send(
-        self, url: str, headers: dict[str, str], until: float, truncate_at: int | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        until: float,
+        truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
-        """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`."""
+        """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`;
+        a retryable failure for an answer that is no page (`unusable_answer`)."""
         left = max(until - time.monotonic(), 0.001)
         timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
         with Watchdog(until) as watch:
@@ -428,6 +464,9 @@ class Fetcher:
                 if watch.expired:
                     raise RetryableError("timeout") from exc
                 raise
+        problem = unusable_answer(status, body, headers, watch.expired, empty_ok)
+        if problem:
+            raise RetryableError(problem)
         return Response(url, url, status, kept, body, header_charset(resp.headers.get("content-type")))
 
     def read_body(self, resp: requests.Response, until: float, truncate_at: int | None = None) -> bytes:
@@ -507,6 +546,7 @@ class Fetcher:
                 trusted,
                 robots=False,
                 truncate_at=self.config.robots_max_bytes,
+                empty_ok=True,  # an empty robots.txt allows everything
             )
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
