@@ -59,7 +59,7 @@ def _filesystem(url: str) -> tuple[Any, str]:
     protocol = url.split("://", 1)[0].lower()
     if protocol not in PROTOCOLS or "::" in url:
         allowed = ", ".join(sorted(PROTOCOLS))
-        raise RemoteError(f"URLs of {protocol}:// are not read (only {allowed}; no :: chains)")
+        raise RemoteError(f"cannot open this kind of URL: {protocol}:// (only {allowed}; no :: chains)")
     try:
         from fsspec.core import url_to_fs
     except ImportError as exc:
