@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -14,6 +14,8 @@ from newsclean.extract.record import Article
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from newsclean.db.writable import CorpusDatabase
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
@@ -50,20 +52,12 @@ INPUT_COLUMNS: dict[str, type] = {
     "seen_at": str,
 }
 
-# Called with the ids of article rows just inserted or updated; the search index
-# (db/search.py) registers itself here so that every writer keeps it in sync.
-ARTICLE_HOOKS: list[Callable[[sqlite_utils.Database, list[int]], None]] = []
-# Called inside the schema transaction, so that the tables of other modules (the search
-# index) exist from the database's first commit on: a run killed at any moment never
-# leaves a database with only some of its tables.
-SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = []
-
 
 class TextDerivation:
-    """A pure function of an article field's text that a write hook needs (search bigrams, a
+    """A pure function of an article field's text that a derived index needs (search bigrams, a
     story signature), so that `clean --jobs` can compute it in the worker that extracted the
-    row: the worker calls `derive`, the writing process `offer`s the values, and the hook's
-    call then takes the offered value instead of computing it (the same value either way)."""
+    row: the worker calls `derive`, the writing process `offer`s the values, and the index's
+    sync then takes the offered value instead of computing it (the same value either way)."""
 
     def __init__(self, func: Callable[[str | None], Any], fields: tuple[str, ...]) -> None:
         self.func = func
@@ -77,26 +71,56 @@ class TextDerivation:
             return self.func(text)
 
 
-# Registered by the modules whose hooks need them (db/search.py, db/stories.py).
-DERIVATIONS: list[TextDerivation] = []
+class DerivedIndex(Protocol):
+    """What is derived from the stored articles and kept in step with every write: a stage
+    after the write (the search index, stories). The store receives an ordered tuple of them
+    (db/stages.py: INDEXES) and calls them in that order; none registers itself anywhere."""
+
+    # The per-row text work, done where the row was extracted (in clean's workers).
+    derivations: tuple[TextDerivation, ...]
+
+    def create(self, db: Queryable) -> None:
+        """Inside the schema transaction: create what is missing, built from stored articles."""
+        ...
+
+    def exists(self, db: Queryable) -> bool:
+        """True when the index's tables are there in the current layout."""
+        ...
+
+    def sync(self, db: Queryable) -> int:
+        """After a write: take in the article changes queued by its triggers; how many."""
+        ...
+
+    def pending(self, db: Queryable) -> int:
+        """How many article changes wait for `sync`."""
+        ...
+
+    def rebuild(self, db: Queryable) -> int:
+        """Rebuild the whole index from the articles table; the number of articles."""
+        ...
 
 
-def derive(row: dict[str, Any]) -> list[list[Any]]:
-    """Every registered derivation of the row's fields (run where the row was extracted)."""
-    return [[d.func(row.get(f)) for f in d.fields] for d in DERIVATIONS]
+def derive(row: dict[str, Any], indexes: Iterable[DerivedIndex]) -> list[list[Any]]:
+    """Every derivation the indexes need of the row's fields (run where the row was extracted)."""
+    return [[d.func(row.get(f)) for f in d.fields] for d in derivations_of(indexes)]
 
 
-def offer_derived(row: dict[str, Any], derived: list[list[Any]]) -> None:
-    """Hand values from `derive` to the derivations, for the next article_changes()."""
-    for d, values in zip(DERIVATIONS, derived):
+def offer_derived(row: dict[str, Any], derived: list[list[Any]], indexes: Iterable[DerivedIndex]) -> None:
+    """Hand values from `derive` (with the same indexes) to the derivations, for the next sync."""
+    for d, values in zip(derivations_of(indexes), derived):
         for f, value in zip(d.fields, values):
             d.memo[row.get(f)] = value
 
 
-def forget_derived() -> None:
-    """Drop the offered values (after each batch: they are only needed by its hooks)."""
-    for d in DERIVATIONS:
+def forget_derived(indexes: Iterable[DerivedIndex]) -> None:
+    """Drop the offered values (after each batch: only its sync needs them)."""
+    for d in derivations_of(indexes):
         d.memo.clear()
+
+
+def derivations_of(indexes: Iterable[DerivedIndex]) -> list[TextDerivation]:
+    """The derivations of the indexes, in their order."""
+    return [d for index in indexes for d in index.derivations]
 
 
 class StoreError(RuntimeError):
@@ -161,9 +185,11 @@ class ReadOnlyDatabase:
         return self.conn.execute(sql, parameters)
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+def open_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> CorpusDatabase:
     """Open (creating if needed) the database in WAL mode with every table in place.
 
+    `indexes` are the derived indexes kept in step with every write through it, in order;
+    None means all of them (db/stages.py: INDEXES), so that no writer goes without one.
     Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only.
     """
     from newsclean.db.writable import CorpusDatabase
@@ -171,14 +197,14 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        db = CorpusDatabase(conn)
+        db = CorpusDatabase(conn, indexes)
         when_unlocked(lambda: prepare_db(db))
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     return db
 
 
-def prepare_db(db: sqlite_utils.Database) -> None:
+def prepare_db(db: CorpusDatabase) -> None:
     """WAL mode, every table in place, and a check that the file can be written."""
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -241,10 +267,10 @@ def require_corpus(path: str | Path) -> None:
     open_readonly(path).conn.close()
 
 
-def open_existing_db(path: str | Path) -> sqlite_utils.Database:
+def open_existing_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> CorpusDatabase:
     """open_db for a database that must already exist and be a newsclean corpus."""
     require_corpus(path)
-    return open_db(path)
+    return open_db(path, indexes)
 
 
 def probe_writable(db: sqlite_utils.Database) -> None:
@@ -269,12 +295,13 @@ def immediate_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.conn.execute("COMMIT")
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables, indexes and search index that are missing, in one transaction."""
+def ensure_schema(db: CorpusDatabase) -> None:
+    """Create the tables, indexes and derived indexes that are missing, in one transaction: a
+    run killed at any moment never leaves a database with only some of its tables."""
     with immediate_transaction(db):
         create_tables(db)
-        for hook in SCHEMA_HOOKS:
-            hook(db)
+        for index in db.indexes:
+            index.create(db)
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -294,7 +321,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.table("inputs").create_index(["sha256"])
 
 
-def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bool = True) -> tuple[int, str]:
+def upsert_article(db: CorpusDatabase, row: dict[str, Any], update_indexes: bool = True) -> tuple[int, str]:
     """Insert or update the article with row["key"]; return (id, status).
 
     status: "new", "updated", "unchanged", or "merged" when the row is another copy of an
@@ -302,8 +329,8 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bo
     stay valid. The same article stored under another key (a text rendering without URL, then
     its HTML page with one) is one row: the URL-keyed copy takes the row over, a URL-less copy
     of it changes nothing. Call inside `with db.atomic():` to make the article and its input
-    record one write; a caller writing many rows may pass run_hooks=False and call
-    `article_changes` once with all their ids.
+    record one write; a caller writing many rows may pass update_indexes=False and call
+    `sync_indexes` once after them.
     """
     row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
     row["fingerprint"] = row.get("fingerprint") or fingerprint_of(row)
@@ -321,15 +348,16 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bo
             status = "merged"  # the URL-keyed copy takes the row over
         if changed:
             update_row(db, article_id, row)
-    if status != "unchanged" and run_hooks:
-        article_changes(db, [article_id])
+    if status != "unchanged" and update_indexes:
+        sync_indexes(db)
     return article_id, status
 
 
-def article_changes(db: sqlite_utils.Database, ids: list[int]) -> None:
-    """Tell the registered hooks (the search index) that these article rows changed."""
-    for hook in ARTICLE_HOOKS:
-        hook(db, ids)
+def sync_indexes(db: CorpusDatabase) -> None:
+    """Bring the database's derived indexes, in their order, up to date with the article rows
+    written (their triggers queued the changes)."""
+    for index in db.indexes:
+        index.sync(db)
 
 
 def insert_row(db: sqlite_utils.Database, row: dict[str, Any]) -> int:

@@ -9,7 +9,7 @@ in order). A task that Dask runs again (its worker died) rewrites the same two f
 row is doubled.
 
 The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
-transaction like a local clean: same keys, merge rules, `inputs` rows and write hooks, so
+transaction like a local clean: same keys, merge rules, `inputs` rows and derived indexes, so
 the database is the one a local clean gives. The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
 
@@ -58,7 +58,7 @@ from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from newsclean.db.writable import CorpusDatabase
 
 # Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
 # (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.
@@ -155,7 +155,7 @@ def run_task(spec: TaskInput) -> int:
                 }
             )
             continue
-        done = extract_read(item)
+        done = extract_read(item, ())  # a shard keeps the row; the merge derives for the indexes
         if done.row is None:
             inputs.append(
                 {
@@ -346,7 +346,7 @@ def remove_written(fs: Any, root: str) -> None:
             fs.rm(f"{root}/{name}")
 
 
-def stale_tasks(db: sqlite_utils.Database | None, out: str, numbers: set[int]) -> set[int]:
+def stale_tasks(db: CorpusDatabase | None, out: str, numbers: set[int]) -> set[int]:
     """The reused tasks with an input marked unchanged that `db` does not hold with that
     digest: the shards were made against another database (or before it was replaced)."""
     fs, root = shard_fs(out)
@@ -373,7 +373,7 @@ def check_shards_visible(out: str, tasks: list[Task]) -> None:
         )
 
 
-def known_digests(db: sqlite_utils.Database | None, task: Task) -> dict[str, str]:
+def known_digests(db: CorpusDatabase | None, task: Task) -> dict[str, str]:
     """path -> sha256 of the task's inputs already cleaned."""
     if db is None:
         return {}
@@ -406,7 +406,7 @@ def extract_on_cluster(
     tasks: list[Task],
     out: str,
     *,
-    db: sqlite_utils.Database | None,
+    db: CorpusDatabase | None,
     urls: dict[Path, str],
     site: str | None,
     force: bool,
@@ -483,7 +483,7 @@ def shard_items(out: str, tasks: list[Task]) -> Iterator[Extracted | Outcome]:
 
 
 def merge_shards(
-    db: sqlite_utils.Database,
+    db: CorpusDatabase,
     out: str,
     tasks: list[Task],
     summary: Summary | None = None,
@@ -554,7 +554,7 @@ def merge_lock(db_path: str | None) -> Iterator[None]:
 
 
 def clean_on_cluster(
-    db: sqlite_utils.Database | None,
+    db: CorpusDatabase | None,
     paths: list[str],
     *,
     cluster: str,

@@ -32,7 +32,7 @@ from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from newsclean.db.writable import CorpusDatabase
 
 
 @dataclass
@@ -129,7 +129,7 @@ class Crawler:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: CorpusDatabase,
         fetcher: Fetcher,
         options: CrawlOptions,
         on_progress: Callable[[RunStats, str], None] | None = None,
@@ -296,7 +296,7 @@ class Crawler:
 
 
 def reclean(
-    db: sqlite_utils.Database,
+    db: CorpusDatabase,
     site: str | None = None,
     on_progress: Callable[[RunStats, str], None] | None = None,
 ) -> RunStats:

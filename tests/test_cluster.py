@@ -21,7 +21,6 @@ pytest.importorskip("fastwarc")
 
 import pyarrow.parquet as pq  # noqa: E402
 
-import newsclean.ingest.pipeline  # noqa: E402,F401  registers the search index and stories with the store
 from newsclean.db.store import open_db  # noqa: E402
 from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
 

@@ -30,7 +30,7 @@ def to_traditional(text: str) -> str:
 
 
 def write(db: Any, doc: Any, key: str | None = None) -> int:
-    """Store a Doc through the normal write path (hooks included); its id."""
+    """Store a Doc through the normal write path (derived indexes synced); its id."""
     row = {
         "key": key or doc.name,
         "title": doc.title or "无题",
@@ -187,12 +187,12 @@ def test_incremental_equals_rebuild_after_inserts_updates_and_deletes(corpus):
     moved = ids[docs[0].name + "+note"]
     with db.atomic():
         db.execute("update articles set body = ? where id = ?", [docs[1].text + "\n补充。", moved])
-        store.article_changes(db, [moved])
+        store.sync_indexes(db)
     assert story(db, moved) == story(db, ids[docs[1].name])
     first = story(db, ids[docs[2].name])
     with db.atomic():
         db.execute("delete from articles where id = ?", [first])
-        store.article_changes(db, [])
+        store.sync_indexes(db)
     left = [ids[n] for n in ids if n.split("+")[0] == docs[2].name and ids[n] != first]
     assert {story(db, a) for a in left} == {min(left)}
     assert db.execute("select count(*) from stories where id = ?", [first]).fetchone()[0] == 0
@@ -210,7 +210,7 @@ def test_a_bridge_removed_splits_the_story(tmp_path):
     before = {story(db, x) for x in (first, bridge, second)}
     with db.atomic():
         db.execute("update articles set body = ? where id = ?", [sp.CAPTIONS[0], bridge])
-        store.article_changes(db, [bridge])
+        store.sync_indexes(db)
     incremental = snapshot(db)
     stories.rebuild(db)
     assert snapshot(db) == incremental
