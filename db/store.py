@@ -159,6 +159,19 @@ class NotACorpus(StoreError):
     """The file is an SQLite database, but not one that newsclean wrote."""
 
 
+class NewerSchema(StoreError):
+    """The database was written by a newer newsclean (its schema version is past SCHEMA_VERSION)."""
+
+
+# The schema version (PRAGMA user_version) stamped on every database this code creates or
+# migrates. 0 is a database from before versions: open_db migrates it (the fingerprint
+# column, the query indexes, the search and story tables). A change to the schema raises
+# this number with a migration in ensure_schema; a database of a higher version is refused.
+SCHEMA_VERSION = 1
+# Article columns a migration adds, so that a writer may find them missing.
+MIGRATED_COLUMNS = ("fingerprint",)
+
+
 class Queryable(Protocol):
     """What the query commands need of a database: its connection and `execute`.
 
@@ -190,7 +203,8 @@ def open_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> 
 
     `indexes` are the derived indexes kept in step with every write through it, in order;
     None means all of them (db/stages.py: INDEXES), so that no writer goes without one.
-    Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only.
+    Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only,
+    NewerSchema or NotACorpus (before anything in it is changed) when it is not ours to write.
     """
     from newsclean.db.writable import CorpusDatabase
 
@@ -198,14 +212,19 @@ def open_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> 
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db = CorpusDatabase(conn, indexes)
-        when_unlocked(lambda: prepare_db(db))
+        when_unlocked(lambda: prepare_db(db, path))
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
+    except StoreError:
+        conn.close()
+        raise
     return db
 
 
-def prepare_db(db: CorpusDatabase) -> None:
-    """WAL mode, every table in place, and a check that the file can be written."""
+def prepare_db(db: CorpusDatabase, path: str | Path) -> None:
+    """A check that the schema is ours, WAL mode, every table in place, and a check that the
+    file can be written."""
+    check_schema(db.conn, path, writing=True)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     ensure_schema(db)
@@ -216,7 +235,7 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
     """Open an existing newsclean database for reading only (SQLite `mode=ro`).
 
     Never creates, changes or adds schema to the file; works on a read-only file or folder.
-    Raises DatabaseMissing, NotACorpus, or StoreError when SQLite cannot read it.
+    Raises DatabaseMissing, NotACorpus, NewerSchema, or StoreError when SQLite cannot read it.
     """
     if not Path(path).is_file():
         raise DatabaseMissing(
@@ -224,7 +243,7 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
         )
     try:
         conn = connect_readonly(Path(path))
-        check_corpus(conn, path)
+        check_schema(conn, path, writing=False)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read database {path}: {exc}") from exc
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -253,12 +272,47 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def check_corpus(conn: sqlite3.Connection, path: str | Path) -> None:
-    """Raise NotACorpus unless the database has an `articles` table with CORPUS_COLUMNS."""
-    columns = {row[1] for row in conn.execute("select * from pragma_table_info('articles')")}
-    missing = [c for c in CORPUS_COLUMNS if c not in columns]
+def check_schema(conn: sqlite3.Connection, path: str | Path, writing: bool) -> None:
+    """Raise NewerSchema or NotACorpus unless this code can read (or write) the database.
+
+    Refused: a schema version past SCHEMA_VERSION; an `articles` table lacking the columns
+    read (CORPUS_COLUMNS) or, to write, every column written but those a migration adds; an
+    `inputs` table lacking a column written; a NOT NULL column without default that newsclean
+    does not know in either (every insert would fail). A writer may find no tables at all.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} has schema version {version}, newer than this newsclean's ({SCHEMA_VERSION}): "
+            "open it with the newsclean that wrote it"
+        )
+    articles, inputs = table_columns(conn, "articles"), table_columns(conn, "inputs")
+    needed = [c for c in ARTICLE_COLUMNS if c not in MIGRATED_COLUMNS] if writing else CORPUS_COLUMNS
+    if articles or not writing:
+        require_columns(path, "articles", articles, needed)
+    if inputs and writing:
+        require_columns(path, "inputs", inputs, INPUT_COLUMNS)
+    for table, columns, known in (("articles", articles, ARTICLE_COLUMNS), ("inputs", inputs, INPUT_COLUMNS)):
+        strange = [name for name, required in columns.items() if required and name not in known]
+        if strange:
+            raise NotACorpus(
+                f"{path} is not a newsclean database (its {table} table has a NOT NULL column "
+                f"newsclean does not write: {', '.join(strange)})"
+            )
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> dict[str, bool]:
+    """{column: True when it is NOT NULL without a default} of a table; {} when there is none."""
+    rows = conn.execute("select name, [notnull], dflt_value from pragma_table_info(?)", [table])
+    return {name: bool(not_null) and default is None for name, not_null, default in rows}
+
+
+def require_columns(path: str | Path, table: str, columns: Iterable[str], needed: Iterable[str]) -> None:
+    """Raise NotACorpus when the table (its columns; none when it is missing) lacks one needed."""
+    present = set(columns)
+    missing = [c for c in needed if c not in present]
     if missing:
-        what = f"its articles table lacks {', '.join(missing)}" if columns else "it has no articles table"
+        what = f"its {table} table lacks {', '.join(missing)}" if present else f"it has no {table} table"
         raise NotACorpus(f"{path} is not a newsclean database ({what})")
 
 
@@ -296,12 +350,15 @@ def immediate_transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def ensure_schema(db: CorpusDatabase) -> None:
-    """Create the tables, indexes and derived indexes that are missing, in one transaction: a
-    run killed at any moment never leaves a database with only some of its tables."""
+    """Create the tables, indexes and derived indexes that are missing and stamp the schema
+    version, in one transaction: a run killed at any moment never leaves a database with
+    only some of its tables."""
     with immediate_transaction(db):
         create_tables(db)
         for index in db.indexes:
             index.create(db)
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

@@ -271,18 +271,24 @@ def not_a_corpus(path: Path, kind: str) -> None:
     con.close()
 
 
+def refused(path: Path, *args: str) -> str:
+    """Run cli.py ARGS --db PATH, which must refuse the file: exit code 1, one line naming the
+    file (no traceback), the file left byte for byte as it was. Returns the line."""
+    before = digest(path)
+    result = run(*args, "--db", str(path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [result.stderr.strip()] and str(path) in result.stderr
+    assert digest(path) == before
+    return result.stderr
+
+
 @pytest.mark.parametrize("kind", ["empty", "text", "other-sqlite", "other-articles"])
 @pytest.mark.parametrize("command", sorted(QUERY_RUNS))
 def test_query_commands_refuse_a_file_that_is_no_corpus_and_leave_it_alone(tmp_path, kind, command):
     path = tmp_path / "other.db"
     not_a_corpus(path, kind)
-    before = digest(path)
-    result = run(*QUERY_RUNS[command], "--db", str(path))
-    assert result.returncode == 1
-    assert str(path) in result.stderr and "Traceback" not in result.stderr
     message = "cannot read database" if kind == "text" else "is not a newsclean database"
-    assert message in result.stderr
-    assert digest(path) == before
+    assert message in refused(path, *QUERY_RUNS[command])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
 
 
@@ -389,6 +395,86 @@ def test_reindex_refuses_a_file_that_is_no_corpus(tmp_path):
     assert digest(path) == before
     with pytest.raises(store.NotACorpus):
         store.require_corpus(path)
+
+
+# ---------------------------------------------------------------- schema version (issue 24 item 19)
+
+PAGE = ROOT / "tests" / "fixtures" / "000_16834f47284e46b2.txt"
+
+
+def user_version(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("pragma user_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_new_database_records_its_schema_version(tmp_path):
+    assert user_version(make_corpus(tmp_path / "news.db", [article(1)])) == store.SCHEMA_VERSION == 1
+
+
+def test_a_database_from_before_versions_is_migrated_and_kept(tmp_path):
+    db = make_corpus(tmp_path / "news.db", [article(1)])
+    con = sqlite3.connect(db)
+    con.execute("pragma user_version = 0")
+    con.commit()
+    con.close()
+    result = run("clean", str(PAGE), "--db", str(db), "-q")
+    assert result.returncode == 0, result.stderr
+    assert user_version(db) == store.SCHEMA_VERSION
+    assert count_and_check(db)[0] == 2
+
+
+def hostile_schema(path: Path, kind: str) -> None:
+    """A database newsclean must not touch: a newer schema version, a NOT NULL column it does
+    not know (in articles or inputs), or an articles table of another program."""
+    if kind in ("newer", "not-null-inputs"):
+        make_corpus(path, [article(1)])
+    con = sqlite3.connect(path)
+    if kind == "newer":
+        con.execute(f"pragma user_version = {store.SCHEMA_VERSION + 1}")
+    elif kind == "not-null-inputs":
+        con.execute("drop table inputs")
+        con.execute(
+            "create table inputs (path text primary key, sha256 text, status text, error text, "
+            "article_key text, site text, seen_at text, owner text not null)"
+        )
+    elif kind == "not-null-articles":
+        columns = ", ".join(
+            f"{c} integer primary key" if c == "id" else f"{c} text" for c in store.ARTICLE_COLUMNS
+        )
+        con.execute(f"create table articles ({columns}, reviewer text not null)")
+    else:
+        not_a_corpus(path, "other-articles")
+    con.commit()
+    con.close()
+
+
+HOSTILE_SCHEMAS = {
+    "newer": "has schema version 2, newer than this newsclean's (1)",
+    "not-null-articles": "its articles table has a NOT NULL column newsclean does not write: reviewer",
+    "not-null-inputs": "its inputs table has a NOT NULL column newsclean does not write: owner",
+    "other-articles": "is not a newsclean database (its articles table lacks key, url",
+}
+SCHEMA_RUNS = {
+    "clean": ["clean", str(PAGE)],
+    "reindex": ["reindex"],
+    "search": ["search", "志愿者"],
+}
+
+
+@pytest.mark.parametrize(
+    "kind, command",
+    [("newer", c) for c in SCHEMA_RUNS]
+    + [("not-null-articles", "clean"), ("not-null-articles", "search")]
+    + [("not-null-inputs", "clean"), ("other-articles", "clean")],
+)
+def test_a_newer_or_foreign_schema_is_refused_at_open_and_left_alone(tmp_path, kind, command):
+    path = tmp_path / "news.db"
+    hostile_schema(path, kind)
+    line = refused(path, *SCHEMA_RUNS[command])
+    assert line.startswith(f"Error: {path} ") and HOSTILE_SCHEMAS[kind] in line
 
 
 # ---------------------------------------------------------------- 15. control characters
