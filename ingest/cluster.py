@@ -591,7 +591,7 @@ def clean_on_cluster(
 
 
 def finish_run(
-    db: sqlite_utils.Database | None,
+    db: CorpusDatabase | None,
     target: str,
     tasks: list[Task],
     summary: Summary,
