@@ -69,6 +69,6 @@ def test_an_unexpected_error_fails_that_input_and_names_the_error(monkeypatch: p
         raise KeyError("layout")
 
     monkeypatch.setattr(pipeline, "extract_page", broken)
-    done = extract_read(Job("page.html", page("3天前"), "digest", None, None))
+    done = extract_read(Job("page.html", page("3天前"), "digest", None, None), ())
     assert done.row is None
     assert done.error == "unexpected error: KeyError: 'layout'"
