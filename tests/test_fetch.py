@@ -22,8 +22,8 @@ from sites_mirror.server import MirrorServer
 from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
 from conftest import ROOT, on_terminal
+from newsclean.commands.fetch import print_summary
 from newsclean.db.fetchstore import open_fetch_db
-from newsclean.ingest.cli_fetch import print_summary
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
 from newsclean.ingest.fetcher import FetchConfig, Fetcher, FetchError, header_charset, parse_retry_after
 from newsclean.ingest.inputs import InputError, load_manifest

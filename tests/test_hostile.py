@@ -292,8 +292,8 @@ def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
 
 def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
     """c.html is listed by the folder walk, then deleted while a.html is being read."""
+    from newsclean.commands.clean import print_summary
     from newsclean.db.store import open_db
-    from newsclean.ingest.cli_clean import print_summary
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -713,8 +713,8 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from newsclean import cli
+    from newsclean.commands import clean as cli_clean
     from newsclean.db import store
-    from newsclean.ingest import cli_clean
 
     def small_db(path):
         db = store.open_db(path)
@@ -737,7 +737,7 @@ def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from newsclean import cli
-    from newsclean.ingest import cli_clean
+    from newsclean.commands import clean as cli_clean
 
     result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
     assert result.returncode == 0, result.stderr

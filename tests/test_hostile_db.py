@@ -517,7 +517,7 @@ def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpu
 
 
 def test_highlighting_on_a_terminal_keeps_its_own_colours_only(hostile_corpus):
-    from newsclean.db import cli_query
+    from newsclean.commands import query as cli_query
 
     db = query.open_existing(hostile_corpus)
     [hit] = [

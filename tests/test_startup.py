@@ -81,7 +81,7 @@ def test_help_imports_no_command_module_and_no_heavy_library():
 def test_search_imports_no_html_network_or_cluster_library(fixtures_db):
     imported = modules_after("search", "锦旗", "--db", str(fixtures_db))
     assert not NOT_FOR_SEARCH & imported
-    assert "newsclean.ingest.cli_clean" not in imported
+    assert "newsclean.commands.clean" not in imported
 
 
 @pytest.mark.parametrize("command", [["search", "锦旗"], ["show", "1"], ["stats"]])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from newsclean.commands.options import db_option
+from newsclean.commands.output import one_line, progress_reporter
 from newsclean.db.store import StoreError, open_db
 from newsclean.ingest.cluster import clean_on_cluster, cluster_options
 from newsclean.ingest.inputs import (
@@ -22,13 +21,10 @@ from newsclean.ingest.inputs import (
     load_manifest,
     resolved,
 )
-from newsclean.ingest.pipeline import Outcome, Summary, clean_paths
-from newsclean.ingest.verbosity import one_line, quiet
+from newsclean.ingest.pipeline import Summary, clean_paths
 from newsclean.ingest.warc import is_warc
 from newsclean.sites import ADAPTERS
 
-# Show a progress bar from this many inputs on, when stderr is a terminal.
-PROGRESS_FROM = 20
 # --jobs is capped at this many workers per core: more only adds processes and memory.
 JOBS_PER_CORE = 4
 
@@ -49,14 +45,6 @@ def capped_jobs(jobs: int) -> int:
     return min(jobs, limit)
 
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    default="news.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite database to write.",
-)
 site_option = click.option(
     "--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter instead of detecting it."
 )
@@ -64,7 +52,7 @@ site_option = click.option(
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@db_option
+@db_option("SQLite database to write.")
 @site_option
 @click.option(
     "--manifest",
@@ -185,60 +173,6 @@ def url_target(paths: tuple[str, ...]) -> Path:
     if len(paths) != 1 or not path.is_file() or is_warc(path):
         raise click.UsageError("--url needs exactly one page: one file, or - for standard input")
     return resolved(path)
-
-
-class progress_reporter:
-    """A context manager yielding (per-input callback, set-total callback) that drive a progress
-    bar on a terminal: position of the total, rate and time left (position and rate alone
-    when the total is unknown, as with WARC archives). Not shown with -q/--quiet."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None  # click's ProgressBar, once shown
-        self.total: int | None = None
-        self.count = 0
-        self.started = time.monotonic()
-        self.shown = sys.stderr.isatty() and not quiet()
-
-    def __enter__(self) -> tuple[Callable[[Outcome], None], Callable[[int | None], None]]:
-        return self.report, self.set_total
-
-    def set_total(self, total: int | None) -> None:
-        """The number of inputs, once known (None: counted as they come)."""
-        self.total = total
-
-    def report(self, outcome: Outcome) -> None:
-        """Advance the bar (shown once PROGRESS_FROM inputs are expected or seen)."""
-        self.count += 1
-        if not self.shown:
-            return
-        if self.bar is None and max(self.count, self.total or 0) >= PROGRESS_FROM:
-            self.bar = self.new_bar()
-            self.bar.__enter__()
-            self.bar.update(self.count - 1)
-        if self.bar is not None:
-            self.bar.update(1, current_item=outcome)
-
-    def new_bar(self) -> Any:
-        """click's progress bar, of the total when known."""
-        known = self.total is not None
-        return click.progressbar(
-            iterable=None if known else itertools.count(),  # no length: position only
-            length=self.total if known else None,
-            label="cleaning",
-            file=sys.stderr,
-            show_pos=True,
-            show_percent=known,
-            show_eta=known,
-            item_show_func=lambda _item: self.rate(),
-        )
-
-    def rate(self) -> str:
-        """Inputs per second so far."""
-        return f"{self.count / max(time.monotonic() - self.started, 1e-6):.1f} inputs/s"
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
 
 
 def print_summary(summary: Summary, db_path: str) -> None:

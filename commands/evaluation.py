@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from newsclean.db.cli_query import output_path_callback
+from newsclean.commands.options import output_path_callback
 from newsclean.ingest.evaluate import PageScore, evaluate, totals
 from newsclean.sites import ADAPTERS
 

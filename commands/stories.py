@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
+from newsclean.commands.options import MAX_COUNT, db_option, format_option, limit_option, open_db
+from newsclean.commands.output import format_table, terminal_safe
 from newsclean.db import stories
-from newsclean.db.cli_query import MAX_COUNT, db_option, format_table, open_db, terminal_safe
 
 # Paragraphs longer than this are shortened in `stories show`.
 SHOWN_CHARS = 40
@@ -25,7 +26,7 @@ def _day(value: str | None) -> str:
 
 
 @click.group("stories", invoke_without_command=True)
-@db_option
+@db_option()
 @click.option(
     "--min-copies",
     default=2,
@@ -33,21 +34,8 @@ def _day(value: str | None) -> str:
     type=click.IntRange(1, MAX_COUNT),
     help="Only stories with at least this many copies.",
 )
-@click.option(
-    "--limit",
-    default=20,
-    show_default=True,
-    type=click.IntRange(1, MAX_COUNT),
-    help="Show at most N stories.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "json"]),
-    help="Output format.",
-)
+@limit_option("Show at most N stories.")
+@format_option(["table", "json"], "table")
 @click.pass_context
 def stories_cmd(ctx: click.Context, db_path: str, min_copies: int, limit: int, fmt: str) -> None:
     """The largest stories: articles reprinted (转载) across sites and editions.
@@ -86,15 +74,8 @@ def _short(text: str) -> str:
 
 @stories_cmd.command("show")
 @click.argument("ref", metavar="ID", type=click.IntRange(1, 2**63 - 1))
-@db_option
-@click.option(
-    "--format",
-    "fmt",
-    default="text",
-    show_default=True,
-    type=click.Choice(["text", "json"]),
-    help="Output format.",
-)
+@db_option()
+@format_option(["text", "json"], "text")
 def show_cmd(ref: int, db_path: str, fmt: str) -> None:
     """List the copies of one story (by story id, or the id of any copy) and what each
     added to or removed from the first copy.

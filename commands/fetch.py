@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,62 +9,19 @@ from urllib.parse import urlsplit
 
 import click
 
+from newsclean.commands.options import db_option
+from newsclean.commands.output import StatusLine, one_line, pages_done
 from newsclean.db.fetchstore import open_fetch_db
 from newsclean.db.store import StoreError, require_corpus
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
 from newsclean.ingest.crawl import reclean as reclean_pages
 from newsclean.ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
-from newsclean.ingest.verbosity import one_line, quiet
+from newsclean.ingest.verbosity import quiet
 from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
 
 SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
 # How many failed URLs the summary lists one by one (the rest are only counted by reason).
 LISTED_FAILURES = 20
-# The progress line says the run waits for a host's delay when the wait is this long (s).
-WAIT_SHOWN_FROM = 0.5
-
-
-class StatusLine:
-    """A one-line progress display on stderr, redrawn in place, shown on terminals only."""
-
-    def __init__(self, label: str, *, fetching: bool) -> None:
-        self.label = label
-        self.fetching = fetching
-        self.active = sys.stderr.isatty() and not quiet()
-        self.width = shutil.get_terminal_size().columns - 1
-        self.stats: RunStats | None = None
-
-    def __call__(self, stats: RunStats, url: str) -> None:
-        self.stats = stats
-        self.show(url)
-
-    def waiting(self, host: str, seconds: float) -> None:
-        """Fetcher.on_wait: say that the run waits for the host's delay."""
-        if self.stats is not None and seconds >= WAIT_SHOWN_FROM:
-            self.show(f"waiting {seconds:.1f} s for {host} (--delay)")
-
-    def show(self, doing: str) -> None:
-        """Redraw the line: what was done so far, then `doing` (a URL, or a wait)."""
-        if not self.active or self.stats is None:
-            return
-        stats = self.stats
-        if self.fetching:
-            sites = ", ".join(f"{site} {n}" for site, n in sorted(stats.per_site.items()))
-            done = f"{stats.pages} listing pages, {stats.fetched} articles" + (f" ({sites})" if sites else "")
-        else:
-            done = f"{pages_done(stats)} pages"
-        line = f"{self.label}: {done}, {stats.new} new, {stats.failed} failed  {one_line(doing)}"
-        click.echo("\r" + line[: self.width].ljust(self.width), nl=False, err=True)
-
-    def close(self) -> None:
-        """Erase the line before the summary is printed."""
-        if self.active:
-            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
-
-
-def pages_done(stats: RunStats) -> int:
-    """Stored pages re-extracted so far (reclean)."""
-    return stats.new + stats.updated + stats.unchanged + stats.failed
 
 
 def parse_base_urls(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -144,14 +100,7 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
     type=click.Choice(SITE_NAMES),
     help="Site to fetch (repeatable; default: every site).",
 )
-@click.option(
-    "--db",
-    "db_path",
-    default="news.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite database to write (the one `clean` writes).",
-)
+@db_option("SQLite database to write (the one `clean` writes).")
 @click.option(
     "--max-articles",
     default=200,
@@ -263,14 +212,7 @@ def fetch(
 @click.option(
     "--site", type=click.Choice(SITE_NAMES + ["generic"]), help="Only the pages fetched for this site."
 )
-@click.option(
-    "--db",
-    "db_path",
-    default="news.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite database holding the fetched pages.",
-)
+@db_option("SQLite database holding the fetched pages.")
 def reclean(site: str | None, db_path: str) -> None:
     """Re-extract every stored raw page with the current adapters and update the articles.
 

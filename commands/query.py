@@ -1,150 +1,43 @@
-"""The query commands: search, show, export, stats, reindex and browse."""
+"""The query commands: search, show, export, stats and reindex."""
 
 from __future__ import annotations
 
 import csv
-import errno
 import functools
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from newsclean.db import browse as browse_setup
+from newsclean.commands.options import (
+    MAX_COUNT,
+    db_option,
+    filter_options,
+    format_option,
+    limit_option,
+    make_filters,
+    nl_option,
+    open_db,
+    open_db_for_writing,
+    output_path_callback,
+)
+from newsclean.commands.output import format_table, terminal_safe
 from newsclean.db import query, search, stories
-from newsclean.db.filters import FilterError, Filters, check_site, filter_sql, validate
-from newsclean.db.store import StoreError, open_existing_db
+from newsclean.db.filters import FilterError, Filters, filter_sql, validate
 
 if TYPE_CHECKING:
     from newsclean.db import store
 
 ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
-# The most results `search --limit` and `stats --top` accept (larger numbers are mistakes).
-MAX_COUNT = 1_000_000
-# C0 controls but newline and tab, DEL, C1 controls, and the bidirectional formatting marks:
-# printed raw they clear the screen, set the window title or reverse the line.
-UNSAFE_ON_TERMINAL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
-    r"\u202a-\u202e\u2066-\u2069]"
-)
 # Beside the database file, SQLite keeps these: an export must never overwrite one of them.
 DB_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
-
-
-def command(name: str | None = None, **settings: Any) -> Callable[[Callable[..., Any]], click.Command]:
-    """A click command (usage errors exit 1: see cli.py)."""
-    return click.command(name, **settings)
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    default="news.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite database to read.",
-)
-
-
-nl_option = click.option(
-    "--nl", is_flag=True, help="JSON Lines: one JSON object per line (same as --format jsonl)."
-)
-
-
-def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The --site --from --to --author --source options shared by search and export."""
-    options = [
-        click.option(
-            "--site", callback=site_callback, help="Only this site (its short name, e.g. hnr; any case)."
-        ),
-        click.option(
-            "--from",
-            "date_from",
-            metavar="DATE",
-            help="Published on or after DATE (2020, 2020-03 or 2020-03-19).",
-        ),
-        click.option(
-            "--to",
-            "date_to",
-            metavar="DATE",
-            help="Published on or before DATE (a month or year includes all of it).",
-        ),
-        click.option("--author", help="Only articles with this name among the authors."),
-        click.option("--source", help="Only articles whose source contains this text."),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
-
-
-def site_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """--site: a known adapter name, matched case-insensitively."""
-    if value is None:  # click calls back for an absent option too: no need to load the adapters
-        return None
-    from newsclean.sites import ADAPTERS
-
-    try:
-        return check_site(value, sorted(ADAPTERS))
-    except FilterError as exc:
-        raise click.BadParameter(str(exc).split(": ", 1)[1], ctx, param) from exc
-
-
-def output_path_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An output file option: its folder must exist and be writable ("-" is standard output)."""
-    if not value or value == "-":
-        return value
-    folder = os.path.dirname(os.path.abspath(value))
-    if not os.path.isdir(folder):
-        raise click.BadParameter(f"{value}: folder {folder} does not exist", ctx, param)
-    if not os.access(folder, os.W_OK | os.X_OK) and not os.access(value, os.W_OK):
-        raise click.BadParameter(f"{value}: cannot write in folder {folder}", ctx, param)
-    return value
-
-
-def make_filters(kwargs: dict[str, Any]) -> Filters:
-    """Filters from the command's options."""
-    return Filters(
-        site=kwargs.get("site"),
-        date_from=kwargs.get("date_from"),
-        date_to=kwargs.get("date_to"),
-        author=kwargs.get("author"),
-        source=kwargs.get("source"),
-    )
-
-
-def open_db(db_path: str) -> store.Queryable:
-    """Open an existing newsclean database read-only, or exit 1 with a message naming the file."""
-    try:
-        return query.open_existing(db_path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def open_db_for_writing(db_path: str) -> store.Queryable:
-    """Open an existing newsclean database to write to it, or exit 1 with a message."""
-    try:
-        return open_existing_db(db_path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def terminal_safe(text: str) -> str:
-    """Text with control characters shown as escapes (\\x1b, \\u202e), safe to print."""
-    return UNSAFE_ON_TERMINAL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
 
 
 def fail_on_bad_input(fn: Callable[[], Any]) -> Any:
@@ -163,25 +56,6 @@ def check_input(filters: Filters, query_text: str | None) -> None:
     validate(filters)
     if query_text is not None:
         search.parse_query(query_text)
-
-
-def width(text: str) -> int:
-    """Terminal columns taken by text (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def format_table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
-    """A plain aligned text table that respects double-width characters."""
-    cells = [[str(h) for h in headers]] + [
-        ["" if v is None else terminal_safe(str(v)) for v in r] for r in rows
-    ]
-    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [
-        "  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- search
@@ -270,17 +144,11 @@ def query_from_words(words: tuple[str, ...]) -> str:
     return " ".join(words)
 
 
-@command("search", context_settings={"ignore_unknown_options": True})
+@click.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query_words", metavar="QUERY...", nargs=-1, required=True)
-@db_option
+@db_option()
 @filter_options
-@click.option(
-    "--limit",
-    default=20,
-    show_default=True,
-    type=click.IntRange(1, MAX_COUNT),
-    help="Show at most N results.",
-)
+@limit_option("Show at most N results.")
 @click.option(
     "--offset",
     default=0,
@@ -288,14 +156,7 @@ def query_from_words(words: tuple[str, ...]) -> str:
     type=click.IntRange(0, None),
     help="Skip the first N results (page on with --offset 20, 40, ...).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
-    help="Output format (jsonl: one JSON object per line).",
-)
+@format_option(["table", "json", "jsonl", "csv"], "table", "Output format (jsonl: one JSON object per line).")
 @nl_option
 @click.option(
     "--collapse",
@@ -399,17 +260,10 @@ def terminal_hits(
 # ---------------------------------------------------------------- show
 
 
-@command()
+@click.command()
 @click.argument("ref", metavar="ID|URL|KEY")
-@db_option
-@click.option(
-    "--format",
-    "fmt",
-    default="text",
-    show_default=True,
-    type=click.Choice(["text", "json", "jsonl"]),
-    help="Output format (jsonl: the record on one line).",
-)
+@db_option()
+@format_option(["text", "json", "jsonl"], "text", "Output format (jsonl: the record on one line).")
 @nl_option
 def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     """Print one article as a reader reads it: title, meta lines, body.
@@ -431,8 +285,8 @@ def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
 # ---------------------------------------------------------------- export
 
 
-@command()
-@db_option
+@click.command()
+@db_option()
 @filter_options
 @click.option(
     "--query",
@@ -441,13 +295,10 @@ def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     metavar="QUERY",
     help="Only articles matching this search (same syntax as `search`).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    default="jsonl",
-    show_default=True,
-    type=click.Choice(["jsonl", "csv", "warc"]),
-    help="Output format (warc: the stored raw pages of `fetch`, not the articles).",
+@format_option(
+    ["jsonl", "csv", "warc"],
+    "jsonl",
+    "Output format (warc: the stored raw pages of `fetch`, not the articles).",
 )
 @nl_option
 @click.option(
@@ -577,8 +428,8 @@ def file_mode(path: str) -> int:
 # ---------------------------------------------------------------- stats
 
 
-@command()
-@db_option
+@click.command()
+@db_option()
 @click.option(
     "--top",
     default=10,
@@ -586,14 +437,7 @@ def file_mode(path: str) -> int:
     type=click.IntRange(1, MAX_COUNT),
     help="How many sources and authors to list.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "json"]),
-    help="Output format.",
-)
+@format_option(["table", "json"], "table")
 def stats(db_path: str, top: int, fmt: str) -> None:
     """Articles per site and per month, top sources and authors, records with warnings.
 
@@ -620,8 +464,8 @@ def stats(db_path: str, top: int, fmt: str) -> None:
 # ---------------------------------------------------------------- reindex
 
 
-@command()
-@db_option
+@click.command()
+@db_option()
 @click.option(
     "--story-threshold",
     type=click.FloatRange(0.3, 1.0),
@@ -661,84 +505,3 @@ def index_bytes(db: store.Queryable) -> int:
     except Exception:  # noqa: BLE001 - dbstat is a compile-time option
         return 0
     return row[0] or 0
-
-
-# ---------------------------------------------------------------- browse
-
-
-@command()
-@db_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option(
-    "--port",
-    default=8001,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to serve on (0: any free port).",
-)
-@click.option(
-    "--open/--no-open",
-    "open_browser",
-    default=True,
-    show_default=True,
-    help="Open a web browser on the page.",
-)
-def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
-    """Explore the database in Datasette (install it with: pip install '.[browse]').
-
-    Opens with facets by site, source and month, articles newest first, and a
-    Chinese-aware "search" query (same syntax as the search command).
-
-    Example: python cli.py browse --db news.db --port 8001
-    """
-    if not browse_setup.datasette_installed():
-        raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
-    port = port or free_port(host)
-    check_port(host, port)
-    browse_setup.prepare_database(open_db_for_writing(db_path))
-    with tempfile.TemporaryDirectory() as tmp:
-        meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")
-        cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser)
-        click.echo(f"serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-        sys.exit(run_until_stopped(cmd, browse_setup.datasette_env()))
-
-
-def run_until_stopped(cmd: list[str], env: dict[str, str]) -> int:
-    """Run cmd; on Ctrl-C or SIGTERM stop it too, so no server is left behind."""
-    child = subprocess.Popen(cmd, env=env)
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        return child.wait()
-    except KeyboardInterrupt:
-        child.terminate()
-        child.wait(timeout=10)
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def check_port(host: str, port: int) -> None:
-    """Exit 1 with a message when host:port cannot be served on (in use, no such address)."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            reason = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-            raise click.ClickException(
-                f"cannot serve on {host}:{port}: {reason}; choose another --port (0: any free port)"
-            ) from exc
-
-
-def free_port(host: str) -> int:
-    """A port free on `host` now (for --port 0), so the address printed is the real one."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-QUERY_COMMANDS: tuple[click.Command, ...] = (search_cmd, show, export, stats, reindex, browse)
