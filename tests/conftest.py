@@ -1,4 +1,5 @@
-"""Shared test helpers: the fixture folder and its golden records."""
+"""Shared test helpers: the fixture folder and its golden records, and the two ways tests run
+the command line: in this process (`invoke`, click's CliRunner) or as a real process (`run_cli`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import select
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -58,3 +62,38 @@ def on_terminal(*args: str) -> tuple[int, str, str]:
     os.close(master)
     assert proc.stdout is not None
     return proc.wait(timeout=120), proc.stdout.read().decode(), terminal
+
+
+def invoke(*args: Any, input: str | bytes | None = None) -> Result:
+    """The CLI run in this process on `args` (turned into strings), as click's CliRunner runs it:
+    `.exit_code`, `.stdout`, `.stderr`, `.output` (both streams). Exceptions propagate.
+
+    For what only a real process shows (its exit status seen by a shell, signals, start-up,
+    a pipe or a terminal on its standard streams), use run_cli.
+    """
+    from newsclean.cli import main
+    from newsclean.ingest import verbosity
+
+    try:
+        return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    finally:
+        verbosity.set_level(verbosity.NORMAL)  # -v/-q hold for one invocation
+
+
+def run_cli(
+    *args: Any,
+    cwd: Path = ROOT,
+    input: str | bytes | None = None,
+    text: bool = True,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """`python cli.py ARGS` in a fresh process, its output captured (text, or bytes)."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *map(str, args)],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=text,
+        encoding="utf-8" if text else None,
+        timeout=timeout,
+    )

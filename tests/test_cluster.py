@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run_cli
 
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
@@ -30,12 +30,6 @@ _spec.loader.exec_module(warc_bench)  # type: ignore[union-attr]
 
 PAGES = 300
 INPUTS = 13 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
-
-
-def run_clean(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
 
 
 def snapshot(db: Path) -> dict[str, object]:
@@ -90,7 +84,7 @@ def corpus(tmp_path_factory):
     broken = broken_archive(inputs / "broken.warc.gz")
     paths = [str(FIXTURES), str(inputs)]
     local = base / "local.db"
-    done = run_clean(*paths, "--db", str(local), "--jobs", "2")
+    done = run_cli("clean", *paths, "--db", str(local), "--jobs", "2")
     assert done.returncode == 2, done.stderr  # the broken record
     return {
         "base": base,
@@ -123,8 +117,17 @@ def cluster():
 
 def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
     db = corpus["base"] / "cluster.db"
-    done = run_clean(
-        *corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "2", "--task-inputs", "40"
+    done = run_cli(
+        "clean",
+        *corpus["paths"],
+        "--db",
+        str(db),
+        "--cluster",
+        "local",
+        "--workers",
+        "2",
+        "--task-inputs",
+        "40",
     )
     assert done.returncode == 2, done.stderr
     assert "Dask dashboard: http" in done.stderr
@@ -132,7 +135,7 @@ def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
     assert done.stdout == corpus["stdout"].replace(str(corpus["local"]), str(db))
     assert snapshot(db) == snapshot(corpus["local"])
     assert not Path(f"{db}.shards").exists()  # removed after the merge
-    again = run_clean(*corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "1")
+    again = run_cli("clean", *corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "1")
     assert again.returncode == 2
     assert f"{INPUTS} inputs: 0 cleaned, 0 updated, {INPUTS - 1} unchanged, 1 failed" in again.stdout
     assert snapshot(db) == snapshot(corpus["local"])
@@ -190,7 +193,7 @@ def test_a_rerun_after_a_failed_merge_finishes_the_merge(corpus, cluster):
         "(select count(*) from articles) >= 100 begin select raise(abort, 'injected failure'); end"
     )
     con.commit()
-    failed = run_clean(*args)
+    failed = run_cli("clean", *args)
     assert failed.returncode == 1
     assert "merge failed" in failed.stderr and "injected failure" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -198,7 +201,7 @@ def test_a_rerun_after_a_failed_merge_finishes_the_merge(corpus, cluster):
     con.execute("drop trigger fail_merge")
     con.commit()
     con.close()
-    again = run_clean(*args)
+    again = run_cli("clean", *args)
     assert again.returncode == 2, again.stderr
     assert "reusing the shards of" in again.stderr
     assert snapshot(db)["articles"] == snapshot(corpus["local"])["articles"]
@@ -210,7 +213,8 @@ def test_out_keeps_the_shards_and_writes_no_database(corpus, cluster):
     local, _client = cluster
     out = corpus["base"] / "shards-out"
     db = corpus["base"] / "never.db"
-    done = run_clean(
+    done = run_cli(
+        "clean",
         *corpus["paths"],
         "--db",
         str(db),
@@ -227,4 +231,4 @@ def test_out_keeps_the_shards_and_writes_no_database(corpus, cluster):
     inputs = pq.read_table(sorted(out.glob("inputs-*.parquet"))).to_pylist()
     assert articles == sum(i["status"] == "extracted" for i in inputs) == INPUTS - 1
     assert [i["path"] for i in inputs if i["status"] == "failed"] == [corpus["broken"]]
-    assert run_clean(str(FIXTURES), "--out", str(out)).returncode == 1  # --out needs --cluster
+    assert run_cli("clean", str(FIXTURES), "--out", str(out)).returncode == 1  # --out needs --cluster

@@ -6,10 +6,7 @@ import datetime as dt
 import json
 import shutil
 
-from click.testing import CliRunner
-
-from conftest import FIXTURES
-from newsclean.cli import main
+from conftest import FIXTURES, invoke
 from newsclean.ingest.evaluate import body_scores, date_matches, evaluate, totals
 from newsclean.ingest.pipeline import extract_page
 
@@ -23,7 +20,7 @@ def test_every_fixture_scores_exact():
 
 def test_eval_command_prints_table_and_json(tmp_path):
     out = tmp_path / "scores.json"
-    result = CliRunner().invoke(main, ["eval", str(FIXTURES), "--against", "trafilatura", "--json", str(out)])
+    result = invoke("eval", FIXTURES, "--against", "trafilatura", "--json", out)
     assert result.exit_code == 0, result.output
     assert "hnr_2020_000.html" in result.output and "trafilatura on the same pages" in result.output
     scores = json.loads(out.read_text(encoding="utf-8"))
@@ -44,7 +41,7 @@ def test_wrong_gold_is_reported(tmp_path):
 
 
 def test_eval_on_empty_folder_is_an_error(tmp_path):
-    result = CliRunner().invoke(main, ["eval", str(tmp_path)])
+    result = invoke("eval", tmp_path)
     assert result.exit_code == 1 and "no NAME.json" in result.output
 
 

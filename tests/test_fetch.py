@@ -21,7 +21,7 @@ from sites_mirror.pages import HENAN_QUOTE
 from sites_mirror.server import MirrorServer
 from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
-from conftest import ROOT, on_terminal
+from conftest import ROOT, on_terminal, run_cli
 from newsclean.commands.fetch import print_summary
 from newsclean.db.fetchstore import open_fetch_db
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
@@ -77,13 +77,6 @@ def article_hits(site: FakeSite, since: int = 0) -> list[str]:
     """Article paths the site's server was asked for, after the first `since` requests."""
     paths = set(site.article_paths())
     return [p for p in site.server.paths_hit()[since:] if p in paths]
-
-
-def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """`python cli.py ARGS` in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
 
 
 # --- runs ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, invoke
 from newsclean.ingest import pipeline
 from newsclean.ingest.inputs import MAX_INPUT_BYTES
 
@@ -465,10 +465,6 @@ def test_unreadable_subfolder_is_a_failed_input(tmp_path):
 
 def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
     """The PermissionError a non-root user gets, raised by os.scandir for in/secret."""
-    from click.testing import CliRunner
-
-    from newsclean import cli
-
     folder, secret = unreadable_folder_tree(tmp_path)
     real_scandir = os.scandir
 
@@ -479,7 +475,7 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     db = tmp_path / "news.db"
-    result = CliRunner().invoke(cli.main, ["clean", str(folder), "--db", str(db), "--jobs", "1"])
+    result = invoke("clean", folder, "--db", db, "--jobs", "1")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2
     assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
@@ -710,9 +706,6 @@ def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk)
 
 def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     """SQLITE_FULL from a page limit: the same error a full disk gives."""
-    from click.testing import CliRunner
-
-    from newsclean import cli
     from newsclean.commands import clean as cli_clean
     from newsclean.db import store
 
@@ -725,7 +718,7 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     monkeypatch.setattr(cli_clean, "open_db", small_db)
     many_pages(tmp_path / "in", FULL_DISK_PAGES, 700)
     db = tmp_path / "news.db"
-    result = CliRunner().invoke(cli.main, ["clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "1"])
+    result = invoke("clean", tmp_path / "in", "--db", db, "--jobs", "1")
     assert not isinstance(result.exception, sqlite3.Error), result.exception
     check_disk_full_run(result.stdout, result.stderr, result.exit_code, db)
 
@@ -734,9 +727,6 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 
 
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from newsclean import cli
     from newsclean.commands import clean as cli_clean
 
     result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
@@ -747,8 +737,8 @@ def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     monkeypatch.setattr(
         cli_clean, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary()
     )
-    CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "1000"])
-    CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "2"])
+    invoke("clean", HNR, "--db", tmp_path / "b.db", "--jobs", "1000")
+    invoke("clean", HNR, "--db", tmp_path / "b.db", "--jobs", "2")
     assert asked == [limit, min(2, limit)]
 
 

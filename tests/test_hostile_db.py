@@ -24,25 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, invoke, run_cli
 from newsclean.db import query, store
 from newsclean.db.filters import Filters
 
-RUN_TIMEOUT = 60  # seconds for one cli.py run (they take about one)
 # What a terminal acts on: C0 controls but newline and tab, DEL, C1, bidirectional marks.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def run(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
-    """Run cli.py from the project root; fail the test if it outlives the timeout."""
-    try:
-        return subprocess.run(
-            [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"cli.py {' '.join(args)} still running after {timeout} s")
 
 
 def article(n: int, **fields: Any) -> dict[str, Any]:
@@ -110,15 +98,13 @@ def test_export_onto_the_database_is_refused_and_the_database_kept(corpus, targe
         "relative": os.path.relpath(corpus, ROOT),
         **{k: str(v) for k, v in links.items()},
     }
-    result = run("export", "--db", str(corpus), "-o", output[target])
+    result = run_cli("export", "--db", str(corpus), "-o", output[target])
     assert result.returncode == 1
     assert "refusing to export" in result.stderr and "Traceback" not in result.stderr
     assert digest(corpus) == before and count_and_check(corpus) == (5, "ok")
 
 
 def test_failed_export_leaves_the_previous_file_and_no_partial_one(corpus, monkeypatch):
-    from newsclean.cli import main
-
     out = corpus.with_name("out.jsonl")
     out.write_text("previous export\n", encoding="utf-8")
 
@@ -127,7 +113,7 @@ def test_failed_export_leaves_the_previous_file_and_no_partial_one(corpus, monke
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(query, "write_jsonl", write_then_fail)
-    result = CliRunner().invoke(main, ["export", "--db", str(corpus), "-o", str(out)])
+    result = invoke("export", "--db", corpus, "-o", out)
     assert result.exit_code == 1 and "cannot write" in result.output
     assert "No space left on device" in result.output
     assert out.read_text(encoding="utf-8") == "previous export\n"
@@ -138,7 +124,7 @@ def test_export_replaces_the_file_whole_and_keeps_its_mode(corpus):
     out = corpus.with_name("out.csv")
     out.write_text("x" * 100_000, encoding="utf-8")
     out.chmod(0o640)
-    result = run("export", "--db", str(corpus), "--format", "csv", "-o", str(out))
+    result = run_cli("export", "--db", str(corpus), "--format", "csv", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("id,key,url")
     assert len(out.read_text(encoding="utf-8").splitlines()) > 5
@@ -149,7 +135,7 @@ def test_export_replaces_the_file_whole_and_keeps_its_mode(corpus):
 def test_export_to_a_full_device_fails_cleanly(corpus):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
-    result = run("export", "--db", str(corpus), "-o", "/dev/full")
+    result = run_cli("export", "--db", str(corpus), "-o", "/dev/full")
     assert result.returncode == 1
     assert "cannot write /dev/full" in result.stderr and "Traceback" not in result.stderr
 
@@ -275,7 +261,7 @@ def refused(path: Path, *args: str) -> str:
     """Run cli.py ARGS --db PATH, which must refuse the file: exit code 1, one line naming the
     file (no traceback), the file left byte for byte as it was. Returns the line."""
     before = digest(path)
-    result = run(*args, "--db", str(path))
+    result = run_cli(*args, "--db", str(path))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [result.stderr.strip()] and str(path) in result.stderr
     assert digest(path) == before
@@ -321,7 +307,7 @@ def read_only(tmp_path: Path) -> Iterator[Any]:
 
 
 def search_keys(db: Path, words: str) -> set[str]:
-    result = run("search", words, "--db", str(db), "--format", "json", "--limit", "100")
+    result = run_cli("search", words, "--db", str(db), "--format", "json", "--limit", "100")
     assert result.returncode == 0, result.stderr
     return {hit["key"] for hit in json.loads(result.stdout)}
 
@@ -331,11 +317,11 @@ def test_query_commands_work_on_a_read_only_database(tmp_path, read_only):
     read_only(db)
     before = digest(db)
     assert search_keys(db, "志愿者") == {article(n)["key"] for n in range(1, 6)}
-    stats = run("stats", "--db", str(db), "--format", "json")
+    stats = run_cli("stats", "--db", str(db), "--format", "json")
     assert stats.returncode == 0 and json.loads(stats.stdout)["articles"] == 5
-    show = run("show", "2", "--db", str(db))
+    show = run_cli("show", "2", "--db", str(db))
     assert show.returncode == 0 and show.stdout.startswith("第2条新闻标题")
-    export = run("export", "--db", str(db), "-q", "第三段 OR 第二段")
+    export = run_cli("export", "--db", str(db), "-q", "第三段 OR 第二段")
     assert export.returncode == 0 and len(export.stdout.splitlines()) == 5
     assert digest(db) == before
 
@@ -381,7 +367,7 @@ def test_missing_database_is_reported_and_not_created(tmp_path):
     for helper in (store.require_corpus, store.open_existing_db, store.open_readonly):
         with pytest.raises(store.DatabaseMissing, match="missing.db not found"):
             helper(missing)
-    result = run("reindex", "--db", str(missing))
+    result = run_cli("reindex", "--db", str(missing))
     assert result.returncode == 1 and "not found" in result.stderr
     assert not missing.exists()
 
@@ -390,7 +376,7 @@ def test_reindex_refuses_a_file_that_is_no_corpus(tmp_path):
     path = tmp_path / "other.db"
     not_a_corpus(path, "other-sqlite")
     before = digest(path)
-    result = run("reindex", "--db", str(path))
+    result = run_cli("reindex", "--db", str(path))
     assert result.returncode == 1 and "is not a newsclean database" in result.stderr
     assert digest(path) == before
     with pytest.raises(store.NotACorpus):
@@ -420,7 +406,7 @@ def test_a_database_from_before_versions_is_migrated_and_kept(tmp_path):
     con.execute("pragma user_version = 0")
     con.commit()
     con.close()
-    result = run("clean", str(PAGE), "--db", str(db), "-q")
+    result = run_cli("clean", str(PAGE), "--db", str(db), "-q")
     assert result.returncode == 0, result.stderr
     assert user_version(db) == store.SCHEMA_VERSION
     assert count_and_check(db)[0] == 2
@@ -502,9 +488,9 @@ def hostile_corpus(tmp_path: Path) -> Path:
 
 def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpus):
     outputs = [
-        run("show", "1", "--db", str(hostile_corpus)),
-        run("search", "志愿者", "--db", str(hostile_corpus)),
-        run("stats", "--db", str(hostile_corpus)),
+        run_cli("show", "1", "--db", str(hostile_corpus)),
+        run_cli("search", "志愿者", "--db", str(hostile_corpus)),
+        run_cli("stats", "--db", str(hostile_corpus)),
     ]
     for result in outputs:
         assert result.returncode == 0, result.stderr
@@ -528,14 +514,14 @@ def test_highlighting_on_a_terminal_keeps_its_own_colours_only(hostile_corpus):
 
 
 def test_json_and_csv_output_keep_the_text_exact(hostile_corpus):
-    show = run("show", "1", "--db", str(hostile_corpus), "--format", "json")
+    show = run_cli("show", "1", "--db", str(hostile_corpus), "--format", "json")
     rec = json.loads(show.stdout)
     assert rec["title"] == HOSTILE_TITLE and rec["body"] == HOSTILE_BODY.split("\n")
-    found = run("search", "志愿者", "--db", str(hostile_corpus), "--format", "json")
+    found = run_cli("search", "志愿者", "--db", str(hostile_corpus), "--format", "json")
     assert HOSTILE_TITLE in [h["title"] for h in json.loads(found.stdout)]
-    export = run("export", "--db", str(hostile_corpus))
+    export = run_cli("export", "--db", str(hostile_corpus))
     assert json.loads(export.stdout.splitlines()[0])["source"] == "来源\u202e"
-    csv_out = run("export", "--db", str(hostile_corpus), "--format", "csv")
+    csv_out = run_cli("export", "--db", str(hostile_corpus), "--format", "csv")
     assert HOSTILE_TITLE in csv_out.stdout
 
 
@@ -555,14 +541,14 @@ def test_json_and_csv_output_keep_the_text_exact(hostile_corpus):
     ],
 )
 def test_out_of_range_numbers_give_a_clear_error(corpus, args, message):
-    result = run(*args, "--db", str(corpus))
+    result = run_cli(*args, "--db", str(corpus))
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_largest_id_still_finds_nothing_quietly_and_small_ids_work(corpus):
-    assert run("show", "9223372036854775807", "--db", str(corpus)).returncode == 1
-    assert run("show", "5", "--db", str(corpus)).stdout.startswith("第5条新闻标题")
+    assert run_cli("show", "9223372036854775807", "--db", str(corpus)).returncode == 1
+    assert run_cli("show", "5", "--db", str(corpus)).stdout.startswith("第5条新闻标题")
 
 
 def test_reclean_on_a_missing_database_says_so_and_creates_nothing(tmp_path):

@@ -10,11 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from test_warc import write_fixture_warc
 
-from conftest import ROOT
-from newsclean.cli import main
+from conftest import ROOT, invoke
 from newsclean.ingest.inputs import discover
 
 fsspec = pytest.importorskip("fsspec")
@@ -58,13 +56,10 @@ def test_clean_reads_an_archive_by_url_like_the_local_file(archive: Path, tmp_pa
     fs = fsspec.filesystem("memory")
     fs.pipe("/bucket/crawl.warc.gz", archive.read_bytes())
     try:
-        runner = CliRunner()
-        assert runner.invoke(main, ["clean", str(archive), "--db", str(local), "--jobs", "1"]).exit_code == 0
-        done = runner.invoke(main, ["clean", "memory://bucket/", "--db", str(remote), "--jobs", "1"])
+        assert invoke("clean", archive, "--db", local, "--jobs", "1").exit_code == 0
+        done = invoke("clean", "memory://bucket/", "--db", remote, "--jobs", "1")
         assert done.exit_code == 0, done.output
-        again = runner.invoke(
-            main, ["clean", "memory://bucket/crawl.warc.gz", "--db", str(remote), "--jobs", "1"]
-        )
+        again = invoke("clean", "memory://bucket/crawl.warc.gz", "--db", remote, "--jobs", "1")
     finally:
         fs.rm("/bucket", recursive=True)
     assert articles(remote) == articles(local) and len(articles(local)) >= 6

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
+from conftest import invoke
 from newsclean.db import query, search, store
 from newsclean.db.filters import FilterError, Filters
 from newsclean.extract.record import Article
@@ -374,31 +374,18 @@ def test_stats(corpus):
 # ---------------------------------------------------------------- the CLI
 
 
-@pytest.fixture()
-def cli():
-    """cli.main, the project's click group."""
-    from newsclean.cli import main
-
-    return main
-
-
-def run(cli, *args: str) -> Any:
-    """Invoke the CLI and return the result."""
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def test_cli_search_formats(cli, corpus):
+def test_cli_search_formats(corpus):
     _, seeds, path = corpus
-    result = run(cli, "search", "锦旗", "--db", str(path))
+    result = invoke("search", "锦旗", "--db", str(path))
     assert result.exit_code == 0
     assert "荥阳：一面锦旗" in result.output and "[锦旗]" in result.output
-    result = run(cli, "search", "疫情", "--db", str(path), "--format", "json", "--limit", "2")
+    result = invoke("search", "疫情", "--db", str(path), "--format", "json", "--limit", "2")
     hits = json.loads(result.output)
     assert len(hits) == 2 and all("snippet" in h for h in hits)
-    result = run(cli, "search", "漯河", "--db", str(path), "--format", "csv")
+    result = invoke("search", "漯河", "--db", str(path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert seeds["004"] in {r["key"] for r in rows}
-    result = run(cli, "search", "锦旗", "--db", str(path), "--site", "ddsb")
+    result = invoke("search", "锦旗", "--db", str(path), "--site", "ddsb")
     assert result.exit_code == 0 and "荥阳" not in result.output
 
 
@@ -416,33 +403,33 @@ def test_cli_search_formats(cli, corpus):
         (["export", "--db", "{db}", "--format", "xml"], "Invalid value"),
     ],
 )
-def test_cli_errors_exit_1_with_a_message(cli, corpus, tmp_path, args, message):
+def test_cli_errors_exit_1_with_a_message(corpus, tmp_path, args, message):
     _, _, path = corpus
     args = [a.format(db=path, missing=tmp_path / "missing.db") for a in args]
-    result = CliRunner().invoke(cli, args)
+    result = invoke(*args)
     assert result.exit_code == 1, result.output
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "missing.db").exists()
 
 
-def test_cli_show_and_stats(cli, corpus):
+def test_cli_show_and_stats(corpus):
     _, seeds, path = corpus
-    result = run(cli, "show", seeds["004"], "--db", str(path))
+    result = invoke("show", seeds["004"], "--db", str(path))
     assert result.exit_code == 0
     assert result.output.startswith('同心战"疫" 漯河静谧街道')
-    result = run(cli, "stats", "--db", str(path))
+    result = invoke("stats", "--db", str(path))
     assert result.exit_code == 0
     assert "per site:" in result.output and "hnr" in result.output and "2022-04" in result.output
-    figures = json.loads(run(cli, "stats", "--db", str(path), "--format", "json").output)
+    figures = json.loads(invoke("stats", "--db", str(path), "--format", "json").output)
     assert figures["articles"] >= 5
 
 
-def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
+def test_cli_export_to_file_and_reindex(corpus, tmp_path):
     db, seeds, path = corpus
     out = tmp_path / "out.jsonl"
-    result = run(
-        cli, "export", "--db", str(path), "-q", "疫情", "--from", "2020", "--to", "2020", "-o", str(out)
+    result = invoke(
+        "export", "--db", str(path), "-q", "疫情", "--from", "2020", "--to", "2020", "-o", str(out)
     )
     assert result.exit_code == 0
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -450,12 +437,12 @@ def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
         k for k in keys(db, "疫情", Filters(date_from="2020", date_to="2020"))
     }
     assert all(r["published_at"].startswith("2020") for r in recs)
-    result = run(cli, "export", "--db", str(path), "--format", "csv", "--author", "卢松")
+    result = invoke("export", "--db", str(path), "--format", "csv", "--author", "卢松")
     assert result.exit_code == 0
     assert {r["key"] for r in csv.DictReader(io.StringIO(result.output))} == {
         k for k, a in db.execute("select key, authors from articles") if "卢松" in a
     }
-    result = run(cli, "reindex", "--db", str(path))
+    result = invoke("reindex", "--db", str(path))
     assert result.exit_code == 0 and result.output.startswith("indexed ")
     assert keys(db, "锦旗") >= {seeds["000"]}
 
@@ -609,17 +596,17 @@ def test_single_characters_put_title_matches_first(corpus):
     assert page.total == len(containing(db, "旗"))
 
 
-def test_no_silent_cap(cli, tmp_path, monkeypatch):
+def test_no_silent_cap(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     db = dated_db(tmp_path / "x.db", 60)
     n = len(containing(db, "社区"))
     assert len(search.search(db, "社区", limit=100_000)) == n > 5
-    result = run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4", "--offset", "4")
+    result = invoke("search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4", "--offset", "4")
     assert result.output.startswith(f"{n} matches, 5-8 shown (ranked by relevance among the 5 ")
     assert " 5. " in result.output and "more with --offset 8" in result.output
     hits = json.loads(
-        run(
-            cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--format", "json", "--offset", str(n - 1)
+        invoke(
+            "search", "社区", "--db", str(tmp_path / "x.db"), "--format", "json", "--offset", str(n - 1)
         ).output
     )
     assert [(h["rank"], h["total"]) for h in hits] == [(n, n)]
@@ -734,17 +721,17 @@ def test_a_bounded_total_says_more_than_and_paging_still_reaches_every_match(tmp
     assert len(seen) == len(truth) and set(seen) == truth
 
 
-def test_cli_count_option(cli, tmp_path, monkeypatch):
+def test_cli_count_option(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "COUNT_LIMIT", 10)
     db = dated_db(tmp_path / "x.db", 60)
     n = len(containing(db, "社区"))
     path = str(tmp_path / "x.db")
-    assert run(cli, "search", "社区", "--db", path, "--limit", "5").output.startswith(
+    assert invoke("search", "社区", "--db", path, "--limit", "5").output.startswith(
         "more than 10 matches, 1-5 shown"
     )
-    assert run(cli, "search", "社区", "--db", path, "--limit", "5", "--count").output.startswith(
+    assert invoke("search", "社区", "--db", path, "--limit", "5", "--count").output.startswith(
         f"{n} matches, 1-5"
     )
-    hits = json.loads(run(cli, "search", "社区", "--db", path, "--format", "json", "--limit", "1").output)
+    hits = json.loads(invoke("search", "社区", "--db", path, "--format", "json", "--limit", "1").output)
     assert [(h["total"], h["total_exact"]) for h in hits] == [(10, False)]
-    assert f"{10_000:,}" in run(cli, "search", "--help").output and search.COUNT_LIMIT == 10  # patched
+    assert f"{10_000:,}" in invoke("search", "--help").output and search.COUNT_LIMIT == 10  # patched

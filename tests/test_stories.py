@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXTURES, ROOT
-from newsclean.cli import main
+from conftest import FIXTURES, ROOT, invoke
 from newsclean.db import store, stories
 
 _spec = importlib.util.spec_from_file_location("stories_pairs", ROOT / "bench" / "stories_pairs.py")
@@ -257,17 +255,12 @@ def test_an_existing_database_gets_its_stories(tmp_path):
 # ---------------------------------------------------------------- commands
 
 
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return result
-
-
 @pytest.fixture()
 def cleaned(tmp_path: Path) -> Path:
     """The fixtures cleaned, then two reprints of page 000 (new lead, note, trimmed ending;
     traditional script)."""
     db_path = tmp_path / "news.db"
-    assert run("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
+    assert invoke("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
     gold = json.loads((FIXTURES / "000_16834f47284e46b2.json").read_text(encoding="utf-8"))
     body = gold["body"]
     reprint = [
@@ -285,40 +278,42 @@ def cleaned(tmp_path: Path) -> Path:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "reprint.txt").write_text("\n\n".join(reprint), encoding="utf-8")
     (tmp_path / "in" / "traditional.txt").write_text("\n\n".join(traditional), encoding="utf-8")
-    assert run("clean", tmp_path / "in", "--db", db_path).exit_code == 0
+    assert invoke("clean", tmp_path / "in", "--db", db_path).exit_code == 0
     return db_path
 
 
 def test_stories_command_lists_the_reprinted_story(cleaned):
-    out = run("stories", "--db", cleaned).output
+    out = invoke("stories", "--db", cleaned).output
     assert "11 articles in 9 stories; 1 with 2 or more copies" in out
     line = next(l for l in out.splitlines() if l.startswith("1 "))
     assert line.split()[:2] == ["1", "3"] and "2020-03-19" in line and "2020-03-21" in line
     assert "荥阳：一面锦旗" in line
-    data = json.loads(run("stories", "--db", cleaned, "--format", "json").output)
+    data = json.loads(invoke("stories", "--db", cleaned, "--format", "json").output)
     assert [(s["id"], s["copies"]) for s in data] == [(1, 3)]
 
 
 def test_stories_show_summarises_the_differences(cleaned):
-    out = run("stories", "show", "1", "--db", cleaned).output
+    out = invoke("stories", "show", "1", "--db", cleaned).output
     assert out.startswith("story 1: 3 copies")
     assert "+ 编者按" in out and "- 文博社区全体工作人员" in out and "~ 本报讯(记者李明)" in out
-    assert run("stories", "show", "11", "--db", cleaned).output == out  # any copy's id
-    missing = run("stories", "show", "999", "--db", cleaned)
+    assert invoke("stories", "show", "11", "--db", cleaned).output == out  # any copy's id
+    missing = invoke("stories", "show", "999", "--db", cleaned)
     assert missing.exit_code == 1 and "no story or article with id 999" in missing.output
 
 
 def test_search_collapse_and_export(cleaned):
-    plain = json.loads(run("search", "李先生", "--db", cleaned, "--format", "json").output)
-    collapsed = json.loads(run("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output)
+    plain = json.loads(invoke("search", "李先生", "--db", cleaned, "--format", "json").output)
+    collapsed = json.loads(
+        invoke("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output
+    )
     assert len(plain) == 3
     assert [(h["story_id"], h["copies"]) for h in collapsed] == [(1, 3)]
     # --offset counts stories: past the only story there is nothing (not another copy of it)
-    later = run("search", "李先生", "--collapse", "--offset", "1", "--db", cleaned, "--format", "json")
+    later = invoke("search", "李先生", "--collapse", "--offset", "1", "--db", cleaned, "--format", "json")
     assert json.loads(later.output or "[]") == []
-    table = run("search", "李先生", "--collapse", "--db", cleaned).output
+    table = invoke("search", "李先生", "--collapse", "--db", cleaned).output
     assert table.startswith("1 story among 3 matches, 1-1 shown\n") and "--offset" not in table
-    records = [json.loads(l) for l in run("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
+    records = [json.loads(l) for l in invoke("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
     assert sorted(r["story_id"] for r in records) == [1, 1, 1]
 
 
@@ -329,18 +324,18 @@ def test_query_commands_do_not_write(cleaned):
         ["\n".join(sp.fixture_docs()[0].body)],
     )
     conn.commit()
-    out = run("stories", "--db", cleaned).output
+    out = invoke("stories", "--db", cleaned).output
     assert "12 articles in 9 stories" in out  # read from a synced private copy
     assert conn.execute("select count(*) from story_pending").fetchone()[0] == 1
     conn.close()
 
 
 def test_reindex_rebuilds_and_keeps_the_threshold(cleaned):
-    out = run("reindex", "--db", cleaned, "--story-threshold", "0.95").output
+    out = invoke("reindex", "--db", cleaned, "--story-threshold", "0.95").output
     assert "stories: 11 articles in" in out and "(threshold 0.95)" in out
     db = store.open_db(cleaned)
     assert stories.threshold(db) == 0.95
     assert stories.story_counts(db)[2] == 1  # the traditional copy is still identical
-    assert "threshold 0.95" in run("reindex", "--db", cleaned).output
-    bad = run("reindex", "--db", cleaned, "--story-threshold", "0.1")
+    assert "threshold 0.95" in invoke("reindex", "--db", cleaned).output
+    bad = invoke("reindex", "--db", cleaned, "--story-threshold", "0.1")
     assert bad.exit_code == 1

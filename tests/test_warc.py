@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run_cli
 
 pytest.importorskip("fastwarc")
 
@@ -24,12 +24,6 @@ from newsclean.ingest.warc import Broken, Record, Skipped, WarcWriter, read_arch
 
 DATE = dt.datetime(2020, 3, 20, 1, 2, 3, tzinfo=dt.timezone.utc)
 VOLATILE = ("input_path", "extracted_at")
-
-
-def run_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
 
 
 def rows(db: Path) -> list[dict]:
@@ -101,7 +95,7 @@ def test_each_page_record_is_one_input_extracted_like_its_file(tmp_path, name):
     archive = tmp_path / name
     pages = write_fixture_warc(archive)
     db = tmp_path / "news.db"
-    done = run_clean(str(archive), "--db", str(db))
+    done = run_cli("clean", str(archive), "--db", str(db))
     assert done.returncode == 0, done.stderr
     assert f"{len(pages)} inputs: " in done.stdout
     assert f"WARC records skipped: {len(pages) + 1} " in done.stdout  # warcinfo + requests
@@ -149,7 +143,7 @@ def test_a_broken_record_fails_alone_with_its_offset(tmp_path):
     data[truncated + 40 : starts[11] - 5] = b""
     archive.write_bytes(bytes(data))
     db = tmp_path / "news.db"
-    done = run_clean(str(archive), "--db", str(db))
+    done = run_cli("clean", str(archive), "--db", str(db))
     assert done.returncode == 2
     assert f"failed: {archive}#{broken}: broken WARC record" in done.stderr
     assert f"failed: {archive}#{truncated}: broken WARC record" in done.stderr
@@ -173,9 +167,9 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
     archive = tmp_path / "a.warc.gz"
     pages = write_fixture_warc(archive)
     db = tmp_path / "news.db"
-    assert run_clean(str(archive), "--db", str(db)).returncode == 0
+    assert run_cli("clean", str(archive), "--db", str(db)).returncode == 0
     before = rows(db)
-    again = run_clean(str(tmp_path), "--db", str(db))  # found in the folder too
+    again = run_cli("clean", str(tmp_path), "--db", str(db))  # found in the folder too
     assert again.returncode == 0 and f"{len(pages)} unchanged" in again.stdout
     assert rows(db) == before
     extra = FIXTURES / "ddsb_2020_001.html"
@@ -187,7 +181,7 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
                 http_headers={"Content-Type": "text/html"},
             )
         )
-    third = run_clean(str(archive), "--db", str(db))
+    third = run_cli("clean", str(archive), "--db", str(db))
     assert third.returncode == 0, third.stderr
     assert f"{len(pages) + 1} inputs: 0 cleaned" in third.stdout  # a copy of a stored article
     assert f"{len(pages)} unchanged, 1 merged" in third.stdout
@@ -227,7 +221,7 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
     assert [(r.url, r.data) for r in records] == [(url, page.read_bytes()) for page, url in pages]
     assert [r.charset for r in records] == ["gb2312" if "gb2312" in p.name else None for p, _ in pages]
     fresh = tmp_path / "fresh.db"
-    cleaned = run_clean(str(out), "--db", str(fresh))
+    cleaned = run_cli("clean", str(out), "--db", str(fresh))
     assert cleaned.returncode == 0 and f"{len(pages)} inputs: {len(pages)} cleaned" in cleaned.stdout
     refused = subprocess.run(
         [sys.executable, "cli.py", "export", "--db", str(db_path), "--format", "warc", "-q", "疫情"],
