@@ -706,7 +706,7 @@ def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk)
 
 def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     """SQLITE_FULL from a page limit: the same error a full disk gives."""
-    from newsclean.commands import clean as cli_clean
+    from newsclean.commands import clean as clean_commands
     from newsclean.db import store
 
     def small_db(path):
@@ -715,7 +715,7 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
         db.execute(f"pragma max_page_count = {pages + 1500}")  # 6 MB
         return db
 
-    monkeypatch.setattr(cli_clean, "open_db", small_db)
+    monkeypatch.setattr(clean_commands, "open_db", small_db)
     many_pages(tmp_path / "in", FULL_DISK_PAGES, 700)
     db = tmp_path / "news.db"
     result = invoke("clean", tmp_path / "in", "--db", db, "--jobs", "1")
@@ -727,15 +727,15 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 
 
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
-    from newsclean.commands import clean as cli_clean
+    from newsclean.commands import clean as clean_commands
 
     result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
     assert result.returncode == 0, result.stderr
-    limit = cli_clean.JOBS_PER_CORE * cli_clean.cores()
+    limit = clean_commands.JOBS_PER_CORE * clean_commands.cores()
     assert f"--jobs 100000 capped at {limit} (4 per core" in result.stderr
     asked = []
     monkeypatch.setattr(
-        cli_clean, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary()
+        clean_commands, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary()
     )
     invoke("clean", HNR, "--db", tmp_path / "b.db", "--jobs", "1000")
     invoke("clean", HNR, "--db", tmp_path / "b.db", "--jobs", "2")

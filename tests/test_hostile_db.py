@@ -503,11 +503,13 @@ def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpu
 
 
 def test_highlighting_on_a_terminal_keeps_its_own_colours_only(hostile_corpus):
-    from newsclean.commands import query as cli_query
+    from newsclean.commands import query as query_commands
 
     db = query.open_existing(hostile_corpus)
     [hit] = [
-        h for h in cli_query.terminal_hits(db, "志愿者", Filters(), 10, cli_query.ANSI_MARK) if h["id"] == 1
+        h
+        for h in query_commands.terminal_hits(db, "志愿者", Filters(), 10, query_commands.ANSI_MARK)
+        if h["id"] == 1
     ]
     assert "\x1b[1;31m志愿者\x1b[0m" in hit["snippet"]
     assert not UNSAFE.search(hit["snippet"].replace("\x1b[1;31m", "").replace("\x1b[0m", ""))
