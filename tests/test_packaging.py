@@ -100,4 +100,6 @@ def test_python_3_9_is_refused_with_a_message_about_the_version(tmp_path: Path) 
 
 def test_the_package_folder_links_every_code_folder() -> None:
     linked = {p.name: p.resolve() for p in (ROOT / "newsclean").iterdir() if p.is_symlink()}
-    assert linked == {name: ROOT / name for name in ("cli.py", "db", "extract", "ingest", "sites")}
+    assert linked == {
+        name: ROOT / name for name in ("cli.py", "commands", "db", "extract", "ingest", "sites")
+    }
