@@ -12,32 +12,10 @@ from typing import Any, TextIO
 
 from newsclean.db import search, store, stories
 from newsclean.db.filters import Filters, filter_sql
-from newsclean.extract.record import LIST_FIELDS
+from newsclean.extract.record import ARTICLE_FIELDS, LIST_FIELDS
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
-EXPORT_COLUMNS = (
-    "id",
-    "key",
-    "url",
-    "site",
-    "site_name",
-    "title",
-    "published_at",
-    "source",
-    "authors",
-    "correspondents",
-    "editor",
-    "keywords",
-    "section",
-    "byline",
-    "dateline",
-    "summary",
-    "body",
-    "input_path",
-    "extractor",
-    "warnings",
-    "extracted_at",
-)
+EXPORT_COLUMNS = ("id", "key", *(spec.name for spec in ARTICLE_FIELDS), "extracted_at")
 CSV_LIST_SEPARATOR = "; "
 # A CSV cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

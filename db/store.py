@@ -10,34 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsclean.db.locking import BUSY_TIMEOUT_S, when_unlocked
-from newsclean.extract.record import Article
+from newsclean.extract.record import ARTICLE_FIELDS, Article
 
 if TYPE_CHECKING:
     import sqlite_utils
 
     from newsclean.db.writable import CorpusDatabase
 
+# The article fields (extract/record.py) between the row id and key and the bookkeeping.
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
     "key": str,
-    "url": str,
-    "site": str,
-    "site_name": str,
-    "title": str,
-    "published_at": str,
-    "source": str,
-    "authors": str,
-    "correspondents": str,
-    "editor": str,
-    "keywords": str,
-    "section": str,
-    "byline": str,
-    "dateline": str,
-    "summary": str,
-    "body": str,
-    "input_path": str,
-    "extractor": str,
-    "warnings": str,
+    **{spec.name: str for spec in ARTICLE_FIELDS},
     "extracted_at": str,
     "fingerprint": str,
 }
