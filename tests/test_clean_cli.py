@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, fixture, run_cli
 
-SEEDS = sorted(FIXTURES.glob("00*.txt"))
+SEEDS = sorted(FIXTURES.glob("*/seed_*/00*.txt"), key=lambda p: p.name)
 
 
 def rows(db) -> list[dict]:
@@ -55,7 +55,7 @@ def test_force_updates_rows_in_place(tmp_path):
 def test_folder_gzip_and_manifest(tmp_path):
     folder = tmp_path / "saved" / "deep"
     folder.mkdir(parents=True)
-    (folder / "page.html.gz").write_bytes(gzip.compress((FIXTURES / "hnr_2020_003.html").read_bytes()))
+    (folder / "page.html.gz").write_bytes(gzip.compress(fixture("hnr/2020_003").read_bytes()))
     shutil.copy(SEEDS[0], folder / "seed.txt")
     (folder / "ignored.png").write_bytes(b"\x89PNG\r\n")
     manifest = tmp_path / "saved" / "manifest.jsonl"
@@ -151,12 +151,12 @@ def derived_tables(db) -> list[list[tuple]]:
 
 @pytest.mark.parametrize(
     "order",
-    [("000_16834f47284e46b2.txt", "hnr_2020_000.html"), ("hnr_2020_000.html", "000_16834f47284e46b2.txt")],
+    [("hnr/seed_000", "hnr/2020_000"), ("hnr/2020_000", "hnr/seed_000")],
 )
 def test_text_rendering_and_html_of_one_article_are_one_row(tmp_path, order):
     db = tmp_path / "news.db"
     for name in order:
-        result = run_cli("clean", str(FIXTURES / name), "--db", str(db))
+        result = run_cli("clean", str(fixture(name)), "--db", str(db))
         assert result.returncode == 0, result.stderr
     assert "1 merged" in result.stdout
     [row] = rows(db)

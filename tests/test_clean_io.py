@@ -8,11 +8,11 @@ import re
 import sqlite3
 from pathlib import Path
 
-from conftest import FIXTURES, on_terminal, run_cli
+from conftest import FIXTURES, fixture, on_terminal, run_cli
 
-HNR_HTML = FIXTURES / "hnr_2020_000.html"  # hnr.cn 2020 template (saved page)
+HNR_HTML = fixture("hnr/2020_000")  # hnr.cn 2020 template (saved page)
 HNR_URL = "https://news.hnr.cn/202003/19/731862.html"
-DDSB_TEXT = FIXTURES / "001_b02f4077f889d10e.txt"  # 当代商报 text rendering (a seed)
+DDSB_TEXT = fixture("ddsb/seed_001")  # 当代商报 text rendering (a seed)
 
 
 def rows(db: Path, sql: str) -> list[tuple]:

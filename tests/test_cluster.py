@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, ROOT, fixture, run_cli
 
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
@@ -29,7 +29,7 @@ warc_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(warc_bench)  # type: ignore[union-attr]
 
 PAGES = 300
-INPUTS = 13 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
+INPUTS = 15 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
 
 
 def snapshot(db: Path) -> dict[str, object]:
@@ -58,7 +58,11 @@ def snapshot(db: Path) -> dict[str, object]:
 
 def broken_archive(path: Path) -> int:
     """A small .warc.gz of five fixture pages whose third record is corrupt; its offset."""
-    pages = sorted(FIXTURES.glob("*.html"))[:5]
+    pages = [
+        fixture(name)
+        for name in ("chinanews/ha_2018_gb2312", "chinanews/ha_2022_004", "chinanews/main_2020")
+        + ("ddsb/2020_001", "generic/county_2021")
+    ]
     offsets = []
     with path.open("wb") as fh:
         writer = WarcWriter(fh, gz=True)

@@ -22,19 +22,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, invoke
+from conftest import ROOT, fixture, invoke
 from newsclean.ingest import pipeline
 from newsclean.ingest.inputs import MAX_INPUT_BYTES
 
-HNR = FIXTURES / "hnr_2020_000.html"  # UTF-8, template body #text_content
-GB2312 = FIXTURES / "chinanews_ha_2018_gb2312.html"
-SEED = FIXTURES / "hnr_2018_trs.html"  # the row stored before the hostile run
+HNR = fixture("hnr/2020_000")  # UTF-8, template body #text_content
+GB2312 = fixture("chinanews/ha_2018_gb2312")
+SEED = fixture("hnr/2018_trs")  # the row stored before the hostile run
 RUN_TIMEOUT = 120  # seconds for the whole hostile run (it takes a few seconds)
 MAX_RSS_MB = 400  # typically 250-300 MB alone; a loaded machine adds noise; unbounded runs took 747 MB+
 
 
 def gold(page: Path) -> dict:
-    return json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    return json.loads((page.parent / "expected.json").read_text(encoding="utf-8"))
 
 
 def with_url(data: bytes, old: str, new: str) -> bytes:
@@ -768,7 +768,7 @@ def peak_rss(*args: str) -> tuple[int, str, float]:
 
 def huge_inputs() -> dict[str, bytes]:
     size = 19 * 1024 * 1024
-    article = (FIXTURES / "000_16834f47284e46b2.txt").read_text(encoding="utf-8")
+    article = fixture("hnr/seed_000").read_text(encoding="utf-8")
     line = article.replace("\n", " ") * (size // len(article.encode()))
     return {
         "one_line.txt": "\n".join([article, line]).encode(),  # the article, then one 19 MB line

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from bench.cases import cases
 from conftest import invoke
 from newsclean.db import query, search, store
 from newsclean.db.filters import FilterError, Filters
 from newsclean.extract.record import Article
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
 SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}")
 ARTICLE_FIELDS = {f.name for f in fields(Article)}
@@ -28,8 +28,9 @@ ARTICLE_FIELDS = {f.name for f in fields(Article)}
 
 
 def golden_files() -> dict[str, Path]:
-    """Golden records by name: tests/fixtures/*.json, plus any seed found only in acceptance/."""
-    goldens = {p.stem: p for p in sorted(FIXTURES.glob("*.json"))}
+    """Golden records by name (a seed's file name, else `<site>_<case>`): the expected.json of
+    every case in tests/fixtures, plus any seed found only in acceptance/."""
+    goldens = {case.name: case.gold for case in cases()}
     seeds = {SEED_NAME.match(n).group(1) for n in goldens if SEED_NAME.match(n)}
     for path in sorted(ACCEPTANCE.glob("*.expected.json")):
         name = path.name.split(".")[0]

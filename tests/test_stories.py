@@ -261,7 +261,7 @@ def cleaned(tmp_path: Path) -> Path:
     traditional script)."""
     db_path = tmp_path / "news.db"
     assert invoke("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
-    gold = json.loads((FIXTURES / "000_16834f47284e46b2.json").read_text(encoding="utf-8"))
+    gold = json.loads((FIXTURES / "hnr/seed_000" / "expected.json").read_text(encoding="utf-8"))
     body = gold["body"]
     reprint = [
         "荥阳一社区收到确诊患者家属送来的锦旗",
@@ -282,21 +282,37 @@ def cleaned(tmp_path: Path) -> Path:
     return db_path
 
 
+HNR_000_URL = "https://news.hnr.cn/202003/19/731862.html"  # fixture 000 (its HTML twin's URL)
+
+
+def reprinted_story(db_path: Path) -> tuple[int, list[int]]:
+    """The story of fixture 000 and its reprints: its id and its articles' ids."""
+    conn = sqlite3.connect(db_path)
+    [(story_id,)] = conn.execute(
+        "select story_id from story_articles join articles on id = article_id where key = ?", [HNR_000_URL]
+    )
+    ids = [i for (i,) in conn.execute("select article_id from story_articles where story_id = ?", [story_id])]
+    conn.close()
+    return story_id, sorted(ids)
+
+
 def test_stories_command_lists_the_reprinted_story(cleaned):
     out = invoke("stories", "--db", cleaned).output
-    assert "11 articles in 9 stories; 1 with 2 or more copies" in out
-    line = next(l for l in out.splitlines() if l.startswith("1 "))
-    assert line.split()[:2] == ["1", "3"] and "2020-03-19" in line and "2020-03-21" in line
+    assert "13 articles in 11 stories; 1 with 2 or more copies" in out
+    story_id, _ = reprinted_story(cleaned)
+    line = next(l for l in out.splitlines() if l.startswith(f"{story_id} "))
+    assert line.split()[:2] == [str(story_id), "3"] and "2020-03-19" in line and "2020-03-21" in line
     assert "荥阳：一面锦旗" in line
     data = json.loads(invoke("stories", "--db", cleaned, "--format", "json").output)
-    assert [(s["id"], s["copies"]) for s in data] == [(1, 3)]
+    assert [(s["id"], s["copies"]) for s in data] == [(story_id, 3)]
 
 
 def test_stories_show_summarises_the_differences(cleaned):
-    out = invoke("stories", "show", "1", "--db", cleaned).output
-    assert out.startswith("story 1: 3 copies")
+    story_id, article_ids = reprinted_story(cleaned)
+    out = invoke("stories", "show", str(story_id), "--db", cleaned).output
+    assert out.startswith(f"story {story_id}: 3 copies")
     assert "+ 编者按" in out and "- 文博社区全体工作人员" in out and "~ 本报讯(记者李明)" in out
-    assert invoke("stories", "show", "11", "--db", cleaned).output == out  # any copy's id
+    assert invoke("stories", "show", str(article_ids[-1]), "--db", cleaned).output == out  # any copy's id
     missing = invoke("stories", "show", "999", "--db", cleaned)
     assert missing.exit_code == 1 and "no story or article with id 999" in missing.output
 
@@ -307,14 +323,15 @@ def test_search_collapse_and_export(cleaned):
         invoke("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output
     )
     assert len(plain) == 3
-    assert [(h["story_id"], h["copies"]) for h in collapsed] == [(1, 3)]
+    story_id, _ = reprinted_story(cleaned)
+    assert [(h["story_id"], h["copies"]) for h in collapsed] == [(story_id, 3)]
     # --offset counts stories: past the only story there is nothing (not another copy of it)
     later = invoke("search", "李先生", "--collapse", "--offset", "1", "--db", cleaned, "--format", "json")
     assert json.loads(later.output or "[]") == []
     table = invoke("search", "李先生", "--collapse", "--db", cleaned).output
     assert table.startswith("1 story among 3 matches, 1-1 shown\n") and "--offset" not in table
     records = [json.loads(l) for l in invoke("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
-    assert sorted(r["story_id"] for r in records) == [1, 1, 1]
+    assert sorted(r["story_id"] for r in records) == [story_id] * 3
 
 
 def test_query_commands_do_not_write(cleaned):
@@ -325,14 +342,14 @@ def test_query_commands_do_not_write(cleaned):
     )
     conn.commit()
     out = invoke("stories", "--db", cleaned).output
-    assert "12 articles in 9 stories" in out  # read from a synced private copy
+    assert "14 articles in 11 stories" in out  # read from a synced private copy
     assert conn.execute("select count(*) from story_pending").fetchone()[0] == 1
     conn.close()
 
 
 def test_reindex_rebuilds_and_keeps_the_threshold(cleaned):
     out = invoke("reindex", "--db", cleaned, "--story-threshold", "0.95").output
-    assert "stories: 11 articles in" in out and "(threshold 0.95)" in out
+    assert "stories: 13 articles in" in out and "(threshold 0.95)" in out
     db = store.open_db(cleaned)
     assert stories.threshold(db) == 0.95
     assert stories.story_counts(db)[2] == 1  # the traditional copy is still identical

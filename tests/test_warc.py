@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import ROOT, fixture, golden_cases, run_cli
 
 pytest.importorskip("fastwarc")
 
@@ -34,18 +33,13 @@ def rows(db: Path) -> list[dict]:
 
 def fixture_pages() -> list[tuple[Path, str]]:
     """(page, its golden URL) for the fixtures whose golden record has one."""
-    pages = []
-    for page in sorted([*FIXTURES.glob("*.html"), *FIXTURES.glob("*.txt")]):
-        gold = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-        if gold.get("url"):
-            pages.append((page, gold["url"]))
-    return pages
+    return [(case.page, case.info["url"]) for case in golden_cases() if case.info["url"]]
 
 
 def content_type(page: Path) -> str:
     if page.suffix == ".txt":
         return "text/plain; charset=utf-8"
-    return "text/html; charset=gb2312" if "gb2312" in page.name else "text/html"
+    return "text/html; charset=gb2312" if "gb2312" in str(page) else "text/html"
 
 
 def write_fixture_warc(archive: Path) -> list[tuple[Path, str]]:
@@ -172,7 +166,7 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
     again = run_cli("clean", str(tmp_path), "--db", str(db))  # found in the folder too
     assert again.returncode == 0 and f"{len(pages)} unchanged" in again.stdout
     assert rows(db) == before
-    extra = FIXTURES / "ddsb_2020_001.html"
+    extra = fixture("ddsb/2020_001")
     with archive.open("ab") as fh:
         WarcWriter(fh, gz=True).write(
             warc_record(
@@ -201,7 +195,7 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
                 site="",
                 status=200,
                 headers={"content-type": content_type(page).split(";")[0]},
-                encoding="gb2312" if "gb2312" in page.name else None,
+                encoding="gb2312" if "gb2312" in str(page) else None,
                 body=page.read_bytes(),
                 article_key=None,
                 error=None,
@@ -219,7 +213,7 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
     assert f"exported {len(pages)} raw pages" in done.stderr
     records = [r for r in read_archive(out) if isinstance(r, Record)]
     assert [(r.url, r.data) for r in records] == [(url, page.read_bytes()) for page, url in pages]
-    assert [r.charset for r in records] == ["gb2312" if "gb2312" in p.name else None for p, _ in pages]
+    assert [r.charset for r in records] == ["gb2312" if "gb2312" in str(p) else None for p, _ in pages]
     fresh = tmp_path / "fresh.db"
     cleaned = run_cli("clean", str(out), "--db", str(fresh))
     assert cleaned.returncode == 0 and f"{len(pages)} inputs: {len(pages)} cleaned" in cleaned.stdout
