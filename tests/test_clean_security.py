@@ -1,7 +1,7 @@
 """Hostile URLs met by `clean`: only http(s) URLs become an article's `url` and `key`.
 
 A `javascript:` or `data:` URL stored as `url` is rendered as a link by the browse article
-page (stored XSS). The page is a real fixture (tests/fixtures/ddsb_2020_001.html, a ddsb.cn
+page (stored XSS). The page is a real fixture (tests/fixtures/ddsb/2020_001/source.html, a ddsb.cn
 article); the URLs arrive by --url, a --manifest line and a WARC-Target-URI.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import fixture
 from newsclean.cli import main
 from newsclean.ingest.warc import warc_record
 
-PAGE = FIXTURES / "ddsb_2020_001.html"
+PAGE = fixture("ddsb/2020_001")
 HOSTILE_URLS = [
     "javascript:alert(1)",
     "JaVaScRiPt:alert(document.cookie)",
