@@ -4,13 +4,29 @@
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import click
 
-from newsclean.commands.options import add_verbosity_options
-from newsclean.ingest.verbosity import cause_of, verbose
+
+def use_this_checkout_as_newsclean() -> None:
+    """Make `import newsclean` load the folder this file is in (the package's folder, as
+    pyproject's package-dir says), so that `python cli.py` runs this checkout, installed or not."""
+    spec = importlib.machinery.ModuleSpec("newsclean", None, is_package=True)
+    spec.submodule_search_locations = [os.path.dirname(os.path.abspath(__file__))]
+    sys.modules["newsclean"] = importlib.util.module_from_spec(spec)
+
+
+if not __package__:  # run as a script (`python cli.py`), not imported as newsclean.cli
+    use_this_checkout_as_newsclean()
+
+from newsclean.commands.options import add_verbosity_options  # noqa: E402
+from newsclean.ingest.verbosity import cause_of, verbose  # noqa: E402
 
 # Every command: name -> (module of newsclean.commands, attribute, short help). A command's
 # module is imported only when the command runs (or its own --help is asked for): the modules

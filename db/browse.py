@@ -15,8 +15,10 @@ from newsclean.db import search, stories
 if TYPE_CHECKING:
     from newsclean.db import store
 
-# The folder that holds the `newsclean` package: the repository, or site-packages.
-PACKAGE_PARENT = Path(newsclean.__file__).resolve().parent.parent
+# The folders that hold an installed `newsclean` folder (site-packages); none for an editable
+# install, whose package folder is the repository root and whose import hook Datasette's
+# Python (this one) runs too.
+PACKAGE_PARENTS = [str(Path(p).parent) for p in newsclean.__path__ if Path(p).name == "newsclean"]
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 TEMPLATES_DIR = PLUGINS_DIR / "templates"
 STATIC_DIR = PLUGINS_DIR / "static"
@@ -233,5 +235,5 @@ def write_metadata(db_path: str | Path, out: Path) -> Path:
 def datasette_env() -> dict[str, str]:
     """The environment for Datasette: `newsclean` importable, so the plugins find its search."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*PACKAGE_PARENTS, env.get("PYTHONPATH")]))
     return env

@@ -22,6 +22,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PAGE_SUFFIXES = (".txt", ".html", ".html.gz")
 
 sys.path.insert(0, str(ROOT))
+import cli  # noqa: E402,F401  (as `python cli.py` does: `newsclean` is this checkout)
 
 
 @dataclass
