@@ -13,6 +13,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, fixture, run_cli
 
+pytestmark = pytest.mark.slow  # each test runs `python cli.py clean` processes
+
 SEEDS = sorted(FIXTURES.glob("*/seed_*/00*.txt"), key=lambda p: p.name)
 
 

@@ -8,7 +8,11 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, fixture, on_terminal, run_cli
+
+pytestmark = pytest.mark.slow  # each test runs `python cli.py clean` processes
 
 HNR_HTML = fixture("hnr/2020_000")  # hnr.cn 2020 template (saved page)
 HNR_URL = "https://news.hnr.cn/202003/19/731862.html"

@@ -15,6 +15,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, run_cli
 
+pytestmark = pytest.mark.slow  # each test runs CLI processes; one waits out fetch retries
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -24,6 +24,8 @@ import pyarrow.parquet as pq  # noqa: E402
 from newsclean.db.store import open_db  # noqa: E402
 from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
 
+pytestmark = pytest.mark.slow  # local Dask clusters: about two minutes
+
 _spec = importlib.util.spec_from_file_location("warc_bench", ROOT / "bench" / "warc_bench.py")
 warc_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(warc_bench)  # type: ignore[union-attr]

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import shutil
 
+import pytest
+
 from conftest import FIXTURES, fixture, invoke
 from newsclean.ingest.evaluate import body_scores, date_matches, evaluate, totals
 from newsclean.ingest.pipeline import extract_page
@@ -18,6 +20,7 @@ def test_every_fixture_scores_exact():
         assert summary[name] == 1.0, name
 
 
+@pytest.mark.slow
 def test_eval_command_prints_table_and_json(tmp_path):
     out = tmp_path / "scores.json"
     result = invoke("eval", FIXTURES, "--against", "trafilatura", "--json", out)

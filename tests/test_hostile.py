@@ -290,6 +290,7 @@ def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
     assert row["title"] == hnr_title(6) or any("title is" in w for w in warnings)
 
 
+@pytest.mark.slow
 def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
     """c.html is listed by the folder walk, then deleted while a.html is being read."""
     from newsclean.commands.clean import print_summary
@@ -365,6 +366,7 @@ def read_only_db(tmp_path):
     undo_read_only(db, how)
 
 
+@pytest.mark.slow
 def test_read_only_database_exits_1_and_keeps_rows(read_only_db):
     db, before = read_only_db
     result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "2", timeout=60)
@@ -373,6 +375,7 @@ def test_read_only_database_exits_1_and_keeps_rows(read_only_db):
     assert rows(db) == before
 
 
+@pytest.mark.slow
 def test_read_only_database_gives_a_clear_message(read_only_db):
     db, _ = read_only_db
     result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "1", timeout=60)
@@ -381,6 +384,7 @@ def test_read_only_database_gives_a_clear_message(read_only_db):
     assert "cannot open database" in result.stderr or "cannot write" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["/proc/self/news.db", "file/news.db"])
 def test_database_path_that_cannot_be_created_exits_1(tmp_path, where):
     (tmp_path / "file").write_text("a file, not a folder")
@@ -391,6 +395,7 @@ def test_database_path_that_cannot_be_created_exits_1(tmp_path, where):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
     db = tmp_path / "news.db"
     junk = b"this is not an SQLite database\n" * 200
@@ -404,6 +409,7 @@ def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
 # ---------------------------------------------------------------- issue 10: bad names, folders
 
 
+@pytest.mark.slow
 def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     """d/a\\xff.html (not UTF-8) is stored under a printable path; the 100 good pages too."""
     folder = tmp_path / "d"
@@ -427,6 +433,7 @@ def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     assert again.returncode == 0 and "101 unchanged" in again.stdout, again.stdout + again.stderr
 
 
+@pytest.mark.slow
 def test_missing_path_that_is_not_utf8_fails_alone(tmp_path):
     db = tmp_path / "news.db"
     missing = os.fsdecode(bytes(tmp_path) + b"/gone\xfe.html")
@@ -491,6 +498,7 @@ def bad_crc(member: bytes) -> bytes:
     return member[:-8] + bytes(b ^ 0xFF for b in member[-8:-4]) + member[-4:]
 
 
+@pytest.mark.slow
 def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
     page = hnr_copy(50)
     half = page.index("“真的谢谢".encode())
@@ -523,6 +531,7 @@ def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
         assert reason in line, line
 
 
+@pytest.mark.slow
 def test_gzip_bomb_split_into_members_is_still_bounded(tmp_path):
     member = gzip.compress(b"\0" * (8 * 1024 * 1024), compresslevel=9)
     bomb = tmp_path / "bomb.html.gz"
@@ -697,6 +706,7 @@ def small_disk(tmp_path):
 FULL_DISK_PAGES = 3 * pipeline.WRITE_SIZE
 
 
+@pytest.mark.slow
 def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk):
     many_pages(tmp_path / "in", FULL_DISK_PAGES, 400)
     db = small_disk / "news.db"
@@ -704,6 +714,7 @@ def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk)
     check_disk_full_run(result.stdout, result.stderr, result.returncode, db)
 
 
+@pytest.mark.slow
 def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     """SQLITE_FULL from a page limit: the same error a full disk gives."""
     from newsclean.commands import clean as clean_commands
@@ -726,6 +737,7 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- issue 10: --jobs and memory
 
 
+@pytest.mark.slow
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     from newsclean.commands import clean as clean_commands
 
@@ -777,6 +789,7 @@ def huge_inputs() -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(huge_inputs()))
 def test_memory_per_input_is_bounded(tmp_path, name):
     page = tmp_path / name

@@ -29,6 +29,7 @@ from conftest import ROOT, invoke, run_cli
 from newsclean.db import query, store
 from newsclean.db.filters import Filters
 
+pytestmark = pytest.mark.slow  # concurrent writers, full devices, read-only copies: over a minute
 # What a terminal acts on: C0 controls but newline and tab, DEL, C1, bidirectional marks.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -15,6 +15,8 @@ from test_warc import write_fixture_warc
 from conftest import ROOT, invoke
 from newsclean.ingest.inputs import discover
 
+pytestmark = pytest.mark.slow  # an HTTP server, and a Dask cluster reading by URL
+
 fsspec = pytest.importorskip("fsspec")
 
 COLUMNS = "key, url, title, body, authors, published_at, site"

@@ -157,6 +157,7 @@ def test_one_character_query(corpus):
         assert keys(db, ch) == containing(db, ch), ch
 
 
+@pytest.mark.slow
 def test_every_substring_finds_exactly_the_articles_containing_it(corpus):
     """1- to 6-character CJK strings cut from the texts: recall and precision are exact."""
     db, _, _ = corpus
@@ -500,6 +501,7 @@ def sql_keys(db: Any, word: str, filters: Filters) -> set[str]:
     }
 
 
+@pytest.mark.slow
 def test_filter_tags_select_exactly_what_filter_sql_selects(tmp_path):
     db = dated_db(tmp_path / "x.db")
     rng = random.Random(9)
@@ -562,6 +564,7 @@ def test_changing_site_or_date_moves_the_article_between_filters(tmp_path):
     assert search.reindex(db) == 1 and keys(db, "锦旗", Filters(site="ddsb")) == {"a"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q", ["社区", "疫情防控", "锦", "党员 OR 口罩", '"志愿者，锦旗"'])
 def test_pages_cover_every_match_once_and_say_the_total(tmp_path, monkeypatch, q):
     monkeypatch.setattr(search, "RANK_LIMIT", 7)
@@ -690,6 +693,7 @@ def test_term_counter_counts_what_the_index_matches():
     assert search.term_counter("COVID-19疫情")("covid 19疫情 COVID-19疫情防控") == 2
 
 
+@pytest.mark.slow
 def test_doc_freq_is_exact_up_to_the_sample_then_estimated(tmp_path, monkeypatch):
     db = dated_db(tmp_path / "x.db", 400)
     first, last = db.execute("select min(id), max(id) from articles").fetchone()

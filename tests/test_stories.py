@@ -73,6 +73,7 @@ def test_signature_is_stable_and_similarity_tracks_overlap():
     assert half is not None and 0.2 < stories.similarity(a, half) < 0.8
 
 
+@pytest.mark.slow
 def test_signature_equals_datasketchs_minhash():
     """Signatures stored by earlier versions (computed with datasketch) stay comparable: the
     fixture bodies, their halves and traditional-script copies give datasketch's values."""
@@ -99,6 +100,7 @@ def test_signature_equals_datasketchs_minhash():
 # ---------------------------------------------------------------- the labelled pairs
 
 
+@pytest.mark.slow
 def test_precision_and_recall_on_the_fixture_pairs():
     pairs = sp.labelled_pairs(sp.fixture_docs(), to_traditional)
     assert sum(p.same for p in pairs) >= 60 and sum(not p.same for p in pairs) >= 60

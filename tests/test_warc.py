@@ -21,6 +21,8 @@ from newsclean.ingest.pipeline import Job, extract_page  # noqa: E402
 from newsclean.ingest.sources import prepare_archive  # noqa: E402
 from newsclean.ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record  # noqa: E402
 
+pytestmark = pytest.mark.slow  # each test runs `clean` on WARC archives
+
 DATE = dt.datetime(2020, 3, 20, 1, 2, 3, tzinfo=dt.timezone.utc)
 VOLATILE = ("input_path", "extracted_at")
 
