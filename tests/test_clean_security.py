@@ -65,6 +65,7 @@ def test_a_manifest_url_that_is_not_http_refuses_the_manifest_with_its_line(tmp_
     assert stored(db) == []
 
 
+@pytest.mark.slow
 def test_an_http_url_with_spaces_or_capitals_is_kept_trimmed(tmp_path):
     manifest = tmp_path / "urls.jsonl"
     manifest.write_text(json.dumps({"path": str(PAGE), "url": "  HTTP://news.ddsb.cn/a.html "}) + "\n")

@@ -610,6 +610,7 @@ def encodings_run(tmp_path_factory):
     return result, {Path(r["input_path"]).name: r for r in rows(db)}
 
 
+@pytest.mark.slow
 def test_encoding_run_is_clean(encodings_run):
     result, articles = encodings_run
     assert "Traceback" not in result.stderr
@@ -617,6 +618,7 @@ def test_encoding_run_is_clean(encodings_run):
     assert len(articles) == 6
 
 
+@pytest.mark.slow
 def test_big5_without_a_charset_is_read_as_big5(encodings_run):
     row = encodings_run[1]["big5.html"]
     assert row["title"] == BIG5_TITLE  # not GB18030 mojibake such as 臺 → 鉆
@@ -624,6 +626,7 @@ def test_big5_without_a_charset_is_read_as_big5(encodings_run):
     assert not any("encoding" in w for w in json.loads(row["warnings"]))
 
 
+@pytest.mark.slow
 def test_latin1_declaration_over_gbk_bytes_does_not_win(encodings_run):
     row = encodings_run[1]["gbk_as_latin1.html"]
     assert row["title"] == GB_TITLE
@@ -637,11 +640,13 @@ def test_latin1_http_charset_over_gbk_bytes_does_not_win():
     assert not any("encoding" in w for w in art.warnings)
 
 
+@pytest.mark.slow
 def test_doubtful_decoding_is_stored_with_a_warning(encodings_run):
     warnings = json.loads(encodings_run[1]["rare.html"]["warnings"])
     assert any(w.startswith("unsure of the encoding: decoded as gb18030") for w in warnings), warnings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,n", [("utf16le.html", 60), ("utf16be.html", 61)])
 def test_utf16_html_without_a_bom_is_decoded(encodings_run, name, n):
     row = encodings_run[1][name]
@@ -650,6 +655,7 @@ def test_utf16_html_without_a_bom_is_decoded(encodings_run, name, n):
     assert row["body"].split("\n") == gold(HNR)["body"]
 
 
+@pytest.mark.slow
 def test_utf16_text_without_a_bom_is_decoded(encodings_run):
     row = encodings_run[1]["utf16le.txt"]
     assert row["title"] == UTF16_TITLE

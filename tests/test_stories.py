@@ -136,6 +136,7 @@ def corpus(tmp_path: Path) -> tuple[Any, dict[str, int], list[Any]]:
     return db, ids, docs
 
 
+@pytest.mark.slow
 def test_reprints_share_a_story_and_other_stories_do_not(corpus):
     db, ids, docs = corpus
     by_story: dict[int, set[str]] = {}
@@ -147,6 +148,7 @@ def test_reprints_share_a_story_and_other_stories_do_not(corpus):
     assert groups == sorted(expected + captions)
 
 
+@pytest.mark.slow
 def test_story_rows(corpus):
     db, ids, docs = corpus
     doc = docs[0]
@@ -178,6 +180,7 @@ def test_first_seen_is_the_earliest_published_copy(tmp_path):
     ).fetchone() == (early, "2021-05-01", "2021-05-02T08:00:00+08:00")
 
 
+@pytest.mark.slow
 def test_incremental_equals_rebuild_after_inserts_updates_and_deletes(corpus):
     db, ids, docs = corpus
     incremental = snapshot(db)
@@ -298,6 +301,7 @@ def reprinted_story(db_path: Path) -> tuple[int, list[int]]:
     return story_id, sorted(ids)
 
 
+@pytest.mark.slow
 def test_stories_command_lists_the_reprinted_story(cleaned):
     out = invoke("stories", "--db", cleaned).output
     assert "13 articles in 11 stories; 1 with 2 or more copies" in out
@@ -309,6 +313,7 @@ def test_stories_command_lists_the_reprinted_story(cleaned):
     assert [(s["id"], s["copies"]) for s in data] == [(story_id, 3)]
 
 
+@pytest.mark.slow
 def test_stories_show_summarises_the_differences(cleaned):
     story_id, article_ids = reprinted_story(cleaned)
     out = invoke("stories", "show", str(story_id), "--db", cleaned).output
@@ -319,6 +324,7 @@ def test_stories_show_summarises_the_differences(cleaned):
     assert missing.exit_code == 1 and "no story or article with id 999" in missing.output
 
 
+@pytest.mark.slow
 def test_search_collapse_and_export(cleaned):
     plain = json.loads(invoke("search", "李先生", "--db", cleaned, "--format", "json").output)
     collapsed = json.loads(
@@ -336,6 +342,7 @@ def test_search_collapse_and_export(cleaned):
     assert sorted(r["story_id"] for r in records) == [story_id] * 3
 
 
+@pytest.mark.slow
 def test_query_commands_do_not_write(cleaned):
     conn = sqlite3.connect(cleaned)
     conn.execute(
@@ -349,6 +356,7 @@ def test_query_commands_do_not_write(cleaned):
     conn.close()
 
 
+@pytest.mark.slow
 def test_reindex_rebuilds_and_keeps_the_threshold(cleaned):
     out = invoke("reindex", "--db", cleaned, "--story-threshold", "0.95").output
     assert "stories: 13 articles in" in out and "(threshold 0.95)" in out
