@@ -18,6 +18,8 @@ from test_cluster import run_clean, warc_bench
 from conftest import FIXTURES, ROOT
 from newsclean.db.store import open_db
 
+pytestmark = pytest.mark.slow  # local Dask clusters and shard runs: about a minute
+
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 pytest.importorskip("fastwarc")

@@ -24,6 +24,7 @@ def export(db: Path, out: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.slow
 def test_export_refuses_the_archive_the_database_was_cleaned_from(tmp_path: Path) -> None:
     archive, db = tmp_path / "crawl.warc.gz", tmp_path / "news.db"
     write_fixture_warc(archive)

@@ -24,6 +24,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", HOSTILE)
 def test_a_refused_url_fails_alone_and_the_good_inputs_are_stored(tmp_path: Path, url: str) -> None:
     archive = tmp_path / "crawl.warc.gz"
