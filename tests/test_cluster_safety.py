@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_cluster import run_clean, warc_bench
+from test_cluster import warc_bench
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run_cli
 from newsclean.db.store import open_db
 
 pytestmark = pytest.mark.slow  # local Dask clusters and shard runs: about a minute
@@ -43,7 +43,7 @@ def corpus(tmp_path_factory):
     warc_bench.build_warc(base / "in" / "gen.warc.gz", PAGES)
     paths = [str(FIXTURES), str(base / "in")]
     local = base / "local.db"
-    assert run_clean(*paths, "--db", str(local)).returncode == 0
+    assert run_cli("clean", *paths, "--db", str(local)).returncode == 0
     return {"base": base, "paths": paths, "local": local}
 
 
@@ -95,7 +95,9 @@ def test_a_folder_of_the_users_own_files_is_refused_and_left_alone(corpus, addre
     (mine / "sales.parquet").write_bytes(b"the user's data")
     (mine / "plan.json").write_text("{}")
     for option in ("--out", "--shards"):
-        done = run_clean(*cluster_args(corpus, corpus["base"] / "never.db", address, option, str(mine)))
+        done = run_cli(
+            "clean", *cluster_args(corpus, corpus["base"] / "never.db", address, option, str(mine))
+        )
         assert done.returncode == 1, done.stderr
         assert f"the shard folder {mine} is not empty and was not made by newsclean" in done.stderr
         assert sorted(p.name for p in mine.iterdir()) == ["plan.json", "sales.parquet"]
@@ -104,11 +106,14 @@ def test_a_folder_of_the_users_own_files_is_refused_and_left_alone(corpus, addre
 def test_only_the_names_the_tool_wrote_are_deleted(corpus, address):
     out = corpus["base"] / "kept"
     assert (
-        run_clean(*cluster_args(corpus, corpus["base"] / "x.db", address, "--out", str(out))).returncode == 0
+        run_cli(
+            "clean", *cluster_args(corpus, corpus["base"] / "x.db", address, "--out", str(out))
+        ).returncode
+        == 0
     )
     (out / "notes.parquet").write_bytes(b"the user's notes, put among the shards")
     db = corpus["base"] / "merged.db"
-    done = run_clean(str(FIXTURES), "--db", str(db), "--cluster", address, "--shards", str(out))
+    done = run_cli("clean", str(FIXTURES), "--db", str(db), "--cluster", address, "--shards", str(out))
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["notes.parquet"]  # the run's own files went
     assert (out / "notes.parquet").read_bytes() == b"the user's notes, put among the shards"
@@ -117,19 +122,19 @@ def test_only_the_names_the_tool_wrote_are_deleted(corpus, address):
 def test_shards_made_against_another_database_are_run_again(corpus, address):
     db, shards = corpus["base"] / "replaced.db", corpus["base"] / "replaced.shards"
     args = cluster_args(corpus, db, address, "--shards", str(shards))
-    assert run_clean(str(FIXTURES), "--db", str(db)).returncode == 0  # the fixtures are stored
+    assert run_cli("clean", str(FIXTURES), "--db", str(db)).returncode == 0  # the fixtures are stored
     con = sqlite3.connect(db)
     con.execute(
         "create trigger fail_merge before insert on articles begin select raise(abort, 'injected'); end"
     )
     con.commit()
     con.close()
-    failed = run_clean(*args)  # the fixtures are unchanged; the merge fails at the first WARC page
+    failed = run_cli("clean", *args)  # the fixtures are unchanged; the merge fails at the first WARC page
     assert failed.returncode == 1 and "injected" in failed.stderr
     for leftover in db.parent.glob(db.name + "*"):
         leftover.unlink()  # the database is deleted; the shards stay
     open_db(db).conn.close()
-    again = run_clean(*args)
+    again = run_cli("clean", *args)
     assert again.returncode == 0, again.stderr
     assert " 0 unchanged" in again.stdout  # nothing trusted from the shards of the old database
     assert stored(db) == stored(corpus["local"])
@@ -137,7 +142,7 @@ def test_shards_made_against_another_database_are_run_again(corpus, address):
 
 def test_shards_the_client_cannot_see_are_an_error(corpus, address):
     db = corpus["base"] / "memory.db"
-    done = run_clean(*cluster_args(corpus, db, address, "--shards", "memory://shards"))
+    done = run_cli("clean", *cluster_args(corpus, db, address, "--shards", "memory://shards"))
     assert done.returncode == 1, done.stdout
     assert "are not in memory://shards as this machine sees it" in done.stderr
     assert "Traceback" not in done.stderr
