@@ -4,77 +4,94 @@
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import click
 
-from newsclean.ingest.verbosity import add_options, cause_of, verbose
 
-# Every command: name -> (module, attribute, short help). A command's module is imported only
-# when the command runs (or its own --help is asked for): the modules pull in sqlite-utils,
-# lxml, requests, numpy, ..., which take most of a second to import. The short help is the
-# first sentence of the command's docstring, which the main --help lists; it is kept here so
-# that the listing imports no command module. tests/test_startup.py checks that each equals
-# the command's own short help.
+def use_this_checkout_as_newsclean() -> None:
+    """Make `import newsclean` load the folder this file is in (the package's folder, as
+    pyproject's package-dir says), so that `python cli.py` runs this checkout, installed or not."""
+    spec = importlib.machinery.ModuleSpec("newsclean", None, is_package=True)
+    spec.submodule_search_locations = [os.path.dirname(os.path.abspath(__file__))]
+    sys.modules["newsclean"] = importlib.util.module_from_spec(spec)
+
+
+if not __package__:  # run as a script (`python cli.py`), not imported as newsclean.cli
+    use_this_checkout_as_newsclean()
+
+from newsclean.commands.options import add_verbosity_options  # noqa: E402
+from newsclean.ingest.verbosity import cause_of, verbose  # noqa: E402
+
+# Every command: name -> (module of newsclean.commands, attribute, short help). A command's
+# module is imported only when the command runs (or its own --help is asked for): the modules
+# pull in sqlite-utils, lxml, requests, numpy, ..., which take most of a second to import.
+# The short help is the first sentence of the command's docstring, which the main --help
+# lists; it is kept here so that the listing imports no command module.
+# tests/test_startup.py checks that each equals the command's own short help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "clean": (
-        "newsclean.ingest.cli_clean",
+        "clean",
         "clean",
         "Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.",
     ),
     "sites": (
-        "newsclean.ingest.cli_clean",
+        "clean",
         "sites",
         "List the site adapters, the sites they claim and the layouts each knows.",
     ),
     "eval": (
-        "newsclean.ingest.cli_eval",
+        "evaluation",
         "eval_command",
         "Measure extraction on pages with gold records (NAME.html|NAME.txt + NAME.json).",
     ),
     "fetch": (
-        "newsclean.ingest.cli_fetch",
+        "fetch",
         "fetch",
         "Fetch new articles from the sites' listing pages and feeds, clean them and store them.",
     ),
     "reclean": (
-        "newsclean.ingest.cli_fetch",
+        "fetch",
         "reclean",
         "Re-extract every stored raw page with the current adapters and update the articles.",
     ),
     "search": (
-        "newsclean.db.cli_query",
+        "query",
         "search_cmd",
         "Full-text search in Chinese (and Latin) text, best matches first.",
     ),
     "show": (
-        "newsclean.db.cli_query",
+        "query",
         "show",
         "Print one article as a reader reads it: title, meta lines, body.",
     ),
     "export": (
-        "newsclean.db.cli_query",
+        "query",
         "export",
         "Stream the selected articles as JSON lines or CSV (constant memory).",
     ),
     "stats": (
-        "newsclean.db.cli_query",
+        "query",
         "stats",
         "Articles per site and per month, top sources and authors, records with warnings.",
     ),
     "reindex": (
-        "newsclean.db.cli_query",
+        "query",
         "reindex",
         "Rebuild the full-text index and the stories from the articles table.",
     ),
     "browse": (
-        "newsclean.db.cli_query",
+        "browse",
         "browse",
         "Explore the database in Datasette (install it with: pip install '.[browse]').",
     ),
     "stories": (
-        "newsclean.db.cli_stories",
+        "stories",
         "stories_cmd",
         "The largest stories: articles reprinted (转载) across sites and editions.",
     ),
@@ -84,10 +101,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 def load_command(name: str) -> click.Command:
     """The command registered under `name` in COMMANDS, imported now, with -v and -q added."""
     module, attribute, _ = COMMANDS[name]
-    command = getattr(importlib.import_module(module), attribute)
+    command = getattr(importlib.import_module(f"newsclean.commands.{module}"), attribute)
     if not isinstance(command, click.Command):
-        raise TypeError(f"{module}.{attribute} is no click command")
-    add_options(command)
+        raise TypeError(f"newsclean.commands.{module}.{attribute} is no click command")
+    add_verbosity_options(command)
     return command
 
 

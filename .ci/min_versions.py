@@ -3,9 +3,9 @@
 
 Usage: python .ci/min_versions.py [--venv DIR] [-- PYTEST ARGS]
 
-Every ``>=X`` lower bound of ``[project].dependencies`` and of the extras that the ``test``
-extra needs (following ``newsclean[...]`` self-references) is pinned ``==X`` in a pip
-constraints file; then ``pip install -c constraints.txt -e '.[test]'`` runs in a fresh venv
+Every ``>=X`` lower bound of ``[project].dependencies`` and of the extras CI installs, ``test``
+and ``cluster`` (following ``newsclean[...]`` self-references), is pinned ``==X`` in a pip
+constraints file; then ``pip install -c constraints.txt -e '.[test,cluster]'`` runs in a fresh venv
 (a temporary one, removed afterwards, unless ``--venv DIR`` is given), ``pip freeze`` of the
 direct dependencies is printed, and ``python -m pytest -q -p no:cacheprovider`` runs with any
 arguments given after ``--``. The exit code is pytest's; a failed install exits 1.
@@ -30,7 +30,7 @@ except ImportError:  # Python 3.10: the copy of tomli that pip vendors
     from pip._vendor import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA = "test"
+EXTRAS = ("test", "cluster")  # as CI installs them (.ci/run)
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*([^;]*)")
 
 
@@ -53,13 +53,13 @@ def parse(requirement: str) -> tuple[str, list[str], str | None]:
     return name, [e.strip() for e in (extras or "").split(",") if e.strip()], lower
 
 
-def requirements(project: dict[str, Any], extra: str) -> list[str]:
-    """The base dependencies plus those of ``extra`` and of the extras it names on the project."""
+def requirements(project: dict[str, Any], extras: tuple[str, ...]) -> list[str]:
+    """The base dependencies plus those of ``extras`` and of the extras they name on the project."""
     own = normalize(project["name"])
     optional = project.get("optional-dependencies", {})
     found = list(project.get("dependencies", []))
     seen: set[str] = set()
-    todo = [extra]
+    todo = list(extras)
     while todo:
         current = todo.pop()
         if current in seen:
@@ -76,11 +76,11 @@ def requirements(project: dict[str, Any], extra: str) -> list[str]:
     return found
 
 
-def minimums(pyproject: Path, extra: str = EXTRA) -> dict[str, str]:
+def minimums(pyproject: Path, extras: tuple[str, ...] = EXTRAS) -> dict[str, str]:
     """Each directly required package (normalized name) with its declared lower bound."""
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     pins: dict[str, str] = {}
-    for requirement in requirements(project, extra):
+    for requirement in requirements(project, extras):
         name, _, lower = parse(requirement)
         if lower is None:
             print(f"min_versions: {name} has no >= bound; left to the resolver", file=sys.stderr)
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
 
         run([python, "-m", "pip", "--version"], env=env)
-        if run([python, "-m", "pip", "install", "-c", str(constraints), "-e", f".[{EXTRA}]"], env=env):
+        if run([python, "-m", "pip", "install", "-c", str(constraints), "-e", f".[{','.join(EXTRAS)}]"], env=env):
             print(
                 "min_versions: FAILED to install the minimum versions together "
                 "(see pip's message above); raise the bound that conflicts",

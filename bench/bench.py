@@ -6,8 +6,8 @@ Usage: python bench/bench.py                      # micro-benchmark + clean at N
        python bench/bench.py --no-e2e --profile   # micro-benchmark, then a pyinstrument profile
        python bench/bench.py --no-micro --keep /tmp/pages   # keep the generated pages
 
-Micro-benchmark (one run, the same pages for every extractor): every tests/fixtures/*.html
-except generic_* (the site adapters' own fixtures), read as raw bytes, each put through
+Micro-benchmark (one run, the same pages for every extractor): every HTML case of
+tests/fixtures except generic/ (the site adapters' own cases, bench/cases.py), read as raw bytes, each put through
   ours        ingest.pipeline.extract_page(data, path=…): decode, detect, site adapter, check
   generic     the same with site='generic' (the generic adapter on the same pages)
   trafilatura trafilatura.extract(data) with its defaults (raw bytes: it decodes itself)
@@ -18,8 +18,8 @@ the page's figure is the median of the rounds' per-call times. The summary
 gives the mean over pages of those medians (ms/page), pages/s (= 1000 / that mean), and the
 ratios: trafilatura's time over ours ("× faster") and ours over the parse floor.
 
-End-to-end: for each N in --sizes, N pages are generated into a temporary folder from all the
-HTML fixtures (generic_* included), each copy with its own URL (saved-from comment, canonical
+End-to-end: for each N in --sizes, N pages are generated into a temporary folder from the eight
+HTML cases of GENERATED (generic included), each copy with its own URL (saved-from comment, canonical
 and og:url, and every other occurrence of the fixture's URL), its number written in Han
 characters in its title, body paragraphs shuffled and their digits changed, then
 `python cli.py clean DIR --db fresh.db --jobs J` runs as a subprocess for each J in --jobs.
@@ -50,9 +50,22 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-FIXTURES = ROOT / "tests" / "fixtures"
+# The HTML cases `generate` varies: the eight it always used, so that a generated set (the
+# 1,000 pages of the before/after hashes) stays the same when cases are added.
+GENERATED = (
+    "chinanews_ha_2018_gb2312",
+    "chinanews_ha_2022_004",
+    "chinanews_main_2020",
+    "ddsb_2020_001",
+    "generic_county_2021",
+    "hnr_2018_trs",
+    "hnr_2020_000",
+    "hnr_2020_003",
+)
 
 import lxml.html  # noqa: E402
+
+from bench.cases import cases  # noqa: E402
 
 from newsclean.ingest.pipeline import extract_page  # noqa: E402
 
@@ -68,7 +81,7 @@ FILLER = "春夏秋冬东西南北新旧上下前后左右金木水火土山川�
 
 def site_pages() -> list[Path]:
     """The site adapters' HTML fixtures."""
-    return [p for p in sorted(FIXTURES.glob("*.html")) if not p.name.startswith("generic_")]
+    return [c.page for c in cases(".html") if not c.name.startswith("generic_")]
 
 
 def time_calls(fns: dict[str, Callable[[], object]], rounds: int, round_ms: float) -> dict[str, float]:
@@ -164,7 +177,7 @@ def read_fixture(page: Path) -> tuple[str, str, dict]:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         text, encoding = data.decode("gb18030"), "gb18030"
-    gold = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    gold = json.loads((page.parent / "expected.json").read_text(encoding="utf-8"))
     return text, encoding, gold
 
 
@@ -217,7 +230,7 @@ def vary(text: str, gold: dict, number: int, rng: random.Random) -> str:
 def generate(folder: Path, count: int, seed: int = 6) -> None:
     """Write `count` varied copies of the HTML fixtures into `folder`."""
     rng = random.Random(seed)
-    fixtures = [(p.stem, *read_fixture(p)) for p in sorted(FIXTURES.glob("*.html"))]
+    fixtures = [(c.name, *read_fixture(c.page)) for c in cases(".html") if c.name in GENERATED]
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
         stem, text, encoding, gold = fixtures[number % len(fixtures)]

@@ -4,7 +4,7 @@
 Usage: python bench/real_pages.py [FOLDER ...] [--rounds 5] [--fastest]
        python bench/real_pages.py [FOLDER ...] --run ours|trafilatura|parse|none --rounds N
        (default folders: ../shared/devset/html and ../shared/devset/text, when present, and
-       the site fixtures: tests/fixtures/*.html but generic_*)
+       the site fixtures: the HTML cases of tests/fixtures but generic/)
 
 Every page of each folder (`*.html`, `*.txt`) is read as raw bytes and put through
   ours         ingest.pipeline.extract_page(data, url=…, path=…): what `clean`'s workers call
@@ -40,6 +40,8 @@ import trafilatura  # noqa: E402
 from newsclean.extract.record import NotAnArticle  # noqa: E402
 from newsclean.ingest.pipeline import extract_page  # noqa: E402
 
+from bench.cases import cases  # noqa: E402
+
 SITE_FIXTURES = ROOT / "tests" / "fixtures"
 
 
@@ -70,13 +72,13 @@ def p95(values: list[float]) -> float:
 def read_pages(folder: Path) -> list[tuple[Path, bytes, str | None]]:
     """Each page of the folder with its bytes and URL (from the gold `.json` beside it); in the
     fixtures folder, the site fixtures only (their URL is left for the adapters to find)."""
+    if folder == SITE_FIXTURES:
+        return [(c.page, c.page.read_bytes(), None) for c in cases(".html") if not c.name.startswith("generic_")]
     pages = []
     for page in sorted([*folder.glob("*.html"), *folder.glob("*.txt")]):
-        if folder == SITE_FIXTURES and (page.suffix != ".html" or page.name.startswith("generic_")):
-            continue
         gold = page.with_suffix(".json")
         url = None
-        if gold.exists() and folder != SITE_FIXTURES:
+        if gold.exists():
             url = json.loads(gold.read_text(encoding="utf-8")).get("url")
         pages.append((page, page.read_bytes(), url))
     return pages

@@ -12,7 +12,7 @@ to time queries again. `--legacy` also times the query SQL of the previous desig
 filters, bm25 over the 5,000 newest matches, single characters newest first) on the same
 index, for the before/after figures; `--stats-export` times `stats` and a full `export`.
 
-The corpus is made from the golden records in tests/fixtures/*.json (the seed goldens in
+The corpus is made from the golden records of tests/fixtures (bench/cases.py) (the seed goldens in
 ../shared/acceptance/ when the fixtures are missing): each synthetic article takes a random
 title fragment and 3-15 paragraphs drawn from all fixtures, shuffled, with ~10% of their
 CJK characters replaced by characters drawn from the corpus' own character frequencies (so
@@ -51,6 +51,8 @@ from newsclean.db import query, search, store  # noqa: E402
 from newsclean.db.filters import Filters, filter_sql  # noqa: E402
 from newsclean.db.writable import CorpusDatabase  # noqa: E402
 
+from bench.cases import cases  # noqa: E402
+
 SITES = ["hnr", "ddsb", "chinanews", "generic", "dahe", "hnrb", "zynews", "xinhua",
          "henan_gov", "luohe", "zhengzhou", "hengyang"]
 FILTER = Filters(site="hnr", date_from="2020", date_to="2020")
@@ -58,7 +60,7 @@ FILTER = Filters(site="hnr", date_from="2020", date_to="2020")
 
 def load_records() -> list[dict[str, Any]]:
     """The fixture goldens (title, body list, ...)."""
-    files = sorted((ROOT / "tests" / "fixtures").glob("*.json"))
+    files = [c.gold for c in cases()]
     if not files:
         files = sorted((ROOT.parent / "shared" / "acceptance").glob("*.expected.json"))
     return [json.loads(f.read_text(encoding="utf-8")) for f in files]

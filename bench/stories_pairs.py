@@ -14,13 +14,17 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Callable, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+from bench.cases import cases  # noqa: E402
+
 DEVSET = ROOT.parent / "shared" / "devset"
 
 
@@ -61,8 +65,8 @@ def _doc(name: str, data: dict, min_chars: int = 200) -> Doc | None:
 def fixture_docs() -> list[Doc]:
     """One Doc per distinct fixture article (text and HTML renderings of one page are one)."""
     docs: dict[str, Doc] = {}
-    for path in sorted(FIXTURES.glob("*.json")):
-        doc = _doc(path.stem, json.loads(path.read_text(encoding="utf-8")))
+    for case in cases():
+        doc = _doc(case.name, json.loads(case.gold.read_text(encoding="utf-8")))
         if doc is not None:
             docs.setdefault(re.sub(r"\W", "", doc.title), doc)
     return list(docs.values())

@@ -201,7 +201,7 @@ def run(cmd: list[str]) -> dict[str, Any]:
 def clean_runs(folder: Path, pages: int) -> None:
     """local --jobs 2, --cluster local with 1 and 2 workers, extraction alone, merge alone."""
     from newsclean.db.store import open_db
-    from newsclean.ingest.cluster import merge_shards
+    from newsclean.ingest.cluster import merge_shards, planned_tasks
 
     archive = folder / "bench.warc.gz"
     if not archive.exists():
@@ -230,7 +230,7 @@ def clean_runs(folder: Path, pages: int) -> None:
         leftover.unlink()
     db = open_db(db_path)
     start = time.perf_counter()
-    summary = merge_shards(db, str(out))
+    summary = merge_shards(db, str(out), planned_tasks(str(out)))
     wall = time.perf_counter() - start
     rows = sum(summary.counts.values()) - summary.counts["skipped"]
     print(f"\nmerge alone (the --out shards into a fresh database, in this process): {rows} inputs "

@@ -15,8 +15,10 @@ from newsclean.db import search, stories
 if TYPE_CHECKING:
     from newsclean.db import store
 
-# The folder that holds the `newsclean` package: the repository, or site-packages.
-PACKAGE_PARENT = Path(newsclean.__file__).resolve().parent.parent
+# The folders that hold an installed `newsclean` folder (site-packages); none for an editable
+# install, whose package folder is the repository root and whose import hook Datasette's
+# Python (this one) runs too.
+PACKAGE_PARENTS = [str(Path(p).parent) for p in newsclean.__path__ if Path(p).name == "newsclean"]
 PLUGINS_DIR = Path(__file__).resolve().parent / "datasette_plugins"
 TEMPLATES_DIR = PLUGINS_DIR / "templates"
 STATIC_DIR = PLUGINS_DIR / "static"
@@ -91,20 +93,35 @@ def prepare_database(db: store.Queryable) -> None:
     _replace_view(db, STORIES_VIEW, _STORIES_VIEW_SQL)
 
 
+def database_path(db_name: str) -> str:
+    """The database's page, as Datasette routes it: the name tilde-encoded (`my news#1` gives
+    /my+news~231). Datasette is imported here only: `browse` runs with the extra installed."""
+    from datasette.utils import tilde_encode
+
+    return "/" + tilde_encode(db_name)
+
+
 def chart_path(db_name: str) -> str:
     """The chart page: the monthly query rendered by the newsclean_chart plugin."""
-    return f"/{db_name}/{MONTHLY_QUERY}"
+    return f"{database_path(db_name)}/{MONTHLY_QUERY}"
 
 
 def home_html(db_name: str) -> str:
-    """The home page's links: search, the article list, the chart, stories."""
+    """The home page's links: search, the article list, the chart, stories (escaped: the
+    database name comes from the file name, which may hold quotes and markup)."""
+    from markupsafe import escape
+
+    base = database_path(db_name)
     links = [
-        (f"/{db_name}/search", "Search articles", "Chinese-aware full-text search"),
-        (f"/{db_name}/{LISTING_VIEW}", "Article list", "title, site, date, source and authors, newest first"),
+        (f"{base}/search", "Search articles", "Chinese-aware full-text search"),
+        (f"{base}/{LISTING_VIEW}", "Article list", "title, site, date, source and authors, newest first"),
         (chart_path(db_name), "Articles per month", "a chart by site"),
-        (f"/{db_name}/{STORIES_VIEW}", "Stories", "copies of one article, largest first"),
+        (f"{base}/{STORIES_VIEW}", "Stories", "copies of one article, largest first"),
     ]
-    items = "".join(f'<li><a href="{href}">{label}</a> — {what}</li>' for href, label, what in links)
+    items = "".join(
+        f'<li><a href="{escape(href)}">{escape(label)}</a> — {escape(what)}</li>'
+        for href, label, what in links
+    )
     return f'<ul class="newsclean-home">{items}</ul>'
 
 
@@ -218,5 +235,5 @@ def write_metadata(db_path: str | Path, out: Path) -> Path:
 def datasette_env() -> dict[str, str]:
     """The environment for Datasette: `newsclean` importable, so the plugins find its search."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*PACKAGE_PARENTS, env.get("PYTHONPATH")]))
     return env

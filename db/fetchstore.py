@@ -14,6 +14,8 @@ from newsclean.db.store import now_iso, open_db
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from newsclean.db.writable import CorpusDatabase
+
 RAW_PAGE_COLUMNS: dict[str, type] = {
     "url": str,  # the URL requested (pk)
     "final_url": str,  # after redirects: the article's canonical URL
@@ -57,7 +59,7 @@ class RawPage:
     encoding: str | None
 
 
-def open_fetch_db(path: str | Path) -> sqlite_utils.Database:
+def open_fetch_db(path: str | Path) -> CorpusDatabase:
     """Open the database with the article tables and the fetch tables in place."""
     db = open_db(path)
     ensure_fetch_schema(db)

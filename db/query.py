@@ -12,33 +12,13 @@ from typing import Any, TextIO
 
 from newsclean.db import search, store, stories
 from newsclean.db.filters import Filters, filter_sql
-from newsclean.extract.record import LIST_FIELDS
+from newsclean.extract.record import ARTICLE_FIELDS, LIST_FIELDS
 
 # Column order of exports (and of `show --format json`): the article record, then bookkeeping.
-EXPORT_COLUMNS = (
-    "id",
-    "key",
-    "url",
-    "site",
-    "site_name",
-    "title",
-    "published_at",
-    "source",
-    "authors",
-    "correspondents",
-    "editor",
-    "keywords",
-    "section",
-    "byline",
-    "dateline",
-    "summary",
-    "body",
-    "input_path",
-    "extractor",
-    "warnings",
-    "extracted_at",
-)
+EXPORT_COLUMNS = ("id", "key", *(spec.name for spec in ARTICLE_FIELDS), "extracted_at")
 CSV_LIST_SEPARATOR = "; "
+# A CSV cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The largest SQLite integer: a longer number given to `show` is no id.
 MAX_ID = 2**63 - 1
 
@@ -175,23 +155,30 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
-def csv_value(name: str, value: Any) -> Any:
-    """A record value as a CSV cell: lists joined with '; ', body paragraphs with newlines."""
+def formula_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: text starting with = + - @ tab or carriage return
+    (a formula to Excel, LibreOffice and Sheets: `=HYPERLINK(...)`) gets a leading `'`."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def csv_value(name: str, value: Any, *, exact: bool = False) -> Any:
+    """A record value as a CSV cell: lists joined with '; ', body paragraphs with newlines;
+    made formula-safe unless `exact`."""
     if name == "body":
-        return "\n".join(value)
-    if isinstance(value, list):
-        return CSV_LIST_SEPARATOR.join(value)
-    return value
+        value = "\n".join(value)
+    elif isinstance(value, list):
+        value = CSV_LIST_SEPARATOR.join(value)
+    return value if exact else formula_safe(value)
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """A header row, then one row per record; return the count."""
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO, *, exact: bool = False) -> int:
+    """A header row, then one row per record (cells formula-safe unless `exact`); return the count."""
     writer = csv.writer(out)
     columns = (*EXPORT_COLUMNS, "story_id")
     writer.writerow(columns)
     count = 0
     for rec in records:
-        writer.writerow([csv_value(c, rec.get(c)) for c in columns])
+        writer.writerow([csv_value(c, rec.get(c), exact=exact) for c in columns])
         count += 1
     return count
 

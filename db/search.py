@@ -45,8 +45,8 @@ Scheme (chosen by measuring; bench/search_bench.py, figures in the README):
 Both FTS tables are contentless (rowid = articles.id; the text lives in `articles`). A
 contentless row can only be removed by passing the exact indexed text, so SQL triggers copy
 the *old* title/body of changed or deleted articles into `articles_fts_pending`; `sync()`
-(run by the store hook after every upsert, and before every search) replays them, which
-also catches writers that bypass upsert_article.
+(run by the store after every write, SEARCH being one of its derived indexes, and before
+every search) replays them, which also catches writers that bypass upsert_article.
 """
 
 from __future__ import annotations
@@ -463,7 +463,6 @@ Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 # What the index stores of a title or body, computable in clean's workers (store.derive).
 _bigrams = store.TextDerivation(index_text, ("title", "body"))
 _chars = store.TextDerivation(distinct_chars, ("title", "body"))
-store.DERIVATIONS.extend([_bigrams, _chars])
 
 
 def _prepared(rows: list[IndexRow]) -> Prepared:
@@ -581,11 +580,6 @@ def sync(db: store.Queryable) -> int:
     return len(pending)
 
 
-def _on_articles_changed(db: store.Queryable, ids: list[int]) -> None:
-    """store.ARTICLE_HOOKS callback: bring the index up to date after a write."""
-    sync(db)
-
-
 # Indexes the read-only query commands rely on (stats at 1,000,000 articles in about a
 # second instead of 90 s). Created on the next write open of an older database.
 QUERY_INDEXES = [
@@ -598,16 +592,27 @@ QUERY_INDEXES = [
 
 
 def ensure_query_indexes(db: store.Queryable) -> None:
-    """store.SCHEMA_HOOKS callback: create the QUERY_INDEXES that are missing."""
+    """Create the QUERY_INDEXES that are missing."""
     for sql in QUERY_INDEXES:
         db.execute(sql)
 
 
-if _on_articles_changed not in store.ARTICLE_HOOKS:
-    store.ARTICLE_HOOKS.append(_on_articles_changed)
-for _hook in (ensure_index, ensure_query_indexes):
-    if _hook not in store.SCHEMA_HOOKS:
-        store.SCHEMA_HOOKS.append(_hook)
+class SearchIndex:
+    """The search index as a stage after the write (a store.DerivedIndex; db/stages.py)."""
+
+    derivations: tuple[store.TextDerivation, ...] = (_bigrams, _chars)
+    exists = staticmethod(index_exists)
+    sync = staticmethod(sync)
+    pending = staticmethod(pending_count)
+    rebuild = staticmethod(reindex)
+
+    def create(self, db: store.Queryable) -> None:
+        """The index, built from the stored articles when missing, and the QUERY_INDEXES."""
+        ensure_index(db)
+        ensure_query_indexes(db)
+
+
+SEARCH = SearchIndex()
 
 
 # ---------------------------------------------------------------- ranking

@@ -5,37 +5,23 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsclean.db.locking import BUSY_TIMEOUT_S, when_unlocked
-from newsclean.extract.record import Article
+from newsclean.extract.record import ARTICLE_FIELDS, Article
 
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from newsclean.db.writable import CorpusDatabase
+
+# The article fields (extract/record.py) between the row id and key and the bookkeeping.
 ARTICLE_COLUMNS: dict[str, type] = {
     "id": int,
     "key": str,
-    "url": str,
-    "site": str,
-    "site_name": str,
-    "title": str,
-    "published_at": str,
-    "source": str,
-    "authors": str,
-    "correspondents": str,
-    "editor": str,
-    "keywords": str,
-    "section": str,
-    "byline": str,
-    "dateline": str,
-    "summary": str,
-    "body": str,
-    "input_path": str,
-    "extractor": str,
-    "warnings": str,
+    **{spec.name: str for spec in ARTICLE_FIELDS},
     "extracted_at": str,
     "fingerprint": str,
 }
@@ -50,20 +36,12 @@ INPUT_COLUMNS: dict[str, type] = {
     "seen_at": str,
 }
 
-# Called with the ids of article rows just inserted or updated; the search index
-# (db/search.py) registers itself here so that every writer keeps it in sync.
-ARTICLE_HOOKS: list[Callable[[sqlite_utils.Database, list[int]], None]] = []
-# Called inside the schema transaction, so that the tables of other modules (the search
-# index) exist from the database's first commit on: a run killed at any moment never
-# leaves a database with only some of its tables.
-SCHEMA_HOOKS: list[Callable[[sqlite_utils.Database], None]] = []
-
 
 class TextDerivation:
-    """A pure function of an article field's text that a write hook needs (search bigrams, a
+    """A pure function of an article field's text that a derived index needs (search bigrams, a
     story signature), so that `clean --jobs` can compute it in the worker that extracted the
-    row: the worker calls `derive`, the writing process `offer`s the values, and the hook's
-    call then takes the offered value instead of computing it (the same value either way)."""
+    row: the worker calls `derive`, the writing process `offer`s the values, and the index's
+    sync then takes the offered value instead of computing it (the same value either way)."""
 
     def __init__(self, func: Callable[[str | None], Any], fields: tuple[str, ...]) -> None:
         self.func = func
@@ -77,26 +55,56 @@ class TextDerivation:
             return self.func(text)
 
 
-# Registered by the modules whose hooks need them (db/search.py, db/stories.py).
-DERIVATIONS: list[TextDerivation] = []
+class DerivedIndex(Protocol):
+    """What is derived from the stored articles and kept in step with every write: a stage
+    after the write (the search index, stories). The store receives an ordered tuple of them
+    (db/stages.py: INDEXES) and calls them in that order; none registers itself anywhere."""
+
+    # The per-row text work, done where the row was extracted (in clean's workers).
+    derivations: tuple[TextDerivation, ...]
+
+    def create(self, db: Queryable) -> None:
+        """Inside the schema transaction: create what is missing, built from stored articles."""
+        ...
+
+    def exists(self, db: Queryable) -> bool:
+        """True when the index's tables are there in the current layout."""
+        ...
+
+    def sync(self, db: Queryable) -> int:
+        """After a write: take in the article changes queued by its triggers; how many."""
+        ...
+
+    def pending(self, db: Queryable) -> int:
+        """How many article changes wait for `sync`."""
+        ...
+
+    def rebuild(self, db: Queryable) -> int:
+        """Rebuild the whole index from the articles table; the number of articles."""
+        ...
 
 
-def derive(row: dict[str, Any]) -> list[list[Any]]:
-    """Every registered derivation of the row's fields (run where the row was extracted)."""
-    return [[d.func(row.get(f)) for f in d.fields] for d in DERIVATIONS]
+def derive(row: dict[str, Any], indexes: Iterable[DerivedIndex]) -> list[list[Any]]:
+    """Every derivation the indexes need of the row's fields (run where the row was extracted)."""
+    return [[d.func(row.get(f)) for f in d.fields] for d in derivations_of(indexes)]
 
 
-def offer_derived(row: dict[str, Any], derived: list[list[Any]]) -> None:
-    """Hand values from `derive` to the derivations, for the next article_changes()."""
-    for d, values in zip(DERIVATIONS, derived):
+def offer_derived(row: dict[str, Any], derived: list[list[Any]], indexes: Iterable[DerivedIndex]) -> None:
+    """Hand values from `derive` (with the same indexes) to the derivations, for the next sync."""
+    for d, values in zip(derivations_of(indexes), derived):
         for f, value in zip(d.fields, values):
             d.memo[row.get(f)] = value
 
 
-def forget_derived() -> None:
-    """Drop the offered values (after each batch: they are only needed by its hooks)."""
-    for d in DERIVATIONS:
+def forget_derived(indexes: Iterable[DerivedIndex]) -> None:
+    """Drop the offered values (after each batch: only its sync needs them)."""
+    for d in derivations_of(indexes):
         d.memo.clear()
+
+
+def derivations_of(indexes: Iterable[DerivedIndex]) -> list[TextDerivation]:
+    """The derivations of the indexes, in their order."""
+    return [d for index in indexes for d in index.derivations]
 
 
 class StoreError(RuntimeError):
@@ -135,6 +143,19 @@ class NotACorpus(StoreError):
     """The file is an SQLite database, but not one that newsclean wrote."""
 
 
+class NewerSchema(StoreError):
+    """The database was written by a newer newsclean (its schema version is past SCHEMA_VERSION)."""
+
+
+# The schema version (PRAGMA user_version) stamped on every database this code creates or
+# migrates. 0 is a database from before versions: open_db migrates it (the fingerprint
+# column, the query indexes, the search and story tables). A change to the schema raises
+# this number with a migration in ensure_schema; a database of a higher version is refused.
+SCHEMA_VERSION = 1
+# Article columns a migration adds, so that a writer may find them missing.
+MIGRATED_COLUMNS = ("fingerprint",)
+
+
 class Queryable(Protocol):
     """What the query commands need of a database: its connection and `execute`.
 
@@ -161,25 +182,33 @@ class ReadOnlyDatabase:
         return self.conn.execute(sql, parameters)
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+def open_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> CorpusDatabase:
     """Open (creating if needed) the database in WAL mode with every table in place.
 
-    Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only.
+    `indexes` are the derived indexes kept in step with every write through it, in order;
+    None means all of them (db/stages.py: INDEXES), so that no writer goes without one.
+    Raises StoreError when the file cannot be opened, is no SQLite database, or is read-only,
+    NewerSchema or NotACorpus (before anything in it is changed) when it is not ours to write.
     """
     from newsclean.db.writable import CorpusDatabase
 
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        db = CorpusDatabase(conn)
-        when_unlocked(lambda: prepare_db(db))
+        db = CorpusDatabase(conn, indexes)
+        when_unlocked(lambda: prepare_db(db, path))
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc
+    except StoreError:
+        conn.close()
+        raise
     return db
 
 
-def prepare_db(db: sqlite_utils.Database) -> None:
-    """WAL mode, every table in place, and a check that the file can be written."""
+def prepare_db(db: CorpusDatabase, path: str | Path) -> None:
+    """A check that the schema is ours, WAL mode, every table in place, and a check that the
+    file can be written."""
+    check_schema(db.conn, path, writing=True)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     ensure_schema(db)
@@ -190,7 +219,7 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
     """Open an existing newsclean database for reading only (SQLite `mode=ro`).
 
     Never creates, changes or adds schema to the file; works on a read-only file or folder.
-    Raises DatabaseMissing, NotACorpus, or StoreError when SQLite cannot read it.
+    Raises DatabaseMissing, NotACorpus, NewerSchema, or StoreError when SQLite cannot read it.
     """
     if not Path(path).is_file():
         raise DatabaseMissing(
@@ -198,7 +227,7 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
         )
     try:
         conn = connect_readonly(Path(path))
-        check_corpus(conn, path)
+        check_schema(conn, path, writing=False)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read database {path}: {exc}") from exc
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -227,12 +256,47 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def check_corpus(conn: sqlite3.Connection, path: str | Path) -> None:
-    """Raise NotACorpus unless the database has an `articles` table with CORPUS_COLUMNS."""
-    columns = {row[1] for row in conn.execute("select * from pragma_table_info('articles')")}
-    missing = [c for c in CORPUS_COLUMNS if c not in columns]
+def check_schema(conn: sqlite3.Connection, path: str | Path, writing: bool) -> None:
+    """Raise NewerSchema or NotACorpus unless this code can read (or write) the database.
+
+    Refused: a schema version past SCHEMA_VERSION; an `articles` table lacking the columns
+    read (CORPUS_COLUMNS) or, to write, every column written but those a migration adds; an
+    `inputs` table lacking a column written; a NOT NULL column without default that newsclean
+    does not know in either (every insert would fail). A writer may find no tables at all.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} has schema version {version}, newer than this newsclean's ({SCHEMA_VERSION}): "
+            "open it with the newsclean that wrote it"
+        )
+    articles, inputs = table_columns(conn, "articles"), table_columns(conn, "inputs")
+    needed = [c for c in ARTICLE_COLUMNS if c not in MIGRATED_COLUMNS] if writing else CORPUS_COLUMNS
+    if articles or not writing:
+        require_columns(path, "articles", articles, needed)
+    if inputs and writing:
+        require_columns(path, "inputs", inputs, INPUT_COLUMNS)
+    for table, columns, known in (("articles", articles, ARTICLE_COLUMNS), ("inputs", inputs, INPUT_COLUMNS)):
+        strange = [name for name, required in columns.items() if required and name not in known]
+        if strange:
+            raise NotACorpus(
+                f"{path} is not a newsclean database (its {table} table has a NOT NULL column "
+                f"newsclean does not write: {', '.join(strange)})"
+            )
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> dict[str, bool]:
+    """{column: True when it is NOT NULL without a default} of a table; {} when there is none."""
+    rows = conn.execute("select name, [notnull], dflt_value from pragma_table_info(?)", [table])
+    return {name: bool(not_null) and default is None for name, not_null, default in rows}
+
+
+def require_columns(path: str | Path, table: str, columns: Iterable[str], needed: Iterable[str]) -> None:
+    """Raise NotACorpus when the table (its columns; none when it is missing) lacks one needed."""
+    present = set(columns)
+    missing = [c for c in needed if c not in present]
     if missing:
-        what = f"its articles table lacks {', '.join(missing)}" if columns else "it has no articles table"
+        what = f"its {table} table lacks {', '.join(missing)}" if present else f"it has no {table} table"
         raise NotACorpus(f"{path} is not a newsclean database ({what})")
 
 
@@ -241,10 +305,10 @@ def require_corpus(path: str | Path) -> None:
     open_readonly(path).conn.close()
 
 
-def open_existing_db(path: str | Path) -> sqlite_utils.Database:
+def open_existing_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> CorpusDatabase:
     """open_db for a database that must already exist and be a newsclean corpus."""
     require_corpus(path)
-    return open_db(path)
+    return open_db(path, indexes)
 
 
 def probe_writable(db: sqlite_utils.Database) -> None:
@@ -269,12 +333,16 @@ def immediate_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     db.conn.execute("COMMIT")
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables, indexes and search index that are missing, in one transaction."""
+def ensure_schema(db: CorpusDatabase) -> None:
+    """Create the tables, indexes and derived indexes that are missing and stamp the schema
+    version, in one transaction: a run killed at any moment never leaves a database with
+    only some of its tables."""
     with immediate_transaction(db):
         create_tables(db)
-        for hook in SCHEMA_HOOKS:
-            hook(db)
+        for index in db.indexes:
+            index.create(db)
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -294,7 +362,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.table("inputs").create_index(["sha256"])
 
 
-def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bool = True) -> tuple[int, str]:
+def upsert_article(db: CorpusDatabase, row: dict[str, Any], update_indexes: bool = True) -> tuple[int, str]:
     """Insert or update the article with row["key"]; return (id, status).
 
     status: "new", "updated", "unchanged", or "merged" when the row is another copy of an
@@ -302,8 +370,8 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bo
     stay valid. The same article stored under another key (a text rendering without URL, then
     its HTML page with one) is one row: the URL-keyed copy takes the row over, a URL-less copy
     of it changes nothing. Call inside `with db.atomic():` to make the article and its input
-    record one write; a caller writing many rows may pass run_hooks=False and call
-    `article_changes` once with all their ids.
+    record one write; a caller writing many rows may pass update_indexes=False and call
+    `sync_indexes` once after them.
     """
     row = {**row, "extracted_at": row.get("extracted_at") or now_iso()}
     row["fingerprint"] = row.get("fingerprint") or fingerprint_of(row)
@@ -321,15 +389,16 @@ def upsert_article(db: sqlite_utils.Database, row: dict[str, Any], run_hooks: bo
             status = "merged"  # the URL-keyed copy takes the row over
         if changed:
             update_row(db, article_id, row)
-    if status != "unchanged" and run_hooks:
-        article_changes(db, [article_id])
+    if status != "unchanged" and update_indexes:
+        sync_indexes(db)
     return article_id, status
 
 
-def article_changes(db: sqlite_utils.Database, ids: list[int]) -> None:
-    """Tell the registered hooks (the search index) that these article rows changed."""
-    for hook in ARTICLE_HOOKS:
-        hook(db, ids)
+def sync_indexes(db: CorpusDatabase) -> None:
+    """Bring the database's derived indexes, in their order, up to date with the article rows
+    written (their triggers queued the changes)."""
+    for index in db.indexes:
+        index.sync(db)
 
 
 def insert_row(db: sqlite_utils.Database, row: dict[str, Any]) -> int:

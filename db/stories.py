@@ -15,8 +15,9 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
   is a connected component of matches; its id is the smallest article id in it, so the
   incremental result does not depend on the order of writes and equals a full rebuild.
 * Triggers queue every inserted, changed or deleted article in `story_pending`; `sync()`
-  (the store hook, inside the write's transaction) re-signs them and re-clusters only the
-  stories they belonged to and the ones they now match.
+  (run by the store after every write, inside its transaction, STORIES being one of its
+  derived indexes) re-signs them and re-clusters only the stories they belonged to and the
+  ones they now match.
 """
 
 from __future__ import annotations
@@ -210,7 +211,7 @@ def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
 
 
 def ensure_index(db: store.Queryable) -> None:
-    """store.SCHEMA_HOOKS callback: create the tables, assigning stories to existing articles."""
+    """Create the tables where missing, assigning stories to the articles already stored."""
     if not index_exists(db):
         rebuild(db)
 
@@ -304,7 +305,6 @@ class UnionFind:
 
 # A body's signature, computable in clean's workers (store.derive).
 _body_signature = store.TextDerivation(signature, ("body",))
-store.DERIVATIONS.append(_body_signature)
 
 
 def _store_signature(db: store.Queryable, aid: int, sig: np.ndarray | None) -> None:
@@ -580,15 +580,21 @@ def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
     }
 
 
-def _on_articles_changed(db: store.Queryable, ids: list[int]) -> None:
-    """store.ARTICLE_HOOKS callback: assign stories to what was just written."""
-    sync(db)
+class StoryIndex:
+    """Story detection as a stage after the write (a store.DerivedIndex; db/stages.py)."""
+
+    derivations: tuple[store.TextDerivation, ...] = (_body_signature,)
+    create = staticmethod(ensure_index)
+    exists = staticmethod(index_exists)
+    sync = staticmethod(sync)
+    pending = staticmethod(pending_count)
+
+    def rebuild(self, db: store.Queryable) -> int:
+        """See rebuild (at the threshold in force); the number of articles."""
+        return rebuild(db)["articles"]
 
 
-if _on_articles_changed not in store.ARTICLE_HOOKS:
-    store.ARTICLE_HOOKS.append(_on_articles_changed)
-if ensure_index not in store.SCHEMA_HOOKS:
-    store.SCHEMA_HOOKS.append(ensure_index)
+STORIES = StoryIndex()
 
 
 # ---------------------------------------------------------------- reading

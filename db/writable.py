@@ -7,11 +7,14 @@ installed) costs a quarter of a second of start-up that the read-only commands d
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 
 import sqlite_utils
 
 from newsclean.db.locking import when_unlocked
+from newsclean.db.stages import INDEXES
+from newsclean.db.store import DerivedIndex
 
 
 class CorpusDatabase(sqlite_utils.Database):
@@ -21,7 +24,14 @@ class CorpusDatabase(sqlite_utils.Database):
     another process commits before the first write, SQLite cannot upgrade the snapshot and
     fails at once with "database is locked", without waiting. BEGIN IMMEDIATE waits for the
     lock (up to BUSY_TIMEOUT_S) instead, so concurrent writers take turns.
+
+    It carries the derived indexes that the store keeps in step with every write through it,
+    in order: every one of db/stages.py's INDEXES unless the writer names others.
     """
+
+    def __init__(self, conn: sqlite3.Connection, indexes: Iterable[DerivedIndex] | None = None) -> None:
+        super().__init__(conn)
+        self.indexes: tuple[DerivedIndex, ...] = INDEXES if indexes is None else tuple(indexes)
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[CorpusDatabase]:

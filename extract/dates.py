@@ -124,8 +124,8 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
                 return found
     rel = _RELATIVE_RE.search(text)
     if rel and now is not None:
-        delta = dt.timedelta(**{_UNITS[rel["unit"]]: int(rel["n"])}) if rel["n"] else dt.timedelta()
-        return (now.astimezone(CHINA_TZ) - delta).replace(microsecond=0).isoformat()
+        count, unit = (int(rel["n"]), _UNITS[rel["unit"]]) if rel["n"] else (0, "seconds")  # 刚刚
+        return relative_to(now, count, unit)
     return None
 
 
@@ -184,6 +184,15 @@ def date_role(line: str) -> DateRole:
     if _LATER_DATE_RE.search(label):
         return DateRole.LATER
     return DateRole.POST
+
+
+def relative_to(now: dt.datetime, count: int, unit: str) -> str | None:
+    """`count` `unit`s before `now`, in China time, as ISO 8601; None past the calendar's ends
+    (`99999999999天前`, or `1天前` fetched in year 1)."""
+    try:
+        return (now.astimezone(CHINA_TZ) - dt.timedelta(**{unit: count})).replace(microsecond=0).isoformat()
+    except (OverflowError, ValueError):
+        return None
 
 
 def is_relative_date(text: str) -> bool:

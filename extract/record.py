@@ -1,10 +1,13 @@
-"""The article record every adapter returns, and how its unique key is made.
+"""The article record every adapter returns, its fields, and how its unique key is made.
 
 Contract (in the spirit of yt-dlp's InfoExtractor docstring):
 - `title` and `body` are mandatory: a page without them raises `NotAnArticle`.
 - Every other field is optional: a field the page does not give stays None (or an empty
   list) and, where a reader would expect it, a short note goes to `warnings`.
 - Optional fields never make extraction fail.
+
+`ARTICLE_FIELDS` is the one list of the fields: `Article`'s docstring, the store's
+`articles` columns and the export columns are all made from it.
 """
 
 from __future__ import annotations
@@ -12,11 +15,53 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from newsclean.extract.text import fold_width
 
-LIST_FIELDS = ("authors", "correspondents", "keywords", "warnings")
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One article field: its name, how it is stored, whether a page must give it, its format."""
+
+    name: str
+    kind: Literal["text", "list", "lines"]  # str or None | list[str] (a JSON array) | paragraphs
+    required: bool
+    format: str
+
+
+# In the order of the `articles` columns (between `key` first and `extracted_at`,
+# `fingerprint` last, which the store adds).
+ARTICLE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("url", "text", False, "the page's URL (`https://news.hnr.cn/202003/19/731862.html`)"),
+    FieldSpec("site", "text", True, "the adapter's name (`hnr`, `chinanews`, `ddsb`, `generic`)"),
+    FieldSpec("site_name", "text", False, "the site's own name (`映象网`)"),
+    FieldSpec("title", "text", True, "the headline as published (`荥阳：一面锦旗“众人织”…`)"),
+    FieldSpec("published_at", "text", False, "ISO 8601 (`2020-03-19T17:00:58+08:00`, `2020-03-19`)"),
+    FieldSpec("source", "text", False, "the 来源 the page names (`映象网`)"),
+    FieldSpec("authors", "list", False, "reporters in the byline (`王文凯`)"),
+    FieldSpec("correspondents", "list", False, "通讯员 in the byline (`王春亮`, `荣高洁`)"),
+    FieldSpec("editor", "text", False, "the 责编/编辑 (`杨文丽`)"),
+    FieldSpec("keywords", "list", False, "meta keywords or 文章关键词 (`锦旗`, `战疫`)"),
+    FieldSpec("section", "text", False, "the breadcrumb's column (`荥阳 · 登封 · 上街`)"),
+    FieldSpec("byline", "text", False, "the byline line as printed (`映象网记者 王文凯 文/图`)"),
+    FieldSpec("dateline", "text", False, "a dateline opening the body (`中新网郑州4月20日电`)"),
+    FieldSpec("summary", "text", False, "a lead the page sets apart from the body"),
+    FieldSpec("body", "lines", True, "paragraphs, no byline, editor line or related block"),
+    FieldSpec("input_path", "text", False, "the file (or archive member) the page came from"),
+    FieldSpec("extractor", "text", False, "`<site>/<version>`, then ` (<template>)` (`hnr/1 (2018 TRS)`)"),
+    FieldSpec("warnings", "list", False, "what the page lacked or what was guessed (`no title found`)"),
+)
+
+LIST_FIELDS = tuple(spec.name for spec in ARTICLE_FIELDS if spec.kind == "list")
+
+
+def fields_doc(specs: tuple[FieldSpec, ...]) -> str:
+    """The fields as a docstring section: name, type, required or optional, format."""
+    types = {"text": "str", "list": "list[str]", "lines": "list[str]"}
+    need = {True: "required", False: "optional"}
+    lines = [f"    {s.name} ({types[s.kind]}, {need[s.required]}): {s.format}" for s in specs]
+    return "\n\nFields (in the order of the `articles` columns):\n" + "\n".join(lines) + "\n"
 
 
 class NotAnArticle(ValueError):
@@ -25,7 +70,9 @@ class NotAnArticle(ValueError):
 
 @dataclass
 class Article:
-    """One cleaned article, as stored in the `articles` table."""
+    """One cleaned article, as stored in the `articles` table.
+
+    The list of fields below is appended from `ARTICLE_FIELDS` (see `help(Article)`)."""
 
     title: str = ""
     body: list[str] = field(default_factory=list)
@@ -67,3 +114,6 @@ class Article:
         row["key"] = self.key
         row["fingerprint"] = self.fingerprint
         return row
+
+
+Article.__doc__ = (Article.__doc__ or "") + fields_doc(ARTICLE_FIELDS)

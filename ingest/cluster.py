@@ -9,9 +9,16 @@ in order). A task that Dask runs again (its worker died) rewrites the same two f
 row is doubled.
 
 The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
-transaction like a local clean: same keys, merge rules, `inputs` rows and write hooks, so
+transaction like a local clean: same keys, merge rules, `inputs` rows and derived indexes, so
 the database is the one a local clean gives. The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
+
+Safety: the shard folder holds a marker file (MARKER); a non-empty folder without it is the
+user's and is refused, and only the names this module writes are ever deleted. One cluster
+run at a time merges into a database (an exclusive lock on the file; a second run waits).
+Reused shards whose "unchanged" inputs the database does not hold (it was replaced) are run
+again, and every planned task's shard must be visible to the client before the merge, which
+reads the planned shards only.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -50,7 +58,7 @@ from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from newsclean.db.writable import CorpusDatabase
 
 # Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
 # (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.
@@ -58,6 +66,13 @@ INPUTS_PER_TASK = 256
 SHARD_COLUMNS = [c for c in ARTICLE_COLUMNS if c not in ("id", "extracted_at")]
 INPUT_SHARD_COLUMNS = ["seq", "path", "sha256", "status", "error", "site"]
 PLAN_FILE = "plan.json"
+# In every shard folder this module made: what lets it take the folder over, or delete it.
+MARKER = ".newsclean-shards"
+# The names this module writes in a shard folder (shards, their temporary files, the plan).
+_WRITTEN_RE = re.compile(
+    r"(?:(?:articles|inputs)-\d{6}\.parquet|\.(?:articles|inputs)-\d{6}\.parquet\.[0-9a-f]{32}\.part"
+    r"|plan\.json)"
+)
 
 
 class ClusterError(click.ClickException):
@@ -132,14 +147,15 @@ def run_task(spec: TaskInput) -> int:
                 {
                     "seq": seq,
                     "path": item.path,
-                    "sha256": "",
+                    # an unchanged input keeps the digest it was judged by (see stale_tasks)
+                    "sha256": spec.known.get(item.path, "") if item.status == "unchanged" else "",
                     "status": item.status,
                     "error": item.error,
                     "site": None,
                 }
             )
             continue
-        done = extract_read(item)
+        done = extract_read(item, ())  # a shard keeps the row; the merge derives for the indexes
         if done.row is None:
             inputs.append(
                 {
@@ -265,29 +281,99 @@ def plan_document(tasks: list[Task], site: str | None, force: bool) -> dict[str,
     return {"version": 1, "site": site, "force": force, "tasks": [asdict(t) for t in tasks], "files": stats}
 
 
-def prepare_shards(out: str, plan: dict[str, Any]) -> set[int]:
-    """Make the shard folder ready for `plan`; the tasks whose shards a previous run of the
-    same plan completed (any other shards are removed)."""
+def folder_names(fs: Any, root: str) -> list[str]:
+    """The names in a shard folder."""
+    return [p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(root, detail=False)]
+
+
+def claim_shard_folder(out: str) -> None:
+    """Make the shard folder, or take over one this module made (it holds MARKER).
+
+    A file, or a non-empty folder without the marker (the user's own), is refused.
+    """
     fs, root = shard_fs(out)
-    fs.makedirs(root, exist_ok=True)
+    try:
+        if fs.isfile(root):
+            raise ClusterError(f"the shard folder {out} is a file; give a folder for --out/--shards")
+        names = folder_names(fs, root) if fs.isdir(root) else []
+        if names and MARKER not in names:
+            raise ClusterError(
+                f"the shard folder {out} is not empty and was not made by newsclean "
+                f"(no {MARKER} in it); give a new or empty folder"
+            )
+        fs.makedirs(root, exist_ok=True)
+        if MARKER not in names:
+            fs.pipe(f"{root}/{MARKER}", b"Parquet shards of `newsclean clean --cluster`\n")
+    except OSError as exc:
+        raise ClusterError(f"cannot use the shard folder {out}: {exc}") from exc
+
+
+def prepare_shards(out: str, plan: dict[str, Any]) -> set[int]:
+    """Make the claimed shard folder ready for `plan`; the tasks whose shards a previous run
+    of the same plan completed (the other shards it wrote are removed)."""
+    fs, root = shard_fs(out)
     plan_path = f"{root}/{PLAN_FILE}"
-    old = None
-    if fs.exists(plan_path):
-        with fs.open(plan_path, "rb") as fh:
-            with contextlib.suppress(ValueError):
-                old = json.loads(fh.read())
-    names = [p.rsplit("/", 1)[-1] for p in fs.ls(root, detail=False)]
-    if old == plan:
-        return {int(n[7:13]) for n in names if n.startswith("inputs-") and n.endswith(".parquet")}
-    for name in names:
-        if name.endswith((".parquet", ".part")) or name == PLAN_FILE:
-            fs.rm(f"{root}/{name}")
+    if read_plan(fs, plan_path) == plan:
+        return {n for n in range(len(plan["tasks"])) if fs.exists(f"{root}/inputs-{n:06d}.parquet")}
+    remove_written(fs, root)
     with fs.open(plan_path, "wb") as fh:
         fh.write(json.dumps(plan).encode("utf-8"))
     return set()
 
 
-def known_digests(db: sqlite_utils.Database | None, task: Task) -> dict[str, str]:
+def read_plan(fs: Any, plan_path: str) -> Any:
+    """The plan a shard folder holds (None when it has none, or it is unreadable)."""
+    if not fs.exists(plan_path):
+        return None
+    with fs.open(plan_path, "rb") as fh:
+        try:
+            return json.loads(fh.read())
+        except ValueError:
+            return None
+
+
+def planned_tasks(out: str) -> list[Task]:
+    """The tasks of the plan a shard folder holds (none without a readable plan)."""
+    fs, root = shard_fs(out)
+    plan = read_plan(fs, f"{root}/{PLAN_FILE}")
+    return [Task(**t) for t in plan["tasks"]] if isinstance(plan, dict) else []
+
+
+def remove_written(fs: Any, root: str) -> None:
+    """Delete what this module wrote in a shard folder (shards, temporary files, the plan)."""
+    for name in folder_names(fs, root):
+        if _WRITTEN_RE.fullmatch(name):
+            fs.rm(f"{root}/{name}")
+
+
+def stale_tasks(db: CorpusDatabase | None, out: str, numbers: set[int]) -> set[int]:
+    """The reused tasks with an input marked unchanged that `db` does not hold with that
+    digest: the shards were made against another database (or before it was replaced)."""
+    fs, root = shard_fs(out)
+    stale = set()
+    for number in numbers:
+        for item in read_shard(fs, f"{root}/inputs-{number:06d}.parquet"):
+            if item["status"] == "unchanged" and (
+                db is None or not known_input(db, item["path"], item["sha256"])
+            ):
+                stale.add(number)
+                break
+    return stale
+
+
+def check_shards_visible(out: str, tasks: list[Task]) -> None:
+    """Every task's shards are where the client reads them; a clear error if not."""
+    fs, root = shard_fs(out)
+    missing = [t.number for t in tasks if not fs.exists(f"{root}/inputs-{t.number:06d}.parquet")]
+    if missing:
+        raise ClusterError(
+            f"the shards of {len(missing)} of {len(tasks)} tasks are not in {out} as this "
+            "machine sees it: the workers wrote them where it cannot read (memory://, or a "
+            "path not shared with them); give --shards/--out a folder both can reach"
+        )
+
+
+def known_digests(db: CorpusDatabase | None, task: Task) -> dict[str, str]:
     """path -> sha256 of the task's inputs already cleaned."""
     if db is None:
         return {}
@@ -320,7 +406,7 @@ def extract_on_cluster(
     tasks: list[Task],
     out: str,
     *,
-    db: sqlite_utils.Database | None,
+    db: CorpusDatabase | None,
     urls: dict[Path, str],
     site: str | None,
     force: bool,
@@ -329,6 +415,7 @@ def extract_on_cluster(
     from dask.distributed import as_completed
 
     done = prepare_shards(out, plan_document(tasks, site, force))
+    done -= stale_tasks(db, out, done)
     if done:
         click.echo(
             f"reusing the shards of {len(done)} of {len(tasks)} tasks from an unfinished run", err=True
@@ -364,6 +451,7 @@ def extract_on_cluster(
         if bar:
             bar.render_finish()
         client.cancel(futures)
+    check_shards_visible(out, tasks)
 
 
 def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
@@ -378,13 +466,13 @@ def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
     return pq.read_table(pa.BufferReader(data), use_threads=False).to_pylist()
 
 
-def shard_items(out: str) -> Iterator[Extracted | Outcome]:
-    """Every input of the shards, in task and input order, as store_batch takes them."""
+def shard_items(out: str, tasks: list[Task]) -> Iterator[Extracted | Outcome]:
+    """Every input of the tasks' shards, in task and input order, as store_batch takes them
+    (only the planned shards: nothing else in the folder is read)."""
     fs, root = shard_fs(out)
-    names = sorted(p.rsplit("/", 1)[-1] for p in fs.ls(root, detail=False))
-    for name in (n for n in names if n.startswith("inputs-") and n.endswith(".parquet")):
-        inputs = read_shard(fs, f"{root}/{name}")
-        rows = {r.pop("seq"): r for r in read_shard(fs, f"{root}/articles-{name[7:]}")}
+    for task in tasks:
+        inputs = read_shard(fs, f"{root}/inputs-{task.number:06d}.parquet")
+        rows = {r.pop("seq"): r for r in read_shard(fs, f"{root}/articles-{task.number:06d}.parquet")}
         for item in inputs:
             if item["status"] == "extracted":
                 yield Extracted(item["path"], item["sha256"], row=rows[item["seq"]])
@@ -395,8 +483,9 @@ def shard_items(out: str) -> Iterator[Extracted | Outcome]:
 
 
 def merge_shards(
-    db: sqlite_utils.Database,
+    db: CorpusDatabase,
     out: str,
+    tasks: list[Task],
     summary: Summary | None = None,
     on_progress: Callable[[Outcome], None] | None = None,
     force: bool = False,
@@ -413,7 +502,7 @@ def merge_shards(
         return item
 
     try:
-        for batch in batches(map(unless_known, shard_items(out)), WRITE_SIZE):
+        for batch in batches(map(unless_known, shard_items(out, tasks)), WRITE_SIZE):
             for outcome in store_batch(db, batch):
                 summary.add(outcome)
                 if on_progress:
@@ -432,18 +521,40 @@ def merge_shards(
 
 
 def remove_shards(out: str) -> None:
-    """Delete a shard folder made by this module (its shards and plan only)."""
+    """Delete a shard folder made by this module (what it wrote, and its marker last)."""
     fs, root = shard_fs(out)
-    for path in fs.ls(root, detail=False):
-        name = path.rsplit("/", 1)[-1]
-        if name.endswith((".parquet", ".part")) or name == PLAN_FILE:
-            fs.rm(path)
+    remove_written(fs, root)
     with contextlib.suppress(OSError):
+        fs.rm(f"{root}/{MARKER}")
         fs.rmdir(root)  # only when empty: nothing of anyone else's goes
 
 
+@contextlib.contextmanager
+def merge_lock(db_path: str | None) -> Iterator[None]:
+    """One cluster run at a time on a database: an exclusive flock on its file (SQLite's
+    own locks are fcntl byte ranges, which flock does not touch). A second run waits."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock
+        yield
+        return
+    if db_path is None:
+        yield
+        return
+    with open(db_path, "rb") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            click.echo(f"waiting for another cluster run on {display_path(db_path)} to finish", err=True)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def clean_on_cluster(
-    db: sqlite_utils.Database | None,
+    db: CorpusDatabase | None,
     paths: list[str],
     *,
     cluster: str,
@@ -464,18 +575,34 @@ def clean_on_cluster(
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
     target = out or shards or f"{db_path}.shards"
-    with dask_client(cluster, workers) as client:
-        click.echo(f"Dask dashboard: {client.dashboard_link}", err=True)
-        start = time.perf_counter()
-        tasks = plan_tasks(client, files, task_inputs)
-        extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
-        extracted = time.perf_counter()
-        click.echo(
-            f"extracted {len(tasks)} tasks on the cluster in {extracted - start:.1f} s (shards in {target})",
-            err=True,
-        )
-    if out:
-        for item in shard_items(out):
+    with merge_lock(None if out else db_path):
+        claim_shard_folder(target)
+        with dask_client(cluster, workers) as client:
+            click.echo(f"Dask dashboard: {client.dashboard_link}", err=True)
+            start = time.perf_counter()
+            tasks = plan_tasks(client, files, task_inputs)
+            extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
+            extracted = time.perf_counter()
+            took = f"{extracted - start:.1f} s"
+            click.echo(
+                f"extracted {len(tasks)} tasks on the cluster in {took} (shards in {target})", err=True
+            )
+        return finish_run(db, target, tasks, summary, keep=bool(out), on_progress=on_progress, force=force)
+
+
+def finish_run(
+    db: CorpusDatabase | None,
+    target: str,
+    tasks: list[Task],
+    summary: Summary,
+    *,
+    keep: bool,
+    on_progress: Callable[[Outcome], None] | None,
+    force: bool,
+) -> Summary:
+    """Report the shards' inputs (`keep`: --out), or merge them into `db` and remove them."""
+    if keep:
+        for item in shard_items(target, tasks):
             summary.add(
                 item
                 if isinstance(item, Outcome)
@@ -488,8 +615,9 @@ def clean_on_cluster(
             )
         return summary
     assert db is not None
-    merge_shards(db, target, summary, on_progress, force)
-    click.echo(f"merged into the database in {time.perf_counter() - extracted:.1f} s", err=True)
+    start = time.perf_counter()
+    merge_shards(db, target, tasks, summary, on_progress, force)
+    click.echo(f"merged into the database in {time.perf_counter() - start:.1f} s", err=True)
     if not summary.stopped:
         remove_shards(target)
     return summary

@@ -24,14 +24,15 @@ from newsclean.db.fetchstore import (
 from newsclean.db.store import upsert_article
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError, decode_bytes
-from newsclean.ingest.fetcher import Fetcher, FetchError, Response, url_problem
+from newsclean.ingest.fetcher import Fetcher, FetchError, Response
 from newsclean.ingest.listing import ListedArticle, read_listing
 from newsclean.ingest.pipeline import extract_page
+from newsclean.ingest.urls import url_problem
 from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from newsclean.db.writable import CorpusDatabase
 
 
 @dataclass
@@ -128,7 +129,7 @@ class Crawler:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: CorpusDatabase,
         fetcher: Fetcher,
         options: CrawlOptions,
         on_progress: Callable[[RunStats, str], None] | None = None,
@@ -295,7 +296,7 @@ class Crawler:
 
 
 def reclean(
-    db: sqlite_utils.Database,
+    db: CorpusDatabase,
     site: str | None = None,
     on_progress: Callable[[RunStats, str], None] | None = None,
 ) -> RunStats:

@@ -1,8 +1,10 @@
 """Scoring extraction against gold records: the engine behind `cli.py eval`.
 
 A gold folder holds pages (`NAME.html`, `NAME.htm`, `NAME.txt`, optionally `.gz`) next to
-gold records (`NAME.json`) with any of: url, title, published_at, source, authors,
-correspondents, editor, body (a list of paragraphs, or one string with newlines).
+gold records (`NAME.json`), or case folders each holding a page and `expected.json` (as
+tests/fixtures/<site>/<case>/ does). A gold record gives any of: url, title, published_at,
+source, authors, correspondents, editor, body (a list of paragraphs, or one string with
+newlines).
 Only the fields a gold gives are scored.
 """
 
@@ -68,14 +70,25 @@ def date_matches(found: str | None, gold: str | None) -> bool:
 
 
 def gold_pairs(folder: Path) -> list[tuple[Path, Path]]:
-    """(page, gold) pairs in a gold folder, sorted by name."""
+    """(page, gold) pairs in a gold folder, sorted by name: `NAME.json` next to its page, and
+    case folders at any depth (tests/fixtures/<site>/<case>/) holding `expected.json` and a page."""
     pairs = []
-    for gold in sorted(folder.glob("*.json")):
-        stem = gold.name[: -len(".json")]
-        pages = [folder / (stem + s) for s in PAGE_SUFFIXES if (folder / (stem + s)).exists()]
+    for gold in sorted(folder.rglob("*.json")):
+        if gold.name == "expected.json":
+            pages = sorted(p for p in gold.parent.iterdir() if p.name.endswith(PAGE_SUFFIXES))
+        else:
+            stem = gold.name[: -len(".json")]
+            pages = [gold.parent / (stem + s) for s in PAGE_SUFFIXES if (gold.parent / (stem + s)).exists()]
         if pages:
             pairs.append((pages[0], gold))
     return pairs
+
+
+def page_label(page: Path, gold_path: Path) -> str:
+    """The page's name in scores: its file name, or `<site>/<case>` for a case folder."""
+    if gold_path.name == "expected.json":
+        return f"{page.parent.parent.name}/{page.parent.name}"
+    return page.name
 
 
 def load_gold(path: Path) -> dict[str, Any]:
@@ -103,7 +116,7 @@ def score_article(art: Article, gold: dict[str, Any], score: PageScore) -> None:
 def score_page(page: Path, gold_path: Path, site: str | None = None, against: str | None = None) -> PageScore:
     """Extract one page as `clean` does and score it; never raises."""
     gold = load_gold(gold_path)
-    score = PageScore(page.name)
+    score = PageScore(page_label(page, gold_path))
     try:
         data = read_input(page)
         start = time.perf_counter()

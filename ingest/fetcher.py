@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import re
 import socket
 import threading
@@ -11,13 +10,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from urllib.robotparser import RobotFileParser
 
 import requests
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential, wait_random
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+
+from newsclean.ingest.urls import origin_of, same_host, url_problem, url_refusal
 
 DEFAULT_USER_AGENT = (
     "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
@@ -47,7 +48,8 @@ class FetchConfig:
     max_backoff: float = 30.0
     max_retry_after: float = 60.0  # a longer Retry-After (or Crawl-delay) is cut to this, and said so
     max_redirects: int = 5
-    # Origins of the --base-url mirrors: the only loopback or private addresses a redirect may reach.
+    # Origins of the --base-url mirrors: the only loopback or private addresses a link from content
+    # or a redirect may reach.
     mirrors: tuple[str, ...] = ()
 
 
@@ -102,91 +104,28 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def origin_of(url: str) -> str:
-    """scheme://host[:port] of a URL, lower-case: the unit of politeness and of robots.txt."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def host_port(url: str) -> tuple[str, int]:
-    """(host, port) of an http(s) URL, lower-case, with the scheme's default port; ValueError if malformed."""
-    parts = urlsplit(url)
-    return (parts.hostname or "").rstrip("."), parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def url_problem(url: str) -> str | None:
-    """Why a URL cannot be fetched (malformed, not http(s), no host, not UTF-8), or None when it can."""
-    try:
-        parts = urlsplit(url)
-        host, _port = parts.hostname, parts.port
-    except ValueError as exc:  # bad IPv6 brackets, a port out of range
-        return f"malformed URL ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return "not an http(s) URL"
-    if not host:
-        return "no host in URL"
-    if any("\udc80" <= c <= "\udcff" for c in url):  # surrogate escapes of bytes that are not UTF-8
-        return "not UTF-8"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
-        return "control character in URL"
-    return None
-
-
-def same_host(url: str) -> Callable[[str], bool]:
-    """A redirect rule for a URL no adapter owns: stay on its host (http to https is fine)."""
-    host = host_port(url)[0]
-    return lambda target: host_port(target)[0] == host
-
-
-def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address a host name spells out, if it is one: dotted, IPv6, or a legacy form
-    (2130706433, 0x7f.1)."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        try:
-            address = ipaddress.IPv4Address(socket.inet_aton(host))  # the forms getaddrinfo accepts too
-        except OSError:
-            return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
-
-
-def is_internal(host: str) -> bool:
-    """True for localhost and for loopback, private, link-local and other non-public addresses."""
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    address = ip_literal(host)
-    return address is not None and (not address.is_global or address.is_multicast)
-
-
-def redirect_refusal(target: str, allowed: Callable[[str], bool], mirrors: tuple[str, ...]) -> str | None:
-    """Why a redirect to `target` must not be followed, or None when it may.
-
-    Only http(s), only to a host `allowed` accepts or to a configured mirror, and never to a
-    loopback, private or link-local address unless that address is the mirror.
-    """
-    try:
-        parts = urlsplit(target)
-        where = host_port(target)
-        on_mirror = where in {host_port(m) for m in mirrors}
-        if parts.scheme not in ("http", "https") or not where[0]:
-            return "redirect not http(s)"
-        if is_internal(where[0]) and not on_mirror:
-            return "redirect to a private address"
-        if not (on_mirror or allowed(target)):
-            return "redirect off site"
-    except ValueError:  # a malformed Location: bad IPv6 brackets, a port out of range
-        return "redirect to a bad URL"
-    return None
-
-
 def content_length(resp: requests.Response) -> int:
     """The Content-Length a response declares; 0 when it declares none or nonsense."""
     value = (resp.headers.get("content-length") or "").strip()
     return int(value) if value.isdigit() else 0
+
+
+def unusable_answer(
+    status: int, body: bytes, sent: dict[str, str], expired: bool, empty_ok: bool
+) -> str | None:
+    """Why an answer read without error is still no page, or None.
+
+    The deadline passed (a connection cut inside the headers ends them early, and the body
+    then reads as empty); a 304 to a request without validators (nothing to reuse); an
+    empty 2xx body where a page was asked for. Each is worth another try, now or next run.
+    """
+    if expired:
+        return "timeout"
+    if status == 304 and not any(k in sent for k in ("If-None-Match", "If-Modified-Since")):
+        return "http 304 to an unconditional request"
+    if 200 <= status < 300 and not body and not empty_ok:
+        return f"http {status} with an empty body"
+    return None
 
 
 def short_seconds(value: float) -> str:
@@ -337,48 +276,73 @@ class Fetcher:
     ) -> Response:
         """GET a page, following at most `max_redirects` redirects by hand.
 
-        Returns a 2xx or 304 response; raises FetchError otherwise. A redirect must go to a
-        URL `allowed` accepts (default: the same host) or to a mirror (see `redirect_refusal`).
+        Returns a 2xx or 304 response; raises FetchError otherwise. `allowed` is the rule of a
+        URL read from content (a listing's links and next page): the URL and every redirect
+        must pass it, or be on a mirror (see `url_refusal`). Without it the caller names the
+        URL: its own origin is trusted like a mirror, and redirects stay on its host.
         """
-        allowed = allowed or same_host(url)
+        rule, trusted = self.rules(url, allowed)
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-        response = self.follow(url, headers, allowed, robots=True)
+        response = self.follow(url, headers, rule, trusted, robots=True)
         response.url = url
         return response
+
+    def rules(
+        self, url: str, allowed: Callable[[str], bool] | None
+    ) -> tuple[Callable[[str], bool], tuple[str, ...]]:
+        """The host rule and the trusted origins for a request chain starting at `url`."""
+        if allowed is not None:
+            return allowed, self.config.mirrors
+        problem = url_problem(url)
+        try:
+            rule = same_host(url)
+        except ValueError as exc:  # requests cannot send it: an IDNA error in the host
+            problem = problem or f"malformed URL ({exc})"
+        if problem:
+            raise FetchError(f"bad URL: {problem}")
+        return rule, (*self.config.mirrors, url)
 
     def follow(
         self,
         url: str,
         headers: dict[str, str],
         allowed: Callable[[str], bool],
+        trusted: tuple[str, ...],
         *,
         robots: bool,
         truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
-        """GET `url` and the redirects it leads to (each checked); robots.txt first when `robots`.
+        """GET `url` and the redirects it leads to; robots.txt first when `robots`.
 
-        All of it, tries and waits included, within `url_timeout` (robots.txt has its own).
-        A body longer than `truncate_at` is cut there instead of refused.
+        Every URL of the chain passes the gate (`url_refusal` with `allowed` and the `trusted`
+        origins) before any request to its host, robots.txt included. All of it, tries and
+        waits included, within `url_timeout` (robots.txt has its own).
+        A body longer than `truncate_at` is cut there instead of refused. An empty 2xx body
+        is a retryable failure unless `empty_ok` (see `unusable_answer`).
         """
         deadline = time.monotonic() + self.config.url_timeout
         seen = {url}
         current = url
-        for _hop in range(self.config.max_redirects + 1):
-            if robots and not self.robots_allow(current, allowed):
+        status = None  # the status of the redirect that led to `current`
+        for hop in range(self.config.max_redirects + 1):
+            refusal = url_refusal(current, allowed, trusted)
+            if refusal:
+                raise FetchError(f"{'redirect' if hop else 'link'} {refusal}", status=status)
+            if robots and not self.robots_allow(current, allowed, trusted):
                 why = self._robots_unreachable.get(origin_of(current))
                 raise FetchError(
                     f"robots.txt unreachable ({why})" if why else "robots.txt disallows"
                 ) from self._robots_errors.get(origin_of(current))
-            response = self.get_once(current, headers, deadline, truncate_at)
+            response = self.get_once(current, headers, deadline, truncate_at, empty_ok)
             if response.status not in REDIRECT_STATUSES:
                 return response
-            current = self.next_hop(current, response, seen, allowed)
-        raise FetchError("too many redirects", status=response.status)
+            status = response.status
+            current = self.next_hop(current, response, seen)
+        raise FetchError("too many redirects", status=status)
 
-    def next_hop(
-        self, current: str, response: Response, seen: set[str], allowed: Callable[[str], bool]
-    ) -> str:
-        """The redirect target, refused when it loops, is missing or breaks `redirect_refusal`."""
+    def next_hop(self, current: str, response: Response, seen: set[str]) -> str:
+        """The redirect target, refused when it loops or is missing (`follow` checks its host)."""
         location = response.headers.get("location")
         if not location:
             raise FetchError("redirect without Location", status=response.status)
@@ -386,16 +350,18 @@ class Fetcher:
             target = urljoin(current, location.strip())
         except ValueError:
             raise FetchError("redirect to a bad URL", status=response.status) from None
-        refusal = redirect_refusal(target, allowed, self.config.mirrors)
-        if refusal:
-            raise FetchError(refusal, status=response.status)
         if target in seen:
             raise FetchError("redirect loop", status=response.status)
         seen.add(target)
         return target
 
     def get_once(
-        self, url: str, headers: dict[str, str], deadline: float, truncate_at: int | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        deadline: float,
+        truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
         """One URL, no redirects followed, retried (tenacity) on network errors, 429 and 5xx
         while the next try can start before `deadline`."""
@@ -412,7 +378,7 @@ class Fetcher:
             retry=retry_if_exception_type(RetryableError),
             reraise=True,
         )
-        return retrying(self.request, url, headers, deadline, truncate_at)
+        return retrying(self.request, url, headers, deadline, truncate_at, empty_ok)
 
     def retry_wait(self, url: str, state: RetryCallState) -> float:
         """Retry-After when the server gave one (capped, and noted), else exponential backoff with jitter."""
@@ -436,7 +402,12 @@ class Fetcher:
         ]
 
     def request(
-        self, url: str, headers: dict[str, str], deadline: float, truncate_at: int | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        deadline: float,
+        truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
         """A single GET after the host's turn, answered within `response_timeout` and `deadline`."""
         problem = url_problem(url)
@@ -449,7 +420,7 @@ class Fetcher:
             if until <= time.monotonic():
                 raise RetryableError("timeout")
             try:
-                return self.send(url, headers, until, truncate_at)
+                return self.send(url, headers, until, truncate_at, empty_ok)
             except requests.RequestException as exc:
                 raise RetryableError(network_reason(exc)) from exc
             except ValueError as exc:  # requests parses a redirect's Location even when not following it
@@ -458,9 +429,15 @@ class Fetcher:
                 self._last_request[host] = time.monotonic()
 
     def send(
-        self, url: str, headers: dict[str, str], until: float, truncate_at: int | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        until: float,
+        truncate_at: int | None = None,
+        empty_ok: bool = False,
     ) -> Response:
-        """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`."""
+        """Send the GET and read a 2xx answer's body, all before `until` and within `max_bytes`;
+        a retryable failure for an answer that is no page (`unusable_answer`)."""
         left = max(until - time.monotonic(), 0.001)
         timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
         with Watchdog(until) as watch:
@@ -487,6 +464,9 @@ class Fetcher:
                 if watch.expired:
                     raise RetryableError("timeout") from exc
                 raise
+        problem = unusable_answer(status, body, headers, watch.expired, empty_ok)
+        if problem:
+            raise RetryableError(problem)
         return Response(url, url, status, kept, body, header_charset(resp.headers.get("content-type")))
 
     def read_body(self, resp: requests.Response, until: float, truncate_at: int | None = None) -> bytes:
@@ -531,17 +511,24 @@ class Fetcher:
         asked = robots.crawl_delay(self.config.user_agent) if robots else None
         return max(self.config.delay, self.cap("Crawl-delay", host, float(asked or 0)))
 
-    def robots_allow(self, url: str, allowed: Callable[[str], bool] | None = None) -> bool:
+    def robots_allow(
+        self, url: str, allowed: Callable[[str], bool] | None = None, trusted: tuple[str, ...] = ()
+    ) -> bool:
         """True when the host's robots.txt (fetched once per host and cached) lets us fetch the URL.
 
-        A robots.txt redirect obeys the page rules: the same host, `allowed` or a mirror.
+        robots.txt and its redirects pass the page's gate: the same host, `allowed`, a mirror or
+        a `trusted` origin. Without `allowed`, the URL is one the caller names (as in `get`).
         """
+        if allowed is None:
+            allowed, trusted = self.rules(url, None)
         host = origin_of(url)
         if host not in self._robots:
-            self._robots[host] = self.load_robots(host, allowed)
+            self._robots[host] = self.load_robots(host, allowed, trusted)
         return self._robots[host].can_fetch(self.config.user_agent, url)
 
-    def load_robots(self, host: str, allowed: Callable[[str], bool] | None = None) -> RobotFileParser:
+    def load_robots(
+        self, host: str, allowed: Callable[[str], bool], trusted: tuple[str, ...]
+    ) -> RobotFileParser:
         """The host's robots.txt rules, as RFC 9309 says.
 
         2xx: the rules of its first `robots_max_bytes` (the rest is not read). 4xx (but 429):
@@ -555,9 +542,11 @@ class Fetcher:
             response = self.follow(
                 url,
                 {},
-                lambda t: on_host(t) or bool(allowed and allowed(t)),
+                lambda t: on_host(t) or allowed(t),
+                trusted,
                 robots=False,
                 truncate_at=self.config.robots_max_bytes,
+                empty_ok=True,  # an empty robots.txt allows everything
             )
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:

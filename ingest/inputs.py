@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path
 
 from newsclean.ingest.remote import RemoteError, RemoteFile, expand, is_url
+from newsclean.ingest.urls import url_problem
 
 SUFFIXES = (".html", ".htm", ".shtml", ".txt")
 # A saved page larger than this is refused (after gunzip): no news article comes close,
@@ -227,7 +228,8 @@ def load_manifest(path: str | None) -> dict[Path, str]:
     """Map resolved input paths to URLs from a JSONL manifest of {"path", "url"} lines.
 
     A bad line refuses the whole manifest with InputError("FILE:LINE: reason"): a line that
-    is not UTF-8, not a JSON object, or whose "path" or "url" is not a string (or not a URL);
+    is not UTF-8, not a JSON object, or whose "path" or "url" is not a string (or not an
+    http(s) URL);
     `"url": null` says the page's URL is unknown.
     OSError when the file cannot be read.
     """
@@ -262,10 +264,19 @@ def load_manifest(path: str | None) -> dict[Path, str]:
             try:
                 urlsplit(entry["url"]).port  # noqa: B018 (raises on bad IPv6 brackets or port)
                 entry["url"].encode("utf-8")  # raises on a lone surrogate ("\ud800" in the JSON)
-                urls[(base / entry["path"]).resolve()] = entry["url"]
+                urls[(base / entry["path"]).resolve()] = checked_url(entry["url"], where)
             except (ValueError, OSError, RuntimeError) as exc:  # a NUL in the path, a link loop
                 raise InputError(f"{where}: bad path or URL ({exc})") from exc
     return urls
+
+
+def checked_url(url: str, where: str | None = None) -> str:
+    """A page's URL given by the user, without surrounding spaces; InputError (naming `where`
+    when given) unless it is a well-formed http(s) URL: `javascript:` would become a link."""
+    problem = url_problem(url.strip())
+    if problem:
+        raise InputError(f"{where + ': ' if where else ''}{problem}: {url!r}")
+    return url.strip()
 
 
 def saved_url(data: bytes) -> str | None:

@@ -1,12 +1,15 @@
 """The cleaning pipeline: bytes → page → adapter → checked article → database row.
 
-Stages, in order: read (gunzip, size bound) → decode → detect adapter → extract →
-check (mandatory fields, warnings) → store (one transaction per input).
+Its stages, in order, are listed in db/stages.py: read (gunzip, size bound) → decode →
+extract (detect the adapter, extract, check mandatory fields and warnings) → derive (the
+derived indexes' text work, in the worker) → write (a transaction per batch) → the derived
+indexes the database carries (search index → stories), which the store syncs after the write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing
 import re
@@ -17,15 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import newsclean.db.search  # noqa: F401  registers the search index's schema and write hooks with db.store
-import newsclean.db.stories  # noqa: F401  registers story detection's schema and write hooks with db.store
 from newsclean.db.store import (
-    article_changes,
+    DerivedIndex,
     derive,
     forget_derived,
     offer_derived,
     record_input,
     stored_digest,
+    sync_indexes,
     upsert_article,
 )
 from newsclean.extract.record import Article, NotAnArticle
@@ -40,10 +42,13 @@ from newsclean.ingest.inputs import (
     read_input,
     saved_url,
 )
+from newsclean.ingest.urls import http_url
 from newsclean.sites import Page, adapter_named, detect
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from newsclean.db.writable import CorpusDatabase
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
@@ -56,8 +61,8 @@ MAX_TITLE_CHARS = 200
 # Inputs read and extracted per window (a worker reads its own page files; WARC records
 # are read by the main process): what is in flight is a few windows.
 BATCH_SIZE = 64
-# Extracted rows written per transaction: what a killed run has to redo. The index hooks
-# (search, stories) read what they need once per transaction, so larger batches cost less
+# Extracted rows written per transaction: what a killed run has to redo. The derived
+# indexes (search, stories) read what they need once per transaction, so larger batches cost less
 # per article (on 10,000 generated pages, 256 rather than 64 took 20% less CPU).
 WRITE_SIZE = 4 * BATCH_SIZE
 
@@ -123,7 +128,10 @@ def extract_page(
     notes.extend(cuts)
     if is_html and url is None:
         url = saved_url(text[:65536].encode("utf-8"))  # the decoded head: UTF-16 pages too
-    page = Page(text=text, is_html=is_html, url=url, path=path, fetched_at=fetched_at)
+    stored_url = http_url(url)  # `url` and `key` hold http(s) URLs only: never `javascript:`
+    if url is not None and stored_url is None:
+        notes.append("URL not stored: not a well-formed http(s) URL")
+    page = Page(text=text, is_html=is_html, url=stored_url, path=path, fetched_at=fetched_at)
     adapter = adapter_named(site) if site else detect(page)
     art = adapter.extract(page)
     art.input_path = path
@@ -191,7 +199,7 @@ class Extracted:
     digest: str
     row: dict[str, Any] | None = None
     error: str | None = None
-    derived: list[list[Any]] | None = None  # store.derive(row): the write hooks' text work
+    derived: list[list[Any]] | None = None  # store.derive(row, indexes): the indexes' text work
 
 
 def prepare(
@@ -216,18 +224,19 @@ def read_job(job: FileJob) -> Job | Outcome:
     return Job(job.name, data, digest, job.url, job.site)
 
 
-def extract_job(job: FileJob | Job) -> Extracted | Outcome:
-    """Read (a FileJob) and extract one input; runs in worker processes, never raises for bad input."""
+def extract_job(job: FileJob | Job, indexes: tuple[DerivedIndex, ...]) -> Extracted | Outcome:
+    """Read (a FileJob) and extract one input, with what `indexes` derive of it; runs in worker
+    processes, never raises for bad input."""
     if isinstance(job, FileJob):
         read = read_job(job)
         if isinstance(read, Outcome):
             return read
         job = read
-    return extract_read(job)
+    return extract_read(job, indexes)
 
 
-def extract_read(job: Job) -> Extracted:
-    """Extract one input already read."""
+def extract_read(job: Job, indexes: tuple[DerivedIndex, ...]) -> Extracted:
+    """Extract one input already read, with what `indexes` derive of it (none: nothing derived)."""
     try:
         art = extract_page(
             job.data,
@@ -239,14 +248,17 @@ def extract_read(job: Job) -> Extracted:
         )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
+    except Exception as exc:  # a bug met by one input: that input fails, the run goes on
+        return Extracted(job.path, job.digest, error=f"unexpected error: {type(exc).__name__}: {exc}")
     row = art.to_row()
-    return Extracted(job.path, job.digest, row=row, derived=derive(row))
+    return Extracted(job.path, job.digest, row=row, derived=derive(row, indexes))
 
 
-def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> list[Outcome]:
-    """Write a batch of results in one transaction, in order; return their outcomes."""
+def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Outcome]:
+    """Write a batch of results in one transaction, in order, then sync the database's derived
+    indexes in it; return their outcomes."""
     outcomes = []
-    changed: list[int] = []
+    changed = False
     with db.atomic():  # one BEGIN…COMMIT per batch (sqlite-utils nests its writes as savepoints)
         for item in batch:
             if isinstance(item, Outcome):
@@ -259,22 +271,21 @@ def store_batch(db: sqlite_utils.Database, batch: list[Extracted | Outcome]) -> 
             else:
                 assert item.row is not None
                 if item.derived is not None:
-                    offer_derived(item.row, item.derived)
-                article_id, stored = upsert_article(db, item.row, run_hooks=False)
-                if stored != "unchanged":
-                    changed.append(article_id)
+                    offer_derived(item.row, item.derived, db.indexes)
+                article_id, stored = upsert_article(db, item.row, update_indexes=False)
+                changed |= stored != "unchanged"
                 key = db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
                 record_input(db, item.path, item.digest, "cleaned", article_key=key, site=item.row["site"])
                 status = "cleaned" if stored == "new" else stored
                 outcomes.append(Outcome(item.path, status, item.row["site"], key=key))
         if changed:
-            article_changes(db, changed)
-    forget_derived()
+            sync_indexes(db)
+    forget_derived(db.indexes)
     return outcomes
 
 
 def clean_paths(
-    db: sqlite_utils.Database,
+    db: CorpusDatabase,
     paths: list[str],
     *,
     urls: dict[Path, str] | None = None,
@@ -306,7 +317,7 @@ def clean_paths(
 
 
 def _clean_inputs(
-    db: sqlite_utils.Database,
+    db: CorpusDatabase,
     paths: list[str],
     pool: Any,
     urls: dict[Path, str],
@@ -343,15 +354,14 @@ def _clean_inputs(
                 on_progress(outcome)
         results.clear()
 
+    extract = functools.partial(extract_job, indexes=db.indexes)
     # Windows handed to the workers and not yet collected: a transaction's worth, so that
     # the workers have work while this process writes one.
     in_flight: deque[tuple[list[FileJob | Job | Outcome], Any]] = deque()
     try:
         for prepared in batches(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
             todo = [p for p in prepared if not isinstance(p, Outcome)]
-            extracted = (
-                pool.map_async(extract_job, todo, chunksize=2) if pool else [extract_job(job) for job in todo]
-            )
+            extracted = pool.map_async(extract, todo, chunksize=2) if pool else [extract(job) for job in todo]
             in_flight.append((prepared, extracted))
             if len(in_flight) > WRITE_SIZE // BATCH_SIZE:
                 collect(*in_flight.popleft())  # then written while the workers extract the rest

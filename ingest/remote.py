@@ -13,6 +13,13 @@ from typing import Any, BinaryIO
 
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _GLOB_CHARS = "*?["
+# Filesystems that hold WARC archives (memory: in-process, for tests and notebooks).
+# Others are refused before fsspec parses the URL: chained (zip://…::file://…) and archive
+# filesystems read local files by another name, and some (github://) reach the network
+# while parsing.
+PROTOCOLS = frozenset(
+    {"file", "memory", "s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "hdfs", "http", "https"}
+)
 
 
 class RemoteError(OSError):
@@ -49,14 +56,18 @@ def is_url(raw: str) -> bool:
 def _filesystem(url: str) -> tuple[Any, str]:
     """fsspec's filesystem and path for a URL; RemoteError when fsspec or the store's
     package is missing."""
+    protocol = url.split("://", 1)[0].lower()
+    if protocol not in PROTOCOLS or "::" in url:
+        allowed = ", ".join(sorted(PROTOCOLS))
+        raise RemoteError(f"cannot open this kind of URL: {protocol}:// (only {allowed}; no :: chains)")
     try:
         from fsspec.core import url_to_fs
     except ImportError as exc:
         raise RemoteError("reading URLs needs fsspec: pip install 'newsclean[cluster]'") from exc
     try:
         return url_to_fs(url)
-    except (ImportError, ValueError) as exc:  # no package for the protocol, or an unknown one
-        raise RemoteError(f"cannot open this kind of URL: {exc}") from exc
+    except Exception as exc:  # no package for the protocol, a bad URL: a store raises anything
+        raise RemoteError(f"cannot open this URL: {type(exc).__name__}: {exc}") from exc
 
 
 def expand(url: str, is_archive: Any) -> list[RemoteFile]:
@@ -70,8 +81,8 @@ def expand(url: str, is_archive: Any) -> list[RemoteFile]:
             found = fs.find(path)
         else:
             found = [path] if fs.isfile(path) else None
-    except OSError as exc:
-        raise RemoteError(f"cannot list: {exc}") from exc
+    except Exception as exc:  # stores raise their own errors, not only OSError
+        raise RemoteError(f"cannot list: {type(exc).__name__}: {exc}") from exc
     if found is None:
         raise RemoteError("no such file or folder")
     archives = sorted(RemoteFile(fs.unstrip_protocol(p)) for p in found if is_archive(p))

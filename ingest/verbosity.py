@@ -1,8 +1,6 @@
-"""-v/--verbose and -q/--quiet, shared by every command (added to each one in cli.py)."""
+"""The verbosity chosen with -v/--verbose or -q/--quiet (options declared in commands/options.py)."""
 
 from __future__ import annotations
-
-import click
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 _level = NORMAL
@@ -23,12 +21,13 @@ def quiet() -> bool:
     return _level == QUIET
 
 
-def _set(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    """Option callback: remember the level and set up logging for it."""
+def set_level(new_level: int) -> None:
+    """Choose QUIET or VERBOSE (commands/options.py's -q and -v) and set up logging for it, or
+    NORMAL again."""
     global _level
-    if not value:
+    _level = new_level
+    if new_level == NORMAL:  # the default: logging left as it is
         return
-    _level = VERBOSE if param.name == "verbose" else QUIET
     import logging  # only with -v or -q: ~10 ms of start-up
 
     logging.basicConfig(
@@ -49,38 +48,6 @@ def cause_of(exc: BaseException) -> str:
             break
         current = deeper
     return f"{type(current).__name__}: {current}"
-
-
-def add_options(command: click.Command) -> None:
-    """Give a command (and the subcommands of a group) -v/--verbose and -q/--quiet.
-
-    A command that already uses -q for something else (export -q QUERY) gets --quiet only.
-    A command that has them already (cli.py adds them when it loads a command) is left as it is.
-    """
-    taken = {opt for param in command.params for opt in param.opts}
-    if "--verbose" in taken and "--quiet" in taken:
-        return
-    command.params.append(
-        click.Option(
-            ["-v", "--verbose"] if "-v" not in taken else ["--verbose"],
-            is_flag=True,
-            expose_value=False,
-            callback=_set,
-            help="Say more: the cause of each failure.",
-        )
-    )
-    command.params.append(
-        click.Option(
-            ["-q", "--quiet"] if "-q" not in taken else ["--quiet"],
-            is_flag=True,
-            expose_value=False,
-            callback=_set,
-            help="Say less: results and errors only.",
-        )
-    )
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            add_options(sub)
 
 
 def describe(exc: BaseException, message: str) -> str:

@@ -3,7 +3,8 @@
 A `.warc` or `.warc.gz` file holds many inputs: each `response` record with status 200 and
 an HTML or text content type is one, named `ARCHIVE#OFFSET` (the record's byte offset in the
 file, compressed bytes for `.warc.gz`). Other records are skipped. A broken record (bad gzip
-member, bad headers) fails alone: reading resumes at the next record start found after it.
+member, bad headers, a block cut short or longer than its Content-Length says) fails alone:
+reading resumes at the next record start found after it.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def read_archive(
 
     gz = archive.name.lower().endswith(".gz")
     pos: int | None = start
-    with archive.open("rb") as fh:
+    with archive.open("rb") as fh, archive.open("rb") as check:  # `check` reads the framing
         while pos is not None and (stop is None or pos < stop):
             fh.seek(pos)
             last: int | None = None  # start of the last record read whole
@@ -90,9 +91,15 @@ def read_archive(
                     current = rec.stream_pos
                     if stop is not None and current >= stop:
                         return
+                    problem = framing_problem(check, current, gz)
+                    if problem:
+                        yield Broken(record_name(archive, current), current, f"broken WARC record: {problem}")
+                        pos = next_record_start(check, current + 1, gz)
+                        break
                     yield page_of(archive, rec)
                     last, current = current, None
-                return
+                else:
+                    return
             except (OSError, ValueError, EOFError, zlib.error) as exc:
                 if current is None:  # the iterator failed between records: right after `last`
                     current = pos if last is None else record_end(fh, last, gz)
@@ -119,6 +126,9 @@ def page_of(archive: InputFile, rec: Any) -> Record | Skipped:
     data = rec.reader.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
         raise ValueError(f"payload larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    problem = payload_problem(http, len(data))
+    if problem:
+        raise ValueError(problem)
     charset = _CHARSET_RE.search(ctype)
     return Record(
         record_name(archive, offset),
@@ -130,6 +140,18 @@ def page_of(archive: InputFile, rec: Any) -> Record | Skipped:
     )
 
 
+def payload_problem(http: Any, size: int) -> str | None:
+    """Why a payload of `size` bytes is not the one its HTTP Content-Length announces (a
+    record cut short, or one whose WARC Content-Length swallowed the records after it); only
+    checked for a payload stored as sent (no Content- or Transfer-Encoding)."""
+    declared = (http.get("Content-Length") or "").strip()
+    if not declared.isdigit() or http.get("Content-Encoding") or http.get("Transfer-Encoding"):
+        return None
+    if int(declared) != size:
+        return f"payload of {size} bytes, but its HTTP Content-Length is {declared}"
+    return None
+
+
 def warc_date(value: str | None) -> dt.datetime | None:
     """WARC-Date (ISO 8601, UTC) as an aware datetime; None when missing or malformed."""
     if not value:
@@ -139,6 +161,77 @@ def warc_date(value: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+
+
+def framing_problem(fh: BinaryIO, offset: int, gz: bool) -> str | None:
+    """Why the record at `offset` is not whole, or None: its block must be Content-Length
+    bytes followed by CRLF CRLF, all there (in a `.warc.gz`, in a complete gzip member).
+    A record cut short, or one whose Content-Length runs into what follows, is caught here
+    (`payload_problem` catches one that swallows whole records)."""
+    if gz:
+        return member_problem(fh, offset)
+    fh.seek(offset)
+    length = block_length(fh.read(65536))
+    if length is None:
+        return None  # no header or no Content-Length: FastWARC reports it
+    header_size, size = length
+    fh.seek(offset + header_size + size - 4)
+    return tail_problem(fh.read(4), size)
+
+
+def block_length(head: bytes) -> tuple[int, int] | None:
+    """(size of the WARC header + 4, Content-Length) from a record's first bytes."""
+    if b"\r\n\r\n" not in head:
+        return None
+    header = head[: head.index(b"\r\n\r\n") + 4]
+    length = re.search(rb"\r\nContent-Length:\s*(\d+)", header, re.IGNORECASE)
+    return (len(header), int(length.group(1)) + 4) if length else None
+
+
+def tail_problem(tail: bytes, size: int) -> str | None:
+    """Why `tail`, the last 4 bytes of a block of Content-Length + 4 bytes, is not the
+    CRLF CRLF that ends a record."""
+    if len(tail) < 4:
+        return f"cut short: its Content-Length ({size - 4}) runs past the end of its data"
+    if tail != b"\r\n\r\n":
+        return f"its Content-Length ({size - 4}) does not end where the record does"
+    return None
+
+
+def member_problem(fh: BinaryIO, offset: int) -> str | None:
+    """Why the gzip member at `offset` does not hold one whole record, or None. Only what
+    is needed is inflated: the header, then the block up to its end (a member holding more
+    records, a whole-file gzip, is checked at the first record's end; the records inside
+    it, which start no member, are not checked)."""
+    fh.seek(offset)
+    if fh.read(len(_GZIP_MAGIC)) != _GZIP_MAGIC:
+        return None
+    fh.seek(offset)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data, pending, want = b"", b"", 65536
+    length: tuple[int, int] | None = None
+    while True:
+        if length is None and b"\r\n\r\n" in data:
+            length = block_length(data)
+            if length is None:
+                return None
+            # one byte past the block: the member's end (its CRC) is read too, unless the
+            # member holds more records (a whole-file gzip)
+            want = sum(length) + 1
+        if inflater.eof or len(data) >= want:
+            break
+        pending = pending or fh.read(_SCAN_CHUNK)
+        if not pending:
+            return "cut short: its gzip member ends early"
+        try:
+            data += inflater.decompress(pending, want - len(data))
+        except zlib.error as exc:
+            return f"bad gzip member: {exc}"
+        pending = inflater.unconsumed_tail
+    if length is None:
+        return None
+    end = sum(length)
+    return tail_problem(data[end - 4 : end], length[1])
 
 
 def record_end(fh: BinaryIO, offset: int, gz: bool) -> int | None:

@@ -42,11 +42,44 @@ class Page:
 
 
 class Adapter:
-    """Base class of the site adapters.
+    r"""Base class of the site adapters: one subclass per site, registered in sites/__init__.py.
 
-    Subclasses set the class attributes; `extract` returns an `Article` whose fields follow
-    the contract in extract/record.py. HTML pages are read with the first of `templates`
-    whose body container is present, else as the page's text rendering (text anchors).
+    `extract` returns an `Article` whose fields follow the contract in extract/record.py.
+    HTML pages are read with the first of `templates` whose title and body container are
+    present, else as the page's text rendering (text anchors, extract/layout.py).
+    docs/adding-a-site.md walks through a new adapter.
+
+    Class attributes (required first; examples from sites/hnr.py and sites/chinanews.py):
+        name (str, required): the site's short name, stored in `articles.site` and used by
+            `--site` and as the fixture folder name. `name = "hnr"`
+        hosts (tuple[str, ...], required): host suffixes whose URLs the adapter claims; a
+            subdomain matches too (only the generic fallback has none).
+            `hosts = ("chinanews.com", "chinanews.com.cn")`
+        layouts (tuple[str, ...], required): one human line per layout the adapter reads,
+            the text rendering first, then each template; `newsclean sites` prints them.
+            `layouts = ("text rendering (...)", "HTML 2018 TRS: div.TRS_Editor body")`
+        site_name (str | None): the site's own name, stored in `articles.site_name`.
+            `site_name = "映象网"`
+        version (str): bumped when a change alters what the adapter extracts; stored in
+            `articles.extractor` as `<name>/<version>`. `version = "1"`
+        fingerprints (tuple[str, ...]): regexes found at a page's edges (masthead, footer)
+            that identify a page given without a URL. `fingerprints = (r"映象网络\s*版权所有",)`
+        markers (tuple[str, ...]): markup only this site's templates use (HTML pages
+            without a URL). `markers = ('id="text_content"',)`
+        templates (tuple[HtmlTemplate, ...]): one per era of the site's HTML article page,
+            most recent or most specific first; each `name` is the template a fixture case
+            names. `templates = (HtmlTemplate(name="2018 TRS", body="div.TRS_Editor", title="h1"),)`
+        start_points (tuple[str, ...]): listing pages and feeds `fetch` starts from.
+            `start_points = ("https://news.hnr.cn/xwrd/",)`
+        article_paths (tuple[str, ...]): regexes an article URL's path matches in full
+            (`fetch` follows only these). `article_paths = (r"/\d{6}/\d{2}/\d+\.html",)`
+        listing_scope (str): CSS selector of a listing's item links ('' = the whole page).
+            `listing_scope = "div.content_list"`
+        base_url (str | None): set by `with_base_url`, not by subclasses: a mirror origin
+            standing in for the site's hosts (tests, archives).
+
+    Methods a subclass may override: `read_html(page, art)` for pages templates cannot
+    read (sites/generic.py), `read_listing(text, url)` for an unusual listing markup.
     """
 
     name: str = ""

@@ -1,4 +1,6 @@
-"""Shared test helpers: the fixture folder and its golden records."""
+"""Shared test helpers: the fixture cases and their golden records (`--update-golden`), and
+the two ways tests run the command line: in this process (`invoke`, click's CliRunner) or as
+a real process (`run_cli`)."""
 
 from __future__ import annotations
 
@@ -8,24 +10,82 @@ import pty
 import select
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 PAGE_SUFFIXES = (".txt", ".html", ".html.gz")
 
 sys.path.insert(0, str(ROOT))
+import cli  # noqa: E402,F401  (as `python cli.py` does: `newsclean` is this checkout)
 
 
-def golden_cases() -> list[tuple[Path, dict]]:
-    """(page path, golden record) for every NAME.json in tests/fixtures that has a page."""
-    cases = []
-    for gold in sorted(FIXTURES.glob("*.json")):
-        stem = gold.name[: -len(".json")]
-        pages = [FIXTURES / (stem + s) for s in PAGE_SUFFIXES if (FIXTURES / (stem + s)).exists()]
-        if pages:
-            cases.append((pages[0], json.loads(gold.read_text(encoding="utf-8"))))
-    return cases
+@dataclass
+class Case:
+    """One golden case, `tests/fixtures/<site>/<case>/`: a page, case.json and expected.json."""
+
+    folder: Path
+    page: Path  # source.html, source.txt, or the folder's one page file (the seeds keep their names)
+    info: dict[str, Any]  # case.json: url, template, why
+    expected: dict[str, Any]  # expected.json: every article field but input_path
+
+    @property
+    def name(self) -> str:
+        """`<site>/<case>`."""
+        return f"{self.site}/{self.folder.name}"
+
+    @property
+    def site(self) -> str:
+        """The adapter the case belongs to (its parent folder's name)."""
+        return self.folder.parent.name
+
+
+def case_page(folder: Path) -> Path:
+    """The page of a case folder: `source.*`, else the one page file in it."""
+    pages = sorted(p for p in folder.iterdir() if p.name.endswith(PAGE_SUFFIXES))
+    sources = [p for p in pages if p.name.startswith("source.")]
+    if len(sources) == 1:
+        return sources[0]
+    if len(pages) != 1:
+        raise ValueError(f"{folder}: a case needs source.* or exactly one page file, found {len(pages)}")
+    return pages[0]
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON file's object."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def golden_cases() -> list[Case]:
+    """Every case folder under tests/fixtures (a folder holding expected.json), by name."""
+    return [
+        Case(gold.parent, case_page(gold.parent), read_json(gold.parent / "case.json"), read_json(gold))
+        for gold in sorted(FIXTURES.glob("*/*/expected.json"))
+    ]
+
+
+def fixture(name: str) -> Path:
+    """The page of the case `<site>/<case>` (`fixture("hnr/2020_000")`)."""
+    return case_page(FIXTURES / name)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/fixtures/*/*/expected.json from what extraction gives now",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite the expected files."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 def read_terminal(fd: int, proc: subprocess.Popen) -> str:
@@ -58,3 +118,38 @@ def on_terminal(*args: str) -> tuple[int, str, str]:
     os.close(master)
     assert proc.stdout is not None
     return proc.wait(timeout=120), proc.stdout.read().decode(), terminal
+
+
+def invoke(*args: Any, input: str | bytes | None = None) -> Result:
+    """The CLI run in this process on `args` (turned into strings), as click's CliRunner runs it:
+    `.exit_code`, `.stdout`, `.stderr`, `.output` (both streams). Exceptions propagate.
+
+    For what only a real process shows (its exit status seen by a shell, signals, start-up,
+    a pipe or a terminal on its standard streams), use run_cli.
+    """
+    from newsclean.cli import main
+    from newsclean.ingest import verbosity
+
+    try:
+        return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    finally:
+        verbosity.set_level(verbosity.NORMAL)  # -v/-q hold for one invocation
+
+
+def run_cli(
+    *args: Any,
+    cwd: Path = ROOT,
+    input: str | bytes | None = None,
+    text: bool = True,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """`python cli.py ARGS` in a fresh process, its output captured (text, or bytes)."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *map(str, args)],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=text,
+        encoding="utf-8" if text else None,
+        timeout=timeout,
+    )

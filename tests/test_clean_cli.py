@@ -11,15 +11,11 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, fixture, run_cli
 
-SEEDS = sorted(FIXTURES.glob("00*.txt"))
+pytestmark = pytest.mark.slow  # each test runs `python cli.py clean` processes
 
-
-def run_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+SEEDS = sorted(FIXTURES.glob("*/seed_*/00*.txt"), key=lambda p: p.name)
 
 
 def rows(db) -> list[dict]:
@@ -30,13 +26,13 @@ def rows(db) -> list[dict]:
 
 def test_clean_writes_one_row_per_article_and_reruns_change_nothing(tmp_path):
     db = tmp_path / "news.db"
-    first = run_clean(*map(str, SEEDS), "--db", str(db))
+    first = run_cli("clean", *map(str, SEEDS), "--db", str(db))
     assert first.returncode == 0, first.stderr
     assert "5 inputs: 5 cleaned" in first.stdout
     before = rows(db)
     assert len(before) == 5
     assert {r["site"] for r in before} == {"hnr", "ddsb", "chinanews", "generic"}
-    second = run_clean(*map(str, SEEDS), "--db", str(db))
+    second = run_cli("clean", *map(str, SEEDS), "--db", str(db))
     assert second.returncode == 0
     assert "5 unchanged" in second.stdout
     assert rows(db) == before
@@ -47,12 +43,12 @@ def test_force_updates_rows_in_place(tmp_path):
     page = tmp_path / "in" / SEEDS[0].name
     page.parent.mkdir()
     shutil.copy(SEEDS[0], page)
-    assert run_clean(str(page), "--db", str(db)).returncode == 0
+    assert run_cli("clean", str(page), "--db", str(db)).returncode == 0
     [old] = rows(db)
     con = sqlite3.connect(db)
     con.execute("update articles set title = 'stale' where id = ?", [old["id"]])
     con.commit()
-    forced = run_clean(str(page), "--db", str(db), "--force")
+    forced = run_cli("clean", str(page), "--db", str(db), "--force")
     assert forced.returncode == 0 and "1 updated" in forced.stdout
     [new] = rows(db)
     assert new["id"] == old["id"] and new["title"] == old["title"]
@@ -61,7 +57,7 @@ def test_force_updates_rows_in_place(tmp_path):
 def test_folder_gzip_and_manifest(tmp_path):
     folder = tmp_path / "saved" / "deep"
     folder.mkdir(parents=True)
-    (folder / "page.html.gz").write_bytes(gzip.compress((FIXTURES / "hnr_2020_003.html").read_bytes()))
+    (folder / "page.html.gz").write_bytes(gzip.compress(fixture("hnr/2020_003").read_bytes()))
     shutil.copy(SEEDS[0], folder / "seed.txt")
     (folder / "ignored.png").write_bytes(b"\x89PNG\r\n")
     manifest = tmp_path / "saved" / "manifest.jsonl"
@@ -69,7 +65,7 @@ def test_folder_gzip_and_manifest(tmp_path):
         json.dumps({"path": "deep/seed.txt", "url": "https://news.hnr.cn/202003/19/1.html"}) + "\n"
     )
     db = tmp_path / "news.db"
-    result = run_clean(str(tmp_path / "saved"), "--db", str(db), "--manifest", str(manifest))
+    result = run_cli("clean", str(tmp_path / "saved"), "--db", str(db), "--manifest", str(manifest))
     assert result.returncode == 0, result.stdout + result.stderr
     by_path = {r["input_path"].rsplit("/", 1)[-1]: r for r in rows(db)}
     assert set(by_path) == {"page.html.gz", "seed.txt"}
@@ -79,7 +75,7 @@ def test_folder_gzip_and_manifest(tmp_path):
 
 def test_bad_inputs_fail_clearly_and_keep_stored_rows(tmp_path):
     db = tmp_path / "news.db"
-    assert run_clean(str(SEEDS[0]), "--db", str(db)).returncode == 0
+    assert run_cli("clean", str(SEEDS[0]), "--db", str(db)).returncode == 0
     stored = rows(db)
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -92,7 +88,7 @@ def test_bad_inputs_fail_clearly_and_keep_stored_rows(tmp_path):
         + "</ul></body></html>",
         encoding="utf-8",
     )
-    result = run_clean(str(bad), str(SEEDS[1]), str(bad / "missing.html"), "--db", str(db))
+    result = run_cli("clean", str(bad), str(SEEDS[1]), str(bad / "missing.html"), "--db", str(db))
     assert result.returncode == 2
     for name in ("empty.html", "image.html", "latin.txt", "list.html", "missing.html"):
         assert name in result.stderr
@@ -106,7 +102,7 @@ def test_bad_inputs_fail_clearly_and_keep_stored_rows(tmp_path):
 
 
 def test_unwritable_database_exits_1(tmp_path):
-    result = run_clean(str(SEEDS[0]), "--db", str(tmp_path / "no" / "such" / "dir" / "news.db"))
+    result = run_cli("clean", str(SEEDS[0]), "--db", str(tmp_path / "no" / "such" / "dir" / "news.db"))
     assert result.returncode == 1
     assert "cannot open database" in result.stderr
 
@@ -121,7 +117,7 @@ def test_sites_lists_every_adapter():
 @pytest.mark.parametrize("site", ["hnr", "generic"])
 def test_forced_site(tmp_path, site):
     db = tmp_path / "news.db"
-    assert run_clean(str(SEEDS[0]), "--db", str(db), "--site", site).returncode == 0
+    assert run_cli("clean", str(SEEDS[0]), "--db", str(db), "--site", site).returncode == 0
     assert rows(db)[0]["site"] == site
 
 
@@ -132,8 +128,8 @@ def comparable(db) -> list[tuple]:
 
 def test_parallel_clean_matches_serial(tmp_path):
     serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
-    assert run_clean(str(FIXTURES), "--db", str(serial), "--jobs", "1").returncode == 0
-    assert run_clean(str(FIXTURES), "--db", str(parallel), "--jobs", "2").returncode == 0
+    assert run_cli("clean", str(FIXTURES), "--db", str(serial), "--jobs", "1").returncode == 0
+    assert run_cli("clean", str(FIXTURES), "--db", str(parallel), "--jobs", "2").returncode == 0
     assert comparable(serial) == comparable(parallel)
     assert len(comparable(serial)) >= 9  # 13 pages, four of them HTML twins of seeds
     # the search index and the stories come from values the workers derive (store.derive)
@@ -157,12 +153,12 @@ def derived_tables(db) -> list[list[tuple]]:
 
 @pytest.mark.parametrize(
     "order",
-    [("000_16834f47284e46b2.txt", "hnr_2020_000.html"), ("hnr_2020_000.html", "000_16834f47284e46b2.txt")],
+    [("hnr/seed_000", "hnr/2020_000"), ("hnr/2020_000", "hnr/seed_000")],
 )
 def test_text_rendering_and_html_of_one_article_are_one_row(tmp_path, order):
     db = tmp_path / "news.db"
     for name in order:
-        result = run_clean(str(FIXTURES / name), "--db", str(db))
+        result = run_cli("clean", str(fixture(name)), "--db", str(db))
         assert result.returncode == 0, result.stderr
     assert "1 merged" in result.stdout
     [row] = rows(db)

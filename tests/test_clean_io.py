@@ -6,26 +6,17 @@ from __future__ import annotations
 import gzip
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, on_terminal
+import pytest
 
-HNR_HTML = FIXTURES / "hnr_2020_000.html"  # hnr.cn 2020 template (saved page)
+from conftest import FIXTURES, fixture, on_terminal, run_cli
+
+pytestmark = pytest.mark.slow  # each test runs `python cli.py clean` processes
+
+HNR_HTML = fixture("hnr/2020_000")  # hnr.cn 2020 template (saved page)
 HNR_URL = "https://news.hnr.cn/202003/19/731862.html"
-DDSB_TEXT = FIXTURES / "001_b02f4077f889d10e.txt"  # 当代商报 text rendering (a seed)
-
-
-def clean(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """`python cli.py clean ARGS` with `stdin` piped in."""
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args],
-        cwd=ROOT,
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=120,
-    )
+DDSB_TEXT = fixture("ddsb/seed_001")  # 当代商报 text rendering (a seed)
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
@@ -35,20 +26,20 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 def test_clean_reads_one_page_from_stdin_with_its_url(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
-    done = clean("-", "--url", HNR_URL, "--db", str(db), stdin=HNR_HTML.read_bytes())
+    done = run_cli("clean", "-", "--url", HNR_URL, "--db", str(db), input=HNR_HTML.read_bytes(), text=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().startswith("1 inputs: 1 cleaned")
     assert rows(db, "select url, site, title from articles") == [
         (HNR_URL, "hnr", "荥阳：一面锦旗“众人织” 万人同心“共战疫”")
     ]
     assert rows(db, "select path, status from inputs") == [("<stdin>", "cleaned")]
-    again = clean("-", "--url", HNR_URL, "--db", str(db), stdin=HNR_HTML.read_bytes())
+    again = run_cli("clean", "-", "--url", HNR_URL, "--db", str(db), input=HNR_HTML.read_bytes(), text=False)
     assert again.stdout.decode().startswith("1 inputs: 0 cleaned, 0 updated, 1 unchanged")
 
 
 def test_stdin_may_be_gzip_and_needs_no_url(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
-    done = clean("-", "--db", str(db), stdin=gzip.compress(DDSB_TEXT.read_bytes()))
+    done = run_cli("clean", "-", "--db", str(db), input=gzip.compress(DDSB_TEXT.read_bytes()), text=False)
     assert done.returncode == 0, done.stderr
     assert rows(db, "select site, title from articles") == [
         ("ddsb", "衡阳市西湖新村社区:初心如磐担使命 齐心协力战疫情")
@@ -56,7 +47,7 @@ def test_stdin_may_be_gzip_and_needs_no_url(tmp_path: Path) -> None:
 
 
 def test_stdin_that_is_no_page_fails_alone_with_its_name(tmp_path: Path) -> None:
-    done = clean("-", "--db", str(tmp_path / "news.db"), stdin=b"\x1f\x8b broken gzip")
+    done = run_cli("clean", "-", "--db", str(tmp_path / "news.db"), input=b"\x1f\x8b broken gzip", text=False)
     assert done.returncode == 2
     assert b"failed: <stdin>: broken gzip data" in done.stderr
     assert b"Traceback" not in done.stderr
@@ -64,11 +55,13 @@ def test_stdin_that_is_no_page_fails_alone_with_its_name(tmp_path: Path) -> None
 
 def test_url_and_stdin_usage_errors(tmp_path: Path) -> None:
     db = str(tmp_path / "news.db")
-    mixed = clean("-", str(FIXTURES), "--db", db)
+    mixed = run_cli("clean", "-", str(FIXTURES), "--db", db, input=b"", text=False)
     assert mixed.returncode == 1 and b"must be the only PATH" in mixed.stderr
-    folder = clean(str(FIXTURES), "--url", HNR_URL, "--db", db)
+    folder = run_cli("clean", str(FIXTURES), "--url", HNR_URL, "--db", db, input=b"", text=False)
     assert folder.returncode == 1 and b"--url needs exactly one page" in folder.stderr
-    single = clean(str(HNR_HTML), "--url", "https://www.example.cn/a/1.html", "--db", db)
+    single = run_cli(
+        "clean", str(HNR_HTML), "--url", "https://www.example.cn/a/1.html", "--db", db, input=b"", text=False
+    )
     assert single.returncode == 0
     assert rows(Path(db), "select url from articles") == [("https://www.example.cn/a/1.html",)]
 

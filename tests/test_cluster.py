@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, fixture, run_cli
 
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
@@ -21,22 +21,17 @@ pytest.importorskip("fastwarc")
 
 import pyarrow.parquet as pq  # noqa: E402
 
-import newsclean.ingest.pipeline  # noqa: E402,F401  registers the search index and stories with the store
 from newsclean.db.store import open_db  # noqa: E402
 from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
+
+pytestmark = pytest.mark.slow  # local Dask clusters: about two minutes
 
 _spec = importlib.util.spec_from_file_location("warc_bench", ROOT / "bench" / "warc_bench.py")
 warc_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(warc_bench)  # type: ignore[union-attr]
 
 PAGES = 300
-INPUTS = 13 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
-
-
-def run_clean(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
+INPUTS = 15 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
 
 
 def snapshot(db: Path) -> dict[str, object]:
@@ -65,7 +60,11 @@ def snapshot(db: Path) -> dict[str, object]:
 
 def broken_archive(path: Path) -> int:
     """A small .warc.gz of five fixture pages whose third record is corrupt; its offset."""
-    pages = sorted(FIXTURES.glob("*.html"))[:5]
+    pages = [
+        fixture(name)
+        for name in ("chinanews/ha_2018_gb2312", "chinanews/ha_2022_004", "chinanews/main_2020")
+        + ("ddsb/2020_001", "generic/county_2021")
+    ]
     offsets = []
     with path.open("wb") as fh:
         writer = WarcWriter(fh, gz=True)
@@ -91,7 +90,7 @@ def corpus(tmp_path_factory):
     broken = broken_archive(inputs / "broken.warc.gz")
     paths = [str(FIXTURES), str(inputs)]
     local = base / "local.db"
-    done = run_clean(*paths, "--db", str(local), "--jobs", "2")
+    done = run_cli("clean", *paths, "--db", str(local), "--jobs", "2")
     assert done.returncode == 2, done.stderr  # the broken record
     return {
         "base": base,
@@ -124,8 +123,17 @@ def cluster():
 
 def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
     db = corpus["base"] / "cluster.db"
-    done = run_clean(
-        *corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "2", "--task-inputs", "40"
+    done = run_cli(
+        "clean",
+        *corpus["paths"],
+        "--db",
+        str(db),
+        "--cluster",
+        "local",
+        "--workers",
+        "2",
+        "--task-inputs",
+        "40",
     )
     assert done.returncode == 2, done.stderr
     assert "Dask dashboard: http" in done.stderr
@@ -133,7 +141,7 @@ def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
     assert done.stdout == corpus["stdout"].replace(str(corpus["local"]), str(db))
     assert snapshot(db) == snapshot(corpus["local"])
     assert not Path(f"{db}.shards").exists()  # removed after the merge
-    again = run_clean(*corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "1")
+    again = run_cli("clean", *corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "1")
     assert again.returncode == 2
     assert f"{INPUTS} inputs: 0 cleaned, 0 updated, {INPUTS - 1} unchanged, 1 failed" in again.stdout
     assert snapshot(db) == snapshot(corpus["local"])
@@ -191,7 +199,7 @@ def test_a_rerun_after_a_failed_merge_finishes_the_merge(corpus, cluster):
         "(select count(*) from articles) >= 100 begin select raise(abort, 'injected failure'); end"
     )
     con.commit()
-    failed = run_clean(*args)
+    failed = run_cli("clean", *args)
     assert failed.returncode == 1
     assert "merge failed" in failed.stderr and "injected failure" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -199,7 +207,7 @@ def test_a_rerun_after_a_failed_merge_finishes_the_merge(corpus, cluster):
     con.execute("drop trigger fail_merge")
     con.commit()
     con.close()
-    again = run_clean(*args)
+    again = run_cli("clean", *args)
     assert again.returncode == 2, again.stderr
     assert "reusing the shards of" in again.stderr
     assert snapshot(db)["articles"] == snapshot(corpus["local"])["articles"]
@@ -211,7 +219,8 @@ def test_out_keeps_the_shards_and_writes_no_database(corpus, cluster):
     local, _client = cluster
     out = corpus["base"] / "shards-out"
     db = corpus["base"] / "never.db"
-    done = run_clean(
+    done = run_cli(
+        "clean",
         *corpus["paths"],
         "--db",
         str(db),
@@ -228,4 +237,4 @@ def test_out_keeps_the_shards_and_writes_no_database(corpus, cluster):
     inputs = pq.read_table(sorted(out.glob("inputs-*.parquet"))).to_pylist()
     assert articles == sum(i["status"] == "extracted" for i in inputs) == INPUTS - 1
     assert [i["path"] for i in inputs if i["status"] == "failed"] == [corpus["broken"]]
-    assert run_clean(str(FIXTURES), "--out", str(out)).returncode == 1  # --out needs --cluster
+    assert run_cli("clean", str(FIXTURES), "--out", str(out)).returncode == 1  # --out needs --cluster

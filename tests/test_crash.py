@@ -25,6 +25,8 @@ from bench.bench import generate
 from conftest import ROOT
 from newsclean.ingest.pipeline import WRITE_SIZE
 
+pytestmark = pytest.mark.slow  # kill -9 mid-run, then reruns: about a minute
+
 PAGES = 600  # more than two write batches (pipeline.WRITE_SIZE), so that "halfway" is a state of its own
 SEED = 20240611
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import fixture
 from newsclean.ingest.inputs import saved_url
 from newsclean.sites import SITE_ADAPTERS, Page, detect
 
@@ -29,17 +29,17 @@ def test_url_claimed_by_exactly_one_adapter(url, name):
 
 
 @pytest.mark.parametrize(
-    "fixture,name",
+    "case,name",
     [
-        ("000_16834f47284e46b2.txt", "hnr"),
-        ("001_b02f4077f889d10e.txt", "ddsb"),
-        ("002_a633726e1f59815e.txt", "generic"),
-        ("003_4a7f9a187dd93657.txt", "hnr"),
-        ("004_2b1303eb1e3c31b9.txt", "chinanews"),
+        ("hnr/seed_000", "hnr"),
+        ("ddsb/seed_001", "ddsb"),
+        ("generic/seed_002", "generic"),
+        ("hnr/seed_003", "hnr"),
+        ("chinanews/seed_004", "chinanews"),
     ],
 )
-def test_text_renderings_detected_by_fingerprints(fixture, name):
-    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+def test_text_renderings_detected_by_fingerprints(case, name):
+    text = fixture(case).read_text(encoding="utf-8")
     assert detect(Page(text=text, is_html=False)).name == name
 
 
@@ -75,15 +75,15 @@ def test_saved_page_urls(html, url):
 
 
 @pytest.mark.parametrize(
-    "fixture,name",
+    "case,name",
     [
-        ("hnr_2020_000.html", "hnr"),
-        ("chinanews_main_2020.html", "chinanews"),
-        ("chinanews_ha_2022_004.html", "chinanews"),
+        ("hnr/2020_000", "hnr"),
+        ("chinanews/main_2020", "chinanews"),
+        ("chinanews/ha_2022_004", "chinanews"),
     ],
 )
-def test_html_without_url_detected_by_template_markers(fixture, name):
-    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+def test_html_without_url_detected_by_template_markers(case, name):
+    text = fixture(case).read_text(encoding="utf-8")
     # Cut the masthead and footer off, so only the template's containers can tell.
     middle = text[len(text) // 4 : -len(text) // 4]
     assert detect(Page(text="<html>" + middle, is_html=True)).name == name

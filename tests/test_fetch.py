@@ -21,9 +21,9 @@ from sites_mirror.pages import HENAN_QUOTE
 from sites_mirror.server import MirrorServer
 from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
-from conftest import ROOT, on_terminal
+from conftest import ROOT, on_terminal, run_cli
+from newsclean.commands.fetch import print_summary
 from newsclean.db.fetchstore import open_fetch_db
-from newsclean.ingest.cli_fetch import print_summary
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
 from newsclean.ingest.fetcher import FetchConfig, Fetcher, FetchError, header_charset, parse_retry_after
 from newsclean.ingest.inputs import InputError, load_manifest
@@ -79,16 +79,10 @@ def article_hits(site: FakeSite, since: int = 0) -> list[str]:
     return [p for p in site.server.paths_hit()[since:] if p in paths]
 
 
-def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """`python cli.py ARGS` in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-    )
-
-
 # --- runs ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_first_run_stores_every_listed_article(servers, tmp_path):
     sites = [HnrSite(servers[0], 6), ChinanewsSite(servers[1], 9), DdsbSite(servers[2], 5)]
     stats = crawl(tmp_path / "news.db", *sites)
@@ -102,6 +96,7 @@ def test_first_run_stores_every_listed_article(servers, tmp_path):
     assert json.loads(counts)["new"] == 20 and json.loads(errors) == {} and ended
 
 
+@pytest.mark.slow
 def test_second_run_fetches_no_article_and_sends_conditional_requests(servers, tmp_path):
     sites = [HnrSite(servers[0], 6), ChinanewsSite(servers[1], 6), DdsbSite(servers[2], 6)]
     crawl(tmp_path / "news.db", *sites)
@@ -114,6 +109,7 @@ def test_second_run_fetches_no_article_and_sends_conditional_requests(servers, t
         assert hits and all(h.status == 304 and "if-none-match" in h.headers for h in hits)
 
 
+@pytest.mark.slow
 def test_new_listing_entries_are_the_only_articles_fetched(server, tmp_path):
     site = HnrSite(server, 10)  # three column pages
     crawl(tmp_path / "news.db", site)
@@ -154,6 +150,7 @@ def test_max_pages_bounds_the_listing_walk(server, tmp_path):
 # --- faults ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_503_then_200_and_429_with_retry_after_are_retried(server, tmp_path):
     site = HnrSite(server, 3)
     flaky, throttled = site.article_paths()[:2]
@@ -184,6 +181,7 @@ def test_a_page_that_always_fails_is_recorded_and_the_run_goes_on(server, tmp_pa
     assert (again.new, again.failed) == (1, 0)
 
 
+@pytest.mark.slow
 def test_a_timeout_is_recorded_as_such(server, tmp_path):
     site = HnrSite(server, 2)
     slow = site.article_paths()[0]
@@ -293,6 +291,7 @@ class TrickleServer:
 SLOW_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "answer",
     [
@@ -312,6 +311,7 @@ def test_a_trickling_server_is_cut_at_the_response_deadline(answer):
     assert slow.connections == 2 and 1.5 < elapsed < 2.5  # two tries of 0.8 s, each cut on time
 
 
+@pytest.mark.slow
 def test_one_url_is_bounded_in_time_across_retries():
     config = FetchConfig(
         **{**FAST, "read_timeout": 0.5, "response_timeout": 0.6, "url_timeout": 1.5, "max_tries": 10}
@@ -324,6 +324,7 @@ def test_one_url_is_bounded_in_time_across_retries():
     assert slow.connections == 3 and elapsed < 2.0  # 0.6 + 0.6 + what is left of 1.5 s
 
 
+@pytest.mark.slow
 def test_fetch_timeout_option_bounds_a_url_from_the_command_line(tmp_path):
     listed = tmp_path / "urls.txt"
     with TrickleServer(SLOW_HEAD + b"Content-Length: 1000\r\n\r\n" + b"x" * 1000, limit=30) as slow:
@@ -435,6 +436,7 @@ def test_a_huge_robots_txt_is_read_in_its_first_500_kib_only(rules, blocked, fre
         )  # no read past the cut: the silence after 700 KiB is never met
 
 
+@pytest.mark.slow
 def test_per_host_delay_spaces_requests(server, tmp_path):
     site = HnrSite(server, 4)
     crawl(tmp_path / "news.db", site, config=dict(delay=0.1))
@@ -581,6 +583,7 @@ def test_robots_txt_redirects_obey_the_same_rules(servers, offline):
 # --- resumption ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_ends_like_an_uninterrupted_run(server, tmp_path):
     site = HnrSite(server, 16)  # four column pages
     args = ["fetch", "--site", "hnr", "--base-url", site.base_url, "--delay", "0.05"]
@@ -626,6 +629,7 @@ def count_articles(db_path: Path) -> int:
 # --- commands -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fetch_command_summary_and_exit_codes(server, tmp_path):
     site = DdsbSite(server, 3)
     del server.routes[site.article_paths()[0]]
@@ -647,6 +651,7 @@ def test_fetch_command_summary_and_exit_codes(server, tmp_path):
     assert run_cli("fetch", "--urls", str(tmp_path / "missing.txt")).returncode == 1
 
 
+@pytest.mark.slow
 def test_fetch_urls_file(server, tmp_path):
     site = HnrSite(server, 3)
     first, second = site.article_paths()[:2]
@@ -670,6 +675,7 @@ def test_fetch_urls_file(server, tmp_path):
     assert "listing pages" not in result.stdout
 
 
+@pytest.mark.slow
 def test_bad_lines_of_a_url_list_fail_alone(server, tmp_path):
     site = HnrSite(server, 2)
     good = site.article_paths()[0]
@@ -721,6 +727,7 @@ BAD_MANIFEST_LINES = {  # the line, then what the refusal says after FILE:LINE
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line", BAD_MANIFEST_LINES)
 def test_a_bad_manifest_line_refuses_the_run_with_file_and_line(tmp_path, line):
     (tmp_path / "p.html").write_text("<html><body><p>正文。</p></body></html>", encoding="utf-8")
@@ -738,6 +745,7 @@ def test_a_bad_manifest_line_refuses_the_run_with_file_and_line(tmp_path, line):
     assert f"{manifest}:3: {BAD_MANIFEST_LINES[line]}" in result.stderr
 
 
+@pytest.mark.slow
 def test_reclean_re_extracts_stored_pages_without_fetching(server, tmp_path):
     site = HnrSite(server, 3)
     crawl(tmp_path / "news.db", site)
@@ -798,6 +806,7 @@ def test_every_adapter_declares_start_points_it_can_read():
     assert not mirror.is_article_url("https://www.chinanews.com.cn/sh/2020/07-04/9229311.shtml")
 
 
+@pytest.mark.slow
 def test_progress_line_shows_pages_per_site_and_the_wait_for_the_delay(server, tmp_path):
     site = HnrSite(server, 3)
     status, _, terminal = on_terminal(

@@ -22,19 +22,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT, fixture, invoke
 from newsclean.ingest import pipeline
 from newsclean.ingest.inputs import MAX_INPUT_BYTES
 
-HNR = FIXTURES / "hnr_2020_000.html"  # UTF-8, template body #text_content
-GB2312 = FIXTURES / "chinanews_ha_2018_gb2312.html"
-SEED = FIXTURES / "hnr_2018_trs.html"  # the row stored before the hostile run
+HNR = fixture("hnr/2020_000")  # UTF-8, template body #text_content
+GB2312 = fixture("chinanews/ha_2018_gb2312")
+SEED = fixture("hnr/2018_trs")  # the row stored before the hostile run
 RUN_TIMEOUT = 120  # seconds for the whole hostile run (it takes a few seconds)
 MAX_RSS_MB = 400  # typically 250-300 MB alone; a loaded machine adds noise; unbounded runs took 747 MB+
 
 
 def gold(page: Path) -> dict:
-    return json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    return json.loads((page.parent / "expected.json").read_text(encoding="utf-8"))
 
 
 def with_url(data: bytes, old: str, new: str) -> bytes:
@@ -290,10 +290,11 @@ def test_unclosed_tags_give_the_body_and_flag_the_title(hostile_run):
     assert row["title"] == hnr_title(6) or any("title is" in w for w in warnings)
 
 
+@pytest.mark.slow
 def test_file_disappearing_mid_run_fails_alone(tmp_path, monkeypatch, capsys):
     """c.html is listed by the folder walk, then deleted while a.html is being read."""
+    from newsclean.commands.clean import print_summary
     from newsclean.db.store import open_db
-    from newsclean.ingest.cli_clean import print_summary
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -365,6 +366,7 @@ def read_only_db(tmp_path):
     undo_read_only(db, how)
 
 
+@pytest.mark.slow
 def test_read_only_database_exits_1_and_keeps_rows(read_only_db):
     db, before = read_only_db
     result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "2", timeout=60)
@@ -373,6 +375,7 @@ def test_read_only_database_exits_1_and_keeps_rows(read_only_db):
     assert rows(db) == before
 
 
+@pytest.mark.slow
 def test_read_only_database_gives_a_clear_message(read_only_db):
     db, _ = read_only_db
     result, _, _ = run("clean", str(HNR), "--db", str(db), "--jobs", "1", timeout=60)
@@ -381,6 +384,7 @@ def test_read_only_database_gives_a_clear_message(read_only_db):
     assert "cannot open database" in result.stderr or "cannot write" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["/proc/self/news.db", "file/news.db"])
 def test_database_path_that_cannot_be_created_exits_1(tmp_path, where):
     (tmp_path / "file").write_text("a file, not a folder")
@@ -391,6 +395,7 @@ def test_database_path_that_cannot_be_created_exits_1(tmp_path, where):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
     db = tmp_path / "news.db"
     junk = b"this is not an SQLite database\n" * 200
@@ -404,6 +409,7 @@ def test_garbage_database_file_exits_1_and_is_left_alone(tmp_path):
 # ---------------------------------------------------------------- issue 10: bad names, folders
 
 
+@pytest.mark.slow
 def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     """d/a\\xff.html (not UTF-8) is stored under a printable path; the 100 good pages too."""
     folder = tmp_path / "d"
@@ -427,6 +433,7 @@ def test_file_name_that_is_not_utf8_does_not_abort_the_run(tmp_path):
     assert again.returncode == 0 and "101 unchanged" in again.stdout, again.stdout + again.stderr
 
 
+@pytest.mark.slow
 def test_missing_path_that_is_not_utf8_fails_alone(tmp_path):
     db = tmp_path / "news.db"
     missing = os.fsdecode(bytes(tmp_path) + b"/gone\xfe.html")
@@ -465,10 +472,6 @@ def test_unreadable_subfolder_is_a_failed_input(tmp_path):
 
 def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
     """The PermissionError a non-root user gets, raised by os.scandir for in/secret."""
-    from click.testing import CliRunner
-
-    from newsclean import cli
-
     folder, secret = unreadable_folder_tree(tmp_path)
     real_scandir = os.scandir
 
@@ -479,7 +482,7 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "scandir", scandir)
     db = tmp_path / "news.db"
-    result = CliRunner().invoke(cli.main, ["clean", str(folder), "--db", str(db), "--jobs", "1"])
+    result = invoke("clean", folder, "--db", db, "--jobs", "1")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2
     assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
@@ -495,6 +498,7 @@ def bad_crc(member: bytes) -> bytes:
     return member[:-8] + bytes(b ^ 0xFF for b in member[-8:-4]) + member[-4:]
 
 
+@pytest.mark.slow
 def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
     page = hnr_copy(50)
     half = page.index("“真的谢谢".encode())
@@ -527,6 +531,7 @@ def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
         assert reason in line, line
 
 
+@pytest.mark.slow
 def test_gzip_bomb_split_into_members_is_still_bounded(tmp_path):
     member = gzip.compress(b"\0" * (8 * 1024 * 1024), compresslevel=9)
     bomb = tmp_path / "bomb.html.gz"
@@ -605,6 +610,7 @@ def encodings_run(tmp_path_factory):
     return result, {Path(r["input_path"]).name: r for r in rows(db)}
 
 
+@pytest.mark.slow
 def test_encoding_run_is_clean(encodings_run):
     result, articles = encodings_run
     assert "Traceback" not in result.stderr
@@ -612,6 +618,7 @@ def test_encoding_run_is_clean(encodings_run):
     assert len(articles) == 6
 
 
+@pytest.mark.slow
 def test_big5_without_a_charset_is_read_as_big5(encodings_run):
     row = encodings_run[1]["big5.html"]
     assert row["title"] == BIG5_TITLE  # not GB18030 mojibake such as 臺 → 鉆
@@ -619,6 +626,7 @@ def test_big5_without_a_charset_is_read_as_big5(encodings_run):
     assert not any("encoding" in w for w in json.loads(row["warnings"]))
 
 
+@pytest.mark.slow
 def test_latin1_declaration_over_gbk_bytes_does_not_win(encodings_run):
     row = encodings_run[1]["gbk_as_latin1.html"]
     assert row["title"] == GB_TITLE
@@ -632,11 +640,13 @@ def test_latin1_http_charset_over_gbk_bytes_does_not_win():
     assert not any("encoding" in w for w in art.warnings)
 
 
+@pytest.mark.slow
 def test_doubtful_decoding_is_stored_with_a_warning(encodings_run):
     warnings = json.loads(encodings_run[1]["rare.html"]["warnings"])
     assert any(w.startswith("unsure of the encoding: decoded as gb18030") for w in warnings), warnings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,n", [("utf16le.html", 60), ("utf16be.html", 61)])
 def test_utf16_html_without_a_bom_is_decoded(encodings_run, name, n):
     row = encodings_run[1][name]
@@ -645,6 +655,7 @@ def test_utf16_html_without_a_bom_is_decoded(encodings_run, name, n):
     assert row["body"].split("\n") == gold(HNR)["body"]
 
 
+@pytest.mark.slow
 def test_utf16_text_without_a_bom_is_decoded(encodings_run):
     row = encodings_run[1]["utf16le.txt"]
     assert row["title"] == UTF16_TITLE
@@ -701,6 +712,7 @@ def small_disk(tmp_path):
 FULL_DISK_PAGES = 3 * pipeline.WRITE_SIZE
 
 
+@pytest.mark.slow
 def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk):
     many_pages(tmp_path / "in", FULL_DISK_PAGES, 400)
     db = small_disk / "news.db"
@@ -708,13 +720,11 @@ def test_full_disk_reports_disk_full_and_keeps_stored_rows(tmp_path, small_disk)
     check_disk_full_run(result.stdout, result.stderr, result.returncode, db)
 
 
+@pytest.mark.slow
 def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
     """SQLITE_FULL from a page limit: the same error a full disk gives."""
-    from click.testing import CliRunner
-
-    from newsclean import cli
+    from newsclean.commands import clean as clean_commands
     from newsclean.db import store
-    from newsclean.ingest import cli_clean
 
     def small_db(path):
         db = store.open_db(path)
@@ -722,10 +732,10 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
         db.execute(f"pragma max_page_count = {pages + 1500}")  # 6 MB
         return db
 
-    monkeypatch.setattr(cli_clean, "open_db", small_db)
+    monkeypatch.setattr(clean_commands, "open_db", small_db)
     many_pages(tmp_path / "in", FULL_DISK_PAGES, 700)
     db = tmp_path / "news.db"
-    result = CliRunner().invoke(cli.main, ["clean", str(tmp_path / "in"), "--db", str(db), "--jobs", "1"])
+    result = invoke("clean", tmp_path / "in", "--db", db, "--jobs", "1")
     assert not isinstance(result.exception, sqlite3.Error), result.exception
     check_disk_full_run(result.stdout, result.stderr, result.exit_code, db)
 
@@ -733,22 +743,20 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- issue 10: --jobs and memory
 
 
+@pytest.mark.slow
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from newsclean import cli
-    from newsclean.ingest import cli_clean
+    from newsclean.commands import clean as clean_commands
 
     result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
     assert result.returncode == 0, result.stderr
-    limit = cli_clean.JOBS_PER_CORE * cli_clean.cores()
+    limit = clean_commands.JOBS_PER_CORE * clean_commands.cores()
     assert f"--jobs 100000 capped at {limit} (4 per core" in result.stderr
     asked = []
     monkeypatch.setattr(
-        cli_clean, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary()
+        clean_commands, "clean_paths", lambda *a, jobs, **k: asked.append(jobs) or pipeline.Summary()
     )
-    CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "1000"])
-    CliRunner().invoke(cli.main, ["clean", str(HNR), "--db", str(tmp_path / "b.db"), "--jobs", "2"])
+    invoke("clean", HNR, "--db", tmp_path / "b.db", "--jobs", "1000")
+    invoke("clean", HNR, "--db", tmp_path / "b.db", "--jobs", "2")
     assert asked == [limit, min(2, limit)]
 
 
@@ -778,7 +786,7 @@ def peak_rss(*args: str) -> tuple[int, str, float]:
 
 def huge_inputs() -> dict[str, bytes]:
     size = 19 * 1024 * 1024
-    article = (FIXTURES / "000_16834f47284e46b2.txt").read_text(encoding="utf-8")
+    article = fixture("hnr/seed_000").read_text(encoding="utf-8")
     line = article.replace("\n", " ") * (size // len(article.encode()))
     return {
         "one_line.txt": "\n".join([article, line]).encode(),  # the article, then one 19 MB line
@@ -787,6 +795,7 @@ def huge_inputs() -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(huge_inputs()))
 def test_memory_per_input_is_bounded(tmp_path, name):
     page = tmp_path / name

@@ -24,25 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, invoke, run_cli
 from newsclean.db import query, store
 from newsclean.db.filters import Filters
 
-RUN_TIMEOUT = 60  # seconds for one cli.py run (they take about one)
+pytestmark = pytest.mark.slow  # concurrent writers, full devices, read-only copies: over a minute
 # What a terminal acts on: C0 controls but newline and tab, DEL, C1, bidirectional marks.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def run(*args: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
-    """Run cli.py from the project root; fail the test if it outlives the timeout."""
-    try:
-        return subprocess.run(
-            [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"cli.py {' '.join(args)} still running after {timeout} s")
 
 
 def article(n: int, **fields: Any) -> dict[str, Any]:
@@ -110,15 +99,13 @@ def test_export_onto_the_database_is_refused_and_the_database_kept(corpus, targe
         "relative": os.path.relpath(corpus, ROOT),
         **{k: str(v) for k, v in links.items()},
     }
-    result = run("export", "--db", str(corpus), "-o", output[target])
+    result = run_cli("export", "--db", str(corpus), "-o", output[target])
     assert result.returncode == 1
     assert "refusing to export" in result.stderr and "Traceback" not in result.stderr
     assert digest(corpus) == before and count_and_check(corpus) == (5, "ok")
 
 
 def test_failed_export_leaves_the_previous_file_and_no_partial_one(corpus, monkeypatch):
-    from newsclean.cli import main
-
     out = corpus.with_name("out.jsonl")
     out.write_text("previous export\n", encoding="utf-8")
 
@@ -127,7 +114,7 @@ def test_failed_export_leaves_the_previous_file_and_no_partial_one(corpus, monke
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(query, "write_jsonl", write_then_fail)
-    result = CliRunner().invoke(main, ["export", "--db", str(corpus), "-o", str(out)])
+    result = invoke("export", "--db", corpus, "-o", out)
     assert result.exit_code == 1 and "cannot write" in result.output
     assert "No space left on device" in result.output
     assert out.read_text(encoding="utf-8") == "previous export\n"
@@ -138,7 +125,7 @@ def test_export_replaces_the_file_whole_and_keeps_its_mode(corpus):
     out = corpus.with_name("out.csv")
     out.write_text("x" * 100_000, encoding="utf-8")
     out.chmod(0o640)
-    result = run("export", "--db", str(corpus), "--format", "csv", "-o", str(out))
+    result = run_cli("export", "--db", str(corpus), "--format", "csv", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("id,key,url")
     assert len(out.read_text(encoding="utf-8").splitlines()) > 5
@@ -149,7 +136,7 @@ def test_export_replaces_the_file_whole_and_keeps_its_mode(corpus):
 def test_export_to_a_full_device_fails_cleanly(corpus):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
-    result = run("export", "--db", str(corpus), "-o", "/dev/full")
+    result = run_cli("export", "--db", str(corpus), "-o", "/dev/full")
     assert result.returncode == 1
     assert "cannot write /dev/full" in result.stderr and "Traceback" not in result.stderr
 
@@ -271,18 +258,24 @@ def not_a_corpus(path: Path, kind: str) -> None:
     con.close()
 
 
+def refused(path: Path, *args: str) -> str:
+    """Run cli.py ARGS --db PATH, which must refuse the file: exit code 1, one line naming the
+    file (no traceback), the file left byte for byte as it was. Returns the line."""
+    before = digest(path)
+    result = run_cli(*args, "--db", str(path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [result.stderr.strip()] and str(path) in result.stderr
+    assert digest(path) == before
+    return result.stderr
+
+
 @pytest.mark.parametrize("kind", ["empty", "text", "other-sqlite", "other-articles"])
 @pytest.mark.parametrize("command", sorted(QUERY_RUNS))
 def test_query_commands_refuse_a_file_that_is_no_corpus_and_leave_it_alone(tmp_path, kind, command):
     path = tmp_path / "other.db"
     not_a_corpus(path, kind)
-    before = digest(path)
-    result = run(*QUERY_RUNS[command], "--db", str(path))
-    assert result.returncode == 1
-    assert str(path) in result.stderr and "Traceback" not in result.stderr
     message = "cannot read database" if kind == "text" else "is not a newsclean database"
-    assert message in result.stderr
-    assert digest(path) == before
+    assert message in refused(path, *QUERY_RUNS[command])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
 
 
@@ -315,7 +308,7 @@ def read_only(tmp_path: Path) -> Iterator[Any]:
 
 
 def search_keys(db: Path, words: str) -> set[str]:
-    result = run("search", words, "--db", str(db), "--format", "json", "--limit", "100")
+    result = run_cli("search", words, "--db", str(db), "--format", "json", "--limit", "100")
     assert result.returncode == 0, result.stderr
     return {hit["key"] for hit in json.loads(result.stdout)}
 
@@ -325,11 +318,11 @@ def test_query_commands_work_on_a_read_only_database(tmp_path, read_only):
     read_only(db)
     before = digest(db)
     assert search_keys(db, "志愿者") == {article(n)["key"] for n in range(1, 6)}
-    stats = run("stats", "--db", str(db), "--format", "json")
+    stats = run_cli("stats", "--db", str(db), "--format", "json")
     assert stats.returncode == 0 and json.loads(stats.stdout)["articles"] == 5
-    show = run("show", "2", "--db", str(db))
+    show = run_cli("show", "2", "--db", str(db))
     assert show.returncode == 0 and show.stdout.startswith("第2条新闻标题")
-    export = run("export", "--db", str(db), "-q", "第三段 OR 第二段")
+    export = run_cli("export", "--db", str(db), "-q", "第三段 OR 第二段")
     assert export.returncode == 0 and len(export.stdout.splitlines()) == 5
     assert digest(db) == before
 
@@ -375,7 +368,7 @@ def test_missing_database_is_reported_and_not_created(tmp_path):
     for helper in (store.require_corpus, store.open_existing_db, store.open_readonly):
         with pytest.raises(store.DatabaseMissing, match="missing.db not found"):
             helper(missing)
-    result = run("reindex", "--db", str(missing))
+    result = run_cli("reindex", "--db", str(missing))
     assert result.returncode == 1 and "not found" in result.stderr
     assert not missing.exists()
 
@@ -384,11 +377,91 @@ def test_reindex_refuses_a_file_that_is_no_corpus(tmp_path):
     path = tmp_path / "other.db"
     not_a_corpus(path, "other-sqlite")
     before = digest(path)
-    result = run("reindex", "--db", str(path))
+    result = run_cli("reindex", "--db", str(path))
     assert result.returncode == 1 and "is not a newsclean database" in result.stderr
     assert digest(path) == before
     with pytest.raises(store.NotACorpus):
         store.require_corpus(path)
+
+
+# ---------------------------------------------------------------- schema version (issue 24 item 19)
+
+PAGE = ROOT / "tests" / "fixtures" / "000_16834f47284e46b2.txt"
+
+
+def user_version(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("pragma user_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_new_database_records_its_schema_version(tmp_path):
+    assert user_version(make_corpus(tmp_path / "news.db", [article(1)])) == store.SCHEMA_VERSION == 1
+
+
+def test_a_database_from_before_versions_is_migrated_and_kept(tmp_path):
+    db = make_corpus(tmp_path / "news.db", [article(1)])
+    con = sqlite3.connect(db)
+    con.execute("pragma user_version = 0")
+    con.commit()
+    con.close()
+    result = run_cli("clean", str(PAGE), "--db", str(db), "-q")
+    assert result.returncode == 0, result.stderr
+    assert user_version(db) == store.SCHEMA_VERSION
+    assert count_and_check(db)[0] == 2
+
+
+def hostile_schema(path: Path, kind: str) -> None:
+    """A database newsclean must not touch: a newer schema version, a NOT NULL column it does
+    not know (in articles or inputs), or an articles table of another program."""
+    if kind in ("newer", "not-null-inputs"):
+        make_corpus(path, [article(1)])
+    con = sqlite3.connect(path)
+    if kind == "newer":
+        con.execute(f"pragma user_version = {store.SCHEMA_VERSION + 1}")
+    elif kind == "not-null-inputs":
+        con.execute("drop table inputs")
+        con.execute(
+            "create table inputs (path text primary key, sha256 text, status text, error text, "
+            "article_key text, site text, seen_at text, owner text not null)"
+        )
+    elif kind == "not-null-articles":
+        columns = ", ".join(
+            f"{c} integer primary key" if c == "id" else f"{c} text" for c in store.ARTICLE_COLUMNS
+        )
+        con.execute(f"create table articles ({columns}, reviewer text not null)")
+    else:
+        not_a_corpus(path, "other-articles")
+    con.commit()
+    con.close()
+
+
+HOSTILE_SCHEMAS = {
+    "newer": "has schema version 2, newer than this newsclean's (1)",
+    "not-null-articles": "its articles table has a NOT NULL column newsclean does not write: reviewer",
+    "not-null-inputs": "its inputs table has a NOT NULL column newsclean does not write: owner",
+    "other-articles": "is not a newsclean database (its articles table lacks key, url",
+}
+SCHEMA_RUNS = {
+    "clean": ["clean", str(PAGE)],
+    "reindex": ["reindex"],
+    "search": ["search", "志愿者"],
+}
+
+
+@pytest.mark.parametrize(
+    "kind, command",
+    [("newer", c) for c in SCHEMA_RUNS]
+    + [("not-null-articles", "clean"), ("not-null-articles", "search")]
+    + [("not-null-inputs", "clean"), ("other-articles", "clean")],
+)
+def test_a_newer_or_foreign_schema_is_refused_at_open_and_left_alone(tmp_path, kind, command):
+    path = tmp_path / "news.db"
+    hostile_schema(path, kind)
+    line = refused(path, *SCHEMA_RUNS[command])
+    assert line.startswith(f"Error: {path} ") and HOSTILE_SCHEMAS[kind] in line
 
 
 # ---------------------------------------------------------------- 15. control characters
@@ -416,9 +489,9 @@ def hostile_corpus(tmp_path: Path) -> Path:
 
 def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpus):
     outputs = [
-        run("show", "1", "--db", str(hostile_corpus)),
-        run("search", "志愿者", "--db", str(hostile_corpus)),
-        run("stats", "--db", str(hostile_corpus)),
+        run_cli("show", "1", "--db", str(hostile_corpus)),
+        run_cli("search", "志愿者", "--db", str(hostile_corpus)),
+        run_cli("stats", "--db", str(hostile_corpus)),
     ]
     for result in outputs:
         assert result.returncode == 0, result.stderr
@@ -431,25 +504,27 @@ def test_show_and_search_escape_control_characters_on_the_terminal(hostile_corpu
 
 
 def test_highlighting_on_a_terminal_keeps_its_own_colours_only(hostile_corpus):
-    from newsclean.db import cli_query
+    from newsclean.commands import query as query_commands
 
     db = query.open_existing(hostile_corpus)
     [hit] = [
-        h for h in cli_query.terminal_hits(db, "志愿者", Filters(), 10, cli_query.ANSI_MARK) if h["id"] == 1
+        h
+        for h in query_commands.terminal_hits(db, "志愿者", Filters(), 10, query_commands.ANSI_MARK)
+        if h["id"] == 1
     ]
     assert "\x1b[1;31m志愿者\x1b[0m" in hit["snippet"]
     assert not UNSAFE.search(hit["snippet"].replace("\x1b[1;31m", "").replace("\x1b[0m", ""))
 
 
 def test_json_and_csv_output_keep_the_text_exact(hostile_corpus):
-    show = run("show", "1", "--db", str(hostile_corpus), "--format", "json")
+    show = run_cli("show", "1", "--db", str(hostile_corpus), "--format", "json")
     rec = json.loads(show.stdout)
     assert rec["title"] == HOSTILE_TITLE and rec["body"] == HOSTILE_BODY.split("\n")
-    found = run("search", "志愿者", "--db", str(hostile_corpus), "--format", "json")
+    found = run_cli("search", "志愿者", "--db", str(hostile_corpus), "--format", "json")
     assert HOSTILE_TITLE in [h["title"] for h in json.loads(found.stdout)]
-    export = run("export", "--db", str(hostile_corpus))
+    export = run_cli("export", "--db", str(hostile_corpus))
     assert json.loads(export.stdout.splitlines()[0])["source"] == "来源\u202e"
-    csv_out = run("export", "--db", str(hostile_corpus), "--format", "csv")
+    csv_out = run_cli("export", "--db", str(hostile_corpus), "--format", "csv")
     assert HOSTILE_TITLE in csv_out.stdout
 
 
@@ -469,14 +544,14 @@ def test_json_and_csv_output_keep_the_text_exact(hostile_corpus):
     ],
 )
 def test_out_of_range_numbers_give_a_clear_error(corpus, args, message):
-    result = run(*args, "--db", str(corpus))
+    result = run_cli(*args, "--db", str(corpus))
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_largest_id_still_finds_nothing_quietly_and_small_ids_work(corpus):
-    assert run("show", "9223372036854775807", "--db", str(corpus)).returncode == 1
-    assert run("show", "5", "--db", str(corpus)).stdout.startswith("第5条新闻标题")
+    assert run_cli("show", "9223372036854775807", "--db", str(corpus)).returncode == 1
+    assert run_cli("show", "5", "--db", str(corpus)).stdout.startswith("第5条新闻标题")
 
 
 def test_reclean_on_a_missing_database_says_so_and_creates_nothing(tmp_path):

@@ -1,5 +1,6 @@
-"""Imports flow one way: ingest/ → sites/ → extract/; the toolkit never imports its users, and
-the adapters in sites/ use nothing but the toolkit."""
+"""Imports flow one way: cli.py → commands/ → ingest/ → sites/ → extract/, and ingest/ → db/;
+the toolkit never imports its users, the adapters in sites/ use nothing but the toolkit, and
+the database layer imports no page handling."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ import pytest
 from conftest import ROOT
 
 # package -> packages of this project it must never import
-FORBIDDEN = {"extract": {"sites", "ingest", "db", "cli"}, "sites": {"ingest", "db", "cli"}}
+FORBIDDEN = {
+    "extract": {"sites", "ingest", "db", "commands", "cli"},
+    "sites": {"ingest", "db", "commands", "cli"},
+    "db": {"ingest", "sites", "commands", "cli"},
+    "ingest": {"commands", "cli"},
+    "commands": {"cli"},
+}
 # package -> the only packages of this project it may import (itself included)
 ALLOWED = {"sites": {"sites", "extract"}, "extract": {"extract"}}
-PROJECT = {"cli", "db", "extract", "ingest", "sites"}
+# Where the project's code lives, besides tests/: the command modules are for cli.py alone.
+CODE = ("cli.py", "commands", "db", "ingest", "sites", "extract")
+PROJECT = {package.removesuffix(".py") for package in CODE}
 
 
 def project_package(module: str) -> str:
@@ -37,21 +46,37 @@ def imported_packages(path) -> set[str]:
     return names
 
 
+def code_files(package: str) -> list:
+    """The Python files of a top-level folder (subfolders included), or cli.py itself."""
+    return [ROOT / package] if package.endswith(".py") else sorted((ROOT / package).rglob("*.py"))
+
+
 @pytest.mark.parametrize("package", list(FORBIDDEN))
 def test_imports_flow_one_way(package):
-    files = sorted((ROOT / package).glob("*.py"))
+    files = code_files(package)
     assert files
-    wrong = {f.name: imported_packages(f) & FORBIDDEN[package] for f in files}
+    wrong = {str(f.relative_to(ROOT)): imported_packages(f) & FORBIDDEN[package] for f in files}
     assert {k: v for k, v in wrong.items() if v} == {}
 
 
 @pytest.mark.parametrize("package", list(ALLOWED))
 def test_imports_only_what_the_layer_allows(package):
     """sites/ holds adapters built from the toolkit alone; extract/ imports only itself."""
-    files = sorted((ROOT / package).glob("*.py"))
+    files = code_files(package)
     assert files
-    wrong = {f.name: (imported_packages(f) & PROJECT) - ALLOWED[package] for f in files}
+    wrong = {str(f.relative_to(ROOT)): (imported_packages(f) & PROJECT) - ALLOWED[package] for f in files}
     assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_only_cli_imports_the_commands():
+    users = {
+        str(f.relative_to(ROOT))
+        for package in CODE
+        if package != "commands"
+        for f in code_files(package)
+        if "commands" in imported_packages(f)
+    }
+    assert users == {"cli.py"}
 
 
 def test_the_check_sees_project_imports(tmp_path):
@@ -69,8 +94,8 @@ def test_every_module_imports_by_the_package_name():
     only `newsclean.db` exists."""
     bare = {
         f"{f.parent.name}/{f.name}": sorted(imported_packages_bare(f))
-        for package in ("cli.py", "db", "ingest", "sites", "extract")
-        for f in ([ROOT / package] if package.endswith(".py") else sorted((ROOT / package).rglob("*.py")))
+        for package in CODE
+        for f in code_files(package)
     }
     assert {k: v for k, v in bare.items() if v} == {}
 
@@ -86,5 +111,5 @@ def imported_packages_bare(path) -> set[str]:
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
             )
         )
-        names |= {m.split(".")[0] for m in modules} & {"cli", "db", "ingest", "sites", "extract"}
+        names |= {m.split(".")[0] for m in modules} & PROJECT
     return names

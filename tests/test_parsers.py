@@ -220,6 +220,7 @@ def test_text_normalisation():
 
 
 # Property-based: the parsers never raise and return the documented types.
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_parsers_never_raise(text):

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
@@ -197,6 +198,7 @@ def extract_or_refuse(data: bytes, **kwargs) -> Article | None:
     return art
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.text(), st.sampled_from(SITES), st.sampled_from(URLS))
 @example("\x00", None, None)
@@ -212,6 +214,7 @@ def test_arbitrary_bytes_are_refused_or_extracted(data, site):
     extract_or_refuse(data, site=site)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     st.one_of(PAGES, ARTICLES),
@@ -232,6 +235,7 @@ def test_plausible_text_pages_are_refused_or_extracted(page, site, url, encoding
     extract_or_refuse(data, site=site, url=url, fetched_at=fetched_at)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     st.one_of(st.lists(LINES, min_size=1, max_size=20), ARTICLES.map(str.splitlines)),

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from test_warc import write_fixture_warc
 
-from conftest import ROOT
-from newsclean.cli import main
+from conftest import ROOT, invoke
 from newsclean.ingest.inputs import discover
+
+pytestmark = pytest.mark.slow  # an HTTP server, and a Dask cluster reading by URL
 
 fsspec = pytest.importorskip("fsspec")
 
@@ -58,13 +58,10 @@ def test_clean_reads_an_archive_by_url_like_the_local_file(archive: Path, tmp_pa
     fs = fsspec.filesystem("memory")
     fs.pipe("/bucket/crawl.warc.gz", archive.read_bytes())
     try:
-        runner = CliRunner()
-        assert runner.invoke(main, ["clean", str(archive), "--db", str(local), "--jobs", "1"]).exit_code == 0
-        done = runner.invoke(main, ["clean", "memory://bucket/", "--db", str(remote), "--jobs", "1"])
+        assert invoke("clean", archive, "--db", local, "--jobs", "1").exit_code == 0
+        done = invoke("clean", "memory://bucket/", "--db", remote, "--jobs", "1")
         assert done.exit_code == 0, done.output
-        again = runner.invoke(
-            main, ["clean", "memory://bucket/crawl.warc.gz", "--db", str(remote), "--jobs", "1"]
-        )
+        again = invoke("clean", "memory://bucket/crawl.warc.gz", "--db", remote, "--jobs", "1")
     finally:
         fs.rm("/bucket", recursive=True)
     assert articles(remote) == articles(local) and len(articles(local)) >= 6
@@ -92,7 +89,7 @@ def test_a_url_that_names_no_archive_fails_alone(archive: Path, tmp_path: Path) 
     assert done.returncode == 2, done.stderr
     assert "failed: nosuchproto://x/y.warc.gz: cannot open this kind of URL" in done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stdout.startswith("9 inputs: 8 cleaned")  # the file:// archive: 8 pages with URLs
+    assert done.stdout.startswith("11 inputs: 10 cleaned")  # the file:// archive: 10 pages with URLs
 
 
 def test_cluster_workers_read_the_archive_by_url(archive: Path, tmp_path: Path) -> None:

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
+from bench.cases import cases
+from conftest import invoke
 from newsclean.db import query, search, store
 from newsclean.db.filters import FilterError, Filters
 from newsclean.extract.record import Article
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
 SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}")
 ARTICLE_FIELDS = {f.name for f in fields(Article)}
@@ -28,8 +28,9 @@ ARTICLE_FIELDS = {f.name for f in fields(Article)}
 
 
 def golden_files() -> dict[str, Path]:
-    """Golden records by name: tests/fixtures/*.json, plus any seed found only in acceptance/."""
-    goldens = {p.stem: p for p in sorted(FIXTURES.glob("*.json"))}
+    """Golden records by name (a seed's file name, else `<site>_<case>`): the expected.json of
+    every case in tests/fixtures, plus any seed found only in acceptance/."""
+    goldens = {case.name: case.gold for case in cases()}
     seeds = {SEED_NAME.match(n).group(1) for n in goldens if SEED_NAME.match(n)}
     for path in sorted(ACCEPTANCE.glob("*.expected.json")):
         name = path.name.split(".")[0]
@@ -156,6 +157,7 @@ def test_one_character_query(corpus):
         assert keys(db, ch) == containing(db, ch), ch
 
 
+@pytest.mark.slow
 def test_every_substring_finds_exactly_the_articles_containing_it(corpus):
     """1- to 6-character CJK strings cut from the texts: recall and precision are exact."""
     db, _, _ = corpus
@@ -286,17 +288,10 @@ def test_index_follows_updates_deletes_and_reindex(corpus):
 
 
 def test_index_is_built_for_a_database_written_without_it(tmp_path):
-    """A database written before the index existed (no schema or write hooks) gets one."""
-    hooks, schema_hooks = list(store.ARTICLE_HOOKS), list(store.SCHEMA_HOOKS)
-    store.ARTICLE_HOOKS.clear()
-    store.SCHEMA_HOOKS.clear()
-    try:
-        db = store.open_db(tmp_path / "x.db")
-        with db.atomic():
-            store.upsert_article(db, {"key": "a", "site": "t", "title": "标题", "body": "锦旗"})
-    finally:
-        store.ARTICLE_HOOKS.extend(hooks)
-        store.SCHEMA_HOOKS.extend(schema_hooks)
+    """A database written before the index existed (by a store without derived indexes) gets one."""
+    db = store.open_db(tmp_path / "x.db", indexes=())
+    with db.atomic():
+        store.upsert_article(db, {"key": "a", "site": "t", "title": "标题", "body": "锦旗"})
     assert not search.index_exists(db)
     assert keys(db, "锦旗") == {"a"}
 
@@ -304,10 +299,6 @@ def test_index_is_built_for_a_database_written_without_it(tmp_path):
 def test_a_new_database_has_its_search_index_before_any_row(tmp_path):
     db = store.open_db(tmp_path / "x.db")
     assert search.index_exists(db) and db["articles"].count == 0
-
-
-def test_hook_is_registered():
-    assert search._on_articles_changed in store.ARTICLE_HOOKS
 
 
 # ---------------------------------------------------------------- show, export, stats
@@ -385,31 +376,18 @@ def test_stats(corpus):
 # ---------------------------------------------------------------- the CLI
 
 
-@pytest.fixture()
-def cli():
-    """cli.main, the project's click group."""
-    from newsclean.cli import main
-
-    return main
-
-
-def run(cli, *args: str) -> Any:
-    """Invoke the CLI and return the result."""
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def test_cli_search_formats(cli, corpus):
+def test_cli_search_formats(corpus):
     _, seeds, path = corpus
-    result = run(cli, "search", "锦旗", "--db", str(path))
+    result = invoke("search", "锦旗", "--db", str(path))
     assert result.exit_code == 0
     assert "荥阳：一面锦旗" in result.output and "[锦旗]" in result.output
-    result = run(cli, "search", "疫情", "--db", str(path), "--format", "json", "--limit", "2")
+    result = invoke("search", "疫情", "--db", str(path), "--format", "json", "--limit", "2")
     hits = json.loads(result.output)
     assert len(hits) == 2 and all("snippet" in h for h in hits)
-    result = run(cli, "search", "漯河", "--db", str(path), "--format", "csv")
+    result = invoke("search", "漯河", "--db", str(path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert seeds["004"] in {r["key"] for r in rows}
-    result = run(cli, "search", "锦旗", "--db", str(path), "--site", "ddsb")
+    result = invoke("search", "锦旗", "--db", str(path), "--site", "ddsb")
     assert result.exit_code == 0 and "荥阳" not in result.output
 
 
@@ -427,33 +405,33 @@ def test_cli_search_formats(cli, corpus):
         (["export", "--db", "{db}", "--format", "xml"], "Invalid value"),
     ],
 )
-def test_cli_errors_exit_1_with_a_message(cli, corpus, tmp_path, args, message):
+def test_cli_errors_exit_1_with_a_message(corpus, tmp_path, args, message):
     _, _, path = corpus
     args = [a.format(db=path, missing=tmp_path / "missing.db") for a in args]
-    result = CliRunner().invoke(cli, args)
+    result = invoke(*args)
     assert result.exit_code == 1, result.output
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "missing.db").exists()
 
 
-def test_cli_show_and_stats(cli, corpus):
+def test_cli_show_and_stats(corpus):
     _, seeds, path = corpus
-    result = run(cli, "show", seeds["004"], "--db", str(path))
+    result = invoke("show", seeds["004"], "--db", str(path))
     assert result.exit_code == 0
     assert result.output.startswith('同心战"疫" 漯河静谧街道')
-    result = run(cli, "stats", "--db", str(path))
+    result = invoke("stats", "--db", str(path))
     assert result.exit_code == 0
     assert "per site:" in result.output and "hnr" in result.output and "2022-04" in result.output
-    figures = json.loads(run(cli, "stats", "--db", str(path), "--format", "json").output)
+    figures = json.loads(invoke("stats", "--db", str(path), "--format", "json").output)
     assert figures["articles"] >= 5
 
 
-def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
+def test_cli_export_to_file_and_reindex(corpus, tmp_path):
     db, seeds, path = corpus
     out = tmp_path / "out.jsonl"
-    result = run(
-        cli, "export", "--db", str(path), "-q", "疫情", "--from", "2020", "--to", "2020", "-o", str(out)
+    result = invoke(
+        "export", "--db", str(path), "-q", "疫情", "--from", "2020", "--to", "2020", "-o", str(out)
     )
     assert result.exit_code == 0
     recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -461,12 +439,12 @@ def test_cli_export_to_file_and_reindex(cli, corpus, tmp_path):
         k for k in keys(db, "疫情", Filters(date_from="2020", date_to="2020"))
     }
     assert all(r["published_at"].startswith("2020") for r in recs)
-    result = run(cli, "export", "--db", str(path), "--format", "csv", "--author", "卢松")
+    result = invoke("export", "--db", str(path), "--format", "csv", "--author", "卢松")
     assert result.exit_code == 0
     assert {r["key"] for r in csv.DictReader(io.StringIO(result.output))} == {
         k for k, a in db.execute("select key, authors from articles") if "卢松" in a
     }
-    result = run(cli, "reindex", "--db", str(path))
+    result = invoke("reindex", "--db", str(path))
     assert result.exit_code == 0 and result.output.startswith("indexed ")
     assert keys(db, "锦旗") >= {seeds["000"]}
 
@@ -523,6 +501,7 @@ def sql_keys(db: Any, word: str, filters: Filters) -> set[str]:
     }
 
 
+@pytest.mark.slow
 def test_filter_tags_select_exactly_what_filter_sql_selects(tmp_path):
     db = dated_db(tmp_path / "x.db")
     rng = random.Random(9)
@@ -585,6 +564,7 @@ def test_changing_site_or_date_moves_the_article_between_filters(tmp_path):
     assert search.reindex(db) == 1 and keys(db, "锦旗", Filters(site="ddsb")) == {"a"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q", ["社区", "疫情防控", "锦", "党员 OR 口罩", '"志愿者，锦旗"'])
 def test_pages_cover_every_match_once_and_say_the_total(tmp_path, monkeypatch, q):
     monkeypatch.setattr(search, "RANK_LIMIT", 7)
@@ -620,17 +600,17 @@ def test_single_characters_put_title_matches_first(corpus):
     assert page.total == len(containing(db, "旗"))
 
 
-def test_no_silent_cap(cli, tmp_path, monkeypatch):
+def test_no_silent_cap(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     db = dated_db(tmp_path / "x.db", 60)
     n = len(containing(db, "社区"))
     assert len(search.search(db, "社区", limit=100_000)) == n > 5
-    result = run(cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4", "--offset", "4")
+    result = invoke("search", "社区", "--db", str(tmp_path / "x.db"), "--limit", "4", "--offset", "4")
     assert result.output.startswith(f"{n} matches, 5-8 shown (ranked by relevance among the 5 ")
     assert " 5. " in result.output and "more with --offset 8" in result.output
     hits = json.loads(
-        run(
-            cli, "search", "社区", "--db", str(tmp_path / "x.db"), "--format", "json", "--offset", str(n - 1)
+        invoke(
+            "search", "社区", "--db", str(tmp_path / "x.db"), "--format", "json", "--offset", str(n - 1)
         ).output
     )
     assert [(h["rank"], h["total"]) for h in hits] == [(n, n)]
@@ -713,6 +693,7 @@ def test_term_counter_counts_what_the_index_matches():
     assert search.term_counter("COVID-19疫情")("covid 19疫情 COVID-19疫情防控") == 2
 
 
+@pytest.mark.slow
 def test_doc_freq_is_exact_up_to_the_sample_then_estimated(tmp_path, monkeypatch):
     db = dated_db(tmp_path / "x.db", 400)
     first, last = db.execute("select min(id), max(id) from articles").fetchone()
@@ -745,17 +726,17 @@ def test_a_bounded_total_says_more_than_and_paging_still_reaches_every_match(tmp
     assert len(seen) == len(truth) and set(seen) == truth
 
 
-def test_cli_count_option(cli, tmp_path, monkeypatch):
+def test_cli_count_option(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "COUNT_LIMIT", 10)
     db = dated_db(tmp_path / "x.db", 60)
     n = len(containing(db, "社区"))
     path = str(tmp_path / "x.db")
-    assert run(cli, "search", "社区", "--db", path, "--limit", "5").output.startswith(
+    assert invoke("search", "社区", "--db", path, "--limit", "5").output.startswith(
         "more than 10 matches, 1-5 shown"
     )
-    assert run(cli, "search", "社区", "--db", path, "--limit", "5", "--count").output.startswith(
+    assert invoke("search", "社区", "--db", path, "--limit", "5", "--count").output.startswith(
         f"{n} matches, 1-5"
     )
-    hits = json.loads(run(cli, "search", "社区", "--db", path, "--format", "json", "--limit", "1").output)
+    hits = json.loads(invoke("search", "社区", "--db", path, "--format", "json", "--limit", "1").output)
     assert [(h["total"], h["total_exact"]) for h in hits] == [(10, False)]
-    assert f"{10_000:,}" in run(cli, "search", "--help").output and search.COUNT_LIMIT == 10  # patched
+    assert f"{10_000:,}" in invoke("search", "--help").output and search.COUNT_LIMIT == 10  # patched

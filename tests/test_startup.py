@@ -81,7 +81,7 @@ def test_help_imports_no_command_module_and_no_heavy_library():
 def test_search_imports_no_html_network_or_cluster_library(fixtures_db):
     imported = modules_after("search", "锦旗", "--db", str(fixtures_db))
     assert not NOT_FOR_SEARCH & imported
-    assert "newsclean.ingest.cli_clean" not in imported
+    assert "newsclean.commands.clean" not in imported
 
 
 @pytest.mark.parametrize("command", [["search", "锦旗"], ["show", "1"], ["stats"]])
@@ -164,7 +164,7 @@ DECLARED = [
 
 @pytest.mark.parametrize(
     "data",
-    DECLARED + [p.read_bytes()[: 4096 * 4] for p in sorted(FIXTURES.glob("*.htm*"))],
+    DECLARED + [p.read_bytes()[: 4096 * 4] for p in sorted(FIXTURES.glob("*/*/source.htm*"))],
 )
 def test_declared_encoding_agrees_with_beautifulsoup(data):
     """decode.declared_encoding is BeautifulSoup's find_declared_encoding without its ~0.2 s import."""

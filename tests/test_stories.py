@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXTURES, ROOT
-from newsclean.cli import main
+from conftest import FIXTURES, ROOT, invoke
 from newsclean.db import store, stories
 
 _spec = importlib.util.spec_from_file_location("stories_pairs", ROOT / "bench" / "stories_pairs.py")
@@ -30,7 +28,7 @@ def to_traditional(text: str) -> str:
 
 
 def write(db: Any, doc: Any, key: str | None = None) -> int:
-    """Store a Doc through the normal write path (hooks included); its id."""
+    """Store a Doc through the normal write path (derived indexes synced); its id."""
     row = {
         "key": key or doc.name,
         "title": doc.title or "无题",
@@ -75,6 +73,7 @@ def test_signature_is_stable_and_similarity_tracks_overlap():
     assert half is not None and 0.2 < stories.similarity(a, half) < 0.8
 
 
+@pytest.mark.slow
 def test_signature_equals_datasketchs_minhash():
     """Signatures stored by earlier versions (computed with datasketch) stay comparable: the
     fixture bodies, their halves and traditional-script copies give datasketch's values."""
@@ -101,6 +100,7 @@ def test_signature_equals_datasketchs_minhash():
 # ---------------------------------------------------------------- the labelled pairs
 
 
+@pytest.mark.slow
 def test_precision_and_recall_on_the_fixture_pairs():
     pairs = sp.labelled_pairs(sp.fixture_docs(), to_traditional)
     assert sum(p.same for p in pairs) >= 60 and sum(not p.same for p in pairs) >= 60
@@ -136,6 +136,7 @@ def corpus(tmp_path: Path) -> tuple[Any, dict[str, int], list[Any]]:
     return db, ids, docs
 
 
+@pytest.mark.slow
 def test_reprints_share_a_story_and_other_stories_do_not(corpus):
     db, ids, docs = corpus
     by_story: dict[int, set[str]] = {}
@@ -147,6 +148,7 @@ def test_reprints_share_a_story_and_other_stories_do_not(corpus):
     assert groups == sorted(expected + captions)
 
 
+@pytest.mark.slow
 def test_story_rows(corpus):
     db, ids, docs = corpus
     doc = docs[0]
@@ -178,6 +180,7 @@ def test_first_seen_is_the_earliest_published_copy(tmp_path):
     ).fetchone() == (early, "2021-05-01", "2021-05-02T08:00:00+08:00")
 
 
+@pytest.mark.slow
 def test_incremental_equals_rebuild_after_inserts_updates_and_deletes(corpus):
     db, ids, docs = corpus
     incremental = snapshot(db)
@@ -187,12 +190,12 @@ def test_incremental_equals_rebuild_after_inserts_updates_and_deletes(corpus):
     moved = ids[docs[0].name + "+note"]
     with db.atomic():
         db.execute("update articles set body = ? where id = ?", [docs[1].text + "\n补充。", moved])
-        store.article_changes(db, [moved])
+        store.sync_indexes(db)
     assert story(db, moved) == story(db, ids[docs[1].name])
     first = story(db, ids[docs[2].name])
     with db.atomic():
         db.execute("delete from articles where id = ?", [first])
-        store.article_changes(db, [])
+        store.sync_indexes(db)
     left = [ids[n] for n in ids if n.split("+")[0] == docs[2].name and ids[n] != first]
     assert {story(db, a) for a in left} == {min(left)}
     assert db.execute("select count(*) from stories where id = ?", [first]).fetchone()[0] == 0
@@ -210,7 +213,7 @@ def test_a_bridge_removed_splits_the_story(tmp_path):
     before = {story(db, x) for x in (first, bridge, second)}
     with db.atomic():
         db.execute("update articles set body = ? where id = ?", [sp.CAPTIONS[0], bridge])
-        store.article_changes(db, [bridge])
+        store.sync_indexes(db)
     incremental = snapshot(db)
     stories.rebuild(db)
     assert snapshot(db) == incremental
@@ -257,18 +260,13 @@ def test_an_existing_database_gets_its_stories(tmp_path):
 # ---------------------------------------------------------------- commands
 
 
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return result
-
-
 @pytest.fixture()
 def cleaned(tmp_path: Path) -> Path:
     """The fixtures cleaned, then two reprints of page 000 (new lead, note, trimmed ending;
     traditional script)."""
     db_path = tmp_path / "news.db"
-    assert run("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
-    gold = json.loads((FIXTURES / "000_16834f47284e46b2.json").read_text(encoding="utf-8"))
+    assert invoke("clean", FIXTURES, "--db", db_path, "--jobs", "1").exit_code == 0
+    gold = json.loads((FIXTURES / "hnr/seed_000" / "expected.json").read_text(encoding="utf-8"))
     body = gold["body"]
     reprint = [
         "荥阳一社区收到确诊患者家属送来的锦旗",
@@ -285,43 +283,66 @@ def cleaned(tmp_path: Path) -> Path:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "reprint.txt").write_text("\n\n".join(reprint), encoding="utf-8")
     (tmp_path / "in" / "traditional.txt").write_text("\n\n".join(traditional), encoding="utf-8")
-    assert run("clean", tmp_path / "in", "--db", db_path).exit_code == 0
+    assert invoke("clean", tmp_path / "in", "--db", db_path).exit_code == 0
     return db_path
 
 
+HNR_000_URL = "https://news.hnr.cn/202003/19/731862.html"  # fixture 000 (its HTML twin's URL)
+
+
+def reprinted_story(db_path: Path) -> tuple[int, list[int]]:
+    """The story of fixture 000 and its reprints: its id and its articles' ids."""
+    conn = sqlite3.connect(db_path)
+    [(story_id,)] = conn.execute(
+        "select story_id from story_articles join articles on id = article_id where key = ?", [HNR_000_URL]
+    )
+    ids = [i for (i,) in conn.execute("select article_id from story_articles where story_id = ?", [story_id])]
+    conn.close()
+    return story_id, sorted(ids)
+
+
+@pytest.mark.slow
 def test_stories_command_lists_the_reprinted_story(cleaned):
-    out = run("stories", "--db", cleaned).output
-    assert "11 articles in 9 stories; 1 with 2 or more copies" in out
-    line = next(l for l in out.splitlines() if l.startswith("1 "))
-    assert line.split()[:2] == ["1", "3"] and "2020-03-19" in line and "2020-03-21" in line
+    out = invoke("stories", "--db", cleaned).output
+    assert "13 articles in 11 stories; 1 with 2 or more copies" in out
+    story_id, _ = reprinted_story(cleaned)
+    line = next(l for l in out.splitlines() if l.startswith(f"{story_id} "))
+    assert line.split()[:2] == [str(story_id), "3"] and "2020-03-19" in line and "2020-03-21" in line
     assert "荥阳：一面锦旗" in line
-    data = json.loads(run("stories", "--db", cleaned, "--format", "json").output)
-    assert [(s["id"], s["copies"]) for s in data] == [(1, 3)]
+    data = json.loads(invoke("stories", "--db", cleaned, "--format", "json").output)
+    assert [(s["id"], s["copies"]) for s in data] == [(story_id, 3)]
 
 
+@pytest.mark.slow
 def test_stories_show_summarises_the_differences(cleaned):
-    out = run("stories", "show", "1", "--db", cleaned).output
-    assert out.startswith("story 1: 3 copies")
+    story_id, article_ids = reprinted_story(cleaned)
+    out = invoke("stories", "show", str(story_id), "--db", cleaned).output
+    assert out.startswith(f"story {story_id}: 3 copies")
     assert "+ 编者按" in out and "- 文博社区全体工作人员" in out and "~ 本报讯(记者李明)" in out
-    assert run("stories", "show", "11", "--db", cleaned).output == out  # any copy's id
-    missing = run("stories", "show", "999", "--db", cleaned)
+    assert invoke("stories", "show", str(article_ids[-1]), "--db", cleaned).output == out  # any copy's id
+    missing = invoke("stories", "show", "999", "--db", cleaned)
     assert missing.exit_code == 1 and "no story or article with id 999" in missing.output
 
 
+@pytest.mark.slow
 def test_search_collapse_and_export(cleaned):
-    plain = json.loads(run("search", "李先生", "--db", cleaned, "--format", "json").output)
-    collapsed = json.loads(run("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output)
+    plain = json.loads(invoke("search", "李先生", "--db", cleaned, "--format", "json").output)
+    collapsed = json.loads(
+        invoke("search", "李先生", "--collapse", "--db", cleaned, "--format", "json").output
+    )
     assert len(plain) == 3
-    assert [(h["story_id"], h["copies"]) for h in collapsed] == [(1, 3)]
+    story_id, _ = reprinted_story(cleaned)
+    assert [(h["story_id"], h["copies"]) for h in collapsed] == [(story_id, 3)]
     # --offset counts stories: past the only story there is nothing (not another copy of it)
-    later = run("search", "李先生", "--collapse", "--offset", "1", "--db", cleaned, "--format", "json")
+    later = invoke("search", "李先生", "--collapse", "--offset", "1", "--db", cleaned, "--format", "json")
     assert json.loads(later.output or "[]") == []
-    table = run("search", "李先生", "--collapse", "--db", cleaned).output
+    table = invoke("search", "李先生", "--collapse", "--db", cleaned).output
     assert table.startswith("1 story among 3 matches, 1-1 shown\n") and "--offset" not in table
-    records = [json.loads(l) for l in run("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
-    assert sorted(r["story_id"] for r in records) == [1, 1, 1]
+    records = [json.loads(l) for l in invoke("export", "--db", cleaned, "-q", "李先生").output.splitlines()]
+    assert sorted(r["story_id"] for r in records) == [story_id] * 3
 
 
+@pytest.mark.slow
 def test_query_commands_do_not_write(cleaned):
     conn = sqlite3.connect(cleaned)
     conn.execute(
@@ -329,18 +350,19 @@ def test_query_commands_do_not_write(cleaned):
         ["\n".join(sp.fixture_docs()[0].body)],
     )
     conn.commit()
-    out = run("stories", "--db", cleaned).output
-    assert "12 articles in 9 stories" in out  # read from a synced private copy
+    out = invoke("stories", "--db", cleaned).output
+    assert "14 articles in 11 stories" in out  # read from a synced private copy
     assert conn.execute("select count(*) from story_pending").fetchone()[0] == 1
     conn.close()
 
 
+@pytest.mark.slow
 def test_reindex_rebuilds_and_keeps_the_threshold(cleaned):
-    out = run("reindex", "--db", cleaned, "--story-threshold", "0.95").output
-    assert "stories: 11 articles in" in out and "(threshold 0.95)" in out
+    out = invoke("reindex", "--db", cleaned, "--story-threshold", "0.95").output
+    assert "stories: 13 articles in" in out and "(threshold 0.95)" in out
     db = store.open_db(cleaned)
     assert stories.threshold(db) == 0.95
     assert stories.story_counts(db)[2] == 1  # the traditional copy is still identical
-    assert "threshold 0.95" in run("reindex", "--db", cleaned).output
-    bad = run("reindex", "--db", cleaned, "--story-threshold", "0.1")
+    assert "threshold 0.95" in invoke("reindex", "--db", cleaned).output
+    bad = invoke("reindex", "--db", cleaned, "--story-threshold", "0.1")
     assert bad.exit_code == 1

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import fixture
 from newsclean.extract.text import fold_width
 from newsclean.ingest.pipeline import extract_page
 
 # (text rendering, HTML twin in its site's real template)
 TWINS = [
-    ("000_16834f47284e46b2.txt", "hnr_2020_000.html"),
-    ("001_b02f4077f889d10e.txt", "ddsb_2020_001.html"),
-    ("003_4a7f9a187dd93657.txt", "hnr_2020_003.html"),
-    ("004_2b1303eb1e3c31b9.txt", "chinanews_ha_2022_004.html"),
+    ("hnr/seed_000", "hnr/2020_000"),
+    ("ddsb/seed_001", "ddsb/2020_001"),
+    ("hnr/seed_003", "hnr/2020_003"),
+    ("chinanews/seed_004", "chinanews/ha_2022_004"),
 ]
 # Fields a saved HTML page has and its text rendering cannot (the URL, where it came from).
 PAGE_ONLY = {"url", "input_path", "extractor"}
@@ -34,8 +34,8 @@ def folded(value):
 
 @pytest.mark.parametrize("text_name,html_name", TWINS)
 def test_html_twin_gives_the_text_record(text_name, html_name):
-    text = extract_page((FIXTURES / text_name).read_bytes())
-    html = extract_page((FIXTURES / html_name).read_bytes())
+    text = extract_page(fixture(text_name).read_bytes())
+    html = extract_page(fixture(html_name).read_bytes())
     assert html.url and html.url.startswith("http")
     for field in text.__dataclass_fields__:
         if field in PAGE_ONLY or (field == "section" and text.section is None):

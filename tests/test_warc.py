@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT, fixture, golden_cases, run_cli
 
 pytest.importorskip("fastwarc")
 
@@ -22,14 +21,10 @@ from newsclean.ingest.pipeline import Job, extract_page  # noqa: E402
 from newsclean.ingest.sources import prepare_archive  # noqa: E402
 from newsclean.ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record  # noqa: E402
 
+pytestmark = pytest.mark.slow  # each test runs `clean` on WARC archives
+
 DATE = dt.datetime(2020, 3, 20, 1, 2, 3, tzinfo=dt.timezone.utc)
 VOLATILE = ("input_path", "extracted_at")
-
-
-def run_clean(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
 
 
 def rows(db: Path) -> list[dict]:
@@ -40,18 +35,13 @@ def rows(db: Path) -> list[dict]:
 
 def fixture_pages() -> list[tuple[Path, str]]:
     """(page, its golden URL) for the fixtures whose golden record has one."""
-    pages = []
-    for page in sorted([*FIXTURES.glob("*.html"), *FIXTURES.glob("*.txt")]):
-        gold = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-        if gold.get("url"):
-            pages.append((page, gold["url"]))
-    return pages
+    return [(case.page, case.info["url"]) for case in golden_cases() if case.info["url"]]
 
 
 def content_type(page: Path) -> str:
     if page.suffix == ".txt":
         return "text/plain; charset=utf-8"
-    return "text/html; charset=gb2312" if "gb2312" in page.name else "text/html"
+    return "text/html; charset=gb2312" if "gb2312" in str(page) else "text/html"
 
 
 def write_fixture_warc(archive: Path) -> list[tuple[Path, str]]:
@@ -101,7 +91,7 @@ def test_each_page_record_is_one_input_extracted_like_its_file(tmp_path, name):
     archive = tmp_path / name
     pages = write_fixture_warc(archive)
     db = tmp_path / "news.db"
-    done = run_clean(str(archive), "--db", str(db))
+    done = run_cli("clean", str(archive), "--db", str(db))
     assert done.returncode == 0, done.stderr
     assert f"{len(pages)} inputs: " in done.stdout
     assert f"WARC records skipped: {len(pages) + 1} " in done.stdout  # warcinfo + requests
@@ -149,7 +139,7 @@ def test_a_broken_record_fails_alone_with_its_offset(tmp_path):
     data[truncated + 40 : starts[11] - 5] = b""
     archive.write_bytes(bytes(data))
     db = tmp_path / "news.db"
-    done = run_clean(str(archive), "--db", str(db))
+    done = run_cli("clean", str(archive), "--db", str(db))
     assert done.returncode == 2
     assert f"failed: {archive}#{broken}: broken WARC record" in done.stderr
     assert f"failed: {archive}#{truncated}: broken WARC record" in done.stderr
@@ -173,12 +163,12 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
     archive = tmp_path / "a.warc.gz"
     pages = write_fixture_warc(archive)
     db = tmp_path / "news.db"
-    assert run_clean(str(archive), "--db", str(db)).returncode == 0
+    assert run_cli("clean", str(archive), "--db", str(db)).returncode == 0
     before = rows(db)
-    again = run_clean(str(tmp_path), "--db", str(db))  # found in the folder too
+    again = run_cli("clean", str(tmp_path), "--db", str(db))  # found in the folder too
     assert again.returncode == 0 and f"{len(pages)} unchanged" in again.stdout
     assert rows(db) == before
-    extra = FIXTURES / "ddsb_2020_001.html"
+    extra = fixture("ddsb/2020_001")
     with archive.open("ab") as fh:
         WarcWriter(fh, gz=True).write(
             warc_record(
@@ -187,7 +177,7 @@ def test_rerun_skips_records_already_cleaned_and_cleans_new_ones(tmp_path):
                 http_headers={"Content-Type": "text/html"},
             )
         )
-    third = run_clean(str(archive), "--db", str(db))
+    third = run_cli("clean", str(archive), "--db", str(db))
     assert third.returncode == 0, third.stderr
     assert f"{len(pages) + 1} inputs: 0 cleaned" in third.stdout  # a copy of a stored article
     assert f"{len(pages)} unchanged, 1 merged" in third.stdout
@@ -207,7 +197,7 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
                 site="",
                 status=200,
                 headers={"content-type": content_type(page).split(";")[0]},
-                encoding="gb2312" if "gb2312" in page.name else None,
+                encoding="gb2312" if "gb2312" in str(page) else None,
                 body=page.read_bytes(),
                 article_key=None,
                 error=None,
@@ -225,9 +215,9 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
     assert f"exported {len(pages)} raw pages" in done.stderr
     records = [r for r in read_archive(out) if isinstance(r, Record)]
     assert [(r.url, r.data) for r in records] == [(url, page.read_bytes()) for page, url in pages]
-    assert [r.charset for r in records] == ["gb2312" if "gb2312" in p.name else None for p, _ in pages]
+    assert [r.charset for r in records] == ["gb2312" if "gb2312" in str(p) else None for p, _ in pages]
     fresh = tmp_path / "fresh.db"
-    cleaned = run_clean(str(out), "--db", str(fresh))
+    cleaned = run_cli("clean", str(out), "--db", str(fresh))
     assert cleaned.returncode == 0 and f"{len(pages)} inputs: {len(pages)} cleaned" in cleaned.stdout
     refused = subprocess.run(
         [sys.executable, "cli.py", "export", "--db", str(db_path), "--format", "warc", "-q", "疫情"],

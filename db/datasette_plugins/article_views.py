@@ -28,6 +28,11 @@ def paragraphs(body: str | None) -> list[str]:
     return [line.strip() for line in (body or "").splitlines() if line.strip()]
 
 
+def is_http_url(value: Any) -> bool:
+    """True for an http(s) URL (any case, leading spaces): the only URLs made into links."""
+    return isinstance(value, str) and value.lstrip().lower().startswith(("http://", "https://"))
+
+
 def _is_article_row(row: Any, table: str | None) -> bool:
     """True for the article list and for canned-query rows shaped like articles."""
     keys = set(row.keys()) if hasattr(row, "keys") else set()
@@ -51,9 +56,10 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 
 @hookimpl
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
-    """Filters for templates/row.html: `names` and `paragraphs`."""
+    """Filters for templates/row.html: `names` and `paragraphs`; the test `http_url`."""
     env.filters["names"] = names
     env.filters["paragraphs"] = paragraphs
+    env.tests["http_url"] = is_http_url
 
 
 @hookimpl

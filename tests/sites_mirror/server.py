@@ -1,4 +1,4 @@
-"""A threaded HTTP server on 127.0.0.1 (random free port) serving scripted routes and logging requests."""
+"""A threaded HTTP server on 127.0.0.1 or another loopback address (random free port) serving scripted routes and logging requests."""
 
 from __future__ import annotations
 
@@ -46,14 +46,16 @@ class Hit:
 
 
 class MirrorServer:
-    """Serve `routes` on 127.0.0.1:<free port> from a daemon thread; unknown paths give 404."""
+    """Serve `routes` on HOST:<free port> from a daemon thread; unknown paths give 404.
 
-    def __init__(self) -> None:
+    HOST is 127.0.0.1, or 127.0.0.2 / 127.0.0.3 standing in for another host."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class())
+        self.httpd = ThreadingHTTPServer((host, 0), self.handler_class())
         self.httpd.daemon_threads = True
         self.httpd.handle_error = self.handle_error
         self.thread = threading.Thread(
@@ -62,8 +64,9 @@ class MirrorServer:
 
     @property
     def origin(self) -> str:
-        """http://127.0.0.1:<port>"""
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        """http://HOST:<port>"""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this server."""

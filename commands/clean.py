@@ -1,0 +1,209 @@
+"""The `clean` and `sites` commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsclean.commands.options import db_option
+from newsclean.commands.output import one_line, progress_reporter
+from newsclean.db.store import StoreError, open_db
+from newsclean.ingest.cluster import clean_on_cluster, cluster_options
+from newsclean.ingest.inputs import (
+    STDIN,
+    InputError,
+    checked_url,
+    display_path,
+    load_manifest,
+    resolved,
+)
+from newsclean.ingest.pipeline import Summary, clean_paths
+from newsclean.ingest.warc import is_warc
+from newsclean.sites import ADAPTERS
+
+# --jobs is capped at this many workers per core: more only adds processes and memory.
+JOBS_PER_CORE = 4
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def capped_jobs(jobs: int) -> int:
+    """`jobs`, at most JOBS_PER_CORE per core; says so on stderr when it caps."""
+    limit = JOBS_PER_CORE * cores()
+    if jobs > limit:
+        click.echo(f"--jobs {jobs} capped at {limit} ({JOBS_PER_CORE} per core, {cores()} cores)", err=True)
+    return min(jobs, limit)
+
+
+site_option = click.option(
+    "--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter instead of detecting it."
+)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option("SQLite database to write.")
+@site_option
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False),
+    help='JSONL file of {"path": ..., "url": ...} lines giving saved files\' URLs.',
+)
+@click.option(
+    "--url",
+    callback=lambda _ctx, _param, value: http_url_option(value),
+    help="The page's http(s) URL, when PATHS is one file or - (one page read from standard input).",
+)
+@click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Worker processes for extraction (results are written in input order); "
+    f"at most {JOBS_PER_CORE} per core.",
+)
+@cluster_options
+def clean(
+    paths: tuple[str, ...],
+    db_path: str,
+    site: str | None,
+    manifest: str | None,
+    url: str | None,
+    force: bool,
+    jobs: int,
+    **cluster: Any,
+) -> None:
+    """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
+
+    WARC archives (.warc, .warc.gz) among the PATHs give one input per HTML or text response
+    record with status 200, named ARCHIVE#OFFSET. With --cluster, extraction runs on a Dask
+    cluster and its Parquet shards are merged into the same database (--out keeps them instead).
+
+    A PATH of - reads one page from standard input (gzip too), stored as <stdin>; --url gives
+    its URL (as it does for a single file):
+    curl -s URL | newsclean clean - --url URL
+
+    Example: python cli.py clean tests/fixtures --db news.db
+
+    Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
+    stored); 1 nothing could run (bad arguments, database not writable), or the disk filled
+    up mid-run (the summary says what was stored).
+    """
+    if cluster["out"] and not cluster["cluster"]:
+        raise click.UsageError("--out needs --cluster (try --cluster local)")
+    check_stdin(paths, cluster["cluster"])
+    try:
+        urls = load_manifest(manifest)
+        if url:
+            urls[url_target(paths)] = url
+        db = None if cluster["out"] else open_db(db_path)  # --out writes shards only
+    except (InputError, StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    jobs = capped_jobs(jobs)
+    with progress_reporter() as (report, set_total):
+        if cluster["cluster"]:  # ingest/cluster.py
+            summary = clean_on_cluster(
+                db,
+                list(paths),
+                **cluster,
+                db_path=db_path,
+                urls=urls,
+                site=site,
+                force=force,
+                on_progress=report,
+            )
+        else:
+            assert db is not None  # --out needs --cluster
+            summary = clean_paths(
+                db,
+                list(paths),
+                urls=urls,
+                site=site,
+                force=force,
+                jobs=jobs,
+                on_progress=report,
+                on_total=set_total,
+            )
+    print_summary(summary, cluster["out"] or db_path)
+    if summary.stopped:
+        click.echo(f"error: {one_line(summary.stopped)}", err=True)
+        sys.exit(1)
+    sys.exit(2 if summary.failures else 0)
+
+
+def check_stdin(paths: tuple[str, ...], cluster: str | None) -> None:
+    """Usage errors for `-`: with other PATHs, with --cluster, or with no page piped in."""
+    if "-" not in paths:
+        return
+    if len(paths) > 1:
+        raise click.UsageError("- (a page on standard input) must be the only PATH")
+    if cluster:
+        raise click.UsageError("--cluster cannot read standard input (-); save the page to a file")
+    if sys.stdin.isatty():
+        raise click.UsageError(
+            "clean -: standard input is a terminal; pipe a page in (curl -s URL | newsclean clean -)"
+        )
+
+
+def http_url_option(value: str | None) -> str | None:
+    """--url's value; a usage error unless it is a well-formed http(s) URL."""
+    try:
+        return checked_url(value) if value is not None else None
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def url_target(paths: tuple[str, ...]) -> Path:
+    """The one input --url names: `-` or a single page file (not a folder or WARC archive)."""
+    if paths == ("-",):
+        return STDIN
+    path = Path(paths[0])
+    if len(paths) != 1 or not path.is_file() or is_warc(path):
+        raise click.UsageError("--url needs exactly one page: one file, or - for standard input")
+    return resolved(path)
+
+
+def print_summary(summary: Summary, db_path: str) -> None:
+    """Print the end-of-run report: counts, per-site counts, each failure with its reason."""
+    counts = summary.counts
+    seen = sum(counts.values()) - counts["skipped"]  # skipped WARC records are no inputs
+    merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
+    click.echo(
+        f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  "
+        f"→ {one_line(display_path(db_path))}"
+    )
+    if counts["skipped"]:
+        click.echo(
+            f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)"
+        )
+    if summary.per_site:
+        click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
+    for failure in summary.failures:
+        click.echo(f"failed: {one_line(failure.path)}: {one_line(failure.error)}", err=True)
+
+
+@click.command()
+def sites() -> None:
+    """List the site adapters, the sites they claim and the layouts each knows.
+
+    Example: python cli.py sites
+    """
+    for adapter in ADAPTERS.values():
+        hosts = ", ".join(adapter.hosts) or "any other site"
+        name = adapter.site_name or "(the page's own name)"
+        click.echo(f"{adapter.name:<10} {name}  [{hosts}]")
+        for layout in adapter.layouts:
+            click.echo(f"{'':<12}- {layout}")

@@ -1,0 +1,79 @@
+"""Hostile values met by `browse`: a database file name and stored URLs never become markup.
+
+Datasette runs in process with the metadata, plugins and templates `browse` gives it; the
+database holds the golden records (tests/fixtures), as tests/test_browse.py's does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_search import build_fixture_db
+
+pytest.importorskip("datasette")
+
+from newsclean.db import browse  # noqa: E402
+
+# Names with `#` or `?` are left out: Datasette 0.65 opens a database as an unquoted
+# `file:` URI, so it cannot open such a file at all.
+HOSTILE_NAMES = ['x"><img src=x onerror=alert(55)>', "my news 1", "a&b=<c>'d", "100%~tilde"]
+
+
+def served(db_path: Path, paths: list[str]) -> list[Any]:
+    """Datasette's answers to `paths`, set up as `browse` sets it up."""
+    from datasette.app import Datasette
+
+    ds = Datasette(
+        [str(db_path)],
+        metadata=browse.metadata(db_path.stem),
+        plugins_dir=str(browse.PLUGINS_DIR),
+        template_dir=str(browse.TEMPLATES_DIR),
+    )
+
+    async def get_all() -> list[Any]:
+        return [await ds.client.get(path) for path in paths]
+
+    return asyncio.run(get_all())
+
+
+def home_links(html: str) -> list[str]:
+    """The hrefs of the newsclean home list, unescaped as a browser reads them."""
+    import html as html_lib
+
+    block = re.search(r'<ul class="newsclean-home">(.*?)</ul>', html, re.DOTALL)
+    assert block, "the home links are missing"
+    return [html_lib.unescape(h) for h in re.findall(r'href="([^"]*)"', block.group(1))]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_home_page_escapes_the_database_name_and_its_links_work(tmp_path, name):
+    db_path = tmp_path / f"{name}.db"
+    db, _ = build_fixture_db(db_path)
+    browse.prepare_database(db)
+    db.conn.close()
+    (home,) = served(db_path, ["/"])
+    assert home.status_code == 200
+    assert "<img src=x" not in home.text and 'x"><' not in home.text
+    links = home_links(home.text)
+    assert len(links) == 4
+    answers = served(db_path, links)
+    assert [a.status_code for a in answers] == [200] * 4, links
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "  JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>"])
+def test_the_article_page_links_only_http_urls(tmp_path, url):
+    db_path = tmp_path / "news.db"
+    db, _ = build_fixture_db(db_path)
+    browse.prepare_database(db)
+    article_id = db.execute("select min(id) from articles").fetchone()[0]
+    with db.conn:  # a database written before URLs were checked, or edited with plain SQL
+        db.execute("update articles set url = ? where id = ?", [url, article_id])
+    db.conn.close()
+    hostile, plain = served(db_path, [f"/news/articles/{article_id}", f"/news/articles/{article_id + 1}"])
+    assert hostile.status_code == 200 and '<p class="article-url">' in hostile.text
+    assert not re.search(r"href=\"\s*(javascript|data):", hostile.text, re.IGNORECASE)
+    assert re.search(r'<p class="article-url"><a href="https?://', plain.text)
