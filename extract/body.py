@@ -26,6 +26,7 @@ from newsclean.extract.content import (
 from newsclean.extract.html import render_lines
 from newsclean.extract.layout import finish_body, sentence_weight
 from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line
 
 if TYPE_CHECKING:
     import lxml.html
@@ -34,6 +35,10 @@ CONTAINER, LINE_BLOCKS, TRAFILATURA = "container", "line blocks", "trafilatura"
 # A body with less running text than this (Han characters in sentence lines) is doubtful:
 # a caption, a teaser or a one-line summary rather than a story.
 DOUBTFUL_WEIGHT = 80
+# A container with this much running text before the body rules, near the headline, is
+# taken without reading it twice: it is no caption or teaser, and no list of replies (the
+# finder narrows a frame of replies to its densest run of text).
+CLEARLY_ARTICLE = 3 * DOUBTFUL_WEIGHT
 # A container this many elements away from the headline is doubtful.
 DOUBTFUL_DISTANCE = 2 * HEADLINE_DISTANCE
 # Another candidate replaces the container only with this much more running text, and, unless
@@ -63,9 +68,12 @@ def choose_body(
             return BodyChoice(block, LINE_BLOCKS)
         return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
     lines, distance, sure = found
+    far = distance is not None and distance > DOUBTFUL_DISTANCE
+    if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
+        return BodyChoice(lines, CONTAINER)  # most pages: no need to read them twice
     body = trial_body(lines)
-    junk = is_junk(lines, body, distance)
-    if sure or not (junk or body_weight(body) < DOUBTFUL_WEIGHT):
+    junk = far or not body or looks_like_replies(lines)
+    if not (junk or body_weight(body) < DOUBTFUL_WEIGHT):
         return BodyChoice(lines, CONTAINER)
     compared, best, best_weight = [CONTAINER], BodyChoice(lines, CONTAINER), body_weight(body) * SWITCH_FACTOR
     for reader, other in (
@@ -100,11 +108,9 @@ def container_lines(
     return article_lines(walk.lines[container.lines[0] : container.lines[1]]), distance, False
 
 
-def is_junk(lines: list[str], body: list[str], distance: int | None) -> bool:
-    """True when the container's lines are likely not the article at all: nothing left
-    after the body rules, far from the headline, or a list of replies."""
-    far = distance is not None and distance > DOUBTFUL_DISTANCE
-    return not body or far or looks_like_replies(lines)
+def raw_weight(lines: list[str]) -> int:
+    """The running text of lines before the body rules (an upper bound of the body's)."""
+    return sum(sentence_weight(clean_line(line)) for line in lines)
 
 
 def trial_body(lines: list[str]) -> list[str]:

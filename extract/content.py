@@ -55,10 +55,12 @@ def article_lines(lines: list[str]) -> list[str]:
     """The container's lines, narrowed to its densest run of running text when the container
     is mostly something else (a page frame holding a question, its answers and the side lists
     of a Q&A page): a short article in a long frame."""
+    if len(lines) < NARROW_MIN_LINES:
+        return lines
     cleaned = [clean_line(line) for line in lines]
     kinds = [classify_line(line) for line in cleaned]
     start, end = densest_block(cleaned, kinds)
-    if len(lines) < NARROW_MIN_LINES or len(lines) < NARROW_RATIO * (end - start):
+    if len(lines) < NARROW_RATIO * (end - start):
         return lines
     rest = cleaned[:start] + cleaned[end:]
     if not looks_like_replies(rest):
