@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, invoke, run_cli
+from conftest import ROOT, fixture, invoke, run_cli
 from newsclean.db import query, store
 from newsclean.db.filters import Filters
 
@@ -386,7 +386,7 @@ def test_reindex_refuses_a_file_that_is_no_corpus(tmp_path):
 
 # ---------------------------------------------------------------- schema version (issue 24 item 19)
 
-PAGE = ROOT / "tests" / "fixtures" / "000_16834f47284e46b2.txt"
+PAGE = fixture("hnr/seed_000")  # a seed page (text rendering)
 
 
 def user_version(path: Path) -> int:
