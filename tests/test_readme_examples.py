@@ -1,4 +1,5 @@
-"""The README's sample outputs are real: every `$ COMMAND` example is run and its output compared.
+"""The sample outputs of the README and the manual (`docs/*.md`) are real: every `$ COMMAND`
+example is run and its output compared.
 
 An example block is a fenced block with no language tag whose lines start with `$ COMMAND`; the
 lines after a command, up to the next `$ ` line or the end of the block, are its expected
@@ -7,20 +8,21 @@ output. Conventions:
 - Output is what a terminal user sees: stdout and stderr merged (the whole block runs under
   `exec 2>&1`), Python unbuffered so the two stay in the order they were written. Trailing
   blank lines of an output are not compared.
-- The blocks run in README order, each as one bash script (so `echo $?` and `cd` see the
-  previous command), in ONE temporary working folder per test run holding a copy of
+- The blocks of a document run in its order, each as one bash script (so `echo $?` and `cd`
+  see the previous command), in ONE temporary working folder per document holding a copy of
   `tests/fixtures` and `tests/sites_mirror`; files carry over from one example to the next, as
-  for a reader following the README. The venv's bin folder is first on PATH.
+  for a reader following the document. The venv's bin folder is first on PATH.
 - `<!-- example-setup: SHELL -->` right before a block (it may span lines) runs first in the
   same script, its output hidden unless it fails; a trap it sets (to stop a helper it started)
   fires when the block ends. `<!-- example: not run (REASON) -->` skips the block with REASON.
 - Volatile parts are masked on both sides by the named regexes in MASKS (durations, ports,
   temporary paths, times of the run) before comparing.
 - A line ending in `…` matches any line that starts with the text before it, and a line that is
-  only `…` ends the comparison: the README shortens that output there.
+  only `…` ends the comparison: the document shortens that output there.
 
-`python tests/test_readme_examples.py` prints every run example with its real output, in the
-README's form, for updating the README.
+`python tests/test_readme_examples.py [README.md docs/cli.md ...]` prints every run example
+(of the documents named, by default all) with its real output, in the documents' form, for
+updating them.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # runs every README example as a process
+pytestmark = pytest.mark.slow  # runs every example of the documents as a process
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+# The README first, then the manual: each document runs in its own working folder.
+DOCUMENTS = [README, *sorted((ROOT / "docs").glob("*.md"))]
 BIN = Path(sys.executable).parent  # the venv's bin folder, where `newsclean` is installed
 ELLIPSIS = "…"
 SEPARATOR = "@@readme-example {}@@"
@@ -59,13 +63,14 @@ FENCE = re.compile(r"^```(\S*)\s*$")
 
 @dataclass
 class Command:
-    line: int  # 1-based line of the `$ ` line in README.md
+    line: int  # 1-based line of the `$ ` line in its document
     text: str
     expected: list[str]
 
 
 @dataclass
 class Block:
+    doc: str  # the document, relative to the project folder (`README.md`, `docs/cli.md`)
     line: int  # 1-based line of the opening fence
     section: str
     commands: list[Command] = field(default_factory=list)
@@ -76,7 +81,12 @@ class Block:
     @property
     def id(self) -> str:
         first = re.sub(r"[^\w.-]+", "-", self.commands[0].text)[:40].strip("-")
-        return f"L{self.line}-{first}"
+        return f"{Path(self.doc).stem}-L{self.line}-{first}"
+
+    @property
+    def where(self) -> str:
+        """`docs/cli.md:12`: the document and line of the block, for messages."""
+        return f"{self.doc}:{self.line}"
 
 
 def marker_comments(lines: list[str], fence: int) -> list[str]:
@@ -100,8 +110,8 @@ def marker_comments(lines: list[str], fence: int) -> list[str]:
     return found
 
 
-def parse_readme(text: str) -> list[Block]:
-    """Every example block of the README, in order."""
+def parse_document(text: str, doc: str = "README.md") -> list[Block]:
+    """Every example block of a document (`doc`, its name in messages), in order."""
     lines = text.splitlines()
     blocks: list[Block] = []
     section = ""
@@ -117,8 +127,8 @@ def parse_readme(text: str) -> list[Block]:
         close = next((j for j in range(i + 1, len(lines)) if lines[j].startswith("```")), len(lines))
         body = lines[i + 1 : close]
         if fence.group(1) == "" and any(b.startswith("$ ") for b in body):
-            assert body[0].startswith("$ "), f"README.md:{i + 2}: an example block must start with `$ `"
-            block = Block(line=i + 1, section=section, marks=marker_comments(lines, i))
+            assert body[0].startswith("$ "), f"{doc}:{i + 2}: an example block must start with `$ `"
+            block = Block(doc=doc, line=i + 1, section=section, marks=marker_comments(lines, i))
             for n, b in enumerate(body, start=i + 2):
                 if b.startswith("$ "):
                     block.commands.append(Command(line=n, text=b[2:], expected=[]))
@@ -134,7 +144,16 @@ def parse_readme(text: str) -> list[Block]:
     return blocks
 
 
-BLOCKS = parse_readme(README.read_text(encoding="utf-8"))
+def document_name(path: Path) -> str:
+    """The document's path relative to the project folder, with forward slashes."""
+    return path.relative_to(ROOT).as_posix()
+
+
+BLOCKS = [
+    block
+    for path in DOCUMENTS
+    for block in parse_document(path.read_text(encoding="utf-8"), document_name(path))
+]
 
 
 # ---------------------------------------------------------------- masking and comparing
@@ -181,7 +200,7 @@ def line_matches(want: str, got: str) -> bool:
 
 def differences(expected: list[str], actual: list[str]) -> str:
     """A unified diff of the masked expected and actual lines, or '' when they agree (with the
-    README's `…` elisions honoured)."""
+    document's `…` elisions honoured)."""
     want, got = trimmed(expected), trimmed(actual)
     tail = []
     if ELLIPSIS in want:  # a line that is only `…`: the rest of the output is elided
@@ -189,7 +208,7 @@ def differences(expected: list[str], actual: list[str]) -> str:
     if len(want) == len(got) and all(map(line_matches, want, got)):
         return ""
     return "\n".join(
-        difflib.unified_diff(want + tail, got + tail, "README (masked)", "actual (masked)", lineterm="")
+        difflib.unified_diff(want + tail, got + tail, "document (masked)", "actual (masked)", lineterm="")
     )
 
 
@@ -214,9 +233,10 @@ def script(block: Block) -> str:
 
 
 class Session:
-    """One working folder for the whole README; blocks run once each, in order."""
+    """One working folder for a whole document; its blocks run once each, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, doc: str) -> None:
+        self.blocks = [b for b in BLOCKS if b.doc == doc]
         self.folder = Path(tempfile.mkdtemp(prefix="newsclean-readme-"))
         (self.folder / "tests").mkdir()
         for name in ("fixtures", "sites_mirror"):
@@ -238,9 +258,9 @@ class Session:
         self.seconds: dict[int, float] = {}  # block line → how long it ran
 
     def run_through(self, block: Block) -> list[list[str]] | str:
-        """Run every block up to and including `block` that has not run yet."""
+        """Run every block of the document up to and including `block` that has not run yet."""
         while block.line not in self.outputs:
-            todo = BLOCKS[self.next]
+            todo = self.blocks[self.next]
             self.next += 1
             if todo.skip is None:
                 start = time.monotonic()
@@ -278,47 +298,61 @@ class Session:
 
 
 @pytest.fixture(scope="module")
-def session() -> Iterator[Session]:
+def sessions() -> Iterator[dict[str, Session]]:
+    """The working folder of each document, made when its first block runs."""
     assert (BIN / "newsclean").exists(), f"no newsclean in {BIN}: install the project in this venv"
-    s = Session()
-    yield s
-    s.close()
+    made: dict[str, Session] = {}
+    yield made
+    for s in made.values():
+        s.close()
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.id)
-def test_readme_example_prints_what_the_readme_shows(block: Block, session: Session) -> None:
+def test_example_prints_what_the_document_shows(block: Block, sessions: dict[str, Session]) -> None:
     if block.skip is not None:
-        pytest.skip(f"README.md:{block.line}: {block.skip}")
+        pytest.skip(f"{block.where}: {block.skip}")
     if any(c.text.startswith("newsclean browse") for c in block.commands) and not find_spec("datasette"):
-        pytest.skip(f"README.md:{block.line}: Datasette is not installed (the browse extra)")
+        pytest.skip(f"{block.where}: Datasette is not installed (the browse extra)")
+    if block.doc not in sessions:
+        sessions[block.doc] = Session(block.doc)
+    session = sessions[block.doc]
     outputs = session.run_through(block)
-    assert not isinstance(outputs, str), f"README.md:{block.line}: example-setup failed:\n{outputs}"
-    assert len(outputs) == len(block.commands), f"README.md:{block.line}: a command ended the block"
+    assert not isinstance(outputs, str), f"{block.where}: example-setup failed:\n{outputs}"
+    assert len(outputs) == len(block.commands), f"{block.where}: a command ended the block"
     report = []
     for command, actual in zip(block.commands, outputs):
         diff = differences(command.expected, actual)
         if diff:
-            report.append(f"README.md:{command.line}: $ {command.text}\n{diff}")
+            report.append(f"{block.doc}:{command.line}: $ {command.text}\n{diff}")
     assert not report, "\n\n".join(report)
 
 
 def test_every_example_block_is_run_or_skipped_with_a_reason() -> None:
-    assert len(BLOCKS) >= 15, "the README's examples were not found"
+    assert len(BLOCKS) >= 15, "the documents' examples were not found"
     for block in BLOCKS:
         known = [m for m in block.marks if SETUP_MARK.fullmatch(m) or SKIP_MARK.fullmatch(m)]
         strays = [m for m in block.marks if m not in known and "example" in m]
-        assert not strays, f"README.md:{block.line}: malformed example marker: {strays}"
-        assert not (block.skip and block.setups), f"README.md:{block.line}: both skipped and set up"
+        assert not strays, f"{block.where}: malformed example marker: {strays}"
+        assert not (block.skip and block.setups), f"{block.where}: both skipped and set up"
         if block.skip is not None:
-            assert len(block.skip.split()) >= 2, f"README.md:{block.line}: skip reason too vague"
+            assert len(block.skip.split()) >= 2, f"{block.where}: skip reason too vague"
     skipped = [b for b in BLOCKS if b.skip is not None]
     assert len(skipped) <= len(BLOCKS) // 3, f"{len(skipped)} of {len(BLOCKS)} blocks are not run"
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=document_name)
+def test_every_dollar_line_of_a_document_is_a_command_that_runs(path: Path) -> None:
+    """A `$ ` line outside an example block (a language-tagged fence, a typo) would go untested."""
+    doc = document_name(path)
     every_dollar_line = [
-        n
-        for n, line in enumerate(README.read_text(encoding="utf-8").splitlines(), 1)
-        if line.startswith("$ ")
+        n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith("$ ")
     ]
-    assert every_dollar_line == [c.line for b in BLOCKS for c in b.commands]
+    assert every_dollar_line == [c.line for b in BLOCKS if b.doc == doc for c in b.commands]
+
+
+def test_the_readme_and_the_command_reference_have_examples() -> None:
+    docs = {b.doc for b in BLOCKS if b.skip is None}
+    assert {"README.md", "docs/cli.md", "docs/database.md"} <= docs
 
 
 def test_masks_and_elisions_hide_only_what_varies() -> None:
@@ -330,24 +364,30 @@ def test_masks_and_elisions_hide_only_what_varies() -> None:
     assert differences(['{"id": 5, "key": "ht…'], ['{"id": 5, "key": "http://x"}']) == ""
     assert differences(["title", ELLIPSIS], ["title", "body", "more"]) == ""
     diff = differences(["9 articles", "per site:"], ["11 articles", "per site:"])
-    assert diff.startswith("--- README (masked)") and "-9 articles" in diff and "+11 articles" in diff
+    assert diff.startswith("--- document (masked)") and "-9 articles" in diff and "+11 articles" in diff
 
 
-if __name__ == "__main__":  # print the real output of every run example, to paste into the README
-    s = Session()
-    try:
-        for b in BLOCKS:
-            print(f"----- README.md:{b.line} ({b.section})")
-            if b.skip is not None:
-                print(f"(not run: {b.skip})")
-                continue
-            result = s.run_through(b)
-            print(f"({s.seconds[b.line]:.1f} s)")
-            if isinstance(result, str):
-                print(result)
-                continue
-            for c, lines in zip(b.commands, result):
-                print(f"$ {c.text}")
-                print("\n".join(lines))
-    finally:
-        s.close()
+def main(names: list[str]) -> None:
+    """Print the real output of every run example of the documents named (all by default)."""
+    for doc in names or [document_name(path) for path in DOCUMENTS]:
+        s = Session(doc)
+        try:
+            for b in s.blocks:
+                print(f"----- {b.where} ({b.section})")
+                if b.skip is not None:
+                    print(f"(not run: {b.skip})")
+                    continue
+                result = s.run_through(b)
+                print(f"({s.seconds[b.line]:.1f} s)")
+                if isinstance(result, str):
+                    print(result)
+                    continue
+                for c, lines in zip(b.commands, result):
+                    print(f"$ {c.text}")
+                    print("\n".join(lines))
+        finally:
+            s.close()
+
+
+if __name__ == "__main__":  # print the real output of every run example, to paste into the documents
+    main(sys.argv[1:])
