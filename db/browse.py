@@ -98,7 +98,8 @@ def database_path(db_name: str) -> str:
     /my+news~231). Datasette is imported here only: `browse` runs with the extra installed."""
     from datasette.utils import tilde_encode
 
-    return "/" + tilde_encode(db_name)
+    encoded: str = tilde_encode(db_name)  # Datasette has no type hints
+    return "/" + encoded
 
 
 def chart_path(db_name: str) -> str:

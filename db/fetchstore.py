@@ -160,7 +160,7 @@ def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterat
 def count_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> int:
     """How many stored pages `iter_raw_pages` yields."""
     sql = "select count(*) from raw_pages where body is not null" + (" and site = ?" if site else "")
-    return db.execute(sql, [site] if site else []).fetchone()[0]
+    return int(db.execute(sql, [site] if site else []).fetchone()[0])
 
 
 def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None]:

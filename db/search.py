@@ -380,7 +380,10 @@ def chars_expression(parsed: ParsedQuery) -> str | None:
     terms = [t for group in parsed.groups for t in group] + parsed.excluded
     if not all(_single_char(t) for t in terms):
         return None
-    char = lambda t: _quote(_PIECE.findall(t.text)[0])  # noqa: E731
+
+    def char(term: Term) -> str:
+        return _quote(_PIECE.findall(term.text)[0])
+
     groups = ["(" + " OR ".join(map(char, g)) + ")" for g in parsed.groups]
     expr = " AND ".join(groups)
     for term in parsed.excluded:
@@ -526,7 +529,7 @@ def reindex(db: store.Queryable) -> int:
 def _index_all(db: store.Queryable) -> int:
     """Index every article; with several cores a worker process prepares the token text
     (38% of the time) while this one inserts. Returns the number of articles."""
-    total = db.execute("select count(*) from articles").fetchone()[0]
+    total: int = db.execute("select count(*) from articles").fetchone()[0]
     if total < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for batch in _article_batches(db):
             _index_rows(db, batch)
@@ -554,7 +557,7 @@ def ensure_index(db: store.Queryable) -> None:
 
 def pending_count(db: store.Queryable) -> int:
     """How many article changes are waiting to be indexed."""
-    return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
+    return int(db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0])
 
 
 def sync(db: store.Queryable) -> int:
@@ -644,7 +647,8 @@ def _doc_freq(db: store.Queryable, term: str, last_id: int, id_span: int) -> flo
     ids = db.execute(sql, [f"{TEXT_COLUMNS} : ({term_expression(term)})", IDF_SAMPLE + 1]).fetchall()
     if len(ids) <= IDF_SAMPLE:
         return len(ids)
-    return IDF_SAMPLE * id_span / (last_id - ids[IDF_SAMPLE - 1][0] + 1)
+    oldest: int = ids[IDF_SAMPLE - 1][0]
+    return IDF_SAMPLE * id_span / (last_id - oldest + 1)
 
 
 def _idf(doc_freq: float, n_rows: int) -> float:
@@ -780,7 +784,7 @@ def _count(db: store.Queryable, plan: Plan, expr: str | None = None, bound: int 
     sql, params = Plan(plan.table, expr or plan.expr, plan.where, plan.params).source(f"{plan.table}.rowid")
     if bound is not None:
         sql, params = f"{sql} limit ?", [*params, bound + 1]
-    return db.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+    return int(db.execute(f"select count(*) from ({sql})", params).fetchone()[0])
 
 
 def _newest(

@@ -136,7 +136,8 @@ def _premix(hv: np.ndarray) -> np.ndarray:
     hv = hv * np.uint32(0x85EBCA6B)
     hv = hv ^ (hv >> np.uint32(13))
     hv = hv * np.uint32(0xC2B2AE35)
-    return hv ^ (hv >> np.uint32(16))
+    mixed: np.ndarray = hv ^ (hv >> np.uint32(16))  # numpy's hints give Any here on Python 3.10
+    return mixed
 
 
 def signature(body: str | None) -> np.ndarray | None:
@@ -155,7 +156,8 @@ def signature(body: str | None) -> np.ndarray | None:
     hv = _premix(np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)))
     permuted = hv * a  # one row per permutation: the minimum runs along contiguous memory
     permuted += b
-    return permuted.min(axis=1).astype("<u4")
+    lowest: np.ndarray = permuted.min(axis=1)  # numpy's hints give Any here
+    return lowest.astype("<u4")
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
@@ -391,7 +393,7 @@ def refresh_stories(db: store.Queryable, story_ids: set[int]) -> None:
 
 def pending_count(db: store.Queryable) -> int:
     """How many article changes wait to be assigned a story."""
-    return db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0]
+    return int(db.execute(f"select count(*) from {PENDING_TABLE}").fetchone()[0])
 
 
 def sync(db: store.Queryable) -> int:
