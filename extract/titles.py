@@ -111,7 +111,7 @@ def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxm
         for el in select(doc, TITLE_ELEMENTS)
         if len(el.text_content()) <= 3 * longest + 20
         for text in (element_text(el),)
-        if MIN_HEADLINE <= len(text) and any(text in full for full in page.full)
+        if len(text) >= MIN_HEADLINE and any(text in full for full in page.full)
     ]
     if inside:
         return max(inside, key=lambda found: len(found[0]))
@@ -136,7 +136,7 @@ def same_in_either_script(line: str, head: str) -> bool:
             return False
         han += both_han
         differ += a != b
-    return 0 < differ and 4 * differ <= han
+    return differ > 0 and 4 * differ <= han
 
 
 def line_of_head(lines: list[str], page: PageHead, body_start: int | None) -> str | None:

@@ -11,6 +11,7 @@ decode as GB18030, and any bytes as Latin-1, but then as rare characters and moj
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import re
 from typing import NamedTuple
@@ -202,10 +203,8 @@ def common_han() -> frozenset[str]:
         found = set()
         for lead in leads:
             for trail in trails:
-                try:
+                with contextlib.suppress(UnicodeDecodeError):
                     found.add(bytes([lead, trail]).decode(codec))
-                except UnicodeDecodeError:
-                    pass
         return found
 
     gb2312 = chars("gb2312", range(0xB0, 0xD8), list(range(0xA1, 0xFF)))

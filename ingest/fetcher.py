@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import re
 import socket
@@ -193,10 +194,8 @@ class Watchdog:
             if sock is None:  # still connecting (bounded by the connect timeout): look again soon
                 self._arm(0.05)
                 return
-        try:
+        with contextlib.suppress(OSError):
             socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, below any TLS layer
-        except OSError:
-            pass
 
 
 class _WatchedPoolMixin:

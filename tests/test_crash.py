@@ -10,6 +10,7 @@ uninterrupted run writes, a reader counts rows through its own connection (WAL m
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -184,10 +185,9 @@ def test_kill_9_then_rerun_equals_uninterrupted_run(pages, reference, tmp_path, 
     os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` would
     proc.wait(timeout=30)
     time.sleep(0.2)
-    try:  # pool workers orphaned by the kill: gone, or killed here so the test leaves none
+    # pool workers orphaned by the kill: gone, or killed here so the test leaves none
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     tables = table_names(db)
     # the schema is one transaction: all of it or none of it
     assert tables == set() or {"articles", "inputs", "articles_fts", "articles_fts_chars"} <= tables

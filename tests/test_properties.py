@@ -8,6 +8,7 @@ The field parsers themselves have hypothesis tests in tests/test_parsers.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -149,10 +150,8 @@ ENCODINGS = st.sampled_from(["utf-8", "gb18030", "utf-8-sig", "utf-16"])
 
 def note(text: str) -> None:
     """A hypothesis event (shown by --hypothesis-show-statistics), outside tests a no-op."""
-    try:
+    with contextlib.suppress(Exception):  # outside a hypothesis test
         event(text)
-    except Exception:  # not inside a hypothesis test
-        pass
 
 
 def check_article(art: Article) -> None:
@@ -257,10 +256,7 @@ def test_plausible_text_pages_are_refused_or_extracted(page, site, url, encoding
 def test_plausible_html_pages_are_refused_or_extracted(lines, site, url, container, wrap):
     tag, _, cls = container.replace("#", ".").partition(".")
     attr = f' id="{cls}"' if "#" in container else (f' class="{cls}"' if cls else "")
-    if wrap == "br":
-        inner = "<br>".join(lines)
-    else:
-        inner = "".join(f"<{wrap}>{line}</{wrap}>" for line in lines)
+    inner = "<br>".join(lines) if wrap == "br" else "".join(f"<{wrap}>{line}</{wrap}>" for line in lines)
     html = (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{lines[0]}_新闻_网站</title></head>"
         f"<body><h1>{lines[0]}</h1><{tag}{attr}>{inner}</{tag}></body></html>"

@@ -36,7 +36,7 @@ def is_http_url(value: Any) -> bool:
 def _is_article_row(row: Any, table: str | None) -> bool:
     """True for the article list and for canned-query rows shaped like articles."""
     keys = set(row.keys()) if hasattr(row, "keys") else set()
-    return table == LISTING_VIEW or (table is None and ARTICLE_COLUMNS <= keys)
+    return table == LISTING_VIEW or (table is None and keys >= ARTICLE_COLUMNS)
 
 
 @hookimpl
