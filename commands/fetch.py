@@ -210,7 +210,7 @@ def fetch(
 
 @click.command()
 @click.option(
-    "--site", type=click.Choice(SITE_NAMES + ["generic"]), help="Only the pages fetched for this site."
+    "--site", type=click.Choice([*SITE_NAMES, "generic"]), help="Only the pages fetched for this site."
 )
 @db_option("SQLite database holding the fetched pages.")
 def reclean(site: str | None, db_path: str) -> None:

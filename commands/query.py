@@ -502,6 +502,6 @@ def index_bytes(db: store.Queryable) -> int:
         row = db.execute(
             "select sum(pgsize) from dbstat where name like ?", [search.FTS_TABLE + "%"]
         ).fetchone()
-    except Exception:  # noqa: BLE001 - dbstat is a compile-time option
+    except Exception:  # dbstat is a compile-time option
         return 0
     return row[0] or 0

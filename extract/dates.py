@@ -161,7 +161,7 @@ def line_dates(line: str) -> tuple[str | None, str | None]:
     gives ('2020-01-02', '2019-12-30'); a recommended item's date gives neither."""
     starts = [0] + [m.start() for m in _ANY_DATE_LABEL_RE.finditer(match_form(line)) if m.start()]
     post = later = None
-    for start, end in zip(starts, starts[1:] + [len(line)]):
+    for start, end in zip(starts, [*starts[1:], len(line)]):
         part = line[start:end]
         found = parse_date(part)
         role = date_role(part) if found else DateRole.OTHER

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 from urllib.robotparser import RobotFileParser
 
@@ -220,7 +220,10 @@ class _WatchedHTTPSPool(_WatchedPoolMixin, HTTPSConnectionPool):
 class WatchedAdapter(HTTPAdapter):
     """requests' adapter with pools whose connections a Watchdog can cut (proxies included, SOCKS not)."""
 
-    pools = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+    pools: ClassVar[dict[str, type[HTTPConnectionPool]]] = {
+        "http": _WatchedHTTPPool,
+        "https": _WatchedHTTPSPool,
+    }
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)

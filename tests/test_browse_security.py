@@ -16,7 +16,7 @@ from test_search import build_fixture_db
 
 pytest.importorskip("datasette")
 
-from newsclean.db import browse  # noqa: E402
+from newsclean.db import browse
 
 # Names with `#` or `?` are left out: Datasette 0.65 opens a database as an unquoted
 # `file:` URI, so it cannot open such a file at all.

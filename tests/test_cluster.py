@@ -19,10 +19,10 @@ pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 pytest.importorskip("fastwarc")
 
-import pyarrow.parquet as pq  # noqa: E402
+import pyarrow.parquet as pq
 
-from newsclean.db.store import open_db  # noqa: E402
-from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
+from newsclean.db.store import open_db
+from newsclean.ingest.warc import WarcWriter, warc_record
 
 pytestmark = pytest.mark.slow  # local Dask clusters: about two minutes
 
@@ -62,8 +62,13 @@ def broken_archive(path: Path) -> int:
     """A small .warc.gz of five fixture pages whose third record is corrupt; its offset."""
     pages = [
         fixture(name)
-        for name in ("chinanews/ha_2018_gb2312", "chinanews/ha_2022_004", "chinanews/main_2020")
-        + ("ddsb/2020_001", "generic/county_2021")
+        for name in (
+            "chinanews/ha_2018_gb2312",
+            "chinanews/ha_2022_004",
+            "chinanews/main_2020",
+            "ddsb/2020_001",
+            "generic/county_2021",
+        )
     ]
     offsets = []
     with path.open("wb") as fh:
@@ -180,7 +185,7 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(corpus, clus
             killed = pids[busy[0]]
             os.kill(killed, signal.SIGKILL)
         time.sleep(0.005)
-    out, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)
     assert killed is not None, "the run ended before a worker could be killed"
     assert proc.returncode == 2, err
     assert snapshot(db) == snapshot(corpus["local"])

@@ -51,7 +51,7 @@ def test_eval_on_empty_folder_is_an_error(tmp_path):
 def test_body_scores_and_date_precision():
     assert body_scores("甲乙丙", "甲乙丙") == (1.0, 1.0, 1.0)
     assert body_scores("", "甲乙") == (0.0, 0.0, 0.0)
-    p, r, f = body_scores("甲乙 丙丁", "甲乙丙")  # whitespace is ignored
+    p, r, _ = body_scores("甲乙 丙丁", "甲乙丙")  # whitespace is ignored
     assert r == 1.0 and round(p, 3) == 0.667
     assert date_matches("2020-03-19T17:00:58+08:00", "2020-03-19")
     assert date_matches("2020-03-19T17:00:58+08:00", "2020-03-19T17:00")

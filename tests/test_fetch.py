@@ -305,7 +305,7 @@ def test_a_trickling_server_is_cut_at_the_response_deadline(answer):
     config = FetchConfig(**{**FAST, "read_timeout": 0.5, "response_timeout": 0.8, "max_tries": 2})
     with TrickleServer(answer) as slow, Fetcher(config) as fetcher:
         started = time.monotonic()
-        with pytest.raises(FetchError, match="^timeout$"):
+        with pytest.raises(FetchError, match=r"^timeout$"):
             fetcher.get(slow.origin + "/a.html")
         elapsed = time.monotonic() - started
     assert slow.connections == 2 and 1.5 < elapsed < 2.5  # two tries of 0.8 s, each cut on time
@@ -318,7 +318,7 @@ def test_one_url_is_bounded_in_time_across_retries():
     )
     with TrickleServer(SLOW_HEAD + b"\r\n" + b"x" * 1000) as slow, Fetcher(config) as fetcher:
         started = time.monotonic()
-        with pytest.raises(FetchError, match="^timeout$"):
+        with pytest.raises(FetchError, match=r"^timeout$"):
             fetcher.get(slow.origin + "/a.html")
         elapsed = time.monotonic() - started
     assert slow.connections == 3 and elapsed < 2.0  # 0.6 + 0.6 + what is left of 1.5 s

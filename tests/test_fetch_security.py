@@ -108,7 +108,7 @@ def test_a_backslash_redirect_cannot_reach_the_host_before_it(mirror_and_interna
     mirror.set("/a.html", status=301, headers={"Location": f"http://127.0.0.2:{port}\\@news.hnr.cn/a.html"})
     with (
         Fetcher(FetchConfig(**FAST, mirrors=(mirror.origin,))) as fetcher,
-        pytest.raises(FetchError, match="^redirect to a bad URL$"),
+        pytest.raises(FetchError, match=r"^redirect to a bad URL$"),
     ):
         fetcher.get(mirror.url("/a.html"), allowed=adapter_named("hnr").owns)
     assert internal.paths_hit() == [] and set(connections) == {"127.0.0.1"}

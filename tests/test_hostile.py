@@ -536,7 +536,7 @@ def test_gzip_bomb_split_into_members_is_still_bounded(tmp_path):
     member = gzip.compress(b"\0" * (8 * 1024 * 1024), compresslevel=9)
     bomb = tmp_path / "bomb.html.gz"
     bomb.write_bytes(member * 4)  # 32 MB in four members
-    result, _, max_rss = run("clean", str(bomb), "--db", str(tmp_path / "news.db"), "--jobs", "1")
+    result, _, _ = run("clean", str(bomb), "--db", str(tmp_path / "news.db"), "--jobs", "1")
     assert result.returncode == 2
     assert f"failed: {bomb}: gzip expands past 20 MB" in result.stderr
 
@@ -747,7 +747,7 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
 def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     from newsclean.commands import clean as clean_commands
 
-    result, wall, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
+    result, _, _ = run("clean", str(HNR), "--db", str(tmp_path / "news.db"), "--jobs", "100000")
     assert result.returncode == 0, result.stderr
     limit = clean_commands.JOBS_PER_CORE * clean_commands.cores()
     assert f"--jobs 100000 capped at {limit} (4 per core" in result.stderr

@@ -366,7 +366,7 @@ def test_search_on_a_read_only_database_from_before_the_index(tmp_path, read_onl
 def test_missing_database_is_reported_and_not_created(tmp_path):
     missing = tmp_path / "missing.db"
     for helper in (store.require_corpus, store.open_existing_db, store.open_readonly):
-        with pytest.raises(store.DatabaseMissing, match="missing.db not found"):
+        with pytest.raises(store.DatabaseMissing, match=r"missing\.db not found"):
             helper(missing)
     result = run_cli("reindex", "--db", str(missing))
     assert result.returncode == 1 and "not found" in result.stderr

@@ -19,7 +19,7 @@ from newsclean.ingest.pipeline import Job, extract_read
 
 pytest.importorskip("fastwarc")
 
-from newsclean.ingest.warc import WarcWriter, warc_record  # noqa: E402
+from newsclean.ingest.warc import WarcWriter, warc_record
 
 PARAGRAPH = "本市今日召开会议，部署全年重点工作任务，要求各部门认真落实。" * 2
 UTC = dt.timezone.utc

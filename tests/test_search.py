@@ -248,7 +248,7 @@ def test_malformed_query_gives_query_error(corpus, bad, message):
 
 
 def test_ranking_prefers_title_and_snippet_highlights(corpus):
-    db, seeds, _ = corpus
+    db, _, _ = corpus
     hits = search.search(db, "锦旗")
     assert hits[0]["title"].startswith("荥阳：一面锦旗")
     assert "[锦旗]" in hits[0]["snippet"]

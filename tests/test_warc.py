@@ -15,11 +15,11 @@ from conftest import ROOT, fixture, golden_cases, run_cli
 
 pytest.importorskip("fastwarc")
 
-from newsclean.db.fetchstore import ensure_fetch_schema, save_raw_page  # noqa: E402
-from newsclean.db.store import open_db  # noqa: E402
-from newsclean.ingest.pipeline import Job, extract_page  # noqa: E402
-from newsclean.ingest.sources import prepare_archive  # noqa: E402
-from newsclean.ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record  # noqa: E402
+from newsclean.db.fetchstore import ensure_fetch_schema, save_raw_page
+from newsclean.db.store import open_db
+from newsclean.ingest.pipeline import Job, extract_page
+from newsclean.ingest.sources import prepare_archive
+from newsclean.ingest.warc import Broken, Record, Skipped, WarcWriter, read_archive, warc_record
 
 pytestmark = pytest.mark.slow  # each test runs `clean` on WARC archives
 

@@ -135,7 +135,7 @@ class MirrorServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out apart: no 40 ms delayed-ACK stall
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:  # http.server's naming
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, out, body, stall = server.answer(self.path, headers)
                 if stall and server.stopping.wait(stall):
