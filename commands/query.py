@@ -94,8 +94,8 @@ def print_hits(hits: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
     else:
         if hits and "total" in hits[0]:
             out.write(search.summary(hits) + "\n\n")
-        for rank, h in enumerate(hits, 1):
-            rank = h.get("rank", rank)
+        for position, h in enumerate(hits, 1):
+            rank = h.get("rank", position)
             meta = [f"#{h['id']}", h["site"], (h["published_at"] or "no date")[:10]]
             meta += [", ".join(h["authors"])] if h["authors"] else []
             meta += [f"story {h['story_id']}: {h['copies']} copies"] if h.get("copies", 1) > 1 else []

@@ -183,8 +183,8 @@ def _names(segment: str, after_role: bool = False) -> list[str]:
     """The personal names in a segment of byline text. Right after a role word (记者, 通讯员)
     a 2-3 character token is taken for a name even with a surname not on the list (仪博文)."""
     names = []
-    for token in _join_padded(_SPLIT_RE.split(segment)):
-        token = _PLACE_DAY_RE.sub("", token)
+    for piece in _join_padded(_SPLIT_RE.split(segment)):
+        token = _PLACE_DAY_RE.sub("", piece)
         if token in _NOT_NAMES:
             continue
         if is_name(token) or (

@@ -140,8 +140,8 @@ def parse_editor(text: str) -> str | None:
     names: list[str] = []
     for match in _EDITOR_NAME_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
         value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c").strip())  # `X纠错:…`
-        for name in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
-            name = _STAFF_CODE_RE.sub("", name)
+        for part in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
+            name = _STAFF_CODE_RE.sub("", part)
             if name and name not in names:
                 names.append(name)
         if match["b"] and value:  # `编辑:龙志飞 欧文君`, `编辑:Demi Xia`: more names after the first

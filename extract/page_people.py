@@ -245,8 +245,8 @@ def outlet_beside_date(lines: list[str], title: str, site_names: list[str]) -> s
     for line in lines_near_title(lines, title, 0, META_LINES_AFTER_TITLE):
         if len(line) > MAX_DATE_LINE or not parse_date(line):
             continue
-        for word in _DATE_RUN_RE.sub(" ", line).split():
-            word = _CREDIT_MARK_RE.sub("", word)
+        for piece in _DATE_RUN_RE.sub(" ", line).split():
+            word = _CREDIT_MARK_RE.sub("", piece)
             if (
                 word
                 and not _DIGIT_RE.search(word)

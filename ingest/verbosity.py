@@ -24,7 +24,7 @@ def quiet() -> bool:
 def set_level(new_level: int) -> None:
     """Choose QUIET or VERBOSE (commands/options.py's -q and -v) and set up logging for it, or
     NORMAL again."""
-    global _level
+    global _level  # noqa: PLW0603 - the one process-wide setting, which this module holds
     _level = new_level
     if new_level == NORMAL:  # the default: logging left as it is
         return

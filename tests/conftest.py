@@ -152,4 +152,5 @@ def run_cli(
         text=text,
         encoding="utf-8" if text else None,
         timeout=timeout,
+        check=False,
     )

@@ -37,7 +37,9 @@ def clean_cmd(folder: Path, db: Path) -> list[str]:
 
 
 def finish(folder: Path, db: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(clean_cmd(folder, db), cwd=ROOT, capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        clean_cmd(folder, db), cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 

@@ -509,7 +509,7 @@ def test_redirects_stay_on_the_mirror_even_for_the_same_article(servers, tmp_pat
 @pytest.fixture
 def offline(monkeypatch):
     """Refuse, and record, every connection to a host other than 127.0.0.1: no test leaves the machine."""
-    import urllib3.util.connection as connection
+    from urllib3.util import connection
 
     real = connection.create_connection
     attempts: list[tuple] = []

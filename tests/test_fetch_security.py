@@ -35,7 +35,7 @@ def mirror_and_internal():
 @pytest.fixture
 def connections(monkeypatch):
     """Every address a connection is opened to; only 127.0.0.1 and 127.0.0.2 are reached."""
-    import urllib3.util.connection as connection
+    from urllib3.util import connection
 
     real = connection.create_connection
     opened: list[str] = []

@@ -335,7 +335,7 @@ def make_read_only(path: Path) -> str | None:
     # root ignores permission bits; the ext2/3/4 immutable flag stops root too
     if (
         shutil.which("chattr")
-        and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+        and subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False).returncode == 0
     ):
         return "chattr"
     return None
@@ -696,7 +696,7 @@ def small_disk(tmp_path):
     if (
         not shutil.which("mount")
         or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True
+            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True, check=False
         ).returncode
         != 0
     ):
@@ -779,6 +779,7 @@ def peak_rss(*args: str) -> tuple[int, str, float]:
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT,
+        check=False,
     )
     code, kb = probe.stdout.split()
     return int(code), probe.stderr, int(kb) / 1024

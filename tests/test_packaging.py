@@ -35,7 +35,9 @@ def copy_of_repository(tmp: Path) -> Path:
 
 def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a command to its end (five minutes at most), its output captured as text."""
-    return subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def build(source: Path, kind: str, out: Path) -> Path:
@@ -110,7 +112,10 @@ def old_python() -> str | None:
         shutil.which("python3.9"),
         *map(str, Path("/root/.pyenv/versions").glob("3.9*/bin/python3.9")),
     ]:
-        if candidate and subprocess.run([candidate, "-c", "pass"], capture_output=True).returncode == 0:
+        if (
+            candidate
+            and subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False).returncode == 0
+        ):
             return candidate
     return None
 

@@ -49,7 +49,7 @@ OPTIONAL_STR = (
 LIST_FIELDS = ("authors", "correspondents", "keywords", "warnings")
 # PROPERTY_EXAMPLES=5000 pytest tests/test_properties.py for a longer hunt
 SETTINGS = settings(
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", 150)),
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -210,6 +210,7 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert f"exported {len(pages)} raw pages" in done.stderr
@@ -225,5 +226,6 @@ def test_export_warc_writes_the_raw_pages_and_clean_reads_them_back(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert refused.returncode == 1 and "only --site applies" in refused.stderr
