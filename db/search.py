@@ -413,11 +413,12 @@ def make_snippet(
     if not paragraphs:
         return ""
     para, start = paragraphs[0], 0
-    for p in paragraphs if pattern else []:
-        m = pattern.search(p)  # type: ignore[union-attr]
-        if m:
-            para, start = p, max(0, m.start() - width // 4)
-            break
+    if pattern:
+        for p in paragraphs:
+            m = pattern.search(p)
+            if m:
+                para, start = p, max(0, m.start() - width // 4)
+                break
     end = min(len(para), start + width)
     start = max(0, min(start, end - width))
     window = para[start:end]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import re
 import sqlite3
 import unicodedata
@@ -563,17 +564,10 @@ def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
             f"select m.story_id, a.id, a.published_at, a.site from {MEMBERS_TABLE} "
             "m join articles a on a.id = m.article_id order by m.story_id"
         )
-        current: list[tuple[int, str | None, str | None]] = []
-        sid = None
-        out: list[tuple[Any, ...]] = []
-        for story, aid, published, site in rows.fetchall():
-            if story != sid and current:
-                out.append(story_row(sid, current))  # type: ignore[arg-type]
-                current = []
-            sid = story
-            current.append((aid, published, site))
-        if current:
-            out.append(story_row(sid, current))  # type: ignore[arg-type]
+        out = [
+            story_row(sid, [(aid, published, site) for _, aid, published, site in members])
+            for sid, members in itertools.groupby(rows.fetchall(), key=lambda row: row[0])
+        ]
         db.conn.executemany(f"insert into {STORIES_TABLE} values (?, ?, ?, ?, ?, ?)", out)
     return {
         "articles": sum(r[4] for r in out),
