@@ -46,7 +46,7 @@ def test_shell_completion_script() -> None:
             check=False,
         )
         assert done.returncode == 0 and "_newsclean_completion" in done.stdout
-    assert "_NEWSCLEAN_COMPLETE=bash_source newsclean" in (ROOT / "README.md").read_text("utf-8")
+    assert "_NEWSCLEAN_COMPLETE=bash_source newsclean" in (ROOT / "docs" / "cli.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize(
