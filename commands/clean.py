@@ -9,9 +9,10 @@ from typing import Any
 
 import click
 
-from newsclean.commands.options import db_option
-from newsclean.commands.output import one_line, progress_reporter
-from newsclean.db.store import StoreError, open_db
+from newsclean.commands.options import db_option, open_db
+from newsclean.commands.output import format_table, one_line, progress_reporter, terminal_safe
+from newsclean.db.store import Queryable, StoreError
+from newsclean.db.store import open_db as open_db_for_clean
 from newsclean.ingest.cluster import clean_on_cluster, cluster_options
 from newsclean.ingest.inputs import (
     STDIN,
@@ -74,6 +75,11 @@ site_option = click.option(
     help="Worker processes for extraction (results are written in input order); "
     f"at most {JOBS_PER_CORE} per core.",
 )
+@click.option(
+    "--no-profiles",
+    is_flag=True,
+    help="Extract each page alone: neither learn nor apply the hosts' profiles (sites --learned).",
+)
 @cluster_options
 def clean(
     paths: tuple[str, ...],
@@ -83,6 +89,7 @@ def clean(
     url: str | None,
     force: bool,
     jobs: int,
+    no_profiles: bool,
     **cluster: Any,
 ) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
@@ -108,7 +115,7 @@ def clean(
         urls = load_manifest(manifest)
         if url:
             urls[url_target(paths)] = url
-        db = None if cluster["out"] else open_db(db_path)  # --out writes shards only
+        db = None if cluster["out"] else open_db_for_clean(db_path)  # --out writes shards only
     except (InputError, StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     jobs = capped_jobs(jobs)
@@ -135,6 +142,7 @@ def clean(
                 jobs=jobs,
                 on_progress=report,
                 on_total=set_total,
+                profiles=not no_profiles,
             )
     print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
@@ -189,6 +197,8 @@ def print_summary(summary: Summary, db_path: str) -> None:
         click.echo(
             f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)"
         )
+    if summary.profiled:
+        click.echo(f"site profiles: {summary.profiled} inputs extracted again with their host's profile")
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:
@@ -196,14 +206,70 @@ def print_summary(summary: Summary, db_path: str) -> None:
 
 
 @click.command()
-def sites() -> None:
+@click.argument("host", required=False)
+@click.option(
+    "--learned", is_flag=True, help="List the site profiles learned from the --db corpus (HOST: one)."
+)
+@db_option("SQLite database whose learned profiles --learned shows.")
+def sites(host: str | None, learned: bool, db_path: str) -> None:
     """List the site adapters, the sites they claim and the layouts each knows.
 
-    Example: python cli.py sites
+    With --learned, the profiles `clean` learned from each host's pages instead (HOST: one
+    profile in full: where the body is found and its template lines).
+
+    Example: python cli.py sites --learned --db news.db ent.163.com
     """
+    if host and not learned:
+        raise click.UsageError("HOST goes with --learned (sites --learned HOST)")
+    if learned:
+        show_learned(open_db(db_path), host)
+        return
     for adapter in ADAPTERS.values():
         hosts = ", ".join(adapter.hosts) or "any other site"
         name = adapter.site_name or "(the page's own name)"
         click.echo(f"{adapter.name:<10} {name}  [{hosts}]")
         for layout in adapter.layouts:
             click.echo(f"{'':<12}- {layout}")
+
+
+def show_learned(db: Queryable, host: str | None) -> None:
+    """Print the learned profiles as a table, or one host's in full; exit 1 when there is none."""
+    from newsclean.db.profiles import load_profiles
+
+    found = load_profiles(db, host)
+    if not found:
+        where = f" for {one_line(host)}" if host else ""
+        raise click.ClickException(
+            f"no learned site profile{where} (clean learns them from 5 distinct articles of a host)"
+        )
+    if host is None:
+        rows = [
+            (
+                p.host,
+                p.template,
+                p.pages,
+                len(p.lines),
+                p.locations[0].signature if p.locations else "",
+                p.confidence,
+                updated,
+            )
+            for p, updated in found
+        ]
+        headers = ["host", "template", "pages", "template lines", "body at", "confidence", "updated"]
+        click.echo(format_table(headers, rows))
+        return
+    for profile, updated in found:
+        click.echo(
+            f"{terminal_safe(profile.host)} · {profile.template} · {profile.pages} distinct articles · "
+            f"confidence {profile.confidence} · updated {updated}"
+        )
+        click.echo(
+            "body found in:" if profile.locations else "body found in: (no location shared by 5 articles)"
+        )
+        for loc in profile.locations:
+            click.echo(
+                f"  {terminal_safe(loc.signature)}  ({loc.pages} articles, confidence {loc.confidence})"
+            )
+        click.echo(f"template lines ({len(profile.lines)}):")
+        for line in sorted(profile.lines):
+            click.echo(f"  {one_line(line)}")

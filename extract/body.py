@@ -7,6 +7,11 @@ readers give a second opinion: the page's densest run of text lines (the line-bl
 distribution text renderings are read with) and trafilatura. Each candidate is read through
 the body rules on a scratch article, and the one holding the most running text wins, the
 container keeping ties. What was compared is recorded on the article.
+
+A page whose host has a learned profile (extract/profiles.py) is checked once more: when its
+body came from elsewhere than where the profile's pages keep theirs, and the page holds such
+an element, that element's lines are a candidate too. The profile is evidence, not a rule: they
+win only when they hold running text, and not much less of it than the page's own choice.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsclean.extract.content import (
     HEADLINE_DISTANCE,
+    Container,
     PageWalk,
     article_lines,
     best_container,
@@ -25,13 +31,14 @@ from newsclean.extract.content import (
 )
 from newsclean.extract.html import render_lines
 from newsclean.extract.layout import finish_body, sentence_weight
+from newsclean.extract.profiles import element_signature
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
 
 if TYPE_CHECKING:
     import lxml.html
 
-CONTAINER, LINE_BLOCKS, TRAFILATURA = "container", "line blocks", "trafilatura"
+CONTAINER, LINE_BLOCKS, TRAFILATURA, PROFILE = "container", "line blocks", "trafilatura", "profile"
 # A body with less running text than this (Han characters in sentence lines) is doubtful:
 # a caption, a teaser or a one-line summary rather than a story.
 DOUBTFUL_WEIGHT = 80
@@ -46,6 +53,8 @@ DOUBTFUL_DISTANCE = 2 * HEADLINE_DISTANCE
 # character pairs): it extends a fragment rather than telling another story.
 SWITCH_FACTOR = 1.5
 COVER_SHARE = 0.6
+# A container with fewer Han characters of paragraphs than this is no body location.
+MIN_LOCATION_HAN = 50
 
 
 @dataclass
@@ -55,27 +64,42 @@ class BodyChoice:
     lines: list[str]
     reader: str
     compared: list[str] = field(default_factory=list)
+    element: lxml.html.HtmlElement | None = None  # the container the lines came from
 
 
 def choose_body(
-    walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None = None
+    walk: PageWalk,
+    html: str,
+    url: str | None,
+    heading: lxml.html.HtmlElement | None = None,
+    locations: frozenset[str] = frozenset(),
 ) -> BodyChoice:
     """The article's lines from the page's walk (`heading`: the headline's element, when
-    known), with a second opinion when the container's lines are doubtful."""
+    known), with a second opinion when the container's lines are doubtful, and one from the
+    host's profile (`locations`: the signatures of its body containers) when it has one."""
+    choice = page_choice(walk, html, url, heading)
+    return check_with_profile(walk, choice, locations) if locations else choice
+
+
+def page_choice(
+    walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None
+) -> BodyChoice:
+    """The article's lines the page alone gives (see choose_body)."""
     found = container_lines(walk, heading)
     if found is None:
         if block := densest_lines(walk.lines):
             return BodyChoice(block, LINE_BLOCKS)
         return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
-    lines, distance, sure = found
+    element, lines, distance, sure = found
     far = distance is not None and distance > DOUBTFUL_DISTANCE
     if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
-        return BodyChoice(lines, CONTAINER)  # most pages: no need to read them twice
+        return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
     body = trial_body(lines)
     junk = far or not body or looks_like_replies(lines)
     if not (junk or body_weight(body) < DOUBTFUL_WEIGHT):
-        return BodyChoice(lines, CONTAINER)
-    compared, best, best_weight = [CONTAINER], BodyChoice(lines, CONTAINER), body_weight(body) * SWITCH_FACTOR
+        return BodyChoice(lines, CONTAINER, element=element)
+    compared, best = [CONTAINER], BodyChoice(lines, CONTAINER, element=element)
+    best_weight = body_weight(body) * SWITCH_FACTOR
     for reader, other in (
         (LINE_BLOCKS, densest_lines(walk.lines)),
         (TRAFILATURA, trafilatura_lines(html, url)),
@@ -93,8 +117,8 @@ def choose_body(
 
 def container_lines(
     walk: PageWalk, heading: lxml.html.HtmlElement | None
-) -> tuple[list[str], int | None, bool] | None:
-    """The best container's lines, its distance from the headline, and whether the page's
+) -> tuple[lxml.html.HtmlElement, list[str], int | None, bool] | None:
+    """The best container, its lines, its distance from the headline, and whether the page's
     structure vouches for them (the story under its headline on a page of several); None
     when no element holds enough paragraph text."""
     container = best_container(walk)
@@ -102,10 +126,44 @@ def container_lines(
         return None
     distance = None if walk.heading_at is None else abs(container.position - walk.heading_at)
     if story := story_under_heading(container.element, heading):
-        return story, distance, True
+        return container.element, story, distance, True
+    return container.element, lines_of(walk, container), distance, False
+
+
+def lines_of(walk: PageWalk, container: Container) -> list[str]:
+    """A container's lines: its span of the page's rendering, else its own rendering."""
     if container.lines is None:
-        return render_lines(container.element), distance, False
-    return article_lines(walk.lines[container.lines[0] : container.lines[1]]), distance, False
+        return render_lines(container.element)
+    return article_lines(walk.lines[container.lines[0] : container.lines[1]])
+
+
+def location_signatures(walk: PageWalk) -> dict[str, Container]:
+    """The signatures of the page's containers that may hold a body (running text), each with
+    the one of them holding the most text."""
+    found: dict[str, Container] = {}
+    for container in sorted(walk.containers, key=lambda c: -c.han):
+        if container.han >= MIN_LOCATION_HAN:
+            found.setdefault(element_signature(container.element), container)
+    return found
+
+
+def check_with_profile(walk: PageWalk, choice: BodyChoice, locations: frozenset[str]) -> BodyChoice:
+    """The page's choice, or the lines of the profile's body location when the choice came from
+    elsewhere and the location's lines hold running text, not much less than the choice's."""
+    if choice.element is not None and element_signature(choice.element) in locations:
+        return choice
+    found = location_signatures(walk)
+    held = [found[signature] for signature in sorted(locations & found.keys())]
+    if not held:
+        return choice
+    best = max(held, key=lambda container: container.han)
+    lines = lines_of(walk, best)
+    weight = body_weight(trial_body(lines))
+    if lines == choice.lines or weight < DOUBTFUL_WEIGHT:
+        return choice
+    if weight * SWITCH_FACTOR < body_weight(trial_body(choice.lines)):
+        return choice
+    return BodyChoice(lines, PROFILE, element=best.element)
 
 
 def raw_weight(lines: list[str]) -> int:

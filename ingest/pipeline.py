@@ -30,6 +30,7 @@ from newsclean.db.store import (
     sync_indexes,
     upsert_article,
 )
+from newsclean.extract.profiles import PageSample, Profile
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.extract.text import has_han
 from newsclean.ingest.decode import DecodeError, decode_text
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from newsclean.db.writable import CorpusDatabase
+    from newsclean.ingest.profiling import Learner
 
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|meta|title)\b", re.IGNORECASE)
 # A body shorter than this many Han characters is no article (a list page, an error page).
@@ -86,6 +88,7 @@ class Summary:
     per_site: Counter = field(default_factory=Counter)
     failures: list[Outcome] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped early (a full disk), if it did
+    profiled: int = 0  # inputs re-extracted with their host's learned profile
 
     def add(self, outcome: Outcome) -> None:
         """Count one input's outcome."""
@@ -101,7 +104,13 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_RE.search(text[:4096]))
 
 
-def extract_page(
+def extract_page(data: bytes, **options: Any) -> Article:
+    """Extract one article from raw bytes; raises DecodeError, NotAnArticle or ValueError.
+    `options` are extract_sampled's (url, path, site, charset, fetched_at, profile)."""
+    return extract_sampled(data, **options)[0]
+
+
+def extract_sampled(
     data: bytes,
     *,
     url: str | None = None,
@@ -109,10 +118,15 @@ def extract_page(
     site: str | None = None,
     charset: str | None = None,
     fetched_at: dt.datetime | None = None,
-) -> Article:
-    """Extract one article from raw bytes; raises DecodeError, NotAnArticle or ValueError.
+    profile: Profile | None = None,
+    observe: bool = False,
+) -> tuple[Article, PageSample | None]:
+    """Extract one article from raw bytes, with what the page tells its host's profile when
+    `observe` (None for a page without a host, or one an adapter does not sample); raises
+    DecodeError, NotAnArticle or ValueError.
 
-    `charset` is the HTTP header's charset; `fetched_at` (aware) resolves relative dates.
+    `charset` is the HTTP header's charset; `fetched_at` (aware) resolves relative dates;
+    `profile` is the page's host's learned profile (extract/profiles.py).
     """
     if not data.strip():
         raise NotAnArticle("empty input")
@@ -131,13 +145,13 @@ def extract_page(
     stored_url = http_url(url)  # `url` and `key` hold http(s) URLs only: never `javascript:`
     if url is not None and stored_url is None:
         notes.append("URL not stored: not a well-formed http(s) URL")
-    page = Page(text=text, is_html=is_html, url=stored_url, path=path, fetched_at=fetched_at)
+    page = Page(text, is_html, stored_url, path, fetched_at, profile, observe and bool(stored_url))
     adapter = adapter_named(site) if site else detect(page)
     art = adapter.extract(page)
     art.input_path = path
     art.warnings.extend(notes)
     check_article(art)
-    return art
+    return art, page.sample
 
 
 def undecodable_share(text: str) -> float:
@@ -176,6 +190,7 @@ class FileJob:
     url: str | None
     site: str | None
     known: str | None
+    profile: Profile | None = None  # its host's profile, when re-extracted with it
 
 
 @dataclass
@@ -189,6 +204,7 @@ class Job:
     site: str | None
     charset: str | None = None  # from an HTTP header (a WARC record's)
     fetched_at: dt.datetime | None = None  # from a WARC record's WARC-Date
+    profile: Profile | None = None
 
 
 @dataclass
@@ -200,6 +216,7 @@ class Extracted:
     row: dict[str, Any] | None = None
     error: str | None = None
     derived: list[list[Any]] | None = None  # store.derive(row, indexes): the indexes' text work
+    sample: PageSample | None = None  # what the page tells its host's profile, when observed
 
 
 def prepare(
@@ -221,37 +238,42 @@ def read_job(job: FileJob) -> Job | Outcome:
     digest = sha256_of(data)
     if digest == job.known:
         return Outcome(job.name, "unchanged")
-    return Job(job.name, data, digest, job.url, job.site)
+    return Job(job.name, data, digest, job.url, job.site, profile=job.profile)
 
 
-def extract_job(job: FileJob | Job, indexes: tuple[DerivedIndex, ...]) -> Extracted | Outcome:
-    """Read (a FileJob) and extract one input, with what `indexes` derive of it; runs in worker
-    processes, never raises for bad input."""
+def extract_job(
+    job: FileJob | Job, indexes: tuple[DerivedIndex, ...], observe: bool = False
+) -> Extracted | Outcome:
+    """Read (a FileJob) and extract one input, with what `indexes` derive of it (and, when
+    `observe`, its sample for the host's profile); runs in worker processes, never raises for
+    bad input."""
     if isinstance(job, FileJob):
         read = read_job(job)
         if isinstance(read, Outcome):
             return read
         job = read
-    return extract_read(job, indexes)
+    return extract_read(job, indexes, observe)
 
 
-def extract_read(job: Job, indexes: tuple[DerivedIndex, ...]) -> Extracted:
+def extract_read(job: Job, indexes: tuple[DerivedIndex, ...], observe: bool = False) -> Extracted:
     """Extract one input already read, with what `indexes` derive of it (none: nothing derived)."""
     try:
-        art = extract_page(
+        art, sample = extract_sampled(
             job.data,
             url=job.url,
             path=job.path,
             site=job.site,
             charset=job.charset,
             fetched_at=job.fetched_at,
+            profile=job.profile,
+            observe=observe,
         )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return Extracted(job.path, job.digest, error=str(exc) or type(exc).__name__)
     except Exception as exc:  # a bug met by one input: that input fails, the run goes on
         return Extracted(job.path, job.digest, error=f"unexpected error: {type(exc).__name__}: {exc}")
     row = art.to_row()
-    return Extracted(job.path, job.digest, row=row, derived=derive(row, indexes))
+    return Extracted(job.path, job.digest, row=row, derived=derive(row, indexes), sample=sample)
 
 
 def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Outcome]:
@@ -294,8 +316,12 @@ def clean_paths(
     jobs: int = 1,
     on_progress: Callable[[Outcome], None] | None = None,
     on_total: Callable[[int | None], None] | None = None,
+    profiles: bool = True,
 ) -> Summary:
     """Clean every input under `paths` into the database and summarise what happened.
+
+    With `profiles`, each host's pages are learned from once all are extracted, and the pages
+    the learned profile changes are extracted again with it (ingest/profiling.py).
 
     `on_total` is told the number of inputs once the paths are walked (None when a WARC
     archive is among them: its records are counted only as they are read); `on_progress`
@@ -309,8 +335,16 @@ def clean_paths(
     """
     # Forked before the inputs are listed, so that no worker holds a copy of the list.
     pool = multiprocessing.Pool(jobs) if jobs > 1 else None
+    learner = None
+    if profiles:
+        from newsclean.ingest.profiling import Learner  # it imports this module
+
+        learner = Learner()
     try:
-        return _clean_inputs(db, paths, pool, urls or {}, site, force, on_progress, on_total)
+        summary = _clean_inputs(db, paths, pool, urls or {}, site, force, on_progress, on_total, learner)
+        if learner is not None and not summary.stopped:
+            summary.profiled = learner.apply(db, pool)
+        return summary
     finally:
         if pool:
             pool.terminate()
@@ -325,8 +359,10 @@ def _clean_inputs(
     force: bool,
     on_progress: Callable[[Outcome], None] | None,
     on_total: Callable[[int | None], None] | None,
+    learner: Learner | None,
 ) -> Summary:
-    """clean_paths' work, extracting in `pool` (a multiprocessing.Pool) or in this process."""
+    """clean_paths' work, extracting in `pool` (a multiprocessing.Pool) or in this process;
+    `learner` takes each page's sample for its host's profile."""
     from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
     from newsclean.ingest.warc import is_warc
 
@@ -343,7 +379,11 @@ def _clean_inputs(
         """Take a window's results; write a transaction once there are WRITE_SIZE of them (the
         same boundaries as the cluster merge's, so both give the same database)."""
         done = iter(extracted.get() if pool else extracted)
-        results.extend(p if isinstance(p, Outcome) else next(done) for p in prepared)
+        for item in prepared:
+            result = item if isinstance(item, Outcome) else next(done)
+            results.append(result)
+            if learner is not None:
+                learner.take(item, result)
         if len(results) >= WRITE_SIZE:
             write()
 
@@ -354,7 +394,7 @@ def _clean_inputs(
                 on_progress(outcome)
         results.clear()
 
-    extract = functools.partial(extract_job, indexes=db.indexes)
+    extract = functools.partial(extract_job, indexes=db.indexes, observe=learner is not None)
     # Windows handed to the workers and not yet collected: a transaction's worth, so that
     # the workers have work while this process writes one.
     in_flight: deque[tuple[list[FileJob | Job | Outcome], Any]] = deque()

@@ -17,6 +17,15 @@ from newsclean.extract.html import (
     render_lines,
 )
 from newsclean.extract.layout import read_text_page
+from newsclean.extract.profiles import (
+    PageSample,
+    Profile,
+    applies,
+    drop_from_body,
+    mark_profiled,
+    short_lines,
+    text_sample,
+)
 from newsclean.extract.record import Article
 from newsclean.extract.titles import page_title
 
@@ -30,6 +39,9 @@ class Page:
     url: str | None = None
     path: str | None = None
     fetched_at: dt.datetime | None = None  # when it was downloaded (aware), if known
+    profile: Profile | None = None  # its host's learned profile (extract/profiles.py), if any
+    observe: bool = False  # leave a `sample` of the page for learning its host's profile
+    sample: PageSample | None = None  # set by the adapter when `observe`
 
     @property
     def host(self) -> str:
@@ -39,6 +51,16 @@ class Page:
     def edges(self, size: int = 4000) -> str:
         """The start and end of the page, where mastheads and copyright lines stand."""
         return self.text if len(self.text) <= 2 * size else self.text[:size] + self.text[-size:]
+
+
+def read_with_profile(page: Page, art: Article) -> None:
+    """A text rendering's profile work: drop its host's template lines from the body when the
+    page matches the profile; leave a sample when asked to."""
+    if page.observe:
+        page.sample = text_sample(page.host, page.text)
+    if page.profile is not None and applies(page.profile, short_lines(page.text.splitlines())):
+        if drop_from_body(page.profile, art):
+            mark_profiled(art)
 
 
 class Adapter:
@@ -112,6 +134,7 @@ class Adapter:
             self.read_html(page, art)
         else:
             read_text_page(page.text, art)
+            read_with_profile(page, art)
         art.published_at = art.published_at or date_from_url(page.url)
         return art
 

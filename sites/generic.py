@@ -22,8 +22,8 @@ Evidence order for each field (first found wins):
 
 from __future__ import annotations
 
-from newsclean.extract.body import choose_body
-from newsclean.extract.content import walk_page
+from newsclean.extract.body import PROFILE, BodyChoice, choose_body, location_signatures
+from newsclean.extract.content import PageWalk, walk_page
 from newsclean.extract.html import meta_content, page_keywords, parse_html
 from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
@@ -39,6 +39,15 @@ from newsclean.extract.page_meta import (
     with_time,
 )
 from newsclean.extract.page_people import read_page_people
+from newsclean.extract.profiles import (
+    PageSample,
+    applies,
+    drop_from_body,
+    element_signature,
+    html_sample,
+    mark_profiled,
+    short_lines,
+)
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
 from newsclean.extract.titles import agreed_heading, choose_title, read_page_head
@@ -81,8 +90,17 @@ class Generic(Adapter):
             art.published_at = with_time(visible, machine) or machine or updated
         else:
             art.published_at = visible
-        choice = choose_body(walk, page.text, page.url, heading)
+        page_lines = short_lines(lines) if page.profile or page.observe else frozenset()
+        profile = page.profile if applies(page.profile, page_lines) else None
+        locations = profile.body_signatures if profile else frozenset()
+        choice = choose_body(walk, page.text, page.url, heading, locations)
         finish_body(choice.lines, art)
+        if page.observe:
+            page.sample = observed(page, walk, page_lines, choice, art.body)
+        if profile and (drop_from_body(profile, art) | (choice.reader == PROFILE)):
+            mark_profiled(art)
+        if choice.reader == PROFILE:
+            art.warnings.append("site profile: body from the location its host's pages use")
         if choice.compared:
             art.extractor = f"{art.extractor} ({choice.reader})"
             art.warnings.append(f"body: second opinion among {', '.join(choice.compared)}")
@@ -91,3 +109,11 @@ class Generic(Adapter):
         art.editor = art.editor or page_editor(cleaned)
         art.source = art.source or labelled_source(lines)
         read_page_people(doc, heading, cleaned, page.text, art)
+
+
+def observed(
+    page: Page, walk: PageWalk, page_lines: frozenset[str], choice: BodyChoice, body: list[str]
+) -> PageSample:
+    """What the page tells its host's profile (extract/profiles.py)."""
+    chosen = element_signature(choice.element) if choice.element is not None else None
+    return html_sample(page.host, page_lines, body, chosen, frozenset(location_signatures(walk)))

@@ -1,0 +1,235 @@
+"""Site profiles: what the pages of one host share, learned from the corpus, and applied back.
+
+Each page extracted with learning on leaves a `PageSample`: the distinct lines of its page
+outside the body and inside it, the element signature of the container its body came from,
+and the signatures of the page's other text containers. `learn` reads the samples of one
+host (and kind of page, HTML or text rendering) and returns a `Profile`:
+
+- template lines: lines found on at least MIN_PAGES distinct articles of the host, standing
+  outside the body on at least half of them (a navigation or footer line that leaks into some
+  bodies and not others). Only distinct articles count: copies of one story (the same story id
+  or body fingerprint) are one article, and a line standing inside the body on most of its
+  pages (a reprinted paragraph, a series' recurring labels) is never template;
+- locations: the container signatures the body came from on at least MIN_PAGES distinct
+  articles, with their confidence (the share of the pages holding such an element whose body
+  came from it).
+
+MIN_PAGES is 5: a nav or footer line stands on every page of a template, so five distinct
+articles find it with a few pages to spare, while a sentence shared by five distinct stories
+of one host that are not copies (the stories index groups copies) is rare, and the in-body
+rule catches it.
+
+`applies(profile, lines)` says whether a page matches the profile (shares MIN_SHARED template
+lines); a page that does not is extracted as before. The adapter drops template lines from a
+matching page's body (`drop_template_lines`) and, for HTML, offers the profile's location to
+the body self-check (extract/body.py) as a second candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line
+
+if TYPE_CHECKING:
+    import lxml.html
+
+# Distinct articles a host needs before a profile is learned, and a line or location before
+# it counts (see the module docstring).
+MIN_PAGES = 5
+# A recurring line is template when it stands outside the body on at least this share of its pages.
+OUTSIDE_SHARE = 0.5
+# A location counts when the body came from it on at least this share of the pages holding it.
+MIN_LOCATION_CONFIDENCE = 0.6
+# A page matches its host's profile when it holds at least this many template lines.
+MIN_SHARED = 3
+# A text rendering's header and footer: its first and last EDGE_LINES lines.
+EDGE_LINES = 8
+# Lines longer than this are running text, never template (and not worth keeping in a sample).
+MAX_TEMPLATE_CHARS = 120
+# The ancestors (the element included) an element signature names.
+SIGNATURE_DEPTH = 3
+HTML, TEXT = "html", "text"
+PROFILED = "+profile"  # in `extractor` when a profile changed the row
+_DIGITS_RE = re.compile(r"\d+")
+
+
+@dataclass
+class PageSample:
+    """What one extracted page tells its host's profile (see the module docstring)."""
+
+    host: str
+    kind: str  # HTML | TEXT
+    story: str  # the distinct-article key: the body fingerprint, or the story id once stored
+    outside: frozenset[str]  # short lines of the page outside its body (a text page: at its edges)
+    inside: frozenset[str]  # short lines of its body
+    chosen: str | None = None  # the body container's signature (HTML)
+    present: frozenset[str] = frozenset()  # signatures of the page's text containers (HTML)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the body sits on a template: a container signature, the distinct articles whose
+    body came from it, and the share of the pages holding it whose body came from it."""
+
+    signature: str
+    pages: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One host's learned profile for one kind of page (see the module docstring)."""
+
+    host: str
+    template: str  # HTML | TEXT
+    pages: int  # distinct articles learned from
+    lines: frozenset[str]
+    locations: tuple[Location, ...] = ()
+    confidence: float = 0.0  # share of the articles that match the profile
+
+    @property
+    def body_signatures(self) -> frozenset[str]:
+        """The learned body locations' signatures."""
+        return frozenset(location.signature for location in self.locations)
+
+
+def norm_line(line: str) -> str:
+    """A line as profiles compare it: cleaned, inner spaces removed."""
+    return "".join(clean_line(line).split())
+
+
+def short_lines(lines: Iterable[str]) -> frozenset[str]:
+    """The distinct normalized lines short enough to be template."""
+    normed = (norm_line(line) for line in lines)
+    return frozenset(line for line in normed if line and len(line) <= MAX_TEMPLATE_CHARS)
+
+
+def html_sample(
+    host: str, page_lines: frozenset[str], body: list[str], chosen: str | None, present: frozenset[str]
+) -> PageSample:
+    """An HTML page's sample (its story key is set once the article is known): its short lines
+    outside the body, the body's, and the body container's and the page's containers' signatures."""
+    inside = short_lines(body)
+    return PageSample(host, HTML, "", page_lines - inside, inside, chosen, present)
+
+
+def text_sample(host: str, text: str) -> PageSample:
+    """A text rendering's sample: its first and last EDGE_LINES lines, and the lines between."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    edges = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+    return PageSample(host, TEXT, "", short_lines(edges), short_lines(lines[EDGE_LINES:-EDGE_LINES]))
+
+
+def with_story(sample: PageSample, story: str) -> PageSample:
+    """The sample with its distinct-article key."""
+    return replace(sample, story=story)
+
+
+def element_signature(element: lxml.html.HtmlElement) -> str:
+    """The element and up to SIGNATURE_DEPTH - 1 ancestors as `tag#id.class`, outermost first,
+    stopping at an ancestor with an id; digits are folded to `0` (`div#main > div.text0`)."""
+    parts: list[str] = []
+    el: lxml.html.HtmlElement | None = element
+    while el is not None and len(parts) < SIGNATURE_DEPTH and isinstance(el.tag, str):
+        part = el.tag
+        if el.get("id"):
+            part += "#" + el.get("id").strip()
+        classes = sorted((el.get("class") or "").split())
+        if classes:
+            part += "." + ".".join(classes)
+        parts.append(_DIGITS_RE.sub("0", part))
+        if el.get("id"):
+            break
+        el = el.getparent()
+    return " > ".join(reversed(parts))
+
+
+def learn(host: str, kind: str, samples: list[PageSample], min_pages: int = MIN_PAGES) -> Profile | None:
+    """The profile of one host's pages of one kind; None below `min_pages` distinct articles.
+    Order-free: the same samples in any order give the same profile."""
+    stories = {sample.story for sample in samples}
+    if len(stories) < min_pages:
+        return None
+    outside: dict[str, set[str]] = {}
+    inside: dict[str, set[str]] = {}
+    for sample in samples:
+        for line in sample.outside:
+            outside.setdefault(line, set()).add(sample.story)
+        for line in sample.inside:
+            inside.setdefault(line, set()).add(sample.story)
+    lines = frozenset(
+        line
+        for line, out in outside.items()
+        if len(out | inside.get(line, set())) >= min_pages
+        and len(out) >= OUTSIDE_SHARE * len(out | inside.get(line, set()))
+    )
+    matching = {sample.story for sample in samples if len(sample.outside & lines) >= MIN_SHARED}
+    return Profile(
+        host,
+        kind,
+        len(stories),
+        lines,
+        learn_locations(samples, min_pages),
+        round(len(matching) / len(stories), 3),
+    )
+
+
+def learn_locations(samples: list[PageSample], min_pages: int) -> tuple[Location, ...]:
+    """The container signatures the body came from on at least `min_pages` distinct articles,
+    confident ones only, most used first."""
+    chosen: dict[str, set[str]] = {}
+    present: Counter[str] = Counter()
+    for sample in samples:
+        if sample.chosen:
+            chosen.setdefault(sample.chosen, set()).add(sample.story)
+        present.update(sample.present)
+    found = []
+    for signature, stories in chosen.items():
+        confidence = len(stories) / max(present[signature], len(stories))
+        if len(stories) >= min_pages and confidence >= MIN_LOCATION_CONFIDENCE:
+            found.append(Location(signature, len(stories), round(confidence, 3)))
+    return tuple(sorted(found, key=lambda loc: (-loc.pages, loc.signature)))
+
+
+def applies(profile: Profile | None, page_lines: frozenset[str]) -> bool:
+    """True when the page (its short lines) matches the profile: it holds MIN_SHARED template lines."""
+    return profile is not None and len(page_lines & profile.lines) >= MIN_SHARED
+
+
+def drop_template_lines(profile: Profile, body: list[str]) -> list[str]:
+    """The body without the profile's template lines."""
+    return [paragraph for paragraph in body if norm_line(paragraph) not in profile.lines]
+
+
+def affects(profile: Profile, sample: PageSample) -> bool:
+    """True when the profile would change the page the sample was taken from: it matches and
+    its body holds a template line, or its body came from elsewhere than a learned location
+    the page holds."""
+    if not applies(profile, sample.outside | sample.inside):
+        return False
+    if sample.inside & profile.lines:
+        return True
+    where = profile.body_signatures
+    return sample.chosen not in where and bool(sample.present & where)
+
+
+def drop_from_body(profile: Profile, art: Article) -> bool:
+    """Drop the profile's template lines from the article's body; True when any was dropped
+    (noted in `warnings`)."""
+    body = drop_template_lines(profile, art.body)
+    dropped = len(art.body) - len(body)
+    if dropped:
+        art.body = body
+        art.warnings.append(f"site profile: {dropped} template line(s) dropped from the body")
+    return bool(dropped)
+
+
+def mark_profiled(art: Article) -> None:
+    """Say in `extractor` that the host's profile changed the row (`generic/1 +profile`)."""
+    art.extractor = f"{art.extractor} {PROFILED}"
