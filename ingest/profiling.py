@@ -30,10 +30,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Seen:
-    """One extracted page's sample, its article's key and fingerprint, and how to read it again."""
+    """One extracted page's sample, its article's fingerprint, and how to read it again."""
 
     sample: PageSample
-    key: str
     fingerprint: str
     job: FileJob | None
 
@@ -48,8 +47,7 @@ class Learner:
         """Keep an extracted page's sample."""
         if isinstance(result, Extracted) and result.sample is not None and result.row is not None:
             job = item if isinstance(item, FileJob) else None
-            row = result.row
-            self.seen[result.path] = Seen(result.sample, row["key"], row["fingerprint"], job)
+            self.seen[result.path] = Seen(result.sample, result.row["fingerprint"], job)
 
     def apply(self, db: CorpusDatabase, pool: Any) -> int:
         """Learn and store the hosts' profiles, then extract again (in `pool` when given) the
@@ -79,10 +77,10 @@ class Learner:
     def learn(self, db: CorpusDatabase) -> dict[tuple[str, str], Profile]:
         """Each host's profile by kind of page: learned from this run's samples and stored, or
         the one stored before when the run has too few distinct articles of the host."""
-        stories = story_ids(db, [seen.key for seen in self.seen.values()])
+        stories = story_ids(db, [seen.fingerprint for seen in self.seen.values()])
         groups: dict[tuple[str, str], list[PageSample]] = {}
         for seen in self.seen.values():
-            story = f"story {stories[seen.key]}" if seen.key in stories else f"body {seen.fingerprint}"
+            story = stories.get(seen.fingerprint, f"body {seen.fingerprint}")
             groups.setdefault((seen.sample.host, seen.sample.kind), []).append(with_story(seen.sample, story))
         profiles: dict[tuple[str, str], Profile] = {}
         with db.atomic():
@@ -96,12 +94,13 @@ class Learner:
         return profiles
 
 
-def story_ids(db: CorpusDatabase, keys: list[str]) -> dict[str, int]:
-    """{article key: story id} from the stories index, for the keys it holds."""
+def story_ids(db: CorpusDatabase, fingerprints: list[str]) -> dict[str, str]:
+    """{body fingerprint: `story N`} from the stories index, for the articles it holds (rows
+    merged into one share their fingerprint; copies in one story share its id)."""
     if not db[MEMBERS_TABLE].exists():
         return {}
     sql = (
-        f"select a.key, m.story_id from articles a join {MEMBERS_TABLE} m on m.article_id = a.id "
-        "where a.key in ({values})"
+        f"select a.fingerprint, min(m.story_id) from articles a join {MEMBERS_TABLE} m "
+        "on m.article_id = a.id where a.fingerprint in ({values}) group by a.fingerprint"
     )
-    return dict(rows_in(db, sql, keys))
+    return {fingerprint: f"story {story}" for fingerprint, story in rows_in(db, sql, fingerprints)}
