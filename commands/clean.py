@@ -198,7 +198,7 @@ def print_summary(summary: Summary, db_path: str) -> None:
             f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)"
         )
     if summary.profiled:
-        click.echo(f"site profiles: {summary.profiled} inputs extracted again with their host's profile")
+        click.echo(f"site profiles: {summary.profiled} rows updated by their host's learned profile")
     if summary.per_site:
         click.echo("per site: " + ", ".join(f"{s} {n}" for s, n in sorted(summary.per_site.items())))
     for failure in summary.failures:

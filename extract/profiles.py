@@ -207,16 +207,20 @@ def drop_template_lines(profile: Profile, body: list[str]) -> list[str]:
     return [paragraph for paragraph in body if norm_line(paragraph) not in profile.lines]
 
 
-def affects(profile: Profile, sample: PageSample) -> bool:
-    """True when the profile would change the page the sample was taken from: it matches and
-    its body holds a template line, or its body came from elsewhere than a learned location
-    the page holds."""
-    if not applies(profile, sample.outside | sample.inside):
-        return False
-    if sample.inside & profile.lines:
-        return True
+def drops_lines(profile: Profile, sample: PageSample) -> bool:
+    """True when the page matches the profile and its body holds a template line."""
+    return applies(profile, sample.outside | sample.inside) and bool(sample.inside & profile.lines)
+
+
+def moves_body(profile: Profile, sample: PageSample) -> bool:
+    """True when the page matches the profile, and its body came from elsewhere than a learned
+    location the page holds (the self-check compares the two: extract/body.py)."""
     where = profile.body_signatures
-    return sample.chosen not in where and bool(sample.present & where)
+    return (
+        sample.chosen not in where
+        and bool(sample.present & where)
+        and applies(profile, sample.outside | sample.inside)
+    )
 
 
 def drop_from_body(profile: Profile, art: Article) -> bool:
@@ -232,4 +236,14 @@ def drop_from_body(profile: Profile, art: Article) -> bool:
 
 def mark_profiled(art: Article) -> None:
     """Say in `extractor` that the host's profile changed the row (`generic/1 +profile`)."""
-    art.extractor = f"{art.extractor} {PROFILED}"
+    if PROFILED not in (art.extractor or "").split():
+        art.extractor = f"{art.extractor} {PROFILED}"
+
+
+def apply_template_lines(profile: Profile, sample: PageSample, art: Article) -> bool:
+    """Drop the profile's template lines from the body of an article whose page (`sample`)
+    matches the profile; True when any was dropped (then marked in `extractor`)."""
+    if not applies(profile, sample.outside | sample.inside) or not drop_from_body(profile, art):
+        return False
+    mark_profiled(art)
+    return True

@@ -115,5 +115,16 @@ class Article:
         row["fingerprint"] = self.fingerprint
         return row
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Article:
+        """The record a database row holds (the inverse of `to_row`)."""
+        values: dict[str, Any] = {spec.name: row.get(spec.name) for spec in ARTICLE_FIELDS}
+        for name in LIST_FIELDS:
+            values[name] = json.loads(values[name] or "[]")
+        values["body"] = values["body"].split("\n") if values["body"] else []
+        values["title"] = values["title"] or ""
+        values["site"] = values["site"] or ""
+        return cls(**values)
+
 
 Article.__doc__ = (Article.__doc__ or "") + fields_doc(ARTICLE_FIELDS)

@@ -30,7 +30,7 @@ from newsclean.db.store import (
     sync_indexes,
     upsert_article,
 )
-from newsclean.extract.profiles import PageSample, Profile
+from newsclean.extract.profiles import PageSample, Profile, apply_template_lines
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.extract.text import has_han
 from newsclean.ingest.decode import DecodeError, decode_text
@@ -88,7 +88,7 @@ class Summary:
     per_site: Counter = field(default_factory=Counter)
     failures: list[Outcome] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped early (a full disk), if it did
-    profiled: int = 0  # inputs re-extracted with their host's learned profile
+    profiled: int = 0  # rows updated by their host's learned profile
 
     def add(self, outcome: Outcome) -> None:
         """Count one input's outcome."""
@@ -151,6 +151,8 @@ def extract_sampled(
     art.input_path = path
     art.warnings.extend(notes)
     check_article(art)
+    if profile is not None and page.sample is not None and apply_template_lines(profile, page.sample, art):
+        check_body(art)
     return art, page.sample
 
 
@@ -161,10 +163,7 @@ def undecodable_share(text: str) -> float:
 
 def check_article(art: Article) -> None:
     """Refuse pages that hold no article body; note what looks wrong in `warnings`."""
-    if not has_han("".join(art.body), MIN_BODY_HAN):
-        raise NotAnArticle("no article body found (a list, index or empty page?)")
-    if undecodable_share("".join(art.body)) > MAX_UNDECODABLE_SHARE:
-        raise NotAnArticle("body is mostly undecodable characters (wrong or unknown encoding?)")
+    check_body(art)
     if not art.title:  # an excerpt that starts at the body: stored, with a note
         art.warnings.append("no title found")
     if len(art.title) > MAX_TITLE_CHARS:
@@ -173,6 +172,14 @@ def check_article(art: Article) -> None:
         art.warnings.append("no publication date found")
     if art.site != "generic" and not art.source:
         art.warnings.append("no source (来源) found")
+
+
+def check_body(art: Article) -> None:
+    """Refuse an article without a body: too little Chinese text, or mostly undecodable."""
+    if not has_han("".join(art.body), MIN_BODY_HAN):
+        raise NotAnArticle("no article body found (a list, index or empty page?)")
+    if undecodable_share("".join(art.body)) > MAX_UNDECODABLE_SHARE:
+        raise NotAnArticle("body is mostly undecodable characters (wrong or unknown encoding?)")
 
 
 def sha256_of(data: bytes) -> str:

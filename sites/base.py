@@ -17,15 +17,7 @@ from newsclean.extract.html import (
     render_lines,
 )
 from newsclean.extract.layout import read_text_page
-from newsclean.extract.profiles import (
-    PageSample,
-    Profile,
-    applies,
-    drop_from_body,
-    mark_profiled,
-    short_lines,
-    text_sample,
-)
+from newsclean.extract.profiles import PageSample, Profile, text_sample
 from newsclean.extract.record import Article
 from newsclean.extract.titles import page_title
 
@@ -51,16 +43,6 @@ class Page:
     def edges(self, size: int = 4000) -> str:
         """The start and end of the page, where mastheads and copyright lines stand."""
         return self.text if len(self.text) <= 2 * size else self.text[:size] + self.text[-size:]
-
-
-def read_with_profile(page: Page, art: Article) -> None:
-    """A text rendering's profile work: drop its host's template lines from the body when the
-    page matches the profile; leave a sample when asked to."""
-    if page.observe:
-        page.sample = text_sample(page.host, page.text)
-    if page.profile is not None and applies(page.profile, short_lines(page.text.splitlines())):
-        if drop_from_body(page.profile, art):
-            mark_profiled(art)
 
 
 class Adapter:
@@ -134,7 +116,8 @@ class Adapter:
             self.read_html(page, art)
         else:
             read_text_page(page.text, art)
-            read_with_profile(page, art)
+            if page.profile or page.observe:  # the pipeline drops template lines by it
+                page.sample = text_sample(page.host, page.text)
         art.published_at = art.published_at or date_from_url(page.url)
         return art
 

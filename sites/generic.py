@@ -42,7 +42,6 @@ from newsclean.extract.page_people import read_page_people
 from newsclean.extract.profiles import (
     PageSample,
     applies,
-    drop_from_body,
     element_signature,
     html_sample,
     mark_profiled,
@@ -95,11 +94,10 @@ class Generic(Adapter):
         locations = profile.body_signatures if profile else frozenset()
         choice = choose_body(walk, page.text, page.url, heading, locations)
         finish_body(choice.lines, art)
-        if page.observe:
+        if page.profile or page.observe:  # the pipeline drops template lines by it
             page.sample = observed(page, walk, page_lines, choice, art.body)
-        if profile and (drop_from_body(profile, art) | (choice.reader == PROFILE)):
-            mark_profiled(art)
         if choice.reader == PROFILE:
+            mark_profiled(art)
             art.warnings.append("site profile: body from the location its host's pages use")
         if choice.compared:
             art.extractor = f"{art.extractor} ({choice.reader})"
