@@ -70,6 +70,7 @@ class PageSample:
     inside: frozenset[str]  # short lines of its body
     chosen: str | None = None  # the body container's signature (HTML)
     present: frozenset[str] = frozenset()  # signatures of the page's text containers (HTML)
+    body: frozenset[str] = frozenset()  # short lines of the body extracted (HTML: `inside`)
 
 
 @dataclass(frozen=True)
@@ -116,14 +117,16 @@ def html_sample(
     """An HTML page's sample (its story key is set once the article is known): its short lines
     outside the body, the body's, and the body container's and the page's containers' signatures."""
     inside = short_lines(body)
-    return PageSample(host, HTML, "", page_lines - inside, inside, chosen, present)
+    return PageSample(host, HTML, "", page_lines - inside, inside, chosen, present, inside)
 
 
-def text_sample(host: str, text: str) -> PageSample:
-    """A text rendering's sample: its first and last EDGE_LINES lines, and the lines between."""
+def text_sample(host: str, text: str, body: list[str]) -> PageSample:
+    """A text rendering's sample: its first and last EDGE_LINES lines, the lines between, and
+    the body's lines."""
     lines = [line for line in text.splitlines() if line.strip()]
     edges = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
-    return PageSample(host, TEXT, "", short_lines(edges), short_lines(lines[EDGE_LINES:-EDGE_LINES]))
+    middle = short_lines(lines[EDGE_LINES:-EDGE_LINES])
+    return PageSample(host, TEXT, "", short_lines(edges), middle, body=short_lines(body))
 
 
 def with_story(sample: PageSample, story: str) -> PageSample:
@@ -209,7 +212,7 @@ def drop_template_lines(profile: Profile, body: list[str]) -> list[str]:
 
 def drops_lines(profile: Profile, sample: PageSample) -> bool:
     """True when the page matches the profile and its body holds a template line."""
-    return applies(profile, sample.outside | sample.inside) and bool(sample.inside & profile.lines)
+    return applies(profile, sample.outside | sample.inside) and bool(sample.body & profile.lines)
 
 
 def moves_body(profile: Profile, sample: PageSample) -> bool:

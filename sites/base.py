@@ -117,7 +117,7 @@ class Adapter:
         else:
             read_text_page(page.text, art)
             if page.profile or page.observe:  # the pipeline drops template lines by it
-                page.sample = text_sample(page.host, page.text)
+                page.sample = text_sample(page.host, page.text, art.body)
         art.published_at = art.published_at or date_from_url(page.url)
         return art
 

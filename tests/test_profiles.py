@@ -6,6 +6,8 @@ body in `div#endText`, a comment-count line (`【已有0位网友发表了看法
 pages print inside the body container and others just below it, related links and a footer.
 One page of the same host follows another layout (a photo special: `div.photo-text`, its own
 bar and footer), and three pages reprint the first story with a changed last paragraph.
+The text renderings follow the seeds' rendering of hnr.cn pages (breadcrumb, title, date and
+来源 line, body, then the site's disclaimer, links bar and copyright lines).
 """
 
 from __future__ import annotations
@@ -168,6 +170,41 @@ def test_sites_learned_lists_and_shows_a_profile(tmp_path):
     assert shown.exit_code == 0 and COMMENTS in shown.output and "7 distinct articles" in shown.output
     missing = invoke("sites", "--learned", "--db", db, "other.example.com")
     assert missing.exit_code == 1 and "no learned site profile for other.example.com" in missing.output
+
+
+DISCLAIMER = "本网站所刊登的各种新闻、信息，仅供参考，未经授权不得转载，违者将依法追究责任。"
+
+
+def text_rendering(i: int, title: str, lead: str) -> str:
+    """A saved text rendering of one of the site's articles."""
+    body = "\n\n".join(paragraphs(lead, i))
+    return (
+        f"新闻中心 > 娱乐 > 正文\n\n{title}\n\n2020-03-1{i} 17:00:58   来源:示例网\n\n{body}\n\n{DISCLAIMER}\n\n"
+        "推荐阅读\n\n网站简介 | 版权声明 | 广告服务 | 联系方式 | 网站地图\n\n"
+        "Copyright © 2012 example.cn Corporation,All Rights Reserved\n\n示例网络 版权所有\n"
+    )
+
+
+def test_text_renderings_lose_their_site_lines(tmp_path):
+    folder = tmp_path / "text"
+    folder.mkdir()
+    for i, (title, lead) in enumerate(STORIES):
+        (folder / f"t{i}.txt").write_text(text_rendering(i, title, lead), encoding="utf-8")
+    manifest = folder / "manifest.jsonl"
+    manifest.write_text(
+        "".join(
+            json.dumps({"path": f"t{i}.txt", "url": f"http://news.example.cn/{i}.html"}) + "\n"
+            for i in range(6)
+        ),
+        encoding="utf-8",
+    )
+    alone = rows(clean(tmp_path, "alone", [folder], manifest, "--no-profiles"))
+    learned = rows(clean(tmp_path, "learned", [folder], manifest))
+    assert all(DISCLAIMER in alone[f"t{i}.txt"][0] for i in range(6))
+    for i in range(6):
+        body, extractor = learned[f"t{i}.txt"]
+        assert body == [line for line in alone[f"t{i}.txt"][0] if line != DISCLAIMER]
+        assert extractor == "generic/1 +profile"
 
 
 def sample(story: str, outside: set[str], inside: set[str] = frozenset()) -> PageSample:
