@@ -213,10 +213,14 @@ def fetch(
     "--site", type=click.Choice([*SITE_NAMES, "generic"]), help="Only the pages fetched for this site."
 )
 @db_option("SQLite database holding the fetched pages.")
-def reclean(site: str | None, db_path: str) -> None:
+@click.option(
+    "--no-profiles", is_flag=True, help="Extract each page alone: neither learn nor apply site profiles."
+)
+def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
     """Re-extract every stored raw page with the current adapters and update the articles.
 
-    Use it after an adapter was fixed: nothing is fetched again.
+    Use it after an adapter was fixed: nothing is fetched again. The hosts' site profiles are
+    learned again from the pages and applied to the pages they change (see `clean`).
 
     Example: python cli.py reclean --site hnr --db news.db
 
@@ -229,7 +233,7 @@ def reclean(site: str | None, db_path: str) -> None:
         raise click.ClickException(str(exc)) from exc
     status = StatusLine("reclean", fetching=False)
     try:
-        stats = reclean_pages(db, site, on_progress=status)
+        stats = reclean_pages(db, site, on_progress=status, profiles=not no_profiles)
     finally:
         status.close()
     click.echo(

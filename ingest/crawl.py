@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from newsclean.db.fetchstore import (
     FINAL_STATUSES,
@@ -21,12 +22,15 @@ from newsclean.db.fetchstore import (
     validators,
     was_walked,
 )
+from newsclean.db.profiles import load_profiles
 from newsclean.db.store import upsert_article
+from newsclean.extract.profiles import HTML, Profile, drops_lines, moves_body
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError, decode_bytes
 from newsclean.ingest.fetcher import Fetcher, FetchError, Response
 from newsclean.ingest.listing import ListedArticle, read_listing
-from newsclean.ingest.pipeline import extract_page
+from newsclean.ingest.pipeline import extract_sampled
+from newsclean.ingest.profiling import Learner, Seen
 from newsclean.ingest.urls import url_problem
 from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
@@ -115,13 +119,34 @@ def error_text(exc: Exception | None) -> str | None:
 
 
 def extract(
-    body: bytes, url: str, site: str | None, charset: str | None
+    body: bytes,
+    url: str,
+    site: str | None,
+    charset: str | None,
+    profile: Profile | None = None,
+    samples: dict[str, Seen] | None = None,
 ) -> tuple[Article | None, Exception | None]:
-    """The article of a fetched page with the same code `clean` uses, or why there is none."""
+    """The article of a fetched page with the same code `clean` uses (with its host's learned
+    `profile`, if any), or why there is none; the page's sample goes to `samples` when given."""
     try:
-        return extract_page(body, url=url, site=site, charset=charset), None
+        art, sample = extract_sampled(
+            body, url=url, site=site, charset=charset, profile=profile, observe=samples is not None
+        )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return None, exc
+    if samples is not None and sample is not None:
+        samples[url] = Seen(sample, art.fingerprint, None)
+    return art, None
+
+
+def stored_profiles(db: CorpusDatabase) -> dict[str, Profile]:
+    """The hosts' learned profiles of HTML pages (fetched pages are HTML)."""
+    return {profile.host: profile for profile, _ in load_profiles(db) if profile.template == HTML}
+
+
+def host_of(url: str) -> str:
+    """A URL's host name, lower-case."""
+    return urlsplit(url).hostname or ""
 
 
 class Crawler:
@@ -141,6 +166,7 @@ class Crawler:
         self.stats = RunStats()
         self.seen: set[str] = set()
         self.budget = options.max_articles  # article fetches left for the current site
+        self.profiles = stored_profiles(db)  # learned by `clean` or `reclean`, applied as stored
 
     def run_sites(self, adapters: Iterable[Adapter]) -> RunStats:
         """Crawl every start point of the adapters, one site after another."""
@@ -277,7 +303,8 @@ class Crawler:
 
     def store_article(self, response: Response, site: str | None) -> None:
         """Extract the article and write it with its raw page in one transaction."""
-        art, error = extract(response.body, response.final_url, site, response.charset)
+        profile = self.profiles.get(host_of(response.final_url))
+        art, error = extract(response.body, response.final_url, site, response.charset, profile)
         with self.db.atomic():
             save_raw_page(
                 self.db,
@@ -299,15 +326,40 @@ def reclean(
     db: CorpusDatabase,
     site: str | None = None,
     on_progress: Callable[[RunStats, str], None] | None = None,
+    profiles: bool = True,
 ) -> RunStats:
-    """Re-extract every stored raw page with the current adapters and upsert its article."""
+    """Re-extract every stored raw page with the current adapters and upsert its article; then
+    learn the hosts' profiles from them (as `clean` does: ingest/profiling.py) and extract again,
+    with its profile, each page a profile changes. `profiles` False: pages alone, nothing learned."""
     stats = RunStats()
+    learner = Learner() if profiles else None
     for page in iter_raw_pages(db, site):
-        art, error = extract(page.body, page.final_url, page.site or None, page.encoding)
+        art, error = extract(
+            page.body,
+            page.final_url,
+            page.site or None,
+            page.encoding,
+            samples=learner.seen if learner else None,
+        )
         with db.atomic():
             set_extraction(db, page.url, art.key if art else None, error_text(error))
             stored = upsert_article(db, art.to_row())[1] if art else None
         stats.count_extraction(page.url, stored, error)
         if on_progress:
             on_progress(stats, page.url)
+    if learner is not None and learner.seen:
+        with db.atomic():
+            apply_learned(db, site, learner)
     return stats
+
+
+def apply_learned(db: CorpusDatabase, site: str | None, learner: Learner) -> None:
+    """Learn the profiles of the reclean's pages and extract again the pages they change."""
+    learned = learner.learn(db)
+    for page in iter_raw_pages(db, site):
+        seen = learner.seen.get(page.final_url)
+        profile = learned.get((seen.sample.host, seen.sample.kind)) if seen else None
+        if seen and profile and (moves_body(profile, seen.sample) or drops_lines(profile, seen.sample)):
+            art, _ = extract(page.body, page.final_url, page.site or None, page.encoding, profile)
+            if art:
+                upsert_article(db, art.to_row())

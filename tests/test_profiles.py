@@ -237,3 +237,46 @@ def test_self_check_takes_the_profile_location_when_it_holds_the_story():
     assert checked.reader == PROFILE and checked.lines[0].startswith("第十届电影节")
     # a profile location the page lacks changes nothing
     assert check_with_profile(walk, own, frozenset({"div#main"})) is own
+
+
+def test_reclean_learns_from_stored_raw_pages(tmp_path):
+    from newsclean.db.fetchstore import open_fetch_db, save_raw_page
+
+    names, _ = write_corpus(tmp_path / "site")
+    db_path = tmp_path / "fetched.db"
+    db = open_fetch_db(db_path)
+    with db.atomic():
+        for name in names:  # as `fetch` stores them: the raw response, the article not yet extracted
+            url = f"http://{HOST}/09/0428/{name}"
+            body = (tmp_path / "site" / name).read_bytes()
+            save_raw_page(
+                db,
+                url=url,
+                final_url=url,
+                site="",
+                status=200,
+                headers={},
+                encoding="utf-8",
+                body=body,
+                article_key=None,
+                error=None,
+            )
+    db.conn.close()
+    alone = invoke("reclean", "--db", db_path, "--no-profiles")
+    assert alone.exit_code == 0, alone.output
+    before = rows_by_url(db_path)
+    assert profile_rows(db_path) == [] and COMMENTS in before["a0.html"][0]
+    learned = invoke("reclean", "--db", db_path)
+    assert learned.exit_code == 0, learned.output
+    (profile,) = profile_rows(db_path)
+    assert profile[:3] == (HOST, "html", 7)
+    found = rows_by_url(db_path)
+    assert found["a0.html"] == (before["a0.html"][0][:-1], "generic/1 +profile")
+    assert all(COMMENTS not in found[n][0] for n in names if n != "odd.html")
+    assert COMMENTS in found["odd.html"][0]
+
+
+def rows_by_url(db) -> dict[str, tuple]:
+    """The stored articles by the last part of their URL: body lines, extractor."""
+    found = sqlite3.connect(db).execute("select url, body, extractor from articles").fetchall()
+    return {url.rsplit("/", 1)[-1]: (body.split("\n"), extractor) for url, body, extractor in found}
