@@ -68,7 +68,7 @@ def test_an_unexpected_error_fails_that_input_and_names_the_error(monkeypatch: p
     def broken(*_args: object, **_kwargs: object) -> None:
         raise KeyError("layout")
 
-    monkeypatch.setattr(pipeline, "extract_page", broken)
+    monkeypatch.setattr(pipeline, "extract_sampled", broken)  # what extract_read calls
     done = extract_read(Job("page.html", page("3天前"), "digest", None, None), ())
     assert done.row is None
     assert done.error == "unexpected error: KeyError: 'layout'"
