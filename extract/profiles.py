@@ -28,6 +28,7 @@ the body self-check (extract/body.py) as a second candidate.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -127,6 +128,22 @@ def text_sample(host: str, text: str, body: list[str]) -> PageSample:
     edges = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
     middle = short_lines(lines[EDGE_LINES:-EDGE_LINES])
     return PageSample(host, TEXT, "", short_lines(edges), middle, body=short_lines(body))
+
+
+def interned(sample: PageSample) -> PageSample:
+    """The sample with its lines interned: a run keeps every page's sample until it learns,
+    and a host's recurring lines are then held once, not once per page."""
+
+    def shared(lines: frozenset[str]) -> frozenset[str]:
+        return frozenset(sys.intern(line) for line in lines)
+
+    return replace(
+        sample,
+        outside=shared(sample.outside),
+        inside=shared(sample.inside),
+        body=shared(sample.body),
+        present=shared(sample.present),
+    )
 
 
 def with_story(sample: PageSample, story: str) -> PageSample:

@@ -28,6 +28,7 @@ from newsclean.extract.profiles import (
     Profile,
     apply_template_lines,
     drops_lines,
+    interned,
     learn,
     moves_body,
     with_story,
@@ -67,7 +68,7 @@ class Learner:
         """Keep an extracted page's sample."""
         if isinstance(result, Extracted) and result.sample is not None and result.row is not None:
             job = item if isinstance(item, FileJob) else None
-            self.seen[result.path] = Seen(result.sample, result.row["fingerprint"], job)
+            self.seen[result.path] = Seen(interned(result.sample), result.row["fingerprint"], job)
 
     def apply(self, db: CorpusDatabase, pool: Any) -> int:
         """Learn and store the hosts' profiles, then bring the pages they change in line: drop
