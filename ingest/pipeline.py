@@ -350,7 +350,12 @@ def clean_paths(
     try:
         summary = _clean_inputs(db, paths, pool, urls or {}, site, force, on_progress, on_total, learner)
         if learner is not None and not summary.stopped:
-            summary.profiled = learner.apply(db, pool)
+            try:
+                summary.profiled = learner.apply(db, pool)
+            except sqlite3.OperationalError as exc:
+                if not is_disk_full(exc):
+                    raise
+                summary.stopped = f"disk full ({exc}): site profiles not stored; the rows stored are intact"
         return summary
     finally:
         if pool:
