@@ -11,7 +11,8 @@ container keeping ties. What was compared is recorded on the article.
 A page whose host has a learned profile (extract/profiles.py) is checked once more: when its
 body came from elsewhere than where the profile's pages keep theirs, and the page holds such
 an element, that element's lines are a candidate too. The profile is evidence, not a rule: they
-win only when they hold running text, and not much less of it than the page's own choice.
+win only when they hold running text, and not much less of it than the page's own choice
+unless they lie inside the element the page chose (they narrow it).
 """
 
 from __future__ import annotations
@@ -149,7 +150,9 @@ def location_signatures(walk: PageWalk) -> dict[str, Container]:
 
 def check_with_profile(walk: PageWalk, choice: BodyChoice, locations: frozenset[str]) -> BodyChoice:
     """The page's choice, or the lines of the profile's body location when the choice came from
-    elsewhere and the location's lines hold running text, not much less than the choice's."""
+    elsewhere and the location's lines hold running text: not much less than the choice's, or
+    any amount when the location lies inside the element chosen (it narrows the page's own
+    reading to where the template keeps its body, leaving out what surrounds it)."""
     if choice.element is not None and element_signature(choice.element) in locations:
         return choice
     found = location_signatures(walk)
@@ -161,7 +164,8 @@ def check_with_profile(walk: PageWalk, choice: BodyChoice, locations: frozenset[
     weight = body_weight(trial_body(lines))
     if lines == choice.lines or weight < DOUBTFUL_WEIGHT:
         return choice
-    if weight * SWITCH_FACTOR < body_weight(trial_body(choice.lines)):
+    narrows = choice.element is not None and best.element in choice.element.iterdescendants()
+    if not narrows and weight * SWITCH_FACTOR < body_weight(trial_body(choice.lines)):
         return choice
     return BodyChoice(lines, PROFILE, element=best.element)
 

@@ -5,7 +5,8 @@ entertainment channel (ent.163.com): a navigation bar, the headline, a date and 
 body in `div#endText`, a comment-count line (`【已有0位网友发表了看法，点击查看。】`) that some
 pages print inside the body container and others just below it, related links and a footer.
 One page of the same host follows another layout (a photo special: `div.photo-text`, its own
-bar and footer), and three pages reprint the first story with a changed last paragraph.
+bar and footer), three pages reprint the first story with a changed last paragraph, and one
+page puts an editor's pick box between the headline and `div#endText`.
 The text renderings follow the seeds' rendering of hnr.cn pages (breadcrumb, title, date and
 来源 line, body, then the site's disclaimer, links bar and copyright lines).
 """
@@ -61,6 +62,20 @@ def template_page(title: str, body: list[str], comments_inside: bool) -> str:
     )
 
 
+PICKED = ("新剧开机", "这部古装新剧昨日在横店开机，导演透露剧组将在三个月内完成全部拍摄，明年暑期播出。")
+
+
+def picked_page() -> str:
+    """A page of the template with an editor's pick box above the body container: alone, the
+    page reads the whole column (headline, box and story) as its body."""
+    box = "".join(
+        f"<p>{p}</p>"
+        for p in paragraphs("编者按：本周娱乐圈热闹非凡，多部新片同时上映，各路明星纷纷登台。", 7)[:2]
+    )
+    html = template_page(PICKED[0], paragraphs(PICKED[1], 6), comments_inside=False)
+    return html.replace("<div id='endText'>", f"<div class='pick'>{box}</div><div id='endText'>")
+
+
 def odd_page() -> str:
     """A page of the same host in another layout, which prints the comment line in its body."""
     body = paragraphs(
@@ -85,6 +100,7 @@ def write_corpus(folder):
             STORIES[0][0], paragraphs(STORIES[0][1], 10 + r), comments_inside=False
         )
     pages["odd.html"] = odd_page()
+    pages["pick.html"] = picked_page()
     folder.mkdir()
     for name, html in pages.items():
         (folder / name).write_text(html, encoding="utf-8")
@@ -135,13 +151,16 @@ def test_profile_drops_template_lines_and_leaves_the_odd_page(tmp_path):
     (profile,) = profile_rows(db)
     host, template, pages, lines = profile[:4]
     assert (host, template) == (HOST, "html")
-    assert pages == 7  # 10 pages: the first story and its 3 reprints are one article
+    assert pages == 8  # 11 pages: the first story and its 3 reprints are one article
     assert COMMENTS in json.loads(lines) and "网易公司版权所有" in json.loads(lines)
     # the reprinted paragraphs (5 pages, one story) are not template, and stay in the bodies
     reprinted = paragraphs(STORIES[0][1], 0)[1]
     assert reprinted not in json.loads(lines)
     assert all(reprinted in learned[n][0] for n in ("a0.html", "r0.html", "r1.html", "r2.html"))
     assert json.loads(profile[4])[0][0] == "div#endText"
+    # alone, the page with a pick box reads it into its body; the profile's location narrows it
+    assert learned["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")
+    assert alone["pick.html"][0][0] == PICKED[0] and "编者按" in alone["pick.html"][0][1]
 
 
 def test_profiles_are_the_same_in_any_order_and_with_two_jobs(tmp_path):
@@ -167,7 +186,7 @@ def test_sites_learned_lists_and_shows_a_profile(tmp_path):
     listed = invoke("sites", "--learned", "--db", db)
     assert listed.exit_code == 0 and HOST in listed.output and "div#endText" in listed.output
     shown = invoke("sites", "--learned", "--db", db, HOST)
-    assert shown.exit_code == 0 and COMMENTS in shown.output and "7 distinct articles" in shown.output
+    assert shown.exit_code == 0 and COMMENTS in shown.output and "8 distinct articles" in shown.output
     missing = invoke("sites", "--learned", "--db", db, "other.example.com")
     assert missing.exit_code == 1 and "no learned site profile for other.example.com" in missing.output
 
@@ -269,11 +288,12 @@ def test_reclean_learns_from_stored_raw_pages(tmp_path):
     learned = invoke("reclean", "--db", db_path)
     assert learned.exit_code == 0, learned.output
     (profile,) = profile_rows(db_path)
-    assert profile[:3] == (HOST, "html", 7)
+    assert profile[:3] == (HOST, "html", 8)
     found = rows_by_url(db_path)
     assert found["a0.html"] == (before["a0.html"][0][:-1], "generic/1 +profile")
     assert all(COMMENTS not in found[n][0] for n in names if n != "odd.html")
     assert COMMENTS in found["odd.html"][0]
+    assert found["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")  # extracted again
 
 
 def rows_by_url(db) -> dict[str, tuple]:
