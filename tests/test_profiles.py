@@ -173,7 +173,7 @@ def test_profiles_are_the_same_in_any_order_and_with_two_jobs(tmp_path):
 
 
 def test_below_the_minimum_nothing_changes(tmp_path):
-    names, manifest = write_corpus(tmp_path / "site")
+    _, manifest = write_corpus(tmp_path / "site")
     few = [tmp_path / "site" / n for n in ("a0.html", "a1.html", "a2.html", "a3.html")]
     db = clean(tmp_path, "few", few, manifest)
     assert profile_rows(db) == []
@@ -181,7 +181,7 @@ def test_below_the_minimum_nothing_changes(tmp_path):
 
 
 def test_sites_learned_lists_and_shows_a_profile(tmp_path):
-    names, manifest = write_corpus(tmp_path / "site")
+    _, manifest = write_corpus(tmp_path / "site")
     db = clean(tmp_path, "shown", [tmp_path / "site"], manifest)
     listed = invoke("sites", "--learned", "--db", db)
     assert listed.exit_code == 0 and HOST in listed.output and "div#endText" in listed.output
