@@ -54,7 +54,12 @@ def snapshot(db: Path) -> dict[str, object]:
         "stories": con.execute("select * from story_articles order by 1").fetchall()
         if "story_articles" in tables
         else None,
-        "counts": {t: con.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables},
+        # site profiles are learned by local runs only (docs/cli.md); the rows are the same
+        "counts": {
+            t: con.execute(f"select count(*) from [{t}]").fetchone()[0]
+            for t in tables
+            if t != "site_profiles"
+        },
     }
 
 
