@@ -102,7 +102,9 @@ def html_parser() -> lxml.html.HTMLParser:
     import lxml.html
     from lxml import etree
 
-    parser = lxml.html.HTMLParser()
+    # huge_tree: libxml2 otherwise stops at 256 nested elements and drops the rest of the
+    # page (an article inside 400 <div>s was lost); with it the limit is 2048
+    parser = lxml.html.HTMLParser(huge_tree=True)
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(
             element=lxml.html.HtmlElement,

@@ -100,11 +100,11 @@ def hostile_inputs() -> dict[str, bytes]:
         "bad_utf8.html": hnr_copy(2).replace(body_start, b"\xff\xe6\xb5" + body_start, 1),
         # GBK/GB2312 bytes whose <meta> says UTF-8: must decode as GB18030, not as mojibake
         "gbk_as_utf8.html": GB2312.read_bytes().replace(b"charset=gb2312", b"charset=utf-8"),
-        # 10,000 nested <div>s after the article (parsed: libxml2 stops at depth 256) …
+        # 10,000 nested <div>s after the article (parsed: libxml2 stops at depth 2048) …
         "deep_after.html": hnr_copy(3).replace(
             b"</body>", b"<div>" * 10_000 + b"</div>" * 10_000 + b"</body>"
         ),
-        # … and before it (libxml2 drops everything after depth 256: no article left)
+        # … and before it (libxml2 drops everything after depth 2048: no article left)
         "deep_before.html": re.sub(
             rb"(<body[^>]*>)", lambda m: m.group(1) + b"<div>" * 10_000, hnr_copy(4), count=1
         ),
