@@ -95,9 +95,28 @@ def discover(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
         elif path.is_file():
             found.append(path)
         else:
-            errors.append((display_path(raw), "no such file or folder"))
+            errors.append((display_path(raw), missing_path_problem(path)))
     unique = list(dict.fromkeys(p if p == STDIN or isinstance(p, RemoteFile) else resolved(p) for p in found))
     return unique, errors
+
+
+def missing_path_problem(path: Path) -> str:
+    """Why a PATH that is neither a file nor a folder is skipped: what it is, without
+    opening it (opening a FIFO would wait for a writer)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a symbolic link to nothing: skipped" if path.is_symlink() else "no such file or folder"
+    except OSError as exc:  # a link loop, a folder on the way that cannot be entered
+        return f"cannot read: {exc.strerror or exc}"
+    kinds = {
+        stat.S_ISFIFO: "a FIFO (named pipe)",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    kind = next((name for test, name in kinds.items() if test(mode)), "not a regular file")
+    return f"{kind}, not a file or folder: skipped"
 
 
 def display_path(path: str | Path) -> str:
