@@ -653,7 +653,10 @@ def _doc_freq(db: store.Queryable, term: str, last_id: int, id_span: int) -> flo
 
 
 def _idf(doc_freq: float, n_rows: int) -> float:
-    """bm25's inverse document frequency, floored at 1e-6 as FTS5 does."""
+    """bm25's inverse document frequency, floored at 1e-6 as FTS5 does. An estimated
+    `doc_freq` can exceed the rows indexed (deleted ids inside the span it scales by): it is
+    capped there, where the log's argument stays positive."""
+    doc_freq = min(doc_freq, n_rows)
     idf = math.log((n_rows - doc_freq + 0.5) / (doc_freq + 0.5))
     return idf if idf > 0 else 1e-6
 

@@ -1,0 +1,70 @@
+"""`search` at its edges (issue 24): a common word over a corpus with an id gap, offsets near
+the integer limit, non-finite numbers, collapsed pages past the ranking window."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from newsclean.cli import main
+from newsclean.db import store
+
+COMMON_WORD = "社区"
+N_ARTICLES = 1_100  # more than search.IDF_SAMPLE (1,000) share COMMON_WORD
+
+
+def article(n: int) -> dict[str, Any]:
+    """A stored article row numbered n, as the pipeline writes it; every body has COMMON_WORD."""
+    return {
+        "key": f"https://news.example.cn/{n}.html",
+        "url": f"https://news.example.cn/{n}.html",
+        "site": "generic",
+        "title": f"第{n}条新闻标题",
+        "published_at": f"2021-05-{n % 28 + 1:02d}T08:00:00+08:00",
+        "authors": json.dumps(["张三"], ensure_ascii=False),
+        "warnings": "[]",
+        "body": f"这是第{n}篇文章的正文，讲述{COMMON_WORD}志愿者第{n}号的故事。\n第二段正文内容。",
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A database of N_ARTICLES articles sharing COMMON_WORD (built once per module)."""
+    path = tmp_path_factory.mktemp("edges") / "news.db"
+    db = store.open_db(path)
+    with db.atomic():
+        for n in range(1, N_ARTICLES + 1):
+            store.upsert_article(db, article(n))
+    db.conn.close()
+    return path
+
+
+@pytest.fixture()
+def corpus(built, tmp_path) -> Path:
+    """A fresh copy of the built database, for a test to change."""
+    path = tmp_path / "news.db"
+    shutil.copy(built, path)
+    return path
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_common_word_after_an_old_article_is_deleted_is_ranked(corpus):
+    # The deleted id widens the id span the document frequency is estimated over past the
+    # rows indexed: log() of a negative number ("math domain error"), even after reindex.
+    with sqlite3.connect(corpus) as conn:
+        conn.execute("delete from articles where id = 2")
+    for _ in range(2):
+        result = run("search", COMMON_WORD, "--db", str(corpus), "--limit", "3", "--format", "json")
+        assert result.exit_code == 0, result.output
+        hits = json.loads(result.output)
+        assert len(hits) == 3 and hits[0]["total"] == N_ARTICLES - 1
+        assert run("reindex", "--db", str(corpus)).exit_code == 0
