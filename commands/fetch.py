@@ -16,6 +16,7 @@ from newsclean.db.store import StoreError, require_corpus
 from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
 from newsclean.ingest.crawl import reclean as reclean_pages
 from newsclean.ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
+from newsclean.ingest.option_types import FiniteFloatRange
 from newsclean.ingest.verbosity import quiet
 from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
 
@@ -124,14 +125,14 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
     "--delay",
     default=1.0,
     show_default=True,
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     help="Seconds between two requests to the same host.",
 )
 @click.option(
     "--timeout",
     default=120.0,
     show_default=True,
-    type=click.FloatRange(min=0.1),
+    type=FiniteFloatRange(min=0.1),
     help="Wall-clock seconds for one response, headers and body; one URL, retries and "
     "redirects included, is given up after 2.5 times this.",
 )

@@ -30,6 +30,7 @@ from newsclean.commands.options import (
 from newsclean.commands.output import format_table, terminal_safe
 from newsclean.db import query, search, stories
 from newsclean.db.filters import FilterError, Filters, filter_sql, validate
+from newsclean.ingest.option_types import MAX_OFFSET, FiniteFloatRange
 
 if TYPE_CHECKING:
     from newsclean.db import store
@@ -153,7 +154,7 @@ def query_from_words(words: tuple[str, ...]) -> str:
     "--offset",
     default=0,
     show_default=True,
-    type=click.IntRange(0, None),
+    type=click.IntRange(0, MAX_OFFSET),
     help="Skip the first N results (page on with --offset 20, 40, ...).",
 )
 @format_option(["table", "json", "jsonl", "csv"], "table", "Output format (jsonl: one JSON object per line).")
@@ -468,7 +469,7 @@ def stats(db_path: str, top: int, fmt: str) -> None:
 @db_option()
 @click.option(
     "--story-threshold",
-    type=click.FloatRange(0.3, 1.0),
+    type=FiniteFloatRange(0.3, 1.0),
     metavar="0.3-1.0",
     help=f"Similarity that makes two articles copies of one story, kept for later "
     f"writes (default {stories.THRESHOLD}, or the one set before).",

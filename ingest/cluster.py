@@ -229,6 +229,7 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
             with cluster, Client(cluster) as client:
                 yield client
         elif address.endswith(".json"):
+            check_scheduler_file(Path(address))
             with Client(scheduler_file=address, timeout="30s") as client:
                 yield client
         else:
@@ -236,6 +237,19 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
                 yield client
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler {address}: {exc}") from exc
+
+
+def check_scheduler_file(path: Path) -> None:
+    """Refuse a scheduler file that exists but is no Dask scheduler file (Dask would fail on
+    it with an AssertionError or a TypeError); a missing one is waited for by Dask."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ClusterError(f"{display_path(path)}: not a Dask scheduler file ({exc})") from exc
+    if not isinstance(info, dict) or not isinstance(info.get("address"), str):
+        raise ClusterError(f'{display_path(path)}: not a Dask scheduler file (no "address" string)')
 
 
 def plan_tasks(client: Any, files: list[InputFile], per_task: int) -> list[Task]:

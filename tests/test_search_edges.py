@@ -68,3 +68,16 @@ def test_a_common_word_after_an_old_article_is_deleted_is_ranked(corpus):
         hits = json.loads(result.output)
         assert len(hits) == 3 and hits[0]["total"] == N_ARTICLES - 1
         assert run("reindex", "--db", str(corpus)).exit_code == 0
+
+
+@pytest.mark.parametrize("offset", ["9223372036854775807", str(2**63), "99999999999999999999999"])
+def test_an_offset_past_the_integer_limit_is_a_usage_error(built, offset):
+    result = run("search", COMMON_WORD, "--db", str(built), "--offset", offset)
+    assert result.exit_code == 1 and "Invalid value for '--offset'" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_largest_offset_finds_nothing_and_says_so(built):
+    for extra in ([], ["--collapse"], ["--format", "json"]):
+        result = run("search", COMMON_WORD, "--db", str(built), "--offset", str(2**62), *extra)
+        assert result.exit_code == 0 and not isinstance(result.exception, OverflowError), result.output

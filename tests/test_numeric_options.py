@@ -1,0 +1,46 @@
+"""Numbers on the command line that are no usable numbers (issue 24, item 20): nan and inf in
+float options are usage errors (exit 1, the project's code for "nothing could run"), never
+a traceback or an endless wait; a scheduler file that is no JSON is named in the error."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from newsclean.cli import main
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "NaN"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["fetch", "--urls", "-", "--delay", "{}"],
+        ["fetch", "--urls", "-", "--timeout", "{}"],
+        ["reindex", "--story-threshold", "{}"],
+    ],
+)
+def test_non_finite_numbers_are_usage_errors(tmp_path, args, value):
+    argv = [a.format(value) for a in args] + ["--db", str(tmp_path / "news.db")]
+    result = CliRunner().invoke(main, argv, input="")
+    assert result.exit_code == 1, result.output
+    option = next(a for a in args if a.startswith("--") and a != "--urls")
+    assert f"Invalid value for '{option}'" in result.output
+    assert not (tmp_path / "news.db").exists()
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [("not json at all", "Expecting value"), ('{"address": 5}', 'no "address" string'), ("[1]", "no")],
+)
+def test_a_scheduler_file_that_is_not_one_is_named(tmp_path, content, reason):
+    pytest.importorskip("dask.distributed")
+    scheduler = tmp_path / "scheduler.json"
+    scheduler.write_text(content)
+    page = tmp_path / "a.html"
+    page.write_text("<html><body><p>正文</p></body></html>")
+    result = CliRunner().invoke(
+        main, ["clean", str(page), "--db", str(tmp_path / "news.db"), "--cluster", str(scheduler)]
+    )
+    assert result.exit_code == 1
+    assert f"{scheduler}: not a Dask scheduler file" in result.output and reason in result.output
+    assert not isinstance(result.exception, (AssertionError, TypeError))
