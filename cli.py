@@ -180,6 +180,13 @@ class Cli(click.Group):
             if verbose() and cause_of(exc) and str(exc.__cause__) not in exc.format_message():
                 click.echo(f"cause: {cause_of(exc)}", err=True)
             raise
+        except Exception as exc:
+            sqlite3 = sys.modules.get("sqlite3")  # not imported at start-up: only if a command did
+            if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            from newsclean.db.damage import database_error_message
+
+            raise click.ClickException(database_error_message(exc)) from exc
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})

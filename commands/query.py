@@ -28,7 +28,7 @@ from newsclean.commands.options import (
     output_path_callback,
 )
 from newsclean.commands.output import format_table, terminal_safe
-from newsclean.db import query, search, stories
+from newsclean.db import query, search, stories, values
 from newsclean.db.filters import FilterError, Filters, filter_sql, validate
 from newsclean.ingest.option_types import MAX_OFFSET, FiniteFloatRange
 
@@ -251,7 +251,7 @@ def terminal_hits(
     for row in page.rows:
         row["total"] = page.total
         body = terminal_safe(row.pop("body") or "")
-        authors = [terminal_safe(a) for a in json.loads(row["authors"] or "[]")]
+        authors = [terminal_safe(a) for a in values.stored_list(row["authors"])]
         hit = {k: terminal_safe(v) if isinstance(v, str) else v for k, v in row.items()}
         hit.update(authors=authors, snippet=search.make_snippet(body, pattern, mark=mark))
         hits.append(hit)

@@ -91,7 +91,11 @@ def filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[Any]]:
         conds.append(f"{alias}.published_at < ?")
         params.append(date_to + _AFTER_ISO)
     if filters.author:
-        conds.append(f"exists (select 1 from json_each({alias}.authors) where value = ?)")
+        # case: json_each on a stored value that is not JSON would fail the whole query
+        conds.append(
+            f"case when json_valid({alias}.authors) "
+            f"then exists (select 1 from json_each({alias}.authors) where value = ?) end"
+        )
         params.append(filters.author)
     if filters.source:
         conds.append(f"instr({alias}.source, ?) > 0")

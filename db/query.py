@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from newsclean.db import search, store, stories
+from newsclean.db import search, store, stories, values
 from newsclean.db.filters import Filters, filter_sql
 from newsclean.extract.record import ARTICLE_FIELDS, LIST_FIELDS
 
@@ -59,8 +59,7 @@ def to_record(row: dict[str, Any]) -> dict[str, Any]:
     """A stored row as a record: list columns decoded, body as a list of paragraphs."""
     rec = {c: row.get(c) for c in EXPORT_COLUMNS}
     for name in LIST_FIELDS:
-        raw = row.get(name)
-        rec[name] = json.loads(raw) if raw else []
+        rec[name] = values.stored_list(row.get(name))
     rec["body"] = rec["body"].split("\n") if rec["body"] else []
     return rec
 
@@ -234,7 +233,7 @@ def stats(db: store.Queryable, top: int = 10) -> dict[str, Any]:
         "authors": _pairs(
             db,
             "select j.value, sum(n) from (select authors, count(*) n "
-            "from articles group by authors) g, json_each(g.authors) j "
+            "from articles where json_valid(authors) group by authors) g, json_each(g.authors) j "
             "group by j.value order by sum(n) desc, j.value limit ?",
             [top],
         ),

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import json
 import math
 import operator
 import os
@@ -66,6 +65,7 @@ from typing import Any
 
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
+from newsclean.db.values import stored_list
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -949,7 +949,7 @@ def hits_of(
     for row in page.rows:
         hit = dict(row)
         body = hit.pop("body")
-        hit["authors"] = json.loads(hit["authors"] or "[]")
+        hit["authors"] = stored_list(hit["authors"])
         hit["snippet"] = make_snippet(body, pattern, mark=mark)
         hits.append(hit)
     return hits

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from newsclean.db import damage
 from newsclean.db.locking import BUSY_TIMEOUT_S, when_unlocked
 from newsclean.extract.record import ARTICLE_FIELDS, Article
 
@@ -192,12 +193,15 @@ def open_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> 
     """
     from newsclean.db.writable import CorpusDatabase
 
+    damage.remember(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         db = CorpusDatabase(conn, indexes)
         when_unlocked(lambda: prepare_db(db, path))
     except sqlite3.Error as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and (damaged := damage.damage_message(Path(path))):
+            raise StoreError(damaged) from exc
         raise StoreError(f"cannot open database {path}: {exc}") from exc
     except StoreError:
         conn.close()
@@ -225,6 +229,7 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
         raise DatabaseMissing(
             f"database {path} not found (create it with `python cli.py clean PAGES --db {path}`)"
         )
+    damage.remember(path)
     try:
         conn = connect_readonly(Path(path))
         check_schema(conn, path, writing=False)

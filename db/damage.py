@@ -1,0 +1,55 @@
+"""A damaged database file, told in one line: SQLite's errors name no file, and "database disk
+image is malformed" says nothing of what to do. The commands that open a database record it
+here; an SQLite error that reaches the command line is then checked against each one
+(`PRAGMA quick_check`, run only on that error path) and reported with the file's name."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+# The database files this process opened, in order (first the one named by --db).
+OPENED: list[Path] = []
+
+
+def remember(path: str | Path) -> None:
+    """Record a database file this process opened."""
+    if Path(path) not in OPENED:
+        OPENED.append(Path(path))
+
+
+def damage_of(path: Path) -> str | None:
+    """SQLite's first complaint about the file's structure; None when it reads as sound."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check(2)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    # the first line may only name the schema ("*** in database main ***")
+    lines = [line for line in "\n".join(map(str, found)).splitlines() if not line.startswith("***")]
+    return None if found == ["ok"] else (lines or found)[0]
+
+
+def damage_message(path: Path) -> str | None:
+    """One line on a damaged database file and what to do; None when it reads as sound."""
+    damage = damage_of(path)
+    if damage is None:
+        return None
+    return (
+        f"{path}: the database file is damaged ({damage}); "
+        f"restore a copy, or save what is readable with: sqlite3 {path} .recover"
+    )
+
+
+def database_error_message(exc: sqlite3.Error) -> str:
+    """One line for an SQLite error that stopped a command: the damaged file (the latest
+    opened first) and what to do, else the error with the database's name."""
+    for path in reversed(OPENED):
+        message = damage_message(path)
+        if message:
+            return message
+    where = f"{OPENED[-1]}: " if OPENED else ""
+    return f"{where}database error: {exc}"

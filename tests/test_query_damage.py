@@ -1,0 +1,157 @@
+"""Query commands over a damaged database (issue 24, items 18 and 22): a stored value that is
+not what newsclean writes (authors that are not a JSON list) is shown as it is stored, and
+a damaged page of the file gives one line naming the file, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from newsclean.cli import main
+from newsclean.db import store
+
+N_ARTICLES = 300  # enough for the articles table to span many pages
+
+
+def article(n: int) -> dict[str, Any]:
+    """A stored article row numbered n, as the pipeline writes it."""
+    return {
+        "key": f"https://news.example.cn/{n}.html",
+        "url": f"https://news.example.cn/{n}.html",
+        "site": "generic",
+        "title": f"第{n}条新闻标题",
+        "published_at": f"2021-05-{n % 28 + 1:02d}T08:00:00+08:00",
+        "authors": json.dumps(["张三"], ensure_ascii=False),
+        "keywords": json.dumps(["社区"], ensure_ascii=False),
+        "warnings": "[]",
+        "body": f"这是第{n}篇文章的正文，讲述社区志愿者的故事。\n第二段正文内容。",
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("damage") / "news.db"
+    db = store.open_db(path)
+    with db.atomic():
+        for n in range(1, N_ARTICLES + 1):
+            store.upsert_article(db, article(n))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture()
+def corpus(built, tmp_path) -> Path:
+    path = tmp_path / "news.db"
+    shutil.copy(built, path)
+    return path
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+BAD_VALUES = {
+    5: {"authors": "not json {"},  # hand-written text
+    6: {"authors": '[1, {"a": 2}]'},  # JSON, but not a list of names
+    7: {"authors": '"张三"', "keywords": "{", "warnings": "x"},
+}
+
+
+def with_bad_values(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        for article_id, values in BAD_VALUES.items():
+            for column, value in values.items():
+                conn.execute(f"update articles set {column} = ? where id = ?", [value, article_id])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "5"],
+        ["show", "6", "--format", "json"],
+        ["show", "7"],
+        ["search", "第5条"],
+        ["search", "第6条", "--format", "json"],
+        ["search", "社区", "--author", "张三", "--limit", "400"],
+        ["search", "社区", "--collapse"],
+        ["export", "--format", "jsonl"],
+        ["export", "--format", "csv"],
+        ["export", "--author", "张三"],
+        ["stats"],
+    ],
+)
+def test_a_bad_stored_value_is_shown_as_stored(corpus, args):
+    with_bad_values(corpus)
+    args = [*args, "--db", str(corpus)] + (["-o", "-"] if args[0] == "export" else [])
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
+def test_bad_values_read_as_what_is_stored(corpus):
+    with_bad_values(corpus)
+    shown = json.loads(run("show", "5", "--format", "json", "--db", str(corpus)).output)
+    assert shown["authors"] == ["not json {"]
+    shown = json.loads(run("show", "6", "--format", "json", "--db", str(corpus)).output)
+    assert shown["authors"] == ["1", '{"a": 2}']
+    lines = run("export", "--format", "jsonl", "-o", "-", "--db", str(corpus)).output.splitlines()
+    records = {r["id"]: r for r in map(json.loads, lines)}
+    assert records[7]["keywords"] == ["{"] and records[7]["authors"] == ['"张三"']
+    assert len(records) == N_ARTICLES
+
+
+def damage_an_articles_page(path: Path) -> None:
+    """Overwrite most of each leaf page of the articles table but the first (as bad sectors
+    or a torn copy would)."""
+    with sqlite3.connect(path) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            p
+            for (p,) in conn.execute(
+                "select pageno from dbstat where name = 'articles' and pagetype = 'leaf'"
+            )
+        ]
+    with path.open("r+b") as fh:
+        for page in sorted(pages)[1:]:
+            fh.seek(page_size * (page - 1) + 8)
+            fh.write(b"\xff" * (page_size - 16))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "20"],
+        ["export", "-o", "-"],
+        ["export", "--format", "csv", "-o", "-"],
+        ["search", "第20条", "--collapse"],
+    ],
+)
+def test_a_damaged_page_is_one_line_naming_the_file(corpus, args):
+    damage_an_articles_page(corpus)
+    result = run(*args, "--db", str(corpus))
+    assert result.exit_code == 1
+    assert not isinstance(result.exception, sqlite3.Error)
+    message = next(line for line in result.output.splitlines() if line.startswith("Error:"))
+    assert message.startswith(f"Error: {corpus}: the database file is damaged (")
+    assert f"sqlite3 {corpus} .recover" in message
+
+
+def test_clean_that_meets_a_damaged_page_stops_with_the_file_named(corpus, tmp_path):
+    damage_an_articles_page(corpus)
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>第20条新闻标题</title></head><body><h1>第20条新闻标题</h1>"
+        + "<p>这是第20篇文章的正文，讲述社区志愿者的故事。这是一段足够长的正文内容，用来抽取。</p>" * 5
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    result = run("clean", str(page), "--db", str(corpus), "--url", "https://news.example.cn/20.html")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{corpus}: the database file is damaged" in result.output
