@@ -154,3 +154,31 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def numbered_article(n: int) -> dict[str, object]:
+    """A stored article row numbered n, as the pipeline writes it; every body has 社区."""
+    return {
+        "key": f"https://news.example.cn/{n}.html",
+        "url": f"https://news.example.cn/{n}.html",
+        "site": "generic",
+        "title": f"第{n}条新闻标题",
+        "published_at": f"2021-05-{n % 28 + 1:02d}T08:00:00+08:00",
+        "authors": json.dumps(["张三"], ensure_ascii=False),
+        "keywords": json.dumps(["社区"], ensure_ascii=False),
+        "warnings": "[]",
+        "body": f"这是第{n}篇文章的正文，讲述社区志愿者第{n}号的故事。\n第二段正文内容。",
+    }
+
+
+def numbered_corpus(path: Path, count: int) -> Path:
+    """A newsclean database of articles 1..count (numbered_article), checkpointed and closed."""
+    from newsclean.db import store
+
+    db = store.open_db(path)
+    with db.atomic():
+        for n in range(1, count + 1):
+            store.upsert_article(db, numbered_article(n))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path

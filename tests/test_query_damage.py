@@ -8,42 +8,20 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import numbered_corpus
 from newsclean.cli import main
-from newsclean.db import store
 
 N_ARTICLES = 300  # enough for the articles table to span many pages
 
 
-def article(n: int) -> dict[str, Any]:
-    """A stored article row numbered n, as the pipeline writes it."""
-    return {
-        "key": f"https://news.example.cn/{n}.html",
-        "url": f"https://news.example.cn/{n}.html",
-        "site": "generic",
-        "title": f"第{n}条新闻标题",
-        "published_at": f"2021-05-{n % 28 + 1:02d}T08:00:00+08:00",
-        "authors": json.dumps(["张三"], ensure_ascii=False),
-        "keywords": json.dumps(["社区"], ensure_ascii=False),
-        "warnings": "[]",
-        "body": f"这是第{n}篇文章的正文，讲述社区志愿者的故事。\n第二段正文内容。",
-    }
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("damage") / "news.db"
-    db = store.open_db(path)
-    with db.atomic():
-        for n in range(1, N_ARTICLES + 1):
-            store.upsert_article(db, article(n))
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return path
+    """A database of N_ARTICLES numbered articles (built once per module)."""
+    return numbered_corpus(tmp_path_factory.mktemp("damage") / "news.db", N_ARTICLES)
 
 
 @pytest.fixture()
