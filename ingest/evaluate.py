@@ -91,12 +91,36 @@ def page_label(page: Path, gold_path: Path) -> str:
     return page.name
 
 
+class GoldError(ValueError):
+    """A gold record that cannot be read or does not have the shape of one."""
+
+
 def load_gold(path: Path) -> dict[str, Any]:
-    """A gold record, with a string body split into paragraphs."""
-    gold = json.loads(path.read_text(encoding="utf-8"))
+    """A gold record, with a string body split into paragraphs; raises GoldError."""
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise GoldError(str(exc)) from exc
+    if not isinstance(gold, dict):
+        raise GoldError(f"a JSON {type(gold).__name__}, not an object")
     if isinstance(gold.get("body"), str):
         gold["body"] = [p for p in gold["body"].split("\n") if p.strip()]
+    check_gold_fields(gold)
     return gold
+
+
+def check_gold_fields(gold: dict[str, Any]) -> None:
+    """Raise GoldError for a field whose value is not text (a list of text for the lists)."""
+
+    def is_text_list(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    for name in (*EXACT_FIELDS, "published_at", "url"):
+        if gold.get(name) is not None and not isinstance(gold[name], str):
+            raise GoldError(f"{name} is not a string")
+    for name in (*SET_FIELDS, "body"):
+        if gold.get(name) is not None and not is_text_list(gold[name]):
+            raise GoldError(f"{name} is not a list of strings")
 
 
 def score_article(art: Article, gold: dict[str, Any], score: PageScore) -> None:
@@ -114,9 +138,14 @@ def score_article(art: Article, gold: dict[str, Any], score: PageScore) -> None:
 
 
 def score_page(page: Path, gold_path: Path, site: str | None = None, against: str | None = None) -> PageScore:
-    """Extract one page as `clean` does and score it; never raises."""
-    gold = load_gold(gold_path)
+    """Extract one page as `clean` does and score it; never raises. A page whose gold record
+    is malformed is not scored: its error names the gold file."""
     score = PageScore(page_label(page, gold_path))
+    try:
+        gold = load_gold(gold_path)
+    except GoldError as exc:
+        score.error = f"bad gold record {gold_path.name}: {exc}"
+        return score
     try:
         data = read_input(page)
         start = time.perf_counter()
