@@ -200,19 +200,20 @@ def search_cmd(
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))
     db = query.searchable(open_db(db_path))
-    wanted = search.RANK_WINDOW if collapse else limit  # collapsed: the best of each story
-    start = 0 if collapse else offset  # collapsed, --offset counts stories
     if fmt == "table":
         mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
-        hits = fail_on_bad_input(
-            lambda: terminal_hits(db, query_text, filters, wanted, mark, start, count_all)
-        )
+
+        def fetch(size: int, start: int) -> list[dict[str, Any]]:
+            return terminal_hits(db, query_text, filters, size, mark, start, count_all)
     else:
-        hits = fail_on_bad_input(
-            lambda: search.search(db, query_text, filters, wanted, offset=start, exact_count=count_all)
-        )
-    if collapse:
-        hits = collapsed_page(db, hits, limit, offset)
+
+        def fetch(size: int, start: int) -> list[dict[str, Any]]:
+            return search.search(db, query_text, filters, size, offset=start, exact_count=count_all)
+
+    if collapse:  # one hit per story, --offset counts stories
+        hits = fail_on_bad_input(lambda: query.collapsed_hits(db, fetch, limit, offset))
+    else:
+        hits = fail_on_bad_input(lambda: fetch(limit, offset))
     if not hits and fmt == "table":
         click.echo(
             f"no article matches {' '.join(query_words)!r}"
@@ -221,18 +222,6 @@ def search_cmd(
         )
         return
     print_hits(hits, fmt, sys.stdout)
-
-
-def collapsed_page(
-    db: store.Queryable, hits: list[dict[str, Any]], limit: int, offset: int
-) -> list[dict[str, Any]]:
-    """The best hit of each story among `hits` (best first), from the `offset`-th story on, at
-    most `limit`; each ranked among the stories, with the number of stories found."""
-    every = stories.collapse(stories.readable(db), hits, len(hits))
-    page = every[offset : offset + limit]
-    for rank, hit in enumerate(page, offset + 1):
-        hit.update(rank=rank, stories=len(every))
-    return page
 
 
 def terminal_hits(

@@ -6,7 +6,7 @@ import csv
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -65,6 +65,32 @@ def to_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- show
+
+
+def collapsed_hits(
+    db: store.Queryable, fetch: Callable[[int, int], list[dict[str, Any]]], limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """The best hit of each story, from the `offset`-th story on, at most `limit`.
+
+    `fetch(limit, offset)` gives a page of hits, best first; pages of search.RANK_WINDOW are
+    read until more than `offset + limit` stories are found or the matches run out, so
+    stories past the first window are found too. Each hit gets its rank among the stories
+    and `stories`, the stories among the hits read (`stories_exact`: among all the matches).
+    """
+    readable = stories.readable(db)
+    every: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    start, done = 0, False
+    while not done and len(every) <= offset + limit:
+        page = fetch(search.RANK_WINDOW, start)
+        start, done = start + len(page), len(page) < search.RANK_WINDOW
+        fresh = [hit for hit in stories.collapse(readable, page, len(page)) if hit["story_id"] not in seen]
+        seen.update(hit["story_id"] for hit in fresh)
+        every.extend(fresh)
+    hits = every[offset : offset + limit]
+    for rank, hit in enumerate(hits, offset + 1):
+        hit.update(rank=rank, stories=len(every), stories_exact=done)
+    return hits
 
 
 def get_article(db: store.Queryable, ref: str) -> dict[str, Any] | None:

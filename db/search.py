@@ -963,7 +963,8 @@ def summary(hits: list[dict[str, Any]]) -> str:
     if "stories" in hits[0]:  # search --collapse: one hit per story, ranked among the stories
         count = hits[0]["stories"]
         noun = "story" if count == 1 else "stories"
-        line = f"{count:,} {noun} among {matches}, {first:,}-{last:,} shown"
+        counted = f"{count:,}" if hits[0].get("stories_exact", True) else f"at least {count:,}"
+        line = f"{counted} {noun} among {matches}, {first:,}-{last:,} shown"
         return line + (f"; more with --offset {last}" if last < count else "")
     line = f"{matches}, {first:,}-{last:,} shown"
     if hits[0]["order"] == "title":

@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -60,3 +61,27 @@ def test_the_largest_offset_finds_nothing_and_says_so(built):
     for extra in ([], ["--collapse"], ["--format", "json"]):
         result = run("search", COMMON_WORD, "--db", str(built), "--offset", str(2**62), *extra)
         assert result.exit_code == 0 and not isinstance(result.exception, OverflowError), result.output
+
+
+def collapsed(corpus: Path, *args: str) -> list[dict[str, Any]]:
+    result = run("search", COMMON_WORD, "--db", str(corpus), "--collapse", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_collapse_pages_past_the_ranking_window(built):
+    # Every article is its own story: 1,100 stories, more than the 500 hits ranked at once.
+    pages = [collapsed(built, "--offset", str(offset), "--limit", "100") for offset in range(0, 1200, 100)]
+    ids = [hit["id"] for page in pages for hit in page]
+    assert len(ids) == len(set(ids)) == N_ARTICLES
+    assert [hit["rank"] for page in pages for hit in page] == list(range(1, N_ARTICLES + 1))
+    last = collapsed(built, "--offset", "1090")
+    assert [hit["rank"] for hit in last] == list(range(1091, 1101))
+
+
+def test_collapse_from_offset_500_finds_stories_on_the_terminal(built):
+    result = run("search", COMMON_WORD, "--db", str(built), "--collapse", "--offset", "500", "--limit", "5")
+    assert result.exit_code == 0 and "no article matches" not in result.output
+    assert "stories among 1,100 matches, 501-505 shown" in result.output
+    result = run("search", COMMON_WORD, "--db", str(built), "--collapse", "--offset", "1090", "--limit", "5")
+    assert "1,100 stories among 1,100 matches, 1,091-1,095 shown; more with --offset 1095" in result.output
