@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # sqlite3's constants, which Python 3.10 lacks
 # The database files this process opened, in order (first the one named by --db).
 OPENED: list[Path] = []
 
@@ -26,11 +27,19 @@ def damage_of(path: Path) -> str | None:
             found = [row[0] for row in conn.execute("PRAGMA quick_check(2)")]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
+    except sqlite3.DatabaseError as exc:  # only damage counts: not a file that cannot be opened
+        return str(exc) if is_damage(exc) else None
     # the first line may only name the schema ("*** in database main ***")
     lines = [line for line in "\n".join(map(str, found)).splitlines() if not line.startswith("***")]
     return None if found == ["ok"] else (lines or found)[0]
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True for SQLite's "database disk image is malformed" and "file is not a database"."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+    return "malformed" in str(exc) or "not a database" in str(exc)
 
 
 def damage_message(path: Path) -> str | None:

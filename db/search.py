@@ -884,6 +884,10 @@ def find(
         found = _fetch(db, [i for i, _ in ids], columns) if ids else {}
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot search for {query!r}: {exc}") from exc
+    if missing := [i for i, _ in ids if i not in found]:  # a damaged file, or an index out of step
+        raise sqlite3.DatabaseError(
+            f"article {missing[0]} is in the search index, not in articles: run reindex"
+        )
     rows = []
     for pos, (article_id, score) in enumerate(ids, offset + 1):
         row = found[article_id]
