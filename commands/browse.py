@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from newsclean.commands.options import db_option, open_db_for_writing
+from newsclean.commands.options import db_option
 from newsclean.db import browse as browse_setup
+from newsclean.db.store import StoreError
 
 
 @click.command()
@@ -46,10 +47,15 @@ def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
         raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
     port = port or free_port(host)
     check_port(host, port)
-    browse_setup.prepare_database(open_db_for_writing(db_path))
+    try:
+        notes = browse_setup.prepare_file(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     with tempfile.TemporaryDirectory() as tmp:
         meta = browse_setup.write_metadata(db_path, Path(tmp) / "metadata.json")
-        cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser)
+        cmd = browse_setup.datasette_command(db_path, meta, host, port, open_browser, immutable=bool(notes))
         click.echo(f"serving {db_path} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
         sys.exit(run_until_stopped(cmd, browse_setup.datasette_env()))
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import newsclean
-from newsclean.db import search, stories
-
-if TYPE_CHECKING:
-    from newsclean.db import store
+from newsclean.db import search, store, stories
 
 # The folders that hold an installed `newsclean` folder (site-packages); none for an editable
 # install, whose package folder is the repository root and whose import hook Datasette's
@@ -26,6 +24,7 @@ STATIC_MOUNT = "newsclean-static"  # served at /newsclean-static/ by `datasette 
 LISTING_VIEW = "articles_list"
 STORIES_VIEW = "stories_list"
 MONTHLY_QUERY = "articles_per_month"
+SQLITE_READONLY, SQLITE_CANTOPEN = 8, 14  # sqlite3's constants, which Python 3.10 lacks
 # Cells longer than this are cut with an ellipsis in tables (the article page shows all).
 TRUNCATE_CELLS = 60
 
@@ -91,6 +90,62 @@ def prepare_database(db: store.Queryable) -> None:
     stories.sync(db)
     _replace_view(db, LISTING_VIEW, _VIEW_SQL)
     _replace_view(db, STORIES_VIEW, _STORIES_VIEW_SQL)
+
+
+def prepare_file(db_path: str | Path) -> list[str]:
+    """Prepare the database file for serving; for a file that cannot be written, nothing is
+    changed and the notes say what the browser will lack (it is then served immutable).
+
+    Raises store.StoreError for a missing file, one that is no corpus, or that SQLite cannot
+    open for another reason than being read-only.
+    """
+    try:
+        db = store.open_existing_db(db_path)
+    except store.StoreError as exc:
+        if not is_read_only(exc):
+            raise
+        return read_only_notes(store.open_readonly(db_path))
+    try:
+        prepare_database(db)
+    finally:
+        db.conn.close()
+    return []
+
+
+def is_read_only(exc: BaseException) -> bool:
+    """True when SQLite could not write the file (read-only), or open it for writing (a WAL
+    database in a read-only folder: no -shm file can be made beside it)."""
+    cause = exc.__cause__
+    if not isinstance(cause, sqlite3.OperationalError):
+        return False
+    code = getattr(cause, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (SQLITE_READONLY, SQLITE_CANTOPEN)
+    return "readonly database" in str(cause) or "unable to open" in str(cause)
+
+
+def read_only_notes(db: store.ReadOnlyDatabase) -> list[str]:
+    """What a read-only database lacks for the browser (nothing can be added to it)."""
+    try:
+        names = {
+            row[0] for row in db.execute("select name from sqlite_master where type in ('table', 'view')")
+        }
+        pending = search.pending_count(db) if search.index_exists(db) else None
+    finally:
+        db.conn.close()
+    notes = ["the database is read-only: served as it is, nothing added to it"]
+    missing = [name for name in (LISTING_VIEW, STORIES_VIEW) if name not in names]
+    if missing:
+        notes.append(
+            f"its {' and '.join(missing)} views are missing (browse a writable copy once to add them)"
+        )
+    if pending is None:
+        notes.append("it has no search index: search finds nothing (run reindex on a writable copy)")
+    elif pending:
+        notes.append(
+            f"{pending} changed articles are not in its search index yet (run reindex on a writable copy)"
+        )
+    return notes
 
 
 def database_path(db_name: str) -> str:
@@ -193,15 +248,20 @@ def metadata(db_name: str) -> dict[str, Any]:
 
 
 def datasette_command(
-    db_path: str | Path, metadata_path: str | Path, host: str, port: int, open_browser: bool
+    db_path: str | Path,
+    metadata_path: str | Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    immutable: bool = False,
 ) -> list[str]:
-    """The `datasette serve` command line."""
+    """The `datasette serve` command line (`immutable`: a read-only file, opened as one)."""
     cmd = [
         sys.executable,
         "-m",
         "datasette",
         "serve",
-        str(db_path),
+        *(["-i", str(db_path)] if immutable else [str(db_path)]),
         "--metadata",
         str(metadata_path),
         "--plugins-dir",

@@ -175,6 +175,7 @@ def numbered_corpus(path: Path, count: int) -> Path:
     """A newsclean database of articles 1..count (numbered_article), checkpointed and closed."""
     from newsclean.db import store
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     db = store.open_db(path)
     with db.atomic():
         for n in range(1, count + 1):
