@@ -3,15 +3,10 @@ immutable mode), with notes on what the browser lacks, and the file left unchang
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,59 +14,22 @@ from conftest import ROOT, numbered_corpus
 
 pytest.importorskip("datasette")
 
+from test_browse_security import served  # noqa: E402
+from test_hostile_db import read_only  # noqa: E402, F401 (the fixture, by name)
+
 from newsclean.db import browse  # noqa: E402
-
-
-@pytest.fixture
-def read_only() -> Iterator[Any]:
-    """A function making a file and its folder read-only (chmod, or chattr +i for root)."""
-    made: list[tuple[Path, str]] = []
-
-    def make(path: Path) -> None:
-        for target in (path, path.parent):
-            if os.geteuid() != 0:
-                target.chmod(0o444 if target.is_file() else 0o555)
-                made.append((target, "chmod"))
-            elif shutil.which("chattr") and subprocess.run(["chattr", "+i", str(target)]).returncode == 0:
-                made.append((target, "chattr"))
-            else:
-                pytest.skip("root on a file system without chattr +i: nothing is read-only")
-
-    yield make
-    for target, how in reversed(made):
-        if how == "chattr":
-            subprocess.run(["chattr", "-i", str(target)], check=True)
-        else:
-            target.chmod(0o755 if target.is_dir() else 0o644)
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def served_immutable(db_path: Path, paths: list[str]) -> list[Any]:
-    """Datasette's answers, with the database opened as `browse` opens a read-only one."""
-    from datasette.app import Datasette
-
-    ds = Datasette(
-        immutables=[str(db_path)],
-        metadata=browse.metadata(db_path.stem),
-        plugins_dir=str(browse.PLUGINS_DIR),
-        template_dir=str(browse.TEMPLATES_DIR),
-    )
-
-    async def get_all() -> list[Any]:
-        return [await ds.client.get(path) for path in paths]
-
-    return asyncio.run(get_all())
-
-
 @pytest.mark.parametrize("prepared", [True, False])
-def test_a_read_only_database_is_served_as_it_is(tmp_path, read_only, prepared):
+def test_a_read_only_database_is_served_as_it_is(tmp_path, request, prepared):
     db_path = numbered_corpus(tmp_path / "ro" / "news.db", 30)
     if prepared:  # browsed once while it was writable: its views are in place
         assert browse.prepare_file(db_path) == []
-    read_only(db_path)
+    request.getfixturevalue("read_only")(db_path)
     before = digest(db_path)
     notes = browse.prepare_file(db_path)
     assert notes[0] == "the database is read-only: served as it is, nothing added to it"
@@ -80,14 +38,14 @@ def test_a_read_only_database_is_served_as_it_is(tmp_path, read_only, prepared):
     assert "-i" in browse.datasette_command(
         db_path, tmp_path / "m.json", "127.0.0.1", 1, False, immutable=True
     )
-    article, listing = served_immutable(db_path, ["/news/articles/3", "/news/articles_list"])
+    article, listing = served(db_path, ["/news/articles/3", "/news/articles_list"], immutable=True)
     assert article.status_code == 200 and "第3条新闻标题" in article.text
     assert listing.status_code == (200 if prepared else 404)
 
 
-def test_the_browse_command_serves_a_read_only_database(tmp_path, read_only):
+def test_the_browse_command_serves_a_read_only_database(tmp_path, request):
     db_path = numbered_corpus(tmp_path / "ro" / "news.db", 5)
-    read_only(db_path)
+    request.getfixturevalue("read_only")(db_path)
     child = subprocess.Popen(
         [sys.executable, "cli.py", "browse", "--db", str(db_path), "--port", "0", "--no-open"],
         cwd=ROOT,

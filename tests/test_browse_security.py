@@ -23,12 +23,14 @@ from newsclean.db import browse
 HOSTILE_NAMES = ['x"><img src=x onerror=alert(55)>', "my news 1", "a&b=<c>'d", "100%~tilde"]
 
 
-def served(db_path: Path, paths: list[str]) -> list[Any]:
-    """Datasette's answers to `paths`, set up as `browse` sets it up."""
+def served(db_path: Path, paths: list[str], immutable: bool = False) -> list[Any]:
+    """Datasette's answers to `paths`, set up as `browse` sets it up (`immutable`: as it
+    serves a read-only database)."""
     from datasette.app import Datasette
 
     ds = Datasette(
-        [str(db_path)],
+        [] if immutable else [str(db_path)],
+        immutables=[str(db_path)] if immutable else [],
         metadata=browse.metadata(db_path.stem),
         plugins_dir=str(browse.PLUGINS_DIR),
         template_dir=str(browse.TEMPLATES_DIR),
