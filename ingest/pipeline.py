@@ -301,6 +301,7 @@ def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Ou
                 assert item.row is not None
                 if item.derived is not None:
                     offer_derived(item.row, item.derived, db.indexes)
+                changed |= bool(follow_edited_input(db, item.path, item.row["key"]))
                 article_id, stored = upsert_article(db, item.row, update_indexes=False)
                 changed |= stored != "unchanged"
                 key = db.execute("select key from articles where id = ?", [article_id]).fetchone()[0]
@@ -311,6 +312,28 @@ def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Ou
             sync_indexes(db)
     forget_derived(db.indexes)
     return outcomes
+
+
+def follow_edited_input(db: sqlite_utils.Database, path: str, key: str) -> list[int]:
+    """Before an input is stored again: when its last article was keyed by content (no URL)
+    and the page was edited since (another key), that article is the page's old text. It is
+    re-keyed, to be updated in place (same id), or deleted when the new text is stored
+    already; unless another input holds it too. The ids changed."""
+    found = db.execute("select article_key from inputs where path = ?", [path]).fetchone()
+    old_key = found[0] if found else None
+    if not old_key or old_key == key or not old_key.startswith("sha256:"):
+        return []
+    shared = "select 1 from inputs where article_key = ? and path != ? limit 1"
+    if db.execute(shared, [old_key, path]).fetchone():
+        return []
+    old = db.execute("select id from articles where key = ?", [old_key]).fetchone()
+    if old is None:
+        return []
+    if db.execute("select 1 from articles where key = ?", [key]).fetchone():
+        db.execute("delete from articles where id = ?", [old[0]])
+    else:
+        db.execute("update articles set key = ? where id = ?", [key, old[0]])
+    return [old[0]]
 
 
 def clean_paths(
