@@ -32,6 +32,16 @@ def clean(folder: Path, db: Path) -> str:
     return result.output
 
 
+def cleaned(tmp_path: Path, pages: dict[str, str]) -> tuple[Path, Path]:
+    """(folder, database): these pages written to a folder and cleaned once."""
+    folder, db = tmp_path / "pages", tmp_path / "news.db"
+    folder.mkdir()
+    for name, html in pages.items():
+        (folder / name).write_text(html, encoding="utf-8")
+    clean(folder, db)
+    return folder, db
+
+
 def articles(db: Path) -> list[tuple[int, str]]:
     with sqlite3.connect(db) as conn:
         return conn.execute("select id, title from articles order by id").fetchall()
@@ -42,11 +52,7 @@ def search_csv(db: Path, words: str) -> str:
 
 
 def test_an_edited_url_less_page_updates_its_article_in_place(tmp_path):
-    folder, db = tmp_path / "pages", tmp_path / "news.db"
-    folder.mkdir()
-    (folder / "a.html").write_text(page("郑州"), encoding="utf-8")
-    (folder / "b.html").write_text(page("洛阳"), encoding="utf-8")
-    clean(folder, db)
+    folder, db = cleaned(tmp_path, {"a.html": page("郑州"), "b.html": page("洛阳")})
     before = articles(db)
     (folder / "a.html").write_text(page("郑州", first="修改后的第一段"), encoding="utf-8")
     assert "1 updated, 1 unchanged" in clean(folder, db)
@@ -56,11 +62,7 @@ def test_an_edited_url_less_page_updates_its_article_in_place(tmp_path):
 
 
 def test_an_edit_that_copies_another_page_leaves_one_article(tmp_path):
-    folder, db = tmp_path / "pages", tmp_path / "news.db"
-    folder.mkdir()
-    (folder / "a.html").write_text(page("郑州"), encoding="utf-8")
-    (folder / "b.html").write_text(page("洛阳"), encoding="utf-8")
-    clean(folder, db)
+    folder, db = cleaned(tmp_path, {"a.html": page("郑州"), "b.html": page("洛阳")})
     (folder / "a.html").write_text(page("洛阳"), encoding="utf-8")
     clean(folder, db)
     assert [title for _, title in articles(db)] == ["洛阳民生工程建设进展顺利"]
@@ -68,11 +70,7 @@ def test_an_edit_that_copies_another_page_leaves_one_article(tmp_path):
 
 
 def test_an_article_another_input_still_holds_is_kept(tmp_path):
-    folder, db = tmp_path / "pages", tmp_path / "news.db"
-    folder.mkdir()
-    (folder / "a.html").write_text(page("郑州"), encoding="utf-8")
-    (folder / "copy.html").write_text(page("郑州"), encoding="utf-8")
-    clean(folder, db)
+    folder, db = cleaned(tmp_path, {"a.html": page("郑州"), "copy.html": page("郑州")})
     (folder / "a.html").write_text(page("开封"), encoding="utf-8")
     clean(folder, db)
     titles = sorted(title for _, title in articles(db))
