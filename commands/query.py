@@ -30,6 +30,7 @@ from newsclean.commands.options import (
 from newsclean.commands.output import format_table, terminal_safe
 from newsclean.db import query, search, stories, values
 from newsclean.db.filters import FilterError, Filters, filter_sql, validate
+from newsclean.db.store import StoreError
 from newsclean.ingest.option_types import MAX_OFFSET, FiniteFloatRange
 
 if TYPE_CHECKING:
@@ -39,6 +40,16 @@ ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
 # Beside the database file, SQLite keeps these: an export must never overwrite one of them.
 DB_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def show_notes(notes: Callable[[], list[str]]) -> None:
+    """Print each note on standard error; a StoreError exits 1 with its message."""
+    try:
+        found = notes()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for note in found:
+        click.echo(f"note: {note}", err=True)
 
 
 def fail_on_bad_input(fn: Callable[[], Any]) -> Any:
@@ -199,7 +210,8 @@ def search_cmd(
     fmt = "jsonl" if nl else fmt
     filters = make_filters(kwargs)
     fail_on_bad_input(lambda: check_input(filters, query_text))
-    db = query.searchable(open_db(db_path))
+    db = open_db(db_path)
+    show_notes(lambda: query.index_notes(db, db_path, with_stories=collapse))
     if fmt == "table":
         mark = ANSI_MARK if sys.stdout.isatty() else PLAIN_MARK
 
@@ -340,7 +352,7 @@ def export(
         export_warc(db, output, filters, query_text)
         return
     if query_text:
-        db = query.searchable(db)
+        show_notes(lambda: query.index_notes(db, db_path))
     writer = functools.partial(query.write_csv, exact=raw_csv) if fmt == "csv" else query.write_jsonl
     try:
         with open_output(output) as out:

@@ -28,24 +28,32 @@ def open_existing(path: str | Path) -> store.Queryable:
     return store.open_readonly(path)
 
 
-def searchable(db: store.Queryable) -> store.Queryable:
-    """`db` when its search index holds every article, else an in-memory copy brought up to date.
+def index_notes(db: store.Queryable, path: str | Path, with_stories: bool = False) -> list[str]:
+    """Notes on a search index (and with `with_stories`, a story index) that lags behind the
+    articles; raises store.StoreError when one is missing.
 
-    The query commands open the database read-only, so they cannot replay pending index
-    changes into the file (left by writers that bypass newsclean, or missing in a database
-    from before the index); searching a synced private copy gives the same results.
+    The query commands open the database read-only: they cannot bring an index up to date,
+    and copying the whole database into memory to do it on every query costs its size in
+    RAM. A lagging index is searched as it is, with a note pointing to `reindex`.
     """
-    try:
-        if search.index_exists(db) and not search.pending_count(db):
-            return db
-    except sqlite3.OperationalError:
-        pass  # no pending-changes table: the index is incomplete
-    import sqlite_utils
-
-    copy = sqlite_utils.Database(sqlite3.connect(":memory:"))
-    db.conn.backup(copy.conn)
-    search.sync(copy)
-    return copy
+    reindex = f"newsclean reindex --db {path}"
+    indexes = [("search", search.index_exists, search.pending_count)]
+    if with_stories:
+        indexes.append(("story", stories.index_exists, stories.pending_count))
+    notes = []
+    for name, exists, pending_count in indexes:
+        try:
+            pending = pending_count(db) if exists(db) else None
+        except sqlite3.OperationalError:  # an index from an older layout
+            pending = None
+        if pending is None:
+            raise store.StoreError(f"{path} has no {name} index: build it with `{reindex}`")
+        if pending:
+            notes.append(
+                f"{pending:,} article changes are not in the {name} index yet "
+                f"(written outside newsclean): results may miss them; `{reindex}` adds them"
+            )
+    return notes
 
 
 def iter_dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
@@ -77,13 +85,14 @@ def collapsed_hits(
     stories past the first window are found too. Each hit gets its rank among the stories
     and `stories`, the stories among the hits read (`stories_exact`: among all the matches).
     """
-    readable = stories.readable(db)
+    readable = db  # a lagging story index is read as it is (see index_notes)
     every: list[dict[str, Any]] = []
     seen: set[int] = set()
     start, done = 0, False
     while not done and len(every) <= offset + limit:
         page = fetch(search.RANK_WINDOW, start)
-        start, done = start + len(page), len(page) < search.RANK_WINDOW
+        start += search.RANK_WINDOW  # a page may hold fewer: rows deleted since indexing
+        done = not page or (page[-1]["rank"] >= page[-1]["total"] and page[-1].get("total_exact", True))
         fresh = [hit for hit in stories.collapse(readable, page, len(page)) if hit["story_id"] not in seen]
         seen.update(hit["story_id"] for hit in fresh)
         every.extend(fresh)

@@ -77,6 +77,7 @@ RANK_WINDOW = RANK_LIMIT  # the name db/browse.py uses
 # A search counts at most this many matches (more on a later page) and then says "more
 # than"; find(exact_count=True) counts them all.
 COUNT_LIMIT = 10_000
+MAX_QUERY_CHARS = 1_000  # the longest query searched (a news headline is under 100)
 # A term's document frequency (for bm25's idf) is counted up to this many, estimated past it.
 IDF_SAMPLE = 1000
 # bm25's parameters, the values FTS5's bm25() uses.
@@ -298,6 +299,10 @@ def _lex(query: str) -> list[Term | str]:
 
 def parse_query(query: str) -> ParsedQuery:
     """Parse `a b` (both), `a OR b` (either, binds tighter than AND), "a phrase", `-a` (not)."""
+    if len(query) > MAX_QUERY_CHARS:  # each term costs index scans: 40,000 characters took 1.36 GB
+        raise QueryError(
+            f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are searched"
+        )
     items = _lex(query)
     parsed = ParsedQuery()
     pending_or = False
@@ -884,12 +889,13 @@ def find(
         found = _fetch(db, [i for i, _ in ids], columns) if ids else {}
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot search for {query!r}: {exc}") from exc
-    if missing := [i for i, _ in ids if i not in found]:  # a damaged file, or an index out of step
-        raise sqlite3.DatabaseError(
-            f"article {missing[0]} is in the search index, not in articles: run reindex"
-        )
+    missing = [i for i, _ in ids if i not in found]
+    if missing and not pending_count(db):  # not a deletion the index lags behind: damage
+        raise sqlite3.DatabaseError(f"article {missing[0]} is in the search index, not in articles")
     rows = []
     for pos, (article_id, score) in enumerate(ids, offset + 1):
+        if article_id not in found:
+            continue
         row = found[article_id]
         row.update(
             score=score,

@@ -173,7 +173,7 @@ def numbered_article(n: int) -> dict[str, object]:
 
 def numbered_corpus(path: Path, count: int) -> Path:
     """A newsclean database of articles 1..count (numbered_article), checkpointed and closed."""
-    from newsclean.db import store
+    from newsclean.db import search, store, stories  # noqa: F401 (the indexes' schema hooks)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     db = store.open_db(path)

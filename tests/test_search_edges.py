@@ -40,14 +40,16 @@ def run(*args: str) -> Result:
 def test_a_common_word_after_an_old_article_is_deleted_is_ranked(corpus):
     # The deleted id widens the id span the document frequency is estimated over past the
     # rows indexed: log() of a negative number ("math domain error"), even after reindex.
-    with sqlite3.connect(corpus) as conn:
+    with sqlite3.connect(corpus) as conn:  # by plain SQL: reindex brings the index up to date
         conn.execute("delete from articles where id = 2")
+    result = run("search", COMMON_WORD, "--db", str(corpus), "--limit", "3", "--format", "json")
+    assert result.exit_code == 0 and "1 article changes are not in the search index yet" in result.output
     for _ in range(2):
+        assert run("reindex", "--db", str(corpus)).exit_code == 0
         result = run("search", COMMON_WORD, "--db", str(corpus), "--limit", "3", "--format", "json")
         assert result.exit_code == 0, result.output
         hits = json.loads(result.output)
         assert len(hits) == 3 and hits[0]["total"] == N_ARTICLES - 1
-        assert run("reindex", "--db", str(corpus)).exit_code == 0
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775807", str(2**63), "99999999999999999999999"])
@@ -85,3 +87,30 @@ def test_collapse_from_offset_500_finds_stories_on_the_terminal(built):
     assert "stories among 1,100 matches, 501-505 shown" in result.output
     result = run("search", COMMON_WORD, "--db", str(built), "--collapse", "--offset", "1090", "--limit", "5")
     assert "1,100 stories among 1,100 matches, 1,091-1,095 shown; more with --offset 1095" in result.output
+
+
+def test_a_query_longer_than_the_cap_is_refused_before_it_is_searched(built):
+    word = "疫情 "
+    result = run("search", word * 400, "--db", str(built))  # 1,200 characters
+    assert result.exit_code == 1
+    assert "bad search query: the query is 1,200 characters long; at most 1,000" in result.output
+    result = run("export", "-q", word * 400, "--db", str(built), "-o", "-")
+    assert result.exit_code == 1 and "at most 1,000" in result.output
+    assert run("search", "社区 " + "疫情" * 300, "--db", str(built)).exit_code == 0  # 903 characters
+
+
+def test_collapse_without_story_tables_is_refused_with_the_command_that_builds_them(corpus):
+    with sqlite3.connect(corpus) as conn:
+        conn.execute("drop table stories")
+    result = run("search", COMMON_WORD, "--db", str(corpus), "--collapse")
+    assert result.exit_code == 1
+    assert f"{corpus} has no story index: build it with `newsclean reindex --db {corpus}`" in result.output
+    assert run("search", COMMON_WORD, "--db", str(corpus)).exit_code == 0  # without --collapse
+
+
+def test_export_with_a_query_on_a_lagging_index_notes_it(corpus):
+    with sqlite3.connect(corpus) as conn:
+        conn.execute("update articles set body = body || '新加的句子' where id <= 3")
+    result = run("export", "-q", COMMON_WORD, "--db", str(corpus), "-o", "-")
+    assert result.exit_code == 0
+    assert "note: 3 article changes are not in the search index yet" in result.output
