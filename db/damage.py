@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # sqlite3's constants, which Python 3.10 lacks
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26  # sqlite3's constants, which Python 3.10 lacks
 # The database files this process opened, in order (first the one named by --db).
 OPENED: list[Path] = []
 
@@ -42,6 +42,12 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
     return "malformed" in str(exc) or "not a database" in str(exc)
 
 
+def is_full(exc: sqlite3.Error) -> bool:
+    """True for SQLite's SQLITE_FULL: no room left on the disk (or past max_page_count)."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    return code & 0xFF == SQLITE_FULL if code is not None else "is full" in str(exc)
+
+
 def damage_message(path: Path) -> str | None:
     """One line on a damaged database file and what to do; None when it reads as sound."""
     damage = damage_of(path)
@@ -56,9 +62,14 @@ def damage_message(path: Path) -> str | None:
 def database_error_message(exc: sqlite3.Error) -> str:
     """One line for an SQLite error that stopped a command: the damaged file (the latest
     opened first) and what to do, else the error with the database's name."""
+    where = f"{OPENED[-1]}: " if OPENED else ""
+    if is_full(exc):
+        return (
+            f"{where}disk full ({exc}): the command stopped; what was stored before it is intact. "
+            "Free some space and run it again"
+        )
     for path in reversed(OPENED):
         message = damage_message(path)
         if message:
             return message
-    where = f"{OPENED[-1]}: " if OPENED else ""
     return f"{where}database error: {exc}"

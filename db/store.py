@@ -327,7 +327,7 @@ def probe_writable(db: sqlite_utils.Database) -> None:
 
 
 @contextlib.contextmanager
-def immediate_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+def immediate_transaction(db: Queryable) -> Iterator[None]:
     """BEGIN IMMEDIATE ... COMMIT (rolled back on error): takes the write lock up front."""
     db.conn.execute("BEGIN IMMEDIATE")
     try:

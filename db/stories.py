@@ -209,8 +209,10 @@ def index_exists(db: store.Queryable) -> bool:
 
 
 def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
-    """Join the caller's transaction, or open (and commit) one of our own."""
-    return contextlib.nullcontext() if db.conn.in_transaction else db.conn
+    """Join the caller's transaction, or open (and commit) one of our own: with an explicit
+    BEGIN, as `with db.conn` is not one for sqlite-utils 4, whose execute() commits each
+    statement run outside a transaction (a full disk left reindex's index emptied)."""
+    return contextlib.nullcontext() if db.conn.in_transaction else store.immediate_transaction(db)
 
 
 def ensure_index(db: store.Queryable) -> None:
