@@ -24,6 +24,7 @@ reads the planned shards only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -217,6 +218,7 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:
         raise ClusterError("--cluster needs Dask and pyarrow: python -m pip install -e '.[cluster]'") from exc
+    connected = False  # past it, an error comes from the work done with the client
     try:
         if address == "local":
             cluster = LocalCluster(
@@ -227,15 +229,20 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
                 silence_logs=logging.ERROR,
             )
             with cluster, Client(cluster) as client:
+                connected = True
                 yield client
         elif address.endswith(".json"):
             check_scheduler_file(Path(address))
             with Client(scheduler_file=address, timeout="30s") as client:
+                connected = True
                 yield client
         else:
             with Client(address, timeout="30s") as client:
+                connected = True
                 yield client
     except (OSError, TimeoutError) as exc:
+        if connected:
+            raise
         raise ClusterError(f"cannot reach the Dask scheduler {address}: {exc}") from exc
 
 
@@ -595,7 +602,11 @@ def clean_on_cluster(
             click.echo(f"Dask dashboard: {client.dashboard_link}", err=True)
             start = time.perf_counter()
             tasks = plan_tasks(client, files, task_inputs)
-            extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
+            try:
+                extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
+            except OSError as exc:  # the shard folder: not a folder, not writable, not reachable
+                reason = "a file is there, not a folder" if exc.errno == errno.EEXIST else exc.strerror or exc
+                raise ClusterError(f"cannot use the shard folder {target}: {reason}") from exc
             extracted = time.perf_counter()
             took = f"{extracted - start:.1f} s"
             click.echo(

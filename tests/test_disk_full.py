@@ -9,9 +9,9 @@ import sqlite3
 import threading
 
 from test_hostile import small_disk  # noqa: F401 (the fixture, by name)
-from test_hostile_db import run
 
 from conftest import FIXTURES, numbered_corpus
+from conftest import run_cli as run
 
 
 def fill(folder, leave: int) -> None:
