@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import fixture
 from conftest import run_cli as run
 
 pytest.importorskip("dask.distributed")
@@ -15,10 +15,10 @@ def test_a_file_given_as_the_shard_folder_is_named(tmp_path):
     taken = tmp_path / "afile.txt"
     taken.write_text("the user's notes")
     result = run(
-        "clean", str(FIXTURES / "hnr_2020_000.html"), "--db", str(tmp_path / "news.db"),
+        "clean", str(fixture("hnr/2020_000")), "--db", str(tmp_path / "news.db"),
         "--cluster", "local", "--workers", "1", "--out", str(taken),
     )  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"Error: cannot use the shard folder {taken}: a file is there, not a folder" in result.stderr
+    assert f"the shard folder {taken} is a file" in result.stderr
     assert "Dask scheduler" not in result.stderr
     assert taken.read_text() == "the user's notes"

@@ -10,7 +10,7 @@ import threading
 
 from test_hostile import small_disk  # noqa: F401 (the fixture, by name)
 
-from conftest import FIXTURES, numbered_corpus
+from conftest import fixture, numbered_corpus
 from conftest import run_cli as run
 
 
@@ -40,7 +40,7 @@ class FixtureSite(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         robots = self.path == "/robots.txt"
-        body = b"User-agent: *\nAllow: /\n" if robots else (FIXTURES / "hnr_2020_000.html").read_bytes()
+        body = b"User-agent: *\nAllow: /\n" if robots else fixture("hnr/2020_000").read_bytes()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain" if robots else "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from newsclean.cli import main
 
-GOOD = ("hnr_2020_000", "ddsb_2020_001")
+GOOD = ("hnr/2020_000", "ddsb/2020_001")
 BAD_GOLDS = {
     "not_json": ("{not json", "Expecting property name"),
     "not_object": ("[1, 2]", "a JSON list, not an object"),
@@ -24,11 +24,12 @@ BAD_GOLDS = {
 
 @pytest.fixture()
 def gold_dir(tmp_path):
-    for name in GOOD:
-        for suffix in (".html", ".json"):
-            shutil.copy(FIXTURES / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
+    for case in GOOD:
+        name = case.replace("/", "_")
+        shutil.copy(FIXTURES / case / "source.html", tmp_path / f"{name}.html")
+        shutil.copy(FIXTURES / case / "expected.json", tmp_path / f"{name}.json")
     for name, (content, _) in BAD_GOLDS.items():
-        shutil.copy(FIXTURES / "hnr_2020_003.html", tmp_path / f"{name}.html")
+        shutil.copy(FIXTURES / "hnr" / "2020_003" / "source.html", tmp_path / f"{name}.html")
         data = content if isinstance(content, bytes) else content.encode()
         (tmp_path / f"{name}.json").write_bytes(data)
     return tmp_path
@@ -43,7 +44,7 @@ def test_a_malformed_gold_record_fails_its_page_alone(gold_dir):
     for name, (_, reason) in BAD_GOLDS.items():
         assert f"bad gold record {name}.json: " in rows[f"{name}.html"] and reason in rows[f"{name}.html"]
     scores = {page["name"]: page for page in json.loads(out.read_text(encoding="utf-8"))["pages"]}
-    for name in GOOD:
+    for name in (case.replace("/", "_") for case in GOOD):
         assert scores[f"{name}.html"]["error"] is None and scores[f"{name}.html"]["body"][2] > 0.99
     total = json.loads(out.read_text(encoding="utf-8"))["total"]
     assert total["errors"] == len(BAD_GOLDS) and total["title"] == 1.0

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT, fixture
 
 
 def clean(*args: str) -> subprocess.CompletedProcess:
@@ -31,7 +31,7 @@ def test_a_fifo_a_device_a_socket_and_a_dangling_link_are_named_and_skipped(tmp_
     try:
         result = clean(
             str(fifo), "/dev/null", str(tmp_path / "sock.html"), str(dangling), str(tmp_path / "missing.html"),
-            str(FIXTURES / "hnr_2020_000.html"), "--db", str(db), "--jobs", "1",
+            str(fixture("hnr/2020_000")), "--db", str(db), "--jobs", "1",
         )  # fmt: skip
     finally:
         sock.close()
@@ -60,7 +60,7 @@ def test_a_fifo_inside_a_folder_is_skipped_without_blocking(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
     os.mkfifo(folder / "a.html")
-    (folder / "b.html").write_bytes((FIXTURES / "hnr_2020_000.html").read_bytes())
+    (folder / "b.html").write_bytes((fixture("hnr/2020_000")).read_bytes())
     result = clean(str(folder), "--db", str(tmp_path / "news.db"), "--jobs", "1")
     assert f"failed: {folder / 'a.html'}: not a regular file" in result.stderr
     assert "1 cleaned" in result.stdout and result.returncode == 2

@@ -7,13 +7,12 @@ the page; a page built by nested layout tables or a broken template reaches that
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import fixture
 from newsclean.ingest.pipeline import extract_page
 
-FIXTURES = Path(__file__).parent / "fixtures"
 DEPTH = 400
 
 
@@ -24,16 +23,16 @@ def nest_body(html: bytes, depth: int) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "fixture,url",
+    "case,url",
     [
         # hnr.cn's 2020 template (read by its CSS selectors)
-        ("hnr_2020_000.html", "https://news.hnr.cn/202003/19/731862.html"),
+        ("hnr/2020_000", "https://news.hnr.cn/202003/19/731862.html"),
         # a county media centre's page (read by the generic adapter's text-density rules)
-        ("generic_county_2021.html", None),
+        ("generic/county_2021", None),
     ],
 )
-def test_an_article_nested_400_deep_is_read_whole(fixture, url):
-    page = (FIXTURES / fixture).read_bytes()
+def test_an_article_nested_400_deep_is_read_whole(case, url):
+    page = fixture(case).read_bytes()
     flat = extract_page(page, url=url)
     deep = extract_page(nest_body(page, DEPTH), url=url)
     assert len("".join(flat.body)) > 200
