@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 11, 13, 26  # sqlite3's constants, which Python 3.10 lacks
+SQLITE_CORRUPT, SQLITE_FULL = 11, 13  # sqlite3's constants, which Python 3.10 lacks
 # The database files this process opened, in order (first the one named by --db).
 OPENED: list[Path] = []
 
@@ -35,11 +35,12 @@ def damage_of(path: Path) -> str | None:
 
 
 def is_damage(exc: sqlite3.DatabaseError) -> bool:
-    """True for SQLite's "database disk image is malformed" and "file is not a database"."""
+    """True for SQLite's "database disk image is malformed" (a file that is no database at
+    all is not damaged: it is refused as such where it is opened)."""
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
     if code is not None:
-        return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
-    return "malformed" in str(exc) or "not a database" in str(exc)
+        return code & 0xFF == SQLITE_CORRUPT
+    return "malformed" in str(exc)
 
 
 def is_full(exc: sqlite3.Error) -> bool:
