@@ -14,10 +14,10 @@ from conftest import ROOT, numbered_corpus
 
 pytest.importorskip("datasette")
 
-from test_browse_security import served  # noqa: E402
-from test_hostile_db import read_only  # noqa: E402, F401 (the fixture, by name)
+from test_browse_security import served
+from test_hostile_db import read_only  # noqa: F401 (the fixture, by name)
 
-from newsclean.db import browse  # noqa: E402
+from newsclean.db import browse
 
 
 def digest(path: Path) -> str:

@@ -38,7 +38,7 @@ def test_reindex_on_a_full_disk_says_so_and_keeps_the_index(tmp_path, request):
 class FixtureSite(http.server.BaseHTTPRequestHandler):
     """hnr.cn's article page of tests/fixtures at any path; robots.txt allows everything."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         robots = self.path == "/robots.txt"
         body = b"User-agent: *\nAllow: /\n" if robots else fixture("hnr/2020_000").read_bytes()
         self.send_response(200)

@@ -8,16 +8,13 @@ import os
 import socket
 import sqlite3
 import subprocess
-import sys
 
-from conftest import ROOT, fixture
+from conftest import fixture, run_cli
 
 
 def clean(*args: str) -> subprocess.CompletedProcess:
     """`clean` in a child process, killed after 60 s: a blocked read must fail the test, not hang it."""
-    return subprocess.run(
-        [sys.executable, "cli.py", "clean", *args], cwd=ROOT, text=True, capture_output=True, timeout=60
-    )
+    return run_cli("clean", *args, timeout=60)
 
 
 def test_a_fifo_a_device_a_socket_and_a_dangling_link_are_named_and_skipped(tmp_path):
