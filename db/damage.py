@@ -37,7 +37,7 @@ def damage_of(path: Path) -> str | None:
 def is_damage(exc: sqlite3.DatabaseError) -> bool:
     """True for SQLite's "database disk image is malformed" (a file that is no database at
     all is not damaged: it is refused as such where it is opened)."""
-    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    code: int | None = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
     if code is not None:
         return code & 0xFF == SQLITE_CORRUPT
     return "malformed" in str(exc)
