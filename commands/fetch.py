@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
 from newsclean.commands.options import db_option
 from newsclean.commands.output import StatusLine, one_line, pages_done
-from newsclean.db.fetchstore import open_fetch_db
 from newsclean.db.store import StoreError, require_corpus
-from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
-from newsclean.ingest.crawl import reclean as reclean_pages
-from newsclean.ingest.fetcher import DEFAULT_USER_AGENT, FetchConfig, Fetcher
 from newsclean.ingest.option_types import FiniteFloatRange
+from newsclean.ingest.urls import DEFAULT_USER_AGENT
 from newsclean.ingest.verbosity import quiet
 from newsclean.sites import SITE_ADAPTERS, Adapter, adapter_named
+
+if TYPE_CHECKING:  # the crawler and fetcher (requests, tenacity) are imported when a command runs:
+    from newsclean.ingest.crawl import RunStats  # `fetch --help` needs neither (issue 23)
 
 SITE_NAMES = sorted(a.name for a in SITE_ADAPTERS)
 # How many failed URLs the summary lists one by one (the rest are only counted by reason).
@@ -176,6 +176,10 @@ def fetch(
 
     Exit status: 0 no failure; 2 some pages failed (the others are stored); 1 nothing could run.
     """
+    from newsclean.db.fetchstore import open_fetch_db
+    from newsclean.ingest.crawl import Crawler, CrawlOptions
+    from newsclean.ingest.fetcher import FetchConfig, Fetcher
+
     adapters = chosen_adapters(sites, mirrors)
     urls = read_url_list(urls_file) if urls_file else None
     try:
@@ -227,6 +231,9 @@ def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
 
     Exit status: 0 every page gave an article; 2 some did not; 1 nothing could run.
     """
+    from newsclean.db.fetchstore import open_fetch_db
+    from newsclean.ingest.crawl import reclean as reclean_pages
+
     try:
         require_corpus(db_path)  # a missing database is an error here, never created
         db = open_fetch_db(db_path)

@@ -19,11 +19,8 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential, wait_random
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 
-from newsclean.ingest.urls import origin_of, same_host, url_problem, url_refusal
+from newsclean.ingest.urls import DEFAULT_USER_AGENT, origin_of, same_host, url_problem, url_refusal
 
-DEFAULT_USER_AGENT = (
-    "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
-)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Headers kept with a stored page: what decoding and conditional requests need later.
 KEPT_HEADERS = ("content-type", "etag", "last-modified")

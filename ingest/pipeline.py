@@ -364,7 +364,7 @@ def clean_paths(
     at most WRITE_SIZE / BATCH_SIZE + 1 windows of inputs are in flight.
     """
     # Forked before the inputs are listed, so that no worker holds a copy of the list.
-    pool = multiprocessing.Pool(jobs) if jobs > 1 else None
+    pool = multiprocessing.Pool(jobs) if jobs > 1 and not one_page(paths) else None
     learner = None
     if profiles:
         from newsclean.ingest.profiling import Learner  # it imports this module
@@ -383,6 +383,14 @@ def clean_paths(
     finally:
         if pool:
             pool.terminate()
+
+
+def one_page(paths: list[str]) -> bool:
+    """True when the paths name one page file: workers would only add their start-up (forking,
+    the pool's threads) to its extraction."""
+    from newsclean.ingest.warc import is_warc
+
+    return len(paths) == 1 and Path(paths[0]).is_file() and not is_warc(paths[0])
 
 
 def _clean_inputs(

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 HTTP_SCHEMES = ("http", "https")
+# What a fetch sends as User-Agent unless told otherwise (here, not in fetcher.py, so that
+# `fetch --help` shows it without importing requests).
+DEFAULT_USER_AGENT = (
+    "newsclean/0.1 (regional news corpus builder; polite incremental fetcher; obeys robots.txt)"
+)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

@@ -760,6 +760,20 @@ def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
     assert asked == [limit, min(2, limit)]
 
 
+def test_one_page_is_cleaned_without_workers(tmp_path, monkeypatch):
+    """Workers for one page file only add their start-up (issue 23); a folder still gets them."""
+    from newsclean.db.store import open_db
+
+    pools = []
+    real_pool = pipeline.multiprocessing.Pool
+    monkeypatch.setattr(pipeline.multiprocessing, "Pool", lambda n: pools.append(n) or real_pool(n))
+    db = open_db(tmp_path / "news.db")
+    assert pipeline.clean_paths(db, [str(HNR)], jobs=2).counts["cleaned"] == 1
+    assert pools == []
+    assert pipeline.clean_paths(db, [str(HNR.parent)], jobs=2).counts["unchanged"] == 1
+    assert pools == [2]
+
+
 RSS_PROBE = (
     "import resource, subprocess, sys; "
     "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "

@@ -78,6 +78,11 @@ def test_help_imports_no_command_module_and_no_heavy_library():
     assert not loaded & imported, "--help imported a command's module"
 
 
+def test_fetch_help_imports_no_heavy_library():
+    """The crawler and fetcher (requests, tenacity) are imported when `fetch` runs (issue 23)."""
+    assert not HEAVY & modules_after("fetch", "--help")
+
+
 def test_search_imports_no_html_network_or_cluster_library(fixtures_db):
     imported = modules_after("search", "锦旗", "--db", str(fixtures_db))
     assert not NOT_FOR_SEARCH & imported
