@@ -4,6 +4,7 @@
 Usage: python bench/realmix.py --sizes 2000 --jobs 1 2     # end to end, plus trafilatura
        python bench/realmix.py --stages 2000               # CPU by stage, per-page spread
        python bench/realmix.py --sizes 2000 --keep /tmp/realmix   # keep the copies
+       python bench/realmix.py --sizes --once --jobs 1   # the shared HTML pages, copied once
 
 The real mix (`real_pages`): the HTML and text cases of tests/fixtures, ../shared/refs/html and
 every folder under ../shared/devset (html, html2, text, sites/<host>), when present. Copy
@@ -104,25 +105,34 @@ def trafilatura_cpu(files: list[Path]) -> float:
 def end_to_end(folder: Path, n: int, jobs_list: list[int], distinct: int) -> None:
     """clean the N copies with each --jobs, then trafilatura on one copy of each page."""
     print(f"\nN={n} ({distinct} distinct pages), load average {os.getloadavg()[0]:.1f}")
-    print(f"{'jobs':>5}{'wall s':>8}{'pages/s':>9}{'CPU s':>8}{'CPU ms/page':>13}{'main ms/page':>14}"
-          f"{'workers ms/page':>17}{'tree RSS MB':>13}{'load':>6}")
+    print(
+        f"{'jobs':>5}{'wall s':>8}{'pages/s':>9}{'CPU s':>8}{'CPU ms/page':>13}{'main ms/page':>14}"
+        f"{'workers ms/page':>17}{'tree RSS MB':>13}{'load':>6}"
+    )
     with tempfile.TemporaryDirectory(prefix="newsclean-realmix-db-") as tmp:
         for jobs in jobs_list:
             load = os.getloadavg()[0]
             r = run_clean(folder, Path(tmp) / f"fresh-{jobs}.db", jobs)
             main = r["main_cpu"] if jobs > 1 else r["cpu"]
-            print(f"{jobs:>5}{r['wall']:>8.1f}{n / r['wall']:>9.0f}{r['cpu']:>8.1f}{1000 * r['cpu'] / n:>13.1f}"
-                  f"{1000 * main / n:>14.1f}{1000 * (r['cpu'] - main) / n:>17.1f}{r['rss']:>13.0f}{load:>6.1f}"
-                  f"   {r['summary'].split('  →')[0]}", flush=True)
+            print(
+                f"{jobs:>5}{r['wall']:>8.1f}{n / r['wall']:>9.0f}{r['cpu']:>8.1f}{1000 * r['cpu'] / n:>13.1f}"
+                f"{1000 * main / n:>14.1f}{1000 * (r['cpu'] - main) / n:>17.1f}{r['rss']:>13.0f}{load:>6.1f}"
+                f"   {r['summary'].split('  →')[0]}",
+                flush=True,
+            )
             if r["exit"] not in (0, 2):
                 print(f"    exit {r['exit']}: {r['stderr']}")
     files = sorted(folder.iterdir())[:distinct]
     cpu = trafilatura_cpu(files)
-    print(f"trafilatura.extract, one copy of each of the {len(files)} pages: {1000 * cpu / len(files):.1f} ms CPU "
-          f"per page (load {os.getloadavg()[0]:.1f})")
+    print(
+        f"trafilatura.extract, one copy of each of the {len(files)} pages: "
+        f"{1000 * cpu / len(files):.1f} ms CPU "
+        f"per page (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 # --------------------------------------------------------------------------- stages
+
 
 class StageClock:
     """Sums process_time per stage, each call's time going to the innermost stage running."""
@@ -157,9 +167,9 @@ class StageClock:
 
 def stages(folder: Path, n: int) -> None:
     """clean_paths(jobs=1) over the folder in this process, CPU by stage and per page."""
-    from newsclean.db import search, stories, store
+    from newsclean.db import search, stories
     from newsclean.db.store import open_db
-    from newsclean.extract import body, html
+    from newsclean.extract import body
     from newsclean.extract.record import Article
     from newsclean.ingest import pipeline
     from newsclean.sites import base, generic
@@ -178,7 +188,6 @@ def stages(folder: Path, n: int) -> None:
     clock.patch("write loop (BEGIN/COMMIT, key look-ups)", pipeline, "store_batch")
     clock.patch("FTS sync", search.SearchIndex, "sync")
     clock.patch("stories sync", stories.StoryIndex, "sync")
-    assert html and store  # imported for the wrapped names' modules
 
     per_page: list[float] = []
     second: list[str] = []
@@ -199,20 +208,29 @@ def stages(folder: Path, n: int) -> None:
         start = time.process_time()
         summary = pipeline.clean_paths(db, [str(folder)], jobs=1)
         total = time.process_time() - start
-    print(f"\nStages: clean_paths(jobs=1) in-process over N={n}, load average {os.getloadavg()[0]:.1f}; "
-          f"{dict(summary.counts)}")
+    print(
+        f"\nStages: clean_paths(jobs=1) in-process over N={n}, load average {os.getloadavg()[0]:.1f}; "
+        f"{dict(summary.counts)}"
+    )
     print(f"total {total:.1f} s CPU, {1000 * total / n:.1f} ms per page (wrappers included)")
     for stage, seconds in clock.totals.most_common():
-        print(f"  {stage:<44}{1000 * seconds / n:8.2f} ms/page {100 * seconds / total:5.1f}%  "
-              f"({clock.calls[stage]} calls)")
+        print(
+            f"  {stage:<44}{1000 * seconds / n:8.2f} ms/page {100 * seconds / total:5.1f}%  "
+            f"({clock.calls[stage]} calls)"
+        )
     rest = total - sum(clock.totals.values())
-    print(f"  {'rest (listing, batching, progress)':<44}{1000 * rest / n:8.2f} ms/page {100 * rest / total:5.1f}%")
+    print(
+        f"  {'rest (listing, batching, progress)':<44}{1000 * rest / n:8.2f} ms/page "
+        f"{100 * rest / total:5.1f}%"
+    )
     print(f"per page, read + extract + derive (a worker's part): {spread(per_page)}")
     traf = clock.totals["second opinion (trafilatura)"]
     calls = clock.calls["second opinion (trafilatura)"]
-    print(f"body second opinion: {len(second)} of {n} pages ({100 * len(second) / n:.1f}%) warn of it; "
-          f"trafilatura ran {calls} times, {1000 * traf / max(calls, 1):.1f} ms a call, "
-          f"{100 * traf / total:.1f}% of the run")
+    print(
+        f"body second opinion: {len(second)} of {n} pages ({100 * len(second) / n:.1f}%) warn of it; "
+        f"trafilatura ran {calls} times, {1000 * traf / max(calls, 1):.1f} ms a call, "
+        f"{100 * traf / total:.1f}% of the run"
+    )
 
 
 def main() -> None:
@@ -220,13 +238,24 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--stages", type=int, metavar="N", help="CPU by stage over N copies")
+    parser.add_argument(
+        "--once", action="store_true", help="also the shared HTML pages (refs, devset), each copied once"
+    )
     parser.add_argument("--keep", type=Path, help="write the copies into this folder and keep them")
     args = parser.parse_args()
     pages = real_pages()
-    print(f"real mix: {len(pages)} pages ({sum(1 for _, g in pages if g)} with a gold record), "
-          f"{sum(p.stat().st_size for p, _ in pages) / 2**20:.1f} MB; {os.cpu_count()} cores")
+    print(
+        f"real mix: {len(pages)} pages ({sum(1 for _, g in pages if g)} with a gold record), "
+        f"{sum(p.stat().st_size for p, _ in pages) / 2**20:.1f} MB; {os.cpu_count()} cores"
+    )
     with tempfile.TemporaryDirectory(prefix="newsclean-realmix-") as tmp:
         base = args.keep or Path(tmp)
+        if args.once:
+            shared = [(p, g) for p, g in pages if p.suffix == ".html" and SHARED in p.parents]
+            folder = base / "shared-once"
+            if not folder.exists():
+                copy_real_pages(folder, len(shared), shared)
+            end_to_end(folder, len(shared), args.jobs, len(shared))
         for n in sorted({*args.sizes, *([args.stages] if args.stages else [])}):
             folder = base / f"real-{n}"
             if not folder.exists():
