@@ -177,7 +177,7 @@ def stages(folder: Path, n: int) -> None:
     clock = StageClock()
     clock.patch("read/hash", pipeline, "read_job")
     clock.patch("decode", pipeline, "decode_text")
-    clock.patch("extract", pipeline, "extract_page")
+    clock.patch("extract", pipeline, "extract_sampled")
     for module in (base, generic):
         clock.patch("parse", module, "parse_html")
     clock.patch("second opinion (trafilatura)", body, "trafilatura_lines")
@@ -193,9 +193,9 @@ def stages(folder: Path, n: int) -> None:
     second: list[str] = []
     extract_job = pipeline.extract_job
 
-    def timed_job(job: Any, indexes: Any) -> Any:
+    def timed_job(*args: Any, **kwargs: Any) -> Any:
         start = time.process_time()
-        done = extract_job(job, indexes)
+        done = extract_job(*args, **kwargs)
         per_page.append(time.process_time() - start)
         row = getattr(done, "row", None) or {}
         if any(w.startswith("body: second opinion") for w in json.loads(row.get("warnings") or "[]")):
