@@ -44,6 +44,12 @@ _PUNCT_RE = re.compile(r"[，。！？、；：“”,.!?;:]")
 # frame around the article rather than the article.
 NARROW_MIN_LINES = 40
 NARROW_RATIO = 3
+# Copies of one text: blocks inside the chosen container holding at least COPY_MIN_SHARE of
+# its paragraph text each, sharing COPY_OVERLAP of their character pairs, that together hold
+# COPIES_SHARE of its text.
+COPY_MIN_SHARE = 0.2
+COPY_OVERLAP = 0.8
+COPIES_SHARE = 0.6
 # Reply headers: short lines, recurring (several reaction words, several time stamps).
 REPLY_HEADER_CHARS = 40
 MIN_REPLY_HEADERS = 5
@@ -389,7 +395,14 @@ def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.Htm
 def best_container(walk: PageWalk) -> Container | None:
     """The container whose paragraphs hold the most Chinese text, weighed down by distance
     from the headline (sidebars, comments and footers stand far from it); the last in
-    document order wins a tie."""
+    document order wins a tie. When that text is mostly copies of one text, one copy."""
+    best = densest_container(walk)
+    return best and one_copy(walk, best)
+
+
+def densest_container(walk: PageWalk) -> Container | None:
+    """The container whose paragraphs hold the most Chinese text, weighed down by distance
+    from the headline; the last in document order wins a tie."""
     best, best_score = None, 0.0
     for container in sorted(walk.containers, key=lambda found: -found.position):
         score = float(container.han)
@@ -399,3 +412,60 @@ def best_container(walk: PageWalk) -> Container | None:
         if score > best_score:
             best, best_score = container, score
     return best
+
+
+def one_copy(walk: PageWalk, container: Container) -> Container:
+    """The container itself, or one copy of the text when the container's text is mostly
+    copies of one text in separate blocks (an editor page holding the markdown source, its
+    preview and a read-mode copy; a template with a desktop and a mobile copy of the
+    story): duplicated text counts once, so the frame around the copies is not the article.
+    The copy rendered as the most lines wins (a rendered copy over its source), the first
+    in document order on a tie."""
+    if container.lines is None:
+        return container
+    start, end = container.lines
+    pool = sorted(
+        (
+            (found, found.lines)
+            for found in walk.containers
+            if found is not container
+            and found.lines is not None
+            and start <= found.lines[0]
+            and found.lines[1] <= end
+            and found.han >= COPY_MIN_SHARE * container.han
+        ),
+        key=lambda item: (item[1][0] - item[1][1], item[0].position),
+    )
+    pairs: dict[tuple[int, int], set[str]] = {}
+
+    def grams(span: tuple[int, int]) -> set[str]:
+        if span not in pairs:
+            pairs[span] = han_pairs(walk.lines[span[0] : span[1]])
+        return pairs[span]
+
+    for copy, span in pool:
+        spans = [span]
+        for _, other in pool:
+            if all(apart(other, taken) for taken in spans) and near_identical(grams(span), grams(other)):
+                spans.append(other)
+        held = sum(found.han for found, other in pool if other in spans)
+        if len(spans) > 1 and held >= COPIES_SHARE * container.han:
+            return copy
+    return container
+
+
+def apart(one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """True when two spans of lines do not overlap (neither holds the other)."""
+    return one[1] <= other[0] or other[1] <= one[0]
+
+
+def han_pairs(lines: list[str]) -> set[str]:
+    """The distinct pairs of neighbouring Han characters in the lines (markup and spacing
+    left out, so a markdown source and its rendering give the same pairs)."""
+    text = _NON_HAN_OR_NUL_RE.sub("", "".join(lines))
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def near_identical(one: set[str], other: set[str]) -> bool:
+    """True when two texts share COPY_OVERLAP of the larger one's character pairs."""
+    return bool(one) and len(one & other) >= COPY_OVERLAP * max(len(one), len(other))

@@ -215,3 +215,27 @@ def test_a_doubtful_container_gets_a_second_opinion():
     assert art.body == story
     assert art.extractor == "generic/1 (line blocks)"
     assert "body: second opinion among container, line blocks, trafilatura" in art.warnings
+
+
+def test_copies_of_the_text_count_once():
+    # an SPA forum post (mavon-editor layout): the markdown source in a `pre`, its rendered
+    # preview and a read-mode copy, all in one app section with the menu and the comments;
+    # counted three times, the text made the whole app the article
+    paras = [f"第{n}点，{PARA}" for n in range(4)]
+    source = "".join(f"> **{p}**\n" for p in paras)
+    rendered = "".join(f"<blockquote><p>{p}</p></blockquote>" for p in paras)
+    menu = "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in ("首页", "话题", "标签", "关于"))
+    comments = "".join(
+        f"<li><div>用户{n}</div><div>2023-02-28 17:31:30</div><p>我喜欢这个设计理念！</p></li>"
+        for n in range(3)
+    )
+    html = page(
+        f"<div id='app'><section class='layout'><ul class='menu'>{menu}</ul><section class='detail'>"
+        f"<div class='title'>南生运营的理念</div><div class='article-content'><div class='panel'>"
+        f"<div class='edit'><div class='input'><pre>{source}</pre></div></div>"
+        f"<div class='show'><div class='show-content'>{rendered}</div></div></div>"
+        f"<div class='read-model'><div class='read-content'>{rendered}</div></div></div>"
+        f"<div class='comment'><ul>{comments}</ul></div></section></section></div>",
+        head="<title>南生运营的理念 - 南生论坛</title>",
+    )
+    assert extract_page(html).body == paras
