@@ -363,7 +363,7 @@ def wrapped_paragraph_parents(
     for parent, kids in children.items():
         i = numbers[parent]
         han, link = text_map.stats(i, text_map.info[i][2])
-        if len(kids) < 2 or link / han > MAX_LINK_SHARE:
+        if len(kids) < 2 or link / han > MAX_LINK_SHARE or is_frame(kids):
             continue
         total = sum(kid.han for kid in kids)
         if parent in own:
@@ -371,6 +371,20 @@ def wrapped_paragraph_parents(
         else:
             parents.append(Container(parent, i, total, spans.get(i)))
     return parents
+
+
+def is_frame(kids: list[Container]) -> bool:
+    """True when one of the containers holds most of their text and renders as more lines
+    than the others together: their parent frames one block (an article beside a footer
+    notice), where wrapped paragraphs are alike, a line or a few each."""
+    largest = max(kids, key=lambda kid: kid.han)
+    rest = [kid for kid in kids if kid is not largest]
+    return 2 * largest.han > sum(kid.han for kid in kids) and line_count(largest) > sum(map(line_count, rest))
+
+
+def line_count(container: Container) -> int:
+    """How many lines the container renders as (1 when they are not lines of their own)."""
+    return 1 if container.lines is None else container.lines[1] - container.lines[0]
 
 
 def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> list[str]:

@@ -239,3 +239,26 @@ def test_copies_of_the_text_count_once():
         head="<title>南生运营的理念 - 南生论坛</title>",
     )
     assert extract_page(html).body == paras
+
+
+GOV_FOOTER = (
+    "<div class='footer'><p><a href='/map'>网站地图</a> | <a href='/about'>联系我们</a></p>"
+    "<p>主办单位：某市人民政府办公室　承办单位：某市大数据发展管理局</p>"
+    "<p>地址：某市某区人民路1号　邮编：100000　联系电话：0000-12345678</p>"
+    "<p>网站标识码：1100000001　某ICP备05012345号　某公网安备 11000002000001号</p>"
+    "<p>为确保最佳浏览效果，建议您使用1366×768分辨率，使用IE9以上版本浏览器浏览本网站。</p></div>"
+)
+
+
+def test_an_article_beside_a_footer_notice_is_not_a_column_of_wrapped_paragraphs():
+    # a city government portal: the article div and the footer's notice paragraphs (主办单位,
+    # 地址, 网站标识码) both stand under `<body>`; the body is not one story made of the two
+    paras = [f"第{n}部分，{PARA}" for n in range(5)]
+    html = page(
+        "<div class='header'><a href='/'>首页</a> <a href='/zwgk'>政务公开</a></div>"
+        "<div class='detail'><h1>某市召开全市经济工作会议</h1><p class='time'>2024-03-05</p>"
+        + "".join(f"<p>{p}</p>" for p in paras)
+        + f"</div>{GOV_FOOTER}",
+        head="<title>某市召开全市经济工作会议_某市人民政府</title>",
+    )
+    assert extract_page(html).body == paras

@@ -66,11 +66,12 @@ PICKED = ("新剧开机", "这部古装新剧昨日在横店开机，导演透�
 
 
 def picked_page() -> str:
-    """A page of the template with an editor's pick box above the body container: alone, the
-    page reads the whole column (headline, box and story) as its body."""
+    """A page of the template with an editor's pick box above the body container, as long as
+    the story (a shorter box is a side block the finder leaves out alone): alone, the page
+    reads the whole column (headline, box and story) as its body."""
     box = "".join(
         f"<p>{p}</p>"
-        for p in paragraphs("编者按：本周娱乐圈热闹非凡，多部新片同时上映，各路明星纷纷登台。", 7)[:2]
+        for p in paragraphs("编者按：本周娱乐圈热闹非凡，多部新片同时上映，各路明星纷纷登台。", 7)
     )
     html = template_page(PICKED[0], paragraphs(PICKED[1], 6), comments_inside=False)
     return html.replace("<div id='endText'>", f"<div class='pick'>{box}</div><div id='endText'>")
