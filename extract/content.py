@@ -50,6 +50,11 @@ NARROW_RATIO = 3
 COPY_MIN_SHARE = 0.2
 COPY_OVERLAP = 0.8
 COPIES_SHARE = 0.6
+# A numbered section head: `一、`, `（二）`, `3.`, `第四章`.
+_SECTION_NUMBER_RE = re.compile(
+    r"(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)"
+    r"|第[一二三四五六七八九十百\d]+[章节部分篇条])"
+)
 # Reply headers: short lines, recurring (several reaction words, several time stamps).
 REPLY_HEADER_CHARS = 40
 MIN_REPLY_HEADERS = 5
@@ -394,7 +399,8 @@ def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.Htm
     if heading is None or heading.getparent() is not container:
         return []
     siblings = list(container)
-    if sum(1 for el in siblings if el.tag == heading.tag) < 2:
+    others = [el for el in siblings if el.tag == heading.tag and el is not heading]
+    if not others or is_numbered_run(others):
         return []
     lines = [heading.tail.strip()] if heading.tail and heading.tail.strip() else []
     for el in siblings[siblings.index(heading) + 1 :]:
@@ -404,6 +410,13 @@ def story_under_heading(container: lxml.html.HtmlElement, heading: lxml.html.Htm
         if el.tail and el.tail.strip():
             lines.append(el.tail.strip())
     return lines
+
+
+def is_numbered_run(headings: list[lxml.html.HtmlElement]) -> bool:
+    """True when most of the headings are numbered section heads (`一、综合`, `（二）`, `3.`,
+    `第四章`): one document's sections (a bulletin, a work report), not other stories."""
+    numbered = sum(1 for el in headings if _SECTION_NUMBER_RE.match(el.text_content().strip()))
+    return 2 * numbered >= len(headings)
 
 
 def best_container(walk: PageWalk) -> Container | None:

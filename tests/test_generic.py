@@ -262,3 +262,17 @@ def test_an_article_beside_a_footer_notice_is_not_a_column_of_wrapped_paragraphs
         head="<title>某市召开全市经济工作会议_某市人民政府</title>",
     )
     assert extract_page(html).body == paras
+
+
+def test_numbered_section_heads_like_the_headline_do_not_split_the_document():
+    # a statistics bulletin whose headline and section heads (一、综合, 二、农业 …) are all
+    # `<h2>` siblings of the paragraphs: one document, not an e-paper page of stories
+    heads = ["一、综合", "二、农业", "三、工业和建筑业"]
+    body = [PARA, *(line for head in heads for line in (head, f"{head[2:]}方面，{PARA}"))]
+    html = page(
+        "<div class='detail'><h2>2023年某市国民经济和社会发展统计公报</h2><p class='time'>2024-03-05</p>"
+        + "".join(f"<h2>{line}</h2>" if line in heads else f"<p>{line}</p>" for line in body)
+        + "</div>",
+        head="<title>2023年某市国民经济和社会发展统计公报_某市人民政府</title>",
+    )
+    assert extract_page(html).body == body
