@@ -265,6 +265,7 @@ def walk_page(
     links = 0  # open `a` elements
     cells: dict[lxml.html.HtmlElement, int] = {}  # data rows: the cells begun so far
     rendering, skipped = False, None  # skipped: the element (script, form…) not rendered
+    row = None  # the data row open: a paragraph in its cells breaks no line
 
     def flush() -> None:
         text = "".join(buf).strip()
@@ -294,13 +295,13 @@ def walk_page(
                 elif tag in CELL_TAGS and el.getparent() in cells:  # a data row is one line
                     buf.append(CELL_SEPARATOR if cells[el.getparent()] else "")
                     cells[el.getparent()] += 1
-                elif tag in BLOCK_TAGS:
+                elif tag in BLOCK_TAGS and row is None:
                     if buf:  # a block edge ends the line being gathered
                         flush()
                     if tag in CONTAINER_TAGS:
                         first_lines[i] = len(lines)
                     if tag == "tr" and is_data_row(el):
-                        cells[el] = 0
+                        row, cells[el] = el, 0
                         buf.append(ROW_MARK)
             text = el.text
             if text:
@@ -320,7 +321,13 @@ def walk_page(
                 rendering, spans[i] = False, (0, len(lines))
             elif el is skipped:
                 rendering, skipped = True, None
-            elif rendering and tag in BLOCK_TAGS and not (tag in CELL_TAGS and el.getparent() in cells):
+            elif (
+                rendering
+                and tag in BLOCK_TAGS
+                and (row is None or el is row)
+                and not (tag in CELL_TAGS and el.getparent() in cells)
+            ):
+                row = None
                 if buf:
                     flush()
                 if i in first_lines:

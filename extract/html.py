@@ -32,6 +32,7 @@ BLOCK_TAGS = frozenset(
 CELL_TAGS = frozenset({"td", "th"})
 CELL_SEPARATOR = " | "
 _LAYOUT_IN_CELL = BLOCK_TAGS - {"a"}
+CELL_PARAGRAPH_TAGS = frozenset({"p", "div"})
 SKIP_TAGS = frozenset(
     "script style noscript iframe form button select input textarea svg head template "
     "object embed video audio canvas map".split()
@@ -189,12 +190,18 @@ def first_text(doc: lxml.html.HtmlElement, css: str | None, source: str = "") ->
 
 
 def is_data_row(row: lxml.html.HtmlElement) -> bool:
-    """True for a table row whose cells hold text only (no paragraphs, divs or line breaks)."""
-    return all(
-        cell.tag in CELL_TAGS and not any(el.tag in _LAYOUT_IN_CELL for el in cell.iterdescendants())
-        for cell in row
-        if isinstance(cell.tag, str)
-    )
+    """True for a table row whose cells hold text only, or one paragraph each (a table
+    pasted from a word processor wraps each cell's text in `<p class=MsoNormal>`), not
+    several paragraphs, line breaks or a table."""
+    return all(is_data_cell(cell) for cell in row if isinstance(cell.tag, str))
+
+
+def is_data_cell(cell: lxml.html.HtmlElement) -> bool:
+    """True for a table cell holding text only, or one paragraph of text."""
+    if cell.tag not in CELL_TAGS:
+        return False
+    blocks = [el for el in cell.iterdescendants() if el.tag in _LAYOUT_IN_CELL]
+    return not blocks or (len(blocks) == 1 and blocks[0].tag in CELL_PARAGRAPH_TAGS)
 
 
 def render_lines(root: lxml.html.HtmlElement) -> list[str]:
@@ -212,6 +219,7 @@ def render_lines(root: lxml.html.HtmlElement) -> list[str]:
     from lxml import etree
 
     cells: dict[lxml.html.HtmlElement, int] = {}  # data rows: the cells begun so far
+    row = None  # the data row open: a paragraph in its cells breaks no line
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event in ("comment", "pi"):  # only their tails are text
@@ -226,15 +234,17 @@ def render_lines(root: lxml.html.HtmlElement) -> list[str]:
             if tag in CELL_TAGS and el.getparent() in cells:
                 buf.append(CELL_SEPARATOR if cells[el.getparent()] else "")
                 cells[el.getparent()] += 1
-            elif tag in BLOCK_TAGS:
+            elif tag in BLOCK_TAGS and row is None:
                 flush()
                 if tag == "tr" and is_data_row(el):
-                    cells[el] = 0
+                    row, cells[el] = el, 0
                     buf.append(ROW_MARK)
             if el.text:
                 buf.append(el.text)
             continue
-        if tag in BLOCK_TAGS and not (tag in CELL_TAGS and el.getparent() in cells):
+        if el is row:
+            row = None
+        if tag in BLOCK_TAGS and row is None and not (tag in CELL_TAGS and el.getparent() in cells):
             flush()
         if el is not root and el.tail:
             buf.append(el.tail)

@@ -276,3 +276,26 @@ def test_numbered_section_heads_like_the_headline_do_not_split_the_document():
         head="<title>2023年某市国民经济和社会发展统计公报_某市人民政府</title>",
     )
     assert extract_page(html).body == body
+
+
+def test_a_word_table_row_is_one_line_though_each_cell_holds_a_paragraph():
+    # a statistics bulletin's table pasted from a word processor: every cell's text is
+    # wrapped in `<p class=MsoNormal><span>…</span></p>`; a cell of two paragraphs is layout
+    from newsclean.extract.html import parse_html, render_lines
+    from newsclean.extract.text import ROW_MARK
+
+    rows = [("指标", "单位", "绝对数"), ("地区生产总值", "亿元", "12345.6"), ("第一产业", "亿元", "567.8")]
+    table = "<table class='MsoNormalTable'>" + "".join(
+        "<tr>" + "".join(f"<td><p class='MsoNormal'><span>{cell}</span></p></td>" for cell in row) + "</tr>"
+        for row in rows
+    )
+    notes = "<tr><td><p>注：</p><p>数据为初步核算数。</p></td><td><p>单位</p></td></tr></table>"
+    html = page(
+        f"<h1>2023年某市统计公报</h1><div class='TRS_Editor'><p>{PARA}</p><p>{PARA}</p>{table}{notes}"
+        f"<p>{PARA}</p></div>",
+        head="<title>2023年某市统计公报_某市统计局</title>",
+    )
+    lines = ["指标 | 单位 | 绝对数", "地区生产总值 | 亿元 | 12345.6", "第一产业 | 亿元 | 567.8"]
+    assert extract_page(html).body == [PARA, PARA, *lines, "注：", "数据为初步核算数。", "单位", PARA]
+    rendered = [line.lstrip(ROW_MARK) for line in render_lines(parse_html(html).find(".//table"))]
+    assert rendered == [*lines, "注：", "数据为初步核算数。", "单位"]
