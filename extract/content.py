@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -248,6 +249,7 @@ def walk_page(
     its state in local variables: it runs for every node of the page.)"""
     from lxml import etree
 
+    known = html_tags()
     walk, text_map, hidden = PageWalk(), TextMap(), hidden_elements(doc)
     lines: list[str] = walk.lines
     buf: list[str] = []
@@ -285,7 +287,7 @@ def walk_page(
                 links += 1
             if el is heading:
                 walk.heading_at = i
-            if shown and tag in CONTAINER_TAGS:
+            if shown and (tag in CONTAINER_TAGS or tag not in known):
                 candidates.append((i, el))
             if el is root:
                 rendering, skipped = True, None
@@ -342,6 +344,15 @@ def walk_page(
                 buf.append(tail)
     walk.containers = find_containers(text_map, spans)
     return walk
+
+
+@cache
+def html_tags() -> frozenset[str]:
+    """The tag names HTML defines; any other tag is a page's own element (a CMS's
+    `<ucapcontent>`, an app's `<article-body>`), a container like a `div`."""
+    from lxml.html import defs
+
+    return frozenset(defs.tags | defs.html5_tags | {"main", "template", "picture", "dialog", "slot"})
 
 
 def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> list[Container]:

@@ -250,18 +250,22 @@ GOV_FOOTER = (
 )
 
 
+def gov_page(title: str, paras: list[str], wrapper: tuple[str, str] = ("", "")) -> bytes:
+    """A city government portal's page: a link bar, the article (headline, date line,
+    paragraphs, inside the `wrapper`'s opening and closing tags) and the footer notice."""
+    article = "".join(f"<p>{p}</p>" for p in paras).join(wrapper)
+    return page(
+        "<div class='header'><a href='/'>首页</a> <a href='/zwgk'>政务公开</a></div>"
+        f"<div class='article'><h1>{title}</h1><p class='time'>2024-03-05</p>{article}</div>{GOV_FOOTER}",
+        head=f"<title>{title}_某市人民政府</title>",
+    )
+
+
 def test_an_article_beside_a_footer_notice_is_not_a_column_of_wrapped_paragraphs():
     # a city government portal: the article div and the footer's notice paragraphs (主办单位,
     # 地址, 网站标识码) both stand under `<body>`; the body is not one story made of the two
     paras = [f"第{n}部分，{PARA}" for n in range(5)]
-    html = page(
-        "<div class='header'><a href='/'>首页</a> <a href='/zwgk'>政务公开</a></div>"
-        "<div class='detail'><h1>某市召开全市经济工作会议</h1><p class='time'>2024-03-05</p>"
-        + "".join(f"<p>{p}</p>" for p in paras)
-        + f"</div>{GOV_FOOTER}",
-        head="<title>某市召开全市经济工作会议_某市人民政府</title>",
-    )
-    assert extract_page(html).body == paras
+    assert extract_page(gov_page("某市召开全市经济工作会议", paras)).body == paras
 
 
 def test_numbered_section_heads_like_the_headline_do_not_split_the_document():
@@ -299,3 +303,13 @@ def test_a_word_table_row_is_one_line_though_each_cell_holds_a_paragraph():
     assert extract_page(html).body == [PARA, PARA, *lines, "注：", "数据为初步核算数。", "单位", PARA]
     rendered = [line.lstrip(ROW_MARK) for line in render_lines(parse_html(html).find(".//table"))]
     assert rendered == [*lines, "注：", "数据为初步核算数。", "单位"]
+
+
+def test_a_cms_element_of_its_own_holds_the_article():
+    # a UCAP-built government site: the paragraphs stand in a `<ucapcontent>` element, which
+    # no list of HTML tags names; only the footer notice was left as a text container
+    paras = [f"第{n}条，{PARA}" for n in range(4)]
+    html = gov_page(
+        "关于印发某市2024年重点工作任务的通知", paras, ("<div><ucapcontent>", "</ucapcontent></div>")
+    )
+    assert extract_page(html).body == paras
