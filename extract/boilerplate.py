@@ -32,6 +32,7 @@ class Kind(str, Enum):
     NAV = "nav"  # a bar of short links
     LEAD = "lead"  # `核心提示`: the next paragraph is a lead, not body
     FARM = "farm"  # content-farm filler: `下面小编整理…欢迎阅读。`
+    FIELDS = "fields"  # a metadata table's row above the text: `索引号： | … | 发布机构： | …`
 
 
 _RELATED_RE = re.compile(

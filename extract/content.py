@@ -15,14 +15,13 @@ from newsclean.extract.boilerplate import classify_line
 from newsclean.extract.dates import parse_date
 from newsclean.extract.html import (
     BLOCK_TAGS,
-    CELL_SEPARATOR,
     CELL_TAGS,
     SKIP_TAGS,
     is_data_row,
     render_lines,
 )
 from newsclean.extract.layout import densest_block, sentence_weight
-from newsclean.extract.text import HAN, ROW_MARK, clean_line
+from newsclean.extract.text import CELL_SEPARATOR, HAN, ROW_MARK, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html

@@ -16,7 +16,7 @@ from newsclean.extract.dates import parse_date
 from newsclean.extract.layout import finish_body
 from newsclean.extract.meta import parse_breadcrumb, parse_editor, parse_source, split_keywords
 from newsclean.extract.record import Article
-from newsclean.extract.text import ROW_MARK, clean_line
+from newsclean.extract.text import CELL_SEPARATOR, ROW_MARK, clean_line
 
 if TYPE_CHECKING:  # lxml is imported where a page is parsed: importing it costs ~40 ms of start-up
     import lxml.html
@@ -30,7 +30,6 @@ BLOCK_TAGS = frozenset(
 # A data table's row is one line, its cells joined by CELL_SEPARATOR; a row whose cells hold
 # block elements is page layout (a column of paragraphs), rendered as blocks.
 CELL_TAGS = frozenset({"td", "th"})
-CELL_SEPARATOR = " | "
 _LAYOUT_IN_CELL = BLOCK_TAGS - {"a"}
 CELL_PARAGRAPH_TAGS = frozenset({"p", "div"})
 SKIP_TAGS = frozenset(

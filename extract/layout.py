@@ -32,6 +32,7 @@ from newsclean.extract.meta import (
 )
 from newsclean.extract.record import Article
 from newsclean.extract.text import (
+    CELL_SEPARATOR,
     ROW_MARK,
     clean_line,
     clean_paragraph,
@@ -44,7 +45,9 @@ from newsclean.extract.text import (
 STOP_KINDS = (Kind.RELATED, Kind.FOOTER)
 # An image file name glued to the end of a paragraph by the rendering (`…发展。20200923_e5a9.jpg`).
 _GLUED_IMAGE_RE = re.compile(r"\s*[\w\-]{6,}\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
-DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD)
+DROP_KINDS = (Kind.COUNTER, Kind.SHARE, Kind.HOTLINE, Kind.NAV, Kind.FARM, Kind.LEAD, Kind.FIELDS)
+# A metadata table's label cell: `索引号：`, `发布机构:`.
+_FIELD_LABEL_RE = re.compile(r"^[^\s:：|]{1,8}\s*[:：]$")
 # How many lines into the densest block a headline and its date line may stand.
 HEADER_IN_BLOCK = 12
 # How far into a page a breadcrumb may stand.
@@ -97,9 +100,10 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
         line = clean_line(raw)
         if not line:
             continue
-        kind = (
-            Kind.TEXT if raw.startswith(ROW_MARK) else kinds[i] if kinds is not None else classify_line(line)
-        )
+        if raw.startswith(ROW_MARK):
+            kind = row_kind(line, bool(paragraphs))
+        else:
+            kind = kinds[i] if kinds is not None else classify_line(line)
         if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :]):
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:
@@ -119,6 +123,17 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
     art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+
+
+def row_kind(line: str, in_text: bool) -> Kind:
+    """The class of a table row's line: a row of one cell reads as any line (a layout table's
+    date line); a row of labelled fields before the text (`索引号： | … | 发布机构： | …`, a
+    政府信息公开 page's metadata table) is not body; other rows are data, body text."""
+    cells = line.split(CELL_SEPARATOR.strip())
+    if len(cells) == 1:
+        return classify_line(line)
+    labels = sum(1 for cell in cells if _FIELD_LABEL_RE.match(cell.strip()))
+    return Kind.FIELDS if not in_text and labels and 2 * labels >= len(cells) else Kind.TEXT
 
 
 def ends_article(paragraphs: list[str], rest: list[str]) -> bool:

@@ -37,7 +37,9 @@ _EDGE_SPACE = " \t\r\n\u00a0\u3000\u200b\ufeff\u2002\u2003\u2009"
 _INNER_SPACE_RE = re.compile(
     f"(?<=[{HAN}])[ \u00a0\u3000]+(?=[{HAN}0-9])|(?<=[0-9])[ \u00a0\u3000]+(?=[{HAN}])"
 )
-# Opens a data row's line, so that the body rules keep it as text (a row of short cells looks
+# A data table's row is one line, its cells joined by CELL_SEPARATOR.
+CELL_SEPARATOR = " | "
+# Opens a data row's line, so that the body rules read it as a row (a row of short cells looks
 # like a navigation bar); `clean_line` removes it with the other control characters.
 ROW_MARK = "\x02"  # not whitespace to str.strip(), unlike the separators 0x1c-0x1f
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")

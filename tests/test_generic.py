@@ -313,3 +313,31 @@ def test_a_cms_element_of_its_own_holds_the_article():
         "关于印发某市2024年重点工作任务的通知", paras, ("<div><ucapcontent>", "</ucapcontent></div>")
     )
     assert extract_page(html).body == paras
+
+
+def test_a_metadata_table_above_the_title_is_not_body():
+    # a 政府信息公开 page: the article div holds the metadata table (索引号, 发布机构, 发文日期 as
+    # label and value cells) above the headline; a county site's date line stands in a row
+    # of its own in a layout table
+    title = "关于做好2024年春季农业生产工作的通知"
+    fields = (
+        ("索引号：", "113501000035/2024-00123", "发布机构：", "某市农业农村局"),
+        ("发文日期：", "2024-03-05", "主题分类：", "农业"),
+        ("内容概述：", title),
+    )
+    table = (
+        "<table>"
+        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in fields)
+        + "</table>"
+    )
+    paras = [f"第{n}条，{PARA}" for n in range(4)]
+    html = gov_page(title, paras, (f"<div class='con'>{table}<h2>{title}</h2>", "</div>"))
+    assert extract_page(html).body == paras
+    dated = page(
+        f"<table><tr><td><b>{title}</b></td></tr><tr><td>时间：2024-03-20　来源：县农业农村局</td></tr>"
+        f"<tr><td>{'<br>'.join(paras)}</td></tr></table>",
+        head=f"<title>{title}</title>",
+    )
+    art = extract_page(dated)
+    assert art.body == paras
+    assert art.source == "县农业农村局"
