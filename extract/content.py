@@ -31,6 +31,8 @@ MAX_LINK_SHARE = 0.3
 # A container needs this many Han characters in paragraphs to be taken for the article.
 MIN_CONTAINER_HAN = 60
 CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "font", "center"})
+# The elements between a table cell and the element holding its table.
+TABLE_PARTS = frozenset({"tr", "tbody", "thead", "tfoot", "table"})
 # Children read as paragraphs of their parent whatever they hold; other children only when
 # they hold no block element (a bare text div is a paragraph, a div of divs a column).
 PARAGRAPH_TAGS = frozenset("p h2 h3 h4 h5 section blockquote pre".split())
@@ -372,13 +374,18 @@ def wrapped_paragraph_parents(
     text_map: TextMap, found: list[Container], spans: dict[int, tuple[int, int]]
 ) -> list[Container]:
     """Parents of two or more containers, counted with their text: a story whose paragraphs
-    are each wrapped in a `div` of their own (`<div><p>…</p></div>` per paragraph) is a column
-    of blocks, so its element holds none of that text as paragraphs of its own."""
+    are each wrapped in a `div` of their own (`<div><p>…</p></div>` per paragraph), or stand
+    each in a row of their own of a layout table (`<tr><td><p>…</p></td></tr>`: the cell's
+    parent is the container around the table), is a column of blocks, so its element holds
+    none of that text as paragraphs of its own."""
     numbers = {el: i for i, el in text_map.candidates}
     own = {container.element: container for container in found}
     children: dict[lxml.html.HtmlElement, list[Container]] = {}
     for container in found:
         parent = container.element.getparent()
+        if container.element.tag in CELL_TAGS:
+            while parent is not None and parent.tag in TABLE_PARTS:
+                parent = parent.getparent()
         if parent is not None and parent in numbers:
             children.setdefault(parent, []).append(container)
     parents = []

@@ -341,3 +341,18 @@ def test_a_metadata_table_above_the_title_is_not_body():
     art = extract_page(dated)
     assert art.body == paras
     assert art.source == "县农业农村局"
+
+
+def test_paragraphs_in_rows_of_a_layout_table_are_one_story():
+    # a county site built with a layout table: the headline, the date line and every
+    # paragraph stand in a row of their own (`<tr><td><p>…</p></td></tr>`); the body came
+    # out as one paragraph, the last
+    title = "某县2023年国民经济和社会发展统计公报"
+    paras = [f"第{n}部分，{PARA}{PARA}" for n in range(5)]
+    rows = "".join(f"<tr><td class='zw'><p>{p}</p></td></tr>" for p in paras)
+    html = page(
+        f"<table><tr><td><table><tr><td><b>{title}</b></td></tr><tr><td>发布时间：2024-03-20</td></tr>"
+        f"{rows}</table></td></tr></table>",
+        head=f"<title>{title}_某县人民政府</title>",
+    )
+    assert extract_page(html).body == paras
