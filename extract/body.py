@@ -96,11 +96,13 @@ def page_choice(
     if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
         return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
     body = trial_body(lines)
-    junk = far or not body or looks_like_replies(lines)
-    if not (junk or body_weight(body) < DOUBTFUL_WEIGHT):
+    own_weight = body_weight(body)
+    # junk: far from the headline, replies, or no running text at all (a footer's notice lines)
+    junk = far or not own_weight or looks_like_replies(lines)
+    if not (junk or own_weight < DOUBTFUL_WEIGHT):
         return BodyChoice(lines, CONTAINER, element=element)
     compared, best = [CONTAINER], BodyChoice(lines, CONTAINER, element=element)
-    best_weight = body_weight(body) * SWITCH_FACTOR
+    best_weight = own_weight * SWITCH_FACTOR
     for reader, other in (
         (LINE_BLOCKS, densest_lines(walk.lines)),
         (TRAFILATURA, trafilatura_lines(html, url)),

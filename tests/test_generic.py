@@ -356,3 +356,18 @@ def test_paragraphs_in_rows_of_a_layout_table_are_one_story():
         head=f"<title>{title}_某县人民政府</title>",
     )
     assert extract_page(html).body == paras
+
+
+def test_a_container_with_no_running_text_yields_to_the_line_blocks():
+    # the same layout with short paragraphs: no cell holds enough text to be a container, and
+    # the only container left is the footer's notice (主办单位, 地址: no sentence in it)
+    title = "某县召开2024年春季农业生产工作会议"
+    paras = [f"第{n}项，{PARA}" for n in range(5)]
+    rows = "".join(f"<tr><td><p>{p}</p></td></tr>" for p in paras)
+    html = page(
+        f"<table><tr><td><b>{title}</b></td></tr>{rows}</table>{GOV_FOOTER}",
+        head=f"<title>{title}_某县人民政府</title>",
+    )
+    art = extract_page(html)
+    assert art.body == paras
+    assert art.extractor == "generic/1 (line blocks)"
