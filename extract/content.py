@@ -293,7 +293,7 @@ def walk_page(
             if el is root:
                 rendering, skipped = True, None
             elif rendering:
-                if tag in SKIP_TAGS:
+                if not shown:  # skipped or hidden: the page does not show it
                     rendering, skipped = False, el
                 elif tag in CELL_TAGS and el.getparent() in cells:  # a data row is one line
                     buf.append(CELL_SEPARATOR if cells[el.getparent()] else "")

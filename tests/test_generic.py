@@ -371,3 +371,16 @@ def test_a_container_with_no_running_text_yields_to_the_line_blocks():
     art = extract_page(html)
     assert art.body == paras
     assert art.extractor == "generic/1 (line blocks)"
+
+
+def test_hidden_text_inside_the_article_is_not_read():
+    # a hidden teaser paragraph and an anti-copy watermark span (display:none) inside the
+    # article's paragraphs, as portals insert them; a GIF player's hidden overlay words
+    html = page(
+        f"<h1>标题在这里的一篇新闻</h1><div class='content'><p>{PARA}</p>"
+        "<p style='display:none'>这是一段隐藏的摘要文字，页面并不显示它。</p>"
+        f"<p>第二段，<span style='display: none'>本文来自某某网</span>{PARA}</p>"
+        "<div class='gif'><span style='visibility:hidden'>GIF 重新加载 加载中</span></div></div>",
+        head="<title>标题在这里的一篇新闻</title>",
+    )
+    assert extract_page(html).body == [PARA, f"第二段，{PARA}"]
