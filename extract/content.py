@@ -100,6 +100,18 @@ def densest_lines(lines: list[str]) -> list[str]:
     return block if sum(sentence_weight(line) for line in block) >= MIN_CONTAINER_HAN else []
 
 
+# Classes of text kept for screen readers and not shown (Bootstrap's, WordPress's), and of
+# the assistive MathML copy that KaTeX and MathJax put beside the formula they show.
+VISUALLY_HIDDEN_CLASSES = frozenset(
+    "sr-only visually-hidden visuallyhidden screen-reader-text katex-mathml MJX_Assistive_MathML".split()
+)
+_HIDING_ATTRIBUTES_XPATH = (
+    "descendant-or-self::*/@style | descendant-or-self::*/@hidden | descendant-or-self::*/@class["
+    + " or ".join(f"contains(., '{name}')" for name in sorted(VISUALLY_HIDDEN_CLASSES))
+    + "]"
+)
+
+
 def style_hides(style: str) -> bool:
     """True for a `style` attribute that hides its element (`display:none`, `visibility:hidden`)."""
     style = style.replace(" ", "").lower()
@@ -108,11 +120,14 @@ def style_hides(style: str) -> bool:
 
 def hidden_elements(doc: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
     """The elements under `doc` (itself included) that the page does not show: read from the
-    `style` and `hidden` attributes (an XPath over attributes runs no predicate per element)."""
+    `style` and `hidden` attributes and the classes of visually hidden text (an XPath over
+    attributes runs no predicate per element)."""
     return {
         value.getparent()
-        for value in doc.xpath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
-        if value.attrname == "hidden" or style_hides(value)
+        for value in doc.xpath(_HIDING_ATTRIBUTES_XPATH)
+        if value.attrname == "hidden"
+        or (value.attrname == "class" and not VISUALLY_HIDDEN_CLASSES.isdisjoint(value.split()))
+        or (value.attrname == "style" and style_hides(value))
     }
 
 

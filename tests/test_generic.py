@@ -384,3 +384,20 @@ def test_hidden_text_inside_the_article_is_not_read():
         head="<title>标题在这里的一篇新闻</title>",
     )
     assert extract_page(html).body == [PARA, f"第二段，{PARA}"]
+
+
+def test_text_kept_for_screen_readers_is_not_read():
+    # a CSDN markdown post: each KaTeX formula is an assistive copy (span.katex-mathml: the
+    # MathML and its TeX source, clipped from view) beside the rendering readers see
+    # (span.katex-html); a theme's skip link in span.screen-reader-text
+    formula = (
+        "<span class='katex'><span class='katex-mathml'>\n  x\n  +\n  1\n  x+1\n</span>"
+        "<span class='katex-html' aria-hidden='true'><span class='mord'>x</span>"
+        "<span class='mbin'>+</span><span class='mord'>1</span></span></span>"
+    )
+    html = page(
+        "<a class='screen-reader-text' href='#content'>跳至内容</a><h1>微积分入门的一篇文章</h1>"
+        f"<div class='markdown'><p>这不就是一个 {formula} 吗？{PARA}</p><p>{PARA}</p></div>",
+        head="<title>微积分入门的一篇文章</title>",
+    )
+    assert extract_page(html).body == [f"这不就是一个 x+1吗？{PARA}", PARA]
