@@ -88,10 +88,16 @@ def strip_bullet(line: str) -> str:
     return _BULLET_RE.sub("", line)
 
 
+def is_template_junk(line: str) -> bool:
+    """True for template placeholders and comment fragments (`{{title}}`, `-->`), unless the
+    line holds line breaks: a preformatted block, code, where `-->` and `${x}` are code."""
+    return "\n" not in line.strip() and bool(_TEMPLATE_JUNK_RE.search(line))
+
+
 def classify_line(line: str) -> Kind:
     """What kind of line this is (see `Kind`); full-width punctuation counts as ASCII."""
     if len(line) > LONG_LINE:  # running text: only these rules look at lines this long
-        if _TEMPLATE_JUNK_RE.search(line):
+        if is_template_junk(line):
             return Kind.SHARE
         return Kind.FARM if _FARM_RE.fullmatch(line.strip()) else Kind.TEXT
     text = strip_bullet(match_form(line).strip())
@@ -99,7 +105,7 @@ def classify_line(line: str) -> Kind:
         return Kind.SHARE
     if _COUNTER_RE.match(text):
         return Kind.COUNTER
-    if _FILE_NAME_RE.match(text) or _TEMPLATE_JUNK_RE.search(text):
+    if _FILE_NAME_RE.match(text) or is_template_junk(text):
         return Kind.SHARE
     if _END_RE.match(text) or (len(text) < 120 and _NOTICE_RE.search(text)) or _PERMALINK_RE.match(text):
         return Kind.FOOTER

@@ -401,3 +401,15 @@ def test_text_kept_for_screen_readers_is_not_read():
         head="<title>微积分入门的一篇文章</title>",
     )
     assert extract_page(html).body == [f"这不就是一个 x+1吗？{PARA}", PARA]
+
+
+def test_a_code_block_with_arrows_and_template_strings_is_body():
+    # a Juejin post: a highlight.js code block whose comments draw arrows (`target --> Map`)
+    # and whose code holds a template string (`${key}`); comment debris is told by its shape
+    code = "// targetMap 储存了 target --> Map --> key --> dep\nconst name = `${key}`\ntrack(target, key)"
+    html = page(
+        f"<h1>vue3中effect与computed的关系</h1><div class='article'><p>{PARA}</p>"
+        f"<pre><code class='hljs js'>{code}</code></pre><p>{PARA}</p></div>",
+        head="<title>vue3中effect与computed的关系 - 掘金</title>",
+    )
+    assert extract_page(html).body == [PARA, code, PARA]
