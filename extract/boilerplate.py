@@ -71,10 +71,16 @@ _FILE_NAME_RE = re.compile(r"^[\w\-./:]*\.(?:jpe?g|png|gif|webp|bmp|swf|docx?|pd
 _TEMPLATE_JUNK_RE = re.compile(r"\{\{.*?\}\}|<!--|-->|\$\{\w|<%|%>|^[\w./-]+\.(?:s?html?|php|aspx?|jsp)$")
 # The end of an article: `- THE END -`, `(完)`; repost and disclaimer notices after it.
 _END_RE = re.compile(r"^[-—=\s]*(?:THE\s*END|END|全文完)[-—=\s]*$|^[(（]\s*完\s*[)）]$", re.IGNORECASE)
-_NOTICE_RE = re.compile(r"转载请注明|版权归原作者|免责声明|本文仅代表作者|返回\S{0,8}[,，]?\s*查看更多")
+_NOTICE_RE = re.compile(
+    r"转载\S{0,2}请?注明|未经(?:允许|许可|授权)\S{0,2}(?:不得|禁止|严禁)转载|版权归原作者|免责声明|本文仅代表作者|"
+    r"返回\S{0,8}[,，]?\s*查看更多|^更多\S{0,40}请关注"
+)
 _PERMALINK_RE = re.compile(f"^(?:{labels.PERMALINK}){labels.COLON}")
-# `相关资讯请关注:…`, `更多精彩:…`: a related-reading lead-in with its links on the same line.
-_RELATED_LEAD_RE = re.compile(r"^(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}[:：]")
+# `相关资讯请关注:…`, `更多精彩:…`, `猜你感兴趣:…`, `友情链接:…`: a related-reading or link
+# list's lead-in with its links on the same line.
+_RELATED_LEAD_RE = re.compile(
+    r"^(?:(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}|猜你(?:喜欢|感兴趣)|友情链接)[:：]"
+)
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
 _SENTENCE_END_RE = re.compile(r"[。！？]")
 _CLAUSE_RE = re.compile(r"[。，,！？]")

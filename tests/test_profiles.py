@@ -192,7 +192,7 @@ def test_sites_learned_lists_and_shows_a_profile(tmp_path):
     assert missing.exit_code == 1 and "no learned site profile for other.example.com" in missing.output
 
 
-DISCLAIMER = "本网站所刊登的各种新闻、信息，仅供参考，未经授权不得转载，违者将依法追究责任。"
+DISCLAIMER = "本网站所刊登的各种新闻、信息，仅供读者参考，请勿用于商业用途。"
 
 
 def text_rendering(i: int, title: str, lead: str) -> str:
