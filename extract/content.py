@@ -105,8 +105,9 @@ def densest_lines(lines: list[str]) -> list[str]:
 VISUALLY_HIDDEN_CLASSES = frozenset(
     "sr-only visually-hidden visuallyhidden screen-reader-text katex-mathml MJX_Assistive_MathML".split()
 )
+_HIDING_STYLE_XPATH = "descendant-or-self::*/@style | descendant-or-self::*/@hidden"
 _HIDING_ATTRIBUTES_XPATH = (
-    "descendant-or-self::*/@style | descendant-or-self::*/@hidden | descendant-or-self::*/@class["
+    f"{_HIDING_STYLE_XPATH} | descendant-or-self::*/@class["
     + " or ".join(f"contains(., '{name}')" for name in sorted(VISUALLY_HIDDEN_CLASSES))
     + "]"
 )
@@ -118,13 +119,15 @@ def style_hides(style: str) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
-def hidden_elements(doc: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+def hidden_elements(doc: lxml.html.HtmlElement, source: str | None = None) -> set[lxml.html.HtmlElement]:
     """The elements under `doc` (itself included) that the page does not show: read from the
     `style` and `hidden` attributes and the classes of visually hidden text (an XPath over
-    attributes runs no predicate per element)."""
+    attributes runs no predicate per element). With the page's `source`, the classes are
+    looked for only when one of their names stands in it (most pages have none)."""
+    names = source is None or any(name in source for name in VISUALLY_HIDDEN_CLASSES)
     return {
         value.getparent()
-        for value in doc.xpath(_HIDING_ATTRIBUTES_XPATH)
+        for value in doc.xpath(_HIDING_ATTRIBUTES_XPATH if names else _HIDING_STYLE_XPATH)
         if value.attrname == "hidden"
         or (value.attrname == "class" and not VISUALLY_HIDDEN_CLASSES.isdisjoint(value.split()))
         or (value.attrname == "style" and style_hides(value))
@@ -258,15 +261,19 @@ _NON_HAN_OR_NUL_RE = re.compile(f"[^{HAN}\x00]+")
 
 
 def walk_page(
-    doc: lxml.html.HtmlElement, root: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None = None
+    doc: lxml.html.HtmlElement,
+    root: lxml.html.HtmlElement,
+    heading: lxml.html.HtmlElement | None = None,
+    source: str | None = None,
 ) -> PageWalk:
     """Render `root` (the body) to lines as `render_lines` does and, in the same walk over the
-    whole page, map every element's text (`TextMap`) to find the containers. (One loop with
-    its state in local variables: it runs for every node of the page.)"""
+    whole page, map every element's text (`TextMap`) to find the containers (`source`: the
+    page's text, to skip looking for what it cannot hold). (One loop with its state in local
+    variables: it runs for every node of the page.)"""
     from lxml import etree
 
     known = html_tags()
-    walk, text_map, hidden = PageWalk(), TextMap(), hidden_elements(doc)
+    walk, text_map, hidden = PageWalk(), TextMap(), hidden_elements(doc, source)
     lines: list[str] = walk.lines
     buf: list[str] = []
     first_lines: dict[int, int] = {}  # the first line of each container tag rendered …
@@ -303,7 +310,7 @@ def walk_page(
                 links += 1
             if el is heading:
                 walk.heading_at = i
-            if shown and (tag in CONTAINER_TAGS or tag not in known):
+            if shown and (tag in CONTAINER_TAGS or (tag not in known and not level)):  # not in an svg
                 candidates.append((i, el))
             if el is root:
                 rendering, skipped = True, None

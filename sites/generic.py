@@ -71,7 +71,7 @@ class Generic(Adapter):
         page_head = read_page_head(doc, art.site_name)
         agreed = agreed_heading(doc, page_head)
         heading = agreed[1] if agreed else None
-        walk = walk_page(doc, doc.body if doc.body is not None else doc, heading)
+        walk = walk_page(doc, doc.body if doc.body is not None else doc, heading, page.text)
         lines = walk.lines
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
         art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
