@@ -76,10 +76,10 @@ _NOTICE_RE = re.compile(
     r"返回\S{0,8}[,，]?\s*查看更多|^更多\S{0,40}请关注"
 )
 _PERMALINK_RE = re.compile(f"^(?:{labels.PERMALINK}){labels.COLON}")
-# `相关资讯请关注:…`, `更多精彩:…`, `猜你感兴趣:…`, `友情链接:…`: a related-reading or link
+# `相关资讯请关注:…`, `相关:…`, `猜你感兴趣:…`, `友情链接:…`: a related-reading or link
 # list's lead-in with its links on the same line.
 _RELATED_LEAD_RE = re.compile(
-    r"^(?:(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}|猜你(?:喜欢|感兴趣)|友情链接)[:：]"
+    r"^(?:(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}|相关|猜你(?:喜欢|感兴趣)|友情链接)\s*[:：]"
 )
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
 _SENTENCE_END_RE = re.compile(r"[。！？]")
