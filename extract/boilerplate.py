@@ -32,7 +32,7 @@ class Kind(str, Enum):
     NAV = "nav"  # a bar of short links
     LEAD = "lead"  # `核心提示`: the next paragraph is a lead, not body
     FARM = "farm"  # content-farm filler: `下面小编整理…欢迎阅读。`
-    FIELDS = "fields"  # a metadata table's row above the text: `索引号： | … | 发布机构： | …`
+    FIELDS = "fields"  # a disclosure page's metadata: `索引号： | … | 发布机构： | …`, `文号：…`
 
 
 _RELATED_RE = re.compile(
@@ -64,6 +64,7 @@ _SHARE_RE = re.compile(
 # A line opening with a source label, `新闻来源:` too (meta reads the value after it).
 _STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
+_DISCLOSURE_FIELD_RE = re.compile(f"^(?:{labels.DISCLOSURE_FIELDS}){labels.COLON}")
 _FARM_RE = re.compile(r"下面小编[^。]*?(?:欢迎|希望|仅供)[^。]*。")
 # Lines that are page machinery, not text, told by their shape: a bare image or document
 # file name, template placeholders and comment fragments, a lone template path.
@@ -141,6 +142,8 @@ def classify_line(line: str) -> Kind:
         return Kind.SOURCE
     if len(text) < 80 and not _SENTENCE_END_RE.search(text) and parse_date(text):
         return Kind.DATE
+    if len(text) < 80 and _DISCLOSURE_FIELD_RE.match(text):
+        return Kind.FIELDS
     if looks_like_byline(text):
         return Kind.BYLINE
     if _is_nav_bar(text):

@@ -40,3 +40,9 @@ COLON = r"\s*[:：]"
 # `本文地址:`, `本文标题:`, `本文链接:`: the permalink lines a CMS prints under an article
 # (in both scripts).
 PERMALINK = "本文(?:标题|標題|地址|链接|鏈接|网址|網址)"
+# The fields of a government information-disclosure page's metadata block (政府信息公开:
+# `索引号:`, `发布机构:`, `文号:`, `主题分类:` …): the page's catalogue record, never its text.
+DISCLOSURE_FIELDS = (
+    "索引号|发布机构|发文机关|发文单位|主题分类|主题词|文号|发文字号|成文日期|公文生成日期|"
+    "有效性|时效|公开方式|公开范围|公开时限|体裁分类|组配分类|服务对象|内容概述"
+)

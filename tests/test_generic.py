@@ -413,3 +413,19 @@ def test_a_code_block_with_arrows_and_template_strings_is_body():
         head="<title>vue3中effect与computed的关系 - 掘金</title>",
     )
     assert extract_page(html).body == [PARA, code, PARA]
+
+
+def test_disclosure_fields_listed_above_the_title_are_not_body():
+    # a newer 政府信息公开 template: the catalogue record is a list of labelled fields
+    # (索引号：…, 发布机构：…, 文号：…) inside the article's container, above the headline
+    title = "关于做好2024年春季农业生产工作的通知"
+    fields = (
+        "索引号：113501000035/2024-00123",
+        "发布机构：某市农业农村局",
+        "文号：某农〔2024〕5号",
+        "有效性：有效",
+    )
+    listed = "".join(f"<li>{field}</li>" for field in fields)
+    paras = [f"第{n}条，{PARA}" for n in range(4)]
+    html = gov_page(title, paras, (f"<div class='con'><ul>{listed}</ul><h2>{title}</h2>", "</div>"))
+    assert extract_page(html).body == paras

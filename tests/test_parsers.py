@@ -357,6 +357,8 @@ def test_text_excerpt_starting_at_the_body_has_no_title_and_drops_its_cut_line()
         ("相关资讯请关注:逆水寒专区", Kind.RELATED),
         ("猜你感兴趣： 如何挑选运动鞋", Kind.RELATED),
         ("相关： 某歌手新专辑首发(图)", Kind.RELATED),
+        ("索引号：113501000035/2024-00123", Kind.FIELDS),
+        ("发布机构： 某市农业农村局", Kind.FIELDS),
         ("友情链接： 某某网 某某论坛", Kind.RELATED),
         ("山西新聞網>>融媒·專題>>2020>>脫貧攻堅", Kind.NAV),
         ("他说，这一天终于来了。", Kind.TEXT),
