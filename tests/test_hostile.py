@@ -732,7 +732,7 @@ def test_full_disk_simulated_with_max_page_count(tmp_path, monkeypatch):
         db.execute(f"pragma max_page_count = {pages + 1500}")  # 6 MB
         return db
 
-    monkeypatch.setattr(clean_commands, "open_db", small_db)
+    monkeypatch.setattr(clean_commands, "open_db_for_clean", small_db)
     many_pages(tmp_path / "in", FULL_DISK_PAGES, 700)
     db = tmp_path / "news.db"
     result = invoke("clean", tmp_path / "in", "--db", db, "--jobs", "1")
