@@ -26,6 +26,7 @@ if not __package__:  # run as a script (`python cli.py`), not imported as newscl
     use_this_checkout_as_newsclean()
 
 from newsclean.commands.options import add_verbosity_options  # noqa: E402
+from newsclean.commands.output import EXIT_INTERRUPTED  # noqa: E402
 from newsclean.ingest.verbosity import cause_of, verbose  # noqa: E402
 
 # Every command: name -> (module of newsclean.commands, attribute, short help). A command's
@@ -139,15 +140,9 @@ class LazyCommands(MutableMapping[str, click.Command]):
         return len(COMMANDS) + sum(name not in COMMANDS for name in self.loaded)
 
 
-class CouldNotRun(click.UsageError):
-    """A usage error, reported with exit status 1."""
-
-    exit_code = 1
-
-
 class Cli(click.Group):
-    """The command group. Usage errors exit 1, like every other "nothing could run", so that
-    exit status 2 always means "some inputs failed, the others were stored".
+    """The command group, with click's exit statuses (2 for usage errors) and two more:
+    commands/output.py lists them. Ctrl-C exits 130 with one line, no traceback.
 
     Commands load lazily (see COMMANDS): --help lists them from their short help alone."""
 
@@ -162,20 +157,12 @@ class Cli(click.Group):
         }
         click.Group(commands=stand_ins).format_commands(ctx, formatter)
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.exceptions.NoArgsIsHelpError:
-            click.echo(ctx.get_help(), err=True)
-            ctx.exit(1)
-        except click.UsageError as exc:
-            raise CouldNotRun(exc.format_message(), exc.ctx) from exc
-
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.UsageError as exc:
-            raise CouldNotRun(exc.format_message(), exc.ctx) from exc
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except click.ClickException as exc:
             if verbose() and cause_of(exc) and str(exc.__cause__) not in exc.format_message():
                 click.echo(f"cause: {cause_of(exc)}", err=True)

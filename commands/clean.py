@@ -10,8 +10,17 @@ from typing import Any
 import click
 
 from newsclean.commands.options import db_option, open_db
-from newsclean.commands.output import format_table, one_line, progress_reporter, terminal_safe
-from newsclean.db.store import Queryable, StoreError
+from newsclean.commands.output import (
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING_DONE,
+    format_table,
+    one_line,
+    plural,
+    progress_reporter,
+    run_status,
+    terminal_safe,
+)
+from newsclean.db.store import Queryable, StoreError, delete_if_no_article
 from newsclean.db.store import open_db as open_db_for_clean
 from newsclean.ingest.cluster import clean_on_cluster, cluster_options
 from newsclean.ingest.inputs import (
@@ -104,9 +113,12 @@ def clean(
 
     Example: python cli.py clean tests/fixtures --db news.db
 
-    Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
-    stored); 1 nothing could run (bad arguments, database not writable), or the disk filled
-    up mid-run (the summary says what was stored).
+    Ctrl-C stops the run: what was extracted is stored, and the summary says `interrupted`.
+
+    Exit status: 0 all inputs cleaned or unchanged; 3 some inputs failed (the others are
+    stored); 1 nothing could be done (no input found or every one failed: no new database is
+    left; database not writable; the disk filled up mid-run: the summary says what was
+    stored); 2 usage error (bad option or argument); 130 interrupted by Ctrl-C.
     """
     if cluster["out"] and not cluster["cluster"]:
         raise click.UsageError("--out needs --cluster (try --cluster local)")
@@ -115,6 +127,7 @@ def clean(
         urls = load_manifest(manifest)
         if url:
             urls[url_target(paths)] = url
+        existed = os.path.exists(db_path)
         db = None if cluster["out"] else open_db_for_clean(db_path)  # --out writes shards only
     except (InputError, StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -144,11 +157,16 @@ def clean(
                 on_total=set_total,
                 profiles=not no_profiles,
             )
+    if db is not None and not existed:
+        delete_if_no_article(db, db_path)  # nothing stored: leave no empty database behind
     print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
         click.echo(f"error: {one_line(summary.stopped)}", err=True)
-        sys.exit(1)
-    sys.exit(2 if summary.failures else 0)
+        sys.exit(EXIT_NOTHING_DONE)
+    if summary.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    done = sum(summary.counts[status] for status in ("cleaned", "updated", "unchanged", "merged"))
+    sys.exit(run_status(summary.counts["failed"], done))
 
 
 def check_stdin(paths: tuple[str, ...], cluster: str | None) -> None:
@@ -188,9 +206,10 @@ def print_summary(summary: Summary, db_path: str) -> None:
     counts = summary.counts
     seen = sum(counts.values()) - counts["skipped"]  # skipped WARC records are no inputs
     merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
+    interrupted = ", interrupted" if summary.interrupted else ""
     click.echo(
-        f"{seen} inputs: {counts['cleaned']} cleaned, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed  "
+        f"{plural(seen, 'input')}: {counts['cleaned']} cleaned, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed{interrupted}  "
         f"→ {one_line(display_path(db_path))}"
     )
     if counts["skipped"]:

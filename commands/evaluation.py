@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from newsclean.commands.options import output_path_callback
+from newsclean.commands.output import run_status
 from newsclean.ingest.evaluate import PageScore, evaluate, totals
 from newsclean.sites import ADAPTERS
 
@@ -106,4 +107,4 @@ def eval_command(gold_dir: str, against: str | None, site: str | None, json_path
         for score in scores:
             click.echo(page_row(score, bool(against)))
         click.echo(total_line(summary, bool(against)))
-    sys.exit(2 if summary["errors"] else 0)
+    sys.exit(run_status(summary["errors"], summary["pages"] - summary["errors"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,8 @@ from urllib.parse import urlsplit
 import click
 
 from newsclean.commands.options import db_option
-from newsclean.commands.output import StatusLine, one_line, pages_done
-from newsclean.db.store import StoreError, require_corpus
+from newsclean.commands.output import StatusLine, one_line, pages_done, run_status
+from newsclean.db.store import StoreError, delete_if_no_article, require_corpus
 from newsclean.ingest.option_types import FiniteFloatRange
 from newsclean.ingest.urls import DEFAULT_USER_AGENT
 from newsclean.ingest.verbosity import quiet
@@ -174,7 +175,8 @@ def fetch(
 
     Example: python cli.py fetch --site chinanews --max-articles 50 --db news.db
 
-    Exit status: 0 no failure; 2 some pages failed (the others are stored); 1 nothing could run.
+    Exit status: 0 no failure; 3 some pages failed (the others are stored); 1 nothing could be
+    done (every page failed, the network unreachable: no new database is left); 2 usage error.
     """
     from newsclean.db.fetchstore import open_fetch_db
     from newsclean.ingest.crawl import Crawler, CrawlOptions
@@ -182,6 +184,7 @@ def fetch(
 
     adapters = chosen_adapters(sites, mirrors)
     urls = read_url_list(urls_file) if urls_file else None
+    existed = os.path.exists(db_path)
     try:
         db = open_fetch_db(db_path)
     except (StoreError, OSError) as exc:
@@ -209,8 +212,10 @@ def fetch(
     finally:
         status.close()
         fetcher.close()
+    if not existed:
+        delete_if_no_article(db, db_path)  # nothing stored: leave no empty database behind
     print_summary(stats, db_path, listings=urls is None)
-    sys.exit(2 if stats.failed else 0)
+    sys.exit(run_status(stats.failed, stats.new + stats.updated + stats.unchanged))
 
 
 @click.command()
@@ -229,7 +234,8 @@ def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
 
     Example: python cli.py reclean --site hnr --db news.db
 
-    Exit status: 0 every page gave an article; 2 some did not; 1 nothing could run.
+    Exit status: 0 every page gave an article; 3 some did not; 1 none did, or nothing could
+    run; 2 usage error.
     """
     from newsclean.db.fetchstore import open_fetch_db
     from newsclean.ingest.crawl import reclean as reclean_pages
@@ -251,4 +257,4 @@ def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
     )
     for url, detail in stats.failed_urls[:LISTED_FAILURES]:
         click.echo(f"failed: {one_line(url)}: {one_line(detail)}", err=True)
-    sys.exit(2 if stats.failed else 0)
+    sys.exit(run_status(stats.failed, stats.new + stats.updated + stats.unchanged))

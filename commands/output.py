@@ -18,7 +18,6 @@ from newsclean.ingest.verbosity import quiet
 
 if TYPE_CHECKING:
     from newsclean.ingest.crawl import RunStats
-    from newsclean.ingest.pipeline import Outcome
 
 # C0 controls but newline and tab, DEL, C1 controls, and the bidirectional formatting marks:
 # printed raw they clear the screen, set the window title or reverse the line.
@@ -33,6 +32,27 @@ _NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 PROGRESS_FROM = 20
 # The status line says the run waits for a host's delay when the wait is this long (s).
 WAIT_SHOWN_FROM = 0.5
+
+# Exit statuses, as click and its peers use them (README, "Commands"): 2 is click's for usage
+# errors; 1 says nothing could be done; PARTIAL that some inputs failed and the others were
+# stored; INTERRUPTED is 128 + SIGINT, what a shell reports for a run stopped by Ctrl-C.
+EXIT_OK = 0
+EXIT_NOTHING_DONE = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_INTERRUPTED = 130
+
+
+def run_status(failed: int, succeeded: int) -> int:
+    """The exit status of a run with `failed` inputs failed and `succeeded` stored or unchanged."""
+    if not failed:
+        return EXIT_OK
+    return EXIT_PARTIAL if succeeded else EXIT_NOTHING_DONE
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 input`, `2 inputs` (`nouns` when the plural is not noun + s: `copies`)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def _escape(character: re.Match[str]) -> str:
@@ -82,15 +102,15 @@ class progress_reporter:
         self.started = time.monotonic()
         self.shown = sys.stderr.isatty() and not quiet()
 
-    def __enter__(self) -> tuple[Callable[[Outcome], None], Callable[[int | None], None]]:
+    def __enter__(self) -> tuple[Callable[[object], None], Callable[[int | None], None]]:
         return self.report, self.set_total
 
     def set_total(self, total: int | None) -> None:
         """The number of inputs, once known (None: counted as they come)."""
         self.total = total
 
-    def report(self, outcome: Outcome) -> None:
-        """Advance the bar (shown once PROGRESS_FROM inputs are expected or seen)."""
+    def report(self, done: object) -> None:
+        """Advance the bar by one input `done` (shown once PROGRESS_FROM inputs are expected or seen)."""
         self.count += 1
         if not self.shown:
             return
@@ -99,7 +119,7 @@ class progress_reporter:
             self.bar.__enter__()
             self.bar.update(self.count - 1)
         if self.bar is not None:
-            self.bar.update(1, current_item=outcome)
+            self.bar.update(1, current_item=done)
 
     def new_bar(self) -> Any:
         """click's progress bar, of the total when known."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -267,7 +268,8 @@ def check_schema(conn: sqlite3.Connection, path: str | Path, writing: bool) -> N
     Refused: a schema version past SCHEMA_VERSION; an `articles` table lacking the columns
     read (CORPUS_COLUMNS) or, to write, every column written but those a migration adds; an
     `inputs` table lacking a column written; a NOT NULL column without default that newsclean
-    does not know in either (every insert would fail). A writer may find no tables at all.
+    does not know in either (every insert would fail); to write, a database that has tables
+    but no `articles` table (another program's data). A writer may find no tables at all.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
@@ -279,6 +281,8 @@ def check_schema(conn: sqlite3.Connection, path: str | Path, writing: bool) -> N
     needed = [c for c in ARTICLE_COLUMNS if c not in MIGRATED_COLUMNS] if writing else CORPUS_COLUMNS
     if articles or not writing:
         require_columns(path, "articles", articles, needed)
+    else:
+        refuse_foreign_tables(conn, path)
     if inputs and writing:
         require_columns(path, "inputs", inputs, INPUT_COLUMNS)
     for table, columns, known in (("articles", articles, ARTICLE_COLUMNS), ("inputs", inputs, INPUT_COLUMNS)):
@@ -288,6 +292,22 @@ def check_schema(conn: sqlite3.Connection, path: str | Path, writing: bool) -> N
                 f"{path} is not a newsclean database (its {table} table has a NOT NULL column "
                 f"newsclean does not write: {', '.join(strange)})"
             )
+
+
+def refuse_foreign_tables(conn: sqlite3.Connection, path: str | Path) -> None:
+    """Raise NotACorpus when a database without an `articles` table has tables of its own."""
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name"
+        )
+    ]
+    if tables:
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise NotACorpus(
+            f"{path} is not a newsclean database (it has tables {shown} and no articles table): "
+            "give --db a new file or an empty database"
+        )
 
 
 def table_columns(conn: sqlite3.Connection, table: str) -> dict[str, bool]:
@@ -314,6 +334,17 @@ def open_existing_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = 
     """open_db for a database that must already exist and be a newsclean corpus."""
     require_corpus(path)
     return open_db(path, indexes)
+
+
+def delete_if_no_article(db: sqlite_utils.Database, path: str | Path) -> None:
+    """Close and delete the database (and its WAL files) when it holds no article: for a
+    database a run created and stored nothing in."""
+    if db.execute("select exists (select 1 from articles)").fetchone()[0]:
+        return
+    db.conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{path}{suffix}")
 
 
 def probe_writable(db: sqlite_utils.Database) -> None:

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import multiprocessing
 import re
+import signal
 import sqlite3
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -89,6 +90,7 @@ class Summary:
     failures: list[Outcome] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped early (a full disk), if it did
     profiled: int = 0  # rows updated by their host's learned profile
+    interrupted: bool = False  # stopped by Ctrl-C (SIGINT): what was extracted before is stored
 
     def add(self, outcome: Outcome) -> None:
         """Count one input's outcome."""
@@ -344,7 +346,7 @@ def clean_paths(
     site: str | None = None,
     force: bool = False,
     jobs: int = 1,
-    on_progress: Callable[[Outcome], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
     on_total: Callable[[int | None], None] | None = None,
     profiles: bool = True,
 ) -> Summary:
@@ -355,7 +357,10 @@ def clean_paths(
 
     `on_total` is told the number of inputs once the paths are walked (None when a WARC
     archive is among them: its records are counted only as they are read); `on_progress`
-    is told each input's outcome as it is stored.
+    is told each input's name as its result arrives, before it is written.
+
+    Ctrl-C (SIGINT) stops the run: the results that arrived are written and committed, the
+    rest dropped, and the summary says `interrupted` (the workers ignore SIGINT).
 
     With jobs > 1, the workers read, hash and extract the page files (WARC records and standard
     input are read here) while this process lists the next window of BATCH_SIZE inputs and
@@ -364,7 +369,7 @@ def clean_paths(
     at most WRITE_SIZE / BATCH_SIZE + 1 windows of inputs are in flight.
     """
     # Forked before the inputs are listed, so that no worker holds a copy of the list.
-    pool = multiprocessing.Pool(jobs) if jobs > 1 and not one_page(paths) else None
+    pool = multiprocessing.Pool(jobs, initializer=ignore_sigint) if jobs > 1 and not one_page(paths) else None
     learner = None
     if profiles:
         from newsclean.ingest.profiling import Learner  # it imports this module
@@ -372,7 +377,7 @@ def clean_paths(
         learner = Learner()
     try:
         summary = _clean_inputs(db, paths, pool, urls or {}, site, force, on_progress, on_total, learner)
-        if learner is not None and not summary.stopped:
+        if learner is not None and not summary.stopped and not summary.interrupted:
             try:
                 summary.profiled = learner.apply(db, pool)
             except sqlite3.OperationalError as exc:
@@ -400,7 +405,7 @@ def _clean_inputs(
     urls: dict[Path, str],
     site: str | None,
     force: bool,
-    on_progress: Callable[[Outcome], None] | None,
+    on_progress: Callable[[str], None] | None,
     on_total: Callable[[int | None], None] | None,
     learner: Learner | None,
 ) -> Summary:
@@ -418,33 +423,34 @@ def _clean_inputs(
 
     results: list[Extracted | Outcome] = []  # in input order, not yet written
 
-    def collect(prepared: list[FileJob | Job | Outcome], extracted: Any) -> None:
-        """Take a window's results; write a transaction once there are WRITE_SIZE of them (the
-        same boundaries as the cluster merge's, so both give the same database)."""
-        done = iter(extracted.get() if pool else extracted)
+    def collect(prepared: list[FileJob | Job | Outcome], extracted: Iterator[Extracted | Outcome]) -> None:
+        """Take a window's results as they arrive; write a transaction once there are WRITE_SIZE
+        of them (the same boundaries as the cluster merge's, so both give the same database)."""
         for item in prepared:
-            result = item if isinstance(item, Outcome) else next(done)
+            result = item if isinstance(item, Outcome) else next(extracted)
             results.append(result)
             if learner is not None:
                 learner.take(item, result)
+            if on_progress:
+                on_progress(result.path)
         if len(results) >= WRITE_SIZE:
             write()
 
     def write() -> None:
-        for outcome in store_batch(db, results):
-            summary.add(outcome)
-            if on_progress:
-                on_progress(outcome)
+        outcomes = store_batch(db, results)
         results.clear()
+        for outcome in outcomes:
+            summary.add(outcome)
 
     extract = functools.partial(extract_job, indexes=db.indexes, observe=learner is not None)
     # Windows handed to the workers and not yet collected: a transaction's worth, so that
     # the workers have work while this process writes one.
-    in_flight: deque[tuple[list[FileJob | Job | Outcome], Any]] = deque()
+    in_flight: deque[tuple[list[FileJob | Job | Outcome], Iterator[Extracted | Outcome]]] = deque()
     try:
         for prepared in batches(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
             todo = [p for p in prepared if not isinstance(p, Outcome)]
-            extracted = pool.map_async(extract, todo, chunksize=2) if pool else [extract(job) for job in todo]
+            # imap: submitted now, results taken one by one in input order as they arrive
+            extracted = pool.imap(extract, todo, chunksize=2) if pool else map(extract, todo)
             in_flight.append((prepared, extracted))
             if len(in_flight) > WRITE_SIZE // BATCH_SIZE:
                 collect(*in_flight.popleft())  # then written while the workers extract the rest
@@ -452,6 +458,9 @@ def _clean_inputs(
             collect(*in_flight.popleft())
         if results:
             write()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        write_on_interrupt(write, results)
     except sqlite3.OperationalError as exc:
         if not is_disk_full(exc):
             raise
@@ -460,6 +469,21 @@ def _clean_inputs(
             f"disk full ({exc}): stopped with {left} inputs not stored; the rows stored before are intact"
         )
     return summary
+
+
+def ignore_sigint() -> None:
+    """A worker's initializer: Ctrl-C is the main process's to handle (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def write_on_interrupt(write: Callable[[], None], results: list[Extracted | Outcome]) -> None:
+    """Write the results that arrived before Ctrl-C, a second Ctrl-C ignored meanwhile."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        if results:
+            write()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def is_disk_full(exc: sqlite3.Error) -> bool:

@@ -28,13 +28,13 @@ def test_clean_reads_one_page_from_stdin_with_its_url(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     done = run_cli("clean", "-", "--url", HNR_URL, "--db", str(db), input=HNR_HTML.read_bytes(), text=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.decode().startswith("1 inputs: 1 cleaned")
+    assert done.stdout.decode().startswith("1 input: 1 cleaned")
     assert rows(db, "select url, site, title from articles") == [
         (HNR_URL, "hnr", "荥阳：一面锦旗“众人织” 万人同心“共战疫”")
     ]
     assert rows(db, "select path, status from inputs") == [("<stdin>", "cleaned")]
     again = run_cli("clean", "-", "--url", HNR_URL, "--db", str(db), input=HNR_HTML.read_bytes(), text=False)
-    assert again.stdout.decode().startswith("1 inputs: 0 cleaned, 0 updated, 1 unchanged")
+    assert again.stdout.decode().startswith("1 input: 0 cleaned, 0 updated, 1 unchanged")
 
 
 def test_stdin_may_be_gzip_and_needs_no_url(tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_stdin_may_be_gzip_and_needs_no_url(tmp_path: Path) -> None:
 
 def test_stdin_that_is_no_page_fails_alone_with_its_name(tmp_path: Path) -> None:
     done = run_cli("clean", "-", "--db", str(tmp_path / "news.db"), input=b"\x1f\x8b broken gzip", text=False)
-    assert done.returncode == 2
+    assert done.returncode == 1  # the only input failed
     assert b"failed: <stdin>: broken gzip data" in done.stderr
     assert b"Traceback" not in done.stderr
 
@@ -56,9 +56,9 @@ def test_stdin_that_is_no_page_fails_alone_with_its_name(tmp_path: Path) -> None
 def test_url_and_stdin_usage_errors(tmp_path: Path) -> None:
     db = str(tmp_path / "news.db")
     mixed = run_cli("clean", "-", str(FIXTURES), "--db", db, input=b"", text=False)
-    assert mixed.returncode == 1 and b"must be the only PATH" in mixed.stderr
+    assert mixed.returncode == 2 and b"must be the only PATH" in mixed.stderr
     folder = run_cli("clean", str(FIXTURES), "--url", HNR_URL, "--db", db, input=b"", text=False)
-    assert folder.returncode == 1 and b"--url needs exactly one page" in folder.stderr
+    assert folder.returncode == 2 and b"--url needs exactly one page" in folder.stderr
     single = run_cli(
         "clean", str(HNR_HTML), "--url", "https://www.example.cn/a/1.html", "--db", db, input=b"", text=False
     )

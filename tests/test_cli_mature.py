@@ -60,9 +60,9 @@ def test_shell_completion_script() -> None:
         ["show", "--format", "xml", "1"],
     ],
 )
-def test_every_usage_error_exits_1(args: list[str]) -> None:
+def test_every_usage_error_exits_2(args: list[str]) -> None:
     done = run_cli(*args)
-    assert done.returncode == 1, (args, done.stderr)
+    assert done.returncode == 2, (args, done.stderr)
     assert "Traceback" not in done.stderr
     if not args:
         assert "Commands:" in done.stderr
@@ -74,9 +74,9 @@ def test_site_matches_any_case_and_an_unknown_site_lists_the_known_ones(corpus: 
         == run_cli("search", "疫情", "--site", "HNR", "--db", corpus).stdout
     )
     done = run_cli("search", "疫情", "--site", "nosuchsite", "--db", corpus)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "known sites: chinanews, ddsb, generic, hnr" in done.stderr
-    assert run_cli("export", "--site", "nosuchsite", "--db", corpus).returncode == 1
+    assert run_cli("export", "--site", "nosuchsite", "--db", corpus).returncode == 2
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_a_month_range_within_one_year_is_fine(corpus: str) -> None:
 )
 def test_a_bad_output_path_is_named_before_any_work(corpus: str, args: list[str], option: str) -> None:
     done = run_cli(*args, *(["--db", corpus] if args[0] == "export" else []))
-    assert done.returncode == 1 and option in done.stderr
+    assert done.returncode == 2 and option in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
@@ -153,7 +153,7 @@ def test_search_help_documents_the_syntax_and_option_typos_still_fail() -> None:
     for piece in ("OR", "NOT 锦旗", "-锦旗", '"战斗 堡垒"', "title:"):
         assert piece in help_text
     done = run_cli("search", "疫情", "--limt", "3")
-    assert done.returncode == 1 and "No such option '--limt'" in done.stderr
+    assert done.returncode == 2 and "No such option '--limt'" in done.stderr
 
 
 def test_browse_on_a_port_in_use_says_so_before_serving(corpus: str) -> None:
@@ -203,7 +203,7 @@ def test_fetch_reads_urls_from_stdin(tmp_path: Path) -> None:
             str(tmp_path / "news.db"),
             input=f"https://news.hnr.cn{first}\n{server.url(second)}\nftp://x/a.html\n",
         )
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == 3, done.stderr
     assert "articles: 2 fetched, 2 new" in done.stdout
     assert "<stdin>:3: not an http(s) URL" in done.stderr
 
@@ -246,12 +246,13 @@ def test_verbose_shows_the_cause_of_a_fetch_failure_and_quiet_only_failures(tmp_
     ]
     url = f"http://127.0.0.1:{port}/202003/20/730002.html\n"
     plain = run_cli(*args, input=url)
-    assert plain.returncode == 2 and "robots.txt unreachable (connection error)" in plain.stderr
+    assert plain.returncode == 1 and "robots.txt unreachable (connection error)" in plain.stderr
+    assert not (tmp_path / "news.db").exists()  # nothing stored: no empty database left
     assert "Connection refused" not in plain.stderr
     loud = run_cli(*args, "-v", input=url)
     assert "(cause: ConnectionRefusedError: [Errno 111] Connection refused)" in loud.stderr
     hushed = run_cli(*args, "--quiet", input=url)
-    assert hushed.returncode == 2 and hushed.stdout == "" and "failed: " in hushed.stderr
+    assert hushed.returncode == 1 and hushed.stdout == "" and "failed: " in hushed.stderr
 
 
 def test_lint_and_type_checks_are_configured_and_ruff_passes() -> None:

@@ -365,4 +365,4 @@ def test_reindex_rebuilds_and_keeps_the_threshold(cleaned):
     assert stories.story_counts(db)[2] == 1  # the traditional copy is still identical
     assert "threshold 0.95" in invoke("reindex", "--db", cleaned).output
     bad = invoke("reindex", "--db", cleaned, "--story-threshold", "0.1")
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2  # a usage error
