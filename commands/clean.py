@@ -32,6 +32,8 @@ from newsclean.ingest.inputs import (
     resolved,
 )
 from newsclean.ingest.pipeline import Summary, clean_paths
+from newsclean.ingest.select import Selection
+from newsclean.ingest.verbosity import verbose
 from newsclean.ingest.warc import is_warc
 from newsclean.sites import ADAPTERS
 
@@ -74,6 +76,19 @@ site_option = click.option(
     callback=lambda _ctx, _param, value: http_url_option(value),
     help="The page's http(s) URL, when PATHS is one file or - (one page read from standard input).",
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Read only the files whose name or path matches GLOB, whatever their content "
+    "(repeatable; quote it: '*.dat').",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip the files whose name or path matches GLOB (repeatable).",
+)
 @click.option("--force", is_flag=True, help="Re-extract inputs already cleaned with the same bytes.")
 @click.option(
     "--jobs",
@@ -96,12 +111,19 @@ def clean(
     site: str | None,
     manifest: str | None,
     url: str | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     force: bool,
     jobs: int,
     no_profiles: bool,
     **cluster: Any,
 ) -> None:
     """Clean saved pages (files or folders of .html .htm .shtml .txt, optionally .gz) into SQLite.
+
+    Files are chosen by content: pages whatever their name (wget's s?id=123, .php, .asp,
+    .jsp, .xhtml), MHTML (.mhtml, .mht) as browsers save it; what is no page (JSON, Markdown,
+    images, archives) is skipped, counted in the summary, each with its reason under -v.
+    --include and --exclude choose among the files by glob.
 
     WARC archives (.warc, .warc.gz) among the PATHs give one input per HTML or text response
     record with status 200, named ARCHIVE#OFFSET. With --cluster, extraction runs on a Dask
@@ -143,6 +165,7 @@ def clean(
                 site=site,
                 force=force,
                 on_progress=report,
+                selection=Selection(include, exclude),
             )
         else:
             assert db is not None  # --out needs --cluster
@@ -156,9 +179,12 @@ def clean(
                 on_progress=report,
                 on_total=set_total,
                 profiles=not no_profiles,
+                selection=Selection(include, exclude),
             )
     if db is not None and not existed:
         delete_if_no_article(db, db_path)  # nothing stored: leave no empty database behind
+    if not sum(summary.counts.values()) and not summary.interrupted:
+        raise click.ClickException(empty_selection(paths, summary.not_pages))
     print_summary(summary, cluster["out"] or db_path)
     if summary.stopped:
         click.echo(f"error: {one_line(summary.stopped)}", err=True)
@@ -167,6 +193,26 @@ def clean(
         sys.exit(EXIT_INTERRUPTED)
     done = sum(summary.counts[status] for status in ("cleaned", "updated", "unchanged", "merged"))
     sys.exit(run_status(summary.counts["failed"], done))
+
+
+def empty_selection(paths: tuple[str, ...], not_pages: list[tuple[str, str]]) -> str:
+    """The error for PATHs that hold no page to clean, with a hint; -v lists the skipped files."""
+    list_not_pages(not_pages)
+    where = " ".join(one_line(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+    if not not_pages:
+        return f"no file found in {where}"
+    hint = "" if verbose() else "; -v lists them with the reason"
+    return (
+        f"no page to clean in {where}: {plural(len(not_pages), 'file')} skipped as not pages{hint} "
+        "(--include GLOB reads files by name)"
+    )
+
+
+def list_not_pages(not_pages: list[tuple[str, str]]) -> None:
+    """With -v, each file skipped as no page, with the reason."""
+    if verbose():
+        for path, reason in not_pages:
+            click.echo(f"skipped: {one_line(path)}: {reason}", err=True)
 
 
 def check_stdin(paths: tuple[str, ...], cluster: str | None) -> None:
@@ -206,16 +252,18 @@ def print_summary(summary: Summary, db_path: str) -> None:
     counts = summary.counts
     seen = sum(counts.values()) - counts["skipped"]  # skipped WARC records are no inputs
     merged = f", {counts['merged']} merged (same article as another input)" if counts["merged"] else ""
+    not_pages = f", {len(summary.not_pages)} not pages (skipped)" if summary.not_pages else ""
     interrupted = ", interrupted" if summary.interrupted else ""
     click.echo(
         f"{plural(seen, 'input')}: {counts['cleaned']} cleaned, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed{interrupted}  "
+        f"{counts['unchanged']} unchanged{merged}, {counts['failed']} failed{not_pages}{interrupted}  "
         f"→ {one_line(display_path(db_path))}"
     )
     if counts["skipped"]:
         click.echo(
             f"WARC records skipped: {counts['skipped']} (not an HTML or text response with status 200)"
         )
+    list_not_pages(summary.not_pages)
     if summary.profiled:
         click.echo(f"site profiles: {summary.profiled} rows updated by their host's learned profile")
     if summary.per_site:

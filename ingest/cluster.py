@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
-from newsclean.ingest.inputs import InputFile, discover, display_path
+from newsclean.ingest.inputs import InputFile, display_path, find_inputs
 from newsclean.ingest.pipeline import (
     WRITE_SIZE,
     Extracted,
@@ -55,6 +55,7 @@ from newsclean.ingest.pipeline import (
     store_batch,
 )
 from newsclean.ingest.remote import RemoteFile, is_url
+from newsclean.ingest.select import Selection
 from newsclean.ingest.sources import batches, prepare_archive
 from newsclean.ingest.warc import is_warc, read_archive
 
@@ -588,11 +589,14 @@ def clean_on_cluster(
     site: str | None,
     force: bool,
     on_progress: Callable[[Outcome], None] | None = None,
+    selection: Selection | None = None,
 ) -> Summary:
     """`clean --cluster`: extract on the cluster, then merge into `db` (or, with `out`, keep
-    the shards there without merging: then `db` is None and nothing counts as unchanged)."""
-    summary = Summary()
-    files, missing = discover(paths)
+    the shards there without merging: then `db` is None and nothing counts as unchanged).
+    The files are chosen as clean_paths chooses them (ingest/select.py)."""
+    found = find_inputs(paths, selection)
+    summary = Summary(not_pages=found.skipped)
+    files, missing = found.files, found.missing
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
     target = out or shards or f"{db_path}.shards"

@@ -9,12 +9,13 @@ import re
 import stat
 import sys
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclean.ingest.remote import RemoteError, RemoteFile, expand, is_url
+from newsclean.ingest.select import Selection, skip_reason
 from newsclean.ingest.urls import url_problem
 
-SUFFIXES = (".html", ".htm", ".shtml", ".txt")
 # A saved page larger than this is refused (after gunzip): no news article comes close,
 # and it bounds the memory one input can take.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -55,26 +56,43 @@ class InputError(ValueError):
     """An input that cannot be read as a page."""
 
 
-def is_input_file(path: Path) -> bool:
-    """True for the file types `clean` reads (optionally gzip-compressed)."""
-    name = path.name.lower().removesuffix(".gz")
-    return name.endswith(SUFFIXES) or is_archive_name(name)  # WARC archives: ingest/warc.py
-
-
 def is_archive_name(name: str) -> bool:
     """True for the names of WARC archives: `.warc`, `.warc.gz`."""
     return name.lower().removesuffix(".gz").endswith(".warc")
 
 
-def discover(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
-    """The input files under the given files and folders, sorted; and (path, error) for bad paths.
+@dataclass
+class Found:
+    """What a walk of the PATHs found: the inputs, sorted; (path, error) for bad paths; and
+    (path, reason) for the files that are not read (ingest/select.py)."""
+
+    files: list[InputFile] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def find_inputs(paths: list[str], selection: Selection | None = None) -> Found:
+    """The input files under the given files and folders, chosen by ingest/select.py.
 
     Folders are walked without following symbolic links, so a link loop cannot trap the walk.
     A folder that cannot be listed (no permission) is a bad path, not silently skipped.
     A URL (s3://bucket/crawl/) gives the WARC archives it names (ingest/remote.py).
     """
+    selection = selection or Selection()
     found: list[InputFile] = []
     errors: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
+
+    def chosen(files: list[Path]) -> list[Path]:
+        """The files to read; the others go to `skipped` with their reason."""
+        kept = []
+        for file in files:
+            reason = skip_reason(file, selection)
+            if reason:
+                skipped.append((display_path(file), reason))
+            else:
+                kept.append(file)
+        return kept
 
     def unlistable(exc: OSError) -> None:
         errors.append((display_path(exc.filename or "?"), f"cannot read folder: {exc.strerror or exc}"))
@@ -91,13 +109,13 @@ def discover(paths: list[str]) -> tuple[list[InputFile], list[tuple[str, str]]]:
         elif path.is_dir():
             for root, dirs, files in os.walk(path, onerror=unlistable, followlinks=False):
                 dirs.sort()
-                found.extend(Path(root) / f for f in sorted(files) if is_input_file(Path(f)))
+                found.extend(chosen([Path(root) / f for f in sorted(files)]))
         elif path.is_file():
-            found.append(path)
+            found.extend(chosen([path]))
         else:
             errors.append((display_path(raw), missing_path_problem(path)))
     unique = list(dict.fromkeys(p if p == STDIN or isinstance(p, RemoteFile) else resolved(p) for p in found))
-    return unique, errors
+    return Found(unique, errors, skipped)
 
 
 def missing_path_problem(path: Path) -> str:

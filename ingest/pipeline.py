@@ -37,13 +37,16 @@ from newsclean.extract.text import has_han
 from newsclean.ingest.decode import DecodeError, decode_text
 from newsclean.ingest.inputs import (
     STDIN,
+    Found,
     InputError,
     bound_page,
-    discover,
     display_path,
+    find_inputs,
     read_input,
     saved_url,
 )
+from newsclean.ingest.mhtml import is_mhtml, saved_page
+from newsclean.ingest.select import Selection
 from newsclean.ingest.urls import http_url
 from newsclean.sites import Page, adapter_named, detect
 
@@ -91,6 +94,7 @@ class Summary:
     stopped: str | None = None  # why the run stopped early (a full disk), if it did
     profiled: int = 0  # rows updated by their host's learned profile
     interrupted: bool = False  # stopped by Ctrl-C (SIGINT): what was extracted before is stored
+    not_pages: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) not read
 
     def add(self, outcome: Outcome) -> None:
         """Count one input's outcome."""
@@ -247,6 +251,19 @@ def read_job(job: FileJob) -> Job | Outcome:
     digest = sha256_of(data)
     if digest == job.known:
         return Outcome(job.name, "unchanged")
+    if is_mhtml(data):
+        saved = saved_page(data)
+        if saved is None:
+            return Outcome(job.name, "failed", error="MHTML file without an HTML part")
+        return Job(
+            job.name,
+            saved.html,
+            digest,
+            job.url or saved.url,
+            job.site,
+            charset=saved.charset,
+            profile=job.profile,
+        )
     return Job(job.name, data, digest, job.url, job.site, profile=job.profile)
 
 
@@ -349,13 +366,16 @@ def clean_paths(
     on_progress: Callable[[str], None] | None = None,
     on_total: Callable[[int | None], None] | None = None,
     profiles: bool = True,
+    selection: Selection | None = None,
 ) -> Summary:
     """Clean every input under `paths` into the database and summarise what happened.
 
     With `profiles`, each host's pages are learned from once all are extracted, and the pages
     the learned profile changes are extracted again with it (ingest/profiling.py).
 
-    `on_total` is told the number of inputs once the paths are walked (None when a WARC
+    The files under `paths` are chosen by ingest/select.py (and `selection`'s globs): the
+    others are listed in the summary's `not_pages`. `on_total` is told the number of inputs
+    once the paths are walked (None when a WARC
     archive is among them: its records are counted only as they are read); `on_progress`
     is told each input's name as its result arrives, before it is written.
 
@@ -376,7 +396,8 @@ def clean_paths(
 
         learner = Learner()
     try:
-        summary = _clean_inputs(db, paths, pool, urls or {}, site, force, on_progress, on_total, learner)
+        found = find_inputs(paths, selection)
+        summary = _clean_inputs(db, found, pool, urls or {}, site, force, on_progress, on_total, learner)
         if learner is not None and not summary.stopped and not summary.interrupted:
             try:
                 summary.profiled = learner.apply(db, pool)
@@ -400,7 +421,7 @@ def one_page(paths: list[str]) -> bool:
 
 def _clean_inputs(
     db: CorpusDatabase,
-    paths: list[str],
+    found: Found,
     pool: Any,
     urls: dict[Path, str],
     site: str | None,
@@ -414,8 +435,8 @@ def _clean_inputs(
     from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
     from newsclean.ingest.warc import is_warc
 
-    summary = Summary()
-    files, missing = discover(paths)
+    summary = Summary(not_pages=found.skipped)
+    files, missing = found.files, found.missing
     for raw, error in missing:
         summary.add(Outcome(raw, "failed", error=error))
     if on_total:

@@ -13,7 +13,7 @@ import pytest
 from test_warc import write_fixture_warc
 
 from conftest import ROOT, invoke
-from newsclean.ingest.inputs import discover
+from newsclean.ingest.inputs import find_inputs
 
 pytestmark = pytest.mark.slow  # an HTTP server, and a Dask cluster reading by URL
 
@@ -44,11 +44,10 @@ def test_a_folder_url_gives_the_archives_under_it(archive: Path) -> None:
     fs.pipe("/bucket/run1/crawl.warc.gz", archive.read_bytes())
     fs.pipe("/bucket/run1/notes.txt", b"not an archive")
     try:
-        files, errors = discover(["memory://bucket/run1/", "memory://bucket/nothing/"])
-        assert files == ["memory:///bucket/run1/crawl.warc.gz"] and not errors[1:]
-        assert errors == [("memory://bucket/nothing/", "no such file or folder")]
-        globbed, _ = discover(["memory://bucket/run*/*.warc.gz"])
-        assert globbed == files
+        found = find_inputs(["memory://bucket/run1/", "memory://bucket/nothing/"])
+        assert found.files == ["memory:///bucket/run1/crawl.warc.gz"]
+        assert found.missing == [("memory://bucket/nothing/", "no such file or folder")]
+        assert find_inputs(["memory://bucket/run*/*.warc.gz"]).files == found.files
     finally:
         fs.rm("/bucket", recursive=True)
 
