@@ -69,7 +69,12 @@ def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The --site --from --to --author --source options shared by search and export."""
     options = [
         click.option(
-            "--site", callback=site_callback, help="Only this site (its short name, e.g. hnr; any case)."
+            "--site",
+            "--outlet",
+            "site",
+            callback=site_callback,
+            help="Only this site: an adapter (hnr; any case), a host or the domain it ends with "
+            "(cjn.cn), or an outlet name (长江网).",
         ),
         click.option(
             "--from",

@@ -455,6 +455,7 @@ def stats(db_path: str, top: int, fmt: str) -> None:
     )
     sections = [
         ("per site", ["site", "name", "articles", "first", "last"], "sites"),
+        (f"top {top} outlets", ["outlet", "site", "articles", "first", "last"], "outlets"),
         ("per month", ["month", "articles"], "months"),
         (f"top {top} sources", ["source", "articles"], "sources"),
         (f"top {top} authors", ["author", "articles"], "authors"),

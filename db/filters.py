@@ -62,13 +62,23 @@ def check_range(date_from: str | None, date_to: str | None) -> None:
 
 
 def check_site(value: str | None, known: list[str]) -> str | None:
-    """The known site name matching value case-insensitively, or FilterError listing them."""
+    """The adapter name matching value case-insensitively; a host or domain (`cjn.cn`) in lower
+    case; an outlet name (`长江网`, any text that is not plain ASCII) as given; else
+    FilterError listing the adapters."""
     if value is None:
         return None
+    wanted = value.strip()
     for name in known:
-        if name.lower() == value.strip().lower():
+        if name.lower() == wanted.lower():
             return name
-    raise FilterError(f"--site {value}: no such site; known sites: {', '.join(known)}")
+    if "." in wanted:
+        return wanted.lower().removeprefix(".")
+    if wanted and not wanted.isascii():
+        return wanted
+    raise FilterError(
+        f"--site {value}: no such site; known sites: {', '.join(known)} "
+        "(or a host or domain such as cjn.cn, or an outlet name such as 长江网)"
+    )
 
 
 def filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[Any]]:
@@ -79,9 +89,12 @@ def filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[Any]]:
     """
     conds: list[str] = []
     params: list[Any] = []
-    if filters.site:
-        conds.append(f"{alias}.site = ?")
-        params.append(filters.site)
+    if filters.site:  # an adapter, a host or a domain it ends with, or an outlet (check_site)
+        conds.append(
+            f"({alias}.site = ? or {alias}.outlet = ? or lower({alias}.host) = ? "
+            f"or lower({alias}.host) like '%.' || ?)"
+        )
+        params.extend([filters.site] * 4)
     date_from = check_date(filters.date_from, "--from")
     date_to = check_date(filters.date_to, "--to")
     if date_from:

@@ -129,7 +129,7 @@ def _date_label(value: str | None) -> str:
 
 def format_article(rec: dict[str, Any]) -> str:
     """The article as a reader reads it: title, meta lines, then the body paragraphs."""
-    site = rec["site_name"] or rec["site"]
+    site = rec.get("outlet") or rec["site_name"] or rec["site"]
     meta = [
         f"{site} · {_date_label(rec['published_at'])}"
         + (f" · source: {rec['source']}" if rec["source"] else "")
@@ -245,6 +245,13 @@ def stats(db: store.Queryable, top: int = 10) -> dict[str, Any]:
         entry[2] = last if entry[2] is None or (last and last > entry[2]) else entry[2]
         months[month or "unknown"] = months.get(month or "unknown", 0) + count
         without_date += count if month is None else 0
+    outlets = _pairs(
+        db,
+        "select outlet, group_concat(distinct site), count(*), substr(min(published_at), 1, 10), "
+        "substr(max(published_at), 1, 10) from articles "
+        "group by outlet order by count(*) desc, outlet limit ?",
+        [top],
+    )
     sites = []
     for site, (count, first, last) in per_site.items():
         name = db.execute("select max(site_name) from articles where site is ?", [site]).fetchone()[0]
@@ -257,6 +264,7 @@ def stats(db: store.Queryable, top: int = 10) -> dict[str, Any]:
         ).fetchone()[0],
         "without_date": without_date,
         "sites": sites,
+        "outlets": outlets,
         "months": sorted(months.items()),
         "sources": _pairs(
             db,

@@ -221,23 +221,30 @@ def date_tags(date_from: str | None, date_to: str | None) -> list[str]:
     return tags
 
 
+def names_adapter(site: str) -> bool:
+    """True when a --site value is an adapter's name (`hnr`), not a host or an outlet."""
+    return site.isascii() and "." not in site
+
+
 def filter_expression(filters: Filters, irregular_dates: bool = True) -> tuple[str | None, bool]:
     """The tags MATCH expression for the filters (None: no constraint) and whether it is exact.
 
-    Not exact (filter_sql must then be applied too) with an author or source filter, or with
-    a date bound when some article has a date the tags cannot place (`irregular_dates`):
-    such articles carry the `dx` tag and are matched for SQL to decide.
+    Not exact (filter_sql must then be applied too) with an author or source filter, a --site
+    that names a host or an outlet (the tags know adapters only), or with a date bound when
+    some article has a date the tags cannot place (`irregular_dates`): such articles carry
+    the `dx` tag and are matched for SQL to decide.
     """
     filter_sql(filters)  # raises FilterError on a malformed date
     parts = []
-    if filters.site:
+    by_outlet = bool(filters.site) and not names_adapter(filters.site or "")
+    if filters.site and not by_outlet:
         parts.append(_quote(TAG + "s" + filters.site.encode().hex()))
     dated = bool(filters.date_from or filters.date_to)
     if dated:
         tags = date_tags(filters.date_from, filters.date_to)
         tags += [TAG + "dx"] if irregular_dates else []
         parts.append("(" + " OR ".join(map(_quote, tags)) + ")" if tags else _quote(TAG + "none"))
-    exact = not (filters.author or filters.source or (dated and irregular_dates))
+    exact = not (filters.author or filters.source or by_outlet or (dated and irregular_dates))
     return ("tags : (" + " AND ".join(parts) + ")" if parts else None), exact
 
 

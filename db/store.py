@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from newsclean.db import damage
 from newsclean.db.locking import BUSY_TIMEOUT_S, when_unlocked
+from newsclean.extract.outlet import host_of, outlet_of
 from newsclean.extract.record import ARTICLE_FIELDS, Article
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class NewerSchema(StoreError):
 # this number with a migration in ensure_schema; a database of a higher version is refused.
 SCHEMA_VERSION = 1
 # Article columns a migration adds, so that a writer may find them missing.
-MIGRATED_COLUMNS = ("fingerprint",)
+MIGRATED_COLUMNS = ("fingerprint", "outlet", "host")
 
 
 class Queryable(Protocol):
@@ -237,7 +238,23 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read database {path}: {exc}") from exc
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if "outlet" not in table_columns(conn, "articles"):
+        conn = with_outlets(conn)
     return ReadOnlyDatabase(conn)
+
+
+def with_outlets(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """An in-memory copy of a database from before outlets, with its outlets filled in (the
+    file itself is upgraded by the next command that writes it: clean, fetch, reclean)."""
+    import sqlite_utils
+
+    copy = sqlite3.connect(":memory:")
+    conn.backup(copy)
+    conn.close()
+    copy.execute("alter table articles add column outlet text")
+    copy.execute("alter table articles add column host text")
+    backfill_outlets(sqlite_utils.Database(copy))
+    return copy
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -391,8 +408,13 @@ def create_tables(db: sqlite_utils.Database) -> None:
     if "fingerprint" not in db.table("articles").columns_dict:  # a database from before it
         db.execute("alter table articles add column fingerprint text")
         backfill_fingerprints(db)
+    if "outlet" not in db.table("articles").columns_dict:  # a database from before outlets
+        db.execute("alter table articles add column outlet text")
+        db.execute("alter table articles add column host text")
+        backfill_outlets(db)
     # finds the same article under another key
     db.table("articles").create_index(["fingerprint"], if_not_exists=True)
+    db.table("articles").create_index(["outlet"], if_not_exists=True)
     if "inputs" not in db.table_names():
         db.table("inputs").create(INPUT_COLUMNS, pk="path")
         db.table("inputs").create_index(["sha256"])
@@ -481,6 +503,17 @@ def backfill_fingerprints(db: sqlite_utils.Database) -> None:
     names = [d[0] for d in cursor.description]
     updates = [(fingerprint_of(dict(zip(names, found))), found[0]) for found in cursor.fetchall()]
     db.conn.executemany("update articles set fingerprint = ? where id = ?", updates)
+
+
+def backfill_outlets(db: sqlite_utils.Database) -> None:
+    """Give every row of a database written before outlets existed its host and outlet (from
+    its URL and site name; `reclean` re-reads the fetched pages' copyright lines too)."""
+    rows = db.execute("select id, url, site_name from articles").fetchall()
+    updates = []
+    for article_id, url, site_name in rows:
+        host = host_of(url)
+        updates.append((outlet_of(site_name, "", host), host, article_id))
+    db.conn.executemany("update articles set outlet = ?, host = ? where id = ?", updates)
 
 
 def record_input(

@@ -36,6 +36,14 @@ ARTICLE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("url", "text", False, "the page's URL (`https://news.hnr.cn/202003/19/731862.html`)"),
     FieldSpec("site", "text", True, "the adapter's name (`hnr`, `chinanews`, `ddsb`, `generic`)"),
     FieldSpec("site_name", "text", False, "the site's own name (`映象网`)"),
+    FieldSpec(
+        "outlet",
+        "text",
+        False,
+        "the publisher: the site's name when the page gives it (site name, og:site_name, "
+        "copyright line), else the URL's registered domain (`长江网`, `cjn.cn`)",
+    ),
+    FieldSpec("host", "text", False, "the URL's host (`news.cjn.cn`)"),
     FieldSpec("title", "text", True, "the headline as published (`荥阳：一面锦旗“众人织”…`)"),
     FieldSpec("published_at", "text", False, "ISO 8601 (`2020-03-19T17:00:58+08:00`, `2020-03-19`)"),
     FieldSpec("source", "text", False, "the 来源 the page names (`映象网`)"),
@@ -78,6 +86,8 @@ class Article:
     body: list[str] = field(default_factory=list)
     site: str = ""
     site_name: str | None = None
+    outlet: str | None = None
+    host: str | None = None
     url: str | None = None
     published_at: str | None = None
     source: str | None = None

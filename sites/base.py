@@ -17,6 +17,7 @@ from newsclean.extract.html import (
     render_lines,
 )
 from newsclean.extract.layout import read_text_page
+from newsclean.extract.outlet import host_of, outlet_of
 from newsclean.extract.profiles import PageSample, Profile, text_sample
 from newsclean.extract.record import Article
 from newsclean.extract.titles import page_title
@@ -119,6 +120,8 @@ class Adapter:
             if page.profile or page.observe:  # the pipeline drops template lines by it
                 page.sample = text_sample(page.host, page.text, art.body)
         art.published_at = art.published_at or date_from_url(page.url)
+        art.host = host_of(page.url)
+        art.outlet = outlet_of(art.site_name, page.edges(), art.host)
         return art
 
     def read_html(self, page: Page, art: Article) -> None:
