@@ -102,10 +102,27 @@ def collapsed_hits(
     return hits
 
 
+def is_tracking(param: str) -> bool:
+    """True for a query parameter that tracks the reader, not names the page: spm, wfr,
+    utm_*, for=pc (a `key=value` piece of a query string)."""
+    key, _, value = param.partition("=")
+    return key in ("spm", "wfr") or key.startswith("utm_") or (key == "for" and value == "pc")
+
+
+def without_tracking(url: str) -> str:
+    """The URL without tracking parameters and fragment (`…/1.html?spm=a.b&id=3#top` ->
+    `…/1.html?id=3`); the other parameters are kept as written."""
+    base, _, query = url.partition("#")[0].partition("?")
+    kept = [p for p in query.split("&") if p and not is_tracking(p)]
+    return base + ("?" + "&".join(kept) if kept else "")
+
+
 def get_article(db: store.Queryable, ref: str) -> dict[str, Any] | None:
-    """The article with this id, key or url, as a record; None when there is none."""
-    sql = "select * from articles where key = ? or url = ?"
-    params: list[Any] = [ref, ref]
+    """The article with this id, key or url (also once its tracking parameters are removed),
+    as a record; None when there is none."""
+    clean = without_tracking(ref)
+    sql = "select * from articles where key in (?, ?) or url in (?, ?)"
+    params: list[Any] = [ref, clean, ref, clean]
     if re.fullmatch(r"[0-9]{1,19}", ref) and int(ref) <= MAX_ID:
         sql += " or id = ?"
         params.append(int(ref))

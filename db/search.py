@@ -66,6 +66,7 @@ from typing import Any
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
 from newsclean.db.values import stored_list
+from newsclean.extract.text import fold_script
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -139,9 +140,11 @@ def run_tokens(run: str) -> list[str]:
 
 
 def index_text(text: str | None) -> str:
-    """The text as FTS5 should index it: CJK runs as bigrams, everything else untouched."""
+    """The text as FTS5 should index it: traditional script folded to simplified, CJK runs as
+    bigrams, everything else untouched."""
     if not text:
         return ""
+    text = fold_script(text)
     parts: list[str] = []
     pos = 0
     for m in CJK_RUN.finditer(text):
@@ -153,8 +156,9 @@ def index_text(text: str | None) -> str:
 
 
 def distinct_chars(*texts: str | None) -> str:
-    """The distinct CJK characters of the texts, space-separated (the character index)."""
-    return " ".join(dict.fromkeys("".join(CJK_RUN.findall("".join(t or "" for t in texts)))))
+    """The distinct CJK characters of the texts in simplified script, space-separated (the
+    character index)."""
+    return " ".join(dict.fromkeys("".join(CJK_RUN.findall(fold_script("".join(t or "" for t in texts))))))
 
 
 # ---------------------------------------------------------------- filter tags
@@ -305,12 +309,13 @@ def _lex(query: str) -> list[Term | str]:
 
 
 def parse_query(query: str) -> ParsedQuery:
-    """Parse `a b` (both), `a OR b` (either, binds tighter than AND), "a phrase", `-a` (not)."""
+    """Parse `a b` (both), `a OR b` (either, binds tighter than AND), "a phrase", `-a` (not);
+    traditional script is folded to simplified, as the index holds it."""
     if len(query) > MAX_QUERY_CHARS:  # each term costs index scans: 40,000 characters took 1.36 GB
         raise QueryError(
             f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are searched"
         )
-    items = _lex(query)
+    items = _lex(fold_script(query))
     parsed = ParsedQuery()
     pending_or = False
     for pos, item in enumerate(items):
@@ -427,7 +432,7 @@ def make_snippet(
     para, start = paragraphs[0], 0
     if pattern:
         for p in paragraphs:
-            m = pattern.search(p)
+            m = pattern.search(as_searched(p))
             if m:
                 para, start = p, max(0, m.start() - width // 4)
                 break
@@ -435,8 +440,24 @@ def make_snippet(
     start = max(0, min(start, end - width))
     window = para[start:end]
     if pattern:
-        window = pattern.sub(lambda m: mark[0] + m.group() + mark[1], window)
+        window = mark_matches(window, pattern, mark)
     return ("…" if start > 0 else "") + window + ("…" if end < len(para) else "")
+
+
+def as_searched(text: str) -> str:
+    """The text in the script the query is in (simplified), when folding keeps its length (so
+    that spans found in it are spans of the text), else the text itself."""
+    folded = fold_script(text)
+    return folded if len(folded) == len(text) else text
+
+
+def mark_matches(text: str, pattern: re.Pattern[str], mark: tuple[str, str]) -> str:
+    """The text with what the pattern finds in its simplified form marked, as published."""
+    parts, pos = [], 0
+    for m in pattern.finditer(as_searched(text)):
+        parts += [text[pos : m.start()], mark[0], text[m.start() : m.end()], mark[1]]
+        pos = m.end()
+    return "".join(parts) + text[pos:]
 
 
 def snippet_for(body: str | None, query: str, mark: tuple[str, str] = ("[", "]")) -> str:
@@ -615,6 +636,10 @@ def ensure_query_indexes(db: store.Queryable) -> None:
         db.execute(sql)
 
 
+# The schema version from which the index holds traditional script folded to simplified.
+FOLDED_FROM = 2
+
+
 class SearchIndex:
     """The search index as a stage after the write (a store.DerivedIndex; db/stages.py)."""
 
@@ -625,7 +650,10 @@ class SearchIndex:
     rebuild = staticmethod(reindex)
 
     def create(self, db: store.Queryable) -> None:
-        """The index, built from the stored articles when missing, and the QUERY_INDEXES."""
+        """The index, built from the stored articles when missing or made before script
+        folding (schema version < FOLDED_FROM), and the QUERY_INDEXES."""
+        if index_exists(db) and db.execute("PRAGMA user_version").fetchone()[0] < FOLDED_FROM:
+            reindex(db)
         ensure_index(db)
         ensure_query_indexes(db)
 
@@ -721,12 +749,15 @@ def bm25_scores(db: store.Queryable, parsed: ParsedQuery, ids: list[int]) -> dic
     for article_id, title, body in db.execute(
         f"select id, title, body from articles where id in ({marks})", ids
     ):
+        title, body = fold_script(title or ""), fold_script(body or "")  # as the index holds them
         length = sum(_varints(sizes.get(article_id, b"")))
         norm = BM25_K1 * (1 - BM25_B + BM25_B * length / mean_length)
         score = 0.0
         for term in terms:
             count = counters[term]
-            weighted = TITLE_WEIGHT * count(title or "") + BODY_WEIGHT * count(body or "")
+            weighted = TITLE_WEIGHT * count(fold_script(title or "")) + BODY_WEIGHT * count(
+                fold_script(body or "")
+            )
             score += idf[term] * weighted * (BM25_K1 + 1) / (weighted + norm)
         scores[article_id] = score
     return scores

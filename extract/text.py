@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 # Han ideographs (basic, extension A, compatibility). Punctuation is not CJK here:
 # the spacing rule below must not glue a closing quote to the next word.
@@ -110,3 +111,19 @@ def han_count(text: str) -> int:
 def has_han(text: str, count: int) -> bool:
     """True when the text holds at least `count` Han characters (stops looking once it does)."""
     return re.match(f"(?:[^{HAN}]*[{HAN}]){{{count}}}", text) is not None
+
+
+@cache
+def _traditional_to_simplified() -> Any:
+    """OpenCC's converter from traditional to simplified script (t2s), loaded once."""
+    import opencc
+
+    return opencc.OpenCC("t2s.json")
+
+
+def fold_script(text: str) -> str:
+    """Traditional Chinese written as simplified (OpenCC t2s: 錦旗 -> 锦旗), for search to
+    treat both scripts as one; stored text stays as published."""
+    if not text or text.isascii():
+        return text
+    return str(_traditional_to_simplified().convert(text))
