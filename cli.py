@@ -89,7 +89,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "browse": (
         "browse",
         "browse",
-        "Explore the database in Datasette (install it with: pip install '.[browse]').",
+        "Explore the database in Datasette (install it with: pip install 'newsclean[browse]').",
     ),
     "stories": (
         "stories",

@@ -36,15 +36,15 @@ from newsclean.db.store import StoreError
     help="Open a web browser on the page.",
 )
 def browse(db_path: str, host: str, port: int, open_browser: bool) -> None:
-    """Explore the database in Datasette (install it with: pip install '.[browse]').
+    """Explore the database in Datasette (install it with: pip install 'newsclean[browse]').
 
     Opens with facets by site, source and month, articles newest first, and a
     Chinese-aware "search" query (same syntax as the search command).
 
-    Example: python cli.py browse --db news.db --port 8001
+    Example: newsclean browse --db news.db --port 8001
     """
     if not browse_setup.datasette_installed():
-        raise click.ClickException("Datasette is not installed: pip install '.[browse]'")
+        raise click.ClickException("Datasette is not installed: pip install 'newsclean[browse]'")
     port = port or free_port(host)
     check_port(host, port)
     try:

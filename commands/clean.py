@@ -58,7 +58,9 @@ def capped_jobs(jobs: int) -> int:
 
 
 site_option = click.option(
-    "--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter instead of detecting it."
+    "--site",
+    type=click.Choice(sorted(ADAPTERS), case_sensitive=False),
+    help="Force this adapter instead of detecting it.",
 )
 
 
@@ -133,7 +135,7 @@ def clean(
     its URL (as it does for a single file):
     curl -s URL | newsclean clean - --url URL
 
-    Example: python cli.py clean tests/fixtures --db news.db
+    Example: newsclean clean tests/fixtures --db news.db
 
     Ctrl-C stops the run: what was extracted is stored, and the summary says `interrupted`.
 
@@ -284,7 +286,7 @@ def sites(host: str | None, learned: bool, db_path: str) -> None:
     With --learned, the profiles `clean` learned from each host's pages instead (HOST: one
     profile in full: where the body is found and its template lines).
 
-    Example: python cli.py sites --learned --db news.db ent.163.com
+    Example: newsclean sites --learned --db news.db ent.163.com
     """
     if host and not learned:
         raise click.UsageError("HOST goes with --learned (sites --learned HOST)")

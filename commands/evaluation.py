@@ -74,7 +74,11 @@ def total_line(summary: dict, against: bool) -> str:
 @click.command(name="eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--against", type=click.Choice(["trafilatura"]), help="Also score this extractor's body.")
-@click.option("--site", type=click.Choice(sorted(ADAPTERS)), help="Force this adapter on every page.")
+@click.option(
+    "--site",
+    type=click.Choice(sorted(ADAPTERS), case_sensitive=False),
+    help="Force this adapter on every page.",
+)
 @click.option(
     "--json",
     "json_path",
@@ -85,7 +89,7 @@ def total_line(summary: dict, against: bool) -> str:
 def eval_command(gold_dir: str, against: str | None, site: str | None, json_path: str | None) -> None:
     """Measure extraction on pages with gold records (NAME.html|NAME.txt + NAME.json).
 
-    Example: python cli.py eval tests/fixtures --against trafilatura
+    Example: newsclean eval tests/fixtures --against trafilatura
 
     Prints, per page and in total: title/date/source/author/correspondent/editor matches,
     body precision/recall/F1 over character bigrams, and milliseconds per page.

@@ -31,6 +31,7 @@ def parse_base_urls(_ctx: click.Context, _param: click.Parameter, values: tuple[
     mirrors = {}
     for value in values:
         name, sep, url = value.partition("=")
+        name = name.strip().lower()  # site names match in any case, as --site's do
         if not sep or name not in SITE_NAMES:
             raise click.BadParameter(
                 f"{value!r}: expected NAME=URL with NAME one of {', '.join(SITE_NAMES)}",
@@ -99,7 +100,7 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
     "--site",
     "sites",
     multiple=True,
-    type=click.Choice(SITE_NAMES),
+    type=click.Choice(SITE_NAMES, case_sensitive=False),
     help="Site to fetch (repeatable; default: every site).",
 )
 @db_option("SQLite database to write (the one `clean` writes).")
@@ -173,7 +174,7 @@ def fetch(
     ETag/Last-Modified, robots.txt is obeyed and each host gets one request per --delay.
     Each raw page is kept (compressed), so `reclean` can re-extract without fetching.
 
-    Example: python cli.py fetch --site chinanews --max-articles 50 --db news.db
+    Example: newsclean fetch --site chinanews --max-articles 50 --db news.db
 
     Exit status: 0 no failure; 3 some pages failed (the others are stored); 1 nothing could be
     done (every page failed, the network unreachable: no new database is left); 2 usage error.
@@ -220,7 +221,9 @@ def fetch(
 
 @click.command()
 @click.option(
-    "--site", type=click.Choice([*SITE_NAMES, "generic"]), help="Only the pages fetched for this site."
+    "--site",
+    type=click.Choice([*SITE_NAMES, "generic"], case_sensitive=False),
+    help="Only the pages fetched for this site.",
 )
 @db_option("SQLite database holding the fetched pages.")
 @click.option(
@@ -232,7 +235,7 @@ def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
     Use it after an adapter was fixed: nothing is fetched again. The hosts' site profiles are
     learned again from the pages and applied to the pages they change (see `clean`).
 
-    Example: python cli.py reclean --site hnr --db news.db
+    Example: newsclean reclean --site hnr --db news.db
 
     Exit status: 0 every page gave an article; 3 some did not; 1 none did, or nothing could
     run; 2 usage error.

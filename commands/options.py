@@ -155,10 +155,11 @@ def open_db_for_writing(db_path: str) -> store.Queryable:
         raise click.ClickException(str(exc)) from exc
 
 
-def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    """-v/-q callback: set the level that ingest.verbosity reports."""
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """-v/-q callback: set the level that ingest.verbosity reports (-vv: VERY_VERBOSE)."""
     if value:
-        verbosity.set_level(verbosity.VERBOSE if param.name == "verbose" else verbosity.QUIET)
+        verbose = verbosity.VERY_VERBOSE if value > 1 else verbosity.VERBOSE
+        verbosity.set_level(verbose if param.name == "verbose" else verbosity.QUIET)
 
 
 def add_verbosity_options(command: click.Command) -> None:
@@ -173,10 +174,11 @@ def add_verbosity_options(command: click.Command) -> None:
     command.params.append(
         click.Option(
             ["-v", "--verbose"] if "-v" not in taken else ["--verbose"],
-            is_flag=True,
+            count=True,
             expose_value=False,
             callback=_set_verbosity,
-            help="Say more: the cause of each failure.",
+            help="Say more: the cause of each failure, newsclean's debug messages; -vv: every "
+            "library's debug messages too.",
         )
     )
     command.params.append(

@@ -4,6 +4,8 @@ progress displays of `clean` (a bar) and of `fetch` and `reclean` (a status line
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import re
 import shutil
 import sys
@@ -41,6 +43,15 @@ EXIT_NOTHING_DONE = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for `cmd | head` when head leaves
+
+
+def leave_quietly_on_broken_pipe() -> None:
+    """Exit EXIT_BROKEN_PIPE without a message: the reader of standard output (head) has gone.
+    Standard output is pointed at /dev/null first, so that Python's final flush is silent."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def run_status(failed: int, succeeded: int) -> int:
@@ -59,6 +70,15 @@ def _escape(character: re.Match[str]) -> str:
     """A matched character as an escape: \\x1b below U+0100, \\u202e above."""
     code = ord(character.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def echo_json(records: list[dict[str, Any]], nl: bool) -> None:
+    """Print records as one indented JSON array, or (nl) as JSON Lines: one object a line."""
+    if nl:
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
 
 
 def terminal_safe(text: str) -> str:

@@ -27,7 +27,7 @@ from newsclean.commands.options import (
     open_db_for_writing,
     output_path_callback,
 )
-from newsclean.commands.output import format_table, terminal_safe
+from newsclean.commands.output import echo_json, format_table, leave_quietly_on_broken_pipe, terminal_safe
 from newsclean.db import query, search, stories, values
 from newsclean.db.filters import FilterError, Filters, filter_sql, validate
 from newsclean.db.store import StoreError
@@ -199,12 +199,12 @@ def search_cmd(
       疫情 锦旗         both words (AND is implicit; AND may be written)
       锦旗 OR 党旗      either word (OR binds tighter than AND)
       "战斗 堡垒"       a phrase: the words together, in this order
-      -锦旗, NOT 锦旗   exclude a word (python cli.py search 疫情 -锦旗 works)
+      -锦旗, NOT 锦旗   exclude a word (newsclean search 疫情 -锦旗 works)
     Column filters such as title: are refused with a message: a query matches title and
     body, and --site, --author, --source, --from and --to filter the rest. One- and
     two-character words work.
 
-    Example: python cli.py search '党员 志愿者 -锦旗' --site hnr --from 2020-01 --to 2020-06
+    Example: newsclean search '党员 志愿者 -锦旗' --site hnr --from 2020-01 --to 2020-06
     """
     query_text = fail_on_bad_input(lambda: normalize_query(query_from_words(query_words)))
     fmt = "jsonl" if nl else fmt
@@ -270,7 +270,7 @@ def terminal_hits(
 def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     """Print one article as a reader reads it: title, meta lines, body.
 
-    Example: python cli.py show 1
+    Example: newsclean show 1
     """
     db = open_db(db_path)
     rec = query.get_article(db, ref)
@@ -310,6 +310,11 @@ def show(ref: str, db_path: str, fmt: str, nl: bool) -> None:
     "carriage return gets a leading ' so that a spreadsheet shows it as text, not a formula.",
 )
 @click.option(
+    "--bom",
+    is_flag=True,
+    help="CSV: start with a UTF-8 byte order mark, so that Excel reads the Chinese as UTF-8.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
@@ -322,6 +327,7 @@ def export(
     fmt: str,
     nl: bool,
     raw_csv: bool,
+    bom: bool,
     output: str | None,
     **kwargs: Any,
 ) -> None:
@@ -330,9 +336,10 @@ def export(
     JSONL keeps lists (authors, correspondents, keywords, warnings, body paragraphs) as JSON
     arrays; CSV joins lists with "; " and body paragraphs with newlines, and puts a ' before
     a cell starting with = + - @ tab or carriage return (formula injection; --raw-csv keeps
-    the exact text).
+    the exact text). --bom starts the CSV with a byte order mark for Excel, which otherwise
+    shows UTF-8 Chinese as mojibake.
 
-    Example: python cli.py export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
+    Example: newsclean export --site hnr --from 2020 -q 疫情 --format csv -o hnr.csv
     """
     fmt = "jsonl" if nl else fmt
     output = None if output == "-" else output  # -o - is standard output, as in eval --json -
@@ -356,7 +363,12 @@ def export(
     writer = functools.partial(query.write_csv, exact=raw_csv) if fmt == "csv" else query.write_jsonl
     try:
         with open_output(output) as out:
+            if bom and fmt == "csv":
+                out.write("\ufeff")
             count = fail_on_bad_input(lambda: writer(query.iter_records(db, filters, query_text), out))
+            out.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        leave_quietly_on_broken_pipe()
     except OSError as exc:
         raise click.ClickException(
             f"cannot write {output or 'the standard output'}: {exc.strerror or exc}"
@@ -437,22 +449,16 @@ def file_mode(path: str) -> int:
     default=10,
     show_default=True,
     type=click.IntRange(1, MAX_COUNT),
-    help="How many sources and authors to list.",
+    help="How many outlets, sources and authors to list.",
 )
-@format_option(["table", "json"], "table")
-def stats(db_path: str, top: int, fmt: str) -> None:
+@format_option(["table", "json"], "table", "Output format (json: each table's rows as objects).")
+@nl_option
+def stats(db_path: str, top: int, fmt: str, nl: bool) -> None:
     """Articles per site and per month, top sources and authors, records with warnings.
 
-    Example: python cli.py stats --db news.db
+    Example: newsclean stats --db news.db
     """
     figures = query.stats(open_db(db_path), top)
-    if fmt == "json":
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
-        return
-    click.echo(
-        f"{figures['articles']} articles, {figures['with_warnings']} with warnings, "
-        f"{figures['without_date']} without a date\n"
-    )
     sections = [
         ("per site", ["site", "name", "articles", "first", "last"], "sites"),
         (f"top {top} outlets", ["outlet", "site", "articles", "first", "last"], "outlets"),
@@ -460,8 +466,28 @@ def stats(db_path: str, top: int, fmt: str) -> None:
         (f"top {top} sources", ["source", "articles"], "sources"),
         (f"top {top} authors", ["author", "articles"], "authors"),
     ]
+    if fmt == "json" or nl:
+        echo_stats_json(figures, sections, nl)
+        return
+    click.echo(
+        f"{figures['articles']} articles, {figures['with_warnings']} with warnings, "
+        f"{figures['without_date']} without a date\n"
+    )
     for title, headers, key in sections:
         click.echo(f"{title}:\n{format_table(headers, figures[key])}\n")
+
+
+def echo_stats_json(figures: dict[str, Any], sections: list[tuple[str, list[str], str]], nl: bool) -> None:
+    """The figures with each table row as an object named by the table's headers; with --nl,
+    one object a line: the totals (`"table": "totals"`), then each row with its table's key."""
+    totals = {key: figures[key] for key in ("articles", "with_warnings", "without_date")}
+    tables = {key: [dict(zip(headers, row)) for row in figures[key]] for _, headers, key in sections}
+    if nl:
+        echo_json([{"table": "totals", **totals}], nl=True)
+        for key, rows in tables.items():
+            echo_json([{"table": key, **row} for row in rows], nl=True)
+    else:
+        click.echo(json.dumps({**totals, **tables}, ensure_ascii=False, indent=2))
 
 
 # ---------------------------------------------------------------- reindex
@@ -482,7 +508,7 @@ def reindex(db_path: str, story_threshold: float | None) -> None:
     Not needed in normal use (every write keeps the index in sync); use it after editing
     articles with other tools, or to compact the index.
 
-    Example: python cli.py reindex --db news.db
+    Example: newsclean reindex --db news.db
     """
     db = open_db_for_writing(db_path)
     started = time.perf_counter()

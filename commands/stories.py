@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from newsclean.commands.options import MAX_COUNT, db_option, format_option, limit_option, open_db
-from newsclean.commands.output import format_table, terminal_safe
+from newsclean.commands.options import MAX_COUNT, db_option, format_option, limit_option, nl_option, open_db
+from newsclean.commands.output import echo_json, format_table, plural, terminal_safe
 from newsclean.db import stories
 
 # Paragraphs longer than this are shortened in `stories show`.
@@ -36,24 +36,29 @@ def _day(value: str | None) -> str:
 )
 @limit_option("Show at most N stories.")
 @format_option(["table", "json"], "table")
+@nl_option
 @click.pass_context
-def stories_cmd(ctx: click.Context, db_path: str, min_copies: int, limit: int, fmt: str) -> None:
+def stories_cmd(ctx: click.Context, db_path: str, min_copies: int, limit: int, fmt: str, nl: bool) -> None:
     """The largest stories: articles reprinted (转载) across sites and editions.
 
     Copies whose bodies are near-duplicates share a story; its first copy is the
     earliest-published one. `stories show ID` lists a story's copies and how they differ.
 
-    Example: python cli.py stories --db news.db --min-copies 3
+    Example: newsclean stories --db news.db --min-copies 3
     """
     if ctx.invoked_subcommand:
         return
     db = _readable(db_path)
     found = stories.list_stories(db, min_copies, limit)
-    if fmt == "json":
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    if fmt == "json" or nl:
+        records = [{**s, "sites": s["sites"].split(", ") if s["sites"] else []} for s in found]
+        echo_json(records, nl)
         return
     articles, total, with_copies = stories.story_counts(db)
-    click.echo(f"{articles} articles in {total} stories; {with_copies} with 2 or more copies")
+    click.echo(
+        f"{plural(articles, 'article')} in {plural(total, 'story', 'stories')}; "
+        f"{with_copies} with 2 or more copies"
+    )
     if not found:
         click.echo(f"no story has {min_copies} or more copies", err=True)
         return
@@ -80,7 +85,7 @@ def show_cmd(ref: int, db_path: str, fmt: str) -> None:
     """List the copies of one story (by story id, or the id of any copy) and what each
     added to or removed from the first copy.
 
-    Example: python cli.py stories show 12 --db news.db
+    Example: newsclean stories show 12 --db news.db
     """
     found = stories.story_copies(_readable(db_path), ref)
     if found is None:
@@ -95,7 +100,7 @@ def show_cmd(ref: int, db_path: str, fmt: str) -> None:
         return
     first = copies[0]
     lines = [
-        f"story {info['id']}: {info['copies']} copies on {info['sites'] or 'no site'}, "
+        f"story {info['id']}: {plural(info['copies'], 'copy', 'copies')} on {info['sites'] or 'no site'}, "
         f"first seen {_day(info['first_seen'])} (#{first.id} {first.site})",
         "",
     ]

@@ -229,7 +229,7 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
     """
     if not Path(path).is_file():
         raise DatabaseMissing(
-            f"database {path} not found (create it with `python cli.py clean PAGES --db {path}`)"
+            f"database {path} not found (create it with `newsclean clean PAGES --db {path}`)"
         )
     damage.remember(path)
     try:

@@ -523,9 +523,10 @@ def merge_shards(
             return Outcome(item.path, "unchanged")
         return item
 
+    written: set[str] = set()  # the keys this merge stored, as in clean_paths
     try:
         for batch in batches(map(unless_known, shard_items(out, tasks)), WRITE_SIZE):
-            for outcome in store_batch(db, batch):
+            for outcome in store_batch(db, batch, written):
                 summary.add(outcome)
                 if on_progress:
                     on_progress(outcome)
@@ -614,7 +615,9 @@ def clean_on_cluster(
             extracted = time.perf_counter()
             took = f"{extracted - start:.1f} s"
             click.echo(
-                f"extracted {len(tasks)} tasks on the cluster in {took} (shards in {target})", err=True
+                f"extracted {len(tasks)} task{'s' if len(tasks) != 1 else ''} on the cluster in {took} "
+                f"(shards in {target})",
+                err=True,
             )
         return finish_run(db, target, tasks, summary, keep=bool(out), on_progress=on_progress, force=force)
 

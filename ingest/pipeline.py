@@ -302,11 +302,20 @@ def extract_read(job: Job, indexes: tuple[DerivedIndex, ...], observe: bool = Fa
     return Extracted(job.path, job.digest, row=row, derived=derive(row, indexes), sample=sample)
 
 
-def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Outcome]:
+def store_batch(
+    db: CorpusDatabase, batch: list[Extracted | Outcome], written: set[str] | None = None
+) -> list[Outcome]:
     """Write a batch of results in one transaction, in order, then sync the database's derived
-    indexes in it; return their outcomes."""
+    indexes in it; return their outcomes.
+
+    `written` holds the keys the run stored before (updated once the batch is committed): a
+    later input with one of them (another copy of a page, same URL) is `merged`, and the first
+    copy's row stays, so that the run neither counts it as an update nor flips the row between
+    the copies on every --force run."""
     outcomes = []
     changed = False
+    keys: set[str] = set()  # stored by this batch
+    earlier = written if written is not None else set()
     with db.atomic():  # one BEGIN…COMMIT per batch (sqlite-utils nests its writes as savepoints)
         for item in batch:
             if isinstance(item, Outcome):
@@ -318,6 +327,13 @@ def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Ou
                 outcomes.append(Outcome(item.path, "failed", error=item.error))
             else:
                 assert item.row is not None
+                if item.row["key"] in earlier or item.row["key"] in keys:
+                    key = item.row["key"]
+                    record_input(
+                        db, item.path, item.digest, "cleaned", article_key=key, site=item.row["site"]
+                    )
+                    outcomes.append(Outcome(item.path, "merged", item.row["site"], key=key))
+                    continue
                 if item.derived is not None:
                     offer_derived(item.row, item.derived, db.indexes)
                 changed |= bool(follow_edited_input(db, item.path, item.row["key"]))
@@ -327,9 +343,11 @@ def store_batch(db: CorpusDatabase, batch: list[Extracted | Outcome]) -> list[Ou
                 record_input(db, item.path, item.digest, "cleaned", article_key=key, site=item.row["site"])
                 status = "cleaned" if stored == "new" else stored
                 outcomes.append(Outcome(item.path, status, item.row["site"], key=key))
+                keys |= {key, item.row["key"]}
         if changed:
             sync_indexes(db)
     forget_derived(db.indexes)
+    earlier |= keys
     return outcomes
 
 
@@ -443,6 +461,7 @@ def _clean_inputs(
         on_total(None if any(is_warc(f) for f in files) else len(files))
 
     results: list[Extracted | Outcome] = []  # in input order, not yet written
+    written: set[str] = set()  # the keys this run stored
 
     def collect(prepared: list[FileJob | Job | Outcome], extracted: Iterator[Extracted | Outcome]) -> None:
         """Take a window's results as they arrive; write a transaction once there are WRITE_SIZE
@@ -458,7 +477,7 @@ def _clean_inputs(
             write()
 
     def write() -> None:
-        outcomes = store_batch(db, results)
+        outcomes = store_batch(db, results, written)
         results.clear()
         for outcome in outcomes:
             summary.add(outcome)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-QUIET, NORMAL, VERBOSE = -1, 0, 1
+QUIET, NORMAL, VERBOSE, VERY_VERBOSE = -1, 0, 1, 2
 _level = NORMAL
 
 
@@ -12,8 +12,8 @@ def level() -> int:
 
 
 def verbose() -> bool:
-    """True with -v/--verbose."""
-    return _level == VERBOSE
+    """True with -v/--verbose (or -vv)."""
+    return _level >= VERBOSE
 
 
 def quiet() -> bool:
@@ -22,19 +22,20 @@ def quiet() -> bool:
 
 
 def set_level(new_level: int) -> None:
-    """Choose QUIET or VERBOSE (commands/options.py's -q and -v) and set up logging for it, or
-    NORMAL again."""
+    """Choose QUIET, VERBOSE or VERY_VERBOSE (commands/options.py's -q, -v and -vv) and set up
+    logging for it, or NORMAL again: -v logs newsclean's own debug messages and the others'
+    warnings, -vv every library's debug messages too."""
     global _level  # noqa: PLW0603 - the one process-wide setting, which this module holds
     _level = new_level
     if new_level == NORMAL:  # the default: logging left as it is
         return
     import logging  # only with -v or -q: ~10 ms of start-up
 
+    levels = {QUIET: logging.ERROR, VERBOSE: logging.WARNING, VERY_VERBOSE: logging.DEBUG}
     logging.basicConfig(
-        format="%(levelname)s: %(name)s: %(message)s",
-        level=logging.DEBUG if _level == VERBOSE else logging.ERROR,
-        force=True,
+        format="%(levelname)s: %(name)s: %(message)s", level=levels[min(_level, VERY_VERBOSE)], force=True
     )
+    logging.getLogger("newsclean").setLevel(logging.DEBUG if _level >= VERBOSE else logging.NOTSET)
 
 
 def cause_of(exc: BaseException) -> str:
