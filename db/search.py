@@ -746,10 +746,10 @@ def bm25_scores(db: store.Queryable, parsed: ParsedQuery, ids: list[int]) -> dic
     marks = ", ".join("?" * len(ids))
     sizes = dict(db.execute(f"select id, sz from {FTS_TABLE}_docsize where id in ({marks})", ids).fetchall())
     scores = {}
-    for article_id, title, body in db.execute(
+    for article_id, raw_title, raw_body in db.execute(
         f"select id, title, body from articles where id in ({marks})", ids
     ):
-        title, body = fold_script(title or ""), fold_script(body or "")  # as the index holds them
+        title, body = fold_script(raw_title or ""), fold_script(raw_body or "")  # as indexed
         length = sum(_varints(sizes.get(article_id, b"")))
         norm = BM25_K1 * (1 - BM25_B + BM25_B * length / mean_length)
         score = 0.0

@@ -73,7 +73,7 @@ def skip_reason(path: Path, selection: Selection) -> str | None:
     if refused or selection.include:  # what --include names is read, whatever its content
         return refused
     name = path.name.lower().removesuffix(".gz")
-    if name.endswith(PAGE_SUFFIXES + (".warc",)):  # WARC archives: ingest/warc.py
+    if name.endswith((*PAGE_SUFFIXES, ".warc")):  # WARC archives: ingest/warc.py
         return None
     suffix = Path(name).suffix
     if suffix in NOT_PAGE_SUFFIXES:

@@ -96,7 +96,7 @@ def test_site_filter_takes_adapter_host_domain_or_outlet(corpus: Path, site: str
 
 def test_stats_counts_by_outlet_and_export_has_both_columns(corpus: Path) -> None:
     figures = json.loads(invoke("stats", "--format", "json", "--db", corpus).output)
-    assert sorted(row[0] for row in figures["outlets"]) == ["中国新闻网", "云溪县融媒体中心", "映象网"]
+    assert sorted(row["outlet"] for row in figures["outlets"]) == ["中国新闻网", "云溪县融媒体中心", "映象网"]
     table = invoke("stats", "--db", corpus).output
     assert "top 10 outlets:" in table and "云溪县融媒体中心" in table
     row = json.loads(invoke("export", "--site", "hnr", "--db", corpus).output)
