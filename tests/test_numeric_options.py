@@ -22,7 +22,7 @@ from newsclean.cli import main
 def test_non_finite_numbers_are_usage_errors(tmp_path, args, value):
     argv = [a.format(value) for a in args] + ["--db", str(tmp_path / "news.db")]
     result = CliRunner().invoke(main, argv, input="")
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # click's usage-error status
     option = next(a for a in args if a.startswith("--") and a != "--urls")
     assert f"Invalid value for '{option}'" in result.output
     assert not (tmp_path / "news.db").exists()

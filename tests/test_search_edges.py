@@ -55,7 +55,7 @@ def test_a_common_word_after_an_old_article_is_deleted_is_ranked(corpus):
 @pytest.mark.parametrize("offset", ["9223372036854775807", str(2**63), "99999999999999999999999"])
 def test_an_offset_past_the_integer_limit_is_a_usage_error(built, offset):
     result = run("search", COMMON_WORD, "--db", str(built), "--offset", offset)
-    assert result.exit_code == 1 and "Invalid value for '--offset'" in result.output
+    assert result.exit_code == 2 and "Invalid value for '--offset'" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
