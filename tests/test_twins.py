@@ -20,7 +20,7 @@ TWINS = [
     ("chinanews/seed_004", "chinanews/ha_2022_004"),
 ]
 # Fields a saved HTML page has and its text rendering cannot (the URL, where it came from).
-PAGE_ONLY = {"url", "input_path", "extractor"}
+PAGE_ONLY = {"url", "host", "input_path", "extractor"}  # host: from the URL
 
 
 def folded(value):
