@@ -766,7 +766,9 @@ def test_one_page_is_cleaned_without_workers(tmp_path, monkeypatch):
 
     pools = []
     real_pool = pipeline.multiprocessing.Pool
-    monkeypatch.setattr(pipeline.multiprocessing, "Pool", lambda n: pools.append(n) or real_pool(n))
+    monkeypatch.setattr(
+        pipeline.multiprocessing, "Pool", lambda n, **options: pools.append(n) or real_pool(n, **options)
+    )
     db = open_db(tmp_path / "news.db")
     assert pipeline.clean_paths(db, [str(HNR)], jobs=2).counts["cleaned"] == 1
     assert pools == []
