@@ -139,7 +139,7 @@ def clean(
 
     Ctrl-C stops the run: what was extracted is stored, and the summary says `interrupted`.
 
-    Exit status: 0 all inputs cleaned or unchanged; 3 some inputs failed (the others are
+    Exit status: 0 all inputs cleaned or unchanged; 2 some inputs failed (the others are
     stored); 1 nothing could be done (no input found or every one failed: no new database is
     left; database not writable; the disk filled up mid-run: the summary says what was
     stored); 2 usage error (bad option or argument); 130 interrupted by Ctrl-C.

@@ -176,7 +176,7 @@ def fetch(
 
     Example: newsclean fetch --site chinanews --max-articles 50 --db news.db
 
-    Exit status: 0 no failure; 3 some pages failed (the others are stored); 1 nothing could be
+    Exit status: 0 no failure; 2 some pages failed (the others are stored); 1 nothing could be
     done (every page failed, the network unreachable: no new database is left); 2 usage error.
     """
     from newsclean.db.fetchstore import open_fetch_db
@@ -237,7 +237,7 @@ def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
 
     Example: newsclean reclean --site hnr --db news.db
 
-    Exit status: 0 every page gave an article; 3 some did not; 1 none did, or nothing could
+    Exit status: 0 every page gave an article; 2 some did not; 1 none did, or nothing could
     run; 2 usage error.
     """
     from newsclean.db.fetchstore import open_fetch_db

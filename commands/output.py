@@ -35,13 +35,14 @@ PROGRESS_FROM = 20
 # The status line says the run waits for a host's delay when the wait is this long (s).
 WAIT_SHOWN_FROM = 0.5
 
-# Exit statuses, as click and its peers use them (README, "Commands"): 2 is click's for usage
-# errors; 1 says nothing could be done; PARTIAL that some inputs failed and the others were
-# stored; INTERRUPTED is 128 + SIGINT, what a shell reports for a run stopped by Ctrl-C.
+# Exit statuses (docs/cli.md, "Commands"): 2 is click's for usage errors, and also PARTIAL:
+# some inputs failed and the others were stored (the status clean has always had for it, which
+# the dev-set scorer and users' scripts read as "rows were written"); 1 says nothing could be
+# done; INTERRUPTED is 128 + SIGINT, what a shell reports for a run stopped by Ctrl-C.
 EXIT_OK = 0
 EXIT_NOTHING_DONE = 1
 EXIT_USAGE = 2
-EXIT_PARTIAL = 3
+EXIT_PARTIAL = 2
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for `cmd | head` when head leaves
 

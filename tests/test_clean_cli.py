@@ -89,7 +89,7 @@ def test_bad_inputs_fail_clearly_and_keep_stored_rows(tmp_path):
         encoding="utf-8",
     )
     result = run_cli("clean", str(bad), str(SEEDS[1]), str(bad / "missing.html"), "--db", str(db))
-    assert result.returncode == 3  # some inputs failed, the others were stored
+    assert result.returncode == 2  # some inputs failed, the others were stored
     for name in ("empty.html", "image.html", "latin.txt", "list.html", "missing.html"):
         assert name in result.stderr
     assert "empty input" in result.stderr and "binary" in result.stderr

@@ -203,7 +203,7 @@ def test_fetch_reads_urls_from_stdin(tmp_path: Path) -> None:
             str(tmp_path / "news.db"),
             input=f"https://news.hnr.cn{first}\n{server.url(second)}\nftp://x/a.html\n",
         )
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 2, done.stderr
     assert "articles: 2 fetched, 2 new" in done.stdout
     assert "<stdin>:3: not an http(s) URL" in done.stderr
 

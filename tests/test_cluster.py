@@ -101,7 +101,7 @@ def corpus(tmp_path_factory):
     paths = [str(FIXTURES), str(inputs)]
     local = base / "local.db"
     done = run_cli("clean", *paths, "--db", str(local), "--jobs", "2")
-    assert done.returncode == 3, done.stderr  # the broken record
+    assert done.returncode == 2, done.stderr  # the broken record
     return {
         "base": base,
         "paths": paths,
@@ -145,14 +145,14 @@ def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
         "--task-inputs",
         "40",
     )
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 2, done.stderr
     assert "Dask dashboard: http" in done.stderr
     assert f"failed: {corpus['broken']}: broken WARC record" in done.stderr
     assert done.stdout == corpus["stdout"].replace(str(corpus["local"]), str(db))
     assert snapshot(db) == snapshot(corpus["local"])
     assert not Path(f"{db}.shards").exists()  # removed after the merge
     again = run_cli("clean", *corpus["paths"], "--db", str(db), "--cluster", "local", "--workers", "1")
-    assert again.returncode == 3
+    assert again.returncode == 2
     assert f"{INPUTS} inputs: 0 cleaned, 0 updated, {INPUTS - 1} unchanged, 1 failed" in again.stdout
     assert snapshot(db) == snapshot(corpus["local"])
 
@@ -192,7 +192,7 @@ def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(corpus, clus
         time.sleep(0.005)
     _, err = proc.communicate(timeout=120)
     assert killed is not None, "the run ended before a worker could be killed"
-    assert proc.returncode == 3, err
+    assert proc.returncode == 2, err
     assert snapshot(db) == snapshot(corpus["local"])
     client.wait_for_workers(2, timeout=30)  # the nanny restarted the killed worker
     assert killed not in client.run(os.getpid).values()
@@ -218,7 +218,7 @@ def test_a_rerun_after_a_failed_merge_finishes_the_merge(corpus, cluster):
     con.commit()
     con.close()
     again = run_cli("clean", *args)
-    assert again.returncode == 3, again.stderr
+    assert again.returncode == 2, again.stderr
     assert "reusing the shards of" in again.stderr
     assert snapshot(db)["articles"] == snapshot(corpus["local"])["articles"]
     assert snapshot(db)["inputs"] == snapshot(corpus["local"])["inputs"]
@@ -241,7 +241,7 @@ def test_out_keeps_the_shards_and_writes_no_database(corpus, cluster):
         "--task-inputs",
         "100",
     )
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 2, done.stderr
     assert not db.exists()
     articles = pq.read_table(sorted(out.glob("articles-*.parquet"))).num_rows
     inputs = pq.read_table(sorted(out.glob("inputs-*.parquet"))).to_pylist()

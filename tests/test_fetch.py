@@ -644,7 +644,7 @@ def test_fetch_command_summary_and_exit_codes(server, tmp_path):
         "--db",
         str(tmp_path / "news.db"),
     )
-    assert result.returncode == 3  # some pages failed, the others are stored
+    assert result.returncode == 2  # some pages failed, the others are stored
     assert "articles: 2 fetched, 2 new" in result.stdout
     assert "failed by reason: http 404 1" in result.stdout and "failed: " in result.stderr
     assert run_cli("fetch", "--base-url", "nosuchsite=http://127.0.0.1:1").returncode == 2  # usage
@@ -707,7 +707,7 @@ def test_bad_lines_of_a_url_list_fail_alone(server, tmp_path):
         str(tmp_path / "news.db"),
     )
     assert "Traceback" not in result.stderr
-    assert result.returncode == 3 and "articles: 1 fetched, 1 new" in result.stdout
+    assert result.returncode == 2 and "articles: 1 fetched, 1 new" in result.stdout
     assert "failed by reason: bad URL 7" in result.stdout
     for number, detail in bad_lines.items():
         assert f"failed: {listed}:{number}: {detail}\n" in result.stderr

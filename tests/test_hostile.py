@@ -174,7 +174,7 @@ def hostile_run(tmp_path_factory):
 
 def test_run_completes_with_exit_3_in_bounded_time_and_memory(hostile_run):
     result = hostile_run["result"]
-    assert result.returncode == 3, result.stdout + result.stderr
+    assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert hostile_run["wall"] < 60, f"hostile run took {hostile_run['wall']:.0f} s"
     assert hostile_run["max_rss"] < MAX_RSS_MB, f"max RSS {hostile_run['max_rss']:.0f} MB"
@@ -439,7 +439,7 @@ def test_missing_path_that_is_not_utf8_fails_alone(tmp_path):
     missing = os.fsdecode(bytes(tmp_path) + b"/gone\xfe.html")
     result, _, _ = run("clean", missing, str(HNR), "--db", str(db), "--jobs", "1")
     assert "Traceback" not in result.stderr
-    assert result.returncode == 3
+    assert result.returncode == 2
     assert f"failed: {tmp_path}/gone\\xfe.html: no such file or folder" in result.stderr
     assert len(rows(db)) == 1
 
@@ -465,7 +465,7 @@ def test_unreadable_subfolder_is_a_failed_input(tmp_path):
     finally:
         secret.chmod(0o755)
     assert "Traceback" not in result.stderr
-    assert result.returncode == 3
+    assert result.returncode == 2
     assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
     assert result.stdout.startswith("2 inputs: 1 cleaned")
 
@@ -484,7 +484,7 @@ def test_unreadable_subfolder_simulated(tmp_path, monkeypatch):
     db = tmp_path / "news.db"
     result = invoke("clean", folder, "--db", db, "--jobs", "1")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert f"failed: {secret}: cannot read folder: Permission denied" in result.stderr
     assert result.stdout.startswith("2 inputs: 1 cleaned")
     assert len(rows(db)) == 1
@@ -516,7 +516,7 @@ def test_gzip_members_are_all_read_and_damage_fails_naming_the_file(tmp_path):
     db = tmp_path / "news.db"
     result, _, _ = run("clean", str(folder), "--db", str(db), "--jobs", "1")
     assert "Traceback" not in result.stderr
-    assert result.returncode == 3
+    assert result.returncode == 2
     articles = {Path(r["input_path"]).name: r for r in rows(db)}
     assert sorted(articles) == ["multi.html.gz", "padded.html.gz"]
     assert articles["multi.html.gz"]["body"].split("\n") == gold(HNR)["body"]

@@ -86,7 +86,7 @@ def test_a_url_that_names_no_archive_fails_alone(archive: Path, tmp_path: Path) 
         timeout=120,
         check=False,
     )
-    assert done.returncode == 3, done.stderr
+    assert done.returncode == 2, done.stderr
     assert "failed: nosuchproto://x/y.warc.gz: cannot open this kind of URL" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout.startswith("11 inputs: 10 cleaned")  # the file:// archive: 10 pages with URLs

@@ -31,7 +31,7 @@ def test_a_refused_url_fails_alone_and_the_good_inputs_are_stored(tmp_path: Path
     write_fixture_warc(archive)
     db = tmp_path / "news.db"
     result = CliRunner().invoke(main, ["clean", url, str(archive), "--db", str(db)])
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert f"failed: {url}: " in result.output
