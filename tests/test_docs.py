@@ -79,6 +79,13 @@ def test_every_option_is_documented_in_its_section(top, path, names):
 # ---------------------------------------------------------------- the README, the manual, links
 
 
+def test_the_readme_accuracy_table_is_the_accuracy_docs():
+    """The README's dev-set table is the one docs/accuracy.md keeps (which the scorer checks)."""
+    rows = [line for line in README.splitlines() if line.startswith("| `")]
+    accuracy = (DOCS / "accuracy.md").read_text(encoding="utf-8")
+    assert len(rows) == 5 and all(row in accuracy.splitlines() for row in rows)
+
+
 def test_the_readme_is_a_front_door_that_links_the_whole_manual():
     assert 150 <= len(README.splitlines()) <= 250, "the README is the front door: 150-250 lines"
     assert {p.stem for p in DOCS.glob("*.md")} == set(MANUAL)
