@@ -10,10 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from conftest import numbered_corpus
-from newsclean.cli import main
+from conftest import invoke, numbered_corpus
 
 N_ARTICLES = 300  # enough for the articles table to span many pages
 
@@ -29,10 +27,6 @@ def corpus(built, tmp_path) -> Path:
     path = tmp_path / "news.db"
     shutil.copy(built, path)
     return path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 BAD_VALUES = {
@@ -68,18 +62,18 @@ def with_bad_values(path: Path) -> None:
 def test_a_bad_stored_value_is_shown_as_stored(corpus, args):
     with_bad_values(corpus)
     args = [*args, "--db", str(corpus)] + (["-o", "-"] if args[0] == "export" else [])
-    result = run(*args)
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     assert result.exception is None
 
 
 def test_bad_values_read_as_what_is_stored(corpus):
     with_bad_values(corpus)
-    shown = json.loads(run("show", "5", "--format", "json", "--db", str(corpus)).output)
+    shown = json.loads(invoke("show", "5", "--format", "json", "--db", str(corpus)).output)
     assert shown["authors"] == ["not json {"]
-    shown = json.loads(run("show", "6", "--format", "json", "--db", str(corpus)).output)
+    shown = json.loads(invoke("show", "6", "--format", "json", "--db", str(corpus)).output)
     assert shown["authors"] == ["1", '{"a": 2}']
-    lines = run("export", "--format", "jsonl", "-o", "-", "--db", str(corpus)).output.splitlines()
+    lines = invoke("export", "--format", "jsonl", "-o", "-", "--db", str(corpus)).output.splitlines()
     records = {r["id"]: r for r in map(json.loads, lines)}
     assert records[7]["keywords"] == ["{"] and records[7]["authors"] == ['"张三"']
     assert len(records) == N_ARTICLES
@@ -113,7 +107,7 @@ def damage_an_articles_page(path: Path) -> None:
 )
 def test_a_damaged_page_is_one_line_naming_the_file(corpus, args):
     damage_an_articles_page(corpus)
-    result = run(*args, "--db", str(corpus))
+    result = invoke(*args, "--db", str(corpus))
     assert result.exit_code == 1
     assert not isinstance(result.exception, sqlite3.Error)
     message = next(line for line in result.output.splitlines() if line.startswith("Error:"))
@@ -130,6 +124,6 @@ def test_clean_that_meets_a_damaged_page_stops_with_the_file_named(corpus, tmp_p
         + "</body></html>",
         encoding="utf-8",
     )
-    result = run("clean", str(page), "--db", str(corpus), "--url", "https://news.example.cn/20.html")
+    result = invoke("clean", str(page), "--db", str(corpus), "--url", "https://news.example.cn/20.html")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{corpus}: the database file is damaged" in result.output
