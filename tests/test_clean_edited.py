@@ -10,9 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from newsclean.cli import main
+from conftest import invoke
 
 
 def page(city: str, first: str = "原来的第一段") -> str:
@@ -27,7 +25,7 @@ def page(city: str, first: str = "原来的第一段") -> str:
 
 
 def clean(folder: Path, db: Path) -> str:
-    result = CliRunner().invoke(main, ["clean", str(folder), "--db", str(db), "--jobs", "1"])
+    result = invoke("clean", str(folder), "--db", str(db), "--jobs", "1")
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -48,7 +46,7 @@ def articles(db: Path) -> list[tuple[int, str]]:
 
 
 def search_csv(db: Path, words: str) -> str:
-    return CliRunner().invoke(main, ["search", words, "--db", str(db), "--format", "csv"]).output
+    return invoke("search", words, "--db", str(db), "--format", "csv").output
 
 
 def test_an_edited_url_less_page_updates_its_article_in_place(tmp_path):

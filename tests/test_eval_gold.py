@@ -7,10 +7,8 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXTURES
-from newsclean.cli import main
+from conftest import FIXTURES, invoke
 
 GOOD = ("hnr/2020_000", "ddsb/2020_001")
 BAD_GOLDS = {
@@ -37,7 +35,7 @@ def gold_dir(tmp_path):
 
 def test_a_malformed_gold_record_fails_its_page_alone(gold_dir):
     out = gold_dir / "scores.json"
-    result = CliRunner().invoke(main, ["eval", str(gold_dir), "--json", str(out)])
+    result = invoke("eval", str(gold_dir), "--json", str(out))
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 2  # one page failed, the others were scored
     rows = {line.split()[0]: line for line in result.output.splitlines()}

@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from test_warc import fixture_pages, write_fixture_warc
 
-from newsclean.cli import main
+from conftest import invoke
 from newsclean.db.fetchstore import ensure_fetch_schema, save_raw_page
 from newsclean.db.store import open_db
 
@@ -19,7 +18,7 @@ pytest.importorskip("fastwarc")
 
 
 def export(db: Path, out: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["export", "--db", str(db), "--format", "warc", "-o", str(out)])
+    result = invoke("export", "--db", str(db), "--format", "warc", "-o", str(out))
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 
@@ -29,7 +28,7 @@ def test_export_refuses_the_archive_the_database_was_cleaned_from(tmp_path: Path
     archive, db = tmp_path / "crawl.warc.gz", tmp_path / "news.db"
     write_fixture_warc(archive)
     before = archive.read_bytes()
-    assert CliRunner().invoke(main, ["clean", str(archive), "--db", str(db)]).exit_code == 0
+    assert invoke("clean", str(archive), "--db", str(db)).exit_code == 0
     code, output = export(db, archive)
     assert code == 1 and "records it as an input" in output
     assert archive.read_bytes() == before

@@ -10,9 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newsclean.cli import main
+from conftest import invoke
 from newsclean.extract.dates import parse_date
 from newsclean.ingest import pipeline
 from newsclean.ingest.pipeline import Job, extract_read
@@ -56,7 +55,7 @@ def test_a_warc_of_overflowing_relative_dates_is_cleaned_whole(tmp_path: Path) -
         writer = WarcWriter(fh, gz=False)
         for data in (year_one, record(2, "99999999999天前"), record(3, "3天前")):
             writer.write(data)
-    result = CliRunner().invoke(main, ["clean", str(archive), "--db", str(db)])
+    result = invoke("clean", str(archive), "--db", str(db))
     assert result.exit_code == 0, result.output
     assert "3 inputs: 3 cleaned" in result.output
     with sqlite3.connect(db) as conn:

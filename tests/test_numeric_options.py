@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from conftest import invoke
 from newsclean.cli import main
 
 
@@ -21,7 +22,7 @@ from newsclean.cli import main
 )
 def test_non_finite_numbers_are_usage_errors(tmp_path, args, value):
     argv = [a.format(value) for a in args] + ["--db", str(tmp_path / "news.db")]
-    result = CliRunner().invoke(main, argv, input="")
+    result = invoke(*argv, input="")
     assert result.exit_code == 2, result.output  # click's usage-error status
     option = next(a for a in args if a.startswith("--") and a != "--urls")
     assert f"Invalid value for '{option}'" in result.output

@@ -8,10 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from test_warc import write_fixture_warc
 
-from newsclean.cli import main
+from conftest import invoke
 
 pytest.importorskip("fsspec")
 
@@ -30,7 +29,7 @@ def test_a_refused_url_fails_alone_and_the_good_inputs_are_stored(tmp_path: Path
     archive = tmp_path / "crawl.warc.gz"
     write_fixture_warc(archive)
     db = tmp_path / "news.db"
-    result = CliRunner().invoke(main, ["clean", url, str(archive), "--db", str(db)])
+    result = invoke("clean", url, str(archive), "--db", str(db))
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output

@@ -10,9 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newsclean.cli import main
+from conftest import invoke
 
 pytest.importorskip("fastwarc")
 
@@ -46,7 +45,7 @@ def archive(path: Path, records: int = 3) -> list[int]:
 
 def clean(path: Path, db: Path) -> tuple[int, str, list[str]]:
     """Exit code, output, and the URLs of the stored articles."""
-    result = CliRunner().invoke(main, ["clean", str(path), "--db", str(db)])
+    result = invoke("clean", str(path), "--db", str(db))
     assert "Traceback" not in result.output
     with sqlite3.connect(db) as conn:
         urls = [r[0] for r in conn.execute("select url from articles order by url")]
