@@ -31,8 +31,10 @@ ROLE_RE = re.compile(
     f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )
+_INTERN = "interns"
 _ROLE_KIND = {
     labels.CORRESPONDENT: _CORRESPONDENT,
+    labels.INTERN: _INTERN,  # interns are credited but are not authors
 }
 _CREDIT_ROLES = {
     "文",
@@ -108,6 +110,7 @@ _NAMES_ONLY_RE = re.compile(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5}}
 _BYLINE_WORD_RE = re.compile(
     "|".join((labels.REPORTER, labels.CORRESPONDENT, labels.INTERN, labels.WRITERS))
     + r"|文\s*/\s*图|图\s*/\s*文|摄"
+    + r"|^[(（]?\s*文\s*[/|｜]"  # a writer's credit line: `文/李华`, `文 | 李华`, `(文/李华)`
 )
 
 # A reporter's or a correspondent's credit.
@@ -223,6 +226,8 @@ def parse_byline(text: str | None) -> Credits:
             text[match.end() : end],
             after_role=spaced and match["role"].endswith(("记者", "通讯员", "作者", "执笔")),
         )
+        if kind == _INTERN:
+            continue
         target = credits.correspondents if kind == _CORRESPONDENT else credits.authors
         for name in names:
             if name not in target:

@@ -33,6 +33,7 @@ from newsclean.extract.meta import (
 from newsclean.extract.record import Article
 from newsclean.extract.text import (
     CELL_SEPARATOR,
+    HAN,
     ROW_MARK,
     clean_line,
     clean_paragraph,
@@ -77,8 +78,16 @@ def take_meta_line(line: str, kind: Kind, art: Article) -> None:
         art.published_at = art.published_at or parse_date(line)
         take_source(line, art)
         art.editor = art.editor or parse_editor(line)
+        add_credits(art, role_credits(line))
     if kind in (Kind.EDITOR, Kind.KEYWORDS):
         art.keywords = art.keywords or parse_keywords(line)
+
+
+def role_credits(line: str) -> Credits:
+    """Reporters and correspondents credited on a meta line after its date or outlet
+    (`2024-03-05 08:21 来源:某某日报 记者 李华 通讯员 王强`, `… 某某日报 融媒体记者 李华`)."""
+    match = _ROLE_CREDIT_RE.search(match_form(line))
+    return parse_byline(line[match.start() :]) if match else Credits()
 
 
 def take_source(line: str, art: Article) -> None:
@@ -120,9 +129,17 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
         line = drop_farm_sentence(line)
         if line and not (not paragraphs and line == art.title):
             paragraphs.append(line)
+    take_trailing_source(paragraphs, art)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
     art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+
+
+def take_trailing_source(paragraphs: list[str], art: Article) -> None:
+    """Move a `来源:` line closing the text (government and county pages sign off with
+    `来源：某县人民政府办公室`) from the body to the source field."""
+    while len(paragraphs) > 1 and classify_line(paragraphs[-1]) == Kind.SOURCE:
+        take_meta_line(paragraphs.pop(), Kind.SOURCE, art)
 
 
 def row_kind(line: str, in_text: bool) -> Kind:
@@ -248,6 +265,10 @@ _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
 _META_DISTANCE_BONUS = {1: 5.0, 2: 3.0, 3: 1.0, -1: 1.0, -2: 0.5}
 # A CMS writer field on a meta line: `作者:X`, `撰稿:X` (not `记者:X`).
 _AUTHOR_FIELD_RE = re.compile(f"(?:{labels.AUTHOR_FIELD})" + labels.COLON)
+# A reporter's or correspondent's credit standing as its own token on a meta line.
+_ROLE_CREDIT_RE = re.compile(
+    f"(?:^|(?<=\\s))[{HAN}]{{0,6}}?(?:{labels.REPORTER}|{labels.CORRESPONDENT})(?=[\\s:])"
+)
 _CREDIT_LABEL_RE = re.compile(
     r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)"
 )

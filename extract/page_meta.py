@@ -63,7 +63,8 @@ _POST_STAMP_RE = re.compile(
 # A date label alone on its line: its value stands in the next table cell.
 _LABEL_ONLY_RE = re.compile(r"^\s*(?:发布|更新|发表|成文|发文)?(?:时间|日期)\s*[:：]\s*$")
 _AUTHOR_LABEL_RE = re.compile(
-    f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+)?)"
+    # a second name, not the next label (`作者:李华 单位:…`)
+    f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+(?=\s|[|｜]|$))?)"
 )
 
 

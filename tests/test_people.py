@@ -234,3 +234,56 @@ def test_cms_author_field_yields_to_the_byline_on_text_renderings():
     assert (art.authors, art.correspondents) == (["丁振"], ["胡军华"])
     alone = extract_page(text_page("我市举行春季植树活动", lines[0]))
     assert alone.authors == ["何小千"]
+
+
+def news_page(info: str, before: str = "", after: str = "") -> bytes:
+    """A county-portal article page: navigation, headline, an info line, the text, a footer."""
+    return page(
+        "<div class='nav'><a href='/'>首页</a><a href='/xw'>新闻</a></div>"
+        "<h1>如何用Python写一个延迟调用</h1>"
+        f"<div class='info'>{info}</div>"
+        f"<div class='content'>{before}<p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>{after}</div>"
+        "<div class='footer'>版权所有 某某网</div>"
+    )
+
+
+def test_reporters_on_the_info_line_after_the_outlet():
+    # Henan city and county portals print the credits on the date line, after the outlet
+    # (`2024-03-05 08:21 来源：某某日报 记者 李华 通讯员 王强`, or without a label:
+    # `… 某某日报 融媒体记者 李华 张伟`); the source is the outlet alone.
+    art = extract_page(news_page("2024-03-05 08:21 来源：洛阳日报 记者 李华 通讯员 王强"))
+    assert (art.source, art.authors, art.correspondents) == ("洛阳日报", ["李华"], ["王强"])
+    art = extract_page(news_page("2024-03-05 08:21 洛阳日报 融媒体记者 李华 张伟"))
+    assert art.authors == ["李华", "张伟"]
+
+
+def test_writer_credit_lines_with_a_slash_or_a_bar():
+    # Self-media and paper supplements credit the writer as `文/李华`, `文 | 李华` or
+    # `（文/李华 图/王强）`, above or below the text; the line is a byline, not body.
+    for before, after in (("<p>文 | 李华</p>", ""), ("", "<p>文/李华</p>"), ("", "<p>（文/李华）</p>")):
+        art = extract_page(news_page("2024-03-05 08:21", before, after))
+        assert art.authors == ["李华"]
+        assert all("李华" not in line for line in art.body)
+
+
+def test_interns_are_credited_but_are_not_authors():
+    # `记者 李华 张伟 实习生 王强`: the dev set's gold convention lists reporters only.
+    art = extract_page(news_page("2024-03-05 08:21", "<p>记者 李华 张伟 实习生 王强</p>"))
+    assert art.authors == ["李华", "张伟"]
+
+
+def test_source_line_closing_a_government_article_is_not_body():
+    # Government and county pages sign off with `来源：某县人民政府办公室` after the text,
+    # sometimes with the credits on the same line.
+    art = extract_page(news_page("2024-03-05 08:21", after="<p>来源：某县人民政府办公室</p>"))
+    assert art.source == "某县人民政府办公室"
+    assert art.body[-1] == PARA
+    art = extract_page(news_page("2024-03-05", after="<p>来源：洛阳日报 记者：李华 通讯员：王强</p>"))
+    assert (art.source, art.authors, art.correspondents) == ("洛阳日报", ["李华"], ["王强"])
+    assert art.body[-1] == PARA
+
+
+def test_author_field_followed_by_another_label():
+    # `作者：李华 单位：某县融媒体中心`: the next label's word (单位) is no second name.
+    art = extract_page(news_page("发布时间：2024-03-05 作者：李华 单位：某县融媒体中心"))
+    assert art.authors == ["李华"]
