@@ -10,7 +10,13 @@ from newsclean.extract.text import HAN, clean_line, match_form, squeeze_spaces
 
 # A label's value ends at the next label, a widget (字号, 浏览次数, 【…】), a bar or two spaces.
 _HEADER_LABELS = "|".join(
-    (labels.AUTHOR_WORD, labels.EDITOR, labels.SOURCE_WORD, "时间|发布时间", labels.COUNTERS)
+    (
+        labels.AUTHOR_WORD,
+        labels.EDITOR,
+        labels.SOURCE_WORD,
+        "(?:发布|更新|成文|发文)?(?:时间|日期)",
+        labels.COUNTERS,
+    )
 )
 _LABEL_STOP = (
     r"(?=\s{2,}|\s*(?:"

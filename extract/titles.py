@@ -16,8 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import Container, PageWalk, best_container, hidden_elements
 from newsclean.extract.html import element_text, first_text, meta_content, select
+from newsclean.extract.meta import is_breadcrumb
 from newsclean.extract.text import HAN, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
@@ -34,6 +36,14 @@ _SEPARATOR_RE = re.compile(r"\s*[-_|｜—－＿]{1,2}\s*")
 NEAR_BODY = 15
 # A site's name (`新华网`, `某某日报`, `中国地理学会官网`).
 _SITE_NAME_RE = re.compile(r"^.{1,10}(?:网|網|报|報|台|日报|新闻)$")
+# A government or institutional portal's name (`某县人民政府`, `某市卫生健康委员会网站`).
+_PORTAL_NAME_RE = re.compile(
+    r"^[^\s，,。！？!?：:“”\"]{2,16}(?:人民政府|政府网|政府|网站|门户网站?|官网|官方网站|委员会|信息网|在线)$"
+)
+# A headline shown without a heading element is at most this long.
+MAX_UNMARKED = 60
+# Lines between a headline and its date line: source, credits, counters, share widgets.
+_META_KINDS = (Kind.SOURCE, Kind.BYLINE, Kind.EDITOR, Kind.COUNTER, Kind.SHARE)
 # A teaser cut short: `【安徽阜阳一动物园2...`
 _TEASER_END_RE = re.compile(r"(?:\.{3}|…+)$")
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -84,11 +94,17 @@ def read_page_head(doc: lxml.html.HtmlElement, site_name: str | None) -> PageHea
     if len(parts) == 2 and _SITE_NAME_RE.search(head) and not _SITE_NAME_RE.search(parts[1]):
         head, suffix = parts[1], [head]  # `新华网-标题`: the site's name first
     short = all(is_name_part(p) for p in suffix)
-    names_site = len(head) < MIN_HEADLINE and short
+    names_site = (len(head) < MIN_HEADLINE or is_site_name(head, site_name)) and short
     stands_out = len(head) >= MIN_HEADLINE and short
     if suffix and not (stands_out or (head and site_name and any(site_name in p for p in suffix))):
         head = text  # no part stands out as the headline
     return PageHead(clean_line(head), names_site, [t for t in (og, title) if t])
+
+
+def is_site_name(text: str, site_name: str | None) -> bool:
+    """True for a text that is the site's name (`og:site_name`) or shaped like one: a
+    government portal or outlet name (`某县人民政府`, `某县新闻网`), not a headline."""
+    return text == site_name or bool(_SITE_NAME_RE.match(text) or _PORTAL_NAME_RE.match(text))
 
 
 def is_name_part(part: str) -> bool:
@@ -105,6 +121,8 @@ def page_title(doc: lxml.html.HtmlElement, site_name: str | None) -> str:
 def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxml.html.HtmlElement] | None:
     """The longest heading or title-classed element that `og:title` or `<title>` holds,
     else an h1/h2 holding the page head."""
+    if page.names_site:  # a logo agreeing with a `<title>` that names the site is no headline
+        return None
     longest = max((len(t) for t in page.full), default=0)
     inside = [
         (text, el)
@@ -169,7 +187,9 @@ def completed_teaser(line: str, stem: str) -> str:
 
 
 def is_logo(el: lxml.html.HtmlElement) -> bool:
-    """True for a heading that is only a link to a home page (a site logo)."""
+    """True for a heading that is only a link to a home page or only an image (a site logo)."""
+    if el.find(".//img") is not None and not "".join(el.itertext()).strip():
+        return True
     links = el.findall(".//a")
     if len(links) != 1 or clean_line(links[0].text_content()) != element_text(el):
         return False
@@ -215,6 +235,36 @@ def nearest_heading(
     return inside[0] if inside else None
 
 
+def unmarked_headline(lines: list[str], page: PageHead, body: Container | None) -> str:
+    """The page head, unless it is blank or names only the site: then the headline the page
+    shows without a heading element (`<p align=center><strong><font size=5>…`, a bold
+    span), the headline-shaped line above the date line nearest the body, else the page head."""
+    if (page.head and not page.names_site) or body is None or not body.lines:
+        return page.head
+    start = body.lines[0]
+    near = lines[max(start - NEAR_BODY, 0) : start + 3]
+    dated = [i for i, line in enumerate(near) if classify_line(line) == Kind.DATE]
+    above = near[: dated[0]] if dated else near[: start - max(start - NEAR_BODY, 0)]
+    for line in reversed(above):
+        kind = classify_line(line)
+        if kind in _META_KINDS:
+            continue
+        if kind == Kind.TEXT and is_headline_shaped(line) and line not in page.full:
+            return line
+        break
+    return page.head
+
+
+def is_headline_shaped(line: str) -> bool:
+    """True for a line that may be a headline: headline-long, Han text, not a sentence."""
+    return (
+        MIN_HEADLINE <= len(line) <= MAX_UNMARKED
+        and bool(_HAN_RE.search(line))
+        and not line.endswith(("。", "；", "：", ":", ";"))
+        and not is_breadcrumb(line)
+    )
+
+
 def element_positions(doc: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
     """Every element's number in document order, as `walk_page` numbers them."""
     from lxml import etree
@@ -233,8 +283,10 @@ def choose_title(
     if shown:
         return shown, None
     candidates = heading_candidates(doc, hidden_elements(doc))
+    if page.names_site:
+        candidates = [(text, el) for text, el in candidates if text not in page.full]
     if not candidates:
-        return page.head, None
+        return unmarked_headline(lines, page, body), None
     positions = element_positions(doc)
     found = nearest_heading(candidates, positions, body, h1_only=True)
     if found is None and page.names_site:
@@ -242,6 +294,6 @@ def choose_title(
     if found is None and not page.head:  # never a blank title while a headline element stands
         found = next((c for c in candidates if c[1].tag == "h1"), candidates[0])
     if found is None:
-        return page.head, None
+        return unmarked_headline(lines, page, body), None
     walk.heading_at = positions[found[1]]
     return found

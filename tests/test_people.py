@@ -287,3 +287,9 @@ def test_author_field_followed_by_another_label():
     # `作者：李华 单位：某县融媒体中心`: the next label's word (单位) is no second name.
     art = extract_page(news_page("发布时间：2024-03-05 作者：李华 单位：某县融媒体中心"))
     assert art.authors == ["李华"]
+
+
+def test_source_ends_at_a_date_label():
+    # Government info bars: `信息来源：县发改委 发布日期：2024-03-05 【字体：大 中 小】`.
+    art = extract_page(news_page("信息来源：县发改委 发布日期：2024-03-05 【字体：大 中 小】"))
+    assert art.source == "县发改委"

@@ -240,3 +240,41 @@ def test_page_heads_of_forum_and_site_first_titles():
     assert head("南方暴雨多地告急 - 民生杂谈 - 某某论坛 - Powered by Discuz!") == "南方暴雨多地告急"
     assert head("新华网-全国春耕备耕工作有序推进") == "全国春耕备耕工作有序推进"
     assert head("科普中国-辟谣文章") == "科普中国-辟谣文章"
+
+
+HEADLINE = "某县召开全县经济工作会议"
+
+
+def portal_page(logo: str, headline: str, title: str) -> bytes:
+    """A county government portal's article page: a logo band, navigation, the headline, the
+    date line, the text, a copyright footer; every article shares the portal's `<title>`."""
+    return page(
+        f"<div class='top'>{logo}</div><div class='nav'><a href='/'>首页</a><a href='/zw'>政务</a></div>"
+        f"{headline}<div class='info'>发布时间：2024-03-05 08:21</div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='footer'>版权所有 某县人民政府</div>",
+        head=f"<title>{title}</title>",
+    )
+
+
+def test_a_logo_agreeing_with_a_portal_title_is_not_the_headline():
+    # `<title>某县人民政府</title>` on every page, the same name as an image logo in an h1 or as
+    # a text logo: both signals agree, but on the site's name; the h2 by the body is the headline.
+    for logo in (
+        "<h1><img alt='某县人民政府' src='logo.png'></h1>",
+        "<h1><a href='/'><img alt='某县人民政府' src='logo.png'></a></h1>",
+        "<h1 class='logo'>某县人民政府</h1>",
+    ):
+        html = portal_page(logo, f"<h2>{HEADLINE}</h2>", "某县人民政府")
+        assert extract_page(html).title == HEADLINE
+
+
+def test_a_headline_without_a_heading_element_above_the_date_line():
+    # Older county and bureau sites set the headline in `<p align=center><strong><font>` or a
+    # bold span, with a `<title>` that names the site or is blank.
+    for title in ("某县人民政府网站", ""):
+        for headline in (
+            f"<p align='center'><strong><font size='5'>{HEADLINE}</font></strong></p>",
+            f"<div><span style='font-size:22px;font-weight:bold'>{HEADLINE}</span></div>",
+        ):
+            assert extract_page(portal_page("", headline, title)).title == HEADLINE
