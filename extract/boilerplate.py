@@ -61,6 +61,11 @@ _SHARE_RE = re.compile(
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
     r"原标题\s*[:：])"
 )
+# A bar of bracketed page widgets (`【打印本页】【关闭窗口】`, `[收藏] [打印] [纠错]`).
+_WIDGET_BAR_RE = re.compile(
+    r"^(?:[【\[]\s*(?:[^【】\[\]]{0,4}(?:打印|关闭|收藏|纠错|字[号体]|大\s*中\s*小|返回|顶部|分享|保存|推荐)"
+    r"[^【】\[\]]{0,8})\s*[】\]]\s*)+$"
+)
 # A line opening with a source label, `新闻来源:` too (meta reads the value after it).
 _STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
@@ -136,7 +141,7 @@ def classify_line(line: str) -> Kind:
         return Kind.EDITOR
     if _is_hotline(text):
         return Kind.HOTLINE
-    if len(text) < 80 and _SHARE_RE.match(text):
+    if len(text) < 80 and (_SHARE_RE.match(text) or _WIDGET_BAR_RE.match(text)):
         return Kind.SHARE
     if len(text) < 60 and _STARTS_WITH_SOURCE_LABEL_RE.match(text):
         return Kind.SOURCE

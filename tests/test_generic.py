@@ -429,3 +429,16 @@ def test_disclosure_fields_listed_above_the_title_are_not_body():
     paras = [f"第{n}条，{PARA}" for n in range(4)]
     html = gov_page(title, paras, (f"<div class='con'><ul>{listed}</ul><h2>{title}</h2>", "</div>"))
     assert extract_page(html).body == paras
+
+
+def test_a_bar_of_bracketed_widgets_after_a_short_text_is_not_body():
+    # Government CMS pages (TRS, 政府网站集约化平台) close the text with `【打印本页】【关闭窗口】`
+    # or `[收藏] [打印] [纠错]`; a one-paragraph photo story keeps only its paragraph.
+    for bar in ("【打印本页】【关闭窗口】", "[收藏] [打印] [我要纠错] [关闭]", "【字体：大 中 小】【打印】"):
+        html = page(
+            "<div class='article'><div class='title'>某县召开全县经济工作会议</div>"
+            "<div class='info'>发布时间：2024-01-20</div>"
+            f"<div class='TRS_Editor'><p><img src='a.jpg'></p><p>{PARA}</p></div>"
+            f"<div class='print'>{bar}</div></div>"
+        )
+        assert extract_page(html).body == [PARA]
