@@ -61,7 +61,9 @@ _SECTION_NUMBER_RE = re.compile(
 REPLY_HEADER_CHARS = 40
 MIN_REPLY_HEADERS = 5
 MIN_REPLY_STAMPS = 3
-_REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|楼主|收藏")
+_REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|楼主|收藏|\d+\s*楼|沙发|板凳|发表于|网友")
+# How many of the densest containers are checked for the shape of a reply list.
+REPLY_CHECKS = 4
 
 
 def article_lines(lines: list[str]) -> list[str]:
@@ -475,16 +477,30 @@ def best_container(walk: PageWalk) -> Container | None:
 
 def densest_container(walk: PageWalk) -> Container | None:
     """The container whose paragraphs hold the most Chinese text, weighed down by distance
-    from the headline; the last in document order wins a tie."""
-    best, best_score = None, 0.0
-    for container in sorted(walk.containers, key=lambda found: -found.position):
-        score = float(container.han)
-        if walk.heading_at is not None:
-            distance = container.position - walk.heading_at  # > 0: the container follows it
-            score /= 1 + abs(distance) / HEADLINE_DISTANCE + (1 if distance < 0 else 0)
-        if score > best_score:
-            best, best_score = container, score
-    return best
+    from the headline; the last in document order wins a tie. A container shaped like a list
+    of replies (and every container holding it) yields to the next one: a short story above
+    a long comment thread or forum floors."""
+    ranked = sorted(
+        ((container_score(walk, c), c.position, i) for i, c in enumerate(walk.containers)),
+        reverse=True,
+    )
+    ranked = [item for item in ranked if item[0] > 0]
+    for _, _, i in ranked[:REPLY_CHECKS]:
+        container = walk.containers[i]
+        if container.lines is None or not looks_like_replies(
+            [clean_line(line) for line in walk.lines[container.lines[0] : container.lines[1]]]
+        ):
+            return container
+    return walk.containers[ranked[0][2]] if ranked else None
+
+
+def container_score(walk: PageWalk, container: Container) -> float:
+    """A container's Chinese text, weighed down by its distance from the headline."""
+    score = float(container.han)
+    if walk.heading_at is not None:
+        distance = container.position - walk.heading_at  # > 0: the container follows it
+        score /= 1 + abs(distance) / HEADLINE_DISTANCE + (1 if distance < 0 else 0)
+    return score
 
 
 def one_copy(walk: PageWalk, container: Container) -> Container:

@@ -442,3 +442,21 @@ def test_a_bar_of_bracketed_widgets_after_a_short_text_is_not_body():
             f"<div class='print'>{bar}</div></div>"
         )
         assert extract_page(html).body == [PARA]
+
+
+def test_a_short_story_above_a_longer_thread_of_replies():
+    # A county news portal's story with its readers' floors below it, each floor a table
+    # (`2楼 | 作者：路人0 | 2024-03-05`, then the reply): the replies hold more text than the
+    # story, but a list of replies is never the article.
+    story = (
+        "<h1>某县重点项目集中开工</h1><div class='info'>2024-03-05 09:30</div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    reply = "这个项目开工真是太好了，希望早日建成投产，带动我们当地的就业和经济发展，为家乡点赞加油！"
+    floors = "".join(
+        f"<table><tr><td>{i + 2}楼</td><td>作者：路人{i}</td><td>2024-03-05</td></tr>"
+        f"<tr><td colspan=3>{reply}第{i}条</td></tr></table>"
+        for i in range(12)
+    )
+    html = page(f"<div class='left'>{story}<div class='replies'>{floors}</div></div>")
+    assert extract_page(html).body == [PARA, PARA]
