@@ -49,7 +49,10 @@ _URL_RE = re.compile(
 )
 # Labels of a date line that dates another item than the post: the newest recommended article
 # (CSDN `最新推荐文章于`), a related item.
-_OTHER_ITEM_DATE_RE = re.compile(r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇")
+# ... or today's date in a portal's top bar (`今天是2024年6月1日 星期六`).
+_OTHER_ITEM_DATE_RE = re.compile(
+    r"最新推荐|推荐文章|相关(?:文章|新闻|阅读)|上一篇|下一篇|今天是|今日是|今天\s*[:：]|当前(?:日期|时间)"
+)
 # Every label that may stand before a date in a line (where the line is cut to read each
 # date with its own label).
 _ANY_DATE_LABEL_RE = re.compile(

@@ -32,6 +32,11 @@ if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs 
 
 # How many rendered lines after the title may hold its date/source line.
 META_LINES_AFTER_TITLE = 8
+# The header after a title ends at the second paragraph of running text (this long, with
+# sentence punctuation): a lead paragraph may come before the date line.
+RUNNING_TEXT_LINES = 2
+RUNNING_TEXT_CHARS = 40
+_SENTENCE_MARK_RE = re.compile(r"[。！？；，,]")
 HIDDEN_DATES = ("#pubtime_baidu", "#pubtime", ".pubtime", "#publish_time", "time[datetime]", "[data-time]")
 DATE_META = (
     "article:published_time",
@@ -90,8 +95,24 @@ def lines_near_title(lines: list[str], title: str, before: int, after: int) -> l
     return [
         line
         for start in starts
-        for line in lines[max(start - before, 0) : start - 1] + lines[start : start + after]
+        for line in lines[max(start - before, 0) : start - 1] + up_to_text(lines[start : start + after])
     ]
+
+
+def up_to_text(lines: list[str]) -> list[str]:
+    """The lines up to the second paragraph of running text: the header's lines, and a lead
+    paragraph's; what follows the text of a short story (a related list's dates) is not."""
+    text = 0
+    for i, line in enumerate(lines):
+        text += is_running_text(line)
+        if text == RUNNING_TEXT_LINES:
+            return lines[:i]
+    return lines
+
+
+def is_running_text(line: str) -> bool:
+    """True for a paragraph of running text: long, with sentence punctuation."""
+    return len(line) >= RUNNING_TEXT_CHARS and _SENTENCE_MARK_RE.search(line) is not None
 
 
 def read_meta_near_title(lines: list[str], art: Article) -> Credits:
@@ -182,10 +203,12 @@ def join_date_labels(lines: list[str]) -> list[str]:
 def labelled_dates(lines: list[str]) -> tuple[str | None, str | None]:
     """The dates of the page's first `发布日期:`/`时间:` line or post stamp (`posted @ …`,
     `发布于 …`, `于 … 发布`) and of its first edit stamp (`编辑于 …`, `更新时间:`), wherever
-    they stand."""
+    they stand but in the footer (a site's `更新时间:`)."""
     updated = None
     for line in lines:
-        if _DATE_LABEL_RE.search(line) or _POST_STAMP_RE.search(line):
+        if (_DATE_LABEL_RE.search(line) or _POST_STAMP_RE.search(line)) and classify_line(
+            line
+        ) != Kind.FOOTER:
             post, later = line_dates(line)
             if post:
                 return post, updated

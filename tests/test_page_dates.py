@@ -154,3 +154,30 @@ def test_a_date_label_and_its_value_in_separate_blocks_are_read_together():
         "<title>某县召开春季农业生产工作会议_某县人民政府</title>",
     )
     assert extract_page(html).published_at == "2020-01-02T10:00:00+08:00"
+
+
+def undated_story(top: str = "", related: str = "", footer: str = "") -> bytes:
+    """A county portal's short story whose info line gives only the source (the date is in
+    the URL or nowhere), with a today widget, a related list and a footer around it."""
+    return page(
+        f"<div class='topbar'>{top}</div><h1>某县召开全县经济工作会议</h1>"
+        f"<div class='info'>来源：某县网</div>{ARTICLE}"
+        f"<div class='rel'><h3>相关新闻</h3><ul>{related}</ul></div><div class='footer'>{footer}</div>",
+        "<title>某县召开全县经济工作会议_某县网</title>",
+    )
+
+
+def test_no_date_from_a_related_list_a_today_widget_or_a_site_footer():
+    # Dates that do not date the story: the related items' under a short text, the portal's
+    # `今天是2024年6月1日 星期六` bar, the footer's `更新时间：` of the site. The URL's date wins.
+    related = "".join(
+        f"<li><a href='/n{i}'>某县召开第{i}次会议</a><span>2023-12-0{i}</span></li>" for i in range(1, 6)
+    )
+    for html in (
+        undated_story(related=related),
+        undated_story(top="今天是2024年6月1日 星期六"),
+        undated_story(footer="更新时间：2024-06-01 版权所有 某县网"),
+    ):
+        assert extract_page(html).published_at is None
+        dated_url = "http://www.mx.cn/news/2024-03/05/content_1.html"
+        assert extract_page(html, url=dated_url).published_at == "2024-03-05"
