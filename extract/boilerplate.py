@@ -10,7 +10,7 @@ import re
 from enum import Enum
 
 from newsclean.extract import labels
-from newsclean.extract.bylines import looks_like_byline
+from newsclean.extract.bylines import is_name, looks_like_byline
 from newsclean.extract.dates import parse_date
 from newsclean.extract.text import match_form
 
@@ -65,6 +65,10 @@ _SHARE_RE = re.compile(
 _WIDGET_BAR_RE = re.compile(
     r"^(?:[【\[]\s*(?:[^【】\[\]]{0,4}(?:打印|关闭|收藏|纠错|字[号体]|大\s*中\s*小|返回|顶部|分享|保存|推荐)"
     r"[^【】\[\]]{0,8})\s*[】\]]\s*)+$"
+)
+# An editor label and up to three names after it, without a colon (see is_bare_editor_line).
+_BARE_EDITOR_RE = re.compile(
+    f"^[(（]?\\s*(?:{labels.EDITOR})\\s+(?P<names>[^\\s()（）]+(?:\\s+[^\\s()（）]+){{0,2}})\\s*[)）]?$"
 )
 # A line opening with a source label, `新闻来源:` too (meta reads the value after it).
 _STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
@@ -135,7 +139,11 @@ def classify_line(line: str) -> Kind:
         and not _HAS_EDITOR_LABEL_RE.search(text)
     ):
         return Kind.KEYWORDS
-    if len(text) < 60 and _HAS_EDITOR_LABEL_RE.search(text) and "。" not in text:
+    if (
+        len(text) < 60
+        and (_HAS_EDITOR_LABEL_RE.search(text) or is_bare_editor_line(text))
+        and "。" not in text
+    ):
         return Kind.EDITOR
     if len(text) < 120 and _STARTS_WITH_KEYWORDS_LABEL_RE.search(text):
         return Kind.EDITOR
@@ -162,6 +170,12 @@ def is_related_heading(line: str) -> bool:
     """True for a related-reading heading (`相关文章`, `推荐阅读`): a cheap test of one rule of
     `classify_line`, for callers that look at many short texts."""
     return len(line) < LONG_LINE and _RELATED_RE.match(match_form(line).strip()) is not None
+
+
+def is_bare_editor_line(text: str) -> bool:
+    """True for an editor's line without a colon: `编辑 李华`, `(责编 李华 张伟)`."""
+    found = _BARE_EDITOR_RE.match(text)
+    return found is not None and all(is_name(name) for name in found["names"].split())
 
 
 def may_be_editor_line(line: str) -> bool:

@@ -99,6 +99,9 @@ _NOT_NAMES = frozenset(
 )
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/／|&＆]+")
+# A writer's unit in brackets after the name (`李华（某县融媒体中心）`; the byline's outer
+# brackets may have taken the closing one).
+_AFFILIATION_NOTE_RE = re.compile(r"(?<=[^\s(（])[(（][^()（）]{2,20}[)）]?$")
 # A place and day glued after a name in a news agency credit (`吳欣紜台北24日電`).
 _PLACE_DAY_RE = re.compile(f"[{HAN}]{{2}}\\d{{1,2}}日[电電]$")
 # A name list only: `(常书香 马丹阳)`
@@ -152,8 +155,9 @@ class Credits:
 
 
 def is_names_only(text: str) -> bool:
-    """True for a line of 2-6 names and nothing else (`夏凡 余婷婷 余勤 柏建斌`)."""
-    return _NAMES_ONLY_RE.match(text) is not None
+    """True for a line of 2-6 names and nothing else (`夏凡 余婷婷 余勤 柏建斌`), no label
+    among them (`编辑 李华 张伟`)."""
+    return _NAMES_ONLY_RE.match(text) is not None and not _NOT_NAMES.intersection(text.split())
 
 
 def is_name(token: str) -> bool:
@@ -187,7 +191,7 @@ def _names(segment: str, after_role: bool = False) -> list[str]:
     a 2-3 character token is taken for a name even with a surname not on the list (仪博文)."""
     names = []
     for piece in _join_padded(_SPLIT_RE.split(segment)):
-        token = _PLACE_DAY_RE.sub("", piece)
+        token = _AFFILIATION_NOTE_RE.sub("", _PLACE_DAY_RE.sub("", piece))
         if token in _NOT_NAMES:
             continue
         if is_name(token) or (
@@ -213,7 +217,7 @@ def parse_byline(text: str | None) -> Credits:
     text = text[offset : offset + len(inner)]  # names are cut from the text as written
     matches = list(ROLE_RE.finditer(inner))
     if not matches:
-        if _NAMES_ONLY_RE.match(text) or is_name(text):  # `(常书香 马丹阳)`, a lone `(张巨峰)`
+        if is_names_only(text) or is_name(text):  # `(常书香 马丹阳)`, a lone `(张巨峰)`
             credits.authors = _names(text)
         return credits
     if matches[0]["role"] in _CREDIT_ROLES:  # `王宇飞 摄`: names before a credit are its authors
@@ -265,7 +269,7 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     inner = match["inner"].strip()
     if is_lone_trailing_name(paragraph[: match.start()], inner):  # `…举行。（张巨峰）`
         return paragraph[: match.start()].rstrip(), paragraph[match.start() : match.end()].strip()
-    if not (_BYLINE_WORD_RE.search(inner) or _NAMES_ONLY_RE.match(inner)):
+    if not (_BYLINE_WORD_RE.search(inner) or is_names_only(inner)):
         return paragraph, None
     if not parse_byline(inner) or re.search(r"[。！？!?，,：:;；\d]", ROLE_RE.sub(" ", inner)):
         return paragraph, None

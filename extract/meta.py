@@ -36,6 +36,7 @@ _EDITOR_NAME_RE = re.compile(
     r"【\s*(?:责任)?编辑\s*[:：]\s*(?P<a>[^】]+?)\s*】"
     r"|(?:" + labels.EDITOR + r")\s*[:：/]\s*(?P<b>(?:(?!" + _NEXT_LABEL + r")[^\s|｜)）】\],，;；/:：])+)"
     r"|^[(（]\s*编辑\s+(?P<c>[^)）]+?)\s*[)）]$"
+    r"|^(?:" + labels.EDITOR + r")\s+(?P<d>[^\s:：()（）]+(?:\s+[^\s:：()（）]+){0,2})$"
 )
 # What follows an editor's name on the same token: another label (`纠错:…`, `审核:…`); no label
 # word starts another, so their order does not matter.
@@ -147,7 +148,7 @@ def parse_editor(text: str) -> str | None:
     line = clean_line(text)
     names: list[str] = []
     for match in _EDITOR_NAME_RE.finditer(match_form(line)):  # `编辑:孙红亮 责任编辑:徐婷`
-        value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c").strip())  # `X纠错:…`
+        value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c", "d").strip())  # `X纠错:…`
         for part in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
             name = _STAFF_CODE_RE.sub("", part)
             if name and name not in names:

@@ -249,6 +249,7 @@ def outlet_beside_date(lines: list[str], title: str, site_names: list[str]) -> s
             word = _CREDIT_MARK_RE.sub("", piece)
             if (
                 word
+                and not any(mark in word for mark in ":：")  # a labelled field (`作者：…`)
                 and not _DIGIT_RE.search(word)
                 and (is_organisation(word) or names_site(word, site_names))
             ):

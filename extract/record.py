@@ -47,7 +47,12 @@ ARTICLE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("title", "text", True, "the headline as published (`荥阳：一面锦旗“众人织”…`)"),
     FieldSpec("published_at", "text", False, "ISO 8601 (`2020-03-19T17:00:58+08:00`, `2020-03-19`)"),
     FieldSpec("source", "text", False, "the 来源 the page names (`映象网`)"),
-    FieldSpec("authors", "list", False, "reporters in the byline (`王文凯`)"),
+    FieldSpec(
+        "authors",
+        "list",
+        False,
+        "reporters and writers in the byline (`王文凯`); interns (实习生) are not listed",
+    ),
     FieldSpec("correspondents", "list", False, "通讯员 in the byline (`王春亮`, `荣高洁`)"),
     FieldSpec("editor", "text", False, "the 责编/编辑 (`杨文丽`)"),
     FieldSpec("keywords", "list", False, "meta keywords or 文章关键词 (`锦旗`, `战疫`)"),

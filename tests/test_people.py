@@ -293,3 +293,23 @@ def test_source_ends_at_a_date_label():
     # Government info bars: `信息来源：县发改委 发布日期：2024-03-05 【字体：大 中 小】`.
     art = extract_page(news_page("信息来源：县发改委 发布日期：2024-03-05 【字体：大 中 小】"))
     assert art.source == "县发改委"
+
+
+def test_editor_lines_without_a_colon():
+    # Text renderings and e-paper pages write `编辑 李华`, `责编 李华` or `（编辑 李华 张伟）`
+    # under the text: the editor, not body and not authors. `编辑 刘晓阳 校对 李铭` is no
+    # list of editors.
+    for line, editor in (("编辑 李华", "李华"), ("责编 李华", "李华"), ("（编辑 李华 张伟）", "李华 张伟")):
+        art = extract_page(news_page("2024-03-05 08:21", after=f"<p>{line}</p>"))
+        assert (art.editor, art.authors, art.body[-1]) == (editor, [], PARA)
+    art = extract_page(news_page("2024-03-05 08:21", after="<p>编辑 刘晓阳 校对 李铭</p>"))
+    assert art.editor is None
+
+
+def test_author_with_a_bracketed_unit_and_an_organisation_as_author():
+    # County portals: `作者：李华（某县融媒体中心）` names the writer and the unit;
+    # `作者：某县融媒体中心` names no person, and is no outlet beside the date either.
+    art = extract_page(news_page("2024-03-05 08:21 作者：李华（某县融媒体中心）"))
+    assert art.authors == ["李华"]
+    art = extract_page(news_page("2024-03-05 08:21 作者：某县融媒体中心"))
+    assert (art.authors, art.source) == ([], None)
