@@ -48,6 +48,7 @@ from newsclean.extract.profiles import (
     short_lines,
 )
 from newsclean.extract.record import Article
+from newsclean.extract.script_data import take_script_story
 from newsclean.extract.text import clean_line
 from newsclean.extract.titles import agreed_heading, choose_title, read_page_head
 from newsclean.sites.base import Adapter, Page
@@ -94,6 +95,9 @@ class Generic(Adapter):
         locations = profile.body_signatures if profile else frozenset()
         choice = choose_body(walk, page.text, page.url, heading, locations)
         finish_body(choice.lines, art)
+        if take_script_story(doc, art):
+            art.extractor = f"{art.extractor} (script data)"
+            art.warnings.append("body: from the page's script data (the page shows none)")
         if page.profile or page.observe:  # the pipeline drops template lines by it
             page.sample = observed(page, walk, page_lines, choice, art.body)
         if choice.reader == PROFILE:
