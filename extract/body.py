@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import (
     HEADLINE_DISTANCE,
     Container,
@@ -30,7 +31,7 @@ from newsclean.extract.content import (
     looks_like_replies,
     story_under_heading,
 )
-from newsclean.extract.html import render_lines
+from newsclean.extract.html import element_text, render_lines
 from newsclean.extract.layout import finish_body, sentence_weight
 from newsclean.extract.profiles import element_signature
 from newsclean.extract.record import Article
@@ -40,6 +41,12 @@ if TYPE_CHECKING:
     import lxml.html
 
 CONTAINER, LINE_BLOCKS, TRAFILATURA, PROFILE = "container", "line blocks", "trafilatura", "profile"
+UNDER_HEADLINE = "text under the headline"
+# Lines under a headline that may stand between it and a short text: date, source, credits,
+# share widgets, counters.
+_HEADER_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE, Kind.SHARE, Kind.COUNTER, Kind.KEYWORDS)
+# A short text under its headline holds at least this many Han characters of running text.
+MIN_SHORT_TEXT = 15
 # A body with less running text than this (Han characters in sentence lines) is doubtful:
 # a caption, a teaser or a one-line summary rather than a story.
 DOUBTFUL_WEIGHT = 80
@@ -90,6 +97,8 @@ def page_choice(
     if found is None:
         if block := densest_lines(walk.lines):
             return BodyChoice(block, LINE_BLOCKS)
+        if short := text_under_headline(walk.lines, heading):
+            return BodyChoice(short, UNDER_HEADLINE)
         return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
     element, lines, distance, sure = found
     far = distance is not None and distance > DOUBTFUL_DISTANCE
@@ -116,6 +125,26 @@ def page_choice(
             best, best_weight = BodyChoice(other, reader), weight
     best.compared = compared
     return best
+
+
+def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None) -> list[str]:
+    """A text too short for any container (a county portal's 简讯, a video's one-paragraph
+    description): the paragraphs of running text right under the headline, past its date,
+    source and credit lines, up to the first line that is neither."""
+    if heading is None:
+        return []
+    cleaned = [clean_line(line) for line in lines]
+    headline = element_text(heading)
+    if headline not in cleaned:
+        return []
+    start = cleaned.index(headline) + 1
+    end = start
+    while end < len(cleaned) and (
+        sentence_weight(cleaned[end]) or classify_line(cleaned[end]) in _HEADER_KINDS
+    ):
+        end += 1
+    found = lines[start:end]
+    return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
 
 
 def container_lines(

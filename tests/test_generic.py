@@ -460,3 +460,20 @@ def test_a_short_story_above_a_longer_thread_of_replies():
     )
     html = page(f"<div class='left'>{story}<div class='replies'>{floors}</div></div>")
     assert extract_page(html).body == [PARA, PARA]
+
+
+def test_a_text_too_short_for_any_container_is_read_under_its_headline():
+    # A county portal's video page: navigation, the player, then a one-paragraph description
+    # too short for a container, a sidebar of headlines, the footer. The description alone is
+    # the body (trafilatura's fallback put the headline and the date line after it).
+    text = "3月5日上午，某县举行2024年重点项目集中开工仪式，共有32个项目集中开工，总投资86.5亿元。"
+    nav = "".join(f"<a href='/c{i}'>栏目{i}名称</a>" for i in range(12))
+    side = "".join(f"<li><a href='/n{i}'>某县第{i}次召开专题会议研究部署重点工作任务</a></li>" for i in range(15))
+    html = page(
+        f"<div class='nav'>{nav}</div><div class='main'><div class='left'><h1>某县重点项目集中开工</h1>"
+        "<div class='info'>2024-03-05 来源：某县网</div><div class='content'>"
+        f"<div class='video'><video src='a.mp4'></video></div><p>{text}</p></div></div>"
+        f"<div class='side'><h3>热点新闻</h3><ul>{side}</ul></div></div>"
+        "<div class='foot'>主办：某县人民政府办公室 地址：某县人民路1号 电话：0371-12345678</div>"
+    )
+    assert extract_page(html).body == [text]
