@@ -468,7 +468,9 @@ def test_a_text_too_short_for_any_container_is_read_under_its_headline():
     # the body (trafilatura's fallback put the headline and the date line after it).
     text = "3月5日上午，某县举行2024年重点项目集中开工仪式，共有32个项目集中开工，总投资86.5亿元。"
     nav = "".join(f"<a href='/c{i}'>栏目{i}名称</a>" for i in range(12))
-    side = "".join(f"<li><a href='/n{i}'>某县第{i}次召开专题会议研究部署重点工作任务</a></li>" for i in range(15))
+    side = "".join(
+        f"<li><a href='/n{i}'>某县第{i}次召开专题会议研究部署重点工作任务</a></li>" for i in range(15)
+    )
     html = page(
         f"<div class='nav'>{nav}</div><div class='main'><div class='left'><h1>某县重点项目集中开工</h1>"
         "<div class='info'>2024-03-05 来源：某县网</div><div class='content'>"
