@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from newsclean.extract.dates import parse_date
-from newsclean.extract.layout import finish_body
+from newsclean.extract.layout import add_credits, finish_body, labelled_credits, role_credits
 from newsclean.extract.meta import parse_breadcrumb, parse_editor, parse_source, split_keywords
 from newsclean.extract.record import Article
 from newsclean.extract.text import CELL_SEPARATOR, ROW_MARK, clean_line
@@ -305,9 +305,11 @@ def texts_of(doc: lxml.html.HtmlElement, css: str, source: str = "") -> list[str
 
 
 def read_meta_texts(texts: list[str], art: Article) -> None:
-    """Take date, source and editor from metadata texts, first evidence first."""
+    """Take date, source, editor and credits (`作者:X`, `记者 X 通讯员 Y`) from metadata
+    texts, first evidence first."""
     for text in texts:
         art.published_at = art.published_at or parse_date(text)
         art.source = art.source or parse_source(text)
         if re.search(r"编辑|责编", text):
             art.editor = art.editor or parse_editor(text)
+        add_credits(art, role_credits(text) or labelled_credits(text))

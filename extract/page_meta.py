@@ -23,7 +23,7 @@ from newsclean.extract.dates import (
     parse_date,
 )
 from newsclean.extract.html import element_text, first_text, meta_content, select
-from newsclean.extract.layout import add_credits, take_meta_line
+from newsclean.extract.layout import add_credits, read_tail, take_meta_line
 from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
 
@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs 
 
 # How many rendered lines after the title may hold its date/source line.
 META_LINES_AFTER_TITLE = 8
+# The text's last paragraph is found among the page's lines by its opening characters, and
+# the lines this close after it may credit the text.
+LAST_PARAGRAPH_KEY = 20
+TAIL_LINES = 3
 # The header after a title ends at the second paragraph of running text (this long, with
 # sentence punctuation): a lead paragraph may come before the date line.
 RUNNING_TEXT_LINES = 2
@@ -146,6 +150,21 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
             art.published_at = line_dates(line)[0]  # news.cn puts the date above the title
     art.published_at = art.published_at or updated
     return labelled
+
+
+def read_credits_around_body(lines: list[str], art: Article) -> None:
+    """Credits a site's template left outside its body container (`lines`: the page's
+    cleaned lines): a byline or labelled line under the title, or a byline line right after
+    the text's last paragraph (`映象网记者 X 通讯员 Y` in an element of its own)."""
+    labelled = read_meta_near_title(lines, art)
+    if art.body:
+        opening = art.body[-1][:LAST_PARAGRAPH_KEY]
+        ends = [i for i, line in enumerate(lines) if line.startswith(opening)]
+        if ends:
+            after = lines[ends[-1] + 1 : ends[-1] + 1 + TAIL_LINES]
+            read_tail(after, [classify_line(line) for line in after], art)
+    if not (art.authors or art.correspondents):
+        add_credits(art, labelled)
 
 
 def page_editor(lines: list[str]) -> str | None:

@@ -18,8 +18,10 @@ from newsclean.extract.html import (
 )
 from newsclean.extract.layout import read_text_page
 from newsclean.extract.outlet import host_of, outlet_of
+from newsclean.extract.page_meta import read_credits_around_body
 from newsclean.extract.profiles import PageSample, Profile, text_sample
 from newsclean.extract.record import Article
+from newsclean.extract.text import clean_line
 from newsclean.extract.titles import page_title
 
 
@@ -136,6 +138,9 @@ class Adapter:
             body = doc.body if doc.body is not None else doc
             read_text_page("\n".join(render_lines(body)), art)
         art.title = art.title or page_title(doc, self.site_name)
+        if not (art.authors or art.correspondents):  # a byline outside the template's body
+            body = doc.body if doc.body is not None else doc
+            read_credits_around_body([clean_line(line) for line in render_lines(body)], art)
         art.published_at = art.published_at or parse_date(
             meta_content(doc, "article:published_time", "publishdate", "pubdate", "publish_date") or ""
         )

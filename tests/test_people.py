@@ -6,6 +6,10 @@ Each page below is our own, written after a real layout named in its test.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from newsclean.ingest.pipeline import extract_page
 
 PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
@@ -313,3 +317,40 @@ def test_author_with_a_bracketed_unit_and_an_organisation_as_author():
     assert art.authors == ["李华"]
     art = extract_page(news_page("2024-03-05 08:21 作者：某县融媒体中心"))
     assert (art.authors, art.source) == ([], None)
+
+
+HNR_PAGE = Path(__file__).parent / "fixtures" / "hnr" / "2020_000" / "source.html"
+HNR_BYLINE = (
+    '<p style="text-indent: 2em; text-align: left;">映象网记者 王文凯 通讯员 王春亮 荣高洁 文/图</p>\n'
+)
+
+
+@pytest.mark.parametrize(
+    "move, credits",
+    [
+        # the byline as a labelled field beside the date and source of the template's info bar
+        (
+            ("<span>来源：映象网</span></p>", "<span>来源：映象网</span> <span>作者：王文凯</span></p>"),
+            (["王文凯"], []),
+        ),
+        (
+            (
+                "<span>来源：映象网</span></p>",
+                "<span>来源：映象网</span> <span>记者 王文凯 通讯员 王春亮</span></p>",
+            ),
+            (["王文凯"], ["王春亮"]),
+        ),
+        # the byline in an element of its own between the title and the template's body
+        (
+            ('<div class="line_gray mrg_t_20"></div>', f'<div class="author">{HNR_BYLINE}</div>'),
+            (["王文凯"], ["王春亮", "荣高洁"]),
+        ),
+    ],
+)
+def test_a_site_template_reads_credits_outside_its_body(move, credits):
+    # The hnr.cn 2019–2020 template (golden fixture hnr/2020_000) with its byline moved out of
+    # `#text_content`, as other eras and channels of one site print it.
+    html = HNR_PAGE.read_text(encoding="utf-8").replace(HNR_BYLINE, "").replace(*move)
+    art = extract_page(html.encode(), url="https://news.hnr.cn/202003/19/731862.html")
+    assert art.extractor == "hnr/1 (2019-2020)"
+    assert (art.authors, art.correspondents) == credits
