@@ -59,7 +59,7 @@ _EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, lab
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
-    r"原标题\s*[:：])"
+    r"原标题\s*[:：]|长按(?:识别)?二维码|扫码(?:下载|关注)|下载\S{0,10}客户端|点赞\s*[(（]?\d)"
 )
 # A bar of bracketed page widgets (`【打印本页】【关闭窗口】`, `[收藏] [打印] [纠错]`).
 _WIDGET_BAR_RE = re.compile(
@@ -83,13 +83,18 @@ _TEMPLATE_JUNK_RE = re.compile(r"\{\{.*?\}\}|<!--|-->|\$\{\w|<%|%>|^[\w./-]+\.(?
 _END_RE = re.compile(r"^[-—=\s]*(?:THE\s*END|END|全文完)[-—=\s]*$|^[(（]\s*完\s*[)）]$", re.IGNORECASE)
 _NOTICE_RE = re.compile(
     r"转载\S{0,2}请?注明|未经(?:允许|许可|授权)\S{0,2}(?:不得|禁止|严禁)转载|版权归原作者|免责声明|本文仅代表作者|"
-    r"返回\S{0,8}[,，]?\s*查看更多|^更多\S{0,40}请关注"
+    r"返回\S{0,8}[,，]?\s*查看更多|^更多\S{0,40}请关注|"
+    # platform and reprint statements: `声明：本文来源于网络…`, `…如有侵权请联系删除`, the
+    # self-media notices of portals (`…仅代表该作者或机构观点，不代表澎湃新闻的观点或立场…`)
+    r"^(?:特别|免责|版权)?声明\s*[:：]|如有侵权|侵权\S{0,4}(?:请?联系|删除)|仅代表(?:该)?作者|"
+    r"不代表\S{0,8}观点或立场|不代表本(?:网|站|报|刊|平台)\S{0,4}(?:观点|立场)|仅提供信息(?:存储|发布)|^欢迎投稿"
 )
 _PERMALINK_RE = re.compile(f"^(?:{labels.PERMALINK}){labels.COLON}")
-# `相关资讯请关注:…`, `相关:…`, `猜你感兴趣:…`, `友情链接:…`: a related-reading or link
-# list's lead-in with its links on the same line.
+# `相关资讯请关注:…`, `相关:…`, `猜你感兴趣:…`, `友情链接:…`, `上一篇:…`: a related-reading
+# or link list's lead-in with its links on the same line.
 _RELATED_LEAD_RE = re.compile(
-    r"^(?:(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}|相关|猜你(?:喜欢|感兴趣)|友情链接)\s*[:：]"
+    r"^(?:(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}|相关|猜你(?:喜欢|感兴趣)|友情链接|"
+    r"[上下]一(?:篇|条))\s*[:：]"
 )
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
 _SENTENCE_END_RE = re.compile(r"[。！？]")

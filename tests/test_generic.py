@@ -9,6 +9,8 @@ elements with `display:none`.
 
 from __future__ import annotations
 
+import pytest
+
 from newsclean.ingest.pipeline import extract_page
 
 PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
@@ -479,3 +481,27 @@ def test_a_text_too_short_for_any_container_is_read_under_its_headline():
         "<div class='foot'>主办：某县人民政府办公室 地址：某县人民路1号 电话：0371-12345678</div>"
     )
     assert extract_page(html).body == [text]
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "声明：本文来源于网络，仅供学习交流，如涉及版权问题请联系删除。",
+        "本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点，不代表澎湃新闻的观点或立场。",
+        "特别声明：以上内容为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。",
+        "欢迎投稿，投稿邮箱：mxnews@163.com",
+        "长按识别二维码关注我们",
+        "扫码下载某县新闻客户端",
+        "点赞(12) 收藏 评论(3)",
+        "上一篇：某县召开会议 下一篇：某县举行活动",
+    ],
+)
+def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(notice):
+    # Self-media and county pages close the text with a platform's statement, a prompt to
+    # follow the account or get the app, reaction counters, or links to the previous and the
+    # next story: none is body.
+    html = page(
+        "<h1>某县召开全县经济工作会议</h1><div class='info'>2024-03-05 来源：某县网</div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p><p>{notice}</p></div>"
+    )
+    assert extract_page(html).body == [PARA, PARA, PARA]
