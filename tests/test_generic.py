@@ -505,3 +505,36 @@ def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(not
         f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p><p>{notice}</p></div>"
     )
     assert extract_page(html).body == [PARA, PARA, PARA]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "点击上方蓝字关注我们",
+        "↑点击上方“某县发布”关注我们",
+        "阅读提示：本文约2000字，阅读需要5分钟",
+        "收听本文",
+        "视频加载中...",
+        "00:00 / 03:12",
+        "图片来源：视觉中国",
+        "（图片来源于网络）",
+    ],
+)
+def test_follow_prompts_players_and_photo_credits_opening_the_text(opening):
+    # WeChat-style posts open with a prompt to follow the account; media pages with a
+    # player's labels; picture stories with a photo credit: none is body.
+    html = page(
+        "<h1>某县召开全县经济工作会议</h1><div class='info'>2024-03-05 来源：某县网</div>"
+        f"<div class='content'><p>{opening}</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(html).body == [PARA, PARA, PARA]
+
+
+def test_a_reposted_from_label_names_the_source():
+    # `本文转自：某县发布` opening a self-media repost names where the text comes from.
+    html = page(
+        "<h1>某县召开全县经济工作会议</h1><div class='info'>2024-03-05</div>"
+        f"<div class='content'><p>本文转自：某县发布</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert (art.source, art.body) == ("某县发布", [PARA, PARA, PARA])
