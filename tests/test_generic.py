@@ -483,6 +483,15 @@ def test_a_text_too_short_for_any_container_is_read_under_its_headline():
     assert extract_page(html).body == [text]
 
 
+def county_story(before: str = "", after: str = "", info: str = "2024-03-05 来源：某县网") -> bytes:
+    """A county portal's story: headline, info line, three paragraphs with a line before and
+    after them in the text's container."""
+    lines = "".join(f"<p>{line}</p>" for line in (before, PARA, PARA, PARA, after) if line)
+    return page(
+        f"<h1>某县召开全县经济工作会议</h1><div class='info'>{info}</div><div class='content'>{lines}</div>"
+    )
+
+
 @pytest.mark.parametrize(
     "notice",
     [
@@ -500,11 +509,7 @@ def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(not
     # Self-media and county pages close the text with a platform's statement, a prompt to
     # follow the account or get the app, reaction counters, or links to the previous and the
     # next story: none is body.
-    html = page(
-        "<h1>某县召开全县经济工作会议</h1><div class='info'>2024-03-05 来源：某县网</div>"
-        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p><p>{notice}</p></div>"
-    )
-    assert extract_page(html).body == [PARA, PARA, PARA]
+    assert extract_page(county_story(after=notice)).body == [PARA, PARA, PARA]
 
 
 @pytest.mark.parametrize(
@@ -523,18 +528,10 @@ def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(not
 def test_follow_prompts_players_and_photo_credits_opening_the_text(opening):
     # WeChat-style posts open with a prompt to follow the account; media pages with a
     # player's labels; picture stories with a photo credit: none is body.
-    html = page(
-        "<h1>某县召开全县经济工作会议</h1><div class='info'>2024-03-05 来源：某县网</div>"
-        f"<div class='content'><p>{opening}</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
-    )
-    assert extract_page(html).body == [PARA, PARA, PARA]
+    assert extract_page(county_story(before=opening)).body == [PARA, PARA, PARA]
 
 
 def test_a_reposted_from_label_names_the_source():
     # `本文转自：某县发布` opening a self-media repost names where the text comes from.
-    html = page(
-        "<h1>某县召开全县经济工作会议</h1><div class='info'>2024-03-05</div>"
-        f"<div class='content'><p>本文转自：某县发布</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
-    )
-    art = extract_page(html)
+    art = extract_page(county_story(before="本文转自：某县发布", info="2024-03-05"))
     assert (art.source, art.body) == ("某县发布", [PARA, PARA, PARA])
