@@ -116,7 +116,9 @@ def clean_source(value: str | None) -> str | None:
     folded = match_form(value)
     cut = _SOURCE_TAIL_RE.search(folded)
     value = value[: cut.start()] if cut else value
-    value = squeeze_spaces(value).strip(" ,，;；|｜")
+    value = squeeze_spaces(value).strip(" ,，;；|｜").rstrip("(（【[")  # `河南日报（2024年…` cut at the date
+    if value[:1] in "[【" and value[-1:] in "]】":
+        value = value[1:-1].strip()  # `[某县网]`, `【某县网】`
     first = value.split(" ")[0]
     if first != value and all(
         is_name(token) for token in _NAME_LIST_SPLIT_RE.split(value[len(first) :].strip())

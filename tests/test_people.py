@@ -112,6 +112,8 @@ def test_source_is_the_outlet_name_without_widgets_or_dates():
         "稿源: 宁波晚报   2011-09-17 07:43:44报料热线:81850000": "宁波晚报",
         "来源:羊城晚报     2021年03月28日        版次:A08    栏目:": "羊城晚报",
         "来源: 河北青年报(河北) 网友评论 0 条 进入论坛": "河北青年报(河北)",
+        "来源：河南日报（2024年03月05日 第05版）": "河南日报",  # an e-paper's issue and page
+        "来源：[某县网]": "某县网",
     }
     for line, outlet in cases.items():
         assert extract_page(text_page("县委书记的一天", line)).source == outlet, line
