@@ -17,7 +17,8 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 # A time, with the half of the day a 12-hour clock names (`下午10:37`) when it is given.
 _TIME = (
-    r"(?:[T\s]*(?P<half>上午|中午|下午|晚上|凌晨|早上)?\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})"
+    r"(?:(?:\s*(?:星期|周|礼拜)[一二三四五六日天])?"  # a weekday between (`2024年03月05日 星期二 08:21`)
+    r"[T\s]*(?P<half>上午|中午|下午|晚上|凌晨|早上)?\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})"
     r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
 )
 _AFTERNOON = ("中午", "下午", "晚上")
@@ -25,9 +26,15 @@ _ZONE = r"(?:\s*(?P<Z>Z|[+-]\d{2}:?\d{2}))?"
 # 2020-03-19 17:00:58, 2020/04/03, 2020.4.3, 2022年04月20日 14:06, 2020年4月3日, ISO with zone,
 # and `2023 03/15 10:42:17` (year, day and time in separate spans, as on news.cn)
 _FULL_RE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:\s*[-/.年]\s*|\s+(?=\d{1,2}\s*/))(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
-    + _TIME
-    + _ZONE
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:\s*[-/.年]\s*|\s+(?=\d{1,2}\s*/))(?P<m>\d{1,2})\s*[-/.月]\s*"
+    # the day, or two digits glued to the time (`2024-03-0508:21`: two spans without a space)
+    r"(?P<d>\d{1,2}(?!\d)|\d{2}(?=\d{1,2}\s*[:时]\s*\d))\s*日?" + _TIME + _ZONE
+)
+# 二〇二四年三月五日: a date in Chinese numerals (its year holds a 〇)
+_DIGITS = "〇一二三四五六七八九○"
+_CHINESE_DATE_RE = re.compile(
+    r"(?P<y>[〇○一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
+    r"(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日"
 )
 # 24-5-13 17:07: a two-digit year (2000-2039), read only with a time after it (Weibo)
 _SHORT_YEAR_RE = re.compile(
@@ -95,6 +102,25 @@ def _zone(zone: str | None) -> dt.tzinfo:
         return CHINA_TZ
 
 
+def arabic_date(text: str) -> str:
+    """The text with a date written in Chinese numerals (`二〇二四年三月五日`, as government
+    documents sign off) written in digits (`2024年3月5日`)."""
+    return _CHINESE_DATE_RE.sub(
+        lambda m: (
+            f"{''.join(str(_DIGITS.index(c) % 10) for c in m['y'])}年{chinese_number(m['m'])}月{chinese_number(m['d'])}日"
+        ),
+        text,
+    )
+
+
+def chinese_number(text: str) -> int:
+    """A number from 1 to 39 in Chinese numerals (`五`, `十二`, `二十`, `三十一`)."""
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return _DIGITS.index(text) % 10
+    return (_DIGITS.index(tens) % 10 if tens else 1) * 10 + (_DIGITS.index(units) % 10 if units else 0)
+
+
 def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | None = None) -> str | None:
     """The first date in `text` as ISO 8601, or None.
 
@@ -104,6 +130,8 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
     if not text:
         return None
     text = match_form(text)
+    if "〇" in text or "○" in text:
+        text = arabic_date(text)
     for match in _FULL_RE.finditer(text):
         g = match.groupdict()
         found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), hour(g["H"], g["half"]), g["M"], g["S"], g["Z"])

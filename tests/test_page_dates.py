@@ -102,6 +102,17 @@ def test_parse_date_reads_half_days_and_two_digit_years_only_with_a_time():
     assert parse_date("电话 0371-12-13 12:30") is None
 
 
+def test_parse_date_reads_a_weekday_glued_spans_and_chinese_numerals():
+    # `2024年03月05日 星期二 08:21` (portal date bars), a date and a time in two spans with no
+    # space between them, and the Chinese numerals government documents sign off with.
+    assert parse_date("2024年03月05日 星期二 08:21") == "2024-03-05T08:21:00+08:00"
+    assert parse_date("2024年3月5日 周二") == "2024-03-05"
+    assert parse_date("2024-03-0508:21") == "2024-03-05T08:21:00+08:00"
+    assert parse_date("2024-3-508:21") is None  # a one-digit day glued to a time is ambiguous
+    assert parse_date("二〇二四年三月五日") == "2024-03-05"
+    assert parse_date("二〇二三年十二月三十一日") == "2023-12-31"
+
+
 def test_a_line_with_publish_and_update_labels_dates_the_post():
     # a government page: `发布时间:… 更新时间:…` on one line, a photo date line below it
     html = page(
