@@ -105,12 +105,13 @@ def _zone(zone: str | None) -> dt.tzinfo:
 def arabic_date(text: str) -> str:
     """The text with a date written in Chinese numerals (`二〇二四年三月五日`, as government
     documents sign off) written in digits (`2024年3月5日`)."""
-    return _CHINESE_DATE_RE.sub(
-        lambda m: (
-            f"{''.join(str(_DIGITS.index(c) % 10) for c in m['y'])}年{chinese_number(m['m'])}月{chinese_number(m['d'])}日"
-        ),
-        text,
-    )
+    return _CHINESE_DATE_RE.sub(digits_of_date, text)
+
+
+def digits_of_date(match: re.Match[str]) -> str:
+    """A date in Chinese numerals matched by _CHINESE_DATE_RE, in digits."""
+    year = "".join(str(_DIGITS.index(c) % 10) for c in match["y"])
+    return f"{year}年{chinese_number(match['m'])}月{chinese_number(match['d'])}日"
 
 
 def chinese_number(text: str) -> int:
