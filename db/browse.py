@@ -1,4 +1,6 @@
-"""Datasette setup for `browse`: readable views, canned queries, metadata and the command."""
+"""Datasette setup for `browse`: readable views, metadata, the home page and the command.
+
+The search, stories and chart pages are datasette_plugins/pages.py's (data: browse_pages.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ STATIC_DIR = PLUGINS_DIR / "static"
 STATIC_MOUNT = "newsclean-static"  # served at /newsclean-static/ by `datasette --static`
 LISTING_VIEW = "articles_list"
 STORIES_VIEW = "stories_list"
-MONTHLY_QUERY = "articles_per_month"
+# The journalist's pages (datasette_plugins/pages.py), under each database's path.
+SEARCH_PAGE, STORIES_PAGE, CHART_PAGE = "-/search", "-/stories", "-/chart"
 SQLITE_READONLY, SQLITE_CANTOPEN = 8, 14  # sqlite3's constants, which Python 3.10 lacks
 # Cells longer than this are cut with an ellipsis in tables (the article page shows all).
 TRUNCATE_CELLS = 60
@@ -31,7 +34,7 @@ TRUNCATE_CELLS = 60
 # One readable line per article; `month` is there to facet on. The plugin links the title
 # to the article page and shows the authors as names.
 _VIEW_SQL = f"""create view {LISTING_VIEW} as
-select id, title, site, substr(published_at, 1, 10) as date, source, authors,
+select id, title, outlet, substr(published_at, 1, 10) as date, source, authors,
        substr(published_at, 1, 7) as month
 from articles"""
 
@@ -40,33 +43,6 @@ _STORIES_VIEW_SQL = f"""create view {STORIES_VIEW} as
 select s.id as story, s.copies, s.sites, substr(s.first_seen, 1, 10) as first_seen,
        substr(s.last_seen, 1, 10) as last_seen, a.title, a.url, s.first_article_id
 from {stories.STORIES_TABLE} s join articles a on a.id = s.first_article_id"""
-
-# The canned query: cjk_match(), cjk_error() and cjk_snippet() come from
-# datasette_plugins/cjk_search.py,
-# so the browser search parses and bigram-transforms the query exactly like the CLI; a
-# malformed query shows as one row carrying the message (SQLite hides exception texts).
-SEARCH_SQL = f"""select null as id, 'Bad query: ' || cjk_error(:q) as title, null as site,
-  null as date, null as source, null as authors, null as snippet
-where cjk_error(:q) is not null
-union all
-select * from (
-  select a.id, a.title, a.site, substr(a.published_at, 1, 10) as date, a.source, a.authors,
-    cjk_snippet(a.body, :q) as snippet
-  from (
-    -- bm25 over the {search.RANK_WINDOW} most recently stored matches (the CLI ranks the
-    -- same way up to that many matches)
-    select rowid as id, {search.RANK_SQL} as rank from {search.FTS_TABLE}
-    where {search.FTS_TABLE} match cjk_match(:q)
-    order by rowid desc limit {search.RANK_WINDOW}
-  ) best join articles a on a.id = best.id
-  order by best.rank
-  limit 200
-)"""
-
-# Articles per month and site, for the chart (undated articles left out).
-MONTHLY_SQL = """select substr(published_at, 1, 7) as month, site, count(*) as articles
-from articles where published_at is not null and published_at != ''
-group by month, site order by month, site"""
 
 
 def datasette_installed() -> bool:
@@ -157,22 +133,29 @@ def database_path(db_name: str) -> str:
     return "/" + encoded
 
 
-def chart_path(db_name: str) -> str:
-    """The chart page: the monthly query rendered by the newsclean_chart plugin."""
-    return f"{database_path(db_name)}/{MONTHLY_QUERY}"
-
-
 def home_html(db_name: str) -> str:
-    """The home page's links: search, the article list, the chart, stories (escaped: the
+    """The home page's links: search, stories, the chart, the article list (escaped: the
     database name comes from the file name, which may hold quotes and markup)."""
     from markupsafe import escape
 
     base = database_path(db_name)
     links = [
-        (f"{base}/search", "Search articles", "Chinese-aware full-text search"),
-        (f"{base}/{LISTING_VIEW}", "Article list", "title, site, date, source and authors, newest first"),
-        (chart_path(db_name), "Articles per month", "a chart by site"),
-        (f"{base}/{STORIES_VIEW}", "Stories", "copies of one article, largest first"),
+        (
+            f"{base}/{SEARCH_PAGE}",
+            "Search articles",
+            "words, outlets, years and authors, with highlighted snippets",
+        ),
+        (
+            f"{base}/{STORIES_PAGE}",
+            "Stories",
+            "articles with copies on other outlets, and how the copies differ",
+        ),
+        (f"{base}/{CHART_PAGE}", "Chart", "articles per year, month or week, by outlet"),
+        (
+            f"{base}/{LISTING_VIEW}",
+            "All articles (table)",
+            "title, outlet, date, source and authors, newest first",
+        ),
     ]
     items = "".join(
         f'<li><a href="{escape(href)}">{escape(label)}</a> — {escape(what)}</li>'
@@ -182,8 +165,8 @@ def home_html(db_name: str) -> str:
 
 
 def metadata(db_name: str) -> dict[str, Any]:
-    """Datasette metadata: home links, facets, sorts, search on the tables, canned queries."""
-    facets = ["site", "source", {"array": "authors"}]
+    """Datasette metadata: home links, facets, sorts, search on the tables."""
+    facets = ["outlet", "source", {"array": "authors"}]
     # The table search box: `escape_fts` is replaced by the plugin with the CLI's query
     # transformation, so ?_search=锦旗 finds the same articles as `search 锦旗`.
     fts = {"fts_table": search.FTS_TABLE}
@@ -207,7 +190,7 @@ def metadata(db_name: str) -> dict[str, Any]:
                     },
                     LISTING_VIEW: {
                         "sort_desc": "date",
-                        "facets": ["site", "source", "month", {"array": "authors"}],
+                        "facets": ["outlet", "source", "month", {"array": "authors"}],
                         "description": "One line per article; click a title to read "
                         "it. The search box is Chinese-aware. " + search_help,
                         "fts_pk": "id",
@@ -227,20 +210,6 @@ def metadata(db_name: str) -> dict[str, Any]:
                     search.FTS_TABLE: {"hidden": True},
                     search.PENDING_TABLE: {"hidden": True},
                     "inputs": {"sort_desc": "seen_at", "facets": ["status", "site"]},
-                },
-                "queries": {
-                    "search": {
-                        "title": "Search articles (Chinese-aware)",
-                        "description": "Words in the title or body, best first. " + search_help,
-                        "sql": SEARCH_SQL,
-                        "hide_sql": True,
-                    },
-                    MONTHLY_QUERY: {
-                        "title": "Articles per month, by site",
-                        "description": "Undated articles are left out.",
-                        "sql": MONTHLY_SQL,
-                        "hide_sql": True,
-                    },
                 },
             }
         },

@@ -1,4 +1,5 @@
-"""Row filters shared by search, export and the CLI: site, date range, author, source."""
+"""Row filters shared by search, export, the CLI and browse: site, date range, author, source,
+outlet."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Filters:
     date_to: str | None = None
     author: str | None = None
     source: str | None = None
+    outlet: str | None = None  # exactly this `outlet` (browse's facet), unlike --site's matching
 
 
 def check_date(value: str | None, name: str) -> str | None:
@@ -113,4 +115,7 @@ def filter_sql(filters: Filters, alias: str = "a") -> tuple[str, list[Any]]:
     if filters.source:
         conds.append(f"instr({alias}.source, ?) > 0")
         params.append(filters.source)
+    if filters.outlet:
+        conds.append(f"{alias}.outlet = ?")
+        params.append(filters.outlet)
     return (" and ".join(conds) or "1"), params

@@ -233,7 +233,7 @@ def names_adapter(site: str) -> bool:
 def filter_expression(filters: Filters, irregular_dates: bool = True) -> tuple[str | None, bool]:
     """The tags MATCH expression for the filters (None: no constraint) and whether it is exact.
 
-    Not exact (filter_sql must then be applied too) with an author or source filter, a --site
+    Not exact (filter_sql must then be applied too) with an author, source or outlet filter, a --site
     that names a host or an outlet (the tags know adapters only), or with a date bound when
     some article has a date the tags cannot place (`irregular_dates`): such articles carry
     the `dx` tag and are matched for SQL to decide.
@@ -248,7 +248,9 @@ def filter_expression(filters: Filters, irregular_dates: bool = True) -> tuple[s
         tags = date_tags(filters.date_from, filters.date_to)
         tags += [TAG + "dx"] if irregular_dates else []
         parts.append("(" + " OR ".join(map(_quote, tags)) + ")" if tags else _quote(TAG + "none"))
-    exact = not (filters.author or filters.source or by_outlet or (dated and irregular_dates))
+    exact = not (
+        filters.author or filters.source or filters.outlet or by_outlet or (dated and irregular_dates)
+    )
     return ("tags : (" + " AND ".join(parts) + ")" if parts else None), exact
 
 
