@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +81,44 @@ def test_the_article_page_links_only_http_urls(tmp_path, url):
     assert hostile.status_code == 200 and '<p class="article-url">' in hostile.text
     assert not re.search(r"href=\"\s*(javascript|data):", hostile.text, re.IGNORECASE)
     assert re.search(r'<p class="article-url"><a href="https?://', plain.text)
+
+
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+
+
+def test_the_journalist_pages_escape_stored_values_and_the_query(tmp_path):
+    """A title, outlet, author and URL holding markup, and a query holding it, stay text on the
+    search, stories, story and chart pages; the story page links only http(s) URLs."""
+    from test_browse_pages import add_reprint
+
+    db_path = tmp_path / "news.db"
+    db, _ = build_fixture_db(db_path)
+    db.conn.row_factory = sqlite3.Row
+    reprint = add_reprint(db)
+    db.conn.row_factory = None
+    with db.conn:  # values written by another tool, or by plain SQL
+        db.execute(
+            "update articles set title = title || ?, outlet = ?, authors = json_array(?), url = ? where id = ?",
+            [HOSTILE, HOSTILE, HOSTILE, "javascript:alert(3)", reprint],
+        )
+    browse.prepare_database(db)
+    story = db.execute("select story_id from story_articles where article_id = ?", [reprint]).fetchone()[0]
+    db.conn.close()
+    query = urllib.parse.quote("社区 " + HOSTILE)
+    pages = served(
+        db_path,
+        [
+            f"/news/-/search?q={query}",
+            f"/news/-/search?outlet={urllib.parse.quote(HOSTILE)}",
+            "/news/-/stories",
+            f"/news/-/stories/{story}",
+            f"/news/-/chart?q={query}",
+            "/news/-/chart",
+        ],
+    )
+    for page in pages:
+        assert page.status_code == 200
+        assert "<img src=x" not in page.text and "<script>alert" not in page.text
+        assert not re.search(r"href=\"\s*javascript:", page.text, re.IGNORECASE)
+    assert "&lt;img src=x" in pages[1].text  # the outlet filter is shown, as text
+    assert "javascript:alert(3)" in pages[3].text  # shown, not linked
