@@ -311,7 +311,8 @@ def sessions() -> Iterator[dict[str, Session]]:
 def test_example_prints_what_the_document_shows(block: Block, sessions: dict[str, Session]) -> None:
     if block.skip is not None:
         pytest.skip(f"{block.where}: {block.skip}")
-    if any(c.text.startswith("newsclean browse") for c in block.commands) and not find_spec("datasette"):
+    runs_browse = [c.text for c in block.commands] + block.setups
+    if any("newsclean browse" in text for text in runs_browse) and not find_spec("datasette"):
         pytest.skip(f"{block.where}: Datasette is not installed (the browse extra)")
     if block.doc not in sessions:
         sessions[block.doc] = Session(block.doc)
