@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 RAW_PAGE_COLUMNS: dict[str, type] = {
     "url": str,  # the URL requested (pk)
     "final_url": str,  # after redirects: the article's canonical URL
+    # the site's URL of a page fetched from a --base-url mirror (url and final_url are the
+    # mirror's): the article's URL; NULL for a page fetched from the site itself
+    "site_url": str,
     "site": str,  # adapter name, or '' when detected at extraction
     "status": int,  # HTTP status of the stored answer (0: no answer)
     "fetched_at": str,
@@ -57,6 +60,12 @@ class RawPage:
     status: int
     body: bytes
     encoding: str | None
+    site_url: str | None = None  # set for a page fetched from a mirror
+
+    @property
+    def article_url(self) -> str:
+        """The URL the page's article has: the site's, also for a page fetched from a mirror."""
+        return self.site_url or self.final_url
 
 
 def open_fetch_db(path: str | Path) -> CorpusDatabase:
@@ -77,6 +86,8 @@ def ensure_fetch_schema(db: sqlite_utils.Database) -> None:
         db.table("runs").create(RUN_COLUMNS, pk="id")
     if "fetch_state" not in tables:
         db.table("fetch_state").create(FETCH_STATE_COLUMNS, pk="url")
+    if "site_url" not in db.table("raw_pages").columns_dict:  # a database of an earlier version
+        db.table("raw_pages").add_column("site_url", str)
 
 
 def is_stored(db: sqlite_utils.Database, url: str) -> bool:
@@ -95,6 +106,7 @@ def save_raw_page(
     *,
     url: str,
     final_url: str,
+    site_url: str | None = None,
     site: str,
     status: int,
     headers: dict[str, str],
@@ -108,6 +120,7 @@ def save_raw_page(
         {
             "url": url,
             "final_url": final_url,
+            "site_url": site_url,
             "site": site,
             "status": status,
             "fetched_at": now_iso(),
@@ -151,10 +164,12 @@ def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterat
         params.append(site)
     urls = [row[0] for row in db.execute(sql + " order by rowid", params).fetchall()]
     for url in urls:
-        final_url, page_site, status, body, encoding = db.execute(
-            "select final_url, site, status, body, encoding from raw_pages where url = ?", [url]
+        final_url, page_site, status, body, encoding, site_url = db.execute(
+            "select final_url, site, status, body, encoding, site_url from raw_pages where url = ?", [url]
         ).fetchone()
-        yield RawPage(url, final_url or url, page_site or "", status, zlib.decompress(body), encoding)
+        yield RawPage(
+            url, final_url or url, page_site or "", status, zlib.decompress(body), encoding, site_url
+        )
 
 
 def count_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> int:

@@ -264,7 +264,8 @@ class Crawler:
         """The listing's links; None (and a failure) when the page cannot be read."""
         try:
             text, _encoding = decode_bytes(response.body, response.charset)
-            return read_listing(adapter, text, response.final_url)
+            # links are read as on the site, so a mirror's relative links keep the site's host
+            return read_listing(adapter, text, adapter.off_mirror(response.final_url, response.url))
         except ValueError as exc:  # DecodeError and unparseable pages
             self.stats.fail(response.url, "listing unreadable", str(exc))
             return None
@@ -297,19 +298,22 @@ class Crawler:
             return exc.status in FINAL_STATUSES
         self.stats.fetched += 1
         self.stats.per_site[adapter.name if adapter else "other"] += 1
-        self.store_article(response, adapter.name if adapter else None)
+        site_url = adapter.off_mirror(response.final_url, response.url) if adapter else response.final_url
+        self.store_article(response, adapter.name if adapter else None, site_url)
         self.on_progress(self.stats, url)
         return True
 
-    def store_article(self, response: Response, site: str | None) -> None:
-        """Extract the article and write it with its raw page in one transaction."""
-        profile = self.profiles.get(host_of(response.final_url))
-        art, error = extract(response.body, response.final_url, site, response.charset, profile)
+    def store_article(self, response: Response, site: str | None, site_url: str) -> None:
+        """Extract the article as the page at `site_url` (the site's URL of a page fetched
+        from a mirror) and write it with its raw page in one transaction."""
+        profile = self.profiles.get(host_of(site_url))
+        art, error = extract(response.body, site_url, site, response.charset, profile)
         with self.db.atomic():
             save_raw_page(
                 self.db,
                 url=response.url,
                 final_url=response.final_url,
+                site_url=site_url if site_url != response.final_url else None,
                 site=site or (art.site if art else ""),
                 status=response.status,
                 headers=response.headers,
@@ -336,7 +340,7 @@ def reclean(
     for page in iter_raw_pages(db, site):
         art, error = extract(
             page.body,
-            page.final_url,
+            page.article_url,
             page.site or None,
             page.encoding,
             samples=learner.seen if learner else None,
@@ -357,9 +361,9 @@ def apply_learned(db: CorpusDatabase, site: str | None, learner: Learner) -> Non
     """Learn the profiles of the reclean's pages and extract again the pages they change."""
     learned = learner.learn(db)
     for page in iter_raw_pages(db, site):
-        seen = learner.seen.get(page.final_url)
+        seen = learner.seen.get(page.article_url)
         profile = learned.get((seen.sample.host, seen.sample.kind)) if seen else None
         if seen and profile and (moves_body(profile, seen.sample) or drops_lines(profile, seen.sample)):
-            art, _ = extract(page.body, page.final_url, page.site or None, page.encoding, profile)
+            art, _ = extract(page.body, page.article_url, page.site or None, page.encoding, profile)
             if art:
                 upsert_article(db, art.to_row())

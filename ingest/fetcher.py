@@ -535,13 +535,12 @@ class Fetcher:
         connection error, a refused or endless redirect): everything disallowed for this run.
         """
         url = f"{host}/robots.txt"
-        on_host = same_host(url)
         parser = RobotFileParser(url)
         try:
             response = self.follow(
                 url,
                 {},
-                lambda t: on_host(t) or allowed(t),
+                lambda t: origin_of(t) == host or allowed(t),
                 trusted,
                 robots=False,
                 truncate_at=self.config.robots_max_bytes,

@@ -67,7 +67,7 @@ def read_listing(adapter: Adapter, text: str, url: str) -> Listing:
         if adapter.is_article_url(link) and link not in kept:
             kept[link] = ListedArticle(link, item.published or day_of(date_from_url(link)))
     next_url = adapter.on_mirror(listing.next_url) if listing.next_url else None
-    return Listing(list(kept.values()), next_url if next_url != url else None)
+    return Listing(list(kept.values()), next_url if next_url != adapter.on_mirror(url) else None)
 
 
 def read_html_listing(adapter: Adapter, text: str, url: str) -> Listing:

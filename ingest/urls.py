@@ -134,18 +134,21 @@ def url_refusal(url: str, allowed: Callable[[str], bool], trusted: tuple[str, ..
 
     Only http(s) URLs requests can send; only to a `trusted` origin (a --base-url mirror, the
     URL the user named) or to a URL `allowed` accepts; and never to a loopback, private or
-    link-local address unless that origin is trusted. The answer completes "redirect …" or
-    "link …": "not http(s)", "to a bad URL", "to a private address", "off site".
+    link-local address unless that origin is trusted, or `allowed` accepts the URL on a
+    trusted origin's host (an intranet mirror's http to https, or another port of the host
+    the user named: same_host's rule). The answer completes "redirect …" or "link …":
+    "not http(s)", "to a bad URL", "to a private address", "off site".
     """
     if urlsplit(url).scheme.lower() not in HTTP_SCHEMES:
         return "not http(s)"
     try:
         target = target_of(url)
-        on_trusted = (target.host, target.port) in {host_port(t) for t in trusted}
+        origins = {host_port(t) for t in trusted}
     except ValueError:
         return "to a bad URL"
-    if on_trusted:
+    if (target.host, target.port) in origins:
         return None
-    if is_internal(target.host):
+    on_trusted_host = any(target.host == host for host, _port in origins)
+    if is_internal(target.host) and not (on_trusted_host and allowed(target.url)):
         return "to a private address"
     return None if allowed(target.url) else "off site"

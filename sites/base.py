@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from newsclean.extract.dates import date_from_url, parse_date
 from newsclean.extract.html import (
@@ -150,19 +150,40 @@ class Adapter:
     article_paths: tuple[str, ...] = ()  # regexes an article URL's path matches in full
     listing_scope: str = ""  # CSS selector of a listing's item links ('' = whole page)
     base_url: str | None = None  # a mirror origin standing in for the site's hosts
+    moved: dict[str, str] = {}  # noqa: RUF012 (with_base_url gives each clone its own)
 
     def with_base_url(self, base_url: str) -> Adapter:
         """A copy of this adapter whose start points and article links are on a mirror."""
         clone = type(self)()
         clone.base_url = base_url.rstrip("/")
+        clone.moved = {}
         return clone
 
     def on_mirror(self, url: str) -> str:
-        """The URL moved onto the mirror when one is set and the URL is on this site."""
+        """The URL moved onto the mirror when one is set and the URL is on this site (the
+        move is remembered, so that off_mirror gives the site's URL back)."""
         if not self.base_url or not self.claims_url(url):
             return url
         parts = urlsplit(url)
-        return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        moved = self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self.moved.setdefault(
+            moved, urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        )
+        return moved
+
+    def off_mirror(self, url: str, requested: str | None = None) -> str:
+        """The site's URL of a URL on the mirror: the site URL that was moved there, else its
+        path on the host of the site URL `requested` stands for (a redirect on the mirror),
+        else on the first start point's host. Any other URL is returned as it is."""
+        if not self.base_url or not url.startswith(self.base_url + "/") or not self.owns(url):
+            return url
+        if url in self.moved:
+            return self.moved[url]
+        site = self.moved.get(requested or "") or next(iter(self.start_points), None)
+        if site is None:
+            return url
+        origin = urlsplit(site)
+        return f"{origin.scheme}://{origin.netloc}{url[len(self.base_url) :]}"
 
     def owns(self, url: str) -> bool:
         """True when the URL is on this site, or on its mirror when one is set."""

@@ -21,13 +21,14 @@ from sites_mirror.pages import HENAN_QUOTE
 from sites_mirror.server import MirrorServer
 from sites_mirror.sites import ChinanewsSite, DdsbSite, FakeSite, HnrSite
 
-from conftest import ROOT, on_terminal, run_cli
+from conftest import ROOT, invoke, on_terminal, run_cli
 from newsclean.commands.fetch import print_summary
 from newsclean.db.fetchstore import open_fetch_db
-from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats
+from newsclean.ingest.crawl import Crawler, CrawlOptions, RunStats, reclean
 from newsclean.ingest.fetcher import FetchConfig, Fetcher, FetchError, header_charset, parse_retry_after
 from newsclean.ingest.inputs import InputError, load_manifest
 from newsclean.ingest.listing import read_listing
+from newsclean.ingest.urls import same_host, url_refusal
 from newsclean.sites import adapter_named
 
 # Small delays and timeouts keep the suite fast; every loop below is bounded.
@@ -89,9 +90,18 @@ def test_first_run_stores_every_listed_article(servers, tmp_path):
     assert (stats.new, stats.fetched, stats.failed) == (20, 20, 0)
     by_site = dict(rows(tmp_path / "news.db", "select site, count(*) from articles group by site"))
     assert by_site == {"hnr": 6, "chinanews": 9, "ddsb": 5}
+    # the articles have the sites' URLs; raw_pages keeps the mirrors' beside them
     keys = {k for (k,) in rows(tmp_path / "news.db", "select key from articles")}
-    assert keys == {s.server.url(p) for s in sites for p in s.article_paths()}
-    assert rows(tmp_path / "news.db", "select count(*) from raw_pages where body is not null") == [(20,)]
+    assert keys == {s.site_url(p) for s in sites for p in s.article_paths()}
+    assert keys == {u for (u,) in rows(tmp_path / "news.db", "select url from articles")}
+    fetched = rows(
+        tmp_path / "news.db",
+        "select url, final_url, site_url, article_key from raw_pages where body is not null",
+    )
+    assert {(url, site_url) for url, _, site_url, _ in fetched} == {
+        (s.server.url(p), s.site_url(p)) for s in sites for p in s.article_paths()
+    }
+    assert all(final == url and key == site_url for url, final, site_url, key in fetched)
     ((counts, errors, ended),) = rows(tmp_path / "news.db", "select counts, errors, ended_at from runs")
     assert json.loads(counts)["new"] == 20 and json.loads(errors) == {} and ended
 
@@ -145,6 +155,59 @@ def test_max_pages_bounds_the_listing_walk(server, tmp_path):
     stats = crawl(tmp_path / "news.db", site, max_pages=2)
     assert stats.new == 8
     assert "/xwrd/3.html" not in server.paths_hit()
+
+
+def test_a_mirror_gives_the_site_urls_which_reclean_keeps(server, tmp_path):
+    """Fetched through a --base-url mirror, an article has the site's URL (a redirect on the
+    mirror keeps the host of the URL it was asked for); raw_pages keeps the mirror's URLs,
+    and reclean re-extracts every page under the same key."""
+    site = HnrSite(server, 4)
+    renamed = site.article_paths()[0]
+    server.set("/new" + renamed, server.routes[renamed].body, content_type="text/html; charset=utf-8")
+    server.set(renamed, status=301, headers={"Location": "/new" + renamed})
+    db_path = tmp_path / "news.db"
+    assert crawl(db_path, site).new == 4
+    expected = {site.site_url(p) for p in site.article_paths()[1:]} | {site.site_url("/new" + renamed)}
+    assert {k for (k,) in rows(db_path, "select key from articles")} == expected
+    assert rows(
+        db_path, "select final_url, site_url from raw_pages where url = ?", (server.url(renamed),)
+    ) == [(server.url("/new" + renamed), site.site_url("/new" + renamed))]
+    before = rows(db_path, "select id, key, url, body from articles order by id")
+    db = open_fetch_db(db_path)
+    try:
+        stats = reclean(db)
+    finally:
+        db.close()
+    assert (stats.new, stats.unchanged, stats.failed) == (0, 4, 0)
+    assert rows(db_path, "select id, key, url, body from articles order by id") == before
+
+
+def test_fetch_urls_through_a_mirror_stores_the_site_urls(server, tmp_path):
+    """`fetch --urls` with a site URL moved onto the mirror, or a mirror URL named directly."""
+    site = HnrSite(server, 2)
+    first, second = site.article_paths()
+    listed = f"{site.site_url(first)}\n{server.url(second)}\n"
+    db_path = tmp_path / "news.db"
+    done = invoke(
+        "fetch", "--urls", "-", "--base-url", site.base_url, "--db", db_path, "--delay", "0", input=listed
+    )
+    assert done.exit_code == 0, done.output
+    assert rows(db_path, "select url from articles order by url") == sorted(
+        [(site.site_url(first),), (site.site_url(second),)]
+    )
+    assert {u for (u,) in rows(db_path, "select url from raw_pages")} == {
+        server.url(first),
+        server.url(second),
+    }
+
+
+def test_an_older_raw_pages_table_gains_site_url(tmp_path):
+    db_path = tmp_path / "news.db"
+    open_fetch_db(db_path).close()
+    with sqlite3.connect(db_path) as conn:  # raw_pages as fetch wrote it before site_url
+        conn.execute("alter table raw_pages drop column site_url")
+    open_fetch_db(db_path).close()
+    assert "site_url" in [r[1] for r in rows(db_path, "pragma table_info(raw_pages)")]
 
 
 # --- faults ----------------------------------------------------------------------------------
@@ -506,6 +569,43 @@ def test_redirects_stay_on_the_mirror_even_for_the_same_article(servers, tmp_pat
     assert other.paths_hit() == []
 
 
+def test_a_named_url_may_redirect_to_another_port_of_its_private_host(servers, offline):
+    """Issue 24 item 35: a URL the user names (no adapter's) keeps its host, whatever the port,
+    as an intranet mirror moving http to https does; another host on a private address stays
+    refused."""
+    named, other_port = servers[:2]
+    other_port.set("/c.html", b"<html><body>c</body></html>")
+    named.set("/x.html", status=301, headers={"Location": other_port.url("/c.html")})
+    named.set(
+        "/y.html", status=301, headers={"Location": named.url("/c.html").replace("127.0.0.1", "localhost")}
+    )
+    with Fetcher(FetchConfig(**FAST)) as fetcher:
+        assert fetcher.get(named.url("/x.html")).final_url == other_port.url("/c.html")
+        with pytest.raises(FetchError, match="redirect to a private address"):
+            fetcher.get(named.url("/y.html"))
+    assert offline == []
+
+
+@pytest.mark.parametrize(
+    "target, rule, refusal",
+    [
+        ("https://10.0.0.5/a.html", "mirror", None),  # the mirror's http to https
+        ("http://10.0.0.5:8080/a.html", "mirror", "to a private address"),  # another server of the host
+        ("http://10.0.0.6/a.html", "mirror", "to a private address"),
+        ("https://10.0.0.5/a.html", "named", None),
+        ("http://10.0.0.5:8080/a.html", "named", None),
+        ("http://10.0.0.6/a.html", "named", "to a private address"),
+    ],
+)
+def test_the_private_host_of_a_mirror_or_a_named_url_keeps_its_rule(target, rule, refusal):
+    mirror = "http://10.0.0.5"
+    if rule == "mirror":  # an adapter's URL: the adapter's rule, on its --base-url mirror
+        allowed, trusted = adapter_named("hnr").with_base_url(mirror).owns, (mirror,)
+    else:  # a URL the user named: its host
+        allowed, trusted = same_host(mirror + "/x.html"), (mirror + "/x.html",)
+    assert url_refusal(target, allowed, trusted) == refusal
+
+
 @pytest.fixture
 def offline(monkeypatch):
     """Refuse, and record, every connection to a host other than 127.0.0.1: no test leaves the machine."""
@@ -565,13 +665,16 @@ def test_hostile_redirects_are_refused_before_any_connection(server, offline, te
 
 
 def test_robots_txt_redirects_obey_the_same_rules(servers, offline):
+    """As the pages' redirects: off an adapter's mirror (another port of its host too) or to a
+    private address, refused; on the mirror, followed."""
     mirror, other = servers[:2]
     other.set("/robots.txt", b"User-agent: *\nAllow: /\n", content_type="text/plain")
     mirror.set("/a.html", b"<html>a</html>")
+    owns = adapter_named("hnr").with_base_url(mirror.origin).owns
     for location in (other.url("/robots.txt"), "http://169.254.169.254/robots.txt"):
         mirror.set("/robots.txt", status=301, headers={"Location": location})
         with Fetcher(FetchConfig(**FAST, mirrors=(mirror.origin,))) as fetcher:
-            fetcher.robots_allow(mirror.url("/a.html"))
+            assert not fetcher.robots_allow(mirror.url("/a.html"), owns, (mirror.origin,))
     assert other.paths_hit() == [] and offline == []
     mirror.set("/robots.txt", status=301, headers={"Location": "/rules.txt"})  # on the mirror: followed
     mirror.set("/rules.txt", b"User-agent: *\nDisallow: /a.html\n", content_type="text/plain")

@@ -48,6 +48,12 @@ class FakeSite:
         """Every article path of the site."""
         return [s.path for s in self.stories]
 
+    origin = ""  # the real site's scheme and host, where its listings link the articles
+
+    def site_url(self, path: str) -> str:
+        """The real site's URL of a path this mirror serves."""
+        return self.origin + path
+
     def build(self) -> None:
         """Serve every article and listing page."""
         for s in self.stories:
@@ -90,6 +96,7 @@ class HnrSite(FakeSite):
     """hnr.cn: the /xwrd/ column paged as /xwrd/2.html …; the other columns are empty."""
 
     name = "hnr"
+    origin = "https://news.hnr.cn"
 
     def make_story(self, n: int, when: dt.datetime) -> Story:
         return pages.hnr_story(n, when)
@@ -112,6 +119,11 @@ class ChinanewsSite(FakeSite):
     Henan channel instead (GBK pages sent without a charset header)."""
 
     name = "chinanews"
+    origin = "https://www.chinanews.com.cn"
+    henan = "http://www.ha.chinanews.com.cn"  # the Henan channel's stories: paths /news/…
+
+    def site_url(self, path: str) -> str:
+        return (self.henan if path.startswith("/news/") else self.origin) + path
 
     def make_story(self, n: int, when: dt.datetime) -> Story:
         return pages.henan_story(n, when) if n % 3 == 0 else pages.chinanews_story(n, when)
@@ -147,6 +159,7 @@ class DdsbSite(FakeSite):
     """cjddsb.com: the /news/ column paged as /news/index_2.html …; /ym/ and /shuo/ are empty."""
 
     name = "ddsb"
+    origin = "http://www.cjddsb.com"
 
     def make_story(self, n: int, when: dt.datetime) -> Story:
         return pages.ddsb_story(n, when)
