@@ -82,7 +82,7 @@ CHROME_FLAGS = [
     f"--window-size={WIDTH},{HEIGHT}",
 ]
 REPRINT_URL = "https://news.reprint-daily.cn/2020/a1.html"
-WORD = "中国"  # in 27 of the 60 dev articles: more than one page of results
+WORD = "中国"  # in more than 20 of the dev articles: more than one page of results
 Site = tuple[str, Path]  # the base URL, the database file
 
 
