@@ -39,6 +39,8 @@ WEEKS_UP_TO, MONTHS_UP_TO = 26 * 7, 6 * 366
 MARK = ("\x02", "\x03")
 _MARKED = re.compile("\x02(.*?)\x03", re.DOTALL)
 _DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+NO_SEARCH_INDEX = "This database has no search index: run `newsclean reindex` on a writable copy."
+NO_STORY_INDEX = "This database has no story index: run `newsclean reindex` on a writable copy."
 HIT_COLUMNS = ("id", "title", "outlet", "host", "published_at", "source", "authors", "body")
 
 Segment = tuple[str, bool]  # a piece of text, and whether it matched the query
@@ -267,21 +269,39 @@ def facets(db: store.Queryable, source: Source, form: SearchForm) -> list[Facet]
     ]
 
 
+def checked_form(db: store.Queryable, form: SearchForm) -> tuple[search.ParsedQuery | None, str | None]:
+    """The form's parsed query (None without words), or why it cannot be run: a bad query or
+    date, or words on a database without a search index."""
+    try:
+        validate(form.filters())
+        parsed = search.parse_query(form.q) if form.q else None
+    except FilterError as exc:
+        return None, "Bad date: " + str(exc).replace("--from", "from").replace("--to", "to")
+    except search.QueryError as exc:
+        return None, f"Bad query: {exc}"
+    if parsed is not None:
+        search.prepare(db)  # a writable connection brings the index up to date
+        if not search.index_exists(db):
+            return None, NO_SEARCH_INDEX
+    return parsed, None
+
+
 def run_search(db: store.Queryable, form: SearchForm) -> SearchResult:
     """One page of results for the form (relevance first with a query, else newest first)
     and the facets of all its matches; a bad query or date gives the error only."""
+    parsed, problem = checked_form(db, form)
+    if problem:
+        return SearchResult(error=problem)
     filters = form.filters()
-    try:
-        validate(filters)
-        parsed = search.parse_query(form.q) if form.q else None
-    except (FilterError, search.QueryError) as exc:
-        return SearchResult(error=str(exc).replace("--from", "from").replace("--to", "to"))
     offset = (form.page - 1) * PER_PAGE
     if parsed is None:
         rows, total = newest_rows(db, filters, offset)
         result = SearchResult([hit_of(r, None) for r in rows], total)
     else:
-        page = search.find(db, form.q, filters, PER_PAGE, offset, HIT_COLUMNS)
+        try:
+            page = search.find(db, form.q, filters, PER_PAGE, offset, HIT_COLUMNS)
+        except search.QueryError as exc:  # the index cannot run it
+            return SearchResult(error=f"Bad query: {exc}")
         pattern = search.needle_pattern(parsed.needles())
         order = "title" if page.order == "title" else "relevance"
         result = SearchResult([hit_of(r, pattern) for r in page.rows], page.total, page.exact, order)
@@ -352,7 +372,9 @@ def _outlets_of(db: store.Queryable, story_ids: list[int]) -> dict[int, list[str
 
 def story_list(db: store.Queryable, min_copies: int, page: int) -> tuple[list[StoryRow], int]:
     """One page of the stories with at least `min_copies` copies, most copies first, and how
-    many such stories there are."""
+    many such stories there are (none without a story index)."""
+    if not stories.index_exists(db):
+        return [], 0
     where = f"from {stories.STORIES_TABLE} s join articles a on a.id = s.first_article_id where s.copies >= ?"
     rows = db.execute(
         f"select s.id, a.title, s.copies, s.first_seen, s.last_seen {where} "
@@ -378,6 +400,8 @@ class StoryCopy:
 
 def story_page(db: store.Queryable, story_id: int) -> tuple[dict[str, Any], list[StoryCopy]] | None:
     """The story (by its id or a copy's) and its copies, first copy first; None if unknown."""
+    if not stories.index_exists(db):
+        return None
     found = stories.story_copies(db, story_id)
     if found is None:
         return None
@@ -485,15 +509,10 @@ def _day_counts(db: store.Queryable, source: Source) -> tuple[list[tuple[dt.date
 
 def chart_data(db: store.Queryable, form: SearchForm) -> Chart:
     """The matches of the form per time bin, stacked by the CHART_OUTLETS largest outlets."""
-    filters = form.filters()
-    try:
-        validate(filters)
-        parsed = search.parse_query(form.q) if form.q else None
-    except (FilterError, search.QueryError) as exc:
-        return Chart("year", [], [], [], 0, str(exc).replace("--from", "from").replace("--to", "to"))
-    if parsed is not None:
-        search.prepare(db)
-    dated, undated = _day_counts(db, match_source(db, parsed, filters))
+    parsed, problem = checked_form(db, form)
+    if problem:
+        return Chart("year", [], [], [], 0, problem)
+    dated, undated = _day_counts(db, match_source(db, parsed, form.filters()))
     if not dated:
         return Chart("year", [], [], [], undated)
     unit = choose_unit(min(d for d, _, _ in dated), max(d for d, _, _ in dated))

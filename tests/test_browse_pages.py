@@ -141,12 +141,10 @@ def test_paging(db: ReadOnlyDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_bad_queries_and_dates_say_why(db: ReadOnlyDatabase) -> None:
-    assert (
-        browse_pages.run_search(db, SearchForm(q='"锦旗')).error
-        == 'unbalanced quote " in the query: close the phrase'
-    )
+    error = browse_pages.run_search(db, SearchForm(q='"锦旗')).error
+    assert error == 'Bad query: unbalanced quote " in the query: close the phrase'
     error = browse_pages.run_search(db, SearchForm(date_from="2020-13")).error
-    assert error and error.startswith("from 2020-13: no such date")
+    assert error and error.startswith("Bad date: from 2020-13: no such date")
     assert browse_pages.chart_data(db, SearchForm(date_from="2021", date_to="2020")).error
 
 

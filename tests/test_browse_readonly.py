@@ -17,7 +17,7 @@ pytest.importorskip("datasette")
 from test_browse_security import served
 from test_hostile_db import read_only  # noqa: F401 (the fixture, by name)
 
-from newsclean.db import browse
+from newsclean.db import browse, browse_pages
 
 
 def digest(path: Path) -> str:
@@ -60,3 +60,39 @@ def test_the_browse_command_serves_a_read_only_database(tmp_path, request):
         child.wait(timeout=30)
     assert lines[0].startswith("note: the database is read-only"), lines
     assert any(line.startswith(f"serving {db_path} on http://127.0.0.1:") for line in lines), lines
+
+
+def test_the_journalist_pages_of_a_read_only_database_without_indexes(tmp_path, request):
+    """A database written before search and stories, read-only: the pages say what is missing
+    (no server error), and what needs no index still works."""
+    import sqlite3
+
+    db_path = numbered_corpus(tmp_path / "ro" / "news.db", 5)
+    with sqlite3.connect(db_path) as conn:
+        names = conn.execute(
+            "select type, name from sqlite_master where type in ('table', 'trigger') "
+            "and (name like 'articles_fts%' or name like 'stor%')"
+        ).fetchall()
+        for kind, name in sorted(names, key=lambda n: n[0] != "trigger"):
+            conn.execute(f"drop {kind} if exists {name}")
+        conn.commit()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # served immutable: the WAL is not read
+    conn.close()
+    request.getfixturevalue("read_only")(db_path)
+    query = "q=" + "新闻"
+    search, listing, chart, stories_page, story = served(
+        db_path,
+        [
+            f"/news/-/search?{query}",
+            "/news/-/search",
+            f"/news/-/chart?{query}",
+            "/news/-/stories",
+            "/news/-/stories/1",
+        ],
+        immutable=True,
+    )
+    assert search.status_code == chart.status_code == 200
+    assert browse_pages.NO_SEARCH_INDEX in search.text and browse_pages.NO_SEARCH_INDEX in chart.text
+    assert listing.status_code == 200 and listing.text.count('class="hit"') == 5
+    assert stories_page.status_code == 200 and browse_pages.NO_STORY_INDEX in stories_page.text
+    assert story.status_code == 404 and browse_pages.NO_STORY_INDEX in story.text

@@ -21,6 +21,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from newsclean.db import browse_pages as pages
+from newsclean.db import stories
 from newsclean.db.browse import CHART_PAGE, LISTING_VIEW, SEARCH_PAGE, STORIES_PAGE
 from newsclean.db.store import ReadOnlyDatabase
 
@@ -97,6 +98,7 @@ async def stories_view(datasette: Any, request: Any) -> Response:
     min_copies = int(request.args.get("min", "2")) if request.args.get("min", "2").isdigit() else 2
     form = pages.SearchForm.from_args(request.args)  # for its page number
     rows, total = await read(db, pages.story_list, max(min_copies, 1), form.page)
+    indexed = await read(db, stories.index_exists)
     args = {"min": str(min_copies)} if min_copies != 2 else {}
     more = form.page * pages.STORIES_PER_PAGE < total
     return await render(
@@ -108,6 +110,8 @@ async def stories_view(datasette: Any, request: Any) -> Response:
             "active": "stories",
             "stories": rows,
             "total": total,
+            "indexed": indexed,
+            "no_index": pages.NO_STORY_INDEX,
             "min_copies": min_copies,
             "every_story_url": page_url(datasette, db.name, STORIES_PAGE, {"min": "1"}),
             "copies_only_url": page_url(datasette, db.name, STORIES_PAGE),
@@ -124,7 +128,8 @@ async def story_view(datasette: Any, request: Any) -> Response:
     db = await served_database(datasette, request)
     found = await read(db, pages.story_page, int(request.url_vars["story"]))
     if found is None:
-        raise NotFound("no such story")
+        indexed = await read(db, stories.index_exists)
+        raise NotFound("no such story" if indexed else pages.NO_STORY_INDEX)
     info, copies = found
     return await render(
         datasette,
