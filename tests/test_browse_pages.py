@@ -275,7 +275,7 @@ def test_the_pages_in_datasette(corpus: Path) -> None:
     assert "<mark>社区</mark>" in search.text and 'rel="next"' not in search.text
     assert re.search(r'<a href="/news\?sql=select\+', search.text)  # the SQL: one link away
     assert "cjk_match" not in re.sub(r'href="[^"]*"', "", search.text)  # not shown
-    assert 'class="story-link" href="/news/-/stories/' in story.text
+    assert 'class="story-link" href="/news/-/stories/' in story.text and 'rel="prev"' not in story.text
     assert "vegaEmbed" in chart.text
     assert 'class="story-link" href="/news/-/stories/' in article.text
 
@@ -287,3 +287,24 @@ def test_a_facet_that_takes_too_long_is_left_uncounted(
     result = browse_pages.run_search(db, SearchForm(q="社区"))
     assert result.hits and [(f.values, f.timed_out) for f in result.facets] == [([], True)] * 3
     assert db.execute("select count(*) from articles").fetchone()[0]  # the connection still works
+
+
+def test_the_stories_pages_page(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("datasette")
+    from test_browse_security import served
+
+    monkeypatch.setattr(browse_pages, "STORIES_PER_PAGE", 5)
+    conn = sqlite3.connect(corpus)
+    every = conn.execute("select count(*) from stories").fetchone()[0]
+    conn.close()
+    assert every > 10
+    first, second, last = served(
+        corpus, [f"/news/-/stories?min=1&page={n}" for n in (1, 2, (every + 4) // 5)]
+    )
+    assert first.text.count('class="story-link"') == 5 and 'rel="prev"' not in first.text
+    assert 'href="/news/-/stories?min=1&amp;page=2"' in first.text
+    assert 'rel="prev"' in second.text and 'rel="next"' in second.text
+    assert (
+        last.text.count('class="story-link"') == every - 5 * ((every - 1) // 5)
+        and 'rel="next"' not in last.text
+    )

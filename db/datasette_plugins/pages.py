@@ -118,6 +118,9 @@ async def stories_view(datasette: Any, request: Any) -> Response:
             "next_url": page_url(datasette, db.name, STORIES_PAGE, {**args, "page": str(form.page + 1)})
             if more
             else None,
+            "previous_url": page_url(datasette, db.name, STORIES_PAGE, {**args, "page": str(form.page - 1)})
+            if form.page > 1
+            else None,
             **nav(datasette, db.name),
         },
     )
