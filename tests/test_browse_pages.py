@@ -298,9 +298,9 @@ def test_the_stories_pages_page(corpus: Path, monkeypatch: pytest.MonkeyPatch) -
     every = conn.execute("select count(*) from stories").fetchone()[0]
     conn.close()
     assert every > 10
-    first, second, last = served(
-        corpus, [f"/news/-/stories?min=1&page={n}" for n in (1, 2, (every + 4) // 5)]
-    )
+    paths = [f"/news/-/stories?min=1&page={n}" for n in (1, 2, (every + 4) // 5)]
+    first, second, last, huge = served(corpus, [*paths, "/news/-/stories?min=" + "9" * 30])
+    assert huge.status_code == 200 and "No story has 1000000 or more copies" in huge.text
     assert first.text.count('class="story-link"') == 5 and 'rel="prev"' not in first.text
     assert 'href="/news/-/stories?min=1&amp;page=2"' in first.text
     assert 'rel="prev"' in second.text and 'rel="next"' in second.text

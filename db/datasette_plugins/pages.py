@@ -25,6 +25,8 @@ from newsclean.db import stories
 from newsclean.db.browse import CHART_PAGE, LISTING_VIEW, SEARCH_PAGE, STORIES_PAGE
 from newsclean.db.store import ReadOnlyDatabase
 
+MOST_COPIES = 1_000_000  # a larger ?min= is read as this (SQLite integers end at 2**63)
+
 
 def page_url(datasette: Any, database: str, page: str, args: dict[str, str] | None = None) -> str:
     """The URL of one of these pages of `database`, with its query string."""
@@ -79,7 +81,6 @@ async def search_view(datasette: Any, request: Any) -> Response:
             "result": result,
             "facet_link": lambda name, value: link(**facet_args(name, value)),
             "remove_link": lambda name: link(**facet_args(name, "")),
-            "link": link,
             "per_page": pages.PER_PAGE,
             "sql_url": datasette.urls.database(db.name)
             + "?"
@@ -95,9 +96,10 @@ async def search_view(datasette: Any, request: Any) -> Response:
 async def stories_view(datasette: Any, request: Any) -> Response:
     """Stories with at least ?min= copies (2 by default), most copies first."""
     db = await served_database(datasette, request)
-    min_copies = int(request.args.get("min", "2")) if request.args.get("min", "2").isdigit() else 2
+    wanted = (request.args.get("min") or "2").strip()
+    min_copies = min(max(int(wanted), 1), MOST_COPIES) if wanted.isdigit() else 2
     form = pages.SearchForm.from_args(request.args)  # for its page number
-    rows, total = await read(db, pages.story_list, max(min_copies, 1), form.page)
+    rows, total = await read(db, pages.story_list, min_copies, form.page)
     indexed = await read(db, stories.index_exists)
     args = {"min": str(min_copies)} if min_copies != 2 else {}
     more = form.page * pages.STORIES_PER_PAGE < total
