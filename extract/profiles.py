@@ -27,8 +27,8 @@ the body self-check (extract/body.py) as a second candidate.
 
 from __future__ import annotations
 
+import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -58,6 +58,7 @@ SIGNATURE_DEPTH = 3
 HTML, TEXT = "html", "text"
 PROFILED = "+profile"  # in `extractor` when a profile changed the row
 _DIGITS_RE = re.compile(r"\d+")
+_LINE_FIELDS = ("outside", "inside", "present", "body")  # a PageSample's sets of lines
 
 
 @dataclass
@@ -130,20 +131,23 @@ def text_sample(host: str, text: str, body: list[str]) -> PageSample:
     return PageSample(host, TEXT, "", short_lines(edges), middle, body=short_lines(body))
 
 
-def interned(sample: PageSample) -> PageSample:
-    """The sample with its lines interned: a run keeps every page's sample until it learns,
-    and a host's recurring lines are then held once, not once per page."""
+def sample_to_json(sample: PageSample) -> str:
+    """The sample as JSON (a cluster task's shard carries it to the merge)."""
+    fields = {
+        "host": sample.host,
+        "kind": sample.kind,
+        "story": sample.story,
+        "chosen": sample.chosen,
+        **{name: sorted(getattr(sample, name)) for name in _LINE_FIELDS},
+    }
+    return json.dumps(fields, ensure_ascii=False)
 
-    def shared(lines: frozenset[str]) -> frozenset[str]:
-        return frozenset(sys.intern(line) for line in lines)
 
-    return replace(
-        sample,
-        outside=shared(sample.outside),
-        inside=shared(sample.inside),
-        body=shared(sample.body),
-        present=shared(sample.present),
-    )
+def sample_from_json(text: str) -> PageSample:
+    """A sample written by sample_to_json."""
+    fields = json.loads(text)
+    lines = {name: frozenset(fields[name]) for name in _LINE_FIELDS}
+    return PageSample(fields["host"], fields["kind"], fields["story"], chosen=fields["chosen"], **lines)
 
 
 def with_story(sample: PageSample, story: str) -> PageSample:

@@ -124,18 +124,18 @@ def extract(
     site: str | None,
     charset: str | None,
     profile: Profile | None = None,
-    samples: dict[str, Seen] | None = None,
+    learner: Learner | None = None,
 ) -> tuple[Article | None, Exception | None]:
     """The article of a fetched page with the same code `clean` uses (with its host's learned
-    `profile`, if any), or why there is none; the page's sample goes to `samples` when given."""
+    `profile`, if any), or why there is none; the page's sample goes to `learner` when given."""
     try:
         art, sample = extract_sampled(
-            body, url=url, site=site, charset=charset, profile=profile, observe=samples is not None
+            body, url=url, site=site, charset=charset, profile=profile, observe=learner is not None
         )
     except (DecodeError, NotAnArticle, ValueError, RecursionError) as exc:
         return None, exc
-    if samples is not None and sample is not None:
-        samples[url] = Seen(sample, art.fingerprint, None)
+    if learner is not None and sample is not None:
+        learner.keep(url, Seen(sample, art.fingerprint, None))
     return art, None
 
 
@@ -343,7 +343,7 @@ def reclean(
             page.article_url,
             page.site or None,
             page.encoding,
-            samples=learner.seen if learner else None,
+            learner=learner,
         )
         with db.atomic():
             set_extraction(db, page.url, art.key if art else None, error_text(error))
@@ -351,9 +351,11 @@ def reclean(
         stats.count_extraction(page.url, stored, error)
         if on_progress:
             on_progress(stats, page.url)
-    if learner is not None and learner.seen:
-        with db.atomic():
-            apply_learned(db, site, learner)
+    if learner is not None:
+        if learner.count:
+            with db.atomic():
+                apply_learned(db, site, learner)
+        learner.close()
     return stats
 
 
@@ -361,7 +363,7 @@ def apply_learned(db: CorpusDatabase, site: str | None, learner: Learner) -> Non
     """Learn the profiles of the reclean's pages and extract again the pages they change."""
     learned = learner.learn(db)
     for page in iter_raw_pages(db, site):
-        seen = learner.seen.get(page.article_url)
+        seen = learner.seen(page.article_url)
         profile = learned.get((seen.sample.host, seen.sample.kind)) if seen else None
         if seen and profile and (moves_body(profile, seen.sample) or drops_lines(profile, seen.sample)):
             art, _ = extract(page.body, page.article_url, page.site or None, page.encoding, profile)

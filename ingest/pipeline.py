@@ -427,6 +427,8 @@ def clean_paths(
     finally:
         if pool:
             pool.terminate()
+        if learner is not None:
+            learner.close()
 
 
 def one_page(paths: list[str]) -> bool:

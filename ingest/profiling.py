@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import pickle
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +31,6 @@ from newsclean.extract.profiles import (
     Profile,
     apply_template_lines,
     drops_lines,
-    interned,
     learn,
     moves_body,
     with_story,
@@ -49,6 +51,13 @@ if TYPE_CHECKING:
     from newsclean.db.writable import CorpusDatabase
 
 
+# At most this many distinct articles of one host and kind of page are learned from: those
+# whose story key hashes lowest, so that the same corpus always gives the same choice. A
+# thousand articles find a template line (MIN_PAGES of them) many times over, and bound the
+# samples a profile is learned from in memory to ~10 MB however large the host's archive.
+MAX_LEARNED_ARTICLES = 1000
+
+
 @dataclass
 class Seen:
     """One extracted page's sample, its article's fingerprint, and how to read it again."""
@@ -59,32 +68,53 @@ class Seen:
 
 
 class Learner:
-    """The samples of one run's pages, by input name."""
+    """The samples of one run's pages, by input name, kept in a private temporary database
+    (on disk: ~10 KB a page) rather than in memory, and read back one host at a time."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, Seen] = {}
+        self.store = sqlite3.connect("")  # "": a temporary database, deleted when closed
+        self.store.execute(
+            "create table seen (name text primary key, host text, kind text, fingerprint text, data blob)"
+        )
+        self.count = 0
 
     def take(self, item: FileJob | Job | Outcome, result: Extracted | Outcome) -> None:
         """Keep an extracted page's sample."""
         if isinstance(result, Extracted) and result.sample is not None and result.row is not None:
             job = item if isinstance(item, FileJob) else None
-            self.seen[result.path] = Seen(interned(result.sample), result.row["fingerprint"], job)
+            self.keep(result.path, Seen(result.sample, result.row["fingerprint"], job))
+
+    def keep(self, name: str, seen: Seen) -> None:
+        """Keep the sample of input `name` (a later one of the same name replaces it)."""
+        self.store.execute(
+            "insert or replace into seen values (?, ?, ?, ?, ?)",
+            [name, seen.sample.host, seen.sample.kind, seen.fingerprint, pickle.dumps(seen)],
+        )
+        self.count += 1
+
+    def seen(self, name: str) -> Seen | None:
+        """The sample kept for input `name`, if any."""
+        row = self.store.execute("select data from seen where name = ?", [name]).fetchone()
+        return pickle.loads(row[0]) if row else None
 
     def apply(self, db: CorpusDatabase, pool: Any) -> int:
         """Learn and store the hosts' profiles, then bring the pages they change in line: drop
         template lines from the stored rows, and extract again (in `pool` when given) the page
         files whose body the profile may move; how many rows were stored again."""
-        if not self.seen:
+        if not self.count:
             return 0
         with db.atomic():  # one transaction: the profiles and the rows they change
             return self.bring_in_line(db, pool, self.learn(db))
 
     def bring_in_line(self, db: CorpusDatabase, pool: Any, profiles: dict[tuple[str, str], Profile]) -> int:
         """Drop template lines from the stored rows and extract again the page files whose body
-        a profile may move (see `apply`); how many rows were stored again."""
+        a profile may move (see `apply`), a window of WRITE_SIZE pages at a time, in name
+        order; how many rows were stored again."""
         patched: list[Extracted | Outcome] = []
-        todo = []
-        for name, seen in sorted(self.seen.items()):
+        todo: list[FileJob] = []
+        stored = 0
+        for name, data in self.store.execute("select name, data from seen order by name"):
+            seen: Seen = pickle.loads(data)
             profile = profiles.get((seen.sample.host, seen.sample.kind))
             if profile is None:
                 continue
@@ -92,35 +122,67 @@ class Learner:
                 todo.append(dataclasses.replace(seen.job, known=None, profile=profile))
             elif drops_lines(profile, seen.sample) and (row := patched_row(db, name, profile, seen.sample)):
                 patched.append(Extracted(name, stored_digest(db, name) or "", row=row))
-        extract = functools.partial(extract_job, indexes=db.indexes)
-        stored = len(store_batch(db, patched)) if patched else 0
-        for start in range(0, len(todo), WRITE_SIZE):
-            window = todo[start : start + WRITE_SIZE]
-            done = pool.map(extract, window, chunksize=2) if pool else [extract(job) for job in window]
-            # a page that fails with its profile keeps the row it was stored with alone
-            kept: list[Extracted | Outcome] = [
-                item for item in done if isinstance(item, Extracted) and item.error is None
-            ]
-            stored += len(store_batch(db, kept))
-        return stored
+            if len(patched) >= WRITE_SIZE:
+                stored += len(store_batch(db, patched))
+                patched.clear()
+            if len(todo) >= WRITE_SIZE:
+                stored += extract_again(db, pool, todo)
+                todo.clear()
+        stored += len(store_batch(db, patched)) if patched else 0
+        return stored + (extract_again(db, pool, todo) if todo else 0)
 
     def learn(self, db: CorpusDatabase) -> dict[tuple[str, str], Profile]:
         """Each host's profile by kind of page: learned from this run's samples and stored, or
         the one stored before when the run has too few distinct articles of the host."""
-        stories = story_ids(db, [seen.fingerprint for seen in self.seen.values()])
-        groups: dict[tuple[str, str], list[PageSample]] = {}
-        for seen in self.seen.values():
-            story = stories.get(seen.fingerprint, f"body {seen.fingerprint}")
-            groups.setdefault((seen.sample.host, seen.sample.kind), []).append(with_story(seen.sample, story))
         profiles: dict[tuple[str, str], Profile] = {}
-        for (host, kind), samples in sorted(groups.items()):
-            profile = learn(host, kind, samples)
+        groups = self.store.execute("select distinct host, kind from seen order by host, kind").fetchall()
+        for host, kind in groups:
+            profile = learn(host, kind, self.group_samples(db, host, kind))
             if profile is not None:
                 save_profile(db, profile)
                 profiles[host, kind] = profile
         for profile, _updated in load_profiles(db):
             profiles.setdefault((profile.host, profile.template), profile)
         return profiles
+
+    def group_samples(self, db: CorpusDatabase, host: str, kind: str) -> list[PageSample]:
+        """The samples of one host's pages of one kind, each with its distinct-article key (the
+        stories index's), of at most MAX_LEARNED_ARTICLES articles, in name order."""
+        sql = "select name, fingerprint from seen where host = ? and kind = ? order by name"
+        names = self.store.execute(sql, [host, kind]).fetchall()
+        stories = story_ids(db, sorted({fingerprint for _, fingerprint in names}))
+        story_of = {name: stories.get(fingerprint, f"body {fingerprint}") for name, fingerprint in names}
+        kept = learned_stories(set(story_of.values()))
+        samples = []
+        for name, story in story_of.items():
+            seen = self.seen(name) if story in kept else None
+            if seen is not None:
+                samples.append(with_story(seen.sample, story))
+        return samples
+
+    def close(self) -> None:
+        """Drop the kept samples (the temporary database is deleted)."""
+        self.store.close()
+
+
+def learned_stories(stories: set[str]) -> set[str]:
+    """The distinct articles a profile is learned from: all of them, or the
+    MAX_LEARNED_ARTICLES whose key hashes lowest (the same ones in any input order)."""
+    if len(stories) <= MAX_LEARNED_ARTICLES:
+        return stories
+    ranked = sorted(stories, key=lambda story: hashlib.sha1(story.encode()).hexdigest())
+    return set(ranked[:MAX_LEARNED_ARTICLES])
+
+
+def extract_again(db: CorpusDatabase, pool: Any, todo: list[FileJob]) -> int:
+    """Extract the page files again with their host's profile (in `pool` when given) and store
+    the rows; a page that fails with its profile keeps the row it was stored with alone."""
+    extract = functools.partial(extract_job, indexes=db.indexes)
+    done = pool.map(extract, todo, chunksize=2) if pool else [extract(job) for job in todo]
+    kept: list[Extracted | Outcome] = [
+        item for item in done if isinstance(item, Extracted) and item.error is None
+    ]
+    return len(store_batch(db, kept))
 
 
 def patched_row(db: CorpusDatabase, name: str, profile: Profile, sample: PageSample) -> dict[str, Any] | None:
