@@ -168,6 +168,7 @@ def clean(
                 force=force,
                 on_progress=report,
                 selection=Selection(include, exclude),
+                profiles=not no_profiles,
             )
         else:
             assert db is not None  # --out needs --cluster

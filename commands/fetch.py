@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from newsclean.commands.options import db_option
+from newsclean.commands.options import db_option, site_callback
 from newsclean.commands.output import StatusLine, one_line, pages_done, run_status
 from newsclean.db.store import StoreError, delete_if_no_article, require_corpus
 from newsclean.ingest.option_types import FiniteFloatRange
@@ -222,8 +222,10 @@ def fetch(
 @click.command()
 @click.option(
     "--site",
-    type=click.Choice([*SITE_NAMES, "generic"], case_sensitive=False),
-    help="Only the pages fetched for this site.",
+    metavar="NAME|HOST",
+    callback=site_callback,
+    help="Only this site's pages: fetched for the adapter NAME, or from HOST or a host of that "
+    "domain (ent.163.com, 163.com); with it, the page files `clean` stored its articles from too.",
 )
 @db_option("SQLite database holding the fetched pages.")
 @click.option(
@@ -233,7 +235,9 @@ def reclean(site: str | None, db_path: str, no_profiles: bool) -> None:
     """Re-extract every stored raw page with the current adapters and update the articles.
 
     Use it after an adapter was fixed: nothing is fetched again. The hosts' site profiles are
-    learned again from the pages and applied to the pages they change (see `clean`).
+    learned again from the pages and applied to the pages they change (see `clean`). With
+    --site, the page files `clean` stored the site's articles from are extracted again too
+    (those still there unchanged), so that a profile learned since reaches them.
 
     Example: newsclean reclean --site hnr --db news.db
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from newsclean.db.store import now_iso, open_db
+from newsclean.extract.outlet import on_host
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -152,18 +153,13 @@ def set_extraction(db: sqlite_utils.Database, url: str, article_key: str | None,
 
 
 def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterator[RawPage]:
-    """Every stored page with a body, oldest first, optionally of one site.
+    """Every stored page with a body, oldest first, optionally of one site: fetched for the
+    adapter of that name, or from that host or a host of that domain (`ent.163.com`, `163.com`).
 
     The URLs are listed first and each page read on its own, so callers may write
     to the table while they iterate.
     """
-    sql = "select url from raw_pages where body is not null"
-    params: list[Any] = []
-    if site:
-        sql += " and site = ?"
-        params.append(site)
-    urls = [row[0] for row in db.execute(sql + " order by rowid", params).fetchall()]
-    for url in urls:
+    for url in raw_page_urls(db, site):
         final_url, page_site, status, body, encoding, site_url = db.execute(
             "select final_url, site, status, body, encoding, site_url from raw_pages where url = ?", [url]
         ).fetchone()
@@ -172,10 +168,19 @@ def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterat
         )
 
 
+def raw_page_urls(db: sqlite_utils.Database, site: str | None = None) -> list[str]:
+    """The URLs of the pages `iter_raw_pages` yields, in its order."""
+    sql = "select url, final_url, site, site_url from raw_pages where body is not null order by rowid"
+    return [
+        url
+        for url, final_url, page_site, site_url in db.execute(sql).fetchall()
+        if not site or page_site == site or on_host(site_url or final_url or url, site)
+    ]
+
+
 def count_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> int:
     """How many stored pages `iter_raw_pages` yields."""
-    sql = "select count(*) from raw_pages where body is not null" + (" and site = ?" if site else "")
-    return int(db.execute(sql, [site] if site else []).fetchone()[0])
+    return len(raw_page_urls(db, site))
 
 
 def validators(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None]:

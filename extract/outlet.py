@@ -30,6 +30,12 @@ def host_of(url: str | None) -> str | None:
         return None
 
 
+def on_host(url: str | None, site: str) -> bool:
+    """True when the URL's host is `site` or ends with `.site` (a domain: `163.com`)."""
+    host = host_of(url) or ""
+    return host == site or host.endswith("." + site)
+
+
 def registered_domain(host: str) -> str:
     """The name under which a host is registered (`news.cjn.cn` → `cjn.cn`,
     `www.ha.chinanews.com.cn` → `chinanews.com.cn`); an IP address as it is."""

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
+from newsclean.extract.profiles import sample_from_json, sample_to_json
 from newsclean.ingest.inputs import InputFile, display_path, find_inputs
 from newsclean.ingest.pipeline import (
     WRITE_SIZE,
@@ -54,6 +55,7 @@ from newsclean.ingest.pipeline import (
     read_job,
     store_batch,
 )
+from newsclean.ingest.profiling import learn_from_results
 from newsclean.ingest.remote import RemoteFile, is_url
 from newsclean.ingest.select import Selection
 from newsclean.ingest.sources import batches, prepare_archive
@@ -102,6 +104,7 @@ class TaskInput:
     force: bool
     urls: dict[str, str]
     known: dict[str, str]  # input path -> sha256 already cleaned (skipped as unchanged)
+    observe: bool = True  # a page's sample for its host's profile goes in the shard
 
 
 # --------------------------------------------------------------------------- workers
@@ -157,7 +160,8 @@ def run_task(spec: TaskInput) -> int:
                 }
             )
             continue
-        done = extract_read(item, ())  # a shard keeps the row; the merge derives for the indexes
+        # a shard keeps the row and the sample; the merge derives for the indexes, then learns
+        done = extract_read(item, (), observe=spec.observe)
         if done.row is None:
             inputs.append(
                 {
@@ -170,7 +174,8 @@ def run_task(spec: TaskInput) -> int:
                 }
             )
             continue
-        articles.append({"seq": seq, **{c: done.row.get(c) for c in SHARD_COLUMNS}})
+        sample = sample_to_json(done.sample) if done.sample else None
+        articles.append({"seq": seq, **{c: done.row.get(c) for c in SHARD_COLUMNS}, "sample": sample})
         inputs.append(
             {
                 "seq": seq,
@@ -181,7 +186,7 @@ def run_task(spec: TaskInput) -> int:
                 "site": done.row.get("site"),
             }
         )
-    article_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in SHARD_COLUMNS)])
+    article_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in [*SHARD_COLUMNS, "sample"])])
     input_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in INPUT_SHARD_COLUMNS[1:])])
     number = spec.task.number
     write_shard(spec.out, f"articles-{number:06d}.parquet", pa.Table.from_pylist(articles, article_schema))
@@ -432,8 +437,10 @@ def extract_on_cluster(
     urls: dict[Path, str],
     site: str | None,
     force: bool,
+    observe: bool = True,
 ) -> None:
-    """Run the tasks whose shards are missing; a progress bar of tasks on a terminal."""
+    """Run the tasks whose shards are missing (`observe`: with the pages' samples for the
+    hosts' profiles); a progress bar of tasks on a terminal."""
     from dask.distributed import as_completed
 
     done = prepare_shards(out, plan_document(tasks, site, force))
@@ -451,6 +458,7 @@ def extract_on_cluster(
             force,
             {f: url_of[f] for f in t.files if f in url_of},
             {} if force else known_digests(db, t),
+            observe,
         )
         for t in tasks
         if t.number not in done
@@ -497,7 +505,11 @@ def shard_items(out: str, tasks: list[Task]) -> Iterator[Extracted | Outcome]:
         rows = {r.pop("seq"): r for r in read_shard(fs, f"{root}/articles-{task.number:06d}.parquet")}
         for item in inputs:
             if item["status"] == "extracted":
-                yield Extracted(item["path"], item["sha256"], row=rows[item["seq"]])
+                row = rows[item["seq"]]
+                sample = row.pop("sample", None)
+                yield Extracted(
+                    item["path"], item["sha256"], row=row, sample=sample_from_json(sample) if sample else None
+                )
             elif item["status"] == "failed" and item["sha256"]:  # extraction failed
                 yield Extracted(item["path"], item["sha256"], error=item["error"])
             else:  # unchanged, skipped, or failed before extraction (unreadable, broken record)
@@ -591,10 +603,12 @@ def clean_on_cluster(
     force: bool,
     on_progress: Callable[[Outcome], None] | None = None,
     selection: Selection | None = None,
+    profiles: bool = True,
 ) -> Summary:
     """`clean --cluster`: extract on the cluster, then merge into `db` (or, with `out`, keep
     the shards there without merging: then `db` is None and nothing counts as unchanged).
-    The files are chosen as clean_paths chooses them (ingest/select.py)."""
+    The files are chosen as clean_paths chooses them (ingest/select.py). With `profiles`, the
+    hosts' profiles are learned from the merged pages, as clean_paths learns them."""
     found = find_inputs(paths, selection)
     summary = Summary(not_pages=found.skipped)
     files, missing = found.files, found.missing
@@ -608,7 +622,9 @@ def clean_on_cluster(
             start = time.perf_counter()
             tasks = plan_tasks(client, files, task_inputs)
             try:
-                extract_on_cluster(client, tasks, target, db=db, urls=urls, site=site, force=force)
+                extract_on_cluster(
+                    client, tasks, target, db=db, urls=urls, site=site, force=force, observe=profiles
+                )
             except OSError as exc:  # the shard folder: not a folder, not writable, not reachable
                 reason = "a file is there, not a folder" if exc.errno == errno.EEXIST else exc.strerror or exc
                 raise ClusterError(f"cannot use the shard folder {target}: {reason}") from exc
@@ -619,7 +635,10 @@ def clean_on_cluster(
                 f"(shards in {target})",
                 err=True,
             )
-        return finish_run(db, target, tasks, summary, keep=bool(out), on_progress=on_progress, force=force)
+        jobs = file_jobs(tasks, urls, site) if profiles else None
+        return finish_run(
+            db, target, tasks, summary, keep=bool(out), on_progress=on_progress, force=force, learn=jobs
+        )
 
 
 def finish_run(
@@ -631,8 +650,11 @@ def finish_run(
     keep: bool,
     on_progress: Callable[[Outcome], None] | None,
     force: bool,
+    learn: dict[str, FileJob] | None = None,
 ) -> Summary:
-    """Report the shards' inputs (`keep`: --out), or merge them into `db` and remove them."""
+    """Report the shards' inputs (`keep`: --out), or merge them into `db`, learn the hosts'
+    profiles from them when `learn` (how to read each page file again) is given, and remove
+    them."""
     if keep:
         for item in shard_items(target, tasks):
             summary.add(
@@ -649,10 +671,19 @@ def finish_run(
     assert db is not None
     start = time.perf_counter()
     merge_shards(db, target, tasks, summary, on_progress, force)
+    if learn is not None and not summary.stopped:
+        learn_from_results(db, shard_items(target, tasks), learn, summary)
     click.echo(f"merged into the database in {time.perf_counter() - start:.1f} s", err=True)
     if not summary.stopped:
         remove_shards(target)
     return summary
+
+
+def file_jobs(tasks: list[Task], urls: dict[Path, str], site: str | None) -> dict[str, FileJob]:
+    """How to read each page file of the tasks again, by input name (profiles: ingest/profiling.py)."""
+    url_of = {str(p): u for p, u in urls.items()}
+    names = {display_path(Path(f)): f for task in tasks for f in task.files}  # as task_items names them
+    return {name: FileJob(Path(f), name, url_of.get(f), site, None) for name, f in names.items()}
 
 
 def cluster_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -29,8 +29,8 @@ from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError, decode_bytes
 from newsclean.ingest.fetcher import Fetcher, FetchError, Response
 from newsclean.ingest.listing import ListedArticle, read_listing
-from newsclean.ingest.pipeline import extract_sampled
-from newsclean.ingest.profiling import Learner, Seen
+from newsclean.ingest.pipeline import extract_read, extract_sampled, store_batch
+from newsclean.ingest.profiling import Learner, Seen, stored_inputs
 from newsclean.ingest.urls import url_problem
 from newsclean.ingest.verbosity import describe
 from newsclean.sites import Adapter
@@ -334,9 +334,15 @@ def reclean(
 ) -> RunStats:
     """Re-extract every stored raw page with the current adapters and upsert its article; then
     learn the hosts' profiles from them (as `clean` does: ingest/profiling.py) and extract again,
-    with its profile, each page a profile changes. `profiles` False: pages alone, nothing learned."""
+    with its profile, each page a profile changes. `profiles` False: pages alone, nothing learned.
+
+    `site` (an adapter name, a host or a domain) limits it to that site's raw pages, and adds
+    the page files `clean` stored its articles from (those still there unchanged): a profile
+    learned since then is applied to them too."""
     stats = RunStats()
     learner = Learner() if profiles else None
+    if site:
+        reclean_inputs(db, site, stats, learner, on_progress)
     for page in iter_raw_pages(db, site):
         art, error = extract(
             page.body,
@@ -359,9 +365,32 @@ def reclean(
     return stats
 
 
+def reclean_inputs(
+    db: CorpusDatabase,
+    site: str,
+    stats: RunStats,
+    learner: Learner | None,
+    on_progress: Callable[[RunStats, str], None] | None,
+) -> None:
+    """Extract again, alone, the page files `clean` stored the site's articles from (see
+    profiling.stored_inputs), each stored as `clean` stores it; its sample goes to `learner`."""
+    for job, read in stored_inputs(db, site):
+        done = extract_read(read, db.indexes, observe=learner is not None)
+        (outcome,) = store_batch(db, [done])
+        if learner is not None:
+            learner.take(job, done)
+        status = {"cleaned": "new", "merged": "updated"}.get(outcome.status, outcome.status)
+        error = NotAnArticle(outcome.error or "") if outcome.status == "failed" else None
+        stats.count_extraction(job.name, status, error)
+        if on_progress:
+            on_progress(stats, job.name)
+
+
 def apply_learned(db: CorpusDatabase, site: str | None, learner: Learner) -> None:
-    """Learn the profiles of the reclean's pages and extract again the pages they change."""
+    """Learn the profiles of the reclean's pages and extract again the pages they change: the
+    raw pages here, the page files as `clean` does (Learner.bring_in_line)."""
     learned = learner.learn(db)
+    learner.bring_in_line(db, None, learned)
     for page in iter_raw_pages(db, site):
         seen = learner.seen(page.article_url)
         profile = learned.get((seen.sample.host, seen.sample.kind)) if seen else None

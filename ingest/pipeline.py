@@ -410,19 +410,14 @@ def clean_paths(
     pool = multiprocessing.Pool(jobs, initializer=ignore_sigint) if jobs > 1 and not one_page(paths) else None
     learner = None
     if profiles:
-        from newsclean.ingest.profiling import Learner  # it imports this module
+        from newsclean.ingest.profiling import Learner, apply_profiles  # it imports this module
 
         learner = Learner()
     try:
         found = find_inputs(paths, selection)
         summary = _clean_inputs(db, found, pool, urls or {}, site, force, on_progress, on_total, learner)
         if learner is not None and not summary.stopped and not summary.interrupted:
-            try:
-                summary.profiled = learner.apply(db, pool)
-            except sqlite3.OperationalError as exc:
-                if not is_disk_full(exc):
-                    raise
-                summary.stopped = f"disk full ({exc}): site profiles not stored; the rows stored are intact"
+            apply_profiles(learner, db, pool, summary)
         return summary
     finally:
         if pool:

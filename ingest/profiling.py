@@ -20,9 +20,12 @@ import functools
 import hashlib
 import pickle
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsclean.db.filters import Filters, filter_sql
 from newsclean.db.profiles import load_profiles, save_profile
 from newsclean.db.store import stored_digest, stored_row
 from newsclean.db.stories import MEMBERS_TABLE, rows_in
@@ -36,16 +39,21 @@ from newsclean.extract.profiles import (
     with_story,
 )
 from newsclean.extract.record import Article, NotAnArticle
+from newsclean.ingest.inputs import STDIN_NAME
 from newsclean.ingest.pipeline import (
     WRITE_SIZE,
     Extracted,
     FileJob,
     Job,
     Outcome,
+    Summary,
     check_body,
     extract_job,
+    is_disk_full,
+    read_job,
     store_batch,
 )
+from newsclean.ingest.warc import is_warc
 
 if TYPE_CHECKING:
     from newsclean.db.writable import CorpusDatabase
@@ -79,9 +87,12 @@ class Learner:
         self.count = 0
 
     def take(self, item: FileJob | Job | Outcome, result: Extracted | Outcome) -> None:
-        """Keep an extracted page's sample."""
+        """Keep an extracted page's sample (`item`: the input it was extracted from)."""
+        self.take_result(result, item if isinstance(item, FileJob) else None)
+
+    def take_result(self, result: Extracted | Outcome, job: FileJob | None) -> None:
+        """Keep an extracted page's sample; `job` reads the page file again (None: no file)."""
         if isinstance(result, Extracted) and result.sample is not None and result.row is not None:
-            job = item if isinstance(item, FileJob) else None
             self.keep(result.path, Seen(result.sample, result.row["fingerprint"], job))
 
     def keep(self, name: str, seen: Seen) -> None:
@@ -163,6 +174,46 @@ class Learner:
     def close(self) -> None:
         """Drop the kept samples (the temporary database is deleted)."""
         self.store.close()
+
+
+def apply_profiles(learner: Learner, db: CorpusDatabase, pool: Any, summary: Summary) -> None:
+    """Learn the run's profiles and bring the pages they change in line (Learner.apply): the
+    rows stored again go to `summary.profiled`; a full disk stops it with the rows intact."""
+    try:
+        summary.profiled = learner.apply(db, pool)
+    except sqlite3.OperationalError as exc:
+        if not is_disk_full(exc):
+            raise
+        summary.stopped = f"disk full ({exc}): site profiles not stored; the rows stored are intact"
+    finally:
+        learner.close()
+
+
+def learn_from_results(
+    db: CorpusDatabase, results: Iterable[Extracted | Outcome], jobs: dict[str, FileJob], summary: Summary
+) -> None:
+    """`clean --cluster`: once the shards are merged, learn the profiles from their pages'
+    samples and bring the pages they change in line, in this process, as a local clean does
+    (`jobs`: how to read each page file again, by input name)."""
+    learner = Learner()
+    for result in results:
+        learner.take_result(result, jobs.get(result.path))
+    apply_profiles(learner, db, None, summary)
+
+
+def stored_inputs(db: CorpusDatabase, site: str) -> Iterator[tuple[FileJob, Job]]:
+    """The page files `clean` stored the site's articles from (`site`: an adapter name, a host
+    or a domain, as `export --site` takes it), read again: only those still there with the
+    bytes they were cleaned with (WARC records and standard input are not read again)."""
+    where, params = filter_sql(Filters(site=site))
+    sql = f"select a.input_path, a.url from articles a where a.input_path is not null and {where}"
+    for name, url in db.execute(sql + " order by a.input_path", params).fetchall():
+        if name == STDIN_NAME or ("#" in name and is_warc(name.rsplit("#", 1)[0])):
+            continue
+        job = FileJob(Path(name), name, url, None, None)
+        read = read_job(job)
+        if isinstance(read, Job) and read.digest == stored_digest(db, name):
+            yield job, read
 
 
 def learned_stories(stories: set[str]) -> set[str]:

@@ -54,12 +54,13 @@ def snapshot(db: Path) -> dict[str, object]:
         "stories": con.execute("select * from story_articles order by 1").fetchall()
         if "story_articles" in tables
         else None,
-        # site profiles are learned by local runs only (docs/cli.md); the rows are the same
-        "counts": {
-            t: con.execute(f"select count(*) from [{t}]").fetchone()[0]
-            for t in tables
-            if t != "site_profiles"
-        },
+        "profiles": con.execute(
+            "select host, template, pages, template_lines, locations, confidence from site_profiles "
+            "order by host, template"
+        ).fetchall()
+        if "site_profiles" in tables
+        else None,
+        "counts": {t: con.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables},
     }
 
 
@@ -155,6 +156,24 @@ def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
     assert again.returncode == 2
     assert f"{INPUTS} inputs: 0 cleaned, 0 updated, {INPUTS - 1} unchanged, 1 failed" in again.stdout
     assert snapshot(db) == snapshot(corpus["local"])
+
+
+def test_cluster_learns_and_applies_site_profiles_as_a_local_clean(tmp_path):
+    from test_profiles import COMMENTS, rows, write_corpus  # one host's template pages (see there)
+
+    _, manifest = write_corpus(tmp_path / "site")
+    args = [tmp_path / "site", "--manifest", manifest]
+    local = run_cli("clean", *args, "--db", tmp_path / "local.db", "--jobs", "2")
+    assert local.returncode == 0, local.stderr
+    on_cluster = ["--cluster", "local", "--workers", "2", "--task-inputs", "3"]
+    done = run_cli("clean", *args, "--db", tmp_path / "c.db", *on_cluster)
+    assert done.returncode == 0, done.stderr
+    # learned after the merge: the template line dropped, a body moved to the profile's location
+    assert "site profiles: 3 rows updated" in done.stdout
+    assert done.stdout == local.stdout.replace("local.db", "c.db")
+    assert snapshot(tmp_path / "c.db") == snapshot(tmp_path / "local.db")
+    learned = rows(tmp_path / "c.db")
+    assert COMMENTS not in learned["a0.html"][0] and learned["pick.html"][1] == "generic/1 +profile"
 
 
 def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(corpus, cluster):

@@ -301,3 +301,23 @@ def rows_by_url(db) -> dict[str, tuple]:
     """The stored articles by the last part of their URL: body lines, extractor."""
     found = sqlite3.connect(db).execute("select url, body, extractor from articles").fetchall()
     return {url.rsplit("/", 1)[-1]: (body.split("\n"), extractor) for url, body, extractor in found}
+
+
+def test_reclean_site_host_applies_a_profile_to_the_files_clean_stored(tmp_path):
+    _, manifest = write_corpus(tmp_path / "site")
+    db = clean(tmp_path, "alone", [tmp_path / "site"], manifest, "--no-profiles")
+    before = rows(db)
+    assert profile_rows(db) == [] and COMMENTS in before["a0.html"][0]
+    other = invoke("reclean", "--db", db, "--site", "other.example.org")
+    assert other.exit_code == 0 and rows(db) == before  # another host: nothing read, nothing learned
+    assert invoke("reclean", "--db", db, "--site", "nosuch").exit_code == 2
+    done = invoke("reclean", "--db", db, "--site", "example.com")  # a domain: its hosts' pages
+    assert done.exit_code == 0, done.output
+    assert "11 stored pages re-cleaned" in done.output
+    (profile,) = profile_rows(db)
+    assert profile[:3] == (HOST, "html", 8)
+    learned = rows(db)
+    assert learned["a0.html"] == (before["a0.html"][0][:-1], "generic/1 +profile")
+    assert learned["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")  # read again
+    assert learned["odd.html"] == before["odd.html"]
+    assert learned == rows(clean(tmp_path, "profiled", [tmp_path / "site"], manifest))
