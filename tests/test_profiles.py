@@ -321,3 +321,24 @@ def test_reclean_site_host_applies_a_profile_to_the_files_clean_stored(tmp_path)
     assert learned["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")  # read again
     assert learned["odd.html"] == before["odd.html"]
     assert learned == rows(clean(tmp_path, "profiled", [tmp_path / "site"], manifest))
+
+
+def test_learning_reads_a_bounded_sample_of_a_large_host_the_same_in_any_order(tmp_path, monkeypatch):
+    from newsclean.db.writable import CorpusDatabase
+    from newsclean.ingest import profiling
+    from newsclean.ingest.profiling import Learner, Seen
+
+    monkeypatch.setattr(profiling, "MAX_LEARNED_ARTICLES", 20)
+    db = CorpusDatabase(tmp_path / "empty.db")
+    nav = {"首页", "新闻", "娱乐", "体育"}
+    seen = [(f"p{i:03d}.html", Seen(sample("", nav | {f"第{i}条"}), f"fp{i % 60}", None)) for i in range(120)]
+    chosen = []
+    for order in (seen, seen[::-1]):
+        learner = Learner()  # its samples go to a temporary database, not to memory
+        for name, one in order:
+            learner.keep(name, one)
+        samples = learner.group_samples(db, HOST, "html")
+        chosen.append(sorted(s.story for s in samples))
+        learner.close()
+    assert len(set(chosen[0])) == 20 and chosen[0] == chosen[1]  # 60 articles: 20 learned, the same 20
+    assert learn(HOST, "html", samples).lines == frozenset(nav)
