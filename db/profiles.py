@@ -13,8 +13,10 @@ TABLE = "site_profiles"
 _SCHEMA = (
     f"create table if not exists {TABLE} (host text not null, template text not null, "
     "pages integer not null, template_lines text not null, locations text not null, "
-    "confidence real not null, updated text not null, primary key (host, template))"
+    "confidence real not null, updated text not null, url_shapes text not null default '[]', "
+    "primary key (host, template))"
 )
+_COLUMNS = "host, template, pages, template_lines, locations, confidence, updated, url_shapes"
 
 
 def has_table(db: Queryable) -> bool:
@@ -23,12 +25,20 @@ def has_table(db: Queryable) -> bool:
     return db.execute(sql, [TABLE]).fetchone() is not None
 
 
+def has_shapes(db: Queryable) -> bool:
+    """True when the table has the `url_shapes` column (a table made before it has not)."""
+    return any(row[1] == "url_shapes" for row in db.execute(f"pragma table_info({TABLE})"))
+
+
 def save_profile(db: Queryable, profile: Profile) -> None:
-    """Store (or replace) a host's profile for one kind of page."""
+    """Store (or replace) a host's profile for one kind of page (adding the `url_shapes`
+    column to a table made before it)."""
     db.execute(_SCHEMA)
+    if not has_shapes(db):
+        db.execute(f"alter table {TABLE} add column url_shapes text not null default '[]'")
     locations = [[loc.signature, loc.pages, loc.confidence] for loc in profile.locations]
     db.execute(
-        f"insert or replace into {TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+        f"insert or replace into {TABLE} ({_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             profile.host,
             profile.template,
@@ -37,6 +47,7 @@ def save_profile(db: Queryable, profile: Profile) -> None:
             json.dumps(locations, ensure_ascii=False),
             profile.confidence,
             now_iso(),
+            json.dumps(sorted(profile.shapes)),
         ],
     )
 
@@ -47,13 +58,14 @@ def load_profiles(db: Queryable, host: str | None = None) -> list[tuple[Profile,
     if not has_table(db):
         return []
     where, params = ("where host = ?", [host]) if host else ("", [])
-    rows = db.execute(f"select * from {TABLE} {where} order by host, template", params).fetchall()
+    columns = _COLUMNS if has_shapes(db) else _COLUMNS.replace("url_shapes", "'[]'")
+    rows = db.execute(f"select {columns} from {TABLE} {where} order by host, template", params).fetchall()
     return [(profile_of(row), row[6]) for row in rows]
 
 
 def profile_of(row: Any) -> Profile:
     """A stored row as a Profile."""
-    host, template, pages, lines, locations, confidence = row[:6]
+    host, template, pages, lines, locations, confidence, _updated, shapes = row
     return Profile(
         host,
         template,
@@ -61,4 +73,5 @@ def profile_of(row: Any) -> Profile:
         frozenset(json.loads(lines)),
         tuple(Location(sig, n, conf) for sig, n, conf in json.loads(locations)),
         confidence,
+        frozenset(json.loads(shapes)),
     )

@@ -12,7 +12,11 @@ host (and kind of page, HTML or text rendering) and returns a `Profile`:
   pages (a reprinted paragraph, a series' recurring labels) is never template;
 - locations: the container signatures the body came from on at least MIN_PAGES distinct
   articles, with their confidence (the share of the pages holding such an element whose body
-  came from it).
+  came from it);
+- URL shapes: the shapes (url_shape) of at least MIN_PAGES distinct articles' URLs, the way the
+  host names its articles. A body line that is the text of a link to a page of the host with
+  such a URL (alone, or after a short label such as `相关文章：`) points to another article:
+  related reading, dropped like a template line.
 
 MIN_PAGES is 5: a nav or footer line stands on every page of a template, so five distinct
 articles find it with a few pages to spare, while a sentence shared by five distinct stories
@@ -21,8 +25,9 @@ rule catches it.
 
 `applies(profile, lines)` says whether a page matches the profile (shares MIN_SHARED template
 lines); a page that does not is extracted as before. The adapter drops template lines from a
-matching page's body (`drop_template_lines`) and, for HTML, offers the profile's location to
-the body self-check (extract/body.py) as a second candidate.
+matching page's body, with its lines linking to the host's other articles (`drop_from_body`),
+and, for HTML, offers the profile's location to the body self-check (extract/body.py) as a
+second candidate.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
 
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
@@ -58,7 +64,11 @@ SIGNATURE_DEPTH = 3
 HTML, TEXT = "html", "text"
 PROFILED = "+profile"  # in `extractor` when a profile changed the row
 _DIGITS_RE = re.compile(r"\d+")
-_LINE_FIELDS = ("outside", "inside", "present", "body")  # a PageSample's sets of lines
+_LINE_FIELDS = ("outside", "inside", "present", "body", "links")  # a PageSample's sets of lines
+# A body line links to another article of its host when it is the link's text, alone or after a
+# label of at most MAX_LABEL_CHARS characters ending in one of _LABEL_ENDS (`试听：`, `[相关文章]`).
+MAX_LABEL_CHARS = 8
+_LABEL_ENDS = "：:]】》>"
 
 
 @dataclass
@@ -73,6 +83,8 @@ class PageSample:
     chosen: str | None = None  # the body container's signature (HTML)
     present: frozenset[str] = frozenset()  # signatures of the page's text containers (HTML)
     body: frozenset[str] = frozenset()  # short lines of the body extracted (HTML: `inside`)
+    shape: str = ""  # its URL's shape (url_shape)
+    links: frozenset[str] = frozenset()  # `SHAPE LINE`: body lines linking to a page of the host
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class Profile:
     lines: frozenset[str]
     locations: tuple[Location, ...] = ()
     confidence: float = 0.0  # share of the articles that match the profile
+    shapes: frozenset[str] = frozenset()  # the URL shapes of the host's articles
 
     @property
     def body_signatures(self) -> frozenset[str]:
@@ -114,12 +127,64 @@ def short_lines(lines: Iterable[str]) -> frozenset[str]:
 
 
 def html_sample(
-    host: str, page_lines: frozenset[str], body: list[str], chosen: str | None, present: frozenset[str]
+    url: str | None,
+    page_lines: frozenset[str],
+    body: list[str],
+    chosen: str | None,
+    present: frozenset[str],
+    links: frozenset[str],
 ) -> PageSample:
     """An HTML page's sample (its story key is set once the article is known): its short lines
-    outside the body, the body's, and the body container's and the page's containers' signatures."""
+    outside the body, the body's, the body container's and the page's containers' signatures,
+    its URL's shape and the body lines linking to pages of its host (linked_body_lines)."""
     inside = short_lines(body)
-    return PageSample(host, HTML, "", page_lines - inside, inside, chosen, present, inside)
+    host = (urlsplit(url).hostname or "") if url else ""
+    return PageSample(
+        host, HTML, "", page_lines - inside, inside, chosen, present, inside, url_shape(url), links
+    )
+
+
+def url_shape(url: str | None) -> str:
+    """What the URLs of a host's articles share: the extension of the path's last part and a
+    digit in the path (`shtml0` for /detail_2010_06/07/1591993_0.shtml); '' for a path without
+    a digit (a section's index, not an article)."""
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return ""
+    if not any(char.isdigit() for char in path):
+        return ""
+    last = path.rsplit("/", 1)[-1]
+    return (last.rpartition(".")[2].lower() if "." in last else "") + "0"
+
+
+def linked_body_lines(scope: lxml.html.HtmlElement, url: str | None, body: list[str]) -> frozenset[str]:
+    """The body's short lines that are the text of a link under `scope` to another page of the
+    page's host, alone or after a short label (MAX_LABEL_CHARS), as `SHAPE LINE` (the target's
+    url_shape): related articles, when the profile knows the shape for its host's articles'."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return frozenset()
+    wanted: dict[str, str] = {}  # a link text that would make a line, and the line
+    for line in short_lines(body):
+        wanted.setdefault(line, line)
+        for k in range(1, min(MAX_LABEL_CHARS, len(line) - 1) + 1):
+            if line[k - 1] in _LABEL_ENDS:
+                wanted.setdefault(line[k:], line)
+    found = set()
+    for link in scope.iter("a"):
+        href = (link.get("href") or "").strip()
+        linked = wanted.get(norm_line(link.text_content())) if href else None
+        if linked is None:
+            continue
+        try:
+            target = urljoin(url, href)
+            same_host = urlsplit(target).hostname == host
+        except ValueError:
+            continue
+        if same_host and target != url and (shape := url_shape(target)):
+            found.add(f"{shape} {linked}")
+    return frozenset(found)
 
 
 def text_sample(host: str, text: str, body: list[str]) -> PageSample:
@@ -138,6 +203,7 @@ def sample_to_json(sample: PageSample) -> str:
         "kind": sample.kind,
         "story": sample.story,
         "chosen": sample.chosen,
+        "shape": sample.shape,
         **{name: sorted(getattr(sample, name)) for name in _LINE_FIELDS},
     }
     return json.dumps(fields, ensure_ascii=False)
@@ -147,7 +213,14 @@ def sample_from_json(text: str) -> PageSample:
     """A sample written by sample_to_json."""
     fields = json.loads(text)
     lines = {name: frozenset(fields[name]) for name in _LINE_FIELDS}
-    return PageSample(fields["host"], fields["kind"], fields["story"], chosen=fields["chosen"], **lines)
+    return PageSample(
+        fields["host"],
+        fields["kind"],
+        fields["story"],
+        chosen=fields["chosen"],
+        shape=fields["shape"],
+        **lines,
+    )
 
 
 def with_story(sample: PageSample, story: str) -> PageSample:
@@ -201,7 +274,17 @@ def learn(host: str, kind: str, samples: list[PageSample], min_pages: int = MIN_
         lines,
         learn_locations(samples, min_pages),
         round(len(matching) / len(stories), 3),
+        learn_shapes(samples, min_pages),
     )
+
+
+def learn_shapes(samples: list[PageSample], min_pages: int) -> frozenset[str]:
+    """The URL shapes of at least `min_pages` distinct articles: the host's article URLs."""
+    stories: dict[str, set[str]] = {}
+    for sample in samples:
+        if sample.shape:
+            stories.setdefault(sample.shape, set()).add(sample.story)
+    return frozenset(shape for shape, found in stories.items() if len(found) >= min_pages)
 
 
 def learn_locations(samples: list[PageSample], min_pages: int) -> tuple[Location, ...]:
@@ -226,14 +309,17 @@ def applies(profile: Profile | None, page_lines: frozenset[str]) -> bool:
     return profile is not None and len(page_lines & profile.lines) >= MIN_SHARED
 
 
-def drop_template_lines(profile: Profile, body: list[str]) -> list[str]:
-    """The body without the profile's template lines."""
-    return [paragraph for paragraph in body if norm_line(paragraph) not in profile.lines]
+def linked_lines(profile: Profile, sample: PageSample) -> frozenset[str]:
+    """The page's body lines linking to pages shaped like its host's articles (related articles)."""
+    found = (entry.partition(" ") for entry in sample.links)
+    return frozenset(line for shape, _, line in found if shape in profile.shapes)
 
 
 def drops_lines(profile: Profile, sample: PageSample) -> bool:
-    """True when the page matches the profile and its body holds a template line."""
-    return applies(profile, sample.outside | sample.inside) and bool(sample.body & profile.lines)
+    """True when the page matches the profile and its body holds a template line or a line
+    linking to another of the host's articles."""
+    dropped = profile.lines | linked_lines(profile, sample)
+    return applies(profile, sample.outside | sample.inside) and bool(sample.body & dropped)
 
 
 def moves_body(profile: Profile, sample: PageSample) -> bool:
@@ -247,15 +333,20 @@ def moves_body(profile: Profile, sample: PageSample) -> bool:
     )
 
 
-def drop_from_body(profile: Profile, art: Article) -> bool:
-    """Drop the profile's template lines from the article's body; True when any was dropped
-    (noted in `warnings`)."""
-    body = drop_template_lines(profile, art.body)
-    dropped = len(art.body) - len(body)
-    if dropped:
-        art.body = body
-        art.warnings.append(f"site profile: {dropped} template line(s) dropped from the body")
-    return bool(dropped)
+def drop_from_body(profile: Profile, sample: PageSample, art: Article) -> bool:
+    """Drop the profile's template lines and the lines linking to the host's other articles
+    from the article's body; True when any was dropped (noted in `warnings`)."""
+    linked = linked_lines(profile, sample)
+    template = [paragraph for paragraph in art.body if norm_line(paragraph) in profile.lines]
+    body = [p for p in art.body if norm_line(p) not in profile.lines and norm_line(p) not in linked]
+    if template:
+        art.warnings.append(f"site profile: {len(template)} template line(s) dropped from the body")
+    if len(art.body) - len(template) > len(body):
+        dropped = len(art.body) - len(template) - len(body)
+        art.warnings.append(f"site profile: {dropped} line(s) linking to the host's other articles dropped")
+    changed = len(body) < len(art.body)
+    art.body = body
+    return changed
 
 
 def mark_profiled(art: Article) -> None:
@@ -267,7 +358,7 @@ def mark_profiled(art: Article) -> None:
 def apply_template_lines(profile: Profile, sample: PageSample, art: Article) -> bool:
     """Drop the profile's template lines from the body of an article whose page (`sample`)
     matches the profile; True when any was dropped (then marked in `extractor`)."""
-    if not applies(profile, sample.outside | sample.inside) or not drop_from_body(profile, art):
+    if not applies(profile, sample.outside | sample.inside) or not drop_from_body(profile, sample, art):
         return False
     mark_profiled(art)
     return True

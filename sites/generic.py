@@ -22,6 +22,8 @@ Evidence order for each field (first found wins):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from newsclean.extract.body import PROFILE, BodyChoice, choose_body, location_signatures
 from newsclean.extract.content import PageWalk, walk_page
 from newsclean.extract.html import meta_content, page_keywords, parse_html
@@ -44,6 +46,7 @@ from newsclean.extract.profiles import (
     applies,
     element_signature,
     html_sample,
+    linked_body_lines,
     mark_profiled,
     short_lines,
 )
@@ -52,6 +55,9 @@ from newsclean.extract.script_data import take_script_story
 from newsclean.extract.text import clean_line
 from newsclean.extract.titles import agreed_heading, choose_title, read_page_head
 from newsclean.sites.base import Adapter, Page
+
+if TYPE_CHECKING:
+    import lxml.html
 
 
 class Generic(Adapter):
@@ -99,7 +105,7 @@ class Generic(Adapter):
             art.extractor = f"{art.extractor} (script data)"
             art.warnings.append("body: from the page's script data (the page shows none)")
         if page.profile or page.observe:  # the pipeline drops template lines by it
-            page.sample = observed(page, walk, page_lines, choice, art.body)
+            page.sample = observed(page, doc, walk, page_lines, choice, art.body)
         if choice.reader == PROFILE:
             mark_profiled(art)
             art.warnings.append("site profile: body from the location its host's pages use")
@@ -114,8 +120,15 @@ class Generic(Adapter):
 
 
 def observed(
-    page: Page, walk: PageWalk, page_lines: frozenset[str], choice: BodyChoice, body: list[str]
+    page: Page,
+    doc: lxml.html.HtmlElement,
+    walk: PageWalk,
+    page_lines: frozenset[str],
+    choice: BodyChoice,
+    body: list[str],
 ) -> PageSample:
-    """What the page tells its host's profile (extract/profiles.py)."""
+    """What the page tells its host's profile (extract/profiles.py); the body's links are
+    looked for in the element it came from (the page when it came from no one element)."""
     chosen = element_signature(choice.element) if choice.element is not None else None
-    return html_sample(page.host, page_lines, body, chosen, frozenset(location_signatures(walk)))
+    links = linked_body_lines(doc if choice.element is None else choice.element, page.url, body)
+    return html_sample(page.url, page_lines, body, chosen, frozenset(location_signatures(walk)), links)

@@ -342,3 +342,33 @@ def test_learning_reads_a_bounded_sample_of_a_large_host_the_same_in_any_order(t
         learner.close()
     assert len(set(chosen[0])) == 20 and chosen[0] == chosen[1]  # 60 articles: 20 learned, the same 20
     assert learn(HOST, "html", samples).lines == frozenset(nav)
+
+
+def test_a_body_line_linking_to_another_article_of_the_host_goes(tmp_path):
+    """Related reading printed inside the body container, as the channel's 2006 template does
+    (`<a>` headlines of its other articles under the story, some after a label such as 试听：):
+    a line that is only such a link, to a URL shaped like the host's articles', is dropped;
+    a link to a section page (no digit in its path) or to another host stays."""
+    _, manifest = write_corpus(tmp_path / "site")
+    page = tmp_path / "site" / "a3.html"
+    related = "另一位歌手的新专辑也将在下月发行(图)"
+    labelled = "试听：新歌《春天里的故事》"
+    links = (
+        f"<p><a href='/09/0427/r9.html'>{related}</a></p>"
+        "<p>试听：<a href='/09/0426/r8.html'>新歌《春天里的故事》</a></p>"
+        "<p><a href='/special/stars.html'>明星资料库专题页面汇总</a></p>"
+        "<p><a href='http://other.example.org/09/0427/1.html'>别家网站的一篇相关报道标题</a></p>"
+    )
+    html = page.read_text(encoding="utf-8").replace(
+        "</div><div class='count'>", f"{links}</div><div class='count'>"
+    )
+    page.write_text(html, encoding="utf-8")
+    alone = rows(clean(tmp_path, "alone", [tmp_path / "site"], manifest, "--no-profiles"))["a3.html"]
+    db = clean(tmp_path, "learned", [tmp_path / "site"], manifest)
+    assert related in alone[0] and labelled in alone[0]
+    assert "明星资料库专题页面汇总" in alone[0] and "别家网站的一篇相关报道标题" in alone[0]
+    assert rows(db)["a3.html"] == (
+        [line for line in alone[0] if line not in (related, labelled)],
+        "generic/1 +profile",
+    )
+    assert json.loads(profile_rows(db)[0][7]) == ["html0"]  # the shape of the host's article URLs
