@@ -340,6 +340,8 @@ def show_learned(db: Queryable, host: str | None) -> None:
             click.echo(
                 f"  {terminal_safe(loc.signature)}  ({loc.pages} articles, confidence {loc.confidence})"
             )
+        shapes = ", ".join(sorted(profile.shapes)) or "(none shared by 5 articles)"
+        click.echo(f"article URLs (a body line linking to one is related reading): {terminal_safe(shapes)}")
         click.echo(f"template lines ({len(profile.lines)}):")
         for line in sorted(profile.lines):
             click.echo(f"  {one_line(line)}")
