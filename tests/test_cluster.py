@@ -55,7 +55,7 @@ def snapshot(db: Path) -> dict[str, object]:
         if "story_articles" in tables
         else None,
         "profiles": con.execute(
-            "select host, template, pages, template_lines, locations, confidence from site_profiles "
+            "select host, template, pages, template_lines, locations, confidence, url_shapes from site_profiles "
             "order by host, template"
         ).fetchall()
         if "site_profiles" in tables
