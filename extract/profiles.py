@@ -9,7 +9,9 @@ host (and kind of page, HTML or text rendering) and returns a `Profile`:
   outside the body on at least half of them (a navigation or footer line that leaks into some
   bodies and not others). Only distinct articles count: copies of one story (the same story id
   or body fingerprint) are one article, and a line standing inside the body on most of its
-  pages (a reprinted paragraph, a series' recurring labels) is never template;
+  pages (a reprinted paragraph, a series' recurring labels) is never template. Lines that are
+  no sentence compare with their digits folded (norm_line), so a pager (`<<上一页1 2 3下一页>>`),
+  a counter or a date line that changes from page to page is one line;
 - locations: the container signatures the body came from on at least MIN_PAGES distinct
   articles, with their confidence (the share of the pages holding such an element whose body
   came from it);
@@ -64,6 +66,7 @@ SIGNATURE_DEPTH = 3
 HTML, TEXT = "html", "text"
 PROFILED = "+profile"  # in `extractor` when a profile changed the row
 _DIGITS_RE = re.compile(r"\d+")
+_SENTENCE_END_RE = re.compile("[。！？!?]")
 _LINE_FIELDS = ("outside", "inside", "present", "body", "links")  # a PageSample's sets of lines
 # A body line links to another article of its host when it is the link's text, alone or after a
 # label of at most MAX_LABEL_CHARS characters ending in one of _LABEL_ENDS (`试听：`, `[相关文章]`).
@@ -116,8 +119,11 @@ class Profile:
 
 
 def norm_line(line: str) -> str:
-    """A line as profiles compare it: cleaned, inner spaces removed."""
-    return "".join(clean_line(line).split())
+    """A line as profiles compare it: cleaned, inner spaces removed, and, unless it is a
+    sentence, each run of digits `0` (a pager, a counter or a date line that changes from page
+    to page is one line; a series' sentence that differs only in its figures is not)."""
+    line = "".join(clean_line(line).split())
+    return line if _SENTENCE_END_RE.search(line) else _DIGITS_RE.sub("0", line)
 
 
 def short_lines(lines: Iterable[str]) -> frozenset[str]:

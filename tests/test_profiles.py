@@ -20,7 +20,7 @@ from conftest import invoke
 from newsclean.extract.body import PROFILE, BodyChoice, check_with_profile
 from newsclean.extract.content import walk_page
 from newsclean.extract.html import parse_html
-from newsclean.extract.profiles import PageSample, learn
+from newsclean.extract.profiles import PageSample, learn, norm_line, short_lines
 
 HOST = "ent.example.com"
 COMMENTS = "【已有0位网友发表了看法，点击查看。】"
@@ -372,3 +372,19 @@ def test_a_body_line_linking_to_another_article_of_the_host_goes(tmp_path):
         "generic/1 +profile",
     )
     assert json.loads(profile_rows(db)[0][7]) == ["html0"]  # the shape of the host's article URLs
+
+
+def test_lines_differing_only_in_their_numbers_are_one_template_line():
+    """A pager or a counter changes from page to page (`<<上一页1 2 3下一页>>` on ifeng.com's
+    2010 article pages, `已有12位网友发表了看法` on 163.com's): one line for the profile. A
+    sentence keeps its figures: a daily series' closing line is never learned as template."""
+    nav = short_lines(["首页", "新闻", "娱乐"])
+    pagers = [
+        sample(f"story {i}", nav | short_lines([f"<<上一页1 {' '.join(map(str, range(2, i + 3)))}下一页>>"]))
+        for i in range(5)
+    ]
+    assert norm_line("<<上一页1 2 3 4下一页>>") in learn(HOST, "html", pagers).lines
+    daily = [
+        sample(f"story {i}", nav | short_lines([f"截至发稿，全市累计报告{i * 3 + 1}例。"])) for i in range(5)
+    ]
+    assert learn(HOST, "html", daily).lines == nav
