@@ -2,6 +2,7 @@
 """Story detection benchmark: quality on the labelled pairs, speed at scale.
 
 Usage: python bench/stories_bench.py [--articles 100000] [--new 300] [--no-speed]
+       python bench/stories_bench.py --story 1000 4000 10000   (one large story only)
 
 Quality: the pairs of bench/stories_pairs.py (fixtures, plus ../shared/devset when present;
 traditional copies made with OpenCC when it is installed, else with db/stories.py's own
@@ -16,6 +17,12 @@ one), a full rebuild, then --new articles written one at a time: the time to mat
 signature plus the LSH look-up and check) and the time of the whole store hook (matching,
 writing its bands and its story), the index size against the text, and a check that a
 rebuild afterwards gives the same stories.
+
+One large story (--story N ...): N reprints of one fixture article (bench/stories_pairs.py's
+large_story), inserted with plain SQL but one, which `newsclean clean` stores from a text
+file; then, each as its own process (wall time and peak RSS by /usr/bin/time): `newsclean
+reindex`, `clean` of that file changed (one copy re-clustered within its story), and `clean`
+of it changed into another article (the copy leaves the story).
 """
 from __future__ import annotations
 
@@ -24,10 +31,12 @@ import gc
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from dataclasses import replace
 from typing import Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,13 +239,62 @@ def speed(n: int, new: int, tmp: Path) -> None:
           f"same stories as incremental: {snapshot(db) == incremental}")
 
 
+# ---------------------------------------------------------------- one large story
+
+def measured(*args: str | Path) -> tuple[float, float, str]:
+    """Run `newsclean ARGS` as its own process: (wall seconds, peak RSS in MB, its output)."""
+    cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "newsclean.cli", *map(str, args)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    wall, kb = done.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kb) / 1024, done.stdout.strip()
+
+
+def as_text_file(doc: sp.Doc, path: Path) -> Path:
+    """A copy as a text page `clean` reads: the title, a date line, the paragraphs."""
+    path.write_text("\n\n".join([doc.title, "2020-03-19 10:00 来源:映象网", *doc.body]), encoding="utf-8")
+    return path
+
+
+def large_story(copies: int, tmp: Path) -> None:
+    """Print reindex, and clean of one changed copy, on one story of `copies` copies."""
+    docs = sp.large_story(sp.fixture_docs()[0], copies, converter()[0])
+    path = tmp / f"story{copies}.db"
+    db = store.open_db(path)
+    with db.atomic():
+        db.conn.executemany("insert into articles (key, site, title, published_at, body) values (?, ?, ?, ?, ?)",
+                            [(d.name, d.site, d.title, d.published_at, d.text) for d in docs[1:]])
+    db.conn.close()
+    page = as_text_file(docs[0], tmp / "copy.txt")
+    measured("clean", page, "--db", path, "-q")
+    wall, peak, out = measured("reindex", "--db", path)
+    print(f"{copies:>6} copies  reindex {wall:6.1f} s {peak:6.0f} MB  ({out.splitlines()[-1]})")
+    edited = replace(docs[0], body=(*docs[0].body[:-2], "记者补充:" + docs[0].body[-1]))
+    wall, peak, _ = measured("clean", as_text_file(edited, page), "--db", path, "-q")
+    print(f"{'':>14}clean of one changed copy {wall:6.1f} s {peak:6.0f} MB")
+    other = sp.fixture_docs()[1]
+    wall, peak, _ = measured("clean", as_text_file(replace(other, title=docs[0].title), page), "--db", path, "-q")
+    print(f"{'':>14}clean of the copy made another article {wall:6.1f} s {peak:6.0f} MB")
+    db = store.open_db(path)
+    before = snapshot(db)
+    stories.rebuild(db)
+    print(f"{'':>14}incremental equals rebuild: {snapshot(db) == before}; "
+          f"stories {db.execute('select copies from stories order by copies desc limit 2').fetchall()}")
+    db.conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=300)
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--story", type=int, nargs="+", metavar="N",
+                        help="only time one story of N copies (for each N)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        for copies in args.story or []:
+            large_story(copies, Path(tmp))
+        if args.story:
+            return
         quality(Path(tmp))
         if not args.no_speed:
             speed(args.articles, args.new, Path(tmp))

@@ -229,3 +229,22 @@ def labelled_pairs(docs: Iterable[Doc], convert: Callable[[str], str],
     for a, b in combinations(caption_docs(), 2):
         pairs.append(Pair(a, b, False, "short captions"))
     return pairs
+
+
+# ---------------------------------------------------------------- one large story
+
+def large_story(doc: Doc, copies: int, convert: Callable[[str], str],
+                seed: int = 17) -> list[Doc]:
+    """`copies` reprints of one article, as syndicated news makes them: each is one of the
+    reprint edits (template, lead, note, trimmed, traditional, edition, mixed) with a credit
+    line of its own, so that no two copies are identical and their similarity to each other
+    spreads from about 0.5 to 1."""
+    rng = random.Random(seed)
+    kinds = list(edits(convert).values())
+    out = []
+    for i in range(copies):
+        copy = rng.choice(kinds)(doc, rng)
+        credit = f"(转载编号{i:05d} 来源:{''.join(rng.choices(doc.text, k=6))})"
+        out.append(replace(copy, name=f"{doc.name}+copy{i}", body=(*copy.body, credit),
+                           site=f"site{i % 50}"))
+    return out

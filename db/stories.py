@@ -18,6 +18,9 @@ Scheme (chosen by measuring; bench/stories_bench.py, figures in bench/README.md)
   (run by the store after every write, inside its transaction, STORIES being one of its
   derived indexes) re-signs them and re-clusters only the stories they belonged to and the
   ones they now match.
+* Clustering links the articles of each LSH bucket breadth first (link_bucket): a story of n
+  copies costs about n signature comparisons, so `reindex` and a change to one copy of a
+  story grow about linearly with the story's size (bench/stories_bench.py --story).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import re
 import sqlite3
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -184,6 +187,13 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
+def _stacked(sigs: dict[int, np.ndarray], ids: Sequence[int]) -> np.ndarray:
+    """The signatures of these articles as the rows of one matrix, in the order of `ids`."""
+    import numpy as np
+
+    return np.stack([sigs[a] for a in ids])
+
+
 def _blob(sig: np.ndarray | None) -> bytes | None:
     return None if sig is None else sig.astype("<u4").tobytes()
 
@@ -280,7 +290,7 @@ def matches(
     if not found:
         return []
     ids = list(found)
-    sims = np.count_nonzero(np.stack([found[i] for i in ids]) == sig, axis=1) / NUM_PERM
+    sims = np.count_nonzero(_stacked(found, ids) == sig, axis=1) / NUM_PERM
     return sorted(((i, float(s)) for i, s in zip(ids, sims) if s >= limit), key=lambda p: (-p[1], p[0]))
 
 
@@ -303,6 +313,85 @@ class UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+# Values compared in one step when linking a bucket: rows x columns x NUM_PERM (16 MB of flags).
+COMPARE_BUDGET = 1 << 24
+
+
+def _matching(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, limit: float) -> np.ndarray:
+    """The positions among `cols` whose signature matches that of at least one of `rows`
+    (row positions in `matrix`); a column leaves the comparison once it has matched."""
+    import numpy as np
+
+    found = []
+    start = 0
+    while start < rows.size and cols.size:
+        step = max(1, COMPARE_BUDGET // (cols.size * NUM_PERM))
+        block = matrix[rows[start : start + step]]
+        same = np.count_nonzero(block[:, None, :] == matrix[cols][None, :, :], axis=2)
+        hit = (same / NUM_PERM >= limit).any(axis=0)
+        found.append(cols[hit])
+        cols = cols[~hit]
+        start += step
+    return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+
+
+def link_bucket(
+    groups: UnionFind, ids: list[int], load: Callable[[list[int]], np.ndarray], limit: float
+) -> None:
+    """Join in `groups` the articles of one LSH bucket (sorted ids sharing a band) that its
+    matches connect; `load(ids)` gives their signatures, one row per id.
+
+    Breadth first from each article not yet reached, the articles reached last are compared
+    with those not reached yet, all at once: a story of n copies costs about n comparisons,
+    not n²/2, and its copies already joined by an earlier bucket are reached together without
+    being compared (a bucket whose articles are all joined already is not read at all).
+    Only a bucket of articles that match nothing in it costs n²/2, as any exact method would.
+    """
+    import numpy as np
+
+    roots = np.array([groups.find(a) for a in ids])
+    if (roots == roots[0]).all():
+        return
+    matrix = load(ids)
+    unreached = np.ones(len(ids), dtype=bool)
+    for seed in range(len(ids)):
+        if not unreached[seed]:
+            continue
+        frontier = np.flatnonzero(roots == roots[seed])
+        unreached[frontier] = False
+        while frontier.size and unreached.any():
+            found = _matching(matrix, frontier, np.flatnonzero(unreached), limit)
+            for position in found:
+                groups.union(ids[seed], ids[position])
+            frontier = np.flatnonzero(unreached & np.isin(roots, roots[found]))
+            unreached[frontier] = False
+
+
+def _band_groups(matrix: np.ndarray) -> Iterator[np.ndarray]:
+    """Band by band, the row positions (ascending) of the signatures sharing that band's
+    values, in groups of two or more: the LSH buckets of these signatures, without hashing
+    (equal values always share a band key)."""
+    import numpy as np
+
+    for band in range(BANDS):
+        values = matrix[:, band * ROWS : (band + 1) * ROWS]
+        order = np.lexsort(values.T[::-1])  # stable: equal rows keep their order
+        ordered = values[order]
+        starts = np.flatnonzero((ordered[1:] != ordered[:-1]).any(axis=1)) + 1
+        for group in np.split(order, starts):
+            if group.size > 1:
+                yield group
+
+
+def _link_region(groups: UnionFind, sigs: dict[int, np.ndarray], limit: float) -> None:
+    """Join in `groups` the articles of `sigs` that their matches with each other connect."""
+    if len(sigs) < 2:
+        return
+    ids = sorted(sigs)
+    for group in _band_groups(_stacked(sigs, ids)):
+        link_bucket(groups, [ids[p] for p in group], lambda bucket: _stacked(sigs, bucket), limit)
 
 
 # ---------------------------------------------------------------- writing
@@ -347,16 +436,6 @@ def _story_of(db: store.Queryable, ids: Iterable[int]) -> dict[int, int]:
     """{article id: story id} for these articles."""
     sql = f"select article_id, story_id from {MEMBERS_TABLE} where article_id in ({{values}})"
     return dict(rows_in(db, sql, set(ids)))
-
-
-def _write_stories(db: store.Queryable, groups: UnionFind, old_stories: set[int]) -> None:
-    """Store the components of `groups` as stories, replacing the stories in old_stories."""
-    db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for s in old_stories])
-    db.conn.executemany(
-        f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?",
-        [(groups.find(a), a) for a in groups.parent],
-    )
-    refresh_stories(db, {groups.find(a) for a in groups.parent})
 
 
 def story_row(story_id: int, members: list[tuple[int, str | None, str | None]]) -> tuple[Any, ...]:
@@ -407,77 +486,77 @@ def sync(db: store.Queryable) -> int:
         return 0
     limit = threshold(db)
     with _in_transaction(db):
-        affected: set[int] = set()  # stories whose members must be re-clustered
-        dropped = False
+        old_stories: set[int] = set()  # the stories the pending articles were in
+        fresh: list[int] = []  # the pending articles still stored, signed again
         for aid in pending:
             old = _drop_article(db, aid)
             if old is not None:
-                affected.add(old)
-                dropped = True
+                old_stories.add(old)
             row = db.execute("select body from articles where id = ?", [aid]).fetchone()
             if row is not None:
                 _store_signature(db, aid, _body_signature(row[0]))
-                affected.add(aid)
-            else:
-                dropped = True
-        if not dropped:  # only new articles: no story can split, so none is re-clustered
-            _join_new_articles(db, pending, limit)
-            db.conn.executemany(f"delete from {PENDING_TABLE} where article_id = ?", [(a,) for a in pending])
-            return len(pending)
-        region = _members(db, affected) | (set(pending) & set(_story_of(db, pending)))
-        groups = UnionFind()
-        sigs = signatures(db, sorted(region))
-        for aid in region:
-            groups.find(aid)
-            if aid in sigs:
-                for other, _ in matches(db, sigs[aid], limit, exclude=aid):
-                    groups.union(aid, other)
-        # Stories reached from the region but not re-clustered keep their members together.
-        joined = _story_of(db, [a for a in groups.parent if a not in region])
-        for sid in joined.values():
-            affected.add(sid)
-            for member in _members(db, [sid]):
-                groups.union(member, sid)
-        _write_stories(db, groups, affected | set(pending))
+                fresh.append(aid)
+        _recluster(db, old_stories, fresh, limit)
         db.conn.executemany(f"delete from {PENDING_TABLE} where article_id = ?", [(a,) for a in pending])
     return len(pending)
 
 
-def _join_new_articles(db: store.Queryable, new: list[int], limit: float) -> None:
-    """Put new articles (signatures stored, each its own story) into the stories they match.
+def _recluster(db: store.Queryable, old_stories: set[int], fresh: list[int], limit: float) -> None:
+    """Settle the stories of the fresh articles (signatures stored, each its own story) and of
+    the stories the pending articles were in, as a rebuild would.
 
-    Adding articles adds match edges and removes none, so the stories stay the components of
-    the match graph without re-clustering their members: each new article joins the stories
-    it matches, and stories it bridges merge under their smallest id (as `rebuild` gives).
-    The band holders of the whole batch are read at once, and a story is tried only while it
-    is not yet joined to the new article's group: in a story of many copies, one matching
-    member suffices, so the cost does not grow with the story's size.
+    Only the pending articles changed any match. The region (the members of the old stories,
+    and the fresh articles) is linked anew among itself, as an article changed or removed may
+    split its story; a story outside the region joins whole once a fresh article matches one
+    of its copies (they are connected already), and stories a fresh article bridges merge
+    under their smallest id. Each step costs about the number of copies involved, not its
+    square (see link_bucket), so changing one copy of a large story stays cheap.
     """
+    region = sorted(_members(db, old_stories | set(fresh)))
+    sigs = signatures(db, region)
     groups = UnionFind()
-    sigs = signatures(db, new)
-    keys = {aid: band_keys(sig) for aid, sig in sigs.items()}
-    holders = _holders(db, {k for ks in keys.values() for k in ks})
-    story = _story_of(db, set().union(*holders.values()))
-    key_stories = {k: {story[h] for h in hs} for k, hs in holders.items()}
-    known = Signatures(db, sigs)
-    for aid in new:
+    for aid in region:
         groups.find(aid)
-        own = keys.get(aid, [])
-        for sid in sorted(set().union(*(key_stories[k] for k in own))):
-            if groups.find(sid) == groups.find(aid):
-                continue  # a match would join nothing new
-            members = (h for k in own for h in holders[k] if h != aid and story[h] == sid)
-            if any(known.similar(aid, other, limit) for other in members):
-                groups.union(aid, sid)
-    fresh = set(new)
-    reached = _story_of(db, [a for a in groups.parent if a not in fresh])  # {story: itself}
-    merged = [(groups.find(s), s) for s in set(reached.values()) if groups.find(s) != s]
+    _link_region(groups, sigs, limit)
+    outside = _join_outside(db, [a for a in fresh if a in sigs], sigs, groups, limit)
+    merged = [(groups.find(s), s) for s in outside if groups.find(s) != s]
     db.conn.executemany(f"update {MEMBERS_TABLE} set story_id = ? where story_id = ?", merged)
     db.conn.executemany(
-        f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?", [(groups.find(a), a) for a in new]
+        f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?", [(groups.find(a), a) for a in region]
     )
-    db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for _, s in merged])
-    refresh_stories(db, {groups.find(a) for a in groups.parent})
+    gone = old_stories | set(fresh) | {s for _, s in merged}
+    db.conn.executemany(f"delete from {STORIES_TABLE} where id = ?", [(s,) for s in gone])
+    refresh_stories(db, {groups.find(a) for a in region})
+
+
+def _join_outside(
+    db: store.Queryable, fresh: list[int], sigs: dict[int, np.ndarray], groups: UnionFind, limit: float
+) -> set[int]:
+    """Join each fresh article (with a signature) in `groups` to the stories outside the
+    region (the articles of `groups`) it matches; return the outside stories it shares a
+    band with.
+
+    The band holders of all the fresh articles are read at once, and a story is tried only
+    while it is not yet joined to the article's group: in a story of many copies, one
+    matching copy suffices, so the cost does not grow with the story's size.
+    """
+    keys = {aid: band_keys(sigs[aid]) for aid in fresh}
+    region = groups.parent
+    holders = {
+        key: [h for h in hs if h not in region]
+        for key, hs in _holders(db, {k for ks in keys.values() for k in ks}).items()
+    }
+    story = _story_of(db, {h for hs in holders.values() for h in hs})
+    known = Signatures(db, sigs)
+    for aid in fresh:
+        own = [k for k in keys[aid] if holders.get(k)]
+        for sid in sorted({story[h] for k in own for h in holders[k]}):
+            if groups.find(sid) == groups.find(aid):
+                continue  # a match would join nothing new
+            members = (h for k in own for h in holders[k] if story[h] == sid)
+            if any(known.similar(aid, other, limit) for other in members):
+                groups.union(aid, sid)
+    return set(story.values())
 
 
 def _holders(db: store.Queryable, keys: Iterable[int]) -> dict[int, tuple[int, ...]]:
@@ -539,25 +618,12 @@ def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
             db.conn.executemany(f"insert or ignore into {BANDS_TABLE} values (?, ?)", bands)
             last = batch[-1][0]
         groups = UnionFind()
-        checked: set[tuple[int, int]] = set()
         buckets = db.execute(
             f"select group_concat(article_id) from {BANDS_TABLE} group by key having count(*) > 1"
         )
         for (ids_text,) in buckets.fetchall():
             ids = sorted(int(x) for x in ids_text.split(","))
-            pairs = [
-                (a, b)
-                for n, a in enumerate(ids)
-                for b in ids[n + 1 :]
-                if (a, b) not in checked and groups.find(a) != groups.find(b)
-            ]
-            if not pairs:
-                continue
-            checked.update(pairs)
-            sigs = signatures(db, ids)
-            for a, b in pairs:
-                if similarity(sigs[a], sigs[b]) >= limit:
-                    groups.union(a, b)
+            link_bucket(groups, ids, lambda bucket: _stacked(signatures(db, bucket), bucket), limit)
         db.conn.executemany(
             f"update {MEMBERS_TABLE} set story_id = ? where article_id = ?",
             [(groups.find(a), a) for a in groups.parent],
