@@ -145,6 +145,18 @@ def open_db(db_path: str) -> store.Queryable:
         raise click.ClickException(str(exc)) from exc
 
 
+def show_notes(notes: Callable[[], list[str]]) -> None:
+    """Print each note on standard error; a StoreError exits 1 with its message."""
+    from newsclean.db.store import StoreError
+
+    try:
+        found = notes()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for note in found:
+        click.echo(f"note: {note}", err=True)
+
+
 def open_db_for_writing(db_path: str) -> store.Queryable:
     """The existing --db database opened to write to it, or exit 1 with a message."""
     from newsclean.db.store import StoreError, open_existing_db

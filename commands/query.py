@@ -26,11 +26,11 @@ from newsclean.commands.options import (
     open_db,
     open_db_for_writing,
     output_path_callback,
+    show_notes,
 )
 from newsclean.commands.output import echo_json, format_table, leave_quietly_on_broken_pipe, terminal_safe
 from newsclean.db import query, search, stories, values
 from newsclean.db.filters import FilterError, Filters, filter_sql, validate
-from newsclean.db.store import StoreError
 from newsclean.ingest.option_types import MAX_OFFSET, FiniteFloatRange
 
 if TYPE_CHECKING:
@@ -40,16 +40,6 @@ ANSI_MARK = ("\x1b[1;31m", "\x1b[0m")
 PLAIN_MARK = ("[", "]")
 # Beside the database file, SQLite keeps these: an export must never overwrite one of them.
 DB_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
-
-
-def show_notes(notes: Callable[[], list[str]]) -> None:
-    """Print each note on standard error; a StoreError exits 1 with its message."""
-    try:
-        found = notes()
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for note in found:
-        click.echo(f"note: {note}", err=True)
 
 
 def fail_on_bad_input(fn: Callable[[], Any]) -> Any:

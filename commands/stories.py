@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from newsclean.commands.options import MAX_COUNT, db_option, format_option, limit_option, nl_option, open_db
+from newsclean.commands.options import (
+    MAX_COUNT,
+    db_option,
+    format_option,
+    limit_option,
+    nl_option,
+    open_db,
+    show_notes,
+)
 from newsclean.commands.output import echo_json, format_table, plural, terminal_safe
 from newsclean.db import stories
 
@@ -17,8 +25,15 @@ SHOWN_CHARS = 40
 
 
 def _readable(db_path: str) -> Any:
-    """The database opened read-only, with every article's story known."""
-    return stories.readable(open_db(db_path))
+    """The database opened read-only. Its story index is read as it is: a missing one is
+    refused, and articles changed outside newsclean since it was synced are noted, each with
+    the `reindex` command; it is never brought up to date in a copy made in memory (which
+    costs the database's size in RAM on every call)."""
+    from newsclean.db import query
+
+    db = open_db(db_path)
+    show_notes(lambda: query.index_notes(db, db_path, with_stories=True, with_search=False))
+    return db
 
 
 def _day(value: str | None) -> str:

@@ -28,16 +28,18 @@ def open_existing(path: str | Path) -> store.Queryable:
     return store.open_readonly(path)
 
 
-def index_notes(db: store.Queryable, path: str | Path, with_stories: bool = False) -> list[str]:
-    """Notes on a search index (and with `with_stories`, a story index) that lags behind the
-    articles; raises store.StoreError when one is missing.
+def index_notes(
+    db: store.Queryable, path: str | Path, with_stories: bool = False, with_search: bool = True
+) -> list[str]:
+    """Notes on a search index (unless `with_search` is false) and with `with_stories`, a
+    story index, that lags behind the articles; raises store.StoreError when one is missing.
 
     The query commands open the database read-only: they cannot bring an index up to date,
     and copying the whole database into memory to do it on every query costs its size in
     RAM. A lagging index is searched as it is, with a note pointing to `reindex`.
     """
     reindex = f"newsclean reindex --db {path}"
-    indexes = [("search", search.index_exists, search.pending_count)]
+    indexes = [("search", search.index_exists, search.pending_count)] if with_search else []
     if with_stories:
         indexes.append(("story", stories.index_exists, stories.pending_count))
     notes = []

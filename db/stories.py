@@ -664,25 +664,6 @@ STORIES = StoryIndex()
 # ---------------------------------------------------------------- reading
 
 
-def readable(db: store.Queryable) -> store.Queryable:
-    """`db` when every article has its story, else an in-memory copy brought up to date.
-
-    Query commands open the database read-only; a database from before stories, or one
-    changed by plain SQL since the last write through newsclean, is read from a synced copy.
-    """
-    try:
-        if index_exists(db) and not pending_count(db):
-            return db
-    except sqlite3.OperationalError:
-        pass
-    import sqlite_utils
-
-    copy = sqlite_utils.Database(sqlite3.connect(":memory:"))
-    db.conn.backup(copy.conn)
-    sync(copy)
-    return copy
-
-
 def story_id_of(db: store.Queryable, article_id: int) -> int | None:
     """The story of an article; None when it has none yet (or the database has no stories)."""
     try:
@@ -759,7 +740,8 @@ def compare(base: list[str], other: list[str]) -> tuple[list[str], list[str], li
 
 def story_copies(db: store.Queryable, ref: int) -> tuple[dict[str, Any], list[Copy]] | None:
     """The story with this id (or the story of the article with this id) and its copies, the
-    first copy first, then by date; None when there is no such story."""
+    first copy first, then by date; None when there is no such story (or none of its copies
+    is stored any more)."""
     row = db.execute(f"select * from {STORIES_TABLE} where id = ?", [ref]).fetchone()
     if row is None:
         sid = story_id_of(db, ref)
@@ -773,6 +755,8 @@ def story_copies(db: store.Queryable, ref: int) -> tuple[dict[str, Any], list[Co
         "order by a.id = ? desc, a.published_at is null, a.published_at, a.id",
         [info["id"], info["first_article_id"]],
     ).fetchall()
+    if not rows:  # its articles deleted outside newsclean since the index was synced
+        return None
     base_body, base_sig = _paragraphs(rows[0][5]), _sig(rows[0][6])
     copies = []
     for aid, site, published, title, url, body, blob in rows:
