@@ -42,6 +42,7 @@ import click
 
 from newsclean.db.store import ARTICLE_COLUMNS, known_input
 from newsclean.extract.profiles import sample_from_json, sample_to_json
+from newsclean.ingest.cluster_client import connect, local_workers
 from newsclean.ingest.inputs import InputFile, display_path, find_inputs
 from newsclean.ingest.pipeline import (
     WRITE_SIZE,
@@ -228,7 +229,7 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
     try:
         if address == "local":
             cluster = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
+                n_workers=local_workers(workers),
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",
@@ -237,13 +238,13 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
             with cluster, Client(cluster) as client:
                 connected = True
                 yield client
-        elif address.endswith(".json"):
-            check_scheduler_file(Path(address))
-            with Client(scheduler_file=address, timeout="30s") as client:
-                connected = True
-                yield client
         else:
-            with Client(address, timeout="30s") as client:
+            if address.endswith(".json"):
+                check_scheduler_file(Path(address))
+                options = {"scheduler_file": address}
+            else:
+                options = {"address": address}
+            with connect(lambda timeout: Client(**options, timeout=timeout), address) as client:
                 connected = True
                 yield client
     except (OSError, TimeoutError) as exc:
@@ -698,7 +699,7 @@ def cluster_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--workers",
             type=click.IntRange(min=1),
-            help="Worker processes of `--cluster local` (default: the cores).",
+            help="Worker processes of `--cluster local` (default and most: the cores).",
         ),
         click.option(
             "--shards",

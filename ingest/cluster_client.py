@@ -1,0 +1,64 @@
+"""Reaching a Dask scheduler within a deadline, and sizing a local cluster to the machine.
+
+Dask's own `timeout` does not bound every wait: its client polls for a missing scheduler
+file without end, and a server that accepts the connection but speaks no Dask (an HTTP
+server, say) is waited on for ever. `connect` runs the client's start in a thread of its
+own and gives up at the deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+# Seconds a cluster run waits for its scheduler, at most.
+CONNECT_TIMEOUT_S = 30.0
+# Dask's own timeout is this much shorter, so that its clearer error comes first when it can.
+DASK_MARGIN_S = 5.0
+
+
+def connect(make_client: Callable[[float], Any], address: str) -> Any:
+    """`make_client(timeout)` (a started dask Client, given Dask's timeout), or TimeoutError
+    when it has not returned within CONNECT_TIMEOUT_S. The thread left waiting is a daemon:
+    it does not keep the process alive."""
+    outcome: dict[str, Any] = {}
+
+    def start() -> None:
+        try:
+            outcome["client"] = make_client(max(1.0, CONNECT_TIMEOUT_S - DASK_MARGIN_S))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=start, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S)
+    if thread.is_alive():
+        raise TimeoutError(no_answer(address))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["client"]
+
+
+def no_answer(address: str) -> str:
+    """Why a scheduler did not answer in time, as far as can be seen from here."""
+    waited = f"{CONNECT_TIMEOUT_S:g} s"
+    if address.endswith(".json") and not Path(address).exists():
+        return f"the scheduler file does not exist (waited {waited} for it to appear)"
+    return f"no Dask scheduler answered there within {waited}"
+
+
+def local_workers(requested: int | None) -> int:
+    """The worker processes of `--cluster local`: as many as asked, at most the cores (each
+    worker is a process with its own memory; more only compete for the same cores)."""
+    cores = os.cpu_count() or 1
+    if requested is None:
+        return cores
+    if requested > cores:
+        click.echo(f"--workers {requested}: using {cores}, the cores of this machine", err=True)
+        return cores
+    return requested
