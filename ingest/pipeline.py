@@ -404,7 +404,8 @@ def clean_paths(
     input are read here) while this process lists the next window of BATCH_SIZE inputs and
     writes the results before it, in input order, WRITE_SIZE inputs per transaction: the
     database ends the same as with jobs = 1, a killed run loses at most one transaction, and
-    at most WRITE_SIZE / BATCH_SIZE + 1 windows of inputs are in flight.
+    at most WRITE_SIZE / BATCH_SIZE + 1 windows of inputs are in flight, holding at most
+    about sources.FLIGHT_BYTES of page data read here (WARC records, standard input).
     """
     # Forked before the inputs are listed, so that no worker holds a copy of the list.
     pool = multiprocessing.Pool(jobs, initializer=ignore_sigint) if jobs > 1 and not one_page(paths) else None
@@ -447,7 +448,8 @@ def _clean_inputs(
 ) -> Summary:
     """clean_paths' work, extracting in `pool` (a multiprocessing.Pool) or in this process;
     `learner` takes each page's sample for its host's profile."""
-    from newsclean.ingest.sources import batches, prepared_inputs  # WARC archives: many inputs a file
+    # WARC archives: many inputs a file
+    from newsclean.ingest.sources import FLIGHT_BYTES, held_bytes, prepared_inputs, windows
     from newsclean.ingest.warc import is_warc
 
     summary = Summary(not_pages=found.skipped)
@@ -470,8 +472,8 @@ def _clean_inputs(
                 learner.take(item, result)
             if on_progress:
                 on_progress(result.path)
-        if len(results) >= WRITE_SIZE:
-            write()
+            if len(results) == WRITE_SIZE:  # windows cut by bytes end anywhere
+                write()
 
     def write() -> None:
         outcomes = store_batch(db, results, written)
@@ -481,15 +483,19 @@ def _clean_inputs(
 
     extract = functools.partial(extract_job, indexes=db.indexes, observe=learner is not None)
     # Windows handed to the workers and not yet collected: a transaction's worth, so that
-    # the workers have work while this process writes one.
+    # the workers have work while this process writes one, and at most FLIGHT_BYTES of the
+    # page data read here (sources.windows).
     in_flight: deque[tuple[list[FileJob | Job | Outcome], Iterator[Extracted | Outcome]]] = deque()
+    flying = 0
     try:
-        for prepared in batches(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
+        for prepared in windows(prepared_inputs(db, files, urls, site, force), BATCH_SIZE):
             todo = [p for p in prepared if not isinstance(p, Outcome)]
             # imap: submitted now, results taken one by one in input order as they arrive
             extracted = pool.imap(extract, todo, chunksize=2) if pool else map(extract, todo)
             in_flight.append((prepared, extracted))
-            if len(in_flight) > WRITE_SIZE // BATCH_SIZE:
+            flying += sum(map(held_bytes, prepared))
+            while len(in_flight) > WRITE_SIZE // BATCH_SIZE or (flying > FLIGHT_BYTES and len(in_flight) > 1):
+                flying -= sum(map(held_bytes, in_flight[0][0]))
                 collect(*in_flight.popleft())  # then written while the workers extract the rest
         while in_flight:
             collect(*in_flight.popleft())

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# A window of inputs closes at this many bytes of page data held in this process (WARC
+# records and standard input are read here, page files by the workers)...
+WINDOW_BYTES = 32 * 1024 * 1024
+# ...and windows are collected, oldest first, while more than this many bytes are in flight:
+# 320 records of 19 MB held at once took 6.4 GB.
+FLIGHT_BYTES = 4 * WINDOW_BYTES
+
 
 def prepared_inputs(
     db: sqlite_utils.Database, files: list[InputFile], urls: dict[Path, str], site: str | None, force: bool
@@ -75,3 +82,24 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def held_bytes(item: FileJob | Job | Outcome) -> int:
+    """Bytes of page data an input holds in this process: a record's or standard input's
+    (a page file is read by the worker that extracts it)."""
+    return len(item.data) if isinstance(item, Job) else 0
+
+
+def windows(items: Iterable[FileJob | Job | Outcome], size: int) -> Iterator[list[FileJob | Job | Outcome]]:
+    """Consecutive lists of at most `size` inputs, each closed once its inputs hold
+    WINDOW_BYTES (see held_bytes): a window of large WARC records holds a few of them."""
+    window: list[FileJob | Job | Outcome] = []
+    held = 0
+    for item in items:
+        window.append(item)
+        held += held_bytes(item)
+        if len(window) == size or held >= WINDOW_BYTES:
+            yield window
+            window, held = [], 0
+    if window:
+        yield window
