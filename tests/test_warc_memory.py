@@ -17,6 +17,7 @@ from newsclean.ingest import pipeline, sources
 from newsclean.ingest.warc import WarcWriter, warc_record
 
 pytest.importorskip("fastwarc")
+pytestmark = pytest.mark.slow  # 120 pages of 17 KB extracted: about 5 s
 
 RECORDS = 120
 KIB = 1024
