@@ -1,7 +1,10 @@
 """A damaged database file, told in one line: SQLite's errors name no file, and "database disk
 image is malformed" says nothing of what to do. The commands that open a database record it
 here; an SQLite error that reaches the command line is then checked against each one
-(`PRAGMA quick_check`, run only on that error path) and reported with the file's name."""
+(`PRAGMA quick_check`, run on that error path) and reported with the file's name.
+
+A writer also checks a database left as a killed writer leaves it (see damage_if_unclean)
+before it writes: a damaged page that its own work never reads would not stop it otherwise."""
 
 from __future__ import annotations
 
@@ -32,6 +35,23 @@ def damage_of(path: Path) -> str | None:
     # the first line may only name the schema ("*** in database main ***")
     lines = [line for line in "\n".join(map(str, found)).splitlines() if not line.startswith("***")]
     return None if found == ["ok"] else (lines or found)[0]
+
+
+def damage_if_unclean(path: Path) -> str | None:
+    """damage_message for a database whose write-ahead log still holds changes (a writer was
+    killed, or one is writing now), else None without reading it.
+
+    A writer closed normally leaves no log (or an empty one, after a reader): the check, a
+    read of the whole file (about 2 s for 250 MB), is run only when the file may have been
+    left half-written. A page damaged in a file closed normally (a bad sector) is found only
+    when a command reads it.
+    """
+    try:
+        if Path(f"{path}-wal").stat().st_size == 0:
+            return None
+    except OSError:  # no log
+        return None
+    return damage_message(path)
 
 
 def is_damage(exc: sqlite3.DatabaseError) -> bool:

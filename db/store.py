@@ -196,6 +196,8 @@ def open_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> 
     from newsclean.db.writable import CorpusDatabase
 
     damage.remember(path)
+    if damaged := damage.damage_if_unclean(Path(path)):
+        raise StoreError(damaged)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")

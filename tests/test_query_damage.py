@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,67 @@ def test_clean_that_meets_a_damaged_page_stops_with_the_file_named(corpus, tmp_p
     result = invoke("clean", str(page), "--db", str(corpus), "--url", "https://news.example.cn/20.html")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{corpus}: the database file is damaged" in result.output
+
+
+def damage_a_middle_page(path: Path) -> None:
+    """Overwrite one leaf page in the middle of the articles table: one that `clean` of a new
+    page (appended at the table's end, found absent through the indexes) never reads."""
+    with sqlite3.connect(path) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = sorted(
+            p
+            for (p,) in conn.execute(
+                "select pageno from dbstat where name = 'articles' and pagetype = 'leaf'"
+            )
+        )
+    conn.close()
+    with path.open("r+b") as fh:
+        fh.seek(page_size * (pages[len(pages) // 2] - 1) + 8)
+        fh.write(b"\xff" * (page_size - 16))
+
+
+def leave_a_killed_writers_log(path: Path) -> None:
+    """Change the first article and exit without closing the database, as a writer killed
+    with `kill -9` leaves it: the change is in the -wal file, not yet in the database file."""
+    program = (
+        "import os, sqlite3, sys; conn = sqlite3.connect(sys.argv[1]); "
+        "conn.execute(\"update articles set title = title || '!' where id = 1\"); conn.commit(); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", program, str(path)], check=True)
+    assert Path(f"{path}-wal").stat().st_size > 0
+
+
+def new_page(tmp_path: Path) -> Path:
+    page = tmp_path / "new.html"
+    page.write_text(
+        "<html><head><title>新到的一篇报道</title></head><body><h1>新到的一篇报道</h1>"
+        + "<p>记者从当地有关部门获悉，社区防控工作有序推进，居民生活保障到位，各项措施落实落细。</p>" * 5
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_clean_after_a_killed_writer_finds_a_damaged_page_it_would_not_read(corpus, tmp_path):
+    damage_a_middle_page(corpus)
+    leave_a_killed_writers_log(corpus)
+    before = corpus.read_bytes()
+    url = "https://news.example.cn/new.html"
+    result = invoke("clean", new_page(tmp_path), "--db", corpus, "--url", url)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Error: {corpus}: the database file is damaged (" in result.output
+    assert f"sqlite3 {corpus} .recover" in result.output
+    assert corpus.read_bytes() == before  # nothing written into it
+
+
+def test_clean_after_a_killed_writer_of_a_sound_database_goes_on(corpus, tmp_path):
+    leave_a_killed_writers_log(corpus)
+    url = "https://news.example.cn/new.html"
+    result = invoke("clean", new_page(tmp_path), "--db", corpus, "--url", url)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(corpus) as conn:
+        assert conn.execute("select title from articles where key = ?", [url]).fetchone() == (
+            "新到的一篇报道",
+        )
+        assert conn.execute("select title from articles where id = 1").fetchone()[0].endswith("!")
+    conn.close()
