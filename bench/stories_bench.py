@@ -242,11 +242,12 @@ def speed(n: int, new: int, tmp: Path) -> None:
 # ---------------------------------------------------------------- one large story
 
 def measured(*args: str | Path) -> tuple[float, float, str]:
-    """Run `newsclean ARGS` as its own process: (wall seconds, peak RSS in MB, its output)."""
-    cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "newsclean.cli", *map(str, args)]
+    """Run `newsclean ARGS` as its own process: (wall seconds, peak RSS in MB, its output
+    preceded by its CPU seconds)."""
+    cmd = ["/usr/bin/time", "-f", "%e %M %U %S", sys.executable, "-m", "newsclean.cli", *map(str, args)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    wall, kb = done.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(kb) / 1024, done.stdout.strip()
+    wall, kb, user, system = done.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kb) / 1024, f"CPU {float(user) + float(system):.1f} s; {done.stdout.strip()}"
 
 
 def as_text_file(doc: sp.Doc, path: Path) -> Path:
@@ -267,10 +268,10 @@ def large_story(copies: int, tmp: Path) -> None:
     page = as_text_file(docs[0], tmp / "copy.txt")
     measured("clean", page, "--db", path, "-q")
     wall, peak, out = measured("reindex", "--db", path)
-    print(f"{copies:>6} copies  reindex {wall:6.1f} s {peak:6.0f} MB  ({out.splitlines()[-1]})")
+    print(f"{copies:>6} copies  reindex {wall:6.1f} s {peak:6.0f} MB  ({out.split(';')[0]}; {out.splitlines()[-1]})")
     edited = replace(docs[0], body=(*docs[0].body[:-2], "记者补充:" + docs[0].body[-1]))
-    wall, peak, _ = measured("clean", as_text_file(edited, page), "--db", path, "-q")
-    print(f"{'':>14}clean of one changed copy {wall:6.1f} s {peak:6.0f} MB")
+    wall, peak, out = measured("clean", as_text_file(edited, page), "--db", path, "-q")
+    print(f"{'':>14}clean of one changed copy {wall:6.1f} s {peak:6.0f} MB ({out.split(';')[0]})")
     other = sp.fixture_docs()[1]
     wall, peak, _ = measured("clean", as_text_file(replace(other, title=docs[0].title), page), "--db", path, "-q")
     print(f"{'':>14}clean of the copy made another article {wall:6.1f} s {peak:6.0f} MB")
