@@ -247,7 +247,7 @@ def dask_client(address: str, workers: int | None) -> Iterator[Any]:
             with connect(lambda timeout: Client(**options, timeout=timeout), address) as client:
                 connected = True
                 yield client
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: no address Dask can read
         if connected:
             raise
         raise ClusterError(f"cannot reach the Dask scheduler {address}: {exc}") from exc

@@ -105,6 +105,21 @@ def test_a_server_that_is_no_dask_scheduler_is_given_up_at_the_timeout(request, 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "address, reason",
+    [
+        ("nonsense", "missing port number"),
+        ("http://127.0.0.1:9/", "unknown address scheme 'http'"),
+        ("udp://127.0.0.1:9", "unknown address scheme 'udp'"),
+    ],
+)
+def test_an_address_dask_cannot_read_is_named(tmp_path, address, reason):
+    done, _ = clean_on(address, tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot reach the Dask scheduler {address}: " in done.stderr and reason in done.stderr
+
+
+@pytest.mark.slow
 def test_a_missing_scheduler_file_is_waited_for_until_the_timeout_only(tmp_path):
     scheduler = tmp_path / "scheduler.json"
     done, took = clean_on(str(scheduler), tmp_path)
