@@ -229,6 +229,16 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
     Never creates, changes or adds schema to the file; works on a read-only file or folder.
     Raises DatabaseMissing, NotACorpus, NewerSchema, or StoreError when SQLite cannot read it.
     """
+    conn = connect_checked(path)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if "outlet" not in table_columns(conn, "articles"):
+        conn = with_outlets(conn, path)
+    return ReadOnlyDatabase(conn)
+
+
+def connect_checked(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to an existing database whose schema this code can read.
+    Raises DatabaseMissing, NotACorpus, NewerSchema, or StoreError when SQLite cannot read it."""
     if not Path(path).is_file():
         raise DatabaseMissing(
             f"database {path} not found (create it with `newsclean clean PAGES --db {path}`)"
@@ -239,16 +249,23 @@ def open_readonly(path: str | Path) -> ReadOnlyDatabase:
         check_schema(conn, path, writing=False)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read database {path}: {exc}") from exc
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    if "outlet" not in table_columns(conn, "articles"):
-        conn = with_outlets(conn)
-    return ReadOnlyDatabase(conn)
+    return conn
 
 
-def with_outlets(conn: sqlite3.Connection) -> sqlite3.Connection:
-    """An in-memory copy of a database from before outlets, with its outlets filled in (the
-    file itself is upgraded by the next command that writes it: clean, fetch, reclean)."""
+def with_outlets(conn: sqlite3.Connection, path: str | Path) -> sqlite3.Connection:
+    """An in-memory copy of a small database from before outlets, with its outlets filled in
+    (the file itself is upgraded by the next command that writes it: clean, fetch, reclean,
+    reindex). A larger one is refused with the command that upgrades it: copying it into
+    memory on every query would cost its size in RAM each time."""
     import sqlite_utils
+
+    size = Path(path).stat().st_size
+    if size > IN_MEMORY_UPGRADE_MAX:
+        conn.close()
+        raise StoreError(
+            f"database {path} is from before outlets ({size / 1e6:.0f} MB): upgrade it once "
+            f"with `newsclean reindex --db {path}`"
+        )
 
     copy = sqlite3.connect(":memory:")
     conn.backup(copy)
@@ -257,6 +274,10 @@ def with_outlets(conn: sqlite3.Connection) -> sqlite3.Connection:
     copy.execute("alter table articles add column host text")
     backfill_outlets(sqlite_utils.Database(copy))
     return copy
+
+
+# A database from before outlets up to this size is read through an upgraded copy in memory.
+IN_MEMORY_UPGRADE_MAX = 64 * 1024 * 1024
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -346,7 +367,7 @@ def require_columns(path: str | Path, table: str, columns: Iterable[str], needed
 
 def require_corpus(path: str | Path) -> None:
     """Raise DatabaseMissing or NotACorpus unless `path` is an existing newsclean database."""
-    open_readonly(path).conn.close()
+    connect_checked(path).close()
 
 
 def open_existing_db(path: str | Path, indexes: Iterable[DerivedIndex] | None = None) -> CorpusDatabase:

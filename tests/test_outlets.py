@@ -113,3 +113,23 @@ def test_a_database_from_before_outlets_is_filled_in(corpus: Path) -> None:
     assert invoke("reclean", "--db", corpus).exit_code == 0  # a writer migrates the file
     assert outlets(corpus)["hnr"] == ("映象网", "news.hnr.cn")
     assert outlets(corpus)["generic"] == ("云溪县融媒体中心", "www.yunxixian-rmt.cn")
+
+
+def test_a_large_database_from_before_outlets_is_refused_with_the_upgrade(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading a pre-outlets database goes through an upgraded copy in memory; past a size
+    # (64 MB; here made tiny) every query would copy it, so it is refused with the command
+    # that upgrades the file once.
+    from newsclean.db import store
+
+    with sqlite3.connect(corpus) as conn:
+        conn.execute("drop index if exists idx_articles_outlet")
+        conn.execute("alter table articles drop column outlet")
+        conn.execute("alter table articles drop column host")
+    monkeypatch.setattr(store, "IN_MEMORY_UPGRADE_MAX", 1000)
+    refused = invoke("export", "--db", corpus)
+    assert refused.exit_code == 1
+    assert f"upgrade it once with `newsclean reindex --db {corpus}`" in refused.output
+    assert invoke("reindex", "--db", corpus).exit_code == 0
+    assert json.loads(invoke("export", "--site", "hnr", "--db", corpus).output)["outlet"] == "映象网"
