@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import threading
 
-from test_hostile import small_disk  # noqa: F401 (the fixture, by name)
+from test_hostile_files import small_disk  # noqa: F401 (the fixture, by name)
 
 from conftest import fixture, numbered_corpus
 from conftest import run_cli as run

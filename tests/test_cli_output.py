@@ -1,5 +1,6 @@
-"""Issue 22, section 6: help that says `newsclean`, CSV --bom, `export | head` quiet, -v and
--vv, JSON objects and --nl for stats and stories, `1 input` grammar, --site in any case."""
+"""Command output for people and pipes: help that says `newsclean`, CSV --bom, `export | head`
+quiet, -v and -vv, JSON objects and --nl for stats and stories, `1 input` grammar, --site in
+any case (issue 22, section 6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 11, "a mature tool": console command, exit codes, validated filters, output paths,
+"""Command-line conventions: the console command, exit codes, validated filters, output paths,
 search syntax (each test drives `python cli.py ...` or the installed `newsclean`)."""
 
 from __future__ import annotations
