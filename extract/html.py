@@ -257,6 +257,36 @@ def head_of(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return head if head is not None else doc
 
 
+def title_text(doc: lxml.html.HtmlElement) -> str | None:
+    """The text of the page's first non-empty `<title>`, as `first_text(doc, "title")` finds
+    it, but looked for in `<head>` first when the head opens the page (a walk of a few
+    elements, where the whole page's costs as much as a tenth of the parse)."""
+    head = doc.find("head")
+    if head is not None and next((el for el in doc if isinstance(el.tag, str)), None) is head:
+        text = first_text(head, "title")
+        if text:
+            return text
+    return first_text(doc, "title")
+
+
+def tag_groups(doc: lxml.html.HtmlElement, tags: tuple[str, ...]) -> dict[str, list[lxml.html.HtmlElement]]:
+    """The elements of each tag under `doc` (itself included), in document order: what
+    `select(doc, tag)` gives for each, in one walk of the page rather than one per tag."""
+    groups: dict[str, list[lxml.html.HtmlElement]] = {tag: [] for tag in tags}
+    for el in doc.iter(*tags):
+        groups[el.tag].append(el)
+    return groups
+
+
+def json_ld_scripts(doc: lxml.html.HtmlElement, source: str) -> list[lxml.html.HtmlElement]:
+    """The page's `<script type="application/ld+json">` elements (`source`: its text); no walk
+    of the page when the text cannot hold one: no `ld+json` in it, nor a character reference
+    that could write a letter of it (`&#108;`, `&plus;`)."""
+    if "ld+json" not in source and "&#" not in source and "&plus" not in source:
+        return []
+    return select(doc, 'script[type="application/ld+json"]')
+
+
 def page_keywords(doc: lxml.html.HtmlElement) -> list[str]:
     """Keywords from `<meta name=keywords>` (any case)."""
     for el in select(head_of(doc), "meta[name]"):

@@ -22,7 +22,7 @@ from newsclean.extract.dates import (
     line_dates,
     parse_date,
 )
-from newsclean.extract.html import element_text, first_text, meta_content, select
+from newsclean.extract.html import element_text, first_text, json_ld_scripts, meta_content, select, title_text
 from newsclean.extract.layout import add_credits, read_tail, take_meta_line
 from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
@@ -79,7 +79,7 @@ _AUTHOR_LABEL_RE = re.compile(
 
 def title_parts(doc: lxml.html.HtmlElement) -> list[str]:
     """The parts of a `<title>` between its separators (`标题_栏目_长江网` gives three)."""
-    title = first_text(doc, "title") or ""
+    title = title_text(doc) or ""
     return [p for p in re.split(r"\s*(?:[-_|｜—－＿]{1,2})\s*", title) if p]
 
 
@@ -249,7 +249,7 @@ def script_date(doc: lxml.html.HtmlElement, source: str) -> str | None:
     """The date a page's data says: JSON-LD `datePublished`, or a Unix time stamp assigned
     in a script (`var ct = "1581517074"`, `publish_time: 1581517074`, as WeChat and many CMSes
     write it)."""
-    for el in select(doc, 'script[type="application/ld+json"]'):
+    for el in json_ld_scripts(doc, source):
         found = _LD_DATE_RE.search(el.text or "")
         if found and parse_date(found.group(1)):
             return parse_date(found.group(1))

@@ -18,15 +18,18 @@ from typing import TYPE_CHECKING
 
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import Container, PageWalk, best_container, hidden_elements
-from newsclean.extract.html import element_text, first_text, meta_content, select
+from newsclean.extract.html import element_text, meta_content, select, tag_groups, title_text
 from newsclean.extract.meta import is_breadcrumb
 from newsclean.extract.text import HAN, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
 
-TITLE_ELEMENTS = "h1, h2, h3, [class*=title], [id*=title]"
-HEADINGS = "h1, h2, h3, h4, h5, h6, [class*=title], [id*=title]"
+# The headings looked for (`h1, h2, h3, [class*=title], [id*=title]`), and every heading
+# element with them (`h1, …, h6, [class*=title], [id*=title]`).
+TITLE_TAGS = ("h1", "h2", "h3")
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+TITLE_CLASSED = "[class*=title], [id*=title]"
 # Parts of a `<title>` after the headline that are this short are column and site names.
 SUFFIX_PART_MAX = 15
 # A headline has at least this many characters (`不容易！` is the shortest seen).
@@ -85,7 +88,7 @@ def read_page_head(doc: lxml.html.HtmlElement, site_name: str | None) -> PageHea
 
     The text names only the site when no part of it is headline-long: `-铜雀历史网`,
     `科普中国-辟谣文章`, `南生论坛`."""
-    title = clean_line(first_text(doc, "title") or "")
+    title = clean_line(title_text(doc) or "")
     og = clean_line(meta_content(doc, "og:title") or "")
     cut = len(og) < len(title) and title.startswith(og) and not _SEPARATOR_RE.match(title, len(og))
     text = og if og and not cut else title
@@ -124,9 +127,10 @@ def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxm
     if page.names_site:  # a logo agreeing with a `<title>` that names the site is no headline
         return None
     longest = max((len(t) for t in page.full), default=0)
+    by_tag = tag_groups(doc, TITLE_TAGS)
     inside = [
         (text, el)
-        for el in select(doc, TITLE_ELEMENTS)
+        for el in headings_in_order(doc, by_tag)
         if len(el.text_content()) <= 3 * longest + 20
         for text in (element_text(el),)
         if len(text) >= MIN_HEADLINE and any(text in full for full in page.full)
@@ -134,11 +138,20 @@ def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxm
     if inside:
         return max(inside, key=lambda found: len(found[0]))
     if len(page.head) >= MIN_HEADLINE:
-        for el in select(doc, "h1, h2"):
+        for el in by_tag["h1"] + by_tag["h2"]:
             text = element_text(el)
             if page.head in text and len(text) <= 2 * len(page.head):
                 return text, el
     return None
+
+
+def headings_in_order(
+    doc: lxml.html.HtmlElement, by_tag: dict[str, list[lxml.html.HtmlElement]]
+) -> list[lxml.html.HtmlElement]:
+    """What `select(doc, "h1, …, [class*=title], [id*=title]")` gives for the tags of `by_tag`
+    (`tag_groups`): each tag's elements in turn, then the title-classed ones, each once."""
+    found = [el for group in by_tag.values() for el in group] + select(doc, TITLE_CLASSED)
+    return list(dict.fromkeys(found))
 
 
 def same_in_either_script(line: str, head: str) -> bool:
@@ -202,7 +215,7 @@ def heading_candidates(
     """Visible headings and title-classed elements that may be a headline: one line of
     headline length, not a logo, not inside a link."""
     found = []
-    for el in select(doc, HEADINGS):
+    for el in headings_in_order(doc, tag_groups(doc, HEADING_TAGS)):
         if el in hidden or any(a in hidden for a in el.iterancestors()):
             continue
         if len(el.text_content()) > 200:
