@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from newsclean.extract import labels
 from newsclean.extract.bylines import is_name, looks_like_byline
@@ -119,8 +120,15 @@ def is_template_junk(line: str) -> bool:
     return "\n" not in line.strip() and bool(_TEMPLATE_JUNK_RE.search(line))
 
 
+# Several readers classify the same lines of a page (the lines by the title, the container's
+# lines on trial and in the end), and a site repeats its template's lines on every page.
+CLASSIFIED_LINES = 4096
+
+
+@lru_cache(maxsize=CLASSIFIED_LINES)
 def classify_line(line: str) -> Kind:
-    """What kind of line this is (see `Kind`); full-width punctuation counts as ASCII."""
+    """What kind of line this is (see `Kind`); full-width punctuation counts as ASCII.
+    (A function of the line alone: the kinds of the lines seen last are kept.)"""
     if len(line) > LONG_LINE:  # running text: only these rules look at lines this long
         if is_template_junk(line):
             return Kind.SHARE

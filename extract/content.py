@@ -330,7 +330,7 @@ def walk_page(
                     if tag == "tr" and is_data_row(el):
                         row, cells[el] = el, 0
                         buf.append(ROW_MARK)
-            text = el.text
+            text = el.text if shown or rendering else None  # a script's text is never read
             if text:
                 if shown and not text.isspace():  # a skipped or hidden element's own text counts for nothing
                     texts.append(text)
