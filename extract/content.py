@@ -25,6 +25,7 @@ from newsclean.extract.text import CELL_SEPARATOR, HAN, ROW_MARK, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
+    from lxml import etree
 
 # Containers whose text is more than this share link text are navigation, not articles.
 MAX_LINK_SHARE = 0.3
@@ -124,9 +125,12 @@ def style_hides(style: str) -> bool:
 def hidden_elements(doc: lxml.html.HtmlElement, source: str | None = None) -> set[lxml.html.HtmlElement]:
     """The elements under `doc` (itself included) that the page does not show: read from the
     `style` and `hidden` attributes and the classes of visually hidden text (an XPath over
-    attributes runs no predicate per element). With the page's `source`, the classes are
-    looked for only when one of their names stands in it (most pages have none)."""
-    names = source is None or any(name in source for name in VISUALLY_HIDDEN_CLASSES)
+    attributes runs no predicate per element). The classes are looked for only when one of
+    their names stands in the page's class attributes (most pages have none: their values,
+    read in one walk, are a fraction of a big page's text) and, with the page's `source`, in it."""
+    names = names_hiding_class(doc) and (
+        source is None or any(name in source for name in VISUALLY_HIDDEN_CLASSES)
+    )
     return {
         value.getparent()
         for value in doc.xpath(_HIDING_ATTRIBUTES_XPATH if names else _HIDING_STYLE_XPATH)
@@ -134,6 +138,20 @@ def hidden_elements(doc: lxml.html.HtmlElement, source: str | None = None) -> se
         or (value.attrname == "class" and not VISUALLY_HIDDEN_CLASSES.isdisjoint(value.split()))
         or (value.attrname == "style" and style_hides(value))
     }
+
+
+def names_hiding_class(doc: lxml.html.HtmlElement) -> bool:
+    """True when a class attribute under `doc` holds the name of a visually hidden class."""
+    classes = " ".join(class_values()(doc))
+    return any(name in classes for name in VISUALLY_HIDDEN_CLASSES)
+
+
+@cache
+def class_values() -> etree.XPath:
+    """An XPath giving the values of the class attributes under an element, as plain strings."""
+    from lxml import etree
+
+    return etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 
 
 @dataclass

@@ -61,6 +61,8 @@ _NAME_RE = re.compile(r"[.#]([\w-]+)")
 _ID_ONLY_RE = re.compile(r"^\s*#[\w-]+\s*$")
 # `[class*=title]`, `div[class*=share]`: an attribute holding a word, optionally with a tag.
 _ATTR_CONTAINS_RE = re.compile(r"^\s*([a-z][a-z0-9]*)?\[([a-z-]+)\*=([\w-]+)\]\s*$")
+# `[data-time]`: an attribute present, on any element.
+_ATTR_PRESENT_RE = re.compile(r"^\s*\[([a-z-]+)\]\s*$")
 # `.left`, `.left.mrg_t_10`: classes alone, no tag.
 _CLASSES_ONLY_RE = re.compile(r"^\s*((?:\.[\w-]+)+)\s*$")
 # Id indexes of the parsed pages alive now (a page's index goes with the page).
@@ -73,9 +75,9 @@ _ID_INDEXES: weakref.WeakKeyDictionary[lxml.html.HtmlElement, dict[str, list[lxm
 def selector(css: str) -> CSSSelector | etree.XPath:
     """A compiled CSS selector (compiled once per process).
 
-    Selectors testing an attribute of any element (`[class*=title]`, `.left.mrg_t_10`) are
-    written as an XPath over that attribute (`…/@class[contains(., 'title')]/..`): the same
-    elements in the same order, where cssselect's `*[@class and contains(@class, 'title')]`
+    Selectors testing an attribute of any element (`[class*=title]`, `.left.mrg_t_10`,
+    `[data-time]`) are written as an XPath over that attribute (`…/@class[contains(., 'title')]/..`):
+    the same elements in the same order, where cssselect's `*[@class and contains(@class, 'title')]`
     costs libxml2 a predicate on every element.
     """
     from lxml import etree
@@ -85,6 +87,9 @@ def selector(css: str) -> CSSSelector | etree.XPath:
     if attr:
         tag, name, word = attr.groups()
         return etree.XPath(f"descendant-or-self::{tag or '*'}/@{name}[contains(., '{word}')]/..")
+    present = _ATTR_PRESENT_RE.match(css)
+    if present:
+        return etree.XPath(f"descendant-or-self::*/@{present.group(1)}/..")
     classes = _CLASSES_ONLY_RE.match(css)
     if classes:
         tests = " and ".join(

@@ -275,14 +275,15 @@ def first_stamp(pattern: re.Pattern[str], source: str) -> re.Match[str] | None:
     return None
 
 
-def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
-    """The date from hidden fields, `<time datetime>` and meta tags."""
+def hidden_date(doc: lxml.html.HtmlElement, source: str = "") -> str | None:
+    """The date from hidden fields, `<time datetime>` and meta tags (`source`: the page's
+    text, to skip looking for ids and classes it does not name; see `select`)."""
     for css in HIDDEN_DATES:
-        for el in select(doc, css):
+        for el in select(doc, css, source):
             found = parse_date(el.get("datetime") or el.get("data-time") or element_text(el))
             if found:
                 return found
-    day, clock = first_text(doc, "#newsdate"), first_text(doc, "#newstime")
+    day, clock = first_text(doc, "#newsdate", source), first_text(doc, "#newstime", source)
     if day:
         return parse_date(f"{day} {clock or ''}")
     return parse_date(meta_content(doc, *DATE_META) or "")
@@ -291,7 +292,7 @@ def hidden_date(doc: lxml.html.HtmlElement) -> str | None:
 def machine_date(doc: lxml.html.HtmlElement, source: str) -> str | None:
     """The date the page's markup and data give (hidden fields, `<time datetime>`, meta tags,
     JSON-LD, script time stamps), in China time (`…Z` and `+00:00` stamps are moved)."""
-    return in_china_time(hidden_date(doc) or script_date(doc, source))
+    return in_china_time(hidden_date(doc, source) or script_date(doc, source))
 
 
 def with_time(visible: str | None, machine: str | None) -> str | None:
