@@ -4,8 +4,6 @@ parses it."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from dataclasses import dataclass
 
@@ -31,6 +29,9 @@ def is_mhtml(head: bytes) -> bool:
 
 def saved_page(data: bytes) -> SavedPage | None:
     """The page an MHTML file holds (its first text/html part); None when there is none."""
+    import email  # imported on first use: email.policy costs ~15 ms of start-up
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     url = message.get("Snapshot-Content-Location") or message.get("Content-Location")
     for part in message.walk():

@@ -460,3 +460,31 @@ def test_control_characters_hidden_between_words_are_not_stored():
         clean_line("標準網絡主播行為\x05\x08\x07，增強職業道德\x07。") == "標準網絡主播行為，增強職業道德。"
     )
     assert clean_line("甲\t乙") == "甲 乙"
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "title",
+        "meta[name]",
+        "a[rel=next]",
+        'script[type="application/ld+json"]',
+        "time[datetime]",
+        "#pubtime_baidu",
+        "#related-img",
+    ],
+)
+def test_simple_selectors_are_the_xpath_cssselect_writes(css):
+    from lxml.cssselect import CSSSelector
+
+    from newsclean.extract.html import selector, simple_xpath
+
+    assert simple_xpath(css) == CSSSelector(css, translator="html").path
+    assert selector(css).path == CSSSelector(css, translator="html").path
+
+
+@pytest.mark.parametrize("css", ["h1.x", "#a b", "p[x=1]", "a[rel='x']", "div[class*=x]"])
+def test_other_selectors_are_left_to_cssselect(css):
+    from newsclean.extract.html import simple_xpath
+
+    assert simple_xpath(css) is None
