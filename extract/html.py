@@ -69,6 +69,8 @@ _TAG_ATTR_RE = re.compile(
     r"""^\s*([a-z][a-z0-9]*)(?:\[([a-z][a-z-]*)(?:="([^"']*)"|=([A-Za-z_][\w-]*))?\])?\s*$""", re.ASCII
 )
 _ID_RE = re.compile(r"^\s*#([A-Za-z][\w-]*)\s*$", re.ASCII)
+# A numeric character reference to a character of `ld+json` (a page's `&#8203;` is none).
+_LD_JSON_REF_RE = re.compile(r"&#(?:0*(?:43|100|106|108|110|111|115)|[xX]0*(?:2[bB]|6[4aAcCeEfF]|73))")
 # `.left`, `.left.mrg_t_10`: classes alone, no tag.
 _CLASSES_ONLY_RE = re.compile(r"^\s*((?:\.[\w-]+)+)\s*$")
 # Id indexes of the parsed pages alive now (a page's index goes with the page).
@@ -313,8 +315,8 @@ def tag_groups(doc: lxml.html.HtmlElement, tags: tuple[str, ...]) -> dict[str, l
 def json_ld_scripts(doc: lxml.html.HtmlElement, source: str) -> list[lxml.html.HtmlElement]:
     """The page's `<script type="application/ld+json">` elements (`source`: its text); no walk
     of the page when the text cannot hold one: no `ld+json` in it, nor a character reference
-    that could write a letter of it (`&#108;`, `&plus;`)."""
-    if "ld+json" not in source and "&#" not in source and "&plus" not in source:
+    that could write a character of it (`&#108;`, `&#x2B;`, `&plus;`)."""
+    if "ld+json" not in source and "&plus" not in source and not _LD_JSON_REF_RE.search(source):
         return []
     return select(doc, 'script[type="application/ld+json"]')
 

@@ -159,12 +159,13 @@ def ends_article(el: lxml.html.HtmlElement, words: str) -> bool:
 def following(el: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """The elements after `el` in document order (not inside it), lazily: the XPath
     `following::` axis builds the whole rest of the page first."""
+    from lxml import etree
+
     node: lxml.html.HtmlElement | None = el
     while node is not None:
-        for sibling in node.itersiblings():
-            if isinstance(sibling.tag, str):
-                yield sibling
-                yield from (d for d in sibling.iterdescendants() if isinstance(d.tag, str))
+        for sibling in node.itersiblings(etree.Element):  # elements only: no comments, in C
+            yield sibling
+            yield from sibling.iterdescendants(etree.Element)
         node = node.getparent()
 
 
@@ -175,7 +176,8 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     author = account = None
     common = heading.getparent()
     for el in islice(following(heading), AUTHOR_CARD_REACH):
-        words = _words(el) if el.get("class") or el.get("id") else ""
+        names = el.get("class"), el.get("id")
+        words = f"{names[0] or ''} {names[1] or ''}".lower() if names[0] or names[1] else ""
         if ends_article(el, words):
             break
         if not words:

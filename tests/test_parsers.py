@@ -488,3 +488,19 @@ def test_other_selectors_are_left_to_cssselect(css):
     from newsclean.extract.html import simple_xpath
 
     assert simple_xpath(css) is None
+
+
+@pytest.mark.parametrize(
+    "type_attr, found",
+    [
+        ("application/ld+json", 1),
+        ("application/&#108;d+json", 1),  # a character reference writes the same type
+        ("application/ld&#x2B;json", 1),
+        ("text/javascript", 0),
+    ],
+)
+def test_json_ld_scripts_are_found_however_their_type_is_written(type_attr, found):
+    from newsclean.extract.html import json_ld_scripts, parse_html
+
+    page = f'<html><head><script type="{type_attr}">{{}}</script></head><body>&#8203;</body></html>'
+    assert len(json_ld_scripts(parse_html(page), page)) == found
