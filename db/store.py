@@ -99,6 +99,41 @@ def offer_derived(row: dict[str, Any], derived: list[list[Any]], indexes: Iterab
             d.memo[row.get(f)] = value
 
 
+def pack_derived(derived: list[list[Any]]) -> list[bytes | None]:
+    """The values of `derive`, flattened, as bytes for a binary column (a cluster shard's):
+    a text as b"s" + its UTF-8, an array (a story signature, uint32) as b"a" + its
+    little-endian bytes, None as None."""
+    packed: list[bytes | None] = []
+    for value in (v for values in derived for v in values):
+        if value is None:
+            packed.append(None)
+        elif isinstance(value, str):
+            packed.append(b"s" + value.encode("utf-8"))
+        else:
+            packed.append(b"a" + value.astype("<u4").tobytes())
+    return packed
+
+
+def unpack_derived(packed: list[bytes | None], indexes: Iterable[DerivedIndex]) -> list[list[Any]]:
+    """`pack_derived`'s bytes back as `derive` gave them (for the same indexes)."""
+    import numpy as np
+
+    values = iter(packed)
+    derived = []
+    for d in derivations_of(indexes):
+        out: list[Any] = []
+        for _ in d.fields:
+            raw = next(values)
+            if raw is None:
+                out.append(None)
+            elif raw[:1] == b"s":
+                out.append(raw[1:].decode("utf-8"))
+            else:
+                out.append(np.frombuffer(raw[1:], dtype="<u4"))
+        derived.append(out)
+    return derived
+
+
 def forget_derived(indexes: Iterable[DerivedIndex]) -> None:
     """Drop the offered values (after each batch: only its sync needs them)."""
     for d in derivations_of(indexes):

@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsclean.db.store import ARTICLE_COLUMNS, known_input
+from newsclean.db.stages import INDEXES
+from newsclean.db.store import ARTICLE_COLUMNS, DerivedIndex, known_input, pack_derived, unpack_derived
 from newsclean.extract.profiles import sample_from_json, sample_to_json
 from newsclean.ingest.cluster_client import connect, local_workers
 from newsclean.ingest.inputs import InputFile, display_path, find_inputs
@@ -161,8 +162,8 @@ def run_task(spec: TaskInput) -> int:
                 }
             )
             continue
-        # a shard keeps the row and the sample; the merge derives for the indexes, then learns
-        done = extract_read(item, (), observe=spec.observe)
+        # a shard keeps the row, what the indexes derive of it and the sample (the merge learns)
+        done = extract_read(item, INDEXES, observe=spec.observe)
         if done.row is None:
             inputs.append(
                 {
@@ -176,7 +177,10 @@ def run_task(spec: TaskInput) -> int:
             )
             continue
         sample = sample_to_json(done.sample) if done.sample else None
-        articles.append({"seq": seq, **{c: done.row.get(c) for c in SHARD_COLUMNS}, "sample": sample})
+        derived = pack_derived(done.derived or [])
+        articles.append(
+            {"seq": seq, **{c: done.row.get(c) for c in SHARD_COLUMNS}, "sample": sample, "derived": derived}
+        )
         inputs.append(
             {
                 "seq": seq,
@@ -187,7 +191,13 @@ def run_task(spec: TaskInput) -> int:
                 "site": done.row.get("site"),
             }
         )
-    article_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in [*SHARD_COLUMNS, "sample"])])
+    article_schema = pa.schema(
+        [
+            ("seq", pa.int64()),
+            *((c, pa.string()) for c in [*SHARD_COLUMNS, "sample"]),
+            ("derived", pa.list_(pa.binary())),
+        ]
+    )
     input_schema = pa.schema([("seq", pa.int64()), *((c, pa.string()) for c in INPUT_SHARD_COLUMNS[1:])])
     number = spec.task.number
     write_shard(spec.out, f"articles-{number:06d}.parquet", pa.Table.from_pylist(articles, article_schema))
@@ -497,9 +507,12 @@ def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
     return pq.read_table(pa.BufferReader(data), use_threads=False).to_pylist()
 
 
-def shard_items(out: str, tasks: list[Task]) -> Iterator[Extracted | Outcome]:
+def shard_items(
+    out: str, tasks: list[Task], indexes: tuple[DerivedIndex, ...] = ()
+) -> Iterator[Extracted | Outcome]:
     """Every input of the tasks' shards, in task and input order, as store_batch takes them
-    (only the planned shards: nothing else in the folder is read)."""
+    (only the planned shards: nothing else in the folder is read), with what the workers
+    derived for `indexes` when they derived for those (INDEXES)."""
     fs, root = shard_fs(out)
     for task in tasks:
         inputs = read_shard(fs, f"{root}/inputs-{task.number:06d}.parquet")
@@ -508,8 +521,14 @@ def shard_items(out: str, tasks: list[Task]) -> Iterator[Extracted | Outcome]:
             if item["status"] == "extracted":
                 row = rows[item["seq"]]
                 sample = row.pop("sample", None)
+                packed = row.pop("derived", None)
+                derived = unpack_derived(packed, indexes) if packed and indexes == INDEXES else None
                 yield Extracted(
-                    item["path"], item["sha256"], row=row, sample=sample_from_json(sample) if sample else None
+                    item["path"],
+                    item["sha256"],
+                    row=row,
+                    derived=derived,
+                    sample=sample_from_json(sample) if sample else None,
                 )
             elif item["status"] == "failed" and item["sha256"]:  # extraction failed
                 yield Extracted(item["path"], item["sha256"], error=item["error"])
@@ -538,7 +557,7 @@ def merge_shards(
 
     written: set[str] = set()  # the keys this merge stored, as in clean_paths
     try:
-        for batch in batches(map(unless_known, shard_items(out, tasks)), WRITE_SIZE):
+        for batch in batches(map(unless_known, shard_items(out, tasks, db.indexes)), WRITE_SIZE):
             for outcome in store_batch(db, batch, written):
                 summary.add(outcome)
                 if on_progress:
