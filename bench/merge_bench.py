@@ -16,10 +16,12 @@ as tools' dbhash does (rows in rowid order, times left out) and compared.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import hashlib
 import os
 import pstats
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -47,10 +49,14 @@ def table_hashes(path: Path) -> dict[str, str]:
     return out
 
 
-def merge_once(shards: str, db_path: Path, profile: int) -> None:
-    """Merge the shards into a fresh database at db_path and print what it cost."""
+def merge_once(shards: str, db_path: Path, profile: int, inline: bool = False) -> None:
+    """Merge the shards into a fresh database at db_path and print what it cost (`inline`:
+    the search index synced in place, not built aside)."""
     from newsclean.db.store import open_db
     from newsclean.ingest import cluster
+
+    if inline:
+        cluster.built_aside = lambda db: contextlib.nullcontext()  # type: ignore[assignment]
 
     tasks = cluster.planned_tasks(shards)
     read_cpu = [0.0]
@@ -66,6 +72,7 @@ def merge_once(shards: str, db_path: Path, profile: int) -> None:
     cluster.read_shard = timed_read  # type: ignore[assignment]
     db = open_db(db_path)
     profiler = cProfile.Profile() if profile else None
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
@@ -73,6 +80,8 @@ def merge_once(shards: str, db_path: Path, profile: int) -> None:
     if profiler:
         profiler.disable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    aside = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     db.conn.close()
     articles = summary.counts["cleaned"] + summary.counts["updated"]
     inputs = sum(summary.counts.values())
@@ -83,7 +92,8 @@ def merge_once(shards: str, db_path: Path, profile: int) -> None:
     print(
         f"  wall {wall:.2f} s = {articles / wall:,.0f} articles/s; CPU {cpu:.2f} s = "
         f"{1000 * cpu / max(articles, 1):.3f} ms per article, of which reading shards "
-        f"{1000 * read_cpu[0] / max(articles, 1):.3f}"
+        f"{1000 * read_cpu[0] / max(articles, 1):.3f}; the search index's process "
+        f"{1000 * aside / max(articles, 1):.3f} ms per article{' (inline)' if inline else ''}"
     )
     if profiler:
         profiler.dump_stats(Path(tempfile.gettempdir()) / "merge_bench.prof")  # for print_callers
@@ -96,10 +106,11 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N top functions")
     parser.add_argument("--compare", type=Path, help="a local clean's database of the same inputs")
     parser.add_argument("--db", type=Path, help="merge into this (new) file and keep it")
+    parser.add_argument("--inline", action="store_true", help="sync the search index in place")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsclean-merge-") as tmp:
         db_path = args.db or Path(tmp) / "merged.db"
-        merge_once(args.shards, db_path, args.profile)
+        merge_once(args.shards, db_path, args.profile, args.inline)
         if args.compare:
             ours, local = table_hashes(db_path), table_hashes(args.compare)
             tables = sorted((set(ours) | set(local)) - {"site_profiles"})

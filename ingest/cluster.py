@@ -40,8 +40,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from newsclean.db.search import built_aside
 from newsclean.db.stages import INDEXES
-from newsclean.db.store import ARTICLE_COLUMNS, DerivedIndex, known_input, pack_derived, unpack_derived
+from newsclean.db.store import (
+    ARTICLE_COLUMNS,
+    DerivedIndex,
+    derivations_of,
+    known_input,
+    pack_derived,
+    unpack_derived,
+)
 from newsclean.extract.profiles import sample_from_json, sample_to_json
 from newsclean.ingest.cluster_client import connect, local_workers
 from newsclean.ingest.inputs import InputFile, display_path, find_inputs
@@ -512,8 +520,9 @@ def shard_items(
 ) -> Iterator[Extracted | Outcome]:
     """Every input of the tasks' shards, in task and input order, as store_batch takes them
     (only the planned shards: nothing else in the folder is read), with what the workers
-    derived for `indexes` when they derived for those (INDEXES)."""
+    derived when `indexes` need the same (the derivations of INDEXES)."""
     fs, root = shard_fs(out)
+    same_work = derivations_of(indexes) == derivations_of(INDEXES)
     for task in tasks:
         inputs = read_shard(fs, f"{root}/inputs-{task.number:06d}.parquet")
         rows = {r.pop("seq"): r for r in read_shard(fs, f"{root}/articles-{task.number:06d}.parquet")}
@@ -522,7 +531,7 @@ def shard_items(
                 row = rows[item["seq"]]
                 sample = row.pop("sample", None)
                 packed = row.pop("derived", None)
-                derived = unpack_derived(packed, indexes) if packed and indexes == INDEXES else None
+                derived = unpack_derived(packed, indexes) if packed and same_work else None
                 yield Extracted(
                     item["path"],
                     item["sha256"],
@@ -557,11 +566,12 @@ def merge_shards(
 
     written: set[str] = set()  # the keys this merge stored, as in clean_paths
     try:
-        for batch in batches(map(unless_known, shard_items(out, tasks, db.indexes)), WRITE_SIZE):
-            for outcome in store_batch(db, batch, written):
-                summary.add(outcome)
-                if on_progress:
-                    on_progress(outcome)
+        with built_aside(db):  # into a fresh database: the search index in a thread
+            for batch in batches(map(unless_known, shard_items(out, tasks, db.indexes)), WRITE_SIZE):
+                for outcome in store_batch(db, batch, written):
+                    summary.add(outcome)
+                    if on_progress:
+                        on_progress(outcome)
     except sqlite3.Error as exc:
         if not is_disk_full(exc):
             raise ClusterError(
