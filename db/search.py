@@ -61,16 +61,12 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
-from newsclean.db.locking import BUSY_TIMEOUT_S
 from newsclean.db.values import stored_list
 from newsclean.extract.text import fold_script
-
-if TYPE_CHECKING:
-    from newsclean.db.writable import CorpusDatabase
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -108,7 +104,7 @@ _IS_CJK = re.compile(f"[{CJK_CHARS}]")
 _OLD = "old.id, old.title, old.body, old.site, old.published_at, 1"
 
 
-def _queue_schema(queue: str, trigger: str, temp: bool = False) -> list[str]:
+def queue_schema(queue: str, trigger: str, temp: bool = False) -> list[str]:
     """The table queuing article changes for the index, and the triggers filling it (TEMP
     ones on the main database's articles for an index built aside: see built_aside)."""
     kind, articles = ("temp ", "main.articles") if temp else ("", "articles")
@@ -127,13 +123,13 @@ def _queue_schema(queue: str, trigger: str, temp: bool = False) -> list[str]:
     ]
 
 
-_FTS_SCHEMA = [
+FTS_SCHEMA = [
     f"create virtual table if not exists {FTS_TABLE} using fts5("
     "title, body, tags, content='', tokenize='unicode61')",
     f"create virtual table if not exists {CHARS_TABLE} using fts5("
     "title, body, tags, content='', detail='column', tokenize='unicode61')",
 ]
-_SCHEMA = [*_FTS_SCHEMA, *_queue_schema(PENDING_TABLE, FTS_TABLE)]
+_SCHEMA = [*FTS_SCHEMA, *queue_schema(PENDING_TABLE, FTS_TABLE)]
 # What an index built by older code left: dropped before the current one is built.
 _DROP = [f"drop trigger if exists {FTS_TABLE}_{t}" for t in ("ai", "au", "ad")] + [
     f"drop table if exists {t}" for t in (FTS_TABLE, CHARS_TABLE, PENDING_TABLE)
@@ -521,7 +517,7 @@ _bigrams = store.TextDerivation(index_text, ("title", "body"))
 _chars = store.TextDerivation(distinct_chars, ("title", "body"))
 
 
-def _prepared(rows: list[IndexRow]) -> Prepared:
+def prepared_rows(rows: list[IndexRow]) -> Prepared:
     """The values to insert for (id, title, body, site, date) rows: (bigram rows, char rows)."""
     tags = [tags_text(site, date) for _, _, _, site, date in rows]
     return (
@@ -530,7 +526,7 @@ def _prepared(rows: list[IndexRow]) -> Prepared:
     )
 
 
-def _insert(db: store.Queryable, prepared: Prepared, command: str | None = None) -> None:
+def insert_prepared(db: store.Queryable, prepared: Prepared, command: str | None = None) -> None:
     """Insert prepared rows into both tables, or remove them with command='delete'."""
     for table, values in zip((FTS_TABLE, CHARS_TABLE), prepared):
         cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
@@ -542,7 +538,7 @@ def _insert(db: store.Queryable, prepared: Prepared, command: str | None = None)
 
 def _index_rows(db: store.Queryable, rows: Iterable[IndexRow], command: str | None = None) -> None:
     """Add (id, title, body, site, date) rows to both tables, or remove them (command='delete')."""
-    _insert(db, _prepared(list(rows)), command)
+    insert_prepared(db, prepared_rows(list(rows)), command)
 
 
 def _article_batches(db: store.Queryable, size: int = 2000) -> Iterator[list[IndexRow]]:
@@ -593,12 +589,12 @@ def _index_all(db: store.Queryable) -> int:
     with multiprocessing.get_context("fork").Pool(1) as pool:
         queued: collections.deque[Any] = collections.deque()
         for batch in _article_batches(db):
-            queued.append(pool.apply_async(_prepared, (batch,)))
+            queued.append(pool.apply_async(prepared_rows, (batch,)))
             count += len(batch)
             if len(queued) > 2:
-                _insert(db, queued.popleft().get())
+                insert_prepared(db, queued.popleft().get())
         while queued:
-            _insert(db, queued.popleft().get())
+            insert_prepared(db, queued.popleft().get())
     return count
 
 
@@ -682,152 +678,6 @@ class SearchIndex:
 
 
 SEARCH = SearchIndex()
-
-
-# ---------------------------------------------------------------- building the index aside
-
-# The temporary table (and trigger prefix) queuing a built-aside index's changes.
-CHANGES_TABLE = "articles_fts_changes"
-# The tables FTS5 keeps a contentless index in (its "shadow tables").
-FTS_SHADOWS = ("data", "idx", "docsize", "config")
-
-
-class AsideBuild:
-    """The search index as a stage after the write, built by a process of its own in a side
-    database while the writer goes on, then copied in.
-
-    Each sync takes the article changes its TEMP triggers queued (the main triggers' rows
-    stay in articles_fts_pending until the copy: a run killed before it leaves them for the
-    next sync), and the process applies them as `sync` would, in a transaction of its own
-    per sync: the same inserts and deletes in the same transactions give FTS5 the same
-    segments, so the copied tables equal those of syncs made in place.
-    """
-
-    derivations: tuple[store.TextDerivation, ...] = (_bigrams, _chars)
-    exists = staticmethod(index_exists)
-    pending = staticmethod(pending_count)
-    rebuild = staticmethod(reindex)
-
-    def __init__(self, folder: str) -> None:
-        import multiprocessing
-        import tempfile
-
-        handle, self.path = tempfile.mkstemp(prefix=".newsclean-search-", suffix=".db", dir=folder)
-        os.close(handle)
-        context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        self.pipe, theirs = context.Pipe()
-        self.process = context.Process(target=build_aside, args=(self.path, theirs), daemon=True)
-        self.process.start()
-        theirs.close()
-
-    def create(self, db: store.Queryable) -> None:
-        """Nothing to create: the database's own index is there (built_aside checks it)."""
-
-    def sync(self, db: store.Queryable) -> int:
-        """Send the changes since the last sync to the process; how many. (A send waits while
-        the process is busy with the sync before last: at most two are in flight.)"""
-        changes = db.execute(
-            f"select id, title, body, site, published_at, indexed from temp.{CHANGES_TABLE} order by id"
-        ).fetchall()
-        if not changes:
-            return 0
-        removed = _prepared([row[:5] for row in changes if row[5]])
-        added = _prepared(list(current_rows(db, [row[0] for row in changes])))
-        db.execute(f"delete from temp.{CHANGES_TABLE}")
-        self.pipe.send((removed, added))
-        return len(changes)
-
-    def finish(self, db_path: str) -> None:
-        """Wait for the process, then replace the database's (empty) index with the one
-        built and empty its pending queue, in one transaction."""
-        self.pipe.send(None)
-        error = self.pipe.recv()
-        self.process.join()
-        if error:
-            raise sqlite3.OperationalError(f"building the search index: {error}")
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.execute("ATTACH DATABASE ? AS target", [db_path])
-            names = {name for (name,) in conn.execute("select name from main.sqlite_master")}
-            shadows = [
-                f"{t}_{s}" for t in (FTS_TABLE, CHARS_TABLE) for s in FTS_SHADOWS if f"{t}_{s}" in names
-            ]
-            conn.execute("BEGIN IMMEDIATE")
-            for name in shadows:
-                conn.execute(f"delete from target.{name}")
-                conn.execute(f"insert into target.{name} select * from main.{name}")
-            conn.execute(f"delete from target.{PENDING_TABLE}")
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        """Stop the process (when finish did not) and remove the side database."""
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
-        self.pipe.close()
-        for suffix in ("", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.path + suffix)
-
-
-def build_aside(path: str, pipe: Any) -> None:
-    """AsideBuild's process: apply each sync's deletes and inserts received from `pipe` in a
-    transaction, until None; then send back the first error met (None when there was none)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
-    conn.execute("PRAGMA synchronous = OFF")
-    side = store.ReadOnlyDatabase(conn)
-    for sql in _FTS_SCHEMA:
-        conn.execute(sql)
-    error = None
-    while (item := pipe.recv()) is not None:
-        if error is not None:
-            continue  # take what is sent, so that the writer never waits on a full pipe
-        try:
-            conn.execute("BEGIN")
-            _insert(side, item[0], "delete")
-            _insert(side, item[1])
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            error = str(exc)
-    conn.close()
-    pipe.send(error)
-
-
-def database_file(db: store.Queryable) -> str:
-    """The file of a connection's main database ('' for one in memory)."""
-    return str(next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main") or "")
-
-
-@contextlib.contextmanager
-def built_aside(db: CorpusDatabase) -> Iterator[None]:
-    """While the block writes articles into `db`, build its search index aside (AsideBuild):
-    when the database has no article yet (its index is empty) and is a file. Once the block
-    is done, the index is copied in; when it raises, the database's articles stay queued in
-    articles_fts_pending, for the next sync to index."""
-    path = database_file(db)
-    fresh = db.execute(
-        f"select not exists (select 1 from articles) and not exists (select 1 from {PENDING_TABLE})"
-    ).fetchone()[0]
-    if SEARCH not in db.indexes or not path or not fresh or not index_exists(db):
-        yield
-        return
-    build = AsideBuild(os.path.dirname(path))
-    for sql in _queue_schema(CHANGES_TABLE, CHANGES_TABLE, temp=True):
-        db.execute(sql)
-    indexes = db.indexes
-    db.indexes = tuple(build if index is SEARCH else index for index in indexes)
-    try:
-        yield
-        build.finish(path)
-    finally:
-        db.indexes = indexes
-        build.close()
-        for suffix in ("ai", "au", "ad"):
-            db.execute(f"drop trigger if exists temp.{CHANGES_TABLE}_{suffix}")
-        db.execute(f"drop table if exists temp.{CHANGES_TABLE}")
 
 
 # ---------------------------------------------------------------- ranking

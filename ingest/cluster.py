@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsclean.db.search import built_aside
+from newsclean.db.aside import indexes_aside
 from newsclean.db.stages import INDEXES
 from newsclean.db.store import (
     ARTICLE_COLUMNS,
@@ -566,7 +566,7 @@ def merge_shards(
 
     written: set[str] = set()  # the keys this merge stored, as in clean_paths
     try:
-        with built_aside(db):  # into a fresh database: the search index in a thread
+        with indexes_aside(db):  # into a fresh database: the indexes in processes of their own
             for batch in batches(map(unless_known, shard_items(out, tasks, db.indexes)), WRITE_SIZE):
                 for outcome in store_batch(db, batch, written):
                     summary.add(outcome)
