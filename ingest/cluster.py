@@ -8,9 +8,15 @@ last, as the mark that the task is complete, `inputs-NNNNNN.parquet` (every inpu
 in order). A task that Dask runs again (its worker died) rewrites the same two files, so no
 row is doubled.
 
+A task also keeps, with each article row, what the derived indexes need of it (the search
+index's bigram and character text, the story signature: `store.derive`, as clean's workers
+compute it), so that the merge does no text work of its own.
+
 The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
 transaction like a local clean: same keys, merge rules, `inputs` rows and derived indexes, so
-the database is the one a local clean gives. The shards stay until the merge has finished;
+the database is the one a local clean gives. Into a database with no article yet, the search
+and story indexes are built meanwhile by processes of their own and copied in at the end
+(db/aside.py: the same tables). The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
 
 Safety: the shard folder holds a marker file (MARKER); a non-empty folder without it is the
