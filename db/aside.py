@@ -136,15 +136,22 @@ def scratch(path: str) -> sqlite3.Connection:
 
 def serve(pipe: Any, apply: Callable[[Any], None]) -> None:
     """Apply every item received until None, then send back the first error met (None when
-    there was none). Past an error, items are still taken (the writer never waits)."""
+    there was none). Past an error, items are still taken (the writer never waits). Ctrl-C
+    is the writer's to handle; when the writer is gone (the pipe closed), stop quietly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     error = None
-    while (item := pipe.recv()) is not None:
-        if error is None:
-            try:
-                apply(item)
-            except sqlite3.Error as exc:
-                error = str(exc)
-    pipe.send(error)
+    try:
+        while (item := pipe.recv()) is not None:
+            if error is None:
+                try:
+                    apply(item)
+                except sqlite3.Error as exc:
+                    error = str(exc)
+        pipe.send(error)
+    except (EOFError, BrokenPipeError):
+        return
 
 
 # ---------------------------------------------------------------- the search index
