@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 FTS_SHADOWS = ("data", "idx", "docsize", "config")
 # The article columns a mirror holds (what the story index reads, and the NOT NULL ones).
 MIRROR_COLUMNS = ("id", "key", "title", "body", "site", "published_at")
-# (old values), as search.sync reads its pending rows
+# A change queue's columns (search.queue_schema): the id, the old values, whether indexed.
 CHANGE_COLUMNS = "id, title, body, site, published_at, indexed"
 
 
