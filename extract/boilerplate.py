@@ -57,6 +57,10 @@ _STARTS_WITH_KEYWORDS_LABEL_RE = re.compile("^" + labels.KEYWORDS + labels.COLON
 # Every editor and keyword line holds one of these words (a cheap test before classify_line;
 # `责任编辑` holds `编辑`, so any match of the editor words is one of these).
 _EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, labels.KEYWORD_WORD)))
+# A comment counter standing as a line: `【已有0位网友发表了看法，点击查看。】`, `网友评论 12 条`.
+_COMMENT_COUNT_RE = re.compile(
+    r"^[【\[(]?\s*(?:已有|共有)?\s*\d+\s*[位名个人条]?\s*网友(?:发表|参与|评论)|^(?:网友评论|评论|跟帖)\s*\d+\s*条"
+)
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
@@ -166,7 +170,7 @@ def classify_line(line: str) -> Kind:
         return Kind.EDITOR
     if _is_hotline(text):
         return Kind.HOTLINE
-    if len(text) < 80 and (_SHARE_RE.match(text) or _WIDGET_BAR_RE.match(text)):
+    if len(text) < 80 and any(pattern.match(text) for pattern in (_SHARE_RE, _WIDGET_BAR_RE, _COMMENT_COUNT_RE)):
         return Kind.SHARE
     if len(text) < 60 and _STARTS_WITH_SOURCE_LABEL_RE.match(text):
         return Kind.SOURCE

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Robustness of the main-content finder: the dev HTML pages, perturbed, scored against their gold.
+
+Usage: python bench/perturb.py [--kinds none,classes,head,nesting] [--keep DIR] [--drops 0.2]
+                               [--python PY] [FOLDER ...]
+       (default folders: html, html2 and sites/<host> under ../shared/devset)
+
+Each page is decoded as `clean` decodes it, parsed with lxml, changed, and written back as
+UTF-8 beside a copy of its gold record; the copies of one kind are scored with the dev set's
+score.py (`cli.py clean` in one run per folder, so a host's profile is learned as usual):
+  none      parsed and written back unchanged (the reference: what the round trip alone moves)
+  classes   every class name and id value replaced by a random token, the same token for the
+            same value across the folder (a site whose vocabulary nobody has seen)
+  head      <title> and every <meta> removed (no page head: the title, date and site name must
+            come from the visible page)
+  nesting   the article (the lowest element holding the gold body's first and last words)
+            wrapped one or two <div> levels deeper, and the text blocks after it at each level
+            up to <body> (sidebars, related lists, comments; not a copyright footer) moved
+            before it in document order
+Printed: one line per folder and kind (body F1, failed pages, title and date), then every page
+whose body F1 under a perturbation is more than --drops below its `none` figure. The gold is
+only used to find the article element for `nesting`; the pages' copies are never kept in the
+project (--keep writes them to a folder of your choice, for dbg.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)
+SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
+DEVSET = SHARED / "devset"
+DEFAULT_FOLDERS = ("html", "html2", "sites/ent.163.com", "sites/ent.ifeng.com")
+KINDS = ("none", "classes", "head", "nesting")
+
+import lxml.html  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from newsclean.ingest.decode import decode_bytes  # noqa: E402
+
+_SPACE_RE = re.compile(r"\s+")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_FOOTER_RE = re.compile(r"版权|Copyright|ICP|公网安备", re.IGNORECASE)
+SNIPPET = 8  # characters of the gold's first and last paragraph looked for
+
+
+def squash(text: str) -> str:
+    """The text without whitespace."""
+    return _SPACE_RE.sub("", text)
+
+
+def gold_paragraphs(gold: dict) -> list[str]:
+    """The gold body's paragraphs, whitespace removed, the empty ones left out."""
+    body = gold.get("body") or []
+    if isinstance(body, str):
+        body = body.split("\n")
+    return [p for p in (squash(b) for b in body) if len(p) >= 4]
+
+
+def holder(doc: lxml.html.HtmlElement, snippet: str, texts: dict) -> lxml.html.HtmlElement | None:
+    """The deepest element whose text holds the snippet."""
+    best = None
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        if el not in texts:
+            texts[el] = squash(el.text_content())
+        if snippet in texts[el] and (best is None or len(texts[el]) < len(texts[best])):
+            best = el
+    return best
+
+
+def article_element(doc: lxml.html.HtmlElement, gold: dict) -> lxml.html.HtmlElement | None:
+    """The lowest element holding the gold body's first and last words."""
+    paragraphs = gold_paragraphs(gold)
+    if not paragraphs:
+        return None
+    texts: dict = {}
+    first = holder(doc, paragraphs[0][:SNIPPET], texts)
+    last = holder(doc, paragraphs[-1][-SNIPPET:], texts)
+    if first is None or last is None:
+        return None
+    chain = [first, *first.iterancestors()]
+    for el in [last, *last.iterancestors()]:
+        if el in chain:
+            return el
+    return None
+
+
+def is_side_block(el: lxml.html.HtmlElement, gold_text: str) -> bool:
+    """A block worth moving: an element with Han text that is not the article's and is no
+    copyright footer."""
+    if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript"):
+        return False
+    text = squash(el.text_content())
+    if len(_HAN_RE.findall(text)) < 20 or _FOOTER_RE.search(text):
+        return False
+    pairs = {text[i : i + 2] for i in range(len(text) - 1)}
+    inside = sum(1 for pair in pairs if pair in gold_text)
+    return inside < 0.5 * len(pairs)
+
+
+def nest_article(doc: lxml.html.HtmlElement, gold: dict, rng: random.Random) -> bool:
+    """Wrap the article one or two div levels deeper and move the side blocks after it, at each
+    level up to <body>, before it. False when the article element is not found."""
+    article = article_element(doc, gold)
+    body = doc.body
+    if article is None or body is None or article is body or article is doc:
+        return False
+    gold_text = "".join(gold_paragraphs(gold))
+    node = article
+    for _ in range(rng.choice((1, 2))):
+        wrapper = etree.Element("div")
+        node.addprevious(wrapper)
+        wrapper.append(node)  # lxml moves the tail with it: give it back to the previous place
+        if node.tail:
+            wrapper.tail, node.tail = node.tail, None
+        node = wrapper
+    while node.getparent() is not None and node is not body:
+        parent = node.getparent()
+        for sibling in list(node.itersiblings()):
+            if is_side_block(sibling, gold_text):
+                tail, sibling.tail = sibling.tail, None
+                node.addprevious(sibling)
+                if tail and tail.strip():
+                    sibling.tail = tail
+        node = parent
+    return True
+
+
+def rename_attributes(doc: lxml.html.HtmlElement, tokens: dict[str, str], rng: random.Random) -> None:
+    """Replace every class name and id value by a random token, the same for the same value."""
+
+    def token(value: str) -> str:
+        if value not in tokens:
+            tokens[value] = "x" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(7))
+        return tokens[value]
+
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("class"):
+            el.set("class", " ".join(token(name) for name in el.get("class").split()))
+        if el.get("id"):
+            el.set("id", token(el.get("id").strip()))
+
+
+def drop_head(doc: lxml.html.HtmlElement) -> None:
+    """Remove <title> and every <meta>."""
+    for el in doc.xpath("//title | //meta"):
+        el.drop_tree()
+
+
+def perturb(data: bytes, gold: dict, kind: str, tokens: dict[str, str], rng: random.Random) -> bytes | None:
+    """The page's perturbed copy as UTF-8 bytes; None when `nesting` finds no article."""
+    text = decode_bytes(data)[0]
+    doc = lxml.html.document_fromstring(text)
+    if kind == "classes":
+        rename_attributes(doc, tokens, rng)
+    elif kind == "head":
+        drop_head(doc)
+    elif kind == "nesting" and not nest_article(doc, gold, rng):
+        return None
+    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>").encode("utf-8")
+
+
+def build(folder: Path, kind: str, out: Path, seed: int) -> int:
+    """Write the perturbed copies of the folder's pages with their gold; how many were skipped."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng, tokens, skipped = random.Random(seed), {}, 0
+    for page in sorted(folder.glob("*.html")):
+        gold_path = page.with_suffix(".json")
+        if not gold_path.exists():
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        copy = perturb(page.read_bytes(), gold, kind, tokens, rng)
+        if copy is None:
+            skipped += 1
+            continue
+        (out / page.name).write_bytes(copy)
+        shutil.copy(gold_path, out / gold_path.name)
+    return skipped
+
+
+def score(folder: Path, python: str, report: Path) -> str:
+    """score.py's last line for the folder, its per-page results written to `report`."""
+    cmd = [python, str(DEVSET / "score.py"), str(folder), "--python", python, "--project", str(ROOT),
+           "--json", str(report), "--quiet"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800).stdout.strip()
+    return out.splitlines()[-1] if out else "(no output)"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folders", nargs="*", default=[str(DEVSET / f) for f in DEFAULT_FOLDERS])
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--keep", type=Path, help="write the copies and the per-page results here")
+    ap.add_argument("--drops", type=float, default=0.2, help="list pages that lose this much body F1")
+    ap.add_argument("--seed", type=int, default=20)
+    a = ap.parse_args()
+    work = a.keep or Path(tempfile.mkdtemp())
+    kinds = a.kinds.split(",")
+    results: dict[tuple[str, str], dict] = {}
+    try:
+        for name in a.folders:
+            folder = Path(name).resolve()
+            label = folder.name
+            for kind in kinds:
+                out = work / kind / label
+                skipped = build(folder, kind, out, a.seed)
+                report = work / f"{kind}-{label}.json"
+                line = score(out, a.python, report)
+                figures = re.search(r"title (\S+), date (\S+), .*body F1 ([\d.]+).*failed (\d+)", line)
+                shown = (f"body F1 {figures[3]}, failed {figures[4]}, title {figures[1]}, date {figures[2]}"
+                         if figures else line)
+                print(f"{label:22} {kind:8} {shown}" + (f" ({skipped} pages without article element)" if skipped else ""),
+                      flush=True)
+                if report.exists():
+                    results[(label, kind)] = json.loads(report.read_text())["per"]
+        for (label, kind), per in results.items():
+            base = results.get((label, "none"))
+            if kind == "none" or base is None:
+                continue
+            for stem, found in sorted(per.items()):
+                before = base.get(stem, {}).get("f1", 0.0)
+                if before - found["f1"] > a.drops:
+                    print(f"  drop {label}/{stem} {kind}: {before:.3f} -> {found['f1']:.3f}")
+    finally:
+        if a.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

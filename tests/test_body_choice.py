@@ -1,0 +1,24 @@
+"""Choosing and reading the article's block on small pages of our own, each written after a
+real layout named in its test (issue 20: pages of sites the extractor was not developed on)."""
+
+from __future__ import annotations
+
+from newsclean.ingest.pipeline import extract_page
+
+PARA = "今日,某市召开新闻发布会,介绍了今年以来的经济运行情况,各项指标稳中向好,发展质量持续提升。"
+SIDE = "该项目总投资约十二亿元,建成后将新增就业岗位三千个,带动周边产业协同发展。"
+
+
+def page(body: str, title: str = "某市经济运行情况发布") -> bytes:
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}_新闻中心</title></head>"
+        f"<body><h1>{title}</h1>{body}</body></html>"
+    ).encode()
+
+
+def test_a_comment_counter_line_is_not_body():
+    # Layout: the 2006 portal template's `【已有0位网友发表了看法，点击查看。】` under the text.
+    html = page(
+        f"<div id='endText'><p>{PARA}</p><p>{PARA}</p><p>【已有0位网友发表了看法，点击查看。】</p></div>"
+    )
+    assert extract_page(html, url="https://ent.example.com/06/0101/a.html").body == [PARA, PARA]
