@@ -113,7 +113,7 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
             kind = row_kind(line, bool(paragraphs))
         else:
             kind = kinds[i] if kinds is not None else classify_line(line)
-        if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :]):
+        if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :], kind):
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:
             continue
@@ -153,13 +153,42 @@ def row_kind(line: str, in_text: bool) -> Kind:
     return Kind.FIELDS if not in_text and labels and 2 * labels >= len(cells) else Kind.TEXT
 
 
-def ends_article(paragraphs: list[str], rest: list[str]) -> bool:
+def ends_article(paragraphs: list[str], rest: list[str], kind: Kind = Kind.FOOTER) -> bool:
     """Whether a related-reading or footer line ends the article. It does not when the text
     before it has not begun the article (captions, a teaser) and running text follows: a
-    related link or a photo credit stands between a page's lead block and its story."""
+    related link or a photo credit stands between a page's lead block and its story; nor
+    when a related-reading heading opens a section of running text (see `is_prose_section`)."""
+    if kind == Kind.RELATED and is_prose_section(rest):
+        return False
     before = sum(sentence_weight(p) for p in paragraphs)
     after = [w for w in (sentence_weight(clean_line(line)) for line in rest) if w]
     return len(after) < 2 or sum(after) <= 2 * before
+
+
+# A related-reading heading opens a section of the article when this much running text
+# follows it, in more sentence lines than twice its headline-like lines.
+PROSE_SECTION_HAN = 60
+HEADLINE_HAN = (8, 40)
+
+
+def is_prose_section(rest: list[str]) -> bool:
+    """True when the lines after a related-reading heading, up to the next related-reading
+    or footer line, are running text rather than a list of headlines (an editor's `延伸阅读`
+    box of background paragraphs inside the story, where a list of related stories, with or
+    without a summary under each, has a headline line per item)."""
+    sentences, headlines, weight = 0, 0, 0
+    for raw in rest:
+        line = clean_line(raw)
+        kind = classify_line(line) if line else Kind.SHARE
+        if kind in STOP_KINDS:
+            break
+        if kind != Kind.TEXT:
+            continue
+        if found := sentence_weight(line):
+            sentences, weight = sentences + 1, weight + found
+        elif HEADLINE_HAN[0] <= han_count(line) <= HEADLINE_HAN[1]:
+            headlines += 1
+    return weight >= PROSE_SECTION_HAN and sentences > 2 * headlines
 
 
 def drop_glued_image(paragraph: str) -> str:

@@ -16,6 +16,33 @@ def page(body: str, title: str = "某市经济运行情况发布") -> bytes:
     ).encode()
 
 
+def test_a_related_heading_over_background_paragraphs_does_not_end_the_story():
+    # Layout: a 2008 portal entertainment story whose container ends with the editor's
+    # 延伸阅读 box: a question, then a name and a sentence of background per celebrity.
+    box = "".join(f"<p>{name}</p><p>{SIDE}</p>" for name in ("郑伊健", "黎明", "梁朝伟"))
+    html = page(
+        f"<div id='endText'><p>{PARA}</p><p>{PARA}</p><p>延伸阅读</p><p>哪些艺人有这款车？</p>{box}</div>"
+    )
+    body = extract_page(html, url="https://ent.example.com/08/0101/a.html").body
+    assert body[:2] == [PARA, PARA]
+    assert body.count(SIDE) == 3
+
+
+def test_a_related_heading_over_headlines_still_ends_the_story():
+    # Layout: the same portal's 2020 template: 延伸阅读 over three linked headlines inside
+    # the text container, before the source and editor line.
+    links = "".join(
+        f"<p><a href='/{i}.html'>{t}</a></p>"
+        for i, t in enumerate(
+            ("某地出台稳就业十条措施", "专家解读今年经济形势走向", "多地推进老旧小区改造工程")
+        )
+    )
+    html = page(
+        f"<div id='endText'><p>{PARA}</p><p>{PARA}</p><p>延伸阅读</p>{links}<p>本文来源：新华社</p></div>"
+    )
+    assert extract_page(html, url="https://news.example.com/20/0101/a.html").body == [PARA, PARA]
+
+
 def test_a_comment_counter_line_is_not_body():
     # Layout: the 2006 portal template's `【已有0位网友发表了看法，点击查看。】` under the text.
     html = page(
