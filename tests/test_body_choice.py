@@ -49,3 +49,13 @@ def test_a_comment_counter_line_is_not_body():
         f"<div id='endText'><p>{PARA}</p><p>{PARA}</p><p>【已有0位网友发表了看法，点击查看。】</p></div>"
     )
     assert extract_page(html, url="https://ent.example.com/06/0101/a.html").body == [PARA, PARA]
+
+
+def test_a_click_prompt_line_is_not_body():
+    # Layout: a 2006 portal story opening with links to its topic page and a results list
+    # (`点击进入〉〉〉…专题`, `点击查看：…（图）`) inside the text container.
+    html = page(
+        f"<div id='endText'><p><a href='/special/'>点击进入〉〉〉第63届金球奖专题</a></p>"
+        f"<p>{PARA}</p><p><a href='/list.html'>点击查看：获奖全名单（图）</a></p><p>{PARA}</p></div>"
+    )
+    assert extract_page(html, url="https://ent.example.com/06/0117/a.html").body == [PARA, PARA]
