@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Robustness of the main-content finder: the dev HTML pages, perturbed, scored against their gold.
 
-Usage: python bench/perturb.py [--kinds none,classes,head,nesting] [--keep DIR] [--drops 0.2]
+Usage: python bench/perturb.py [--kinds none,classes,head,nesting,all] [--keep DIR] [--drops 0.2]
                                [--python PY] [FOLDER ...]
        (default folders: html, html2 and sites/<host> under ../shared/devset)
 
@@ -17,6 +17,7 @@ score.py (`cli.py clean` in one run per folder, so a host's profile is learned a
             wrapped one or two <div> levels deeper, and the text blocks after it at each level
             up to <body> (sidebars, related lists, comments; not a copyright footer) moved
             before it in document order
+  all       the three together
 Printed: one line per folder and kind (body F1, failed pages, title and date), then every page
 whose body F1 under a perturbation is more than --drops below its `none` figure. The gold is
 only used to find the article element for `nesting`; the pages' copies are never kept in the
@@ -40,7 +41,7 @@ sys.path[0] = str(ROOT)
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
 DEVSET = SHARED / "devset"
 DEFAULT_FOLDERS = ("html", "html2", "sites/ent.163.com", "sites/ent.ifeng.com")
-KINDS = ("none", "classes", "head", "nesting")
+KINDS = ("none", "classes", "head", "nesting", "all")
 
 import lxml.html  # noqa: E402
 from lxml import etree  # noqa: E402
@@ -164,12 +165,12 @@ def perturb(data: bytes, gold: dict, kind: str, tokens: dict[str, str], rng: ran
     """The page's perturbed copy as UTF-8 bytes; None when `nesting` finds no article."""
     text = decode_bytes(data)[0]
     doc = lxml.html.document_fromstring(text)
-    if kind == "classes":
-        rename_attributes(doc, tokens, rng)
-    elif kind == "head":
-        drop_head(doc)
-    elif kind == "nesting" and not nest_article(doc, gold, rng):
+    if kind in ("nesting", "all") and not nest_article(doc, gold, rng):
         return None
+    if kind in ("classes", "all"):
+        rename_attributes(doc, tokens, rng)
+    if kind in ("head", "all"):
+        drop_head(doc)
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>").encode("utf-8")
 
 

@@ -17,6 +17,7 @@ unless they lie inside the element the page chose (they narrow it).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ UNDER_HEADLINE = "text under the headline"
 _HEADER_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE, Kind.SHARE, Kind.COUNTER, Kind.KEYWORDS)
 # A short text under its headline holds at least this many Han characters of running text.
 MIN_SHORT_TEXT = 15
+RIVAL = "rival container"
 # A body with less running text than this (Han characters in sentence lines) is doubtful:
 # a caption, a teaser or a one-line summary rather than a story.
 DOUBTFUL_WEIGHT = 80
@@ -61,6 +63,15 @@ DOUBTFUL_DISTANCE = 2 * HEADLINE_DISTANCE
 # character pairs): it extends a fragment rather than telling another story.
 SWITCH_FACTOR = 1.5
 COVER_SHARE = 0.6
+# A container elsewhere on the page (neither inside the chosen one nor around it) holding this
+# many times its paragraph text makes the choice doubtful: the headline's distance alone kept
+# it (a list of comments or a side column standing between the headline and the story).
+RIVAL_FACTOR = 1.3
+# The rival wins when trafilatura's main text shares this many times more character pairs
+# with it than with the container.
+RIVAL_AGREEMENT = 1.5
+# How many ancestors of the chosen container are looked at for a list of replies around it.
+REPLY_LIST_DEPTH = 3
 # A container with fewer Han characters of paragraphs than this is no body location.
 MIN_LOCATION_HAN = 50
 
@@ -101,6 +112,8 @@ def page_choice(
             return BodyChoice(short, UNDER_HEADLINE)
         return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
     element, lines, distance, sure = found
+    if not sure and (rival := rival_container(walk, element)):
+        return rival_choice(walk, html, url, element, lines, rival)
     far = distance is not None and distance > DOUBTFUL_DISTANCE
     if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
         return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
@@ -145,6 +158,63 @@ def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None)
         end += 1
     found = lines[start:end]
     return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
+
+
+def rival_container(walk: PageWalk, chosen: lxml.html.HtmlElement) -> Container | None:
+    """The container holding the most paragraph text when it stands apart from the chosen
+    element (not inside it, not around it) and holds RIVAL_FACTOR times its text; else None.
+    On most pages the chosen container is the one with the most text, or inside it."""
+    own = next((found.han for found in walk.containers if found.element is chosen), 0)
+    rival = max(walk.containers, key=lambda found: found.han, default=None)
+    if rival is None or rival.han < RIVAL_FACTOR * own:
+        return None
+    if rival.element is chosen or chosen in rival.element.iterdescendants():
+        return None
+    return None if rival.element in chosen.iterdescendants() else rival
+
+
+def rival_choice(
+    walk: PageWalk,
+    html: str,
+    url: str | None,
+    element: lxml.html.HtmlElement,
+    lines: list[str],
+    rival: Container,
+) -> BodyChoice:
+    """The chosen container's lines, or the rival's: when the chosen container stands in a list
+    of replies (user, time and reactions recurring around it) and the rival does not, or when
+    trafilatura's main text shares RIVAL_AGREEMENT times more of its text with the rival."""
+    other = lines_of(walk, rival)
+    compared = [CONTAINER, RIVAL]
+    if among_replies(element, rival.element) and not looks_like_replies(other):
+        return BodyChoice(other, RIVAL, compared, element=rival.element)
+    compared.append(TRAFILATURA)
+    reference = pair_counts(trafilatura_lines(html, url))
+    if shared_pairs(other, reference) > RIVAL_AGREEMENT * shared_pairs(lines, reference):
+        return BodyChoice(other, RIVAL, compared, element=rival.element)
+    return BodyChoice(lines, CONTAINER, compared, element=element)
+
+
+def among_replies(element: lxml.html.HtmlElement, rival: lxml.html.HtmlElement) -> bool:
+    """True when one of the element's nearest ancestors (REPLY_LIST_DEPTH), short of the one
+    holding the rival, renders as a list of replies."""
+    for ancestor in list(element.iterancestors())[:REPLY_LIST_DEPTH]:
+        if rival in ancestor.iterdescendants():
+            return False
+        if looks_like_replies([clean_line(line) for line in render_lines(ancestor)]):
+            return True
+    return False
+
+
+def pair_counts(lines: list[str]) -> Counter[str]:
+    """How often each pair of neighbouring characters stands in the lines, spaces left out."""
+    text = "".join("".join(lines).split())
+    return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+
+def shared_pairs(lines: list[str], reference: Counter[str]) -> int:
+    """How many of the lines' character pairs the reference holds (counted with repeats)."""
+    return sum((pair_counts(lines) & reference).values())
 
 
 def container_lines(

@@ -59,3 +59,27 @@ def test_a_click_prompt_line_is_not_body():
         f"<p>{PARA}</p><p><a href='/list.html'>点击查看：获奖全名单（图）</a></p><p>{PARA}</p></div>"
     )
     assert extract_page(html, url="https://ent.example.com/06/0117/a.html").body == [PARA, PARA]
+
+
+COMMENT = "我觉得这个说法有道理,但是具体执行起来还要看各地的实际情况,不能一刀切。"
+
+
+def comment_item(i: int, text: str) -> str:
+    return (
+        f"<div class='c{i % 2}'><div><a href='/u/{i}'><img src='/a/{i}.png'></a><a href='/u/{i}'>网友{i}</a> "
+        f"<span>2019-09-0{1 + i % 9} 10:{10 + i}</span></div><div>{text}</div>"
+        f"<div><a href='#'>回复</a><a href='#'>点赞</a><a href='#'>举报</a><span>{i}</span></div></div>"
+    )
+
+
+def test_a_story_after_a_comment_list_beats_a_long_comment_nearer_the_headline():
+    # Layout: a news page whose comment list stands in document order between the headline and
+    # the story (a side column first in the markup); one long comment holds more text than any
+    # other block near the headline, the story far more below the list.
+    comments = comment_item(0, COMMENT * 4) + "".join(comment_item(i, COMMENT) for i in range(1, 40))
+    html = page(
+        f"<div>{comments}</div><div><div class='x'><p>{PARA * 2}</p><p>{PARA * 2}</p><p>{PARA}</p></div></div>"
+    )
+    art = extract_page(html, url="https://news.example.com/2019/0909/a.html")
+    assert art.body == [PARA * 2, PARA * 2, PARA]
+    assert "rival container" in art.extractor
