@@ -16,8 +16,12 @@ score.py (`cli.py clean` in one run per folder, so a host's profile is learned a
   nesting   the article (the lowest element holding the gold body's first and last words)
             wrapped one or two <div> levels deeper, and the text blocks after it at each level
             up to <body> (sidebars, related lists, comments; not a copyright footer) moved
-            before it in document order
-  all       the three together
+            before it in document order (between the headline and the story, when the
+            headline stands outside the article element: the hard case)
+  sidefirst the same, the side blocks moved before the lowest element holding both the
+            headline (the element whose text is the gold title) and the article: a side
+            column first in the markup
+  all       classes, head and sidefirst together
 Printed: one line per folder and kind (body F1, failed pages, title and date), then every page
 whose body F1 under a perturbation is more than --drops below its `none` figure. The gold is
 only used to find the article element for `nesting`; the pages' copies are never kept in the
@@ -41,10 +45,9 @@ sys.path[0] = str(ROOT)
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
 DEVSET = SHARED / "devset"
 DEFAULT_FOLDERS = ("html", "html2", "sites/ent.163.com", "sites/ent.ifeng.com")
-KINDS = ("none", "classes", "head", "nesting", "all")
+KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all")
 
 import lxml.html  # noqa: E402
-from lxml import etree  # noqa: E402
 
 from newsclean.ingest.decode import decode_bytes  # noqa: E402
 
@@ -110,9 +113,20 @@ def is_side_block(el: lxml.html.HtmlElement, gold_text: str) -> bool:
     return inside < 0.5 * len(pairs)
 
 
-def nest_article(doc: lxml.html.HtmlElement, gold: dict, rng: random.Random) -> bool:
+def headline_element(doc: lxml.html.HtmlElement, gold: dict) -> lxml.html.HtmlElement | None:
+    """The deepest element of the body whose text is the gold title."""
+    title = squash(gold.get("title") or "")
+    body = doc.body
+    if not title or body is None:
+        return None
+    found = [el for el in body.iter() if isinstance(el.tag, str) and squash("".join(el.itertext())) == title]
+    return found[-1] if found else None
+
+
+def nest_article(doc: lxml.html.HtmlElement, gold: dict, rng: random.Random, side_first: bool = False) -> bool:
     """Wrap the article one or two div levels deeper and move the side blocks after it, at each
-    level up to <body>, before it. False when the article element is not found."""
+    level up to <body>, before it (`side_first`: only from the level of the element holding
+    the headline too). False when the article element is not found."""
     article = article_element(doc, gold)
     body = doc.body
     if article is None or body is None or article is body or article is doc:
@@ -120,12 +134,16 @@ def nest_article(doc: lxml.html.HtmlElement, gold: dict, rng: random.Random) -> 
     gold_text = "".join(gold_paragraphs(gold))
     node = article
     for _ in range(rng.choice((1, 2))):
-        wrapper = etree.Element("div")
+        wrapper = doc.makeelement("div", {})
         node.addprevious(wrapper)
         wrapper.append(node)  # lxml moves the tail with it: give it back to the previous place
         if node.tail:
             wrapper.tail, node.tail = node.tail, None
         node = wrapper
+    headline = headline_element(doc, gold) if side_first else None
+    if headline is not None:
+        while node.getparent() is not None and node is not body and headline not in node.iterdescendants():
+            node = node.getparent()
     while node.getparent() is not None and node is not body:
         parent = node.getparent()
         for sibling in list(node.itersiblings()):
@@ -165,7 +183,7 @@ def perturb(data: bytes, gold: dict, kind: str, tokens: dict[str, str], rng: ran
     """The page's perturbed copy as UTF-8 bytes; None when `nesting` finds no article."""
     text = decode_bytes(data)[0]
     doc = lxml.html.document_fromstring(text)
-    if kind in ("nesting", "all") and not nest_article(doc, gold, rng):
+    if kind in ("nesting", "sidefirst", "all") and not nest_article(doc, gold, rng, kind != "nesting"):
         return None
     if kind in ("classes", "all"):
         rename_attributes(doc, tokens, rng)
