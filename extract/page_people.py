@@ -77,7 +77,7 @@ _DIGIT_RE = re.compile(r"\d")
 _DATE_RUN_RE = re.compile(r"[\d\-/:年月日.]*\d[\d\-/:年月日.]*")
 # A forum or blog poster line: `楼主：X`, `发帖人 X`, `X 发表于 2009-6-19 19:39`.
 _POSTER_RE = re.compile(
-    r"^(?:楼主|发帖人|发布人)\s*[:：]?\s*(?P<name>[^\s:：|]{2,24})"
+    r"^(?:楼主|发帖人|发布人)\s*[:：]?\s*(?P<name>[^\s:：|,，。!！?？、]{2,24})(?=\s|[|｜]|$)"
     r"|^(?P<poster>[^\s:：|]{2,24})\s+(?:发表于|发布于)\s*\d{4}"
 )
 # A blog footer: `posted @ 2024-05-09 14:45 好看的hk 阅读(12) 评论(0)`.

@@ -232,6 +232,14 @@ def test_forum_poster_under_the_headline():
     assert extract_page(board).authors == ["好看的hk"]
 
 
+def test_a_reply_opening_with_louzhu_names_no_poster():
+    # A thread whose first reply, right under the first post, opens `楼主说得对,…`: a sentence
+    # addressing the poster, not a `楼主：X` label.
+    reply = "楼主说得对,我们村里也是这样,现在年轻人都出去打工了,留下的都是老人和孩子。"
+    html = page(f"<h1>如何用Python写一个延迟调用</h1><div class='t_f'><p>{PARA}</p></div><div>{reply}</div>")
+    assert extract_page(html).authors == []
+
+
 def test_cms_author_field_yields_to_the_byline_on_text_renderings():
     # A Zhumadian Daily page: the CMS header names the uploader (`作者:何小千`), the byline
     # under it the reporter and the correspondent.
