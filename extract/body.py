@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import (
     HEADLINE_DISTANCE,
+    MIN_CONTAINER_HAN,
     Container,
     PageWalk,
     article_lines,
@@ -48,7 +49,7 @@ UNDER_HEADLINE = "text under the headline"
 _HEADER_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE, Kind.SHARE, Kind.COUNTER, Kind.KEYWORDS)
 # A short text under its headline holds at least this many Han characters of running text.
 MIN_SHORT_TEXT = 15
-RIVAL = "rival container"
+RIVAL, FIRST_POST = "rival container", "first post"
 # A body with less running text than this (Han characters in sentence lines) is doubtful:
 # a caption, a teaser or a one-line summary rather than a story.
 DOUBTFUL_WEIGHT = 80
@@ -72,6 +73,8 @@ RIVAL_FACTOR = 1.3
 RIVAL_AGREEMENT = 1.5
 # How many ancestors of the chosen container are looked at for a list of replies around it.
 REPLY_LIST_DEPTH = 3
+# A post's text holds this share of the post's paragraph text (its user card holds the rest).
+INNER_SHARE = 0.8
 # A container with fewer Han characters of paragraphs than this is no body location.
 MIN_LOCATION_HAN = 50
 
@@ -114,6 +117,9 @@ def page_choice(
     element, lines, distance, sure = found
     if not sure and (rival := rival_container(walk, element)):
         return rival_choice(walk, html, url, element, lines, rival)
+    replies = None if sure else enclosing_reply_list(walk, element, lines)
+    if replies is not None and (post := first_post(walk, replies)):  # replies never extend it
+        return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
     far = distance is not None and distance > DOUBTFUL_DISTANCE
     if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
         return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
@@ -158,6 +164,45 @@ def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None)
         end += 1
     found = lines[start:end]
     return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
+
+
+def enclosing_reply_list(
+    walk: PageWalk, element: lxml.html.HtmlElement, lines: list[str]
+) -> lxml.html.HtmlElement | None:
+    """The list of replies the chosen container is or stands in: itself when its lines are
+    shaped like replies, else the reply list the finder passed over that holds it (it then
+    chose one reply, or one answer, of the list)."""
+    if looks_like_replies(lines):
+        return element
+    around = set(element.iterancestors())
+    return next((found for found in walk.reply_lists if found in around), None)
+
+
+def first_post(walk: PageWalk, replies: lxml.html.HtmlElement) -> Container | None:
+    """When the chosen container renders as a list of replies (a forum thread, a Q&A page's
+    answers, a blog's comments): the first container after the headline, in document order,
+    that holds running text and does not render as replies itself: the thread's first post,
+    the accepted answer, or the blog post above its comments. The innermost container holding
+    most of its text is taken (a post's text rather than the post with its user card)."""
+    around = set(replies.iterancestors())
+    after = walk.heading_at if walk.heading_at is not None else -1
+    for container in sorted(walk.containers, key=lambda found: found.position):
+        if container.position <= after or container.element is replies or container.element in around:
+            continue
+        lines = lines_of(walk, container)
+        if raw_weight(lines) >= MIN_CONTAINER_HAN and not looks_like_replies(lines):
+            return innermost(walk, container)
+    return None
+
+
+def innermost(walk: PageWalk, container: Container) -> Container:
+    """The container, or the deepest one inside it holding INNER_SHARE of its text."""
+    inside = [
+        found
+        for found in walk.containers
+        if found.han >= INNER_SHARE * container.han and container.element in found.element.iterancestors()
+    ]
+    return max(inside, key=lambda found: found.position) if inside else container
 
 
 def rival_container(walk: PageWalk, chosen: lxml.html.HtmlElement) -> Container | None:

@@ -61,6 +61,11 @@ _EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, lab
 _COMMENT_COUNT_RE = re.compile(
     r"^[【\[(]?\s*(?:已有|共有)?\s*\d+\s*[位名个人条]?\s*网友(?:发表|参与|评论)|^(?:网友评论|评论|跟帖)\s*\d+\s*条"
 )
+# A reply's or answer's reaction bar standing as a line: `你对这个回答的评价是？ 采纳数：12`,
+# `回复 | 举报`, `点赞 12 收藏`.
+_REACTION_BAR_RE = re.compile(
+    r"^你对这个回答的评价是|^采纳数\s*[:：]?\s*\d|^(?:回复|举报|点赞|收藏|分享|赞|踩)(?:[\s|｜·]*(?:回复|举报|点赞|收藏|分享|赞|踩|\d+))*$"
+)
 # A prompt to follow a link, standing as a line: `点击进入〉〉〉…专题`, `点击查看：…名单（图）`.
 _CLICK_PROMPT_RE = re.compile(r"^[【\[(]?\s*(?:请)?点击(?:进入|查看|阅读|浏览|观看)(?!.*。)")
 _SHARE_RE = re.compile(
@@ -84,6 +89,8 @@ _BARE_EDITOR_RE = re.compile(
 # Widget lines: share and print bars, comment counters, click prompts, reaction bars.
 _WIDGET_LINE_RES = (_SHARE_RE, _WIDGET_BAR_RE, _COMMENT_COUNT_RE, _CLICK_PROMPT_RE)
 # A line opening with a source label, `新闻来源:` too (meta reads the value after it).
+# Widget lines: share and print bars, comment counters, click prompts, reaction bars.
+_WIDGET_LINE_RES = (_SHARE_RE, _COMMENT_COUNT_RE, _CLICK_PROMPT_RE, _REACTION_BAR_RE)
 _STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
 _DISCLOSURE_FIELD_RE = re.compile(f"^(?:{labels.DISCLOSURE_FIELDS}){labels.COLON}")

@@ -169,11 +169,13 @@ class Container:
 @dataclass
 class PageWalk:
     """One walk over a page: the body's lines, the containers that may hold the article, and
-    the headline's place in document order."""
+    the headline's place in document order, and the reply lists passed over."""
 
     lines: list[str] = field(default_factory=list)
     containers: list[Container] = field(default_factory=list)
     heading_at: int | None = None
+    # the containers the finder passed over as shaped like replies (see densest_container)
+    reply_lists: list[lxml.html.HtmlElement] = field(default_factory=list)
 
 
 class TextMap:
@@ -509,6 +511,7 @@ def densest_container(walk: PageWalk) -> Container | None:
             [clean_line(line) for line in walk.lines[container.lines[0] : container.lines[1]]]
         ):
             return container
+        walk.reply_lists.append(container.element)
     return walk.containers[ranked[0][2]] if ranked else None
 
 

@@ -83,3 +83,57 @@ def test_a_story_after_a_comment_list_beats_a_long_comment_nearer_the_headline()
     art = extract_page(html, url="https://news.example.com/2019/0909/a.html")
     assert art.body == [PARA * 2, PARA * 2, PARA]
     assert "rival container" in art.extractor
+
+
+ANSWER = "我来回答这个问题。首先要看当地的政策,其次要准备好材料,包括身份证、户口本和相关证明,到窗口办理即可。"
+REPLY = "楼主说得对,我们村里也是这样,现在年轻人都出去打工了,留下的都是老人和孩子。"
+
+
+def test_a_blog_post_beats_the_longer_comment_list_under_it():
+    # Layout: a personal blog post (h2, date and 作者 line, two paragraphs) followed by eight
+    # comments, each a `Re: title` header, a user and 发表于 time, the text and a 回复 | 举报 bar.
+    comments = "".join(
+        f"<div class='c'><div>Re: 我的春节回乡见闻</div><div>网友{i} 发表于 2024-02-1{i} 2{i}:00</div>"
+        f"<p>{COMMENT * 3}</p><div>回复 | 举报</div></div>"
+        for i in range(8)
+    )
+    html = page(
+        f"<div>2024-02-10 10:20 作者：山野</div><div class='post'><p>{PARA}</p><p>{SIDE}</p></div>"
+        f"<div class='comments'>{comments}</div>",
+        title="我的春节回乡见闻",
+    )
+    art = extract_page(html, url="https://blog.example.com/2024/02/10/a.html")
+    assert art.body == [PARA, SIDE]
+    assert "first post" in art.extractor
+
+
+def test_a_forum_thread_gives_its_first_post():
+    # Layout: a Discuz-style thread: every post a `user 发表于 time | N楼` bar over its text;
+    # the replies together hold more text than the first post.
+    replies = "".join(
+        f"<div class='post'><div><a href='/u/{i}'>用户{i}</a> 发表于 2023-05-0{i} 1{i}:00 | {i + 1}楼</div>"
+        f"<div class='msg'>{REPLY * 2}</div></div>"
+        for i in range(1, 9)
+    )
+    html = page(
+        "<div class='post'><div><a href='/u/0'>老王头</a> 发表于 2023-05-01 08:21 | 楼主</div>"
+        f"<div class='msg'><p>{PARA}</p><p>{SIDE}</p></div></div>{replies}",
+        title="农村留守问题怎么解决",
+    )
+    assert extract_page(html, url="https://bbs.example.com/thread-1-1-1.html").body == [PARA, SIDE]
+
+
+def test_a_q_and_a_page_gives_the_accepted_answer_without_its_reaction_bar():
+    # Layout: a Zhidao-style page: the best answer, then five other answers, each closed by
+    # `你对这个回答的评价是？ 采纳数：N`.
+    others = "".join(
+        f"<div class='ans'><div>知友{i} 回答于 2021-06-0{i}</div><p>{ANSWER}{ANSWER}</p>"
+        f"<div>你对这个回答的评价是？ 采纳数：0</div></div>"
+        for i in range(1, 6)
+    )
+    html = page(
+        f"<div class='best'><div>最佳答案 热心网友 2021-06-01</div><p>{PARA}</p><p>{SIDE}</p>"
+        f"<div>你对这个回答的评价是？ 采纳数：12</div></div>{others}",
+        title="社保转移怎么办理",
+    )
+    assert extract_page(html, url="https://zhidao.example.com/question/1.html").body == [PARA, SIDE]
