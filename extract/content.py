@@ -20,7 +20,7 @@ from newsclean.extract.html import (
     is_data_row,
     render_lines,
 )
-from newsclean.extract.layout import densest_block, sentence_weight
+from newsclean.extract.layout import after_header_in_block, densest_block, sentence_weight
 from newsclean.extract.text import CELL_SEPARATOR, HAN, ROW_MARK, clean_line
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
@@ -96,11 +96,15 @@ def looks_like_replies(lines: list[str]) -> bool:
 
 def densest_lines(lines: list[str]) -> list[str]:
     """The run of rendered lines with the most running text (the line-block distribution
-    that text renderings are read with), when it holds enough of it to be an article."""
+    that text renderings are read with), when it holds enough of it to be an article; from
+    after the headline and its date line when the run took in text above them (a side
+    column's paragraphs)."""
     cleaned = [clean_line(line) for line in lines]
-    start, end = densest_block(cleaned, [classify_line(line) for line in cleaned])
-    block = lines[start:end]
-    return block if sum(sentence_weight(line) for line in block) >= MIN_CONTAINER_HAN else []
+    kinds = [classify_line(line) for line in cleaned]
+    start, end = densest_block(cleaned, kinds)
+    if sum(sentence_weight(line) for line in lines[start:end]) < MIN_CONTAINER_HAN:
+        return []
+    return lines[after_header_in_block(cleaned, kinds, start, end) : end]
 
 
 # Classes of text kept for screen readers and not shown (Bootstrap's, WordPress's), and of

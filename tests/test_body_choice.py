@@ -137,3 +137,40 @@ def test_a_q_and_a_page_gives_the_accepted_answer_without_its_reaction_bar():
         title="社保转移怎么办理",
     )
     assert extract_page(html, url="https://zhidao.example.com/question/1.html").body == [PARA, SIDE]
+
+
+NOTICE = (
+    "为做好今年防汛工作,县防汛抗旱指挥部决定于6月1日起进入主汛期,实行二十四小时值班制度,请各单位做好准备。"
+)
+SITE_FOOTER = (
+    "<div class='footer'><p>本网站由某县人民政府主办,某县大数据发展中心承办。为了获得更好的浏览效果,建议使用1280×800"
+    "以上分辨率,使用谷歌浏览器或者火狐浏览器访问本网站。本网站所载文字、图片等内容,未经许可,任何单位和个人不得转载或者用于"
+    "商业用途。</p><p>地址：某县人民路1号 邮编：450000 联系电话：0371-12345678</p></div>"
+)
+
+
+def test_a_short_notice_beats_the_longer_site_footer_under_it():
+    # Layout: a county government notice of two sentences in one text block, under the
+    # headline and its 发布时间 line, above the site's footer paragraph (主办, 承办, the
+    # browser advice and a no-reprint notice), which holds more running text.
+    html = page(
+        f"<div class='main'><div class='info'>发布时间：2024-05-30 来源：县应急局</div>"
+        f"<div class='con'>{NOTICE}{NOTICE}</div></div>{SITE_FOOTER}",
+        title="关于进入主汛期的通知",
+    )
+    assert extract_page(html, url="https://www.example.gov.cn/a/1.html").body == [NOTICE * 2]
+
+
+def test_a_notice_too_short_for_a_container_keeps_the_footer_out():
+    # Layout: the same notice, one sentence and 特此通知, with a leaders' column first in the
+    # markup: the line reader starts after the headline and its date line.
+    leader = "县长张三,男,汉族,1970年生,大学学历,中共党员。主持县政府全面工作,负责审计、财政、人事方面工作。"
+    html = (
+        "<html><head><meta charset='utf-8'><title>关于进入主汛期的通知_某县人民政府</title></head><body>"
+        f"<div class='side'><h3>领导之窗</h3><p>{leader}</p><p>{leader}</p></div><div class='main'>"
+        "<h1>关于进入主汛期的通知</h1><div class='info'>发布时间：2024-05-30 来源：县应急局</div>"
+        f"<div class='con'><p>{NOTICE}</p><p>特此通知。</p></div></div>{SITE_FOOTER}</body></html>"
+    ).encode()
+    body = extract_page(html, url="https://www.example.gov.cn/a/2.html").body
+    assert body[:2] == [NOTICE, "特此通知。"]
+    assert not any("本网站" in line or "邮编" in line for line in body)
