@@ -89,9 +89,9 @@ def looks_like_replies(lines: list[str]) -> bool:
     among the lines: the headers of replies, answers or comments, each a user, a time and
     counters."""
     short = [line for line in lines if len(line) <= REPLY_HEADER_CHARS]
-    reactions = sum(1 for line in short if _REACTION_RE.search(line))
-    stamps = sum(1 for line in short if parse_date(line))
-    return reactions >= MIN_REPLY_HEADERS and stamps >= MIN_REPLY_STAMPS
+    if sum(1 for line in short if _REACTION_RE.search(line)) < MIN_REPLY_HEADERS:
+        return False  # most pages: no dates to look for
+    return sum(1 for line in short if parse_date(line)) >= MIN_REPLY_STAMPS
 
 
 def densest_lines(lines: list[str]) -> list[str]:
