@@ -88,10 +88,8 @@ _BARE_EDITOR_RE = re.compile(
     f"^[(（]?\\s*(?:{labels.EDITOR})\\s+(?P<names>[^\\s()（）]+(?:\\s+[^\\s()（）]+){{0,2}})\\s*[)）]?$"
 )
 # Widget lines: share and print bars, comment counters, click prompts, reaction bars.
-_WIDGET_LINE_RES = (_SHARE_RE, _WIDGET_BAR_RE, _COMMENT_COUNT_RE, _CLICK_PROMPT_RE)
+_WIDGET_LINE_RES = (_SHARE_RE, _WIDGET_BAR_RE, _COMMENT_COUNT_RE, _CLICK_PROMPT_RE, _REACTION_BAR_RE)
 # A line opening with a source label, `新闻来源:` too (meta reads the value after it).
-# Widget lines: share and print bars, comment counters, click prompts, reaction bars.
-_WIDGET_LINE_RES = (_SHARE_RE, _COMMENT_COUNT_RE, _CLICK_PROMPT_RE, _REACTION_BAR_RE)
 _STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
 _DISCLOSURE_FIELD_RE = re.compile(f"^(?:{labels.DISCLOSURE_FIELDS}){labels.COLON}")
