@@ -50,6 +50,11 @@ _META_KINDS = (Kind.SOURCE, Kind.BYLINE, Kind.EDITOR, Kind.COUNTER, Kind.SHARE)
 # A teaser cut short: `【安徽阜阳一动物园2...`
 _TEASER_END_RE = re.compile(r"(?:\.{3}|…+)$")
 _HAN_RE = re.compile(f"[{HAN}]")
+# A heading element within this many lines above the body is the story's own.
+NEAR_HEADING = 8
+# A field label opening a line: `发布时间：`, `来源:`.
+_LABEL_START_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]")
+_BARE_LABEL_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]$")
 # A link to a site's home page: a logo, not a headline.
 _HOME_HREF_RE = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?$")
 
@@ -225,6 +230,8 @@ def heading_candidates(
             continue
         if any(a.tag == "a" for a in el.iterancestors()) or (el.tag == "a"):
             continue
+        if is_meta_block(text):
+            continue
         found.append((text, el))
     return found
 
@@ -252,20 +259,45 @@ def unmarked_headline(lines: list[str], page: PageHead, body: Container | None) 
     """The page head, unless it is blank or names only the site: then the headline the page
     shows without a heading element (`<p align=center><strong><font size=5>…`, a bold
     span), the headline-shaped line above the date line nearest the body, else the page head."""
-    if (page.head and not page.names_site) or body is None or not body.lines:
+    if page.head and not page.names_site:
         return page.head
+    return line_above_date(lines, page, body)[0] or page.head
+
+
+def line_above_date(lines: list[str], page: PageHead, body: Container | None) -> tuple[str, bool]:
+    """The headline-shaped line above the date line nearest the body (else just above the
+    body), '' when there is none; and whether a date line stands under it (two signals agree)."""
+    if body is None or not body.lines:
+        return "", False
     start = body.lines[0]
     near = lines[max(start - NEAR_BODY, 0) : start + 3]
     dated = [i for i, line in enumerate(near) if classify_line(line) == Kind.DATE]
     above = near[: dated[0]] if dated else near[: start - max(start - NEAR_BODY, 0)]
     for line in reversed(above):
         kind = classify_line(line)
-        if kind in _META_KINDS:
+        if kind in _META_KINDS or _BARE_LABEL_RE.match(line):  # `发布时间：` over its date
             continue
         if kind == Kind.TEXT and is_headline_shaped(line) and line not in page.full:
-            return line
+            return line, bool(dated)
         break
-    return page.head
+    return "", False
+
+
+def just_above_body(text: str, lines: list[str], body: Container | None) -> bool:
+    """True when the text is one of the NEAR_HEADING lines just above the body's first line
+    (a heading element there is the story's own, not a side column's)."""
+    if body is None or body.lines is None:
+        return False
+    start = body.lines[0]
+    return text in lines[max(start - NEAR_HEADING, 0) : start]
+
+
+def is_meta_block(text: str) -> bool:
+    """True for a title-classed element holding a date, source or widget line rather than a
+    headline: such a line opening with a label (`发布时间：`, `来源：`) or standing on several
+    lines (`2019年09月11日` / `富达传媒` / `1665`); a headline holding a date
+    (`…课后题（2020.3.23作业）`, `第63届金球奖：…(2005-12-23 21:05:10)`) does neither."""
+    return bool(_LABEL_START_RE.match(text) or "\n" in text) and classify_line(text) != Kind.TEXT
 
 
 def is_headline_shaped(line: str) -> bool:
@@ -304,6 +336,9 @@ def choose_title(
     found = nearest_heading(candidates, positions, body, h1_only=True)
     if found is None and page.names_site:
         found = nearest_heading(candidates, positions, body, h1_only=False)
+        line, dated = line_above_date(lines, page, body)
+        if dated and (found is None or not just_above_body(found[0], lines, body)):
+            return line, None  # no headline element by the body: the line above its date line
     if found is None and not page.head:  # never a blank title while a headline element stands
         found = next((c for c in candidates if c[1].tag == "h1"), candidates[0])
     if found is None:

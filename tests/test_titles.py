@@ -278,3 +278,46 @@ def test_a_headline_without_a_heading_element_above_the_date_line():
             f"<div><span style='font-size:22px;font-weight:bold'>{HEADLINE}</span></div>",
         ):
             assert extract_page(portal_page("", headline, title)).title == HEADLINE
+
+
+def test_without_a_page_head_the_line_above_the_date_line_beats_an_ad_heading():
+    # A 2010 portal story template saved without its head (no `<title>`, no meta): the
+    # headline is a plain div with an id, the date and source line right under it; the
+    # right-hand column below the text holds ads with h3 headings.
+    ads = "".join(
+        f"<div><h3>汉方养生天然本草茶{i}</h3><a href='/ad/{i}'>点此了解</a></div>" for i in range(3)
+    )
+    html = page(
+        "<div id='crumb'><a href='/'>娱乐</a> &gt; 正文</div><div id='topic'>情侣十年后再战荧屏 两位主演同台</div>"
+        "<div id='sth'><span>2010年11月25日 14:46</span> <span>国际在线</span></div>"
+        f"<div id='real'><p>{PARA}</p><p>{PARA}</p></div>{ads}",
+        head="",
+    )
+    art = extract_page(html)
+    assert art.title == "情侣十年后再战荧屏 两位主演同台"
+    assert art.published_at == "2010-11-25T14:46:00+08:00"
+
+
+def test_without_a_page_head_a_side_column_heading_loses_to_the_dated_headline_line():
+    # The same template with its side column first in the markup: the column's h3 headings
+    # over lists of photo links stand before the story's plain-div headline and date line.
+    items = "".join(f"<li><a href='/p/{i}'>图片新闻{i}</a></li>" for i in range(8))
+    side = "".join(f"<div><h3>最幸福的姿势{i}</h3><ul>{items}</ul></div>" for i in range(3))
+    html = page(
+        f"<div id='side'>{side}</div><div id='main'><div id='topic'>情侣十年后再战荧屏 两位主演同台</div>"
+        "<div id='sth'><span>2010年11月25日 14:46</span> <span>国际在线</span></div>"
+        f"<div id='real'><p>{PARA}</p><p>{PARA}</p></div></div>",
+        head="",
+    )
+    assert extract_page(html).title == "情侣十年后再战荧屏 两位主演同台"
+
+
+def test_a_title_classed_date_line_is_no_headline():
+    # A government page without a page head: a title-classed div holds the 发布时间 line
+    # between the headline div and the text.
+    html = page(
+        "<div class='doc-head'>德清县固定资产投资结构趋稳趋优</div><div class='title-meta-time'>发布时间：<br>"
+        f"2019-09-26 10:09:11</div><div class='text'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="",
+    )
+    assert extract_page(html).title == "德清县固定资产投资结构趋稳趋优"
