@@ -2,8 +2,8 @@
 
 The corpus is our own: pages written after the 2007-2009 article template of a portal's
 entertainment channel (ent.163.com): a navigation bar, the headline, a date and 来源 line, the
-body in `div#endText`, a comment-count line (`【已有0位网友发表了看法，点击查看。】`) that some
-pages print inside the body container and others just below it, related links and a footer.
+body in `div#endText`, a promo line (`【娱乐周刊：明星私房话每周五独家放送】`) that some pages
+print inside the body container and others just below it, related links and a footer.
 One page of the same host follows another layout (a photo special: `div.photo-text`, its own
 bar and footer), three pages reprint the first story with a changed last paragraph, and one
 page puts an editor's pick box between the headline and `div#endText`.
@@ -23,7 +23,7 @@ from newsclean.extract.html import parse_html
 from newsclean.extract.profiles import PageSample, learn, norm_line, short_lines
 
 HOST = "ent.example.com"
-COMMENTS = "【已有0位网友发表了看法，点击查看。】"
+PROMO = "【娱乐周刊：明星私房话每周五独家放送】"
 NAV = (
     "<div class='nav'><a>首页</a> - <a>新闻</a> - <a>体育</a> - <a>娱乐</a> - <a>财经</a> - <a>科技</a></div>"
 )
@@ -53,8 +53,8 @@ def paragraphs(lead: str, n: int) -> list[str]:
 
 def template_page(title: str, body: list[str], comments_inside: bool) -> str:
     """A page of the channel's article template."""
-    inner = "".join(f"<p>{p}</p>" for p in body) + (f"<p>{COMMENTS}</p>" if comments_inside else "")
-    after = "" if comments_inside else f"<div class='count'>{COMMENTS}</div>"
+    inner = "".join(f"<p>{p}</p>" for p in body) + (f"<p>{PROMO}</p>" if comments_inside else "")
+    after = "" if comments_inside else f"<div class='count'>{PROMO}</div>"
     return (
         f"<html><head><meta charset='utf-8'><title>{title}_网易娱乐</title></head><body>{NAV}"
         f"<h1>{title}</h1><div class='info'>2009-04-28 10:12:30　来源: 新京报</div>"
@@ -82,7 +82,7 @@ def odd_page() -> str:
     body = paragraphs(
         "这组照片记录了一位摄影师在云南山区拍摄的日常生活，画面朴素而动人，引来许多网友留言。", 9
     )
-    inner = "".join(f"<p>{p}</p>" for p in [*body, COMMENTS])
+    inner = "".join(f"<p>{p}</p>" for p in [*body, PROMO])
     return (
         "<html><head><meta charset='utf-8'><title>图片故事：山里的日子</title></head><body>"
         "<div class='photo-bar'>图片频道 | 图片故事</div><h1>图片故事：山里的日子</h1>"
@@ -142,18 +142,18 @@ def test_profile_drops_template_lines_and_leaves_the_odd_page(tmp_path):
     db = clean(tmp_path, "profiled", [folder], manifest, "--jobs", "1")
     learned = rows(db)
     # alone, the comment line leaks into the bodies that print it inside the container
-    assert COMMENTS in alone["a0.html"][0] and COMMENTS in alone["a1.html"][0]
+    assert PROMO in alone["a0.html"][0] and PROMO in alone["a1.html"][0]
     # with the profile it is a template line: gone, and the rows say a profile was used
-    assert all(COMMENTS not in learned[n][0] for n in names if n != "odd.html")
+    assert all(PROMO not in learned[n][0] for n in names if n != "odd.html")
     assert learned["a0.html"] == (alone["a0.html"][0][:-1], "generic/1 +profile")
     assert learned["a2.html"] == alone["a2.html"]  # nothing to change there
     # the odd page shares no template with the host: extracted as before, its line kept
-    assert learned["odd.html"] == alone["odd.html"] and COMMENTS in learned["odd.html"][0]
+    assert learned["odd.html"] == alone["odd.html"] and PROMO in learned["odd.html"][0]
     (profile,) = profile_rows(db)
     host, template, pages, lines = profile[:4]
     assert (host, template) == (HOST, "html")
     assert pages == 8  # 11 pages: the first story and its 3 reprints are one article
-    assert COMMENTS in json.loads(lines) and "网易公司版权所有" in json.loads(lines)
+    assert PROMO in json.loads(lines) and "网易公司版权所有" in json.loads(lines)
     # the reprinted paragraphs (5 pages, one story) are not template, and stay in the bodies
     reprinted = paragraphs(STORIES[0][1], 0)[1]
     assert reprinted not in json.loads(lines)
@@ -178,7 +178,7 @@ def test_below_the_minimum_nothing_changes(tmp_path):
     few = [tmp_path / "site" / n for n in ("a0.html", "a1.html", "a2.html", "a3.html")]
     db = clean(tmp_path, "few", few, manifest)
     assert profile_rows(db) == []
-    assert COMMENTS in rows(db)["a0.html"][0]
+    assert PROMO in rows(db)["a0.html"][0]
 
 
 def test_sites_learned_lists_and_shows_a_profile(tmp_path):
@@ -187,7 +187,7 @@ def test_sites_learned_lists_and_shows_a_profile(tmp_path):
     listed = invoke("sites", "--learned", "--db", db)
     assert listed.exit_code == 0 and HOST in listed.output and "div#endText" in listed.output
     shown = invoke("sites", "--learned", "--db", db, HOST)
-    assert shown.exit_code == 0 and COMMENTS in shown.output and "8 distinct articles" in shown.output
+    assert shown.exit_code == 0 and PROMO in shown.output and "8 distinct articles" in shown.output
     missing = invoke("sites", "--learned", "--db", db, "other.example.com")
     assert missing.exit_code == 1 and "no learned site profile for other.example.com" in missing.output
 
@@ -285,15 +285,15 @@ def test_reclean_learns_from_stored_raw_pages(tmp_path):
     alone = invoke("reclean", "--db", db_path, "--no-profiles")
     assert alone.exit_code == 0, alone.output
     before = rows_by_url(db_path)
-    assert profile_rows(db_path) == [] and COMMENTS in before["a0.html"][0]
+    assert profile_rows(db_path) == [] and PROMO in before["a0.html"][0]
     learned = invoke("reclean", "--db", db_path)
     assert learned.exit_code == 0, learned.output
     (profile,) = profile_rows(db_path)
     assert profile[:3] == (HOST, "html", 8)
     found = rows_by_url(db_path)
     assert found["a0.html"] == (before["a0.html"][0][:-1], "generic/1 +profile")
-    assert all(COMMENTS not in found[n][0] for n in names if n != "odd.html")
-    assert COMMENTS in found["odd.html"][0]
+    assert all(PROMO not in found[n][0] for n in names if n != "odd.html")
+    assert PROMO in found["odd.html"][0]
     assert found["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")  # extracted again
 
 
