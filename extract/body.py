@@ -73,6 +73,9 @@ RIVAL_FACTOR = 1.3
 RIVAL_AGREEMENT = 1.5
 # How many ancestors of the chosen container are looked at for a list of replies around it.
 REPLY_LIST_DEPTH = 3
+# An item of a reply list before the one the finder chose is its first post only with this
+# share of the chosen item's text.
+ITEM_SHARE = 0.5
 # A post's text holds this share of the post's paragraph text (its user card holds the rest).
 INNER_SHARE = 0.8
 # A container with fewer Han characters of paragraphs than this is no body location.
@@ -118,8 +121,12 @@ def page_choice(
     if not sure and (rival := rival_container(walk, element)):
         return rival_choice(walk, html, url, element, lines, rival)
     replies = None if sure else enclosing_reply_list(walk, element, lines)
-    if replies is not None and (post := first_post(walk, replies)):  # replies never extend it
-        return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
+    if replies is not None:  # the replies never extend the choice: no second opinion
+        chosen = None if replies is element else element  # one reply or answer of the list
+        if post := first_post(walk, replies, chosen):
+            return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
+        if chosen is not None:
+            return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
     far = distance is not None and distance > DOUBTFUL_DISTANCE
     if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
         return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
@@ -178,16 +185,24 @@ def enclosing_reply_list(
     return next((found for found in walk.reply_lists if found in around), None)
 
 
-def first_post(walk: PageWalk, replies: lxml.html.HtmlElement) -> Container | None:
-    """When the chosen container renders as a list of replies (a forum thread, a Q&A page's
-    answers, a blog's comments): the first container after the headline, in document order,
-    that holds running text and does not render as replies itself: the thread's first post,
-    the accepted answer, or the blog post above its comments. The innermost container holding
-    most of its text is taken (a post's text rather than the post with its user card)."""
+def first_post(
+    walk: PageWalk, replies: lxml.html.HtmlElement, chosen: lxml.html.HtmlElement | None = None
+) -> Container | None:
+    """When the chosen container is a list of replies (a forum thread, a Q&A page's answers, a
+    blog's comments): the first container after the headline, in document order, that holds
+    running text and does not render as replies itself: the thread's first post, the accepted
+    answer, or the blog post above its comments. When the finder `chosen` one item of the
+    list, an item before it counts only with ITEM_SHARE of its text (a short sponsored answer
+    above the best one is no first post). The innermost container holding most of its text
+    is taken (a post's text rather than the post with its user card)."""
     around = set(replies.iterancestors())
     after = walk.heading_at if walk.heading_at is not None else -1
+    start = next((found.position for found in walk.containers if found.element is replies), -1)
+    floor = next((ITEM_SHARE * found.han for found in walk.containers if found.element is chosen), 0.0)
     for container in sorted(walk.containers, key=lambda found: found.position):
         if container.position <= after or container.element is replies or container.element in around:
+            continue
+        if container.position > start and container.han < floor:
             continue
         lines = lines_of(walk, container)
         if raw_weight(lines) >= MIN_CONTAINER_HAN and not looks_like_replies(lines):

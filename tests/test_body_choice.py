@@ -123,17 +123,21 @@ def test_a_forum_thread_gives_its_first_post():
     assert extract_page(html, url="https://bbs.example.com/thread-1-1-1.html").body == [PARA, SIDE]
 
 
-def test_a_q_and_a_page_gives_the_accepted_answer_without_its_reaction_bar():
-    # Layout: a Zhidao-style page: the best answer, then five other answers, each closed by
-    # `你对这个回答的评价是？ 采纳数：N`.
-    others = "".join(
+def other_answers() -> str:
+    """Five answers below the best one, each closed by its reaction bar."""
+    return "".join(
         f"<div class='ans'><div>知友{i} 回答于 2021-06-0{i}</div><p>{ANSWER}{ANSWER}</p>"
         f"<div>你对这个回答的评价是？ 采纳数：0</div></div>"
         for i in range(1, 6)
     )
+
+
+def test_a_q_and_a_page_gives_the_accepted_answer_without_its_reaction_bar():
+    # Layout: a Zhidao-style page: the best answer, then five other answers, each closed by
+    # `你对这个回答的评价是？ 采纳数：N`.
     html = page(
         f"<div class='best'><div>最佳答案 热心网友 2021-06-01</div><p>{PARA}</p><p>{SIDE}</p>"
-        f"<div>你对这个回答的评价是？ 采纳数：12</div></div>{others}",
+        f"<div>你对这个回答的评价是？ 采纳数：12</div></div>{other_answers()}",
         title="社保转移怎么办理",
     )
     assert extract_page(html, url="https://zhidao.example.com/question/1.html").body == [PARA, SIDE]
@@ -174,3 +178,24 @@ def test_a_notice_too_short_for_a_container_keeps_the_footer_out():
     body = extract_page(html, url="https://www.example.gov.cn/a/2.html").body
     assert body[:2] == [NOTICE, "特此通知。"]
     assert not any("本网站" in line or "邮编" in line for line in body)
+
+
+def test_a_short_sponsored_answer_above_the_best_answer_is_no_first_post():
+    # Layout: a Zhidao-style page with a sponsored answer (a short ad that reads like an
+    # answer) printed above the best answer, other answers below.
+    ad = (
+        "<div class='ad'><div>广告 某某科技 2021-06-01</div><p>我们公司专业提供社保代办服务,办理快捷,收费透明,"
+        "全国各地均可办理。欢迎来电咨询,工作人员将在第一时间为您解答社保转移的各类问题。另有养老保险续缴服务。</p></div>"
+    )
+    best = "".join(f"<p>{text}</p>" for text in (PARA, SIDE, NOTICE, REPLY))
+    html = page(
+        f"<div class='list'>{ad}<div class='best'><div>最佳答案 热心网友 2021-06-01</div>{best}"
+        f"<div>你对这个回答的评价是？ 采纳数：12</div></div>{other_answers()}</div>",
+        title="社保转移怎么办理",
+    )
+    assert extract_page(html, url="https://zhidao.example.com/question/2.html").body == [
+        PARA,
+        SIDE,
+        NOTICE,
+        REPLY,
+    ]
