@@ -307,7 +307,7 @@ def test_reclean_site_host_applies_a_profile_to_the_files_clean_stored(tmp_path)
     _, manifest = write_corpus(tmp_path / "site")
     db = clean(tmp_path, "alone", [tmp_path / "site"], manifest, "--no-profiles")
     before = rows(db)
-    assert profile_rows(db) == [] and COMMENTS in before["a0.html"][0]
+    assert profile_rows(db) == [] and PROMO in before["a0.html"][0]
     other = invoke("reclean", "--db", db, "--site", "other.example.org")
     assert other.exit_code == 0 and rows(db) == before  # another host: nothing read, nothing learned
     assert invoke("reclean", "--db", db, "--site", "nosuch").exit_code == 2
