@@ -58,17 +58,15 @@ _STARTS_WITH_KEYWORDS_LABEL_RE = re.compile("^" + labels.KEYWORDS + labels.COLON
 # Every editor and keyword line holds one of these words (a cheap test before classify_line;
 # `责任编辑` holds `编辑`, so any match of the editor words is one of these).
 _EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, labels.KEYWORD_WORD)))
-# A comment counter standing as a line: `【已有0位网友发表了看法，点击查看。】`, `网友评论 12 条`.
-_COMMENT_COUNT_RE = re.compile(
-    r"^[【\[(]?\s*(?:已有|共有)?\s*\d+\s*[位名个人条]?\s*网友(?:发表|参与|评论)|^(?:网友评论|评论|跟帖)\s*\d+\s*条"
+# Widget lines of comment and reply blocks: a comment counter (`【已有0位网友发表了看法，点击查看。】`,
+# `网友评论 12 条`), a reaction bar (`你对这个回答的评价是？ 采纳数：12`, `回复 | 举报`), a prompt
+# to follow a link (`点击进入〉〉〉…专题`, `点击查看：…名单（图）`). One pattern: most lines try it.
+_REPLY_WIDGET_RE = re.compile(
+    r"^[【\[(]?\s*(?:已有|共有)?\s*\d+\s*[位名个人条]?\s*网友(?:发表|参与|评论)|^(?:网友评论|评论|跟帖)\s*\d+\s*条|"
+    r"^你对这个回答的评价是|^采纳数\s*[:：]?\s*\d|"
+    r"^(?:回复|举报|点赞|收藏|分享|赞|踩)(?:[\s|｜·]*(?:回复|举报|点赞|收藏|分享|赞|踩|\d+))*$|"
+    r"^[【\[(]?\s*(?:请)?点击(?:进入|查看|阅读|浏览|观看)(?!.*。)"
 )
-# A reply's or answer's reaction bar standing as a line: `你对这个回答的评价是？ 采纳数：12`,
-# `回复 | 举报`, `点赞 12 收藏`.
-_REACTION_BAR_RE = re.compile(
-    r"^你对这个回答的评价是|^采纳数\s*[:：]?\s*\d|^(?:回复|举报|点赞|收藏|分享|赞|踩)(?:[\s|｜·]*(?:回复|举报|点赞|收藏|分享|赞|踩|\d+))*$"
-)
-# A prompt to follow a link, standing as a line: `点击进入〉〉〉…专题`, `点击查看：…名单（图）`.
-_CLICK_PROMPT_RE = re.compile(r"^[【\[(]?\s*(?:请)?点击(?:进入|查看|阅读|浏览|观看)(?!.*。)")
 _SHARE_RE = re.compile(
     r"^(?:分享到|分享至|打印|关闭窗口|【?\s*字号|字体\s*[:：]|扫一扫|微信扫一扫|手机看新闻|返回顶部|"
     r"【\s*大\s*中\s*小\s*】|【打印】|【关闭】|收藏本文|点击[数量]?\s*[:：]|分享让更多人看到|"
@@ -87,8 +85,6 @@ _WIDGET_BAR_RE = re.compile(
 _BARE_EDITOR_RE = re.compile(
     f"^[(（]?\\s*(?:{labels.EDITOR})\\s+(?P<names>[^\\s()（）]+(?:\\s+[^\\s()（）]+){{0,2}})\\s*[)）]?$"
 )
-# Widget lines: share and print bars, comment counters, click prompts, reaction bars.
-_WIDGET_LINE_RES = (_SHARE_RE, _WIDGET_BAR_RE, _COMMENT_COUNT_RE, _CLICK_PROMPT_RE, _REACTION_BAR_RE)
 # A line opening with a source label, `新闻来源:` too (meta reads the value after it).
 _STARTS_WITH_SOURCE_LABEL_RE = re.compile(f"^(?:新闻|文章|本文|信息)?(?:{labels.SOURCE})" + labels.COLON)
 _COUNTER_RE = re.compile(r"^\d{1,9}$")
@@ -180,7 +176,9 @@ def classify_line(line: str) -> Kind:
         return Kind.EDITOR
     if _is_hotline(text):
         return Kind.HOTLINE
-    if len(text) < 80 and any(pattern.match(text) for pattern in _WIDGET_LINE_RES):
+    if len(text) < 80 and (
+        _SHARE_RE.match(text) or _WIDGET_BAR_RE.match(text) or _REPLY_WIDGET_RE.match(text)
+    ):
         return Kind.SHARE
     if len(text) < 60 and _STARTS_WITH_SOURCE_LABEL_RE.match(text):
         return Kind.SOURCE
