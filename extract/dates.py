@@ -46,7 +46,10 @@ _DAY_FIRST_RE = re.compile(
 )
 # 04-03 10:20 or 4月3日 10:20: no year, taken from context
 _SHORT_RE = re.compile(
-    r"(?<![\d-])(?P<m>\d{1,2})\s*[-月]\s*(?P<d>\d{1,2})(?!\d)\s*日?\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    r"(?<![\d-])(?P<m>\d{1,2})\s*[-月]\s*"
+    # the day, then a space; or two digits glued to the time (`10-0812:00`: two spans)
+    r"(?:(?P<d>\d{1,2})(?!\d)\s*日?\s+|(?P<d2>\d{2})(?=\d{1,2}:\d))"
+    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 )
 # 3小时前, 15分钟前, 2天前, 刚刚
 _RELATIVE_RE = re.compile(r"(?P<n>\d+)\s*(?P<unit>秒|分钟|小时|天)前|刚刚")
@@ -151,7 +154,7 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
     if year is not None:
         for match in _SHORT_RE.finditer(text):
             g = match.groupdict()
-            found = _iso(year, int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"])
+            found = _iso(year, int(g["m"]), int(g["d"] or g["d2"]), g["H"], g["M"], g["S"])
             if found:
                 return found
     rel = _RELATIVE_RE.search(text)

@@ -111,6 +111,7 @@ def test_parse_date_reads_a_weekday_glued_spans_and_chinese_numerals():
     assert parse_date("2024-3-508:21") is None  # a one-digit day glued to a time is ambiguous
     assert parse_date("二〇二四年三月五日") == "2024-03-05"
     assert parse_date("二〇二三年十二月三十一日") == "2023-12-31"
+    assert parse_date("10-0812:00", year=2019) == "2019-10-08T12:00:00+08:00"  # no year, glued
 
 
 def test_a_line_with_publish_and_update_labels_dates_the_post():
