@@ -159,7 +159,7 @@ def test_cluster_local_gives_the_database_of_a_local_clean(corpus):
 
 
 def test_cluster_learns_and_applies_site_profiles_as_a_local_clean(tmp_path):
-    from test_profiles import COMMENTS, rows, write_corpus  # one host's template pages (see there)
+    from test_profiles import PROMO, rows, write_corpus  # one host's template pages (see there)
 
     _, manifest = write_corpus(tmp_path / "site")
     args = [tmp_path / "site", "--manifest", manifest]
@@ -173,7 +173,7 @@ def test_cluster_learns_and_applies_site_profiles_as_a_local_clean(tmp_path):
     assert done.stdout == local.stdout.replace("local.db", "c.db")
     assert snapshot(tmp_path / "c.db") == snapshot(tmp_path / "local.db")
     learned = rows(tmp_path / "c.db")
-    assert COMMENTS not in learned["a0.html"][0] and learned["pick.html"][1] == "generic/1 +profile"
+    assert PROMO not in learned["a0.html"][0] and learned["pick.html"][1] == "generic/1 +profile"
 
 
 def test_a_worker_killed_mid_task_is_retried_without_duplicate_rows(corpus, cluster):
