@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsclean.extract import labels
-from newsclean.extract.text import HAN, match_form
+from newsclean.extract.text import HAN, lazy_pattern, match_form
 
 # Role markers, longest first. The value says which list the following names join;
 # None marks a credit that qualifies names already given (`… 文/图`, `… 摄`).
@@ -105,11 +105,11 @@ _AFFILIATION_NOTE_RE = re.compile(r"(?<=[^\s(（])[(（][^()（）]{2,20}[)）]?
 # A place and day glued after a name in a news agency credit (`吳欣紜台北24日電`).
 _PLACE_DAY_RE = re.compile(f"[{HAN}]{{2}}\\d{{1,2}}日[电電]$")
 # A name list only: `(常书香 马丹阳)`
-_AFFILIATION_RE = re.compile(
+_affiliation_re = lazy_pattern(
     r"(?:北京|上海|天津|重庆|中国|中共|中央|国家|国务院|清华|复旦|南开|浙江|武汉|南京|河南|湖北|湖南|江苏|广东|"
     r"山东|四川|陕西|人民|华中|华东|华南|西南|西北|东北|首都|新华社|本报|本刊)[^\s]{2,}"
 )
-_NAMES_ONLY_RE = re.compile(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5}}$")
+_names_only_re = lazy_pattern(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5}}$")
 _BYLINE_WORD_RE = re.compile(
     "|".join((labels.REPORTER, labels.CORRESPONDENT, labels.INTERN, labels.WRITERS))
     + r"|文\s*/\s*图|图\s*/\s*文|摄"
@@ -133,7 +133,7 @@ DATELINE_RE = re.compile(
     r")\s*"
 )
 # A chain of credits glued after the last sentence: `闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光`.
-_CREDIT_CHAIN_RE = re.compile(
+_credit_chain_re = lazy_pattern(
     r"^(?:[^。！？:]{0,24}?(?:" + _FIELD_CREDITS + r")[^。！？:]{1,24}?)?(?:报道)?"
     r"(?:(?:"
     + "|".join((labels.SOURCE_WORD, labels.EDITOR, labels.SIGN_OFFS, labels.REVIEW_ROUNDS))
@@ -157,7 +157,7 @@ class Credits:
 def is_names_only(text: str) -> bool:
     """True for a line of 2-6 names and nothing else (`夏凡 余婷婷 余勤 柏建斌`), no label
     among them (`编辑 李华 张伟`)."""
-    return _NAMES_ONLY_RE.match(text) is not None and not _NOT_NAMES.intersection(text.split())
+    return _names_only_re().match(text) is not None and not _NOT_NAMES.intersection(text.split())
 
 
 def is_name(token: str) -> bool:
@@ -170,7 +170,7 @@ def is_name(token: str) -> bool:
 def name_before_affiliation(token: str) -> str | None:
     """The name opening `方敏北京大学经济学院教授` (a name glued to an institution), if any."""
     for size in (2, 3):
-        if is_name(token[:size]) and _AFFILIATION_RE.match(token[size:]):
+        if is_name(token[:size]) and _affiliation_re().match(token[size:]):
             return token[:size]
     return None
 
@@ -293,6 +293,6 @@ def split_bare_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     if not ends or ends[-1] >= len(paragraph):
         return paragraph, None
     tail = paragraph[ends[-1] :].strip()
-    if not tail or not (looks_like_byline(tail) or _CREDIT_CHAIN_RE.match(match_form(tail))):
+    if not tail or not (looks_like_byline(tail) or _credit_chain_re().match(match_form(tail))):
         return paragraph, None
     return paragraph[: ends[-1]].rstrip(), tail

@@ -3,8 +3,9 @@ registered domain of its URL) and its host."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
+
+from newsclean.extract.text import lazy_pattern
 
 # Second-level labels under which a .cn (.hk, .tw) name is registered one level down:
 # `hnr.cn` is registered, `ha.chinanews.com.cn` is a name under `chinanews.com.cn`.
@@ -14,7 +15,7 @@ SECOND_LEVEL = frozenset(
 )
 COUNTRY_CODES = frozenset({"cn", "hk", "tw", "mo", "uk", "jp"})
 # A copyright line naming its owner: `版权所有：长江网`, `Copyright © 2020 大河网 All Rights Reserved`.
-_COPYRIGHT_RE = re.compile(
+_copyright_re = lazy_pattern(
     r"(?:版权所有|版权归|Copyright|©|&copy;)(?:\s|&copy;|&#169;|主办|[©:：\d\-–—,()Cc])*"
     r"([\u4e00-\u9fff][\u4e00-\u9fff·]{1,15}?(?:新闻网|网站|网|报社|日报|晚报|报|电视台|广播电视台|台|传媒|中心))"
 )
@@ -49,7 +50,7 @@ def registered_domain(host: str) -> str:
 
 def copyright_owner(text: str) -> str | None:
     """The publisher a copyright line names (`版权所有：长江网` → `长江网`), if any."""
-    match = _COPYRIGHT_RE.search(text)
+    match = _copyright_re().search(text)
     return match.group(1) if match else None
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 # Han ideographs (basic, extension A, compatibility). Punctuation is not CJK here:
 # the spacing rule below must not glue a closing quote to the next word.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-HAN_RE = re.compile(f"[{HAN}]")
 _NON_HAN_RE = re.compile(f"[^{HAN}]+")
 
 # Full-width ASCII variants (U+FF01..U+FF5E) map to ASCII by subtracting 0xFEE0;
@@ -34,8 +34,16 @@ _MATCH_FOLDABLE_RE = re.compile("[\uff01-\uff5e\u3000" + "".join(map(chr, _LABEL
 # Whitespace that pages use as indentation: ASCII, NBSP, ideographic space, zero-width.
 _EDGE_SPACE = " \t\r\n\u00a0\u3000\u200b\ufeff\u2002\u2003\u2009"
 
+
+def lazy_pattern(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A function giving `re.compile(pattern, flags)`, compiled on its first call: for the
+    patterns most pages never reach, whose compiling is start-up time (a class of the Han
+    ranges takes ~1 ms to compile; issue 23)."""
+    return cache(lambda: re.compile(pattern, flags))
+
+
 # A run of spaces between two Han characters, or between a Han character and a digit.
-_INNER_SPACE_RE = re.compile(
+_inner_space_re = lazy_pattern(
     f"(?<=[{HAN}])[ \u00a0\u3000]+(?=[{HAN}0-9])|(?<=[0-9])[ \u00a0\u3000]+(?=[{HAN}])"
 )
 # A data table's row is one line, its cells joined by CELL_SEPARATOR.
@@ -86,7 +94,7 @@ def squeeze_spaces(text: str) -> str:
 def close_cjk_gaps(text: str) -> str:
     """Remove spaces between Han characters, and between Han characters and digits."""
     if " " in text or "\u00a0" in text or "\u3000" in text:  # the pattern's spaces: look first
-        return _INNER_SPACE_RE.sub("", text)
+        return _inner_space_re().sub("", text)
     return text
 
 

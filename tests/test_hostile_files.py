@@ -762,12 +762,14 @@ def test_jobs_is_capped_at_a_few_per_core(tmp_path, monkeypatch):
 
 def test_one_page_is_cleaned_without_workers(tmp_path, monkeypatch):
     """Workers for one page file only add their start-up (issue 23); a folder still gets them."""
+    import multiprocessing  # imported by clean_paths when it forks
+
     from newsclean.db.store import open_db
 
     pools = []
-    real_pool = pipeline.multiprocessing.Pool
+    real_pool = multiprocessing.Pool
     monkeypatch.setattr(
-        pipeline.multiprocessing, "Pool", lambda n, **options: pools.append(n) or real_pool(n, **options)
+        multiprocessing, "Pool", lambda n, **options: pools.append(n) or real_pool(n, **options)
     )
     db = open_db(tmp_path / "news.db")
     assert pipeline.clean_paths(db, [str(HNR)], jobs=2).counts["cleaned"] == 1
