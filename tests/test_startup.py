@@ -8,8 +8,10 @@ process has imported, and that the lazy registry cannot drift from the commands 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -94,6 +96,32 @@ def test_query_commands_import_neither_sqlite_utils_nor_numpy(fixtures_db, comma
     """They read through store.ReadOnlyDatabase; sqlite-utils (and numpy through it) is for writers."""
     imported = modules_after(*command, "--db", str(fixtures_db))
     assert not {"sqlite_utils", "numpy"} & imported
+
+
+THREADS_PROBE = """
+import os
+from newsclean import cli
+import numpy
+print(os.environ["OPENBLAS_NUM_THREADS"], len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize(("setting", "expected"), [(None, "1"), ("2", "2")])
+def test_numpy_starts_no_blas_threads_unless_the_user_asks(setting, expected):
+    """numpy's OpenBLAS threads spin ~0.1 s of CPU at start-up (issue 23): the CLI asks for
+    none, and keeps a user's own OPENBLAS_NUM_THREADS."""
+    pytest.importorskip("numpy")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    if setting is not None:
+        env["OPENBLAS_NUM_THREADS"] = setting
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    value, threads = done.stdout.split()
+    assert value == expected
+    if setting is None:
+        assert threads == "1"
 
 
 def test_registry_names_every_command_once():
