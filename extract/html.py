@@ -69,6 +69,8 @@ _TAG_ATTR_RE = re.compile(
     r"""^\s*([a-z][a-z0-9]*)(?:\[([a-z][a-z-]*)(?:="([^"']*)"|=([A-Za-z_][\w-]*))?\])?\s*$""", re.ASCII
 )
 _ID_RE = re.compile(r"^\s*#([A-Za-z][\w-]*)\s*$", re.ASCII)
+# `div.editor`, `h2.f32`: a tag with one class (the site adapters' selectors).
+_TAG_CLASS_RE = re.compile(r"^\s*([a-z][a-z0-9]*)\.([A-Za-z_][\w-]*)\s*$", re.ASCII)
 # A numeric character reference to a character of `ld+json` (a page's `&#8203;` is none).
 _LD_JSON_REF_RE = re.compile(r"&#(?:0*(?:43|100|106|108|110|111|115)|[xX]0*(?:2[bB]|6[4aAcCeEfF]|73))")
 # `.left`, `.left.mrg_t_10`: classes alone, no tag.
@@ -114,10 +116,17 @@ def selector(css: str) -> CSSSelector | etree.XPath:
 
 def simple_xpath(css: str) -> str | None:
     """The XPath cssselect writes for a tag, a tag with an attribute (present, or equal to a
-    value) or an id; None for any other selector."""
+    value) or one class, or an id; None for any other selector."""
     found = _ID_RE.match(css)
     if found:
         return f"descendant-or-self::*[@id = '{found.group(1)}']"
+    found = _TAG_CLASS_RE.match(css)
+    if found:
+        tag, name = found.groups()
+        return (
+            f"descendant-or-self::{tag}[@class and contains(@class, '{name}') and "
+            f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+        )
     found = _TAG_ATTR_RE.match(css)
     if not found:
         return None

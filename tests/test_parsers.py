@@ -472,6 +472,10 @@ def test_control_characters_hidden_between_words_are_not_stored():
         "time[datetime]",
         "#pubtime_baidu",
         "#related-img",
+        # a tag and one class, as the hnr adapter writes them
+        " div.editor",
+        "h2.f32",
+        "div.left_news-box2",
     ],
 )
 def test_simple_selectors_are_the_xpath_cssselect_writes(css):
@@ -483,7 +487,7 @@ def test_simple_selectors_are_the_xpath_cssselect_writes(css):
     assert selector(css).path == CSSSelector(css, translator="html").path
 
 
-@pytest.mark.parametrize("css", ["h1.x", "#a b", "p[x=1]", "a[rel='x']", "div[class*=x]"])
+@pytest.mark.parametrize("css", ["h1.x.y", "#a b", "p[x=1]", "a[rel='x']", "div[class*=x]", "div.-x", "H1.x"])
 def test_other_selectors_are_left_to_cssselect(css):
     from newsclean.extract.html import simple_xpath
 
