@@ -40,7 +40,6 @@ from newsclean.extract.page_meta import (
     site_name_from_title,
     with_time,
 )
-from newsclean.extract.page_people import read_page_people
 from newsclean.extract.profiles import (
     PageSample,
     applies,
@@ -116,6 +115,9 @@ class Generic(Adapter):
             add_credits(art, labelled)
         art.editor = art.editor or page_editor(cleaned)
         art.source = art.source or labelled_source(lines)
+        # imported here: a page of a site with its own adapter never reads the page's people
+        from newsclean.extract.page_people import read_page_people
+
         read_page_people(doc, heading, cleaned, page.text, art)
 
 
