@@ -12,7 +12,6 @@ import gzip
 import json
 import os
 import re
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -58,11 +57,26 @@ def hnr_url(n: int) -> str:
     return f"https://news.hnr.cn/202003/19/{9000 + n}.html"
 
 
+# A wrapper process runs cli.py and prints, last on stderr, the largest RSS (KB) of the
+# processes it reaped: cli.py and its workers only, not earlier children of pytest (a browser,
+# a Dask cluster), which RUSAGE_CHILDREN of pytest itself would count.
+RSS_LINE = "max-rss-kb "
+MEASURED = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+    f"print({RSS_LINE!r} + str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), file=sys.stderr); "
+    "sys.exit(code)"
+)
+
+
 def run(*args: str, timeout: float = RUN_TIMEOUT) -> tuple[subprocess.CompletedProcess, float, float]:
     """Run cli.py; (result, wall seconds, max RSS in MB of any process in its tree)."""
     start = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "cli.py", *args], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-c", MEASURED, sys.executable, "cli.py", *args],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -71,10 +85,9 @@ def run(*args: str, timeout: float = RUN_TIMEOUT) -> tuple[subprocess.CompletedP
         out, err = proc.communicate()
         pytest.fail(f"cli.py {' '.join(args)} still running after {timeout} s\n{err[-3000:]}")
     wall = time.monotonic() - start
-    # communicate() reaped the child: RUSAGE_CHILDREN's ru_maxrss is the largest RSS of any
-    # process reaped so far (this one, its workers, and earlier children of pytest), in KB.
-    max_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), wall, max_rss
+    err, _, measured = err.rstrip("\n").rpartition("\n")
+    max_rss = int(measured.removeprefix(RSS_LINE)) / 1024
+    return subprocess.CompletedProcess(proc.args[3:], proc.returncode, out, err + "\n"), wall, max_rss
 
 
 def rows(db: Path) -> list[dict]:
