@@ -189,7 +189,8 @@ class NewerSchema(StoreError):
 # migrates. 0 is a database from before versions: open_db migrates it (the fingerprint
 # column, the query indexes, the search and story tables). A change to the schema raises
 # this number with a migration in ensure_schema; a database of a higher version is refused.
-SCHEMA_VERSION = 2  # 2: the search index folds traditional script to simplified
+SCHEMA_VERSION = 3  # 2: the search index folds traditional script to simplified; 3: site
+# profiles learn from kept samples (site_profiles.sampled: 0 for a profile learned before)
 # Article columns a migration adds, so that a writer may find them missing.
 MIGRATED_COLUMNS = ("fingerprint", "outlet", "host")
 
@@ -452,8 +453,18 @@ def ensure_schema(db: CorpusDatabase) -> None:
         create_tables(db)
         for index in db.indexes:
             index.create(db)
+        if db.execute("PRAGMA user_version").fetchone()[0] < 3:
+            mark_unsampled_profiles(db)
         if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def mark_unsampled_profiles(db: sqlite_utils.Database) -> None:
+    """Schema 3: a `site_profiles` table made before it gets the `sampled` column, 0 on its
+    rows (learned from one run's pages whose samples were not kept: db/profiles.py)."""
+    columns = table_columns(db.conn, "site_profiles")
+    if columns and "sampled" not in columns:
+        db.execute("alter table site_profiles add column sampled integer not null default 0")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

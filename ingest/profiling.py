@@ -1,23 +1,37 @@
 """Learning site profiles during `clean`, then extracting again the pages they change.
 
 Learn first, then extract: every page is extracted alone (no profile) and leaves a sample; once
-all inputs are stored, each host's samples (grouped by kind of page, distinct articles counted by
-the stories index) make its profile (extract/profiles.py), stored in `site_profiles`; a host with
-too few distinct articles in the run keeps the profile stored before, if any. The pages a
-profile changes are then brought in line, in name order: a stored row whose body holds template
-lines loses them (as extracting the page again with the profile would), and a page file whose
-body came from elsewhere than the profile's location is extracted again with it. Profiles come
-from pages extracted alone, so the database is the same for any input order and any --jobs.
+all inputs are stored, the run's samples join those kept in the database from earlier runs
+(`profile_samples`, by input name: a page cleaned again replaces its sample), and each host's
+kept samples (grouped by kind of page, distinct articles counted by the stories index) make its
+profile (extract/profiles.py), stored in `site_profiles`. So the profile after a run is the one
+learning from all the runs' pages at once gives: clean A then B, B then A and A+B store the
+same profiles and rows, and a run with fewer than MIN_PAGES new pages of a host still extends
+its profile. A host keeps the samples of its MAX_LEARNED_ARTICLES body fingerprints whose hash
+is lowest (the same ones however the runs are split), which bounds the table and the memory
+learning takes.
+
+The pages a profile changes are then brought in line, in name order: a stored row whose body
+holds template lines loses them (as extracting the page again with the profile would), and a
+page file whose body came from elsewhere than the profile's location is extracted again with
+it. When a host's profile changed (its template lines, locations or URL shapes), the pages of
+earlier runs that the old or the new profile changes are brought in line too: their files,
+when still there with the bytes they were cleaned with, are extracted again with the new
+profile (which restores a line an older profile dropped); other rows lose the new template
+lines. Profiles come from pages extracted alone, so the database is the same for any input
+order and any --jobs.
 
 Inputs read from WARC archives or standard input are not extracted again (their bytes are not
-kept): their rows lose template lines, but their body is not checked against the location.
+kept): their rows lose template lines, but their body is not checked against the location, and
+a line an earlier profile dropped from them is not restored. Pages of a host past its kept
+samples (hosts with more than MAX_LEARNED_ARTICLES articles) are brought in line by the run
+that cleans them, or by `reclean --site HOST`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -26,7 +40,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsclean.db.filters import Filters, filter_sql
-from newsclean.db.profiles import load_profiles, save_profile
+from newsclean.db.profiles import (
+    keep_samples,
+    load_profiles,
+    prune_samples,
+    save_profile,
+    stored_samples,
+    unsampled_pages,
+)
 from newsclean.db.store import stored_digest, stored_row
 from newsclean.db.stories import MEMBERS_TABLE, rows_in
 from newsclean.extract.profiles import (
@@ -36,6 +57,8 @@ from newsclean.extract.profiles import (
     drops_lines,
     learn,
     moves_body,
+    sample_from_json,
+    sample_to_json,
     with_story,
 )
 from newsclean.extract.record import Article, NotAnArticle
@@ -59,10 +82,11 @@ if TYPE_CHECKING:
     from newsclean.db.writable import CorpusDatabase
 
 
-# At most this many distinct articles of one host and kind of page are learned from: those
-# whose story key hashes lowest, so that the same corpus always gives the same choice. A
-# thousand articles find a template line (MIN_PAGES of them) many times over, and bound the
-# samples a profile is learned from in memory to ~10 MB however large the host's archive.
+# At most this many distinct articles (body fingerprints) of one host and kind of page are kept
+# and learned from: those whose fingerprint hashes lowest, so that the same corpus always gives
+# the same choice, however it is split into runs. A thousand articles find a template line
+# (MIN_PAGES of them) many times over, and bound the samples a profile is learned from, in
+# memory and in the database (~2-5 KB a page), however large the host's archive.
 MAX_LEARNED_ARTICLES = 1000
 
 
@@ -85,6 +109,7 @@ class Learner:
             "create table seen (name text primary key, host text, kind text, fingerprint text, data blob)"
         )
         self.count = 0
+        self.changed: dict[tuple[str, str], Profile | None] = {}  # see `learn`
 
     def take(self, item: FileJob | Job | Outcome, result: Extracted | Outcome) -> None:
         """Keep an extracted page's sample (`item`: the input it was extracted from)."""
@@ -119,17 +144,14 @@ class Learner:
 
     def bring_in_line(self, db: CorpusDatabase, pool: Any, profiles: dict[tuple[str, str], Profile]) -> int:
         """Drop template lines from the stored rows and extract again the page files whose body
-        a profile may move (see `apply`), a window of WRITE_SIZE pages at a time, in name
+        a profile may move (see `apply`): this run's pages, then the earlier pages of the hosts
+        whose profile changed (`self.changed`), a window of WRITE_SIZE pages at a time, in name
         order; how many rows were stored again."""
         patched: list[Extracted | Outcome] = []
         todo: list[FileJob] = []
         stored = 0
-        for name, data in self.store.execute("select name, data from seen order by name"):
-            seen: Seen = pickle.loads(data)
-            profile = profiles.get((seen.sample.host, seen.sample.kind))
-            if profile is None:
-                continue
-            if moves_body(profile, seen.sample) and seen.job is not None:
+        for name, seen, profile, earlier in self.pages_to_check(db, profiles):
+            if seen.job is not None and extracts_again(db, seen, profile, earlier):
                 todo.append(dataclasses.replace(seen.job, known=None, profile=profile))
             elif drops_lines(profile, seen.sample) and (row := patched_row(db, name, profile, seen.sample)):
                 patched.append(Extracted(name, stored_digest(db, name) or "", row=row))
@@ -142,34 +164,81 @@ class Learner:
         stored += len(store_batch(db, patched)) if patched else 0
         return stored + (extract_again(db, pool, todo) if todo else 0)
 
+    def pages_to_check(
+        self, db: CorpusDatabase, profiles: dict[tuple[str, str], Profile]
+    ) -> Iterator[tuple[str, Seen, Profile, Profile | None]]:
+        """(name, sample, profile, None) for this run's pages whose host has a profile, in name
+        order; then (name, sample, new profile, old profile) for the kept pages of earlier runs
+        that a changed profile, old or new, changes (the old one: None when there was none)."""
+        for name, data in self.store.execute("select name, data from seen order by name"):
+            seen: Seen = pickle.loads(data)
+            profile = profiles.get((seen.sample.host, seen.sample.kind))
+            if profile is not None:
+                yield name, seen, profile, None
+        for (host, kind), old in sorted(self.changed.items()):
+            new = profiles[host, kind]
+            for name, fingerprint, url, site, data in stored_samples(db, host, kind):
+                if self.seen(name) is not None:
+                    continue
+                sample = sample_from_json(data)
+                if changes(new, sample) or (old is not None and changes(old, sample)):
+                    job = FileJob(Path(name), name, url, site, None) if name != STDIN_NAME else None
+                    yield name, Seen(sample, fingerprint, job), new, old or new
+
     def learn(self, db: CorpusDatabase) -> dict[tuple[str, str], Profile]:
-        """Each host's profile by kind of page: learned from this run's samples and stored, or
-        the one stored before when the run has too few distinct articles of the host."""
+        """Each host's profile by kind of page, learned from the samples kept of its pages (this
+        run's and earlier runs') and stored; the ones stored before for the other hosts. The
+        hosts whose profile changed go to `self.changed`, with the profile they had."""
+        before = {(profile.host, profile.template): profile for profile, _ in load_profiles(db)}
+        groups = self.keep_run_samples(db)
         profiles: dict[tuple[str, str], Profile] = {}
-        groups = self.store.execute("select distinct host, kind from seen order by host, kind").fetchall()
         for host, kind in groups:
             profile = learn(host, kind, self.group_samples(db, host, kind))
-            if profile is not None:
-                save_profile(db, profile)
-                profiles[host, kind] = profile
-        for profile, _updated in load_profiles(db):
-            profiles.setdefault((profile.host, profile.template), profile)
+            if profile is None or profile.pages < unsampled_pages(db, host, kind):
+                continue
+            save_profile(db, profile)
+            profiles[host, kind] = profile
+            if not same_rules(before.get((host, kind)), profile):
+                self.changed[host, kind] = before.get((host, kind))
+        for (host, kind), profile in before.items():
+            profiles.setdefault((host, kind), profile)
         return profiles
 
+    def keep_run_samples(self, db: CorpusDatabase) -> list[tuple[str, str]]:
+        """Store this run's samples with those kept before (keep_samples), keep each host's
+        MAX_LEARNED_ARTICLES lowest-ranked fingerprints; the run's hosts and kinds of page."""
+        rows = (
+            (
+                name,
+                seen.sample.host,
+                seen.sample.kind,
+                seen.fingerprint,
+                *job_fields(seen.job),
+                sample_to_json(seen.sample),
+            )
+            for seen, name in (
+                (pickle.loads(data), name)
+                for name, data in self.store.execute("select name, data from seen order by name")
+            )
+        )
+        keep_samples(db, rows)
+        groups = self.store.execute("select distinct host, kind from seen order by host, kind").fetchall()
+        for host, kind in groups:
+            prune_samples(db, host, kind, MAX_LEARNED_ARTICLES)
+        return groups
+
     def group_samples(self, db: CorpusDatabase, host: str, kind: str) -> list[PageSample]:
-        """The samples of one host's pages of one kind, each with its distinct-article key (the
-        stories index's), of at most MAX_LEARNED_ARTICLES articles, in name order."""
-        sql = "select name, fingerprint from seen where host = ? and kind = ? order by name"
-        names = self.store.execute(sql, [host, kind]).fetchall()
-        stories = story_ids(db, sorted({fingerprint for _, fingerprint in names}))
-        story_of = {name: stories.get(fingerprint, f"body {fingerprint}") for name, fingerprint in names}
-        kept = learned_stories(set(story_of.values()))
-        samples = []
-        for name, story in story_of.items():
-            seen = self.seen(name) if story in kept else None
-            if seen is not None:
-                samples.append(with_story(seen.sample, story))
-        return samples
+        """The kept samples of one host's pages of one kind (stored_samples), each with its
+        distinct-article key (the stories index's), in name order."""
+        kept = stored_samples(db, host, kind)
+        by_name = input_story_ids(db, [name for name, *_ in kept])
+        stories = story_ids(db, sorted({fingerprint for _, fingerprint, *_ in kept}))
+        return [
+            with_story(
+                sample_from_json(data), by_name.get(name) or stories.get(fingerprint, f"body {fingerprint}")
+            )
+            for name, fingerprint, _url, _site, data in kept
+        ]
 
     def close(self) -> None:
         """Drop the kept samples (the temporary database is deleted)."""
@@ -216,13 +285,43 @@ def stored_inputs(db: CorpusDatabase, site: str) -> Iterator[tuple[FileJob, Job]
             yield job, read
 
 
-def learned_stories(stories: set[str]) -> set[str]:
-    """The distinct articles a profile is learned from: all of them, or the
-    MAX_LEARNED_ARTICLES whose key hashes lowest (the same ones in any input order)."""
-    if len(stories) <= MAX_LEARNED_ARTICLES:
-        return stories
-    ranked = sorted(stories, key=lambda story: hashlib.sha1(story.encode()).hexdigest())
-    return set(ranked[:MAX_LEARNED_ARTICLES])
+def extracts_again(db: CorpusDatabase, seen: Seen, profile: Profile, earlier: Profile | None) -> bool:
+    """True when the page's file is to be extracted again with its profile: a page of this run
+    (`earlier` None) whose body the profile may move, or a page of an earlier run that a
+    changed profile changes, whose file can still be read (`readable`)."""
+    if earlier is None:
+        return moves_body(profile, seen.sample)
+    return seen.job is not None and readable(db, seen.job)
+
+
+def job_fields(job: FileJob | None) -> tuple[str | None, str | None]:
+    """What reads a page file again, kept with its sample: its URL and --site (None: no file)."""
+    return (job.url, job.site) if job is not None else (None, None)
+
+
+def readable(db: CorpusDatabase, job: FileJob) -> bool:
+    """True when the page file is still there with the bytes it was cleaned with (a WARC
+    record's or standard input's are not kept)."""
+    if "#" in job.name and is_warc(job.name.rsplit("#", 1)[0]):
+        return False
+    read = read_job(job)
+    return isinstance(read, Job) and read.digest == stored_digest(db, job.name)
+
+
+def changes(profile: Profile, sample: PageSample) -> bool:
+    """True when the profile changes the page's row (moves its body or drops its lines)."""
+    return moves_body(profile, sample) or drops_lines(profile, sample)
+
+
+def same_rules(old: Profile | None, new: Profile) -> bool:
+    """True when the two profiles change the same pages the same way (their template lines,
+    body locations and URL shapes are the same; the counts may differ)."""
+    return (
+        old is not None
+        and old.lines == new.lines
+        and old.body_signatures == new.body_signatures
+        and old.shapes == new.shapes
+    )
 
 
 def extract_again(db: CorpusDatabase, pool: Any, todo: list[FileJob]) -> int:
@@ -251,6 +350,19 @@ def patched_row(db: CorpusDatabase, name: str, profile: Profile, sample: PageSam
     except NotAnArticle:
         return None
     return art.to_row()
+
+
+def input_story_ids(db: CorpusDatabase, names: list[str]) -> dict[str, str]:
+    """{input name: `story N`} from the stories index, for the inputs stored as an article it
+    holds (by the article the input was stored as: an earlier run's row may since have lost
+    template lines, and with them the body fingerprint its sample has)."""
+    if not db[MEMBERS_TABLE].exists():
+        return {}
+    sql = (
+        f"select i.path, min(m.story_id) from inputs i join articles a on a.key = i.article_key "
+        f"join {MEMBERS_TABLE} m on m.article_id = a.id where i.path in ({{values}}) group by i.path"
+    )
+    return {name: f"story {story}" for name, story in rows_in(db, sql, names)}
 
 
 def story_ids(db: CorpusDatabase, fingerprints: list[str]) -> dict[str, str]:

@@ -173,6 +173,69 @@ def test_profiles_are_the_same_in_any_order_and_with_two_jobs(tmp_path):
     assert [p[:6] for p in profile_rows(one)] == [p[:6] for p in profile_rows(other)]
 
 
+def clean_runs(tmp_path, name, runs, manifest):
+    """One database cleaned by one `clean` run per list of files, in turn."""
+    db = tmp_path / f"{name}.db"
+    for files in runs:
+        result = invoke("clean", *files, "--db", db, "--manifest", manifest, "--jobs", "1")
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def test_profiles_and_rows_are_the_same_however_the_runs_split(tmp_path):
+    names, manifest = write_corpus(tmp_path / "site")
+    folder = tmp_path / "site"
+    # the first part holds 5 distinct articles (a0 and its reprint r0 are one): it learns alone
+    first = [folder / n for n in ("a0.html", "a1.html", "a2.html", "a3.html", "a4.html", "r0.html")]
+    second = [folder / n for n in names if folder / n not in first]
+    together = clean_runs(tmp_path, "together", [first + second], manifest)
+    expected = rows(together)
+    assert expected["pick.html"][1] == "generic/1 +profile"
+    for name, runs in (("first_then_second", [first, second]), ("second_then_first", [second, first])):
+        db = clean_runs(tmp_path, name, runs, manifest)
+        assert rows(db) == expected, name
+        assert [p[:6] for p in profile_rows(db)] == [p[:6] for p in profile_rows(together)], name
+    # run 1 alone learned from 5 articles: its profile lacked the lines only later pages show
+    alone = rows(clean_runs(tmp_path, "first_only", [first], manifest))
+    assert profile_rows(tmp_path / "first_only.db")[0][2] == 5
+    assert alone["a0.html"] == expected["a0.html"]
+
+
+def test_a_run_with_few_new_pages_keeps_and_extends_the_profile(tmp_path):
+    names, manifest = write_corpus(tmp_path / "site")
+    folder = tmp_path / "site"
+    late = [folder / "a5.html", folder / "pick.html"]
+    db = clean_runs(tmp_path, "grown", [[folder / n for n in names if folder / n not in late]], manifest)
+    assert profile_rows(db)[0][2] == 6
+    before = rows(db)
+    clean_runs(tmp_path, "grown", [late], manifest)  # 2 new pages: below the minimum alone
+    (profile,) = profile_rows(db)
+    assert profile[2] == 8  # learned from the 6 articles kept and the 2 new ones
+    full = rows(clean(tmp_path, "full", [folder], manifest))
+    assert rows(db) == full and [profile[:6]] == [p[:6] for p in profile_rows(tmp_path / "full.db")]
+    assert full["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")
+    assert {n: r for n, r in rows(db).items() if n in before} == before
+
+
+def test_a_profile_learned_before_samples_were_kept_stays_until_they_catch_up(tmp_path):
+    names, manifest = write_corpus(tmp_path / "site")
+    folder = tmp_path / "site"
+    late = [folder / "a5.html", folder / "pick.html"]
+    db = clean_runs(tmp_path, "old", [[folder / n for n in names if folder / n not in late]], manifest)
+    con = sqlite3.connect(db)  # as schema 2 left it: no kept samples, no `sampled` column
+    con.executescript(
+        "drop table profile_samples; alter table site_profiles drop column sampled; pragma user_version = 2"
+    )
+    con.close()
+    clean_runs(tmp_path, "old", [late], manifest)  # 2 kept samples: the stored profile stays
+    assert [p[2:3] + p[-1:] for p in profile_rows(db)] == [(6, 0)]
+    assert rows(db)["pick.html"] == (paragraphs(PICKED[1], 6), "generic/1 +profile")  # applied
+    assert sqlite3.connect(db).execute("pragma user_version").fetchone()[0] == 3
+    done = invoke("reclean", "--db", db, "--site", HOST)  # learns from every stored page
+    assert done.exit_code == 0, done.output
+    assert [p[2:3] + p[-1:] for p in profile_rows(db)] == [(8, 1)]
+
+
 def test_below_the_minimum_nothing_changes(tmp_path):
     _, manifest = write_corpus(tmp_path / "site")
     few = [tmp_path / "site" / n for n in ("a0.html", "a1.html", "a2.html", "a3.html")]
@@ -323,24 +386,29 @@ def test_reclean_site_host_applies_a_profile_to_the_files_clean_stored(tmp_path)
     assert learned == rows(clean(tmp_path, "profiled", [tmp_path / "site"], manifest))
 
 
-def test_learning_reads_a_bounded_sample_of_a_large_host_the_same_in_any_order(tmp_path, monkeypatch):
+def test_learning_keeps_a_bounded_sample_of_a_large_host_the_same_however_the_runs_split(
+    tmp_path, monkeypatch
+):
     from newsclean.db.writable import CorpusDatabase
     from newsclean.ingest import profiling
     from newsclean.ingest.profiling import Learner, Seen
 
     monkeypatch.setattr(profiling, "MAX_LEARNED_ARTICLES", 20)
-    db = CorpusDatabase(tmp_path / "empty.db")
     nav = {"首页", "新闻", "娱乐", "体育"}
     seen = [(f"p{i:03d}.html", Seen(sample("", nav | {f"第{i}条"}), f"fp{i % 60}", None)) for i in range(120)]
     chosen = []
-    for order in (seen, seen[::-1]):
-        learner = Learner()  # its samples go to a temporary database, not to memory
-        for name, one in order:
-            learner.keep(name, one)
-        samples = learner.group_samples(db, HOST, "html")
+    for runs in ([seen], [seen[:30], seen[30:]], [seen[::-1][:90], seen[::-1][90:]]):
+        db = CorpusDatabase(tmp_path / f"split{len(chosen)}.db")
+        for run in runs:
+            learner = Learner()  # its samples go to a temporary database, then to the corpus's
+            for name, one in run:
+                learner.keep(name, one)
+            learner.keep_run_samples(db)
+            learner.close()
+        samples = Learner().group_samples(db, HOST, "html")
         chosen.append(sorted(s.story for s in samples))
-        learner.close()
-    assert len(set(chosen[0])) == 20 and chosen[0] == chosen[1]  # 60 articles: 20 learned, the same 20
+    assert len(set(chosen[0])) == 20 and chosen[0] == chosen[1] == chosen[2]  # 60 articles: the same 20
+    assert len(chosen[0]) == 40  # two pages of each of the 20 articles kept
     assert learn(HOST, "html", samples).lines == frozenset(nav)
 
 
