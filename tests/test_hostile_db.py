@@ -403,7 +403,7 @@ def user_version(path: Path) -> int:
 
 
 def test_a_new_database_records_its_schema_version(tmp_path):
-    assert user_version(make_corpus(tmp_path / "news.db", [article(1)])) == store.SCHEMA_VERSION == 2
+    assert user_version(make_corpus(tmp_path / "news.db", [article(1)])) == store.SCHEMA_VERSION == 3
 
 
 def test_a_database_from_before_versions_is_migrated_and_kept(tmp_path):
@@ -444,7 +444,7 @@ def hostile_schema(path: Path, kind: str) -> None:
 
 
 HOSTILE_SCHEMAS = {
-    "newer": "has schema version 3, newer than this newsclean's (2)",
+    "newer": f"has schema version {store.SCHEMA_VERSION + 1}, newer than this newsclean's ({store.SCHEMA_VERSION})",
     "not-null-articles": "its articles table has a NOT NULL column newsclean does not write: reviewer",
     "not-null-inputs": "its inputs table has a NOT NULL column newsclean does not write: owner",
     "other-articles": "is not a newsclean database (its articles table lacks key, url",

@@ -80,7 +80,7 @@ def test_the_next_write_folds_an_index_made_before_folding(
     store.open_db(corpus).conn.close()  # the writer's schema upgrade
     assert len(hits(corpus, "锦旗")) == 1
     with sqlite3.connect(corpus) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
 
 
 @pytest.mark.parametrize(
