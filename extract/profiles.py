@@ -339,6 +339,17 @@ def moves_body(profile: Profile, sample: PageSample) -> bool:
     )
 
 
+def effect(profile: Profile | None, sample: PageSample) -> tuple[frozenset[str], frozenset[str]]:
+    """What the profile does to the page: the body lines it drops, and the learned locations
+    the self-check compares the body with (none when it does not move the body); two profiles
+    with the same effect on a page give it the same row."""
+    if profile is None or not applies(profile, sample.outside | sample.inside):
+        return frozenset(), frozenset()
+    dropped = sample.body & (profile.lines | linked_lines(profile, sample))
+    moved = sample.present & profile.body_signatures if moves_body(profile, sample) else frozenset()
+    return dropped, moved
+
+
 def drop_from_body(profile: Profile, sample: PageSample, art: Article) -> bool:
     """Drop the profile's template lines and the lines linking to the host's other articles
     from the article's body; True when any was dropped (noted in `warnings`)."""

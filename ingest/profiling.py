@@ -55,6 +55,7 @@ from newsclean.extract.profiles import (
     Profile,
     apply_template_lines,
     drops_lines,
+    effect,
     learn,
     moves_body,
     sample_from_json,
@@ -169,7 +170,8 @@ class Learner:
     ) -> Iterator[tuple[str, Seen, Profile, Profile | None]]:
         """(name, sample, profile, None) for this run's pages whose host has a profile, in name
         order; then (name, sample, new profile, old profile) for the kept pages of earlier runs
-        that a changed profile, old or new, changes (the old one: None when there was none)."""
+        whose row a changed profile changes otherwise than the old one did (`effect`; the old
+        one: None when there was none)."""
         for name, data in self.store.execute("select name, data from seen order by name"):
             seen: Seen = pickle.loads(data)
             profile = profiles.get((seen.sample.host, seen.sample.kind))
@@ -181,7 +183,7 @@ class Learner:
                 if self.seen(name) is not None:
                     continue
                 sample = sample_from_json(data)
-                if changes(new, sample) or (old is not None and changes(old, sample)):
+                if effect(new, sample) != effect(old, sample):
                     job = FileJob(Path(name), name, url, site, None) if name != STDIN_NAME else None
                     yield name, Seen(sample, fingerprint, job), new, old or new
 
@@ -306,11 +308,6 @@ def readable(db: CorpusDatabase, job: FileJob) -> bool:
         return False
     read = read_job(job)
     return isinstance(read, Job) and read.digest == stored_digest(db, job.name)
-
-
-def changes(profile: Profile, sample: PageSample) -> bool:
-    """True when the profile changes the page's row (moves its body or drops its lines)."""
-    return moves_body(profile, sample) or drops_lines(profile, sample)
 
 
 def same_rules(old: Profile | None, new: Profile) -> bool:
