@@ -152,7 +152,7 @@ class Learner:
         todo: list[FileJob] = []
         stored = 0
         for name, seen, profile, earlier in self.pages_to_check(db, profiles):
-            if seen.job is not None and extracts_again(db, seen, profile, earlier):
+            if seen.job is not None and extracts_again(db, seen.job, seen.sample, profile, earlier):
                 todo.append(dataclasses.replace(seen.job, known=None, profile=profile))
             elif drops_lines(profile, seen.sample) and (row := patched_row(db, name, profile, seen.sample)):
                 patched.append(Extracted(name, stored_digest(db, name) or "", row=row))
@@ -184,7 +184,8 @@ class Learner:
                     continue
                 sample = sample_from_json(data)
                 if effect(new, sample) != effect(old, sample):
-                    job = FileJob(Path(name), name, url, site, None) if name != STDIN_NAME else None
+                    readable_file = url is not None and name != STDIN_NAME  # url None: a fetched page
+                    job = FileJob(Path(name), name, url, site, None) if readable_file else None
                     yield name, Seen(sample, fingerprint, job), new, old or new
 
     def learn(self, db: CorpusDatabase) -> dict[tuple[str, str], Profile]:
@@ -209,20 +210,12 @@ class Learner:
     def keep_run_samples(self, db: CorpusDatabase) -> list[tuple[str, str]]:
         """Store this run's samples with those kept before (keep_samples), keep each host's
         MAX_LEARNED_ARTICLES lowest-ranked fingerprints; the run's hosts and kinds of page."""
-        rows = (
-            (
-                name,
-                seen.sample.host,
-                seen.sample.kind,
-                seen.fingerprint,
-                *job_fields(seen.job),
-                sample_to_json(seen.sample),
-            )
-            for seen, name in (
-                (pickle.loads(data), name)
-                for name, data in self.store.execute("select name, data from seen order by name")
-            )
-        )
+        rows = []
+        for name, data in self.store.execute("select name, data from seen order by name"):
+            seen: Seen = pickle.loads(data)
+            sample = seen.sample
+            job = job_fields(seen.job)
+            rows.append((name, sample.host, sample.kind, seen.fingerprint, *job, sample_to_json(sample)))
         keep_samples(db, rows)
         groups = self.store.execute("select distinct host, kind from seen order by host, kind").fetchall()
         for host, kind in groups:
@@ -287,13 +280,13 @@ def stored_inputs(db: CorpusDatabase, site: str) -> Iterator[tuple[FileJob, Job]
             yield job, read
 
 
-def extracts_again(db: CorpusDatabase, seen: Seen, profile: Profile, earlier: Profile | None) -> bool:
+def extracts_again(
+    db: CorpusDatabase, job: FileJob, sample: PageSample, profile: Profile, earlier: Profile | None
+) -> bool:
     """True when the page's file is to be extracted again with its profile: a page of this run
     (`earlier` None) whose body the profile may move, or a page of an earlier run that a
     changed profile changes, whose file can still be read (`readable`)."""
-    if earlier is None:
-        return moves_body(profile, seen.sample)
-    return seen.job is not None and readable(db, seen.job)
+    return moves_body(profile, sample) if earlier is None else readable(db, job)
 
 
 def job_fields(job: FileJob | None) -> tuple[str | None, str | None]:
