@@ -25,7 +25,11 @@ Inputs read from WARC archives or standard input are not extracted again (their 
 kept): their rows lose template lines, but their body is not checked against the location, and
 a line an earlier profile dropped from them is not restored. Pages of a host past its kept
 samples (hosts with more than MAX_LEARNED_ARTICLES articles) are brought in line by the run
-that cleans them, or by `reclean --site HOST`.
+that cleans them, or by `reclean --site HOST`. Distinct articles are counted by the stories
+index as it stands when a run learns, and by then an earlier run's rows have lost their
+template lines: two pages at the edge of the index's copy threshold could be one story in one
+split of the runs and two in another (the tests' corpora and the dev set's sites folders
+give the same database however they are split).
 """
 
 from __future__ import annotations

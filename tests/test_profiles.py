@@ -217,6 +217,35 @@ def test_a_run_with_few_new_pages_keeps_and_extends_the_profile(tmp_path):
     assert {n: r for n, r in rows(db).items() if n in before} == before
 
 
+MORE_STORIES = [
+    ("乐队巡演", "这支摇滚乐队宣布将在今年秋天开启全国巡演，首站定在成都，门票下周一开始预售。"),
+    ("纪录片上映", "一部讲述长江源头生态保护的纪录片本周在全国院线上映，拍摄历时整整三年时间。"),
+    ("歌剧首演", "原创歌剧在国家大剧院完成首演，作曲家用了五年时间打磨这部作品的每一段唱腔。"),
+    ("选秀决赛", "选秀节目的总决赛将于周六晚举行，六位选手将以现场投票的方式决出最后的冠军。"),
+    ("动画电影", "国产动画电影上映首周票房突破两亿元，片方表示续集的剧本已经进入创作阶段。"),
+]
+
+
+def test_a_line_a_later_run_shows_to_be_body_text_comes_back_on_earlier_pages(tmp_path):
+    _, manifest = write_corpus(tmp_path / "site")
+    folder = tmp_path / "site"
+    lines = manifest.read_text(encoding="utf-8")
+    for i, (title, lead) in enumerate(MORE_STORIES):  # five more articles printing it in their body
+        body = [lead, lead[::-1], lead[10:] + lead[:10], lead[20:] + lead[:20]]  # no shared phrasing
+        (folder / f"m{i}.html").write_text(template_page(title, body, True), "utf-8")
+        lines += json.dumps({"path": f"m{i}.html", "url": f"http://{HOST}/09/0428/m{i}.html"}) + "\n"
+    manifest.write_text(lines, encoding="utf-8")
+    first = [folder / n for n in ("a0.html", "a2.html", "a3.html", "a4.html", "a5.html")]
+    second = [folder / f"m{i}.html" for i in range(5)]
+    db = clean_runs(tmp_path, "parts", [first], manifest)
+    assert COMMENTS in json.loads(profile_rows(db)[0][3])  # outside the body on 4 articles of 5
+    assert COMMENTS not in rows(db)["a0.html"][0]
+    clean_runs(tmp_path, "parts", [second], manifest)  # inside the body on 6 articles of 10 now
+    assert COMMENTS not in json.loads(profile_rows(db)[0][3])
+    together = clean_runs(tmp_path, "together", [first + second], manifest)
+    assert rows(db) == rows(together) and COMMENTS in rows(db)["a0.html"][0]  # read again: back
+
+
 def test_a_profile_learned_before_samples_were_kept_stays_until_they_catch_up(tmp_path):
     names, manifest = write_corpus(tmp_path / "site")
     folder = tmp_path / "site"
