@@ -238,12 +238,12 @@ def test_a_line_a_later_run_shows_to_be_body_text_comes_back_on_earlier_pages(tm
     first = [folder / n for n in ("a0.html", "a2.html", "a3.html", "a4.html", "a5.html")]
     second = [folder / f"m{i}.html" for i in range(5)]
     db = clean_runs(tmp_path, "parts", [first], manifest)
-    assert COMMENTS in json.loads(profile_rows(db)[0][3])  # outside the body on 4 articles of 5
-    assert COMMENTS not in rows(db)["a0.html"][0]
+    assert PROMO in json.loads(profile_rows(db)[0][3])  # outside the body on 4 articles of 5
+    assert PROMO not in rows(db)["a0.html"][0]
     clean_runs(tmp_path, "parts", [second], manifest)  # inside the body on 6 articles of 10 now
-    assert COMMENTS not in json.loads(profile_rows(db)[0][3])
+    assert PROMO not in json.loads(profile_rows(db)[0][3])
     together = clean_runs(tmp_path, "together", [first + second], manifest)
-    assert rows(db) == rows(together) and COMMENTS in rows(db)["a0.html"][0]  # read again: back
+    assert rows(db) == rows(together) and PROMO in rows(db)["a0.html"][0]  # read again: back
 
 
 def test_a_profile_learned_before_samples_were_kept_stays_until_they_catch_up(tmp_path):
