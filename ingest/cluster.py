@@ -366,11 +366,27 @@ def prepare_shards(out: str, plan: dict[str, Any]) -> set[int]:
     fs, root = shard_fs(out)
     plan_path = f"{root}/{PLAN_FILE}"
     if read_plan(fs, plan_path) == plan:
-        return {n for n in range(len(plan["tasks"])) if fs.exists(f"{root}/inputs-{n:06d}.parquet")}
+        return {n for n in range(len(plan["tasks"])) if task_shards_readable(fs, root, n)}
     remove_written(fs, root)
     with fs.open(plan_path, "wb") as fh:
         fh.write(json.dumps(plan).encode("utf-8"))
     return set()
+
+
+def task_shards_readable(fs: Any, root: str, number: int) -> bool:
+    """True when both shards of task `number` are there and read as Parquet: a shard cut
+    short (a killed writer, a full disk) or missing makes the task run again."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for kind in ("inputs", "articles"):
+        path = f"{root}/{kind}-{number:06d}.parquet"
+        try:
+            with fs.open(path, "rb") as fh:
+                pq.read_metadata(pa.BufferReader(fh.read()))
+        except (OSError, ValueError, pa.ArrowException):  # absent, cut short, not Parquet
+            return False
+    return True
 
 
 def read_plan(fs: Any, plan_path: str) -> Any:

@@ -1,11 +1,11 @@
-"""Shard-folder errors of `clean --cluster` (issue 24, item 39) name the shard folder; they
+"""Shard folders of `clean --cluster`: errors (issue 24, item 39) name the shard folder; they
 were reported as "cannot reach the Dask scheduler" although the scheduler was reached."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import fixture
+from conftest import FIXTURES, fixture
 from conftest import run_cli as run
 
 pytest.importorskip("dask.distributed")
@@ -22,3 +22,23 @@ def test_a_file_given_as_the_shard_folder_is_named(tmp_path):
     assert f"the shard folder {taken} is a file" in result.stderr
     assert "Dask scheduler" not in result.stderr
     assert taken.read_text() == "the user's notes"
+
+
+def test_a_damaged_shard_folder_runs_its_broken_tasks_again(tmp_path):
+    # Issue 24, item 15: shards kept with --out, then one cut short (a killed writer, a full
+    # disk), and a stray shard-like file beside them. The re-run merging that folder runs
+    # the broken task again, reads no file outside the plan, and stores every input.
+    pages = FIXTURES / "hnr"  # six cases of one site
+    shards = tmp_path / "shards"
+    cluster = ("--cluster", "local", "--workers", "1")
+    kept = run("clean", str(pages), *cluster, "--out", str(shards))
+    assert kept.returncode == 0, kept.stderr
+    cut = sorted(shards.glob("articles-*.parquet"))[0]
+    cut.write_bytes(cut.read_bytes()[:100])
+    (shards / "inputs-abc.parquet").write_bytes((shards / "inputs-000000.parquet").read_bytes())
+    merged = run("clean", str(pages), "--db", str(tmp_path / "news.db"), *cluster, "--shards", str(shards))
+    assert merged.returncode == 0 and "Traceback" not in merged.stderr, merged.stderr
+    local = run("clean", str(pages), "--db", str(tmp_path / "local.db"))
+    assert merged.stdout.splitlines()[-2:] == [
+        line.replace("local.db", "news.db") for line in local.stdout.splitlines()[-2:]
+    ]
