@@ -9,6 +9,7 @@ from conftest import FIXTURES, fixture
 from conftest import run_cli as run
 
 pytest.importorskip("dask.distributed")
+pytestmark = pytest.mark.slow  # each test starts a local Dask cluster (seconds)
 
 
 def test_a_file_given_as_the_shard_folder_is_named(tmp_path):

@@ -8,10 +8,13 @@ import shutil
 import sqlite3
 import threading
 
+import pytest
 from test_hostile_files import small_disk  # noqa: F401 (the fixture, by name)
 
 from conftest import fixture, numbered_corpus
 from conftest import run_cli as run
+
+pytestmark = pytest.mark.slow  # a tmpfs filled by runs of the CLI (seconds)
 
 
 def fill(folder, leave: int) -> None:
