@@ -155,6 +155,11 @@ def print_summary(stats: RunStats, db_path: str, *, listings: bool) -> None:
     help="Point a site's start points and links at a mirror (repeatable).",
 )
 @click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent header sent.")
+@click.option(
+    "--no-profiles",
+    is_flag=True,
+    help="Extract each page alone: neither learn nor apply the hosts' profiles (sites --learned).",
+)
 def fetch(
     sites: tuple[str, ...],
     db_path: str,
@@ -167,12 +172,16 @@ def fetch(
     urls_file: str | None,
     mirrors: dict[str, str],
     user_agent: str,
+    no_profiles: bool,
 ) -> None:
     """Fetch new articles from the sites' listing pages and feeds, clean them and store them.
 
     Only articles not stored yet are fetched; listing pages are asked for with their
     ETag/Last-Modified, robots.txt is obeyed and each host gets one request per --delay.
     Each raw page is kept (compressed), so `reclean` can re-extract without fetching.
+    As `clean` does, the run then learns the profile of each host it fetched pages of, from
+    all the pages of that host kept so far, and extracts again the pages it changes (also
+    when the run is interrupted); --no-profiles turns this off.
 
     Example: newsclean fetch --site chinanews --max-articles 50 --db news.db
 
@@ -207,7 +216,7 @@ def fetch(
     )
     status = StatusLine("fetch", fetching=True)
     fetcher.on_wait = status.waiting
-    crawler = Crawler(db, fetcher, options, on_progress=status)
+    crawler = Crawler(db, fetcher, options, on_progress=status, profiles=not no_profiles)
     try:
         stats = crawler.run_urls(urls, adapters) if urls is not None else crawler.run_sites(adapters)
     finally:

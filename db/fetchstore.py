@@ -160,12 +160,33 @@ def iter_raw_pages(db: sqlite_utils.Database, site: str | None = None) -> Iterat
     to the table while they iterate.
     """
     for url in raw_page_urls(db, site):
-        final_url, page_site, status, body, encoding, site_url = db.execute(
-            "select final_url, site, status, body, encoding, site_url from raw_pages where url = ?", [url]
-        ).fetchone()
-        yield RawPage(
-            url, final_url or url, page_site or "", status, zlib.decompress(body), encoding, site_url
-        )
+        page = read_raw_page(db, url)
+        if page is not None:
+            yield page
+
+
+def read_raw_page(db: sqlite_utils.Database, url: str) -> RawPage | None:
+    """The stored page fetched from `url` (raw_pages' key), decompressed; None without a body."""
+    row = db.execute(
+        "select final_url, site, status, body, encoding, site_url from raw_pages where url = ? "
+        "and body is not null",
+        [url],
+    ).fetchone()
+    if row is None:
+        return None
+    final_url, page_site, status, body, encoding, site_url = row
+    return RawPage(url, final_url or url, page_site or "", status, zlib.decompress(body), encoding, site_url)
+
+
+def raw_page_of_article(db: sqlite_utils.Database, article_url: str) -> RawPage | None:
+    """The stored page whose article has `article_url` (RawPage.article_url), the latest
+    fetched when there are several; None when there is none."""
+    row = db.execute(
+        "select url from raw_pages where body is not null and coalesce(site_url, final_url, url) = ? "
+        "order by rowid desc limit 1",
+        [article_url],
+    ).fetchone()
+    return read_raw_page(db, row[0]) if row else None
 
 
 def raw_page_urls(db: sqlite_utils.Database, site: str | None = None) -> list[str]:

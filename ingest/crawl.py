@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from newsclean.db.fetchstore import (
     FINAL_STATUSES,
+    RawPage,
     finish_run,
     is_stored,
     iter_raw_pages,
+    raw_page_of_article,
+    read_raw_page,
     save_failure,
     save_raw_page,
     save_validators,
@@ -22,9 +24,9 @@ from newsclean.db.fetchstore import (
     validators,
     was_walked,
 )
-from newsclean.db.profiles import load_profiles
+from newsclean.db.profiles import stored_samples
 from newsclean.db.store import upsert_article
-from newsclean.extract.profiles import HTML, Profile, drops_lines, moves_body
+from newsclean.extract.profiles import Profile, drops_lines, effect, moves_body, sample_from_json
 from newsclean.extract.record import Article, NotAnArticle
 from newsclean.ingest.decode import DecodeError, decode_bytes
 from newsclean.ingest.fetcher import Fetcher, FetchError, Response
@@ -139,16 +141,6 @@ def extract(
     return art, None
 
 
-def stored_profiles(db: CorpusDatabase) -> dict[str, Profile]:
-    """The hosts' learned profiles of HTML pages (fetched pages are HTML)."""
-    return {profile.host: profile for profile, _ in load_profiles(db) if profile.template == HTML}
-
-
-def host_of(url: str) -> str:
-    """A URL's host name, lower-case."""
-    return urlsplit(url).hostname or ""
-
-
 class Crawler:
     """One run over a database: listings → new article URLs → fetch → store raw → clean → upsert."""
 
@@ -158,6 +150,7 @@ class Crawler:
         fetcher: Fetcher,
         options: CrawlOptions,
         on_progress: Callable[[RunStats, str], None] | None = None,
+        profiles: bool = True,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -166,18 +159,24 @@ class Crawler:
         self.stats = RunStats()
         self.seen: set[str] = set()
         self.budget = options.max_articles  # article fetches left for the current site
-        self.profiles = stored_profiles(db)  # learned by `clean` or `reclean`, applied as stored
+        # The pages are extracted alone and leave their sample; the hosts are learned from at
+        # the end of the run (or when it is interrupted), as `clean` does (see `learn`).
+        self.learner = Learner() if profiles else None
+        self.fetched_pages: list[str] = []  # this run's stored pages (raw_pages' URLs), in order
 
     def run_sites(self, adapters: Iterable[Adapter]) -> RunStats:
         """Crawl every start point of the adapters, one site after another."""
         adapters = list(adapters)
         run_id = start_run(self.db, {"sites": [a.name for a in adapters], **vars(self.options)})
-        for adapter in adapters:
-            self.budget = self.options.max_articles
-            for start in adapter.listing_urls():
-                if self.budget <= 0:
-                    break
-                self.walk_listing(adapter, start)
+        try:
+            for adapter in adapters:
+                self.budget = self.options.max_articles
+                for start in adapter.listing_urls():
+                    if self.budget <= 0:
+                        break
+                    self.walk_listing(adapter, start)
+        finally:
+            self.learn()
         self.stats.notes = self.fetcher.notes()
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
@@ -190,22 +189,44 @@ class Crawler:
         """
         adapters = list(adapters)
         run_id = start_run(self.db, {"urls": True, **vars(self.options)})
-        for item in urls:
-            if self.budget <= 0:
-                break
-            where, raw = item if isinstance(item, tuple) else (item, item)
-            problem = url_problem(raw)
-            if problem:
-                self.stats.fail(where, "bad URL", f"{problem}: {raw!r}")
-                continue
-            adapter = next((a for a in adapters if a.claims_url(raw) or a.owns(raw)), None)
-            url = adapter.on_mirror(raw) if adapter else raw
-            if self.wanted(ListedArticle(url)):
-                self.budget -= 1
-                self.fetch_article(url, adapter)
+        try:
+            for item in urls:
+                if self.budget <= 0:
+                    break
+                self.fetch_listed_url(item, adapters)
+        finally:
+            self.learn()
         self.stats.notes = self.fetcher.notes()
         finish_run(self.db, run_id, self.stats.counts(), dict(self.stats.failures))
         return self.stats
+
+    def fetch_listed_url(self, item: str | tuple[str, str], adapters: list[Adapter]) -> None:
+        """Fetch one URL of a plain list (see run_urls); a bad one fails alone."""
+        where, raw = item if isinstance(item, tuple) else (item, item)
+        problem = url_problem(raw)
+        if problem:
+            self.stats.fail(where, "bad URL", f"{problem}: {raw!r}")
+            return
+        adapter = next((a for a in adapters if a.claims_url(raw) or a.owns(raw)), None)
+        url = adapter.on_mirror(raw) if adapter else raw
+        if self.wanted(ListedArticle(url)):
+            self.budget -= 1
+            self.fetch_article(url, adapter)
+
+    def learn(self) -> None:
+        """Learn the profiles of the hosts whose pages this run stored, from all their kept
+        samples, and bring the pages they change in line (apply_learned); runs also when the
+        run is interrupted, over the pages stored until then."""
+        learner, self.learner = self.learner, None
+        if learner is None:
+            return
+        try:
+            if learner.count:
+                pages = (page for url in self.fetched_pages if (page := read_raw_page(self.db, url)))
+                with self.db.atomic():
+                    apply_learned(self.db, learner, pages)
+        finally:
+            learner.close()
 
     def walk_listing(self, adapter: Adapter, start: str) -> None:
         """Read a start point and its next pages until a page brings nothing new.
@@ -306,8 +327,7 @@ class Crawler:
     def store_article(self, response: Response, site: str | None, site_url: str) -> None:
         """Extract the article as the page at `site_url` (the site's URL of a page fetched
         from a mirror) and write it with its raw page in one transaction."""
-        profile = self.profiles.get(host_of(site_url))
-        art, error = extract(response.body, site_url, site, response.charset, profile)
+        art, error = extract(response.body, site_url, site, response.charset, learner=self.learner)
         with self.db.atomic():
             save_raw_page(
                 self.db,
@@ -323,6 +343,7 @@ class Crawler:
                 error=error_text(error),
             )
             stored = upsert_article(self.db, art.to_row())[1] if art else None
+        self.fetched_pages.append(response.url)
         self.stats.count_extraction(response.url, stored, error)
 
 
@@ -360,7 +381,7 @@ def reclean(
     if learner is not None:
         if learner.count:
             with db.atomic():
-                apply_learned(db, site, learner)
+                apply_learned(db, learner, iter_raw_pages(db, site))
         learner.close()
     return stats
 
@@ -386,15 +407,39 @@ def reclean_inputs(
             on_progress(stats, job.name)
 
 
-def apply_learned(db: CorpusDatabase, site: str | None, learner: Learner) -> None:
-    """Learn the profiles of the reclean's pages and extract again the pages they change: the
-    raw pages here, the page files as `clean` does (Learner.bring_in_line)."""
+def apply_learned(db: CorpusDatabase, learner: Learner, pages: Iterable[RawPage]) -> None:
+    """Learn the profiles of the run's pages (`pages`: the raw pages among them) and extract
+    again the pages they change: the page files as `clean` does (Learner.bring_in_line), the
+    run's raw pages, then the raw pages of earlier runs that a changed profile changes."""
     learned = learner.learn(db)
     learner.bring_in_line(db, None, learned)
-    for page in iter_raw_pages(db, site):
+    for page in pages:
         seen = learner.seen(page.article_url)
         profile = learned.get((seen.sample.host, seen.sample.kind)) if seen else None
         if seen and profile and (moves_body(profile, seen.sample) or drops_lines(profile, seen.sample)):
-            art, _ = extract(page.body, page.article_url, page.site or None, page.encoding, profile)
-            if art:
-                upsert_article(db, art.to_row())
+            extract_raw_again(db, page, profile)
+    for (host, kind), old in sorted(learner.changed.items()):
+        for name in earlier_fetched_pages(learner, db, host, kind, learned[host, kind], old):
+            earlier = raw_page_of_article(db, name)
+            if earlier is not None:
+                extract_raw_again(db, earlier, learned[host, kind])
+
+
+def earlier_fetched_pages(
+    learner: Learner, db: CorpusDatabase, host: str, kind: str, new: Profile, old: Profile | None
+) -> Iterator[str]:
+    """The article URLs of the host's kept samples of fetched pages (no page file) from earlier
+    runs whose row the `new` profile changes otherwise than the `old` one did (`effect`)."""
+    for name, _fingerprint, url, _site, data in stored_samples(db, host, kind):
+        if url is None and learner.seen(name) is None:
+            sample = sample_from_json(data)
+            if effect(new, sample) != effect(old, sample):
+                yield name
+
+
+def extract_raw_again(db: CorpusDatabase, page: RawPage, profile: Profile) -> None:
+    """Extract a stored raw page again with its host's profile and store its article (a page
+    that fails with it keeps the article it was stored with alone)."""
+    art, _ = extract(page.body, page.article_url, page.site or None, page.encoding, profile)
+    if art:
+        upsert_article(db, art.to_row())

@@ -231,7 +231,8 @@ class Learner:
         distinct-article key (the stories index's), in name order."""
         kept = stored_samples(db, host, kind)
         by_name = input_story_ids(db, [name for name, *_ in kept])
-        stories = story_ids(db, sorted({fingerprint for _, fingerprint, *_ in kept}))
+        by_name.update(story_ids(db, "url", [name for name, _, url, *_ in kept if url is None]))
+        stories = story_ids(db, "fingerprint", sorted({fingerprint for _, fingerprint, *_ in kept}))
         return [
             with_story(
                 sample_from_json(data), by_name.get(name) or stories.get(fingerprint, f"body {fingerprint}")
@@ -359,13 +360,16 @@ def input_story_ids(db: CorpusDatabase, names: list[str]) -> dict[str, str]:
     return {name: f"story {story}" for name, story in rows_in(db, sql, names)}
 
 
-def story_ids(db: CorpusDatabase, fingerprints: list[str]) -> dict[str, str]:
-    """{body fingerprint: `story N`} from the stories index, for the articles it holds (rows
-    merged into one share their fingerprint; copies in one story share its id)."""
+def story_ids(db: CorpusDatabase, column: str, values: list[str]) -> dict[str, str]:
+    """{value: `story N`} from the stories index, for the articles it holds, by one column of
+    theirs: `fingerprint` (rows merged into one share their fingerprint; copies in one story
+    share its id), or `url` for the samples of fetched pages, kept by their article's URL (as
+    input_story_ids does for page files: the article stored there may since have lost template
+    lines, and with them the fingerprint the sample has)."""
     if not db[MEMBERS_TABLE].exists():
         return {}
     sql = (
-        f"select a.fingerprint, min(m.story_id) from articles a join {MEMBERS_TABLE} m "
-        "on m.article_id = a.id where a.fingerprint in ({values}) group by a.fingerprint"
+        f"select a.{column}, min(m.story_id) from articles a join {MEMBERS_TABLE} m "
+        f"on m.article_id = a.id where a.{column} in ({{values}}) group by a.{column}"
     )
-    return {fingerprint: f"story {story}" for fingerprint, story in rows_in(db, sql, fingerprints)}
+    return {value: f"story {story}" for value, story in rows_in(db, sql, values)}

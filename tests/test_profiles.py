@@ -485,3 +485,120 @@ def test_lines_differing_only_in_their_numbers_are_one_template_line():
         sample(f"story {i}", nav | short_lines([f"截至发稿，全市累计报告{i * 3 + 1}例。"])) for i in range(5)
     ]
     assert learn(HOST, "html", daily).lines == nav
+
+
+def serve_corpus(server, folder, names) -> list[str]:
+    """Serve the corpus's pages on a local server (as its host's pages); their URLs, in order."""
+    for name in names:
+        server.set(f"/09/0428/{name}", (folder / name).read_bytes(), content_type="text/html; charset=utf-8")
+    return [server.url(f"/09/0428/{name}") for name in names]
+
+
+def fetch_urls(db_path, server, urls, *, profiles: bool = True) -> None:
+    """One `fetch --urls` run over the local server, in process."""
+    from newsclean.db.fetchstore import open_fetch_db
+    from newsclean.ingest.crawl import Crawler, CrawlOptions
+    from newsclean.ingest.fetcher import FetchConfig, Fetcher
+
+    db = open_fetch_db(db_path)
+    fetcher = Fetcher(FetchConfig(delay=0.0, max_tries=1, mirrors=(server.origin,)))
+    try:
+        Crawler(db, fetcher, CrawlOptions(), profiles=profiles).run_urls(urls, [])
+    finally:
+        fetcher.close()
+        db.close()
+
+
+def articles_by_url(db) -> dict[str, tuple]:
+    """The stored articles by URL: title, date, body, extractor."""
+    sql = "select url, title, published_at, body, extractor from articles"
+    return {url: rest for url, *rest in sqlite3.connect(db).execute(sql).fetchall()}
+
+
+def clean_served_copies(tmp_path, folder, names, urls):
+    """The saved copies cleaned by one `clean` run, each with the URL it was fetched from."""
+    manifest = folder / "served.jsonl"
+    manifest.write_text(
+        "".join(json.dumps({"path": n, "url": u}) + "\n" for n, u in zip(names, urls)), encoding="utf-8"
+    )
+    return clean(tmp_path, "cleaned", [folder], manifest, "--jobs", "1")
+
+
+def test_fetch_learns_as_clean_does_however_the_runs_split(tmp_path):
+    from sites_mirror.server import MirrorServer
+
+    folder = tmp_path / "site"
+    names, _ = write_corpus(folder)
+    with MirrorServer() as server:
+        urls = serve_corpus(server, folder, names)
+        cleaned = clean_served_copies(tmp_path, folder, names, urls)
+        expected = articles_by_url(cleaned)
+        (profile,) = [p[:6] for p in profile_rows(cleaned)]
+        assert profile[:3] == ("127.0.0.1", "html", 8)
+        once = tmp_path / "once.db"
+        fetch_urls(once, server, urls)
+        assert articles_by_url(once) == expected and [p[:6] for p in profile_rows(once)] == [profile]
+        # the first part alone learns a smaller profile: the second run's brings its pages in line
+        first = [
+            u
+            for u in urls
+            if u.rsplit("/", 1)[-1] in ("a0.html", "a1.html", "a2.html", "a3.html", "a4.html", "r0.html")
+        ]
+        split = tmp_path / "split.db"
+        fetch_urls(split, server, first)
+        assert profile_rows(split)[0][2] == 5
+        fetch_urls(split, server, [u for u in urls if u not in first][::-1])
+        assert articles_by_url(split) == expected and [p[:6] for p in profile_rows(split)] == [profile]
+        alone = tmp_path / "alone.db"
+        fetch_urls(alone, server, urls, profiles=False)
+    by_name = {url.rsplit("/", 1)[-1]: row for url, row in articles_by_url(alone).items()}
+    assert profile_rows(alone) == [] and PROMO in by_name["a0.html"][2]
+    learned = {url.rsplit("/", 1)[-1]: row for url, row in expected.items()}
+    assert PROMO not in learned["a0.html"][2] and learned["a0.html"][3] == "generic/1 +profile"
+
+
+def test_an_interrupted_fetch_learns_from_the_pages_it_stored(tmp_path):
+    import pytest
+    from sites_mirror.server import MirrorServer
+
+    folder = tmp_path / "site"
+    names, _ = write_corpus(folder)
+
+    def interrupted(urls):
+        yield from urls
+        raise KeyboardInterrupt  # Ctrl-C once every page is stored
+
+    with MirrorServer() as server:
+        urls = serve_corpus(server, folder, names)
+        cleaned = clean_served_copies(tmp_path, folder, names, urls)
+        db = tmp_path / "interrupted.db"
+        with pytest.raises(KeyboardInterrupt):
+            fetch_urls(db, server, interrupted(urls))
+    assert articles_by_url(db) == articles_by_url(cleaned)
+    assert [p[:6] for p in profile_rows(db)] == [p[:6] for p in profile_rows(cleaned)]
+
+
+def test_a_later_fetch_brings_the_pages_of_an_earlier_one_in_line(tmp_path):
+    from sites_mirror.server import MirrorServer
+
+    folder = tmp_path / "site"
+    write_corpus(folder)
+    for i, (title, lead) in enumerate(MORE_STORIES):  # five more articles printing PROMO in their body
+        body = [lead, lead[::-1], lead[10:] + lead[:10], lead[20:] + lead[:20]]
+        (folder / f"m{i}.html").write_text(template_page(title, body, True), "utf-8")
+    first = ["a0.html", "a2.html", "a3.html", "a4.html", "a5.html"]
+    names = first + [f"m{i}.html" for i in range(5)]
+    with MirrorServer() as server:
+        urls = serve_corpus(server, folder, names)
+        db = tmp_path / "parts.db"
+        fetch_urls(db, server, urls[:5])
+        assert PROMO in json.loads(profile_rows(db)[0][3])  # outside the body on 4 articles of 5
+        assert PROMO not in articles_by_url(db)[urls[0]][2]
+        fetch_urls(db, server, urls[5:])  # inside the body on 6 articles of 10 now
+    assert PROMO not in json.loads(profile_rows(db)[0][3])
+    (folder / "odd.html").unlink()  # clean only the fetched pages
+    for name in ("a1.html", "r0.html", "r1.html", "r2.html", "pick.html"):
+        (folder / name).unlink()
+    cleaned = clean_served_copies(tmp_path, folder, names, urls)
+    assert articles_by_url(db) == articles_by_url(cleaned) and PROMO in articles_by_url(db)[urls[0]][2]
+    assert [p[:6] for p in profile_rows(db)] == [p[:6] for p in profile_rows(cleaned)]
