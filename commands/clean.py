@@ -284,7 +284,7 @@ def print_summary(summary: Summary, db_path: str) -> None:
 def sites(host: str | None, learned: bool, db_path: str) -> None:
     """List the site adapters, the sites they claim and the layouts each knows.
 
-    With --learned, the profiles `clean` learned from each host's pages instead (HOST: one
+    With --learned, the profiles `clean` and `fetch` learned from each host's pages instead (HOST: one
     profile in full: where the body is found and its template lines).
 
     Example: newsclean sites --learned --db news.db ent.163.com
@@ -310,7 +310,7 @@ def show_learned(db: Queryable, host: str | None) -> None:
     if not found:
         where = f" for {one_line(host)}" if host else ""
         raise click.ClickException(
-            f"no learned site profile{where} (clean learns them from 5 distinct articles of a host)"
+            f"no learned site profile{where} (clean and fetch learn them from 5 distinct articles of a host)"
         )
     if host is None:
         rows = [
