@@ -602,3 +602,22 @@ def test_a_later_fetch_brings_the_pages_of_an_earlier_one_in_line(tmp_path):
     cleaned = clean_served_copies(tmp_path, folder, names, urls)
     assert articles_by_url(db) == articles_by_url(cleaned) and PROMO in articles_by_url(db)[urls[0]][2]
     assert [p[:6] for p in profile_rows(db)] == [p[:6] for p in profile_rows(cleaned)]
+
+
+def test_fetch_no_profiles_extracts_each_page_alone(tmp_path):
+    from sites_mirror.server import MirrorServer
+
+    folder = tmp_path / "site"
+    names, _ = write_corpus(folder)
+    with MirrorServer() as server:
+        listed = tmp_path / "urls.txt"
+        listed.write_text("\n".join(serve_corpus(server, folder, names)) + "\n", encoding="utf-8")
+        found = {}
+        for name, options in (("alone", ["--no-profiles"]), ("learned", [])):
+            db = tmp_path / f"{name}.db"
+            result = invoke("fetch", "--urls", listed, "--delay", "0", "--db", db, *options)
+            assert result.exit_code == 0, result.output
+            found[name] = {url.rsplit("/", 1)[-1]: row for url, row in articles_by_url(db).items()}
+    assert profile_rows(tmp_path / "alone.db") == [] and PROMO in found["alone"]["a0.html"][2]
+    assert [p[:3] for p in profile_rows(tmp_path / "learned.db")] == [("127.0.0.1", "html", 8)]
+    assert PROMO not in found["learned"]["a0.html"][2]
