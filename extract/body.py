@@ -17,14 +17,17 @@ unless they lie inside the element the page chose (they narrow it).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import (
     HEADLINE_DISTANCE,
     MIN_CONTAINER_HAN,
+    REPLY_HEADER_CHARS,
     Container,
     PageWalk,
     article_lines,
@@ -80,6 +83,9 @@ ITEM_SHARE = 0.5
 INNER_SHARE = 0.8
 # A container with fewer Han characters of paragraphs than this is no body location.
 MIN_LOCATION_HAN = 50
+# A short line marking a Q&A page's answers: the kept answer's head (`最佳答案`, `提问者采纳`)
+# or the count opening the answers (`3个回答`).
+_ANSWER_MARK_RE = re.compile(f"{labels.ANSWER_MARKS}|{labels.ANSWER_COUNT}")
 
 
 @dataclass
@@ -124,7 +130,10 @@ def page_choice(
     if replies is not None:  # the replies never extend the choice: no second opinion
         chosen = None if replies is element else element  # one reply or answer of the list
         if post := first_post(walk, replies, chosen):
-            return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
+            question, post = question_and_answer(walk, replies, chosen, post, heading)
+            return BodyChoice(
+                question + lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element
+            )
         if chosen is not None:
             return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
     far = distance is not None and distance > DOUBTFUL_DISTANCE
@@ -186,7 +195,10 @@ def enclosing_reply_list(
 
 
 def first_post(
-    walk: PageWalk, replies: lxml.html.HtmlElement, chosen: lxml.html.HtmlElement | None = None
+    walk: PageWalk,
+    replies: lxml.html.HtmlElement,
+    chosen: lxml.html.HtmlElement | None = None,
+    from_line: int = 0,
 ) -> Container | None:
     """When the chosen container is a list of replies (a forum thread, a Q&A page's answers, a
     blog's comments): the first container after the headline, in document order, that holds
@@ -194,7 +206,8 @@ def first_post(
     answer, or the blog post above its comments. When the finder `chosen` one item of the
     list, an item before it counts only with ITEM_SHARE of its text (a short sponsored answer
     above the best one is no first post). The innermost container holding most of its text
-    is taken (a post's text rather than the post with its user card)."""
+    is taken (a post's text rather than the post with its user card). With `from_line`, only
+    containers whose lines start there or later count."""
     around = set(replies.iterancestors())
     after = walk.heading_at if walk.heading_at is not None else -1
     start = next((found.position for found in walk.containers if found.element is replies), -1)
@@ -204,10 +217,58 @@ def first_post(
             continue
         if container.position > start and container.han < floor:
             continue
+        if from_line and (container.lines is None or container.lines[0] < from_line):
+            continue
         lines = lines_of(walk, container)
         if raw_weight(lines) >= MIN_CONTAINER_HAN and not looks_like_replies(lines):
             return innermost(walk, container)
     return None
+
+
+def question_and_answer(
+    walk: PageWalk,
+    replies: lxml.html.HtmlElement,
+    chosen: lxml.html.HtmlElement | None,
+    post: Container,
+    heading: lxml.html.HtmlElement | None,
+) -> tuple[list[str], Container]:
+    """On a Q&A page, the question's description and the answer kept, from the first post:
+    it is the answer when an answer mark (`最佳答案`, `3个回答`) stands between the headline and
+    it, the description being the running text above the mark; it is the description when an
+    answer mark follows it before any running text, the answer being the first post after
+    the mark. Elsewhere (a forum thread, a blog post): no description, and the first post."""
+    if post.lines is None:
+        return [], post
+    top = line_after_headline(walk.lines, heading, post.lines[0])
+    if top is None:
+        return [], post
+    above = walk.lines[top : post.lines[0]]
+    mark = next((i for i, line in enumerate(above) if is_answer_mark(line)), None)
+    if mark is not None:
+        return [line for line in above[:mark] if sentence_weight(clean_line(line))], post
+    below = post.lines[1]
+    while below < len(walk.lines) and not sentence_weight(clean_line(walk.lines[below])):
+        if is_answer_mark(walk.lines[below]):
+            answer = first_post(walk, replies, chosen, from_line=post.lines[1])
+            return ([], post) if answer is None else (lines_of(walk, post), answer)
+        below += 1
+    return [], post
+
+
+def line_after_headline(lines: list[str], heading: lxml.html.HtmlElement | None, before: int) -> int | None:
+    """The index of the line after the headline's last rendering above line `before`; None
+    when the headline is unknown or not rendered there."""
+    if heading is None:
+        return None
+    headline = element_text(heading)
+    found = [i for i, line in enumerate(lines[:before]) if clean_line(line) == headline]
+    return found[-1] + 1 if found else None
+
+
+def is_answer_mark(line: str) -> bool:
+    """True for a short line marking a Q&A page's answers (see _ANSWER_MARK_RE)."""
+    line = clean_line(line)
+    return len(line) <= REPLY_HEADER_CHARS and _ANSWER_MARK_RE.search(line) is not None
 
 
 def innermost(walk: PageWalk, container: Container) -> Container:

@@ -59,11 +59,12 @@ _STARTS_WITH_KEYWORDS_LABEL_RE = re.compile("^" + labels.KEYWORDS + labels.COLON
 # `责任编辑` holds `编辑`, so any match of the editor words is one of these).
 _EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, labels.KEYWORD_WORD)))
 # Widget lines of comment and reply blocks: a comment counter (`【已有0位网友发表了看法，点击查看。】`,
-# `网友评论 12 条`), a reaction bar (`你对这个回答的评价是？ 采纳数：12`, `回复 | 举报`), a prompt
-# to follow a link (`点击进入〉〉〉…专题`, `点击查看：…名单（图）`). One pattern: most lines try it.
+# `网友评论 12 条`), a reaction bar (`你对这个回答的评价是？ 采纳数：12`, `回复 | 举报`), an
+# answer's mark standing alone (`最佳答案`), a prompt to follow a link (`点击进入〉〉〉…专题`,
+# `点击查看：…名单（图）`). One pattern: most lines try it.
 _REPLY_WIDGET_RE = re.compile(
     r"^[【\[(]?\s*(?:已有|共有)?\s*\d+\s*[位名个人条]?\s*网友(?:发表|参与|评论)|^(?:网友评论|评论|跟帖)\s*\d+\s*条|"
-    r"^你对这个回答的评价是|^采纳数\s*[:：]?\s*\d|"
+    r"^你对这个回答的评价是|^采纳数\s*[:：]?\s*\d|^(?:" + labels.ANSWER_MARKS + r")\s*$|"
     r"^(?:回复|举报|点赞|收藏|分享|赞|踩)(?:[\s|｜·]*(?:回复|举报|点赞|收藏|分享|赞|踩|\d+))*$|"
     r"^[【\[(]?\s*(?:请)?点击(?:进入|查看|阅读|浏览|观看)(?!.*。)"
 )

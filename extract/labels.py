@@ -22,6 +22,10 @@ CORRECTION = "纠错"
 # `文章关键词:`, `关键字:`.
 KEYWORDS = "(?:文章)?关键[词字]"
 KEYWORD_WORD = "关键[词字]"
+# What marks the answer a Q&A page keeps: `最佳答案`, `提问者采纳`, `推荐答案` (its block's
+# head), and the count that opens its answers (`3个回答`, `查看全部 56 个回答`).
+ANSWER_MARKS = "最佳答案|最佳回答|提问者采纳|推荐答案|满意答案|优质答案|精选回答|已采纳"
+ANSWER_COUNT = r"\d+\s*[个条]回答"
 # `发布时间:`, `更新日期:`, `时间:`.
 DATE = "(?:发布|更新|发表)?(?:时间|日期)"
 # Words of a byline: `记者`, `通讯员`, `实习生`, and the writer labels `作者:`, `执笔`, `撰稿`,

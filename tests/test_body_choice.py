@@ -107,20 +107,24 @@ def test_a_blog_post_beats_the_longer_comment_list_under_it():
     assert "first post" in art.extractor
 
 
-def test_a_forum_thread_gives_its_first_post():
-    # Layout: a Discuz-style thread: every post a `user 发表于 time | N楼` bar over its text;
-    # the replies together hold more text than the first post.
+def forum_thread(head: str = "") -> bytes:
+    """A Discuz-style thread: every post a `user 发表于 time | N楼` bar over its text; the
+    replies together hold more text than the first post; `head` stands above the first post."""
     replies = "".join(
         f"<div class='post'><div><a href='/u/{i}'>用户{i}</a> 发表于 2023-05-0{i} 1{i}:00 | {i + 1}楼</div>"
         f"<div class='msg'>{REPLY * 2}</div></div>"
         for i in range(1, 9)
     )
-    html = page(
-        "<div class='post'><div><a href='/u/0'>老王头</a> 发表于 2023-05-01 08:21 | 楼主</div>"
+    return page(
+        f"{head}<div class='post'><div><a href='/u/0'>老王头</a> 发表于 2023-05-01 08:21 | 楼主</div>"
         f"<div class='msg'><p>{PARA}</p><p>{SIDE}</p></div></div>{replies}",
         title="农村留守问题怎么解决",
     )
-    assert extract_page(html, url="https://bbs.example.com/thread-1-1-1.html").body == [PARA, SIDE]
+
+
+def test_a_forum_thread_gives_its_first_post():
+    # Layout: a Discuz-style thread (see forum_thread).
+    assert extract_page(forum_thread(), url="https://bbs.example.com/thread-1-1-1.html").body == [PARA, SIDE]
 
 
 def other_answers() -> str:
@@ -199,3 +203,54 @@ def test_a_short_sponsored_answer_above_the_best_answer_is_no_first_post():
         NOTICE,
         REPLY,
     ]
+
+
+QUESTION = "我去年从外地调回老家工作,原来单位交了八年社保,现在新单位也开始交了,请问以前交的社保怎么转过来?"
+
+
+def test_a_q_and_a_page_gives_the_question_description_and_the_best_answer():
+    # Layout: a Baidu Zhidao question page: the question's description and its asker line
+    # under the title, the best answer (最佳答案, its answerer and date, its reaction bar),
+    # then five other answers.
+    html = page(
+        f"<div class='q-content'><span class='con'>{QUESTION}</span></div>"
+        "<div class='q-info'>提问者：小李 2021-05-30 3个回答</div>"
+        "<div class='best'><div>最佳答案</div><div><a href='/u/9'>热心网友</a> 2021-06-01</div>"
+        f"<p>{PARA}</p><p>{SIDE}</p><div>你对这个回答的评价是？ 采纳数：12</div></div>{other_answers()}",
+        title="社保转移怎么办理",
+    )
+    assert extract_page(html, url="https://zhidao.example.com/question/3.html").body == [QUESTION, PARA, SIDE]
+
+
+def test_a_long_question_description_does_not_replace_the_accepted_answer():
+    # Layout: a 360 问答 page: a question description long enough to be a text block of its
+    # own (two paragraphs), then the answer the asker accepted (提问者采纳) and other answers.
+    html = page(
+        f"<div class='q-cnt'><p>{QUESTION}</p><p>{QUESTION}</p></div>"
+        "<div class='resolved'><div>提问者采纳</div><div><a href='/u/7'>网友甲</a> 2021-06-01</div>"
+        f"<div class='resolved-bd'><p>{PARA}</p><p>{SIDE}</p></div><div>你对这个回答的评价是？ 采纳数：3</div></div>"
+        f"{other_answers()}",
+        title="社保转移怎么办理",
+    )
+    body = extract_page(html, url="https://wenda.example.com/q/4.html").body
+    assert body == [QUESTION, QUESTION, PARA, SIDE]
+
+
+def test_a_q_and_a_page_without_description_gives_the_best_answer_alone():
+    # Layout: a Sogou Wenwen question page with no description: the asker line and answer
+    # count under the title, the best answer (最佳回答), then five other answers.
+    html = page(
+        "<div class='q-info'>提问者：小李 2021-05-30 6个回答</div>"
+        "<div class='best'><div>最佳回答</div><div>网友乙 2021-06-01</div>"
+        f"<p>{PARA}</p><p>{SIDE}</p><div>你对这个回答的评价是？ 采纳数：5</div></div>{other_answers()}",
+        title="社保转移怎么办理",
+    )
+    assert extract_page(html, url="https://wenwen.example.com/z/5.html").body == [PARA, SIDE]
+
+
+def test_a_forum_thread_with_a_notice_above_its_first_post_gives_the_first_post_only():
+    # Layout: a Discuz thread: a `查看: N | 回复: N` counter line and the board's notice
+    # sentence between the title and the first post (no answer mark: no question to keep).
+    head = "<div>查看: 1234 | 回复: 8</div><div>发帖请遵守本版规定,文明发言,禁止发布广告,违者删帖处理。</div>"
+    url = "https://bbs.example.com/thread-2-1-1.html"
+    assert extract_page(forum_thread(head), url=url).body == [PARA, SIDE]
