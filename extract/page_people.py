@@ -34,6 +34,11 @@ _SOURCE_CLASS_RE = re.compile(
 # Class words of the parts of a page that hold other people's names: comments, replies,
 # recommendations, the logged-in reader's bar.
 _OTHERS_CLASS_RE = re.compile(r"comment|recommend|login|userbar|toolbar|hot|rank|follow-tip|footer")
+# Class words of a Q&A page's asker card (`ask-info`, `ask-author`, `question-user`): the
+# page's author is the answerer, not the asker.
+_ASKER_CLASS_RE = re.compile(r"(?:^|[\s_-])ask(?:er)?(?:[\s_-]|$)|question[-_]?(?:user|author|info|meta)")
+# How many ancestors of a user name are looked at for the asker's card.
+ASKER_CARD_DEPTH = 2
 # Blocks that follow an article (classed `related-posts`, `recommend`, `comment-list`): no
 # author card of the article stands past them.
 _AFTER_ARTICLE_RE = re.compile(r"(?:^|\s)(?:relate|recommend|comment)")
@@ -137,6 +142,13 @@ def among_others(el: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None) 
     return False
 
 
+def in_asker_card(el: lxml.html.HtmlElement) -> bool:
+    """True when the element or one of its nearest ancestors (ASKER_CARD_DEPTH) is classed as
+    a Q&A page's asker card."""
+    cards = [el, *islice(el.iterancestors(), ASKER_CARD_DEPTH)]
+    return any(_ASKER_CLASS_RE.search(_words(card)) for card in cards)
+
+
 def beside_source(el: lxml.html.HtmlElement) -> bool:
     """True for an element whose card also holds a source-classed element (a self-media
     account's header: `author-name` beside `article-source` with the post time)."""
@@ -189,7 +201,7 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
         if is_related_heading(text.split(" ")[0]):  # `<div class="author"><a>相关文章</a></div>`
             break
         name = user_name(text)
-        if not name or among_others(el, common):
+        if not name or among_others(el, common) or in_asker_card(el):
             continue
         if as_author and not author and not account:
             if is_organisation(name) or (beside_source(el) and not is_name(name)):

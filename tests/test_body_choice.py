@@ -214,12 +214,15 @@ def test_a_q_and_a_page_gives_the_question_description_and_the_best_answer():
     # then five other answers.
     html = page(
         f"<div class='q-content'><span class='con'>{QUESTION}</span></div>"
-        "<div class='q-info'>提问者：小李 2021-05-30 3个回答</div>"
-        "<div class='best'><div>最佳答案</div><div><a href='/u/9'>热心网友</a> 2021-06-01</div>"
+        "<div class='ask-info'>提问者：<a class='user-name' href='/u/2'>小李</a> 2021-05-30 3个回答</div>"
+        "<div class='best'><div>最佳答案</div><div class='answer-info'>"
+        "<a class='user-name' href='/u/9'>热心网友</a> 2021-06-01</div>"
         f"<p>{PARA}</p><p>{SIDE}</p><div>你对这个回答的评价是？ 采纳数：12</div></div>{other_answers()}",
         title="社保转移怎么办理",
     )
-    assert extract_page(html, url="https://zhidao.example.com/question/3.html").body == [QUESTION, PARA, SIDE]
+    art = extract_page(html, url="https://zhidao.example.com/question/3.html")
+    assert art.body == [QUESTION, PARA, SIDE]
+    assert art.authors == ["热心网友"]  # the answerer, not the asker
 
 
 def test_a_long_question_description_does_not_replace_the_accepted_answer():
