@@ -108,7 +108,7 @@ def choose_body(
     """The article's lines from the page's walk (`heading`: the headline's element, when
     known), with a second opinion when the container's lines are doubtful, and one from the
     host's profile (`locations`: the signatures of its body containers) when it has one."""
-    choice = page_choice(walk, html, url, heading)
+    choice = question_above(walk, page_choice(walk, html, url, heading), heading)
     return check_with_profile(walk, choice, locations) if locations else choice
 
 
@@ -130,10 +130,8 @@ def page_choice(
     if replies is not None:  # the replies never extend the choice: no second opinion
         chosen = None if replies is element else element  # one reply or answer of the list
         if post := first_post(walk, replies, chosen):
-            question, post = question_and_answer(walk, replies, chosen, post, heading)
-            return BodyChoice(
-                question + lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element
-            )
+            post = answer_below(walk, replies, chosen, post)
+            return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
         if chosen is not None:
             return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
     far = distance is not None and distance > DOUBTFUL_DISTANCE
@@ -225,41 +223,46 @@ def first_post(
     return None
 
 
-def question_and_answer(
-    walk: PageWalk,
-    replies: lxml.html.HtmlElement,
-    chosen: lxml.html.HtmlElement | None,
-    post: Container,
-    heading: lxml.html.HtmlElement | None,
-) -> tuple[list[str], Container]:
-    """On a Q&A page, the question's description and the answer kept, from the first post:
-    it is the answer when an answer mark (`最佳答案`, `3个回答`) stands between the headline and
-    it, the description being the running text above the mark; it is the description when an
-    answer mark follows it before any running text, the answer being the first post after
-    the mark. Elsewhere (a forum thread, a blog post): no description, and the first post."""
+def answer_below(
+    walk: PageWalk, replies: lxml.html.HtmlElement, chosen: lxml.html.HtmlElement | None, post: Container
+) -> Container:
+    """The first post, or on a Q&A page whose first post is the question's description (an
+    answer mark, `最佳答案` or `3个回答`, follows it before any running text) the first post
+    below it: the answer kept."""
     if post.lines is None:
-        return [], post
-    top = line_after_headline(walk.lines, heading, post.lines[0])
-    if top is None:
-        return [], post
-    above = walk.lines[top : post.lines[0]]
-    mark = next((i for i, line in enumerate(above) if is_answer_mark(line)), None)
-    if mark is not None:
-        return [line for line in above[:mark] if sentence_weight(clean_line(line))], post
+        return post
     below = post.lines[1]
     while below < len(walk.lines) and not sentence_weight(clean_line(walk.lines[below])):
         if is_answer_mark(walk.lines[below]):
-            answer = first_post(walk, replies, chosen, from_line=post.lines[1])
-            return ([], post) if answer is None else (lines_of(walk, post), answer)
+            return first_post(walk, replies, chosen, from_line=post.lines[1]) or post
         below += 1
-    return [], post
+    return post
 
 
-def line_after_headline(lines: list[str], heading: lxml.html.HtmlElement | None, before: int) -> int | None:
+def question_above(walk: PageWalk, choice: BodyChoice, heading: lxml.html.HtmlElement | None) -> BodyChoice:
+    """On a Q&A page, the question's description above the answer chosen: when an answer mark
+    (`最佳答案`, `3个回答`) stands between the headline and the chosen element, the running-text
+    lines between the headline and the mark. Elsewhere (no mark: a story, a forum thread, a
+    blog post) the choice as it is."""
+    if choice.element is None or heading is None:
+        return choice
+    found = next((c for c in walk.containers if c.element is choice.element), None)
+    if found is None or found.lines is None:
+        return choice
+    top = line_after_headline(walk.lines, heading, found.lines[0])
+    if top is None:
+        return choice
+    above = walk.lines[top : found.lines[0]]
+    mark = next((i for i, line in enumerate(above) if is_answer_mark(line)), None)
+    question = [line for line in above[:mark] if sentence_weight(clean_line(line))] if mark else []
+    if question:
+        choice.lines = question + choice.lines
+    return choice
+
+
+def line_after_headline(lines: list[str], heading: lxml.html.HtmlElement, before: int) -> int | None:
     """The index of the line after the headline's last rendering above line `before`; None
-    when the headline is unknown or not rendered there."""
-    if heading is None:
-        return None
+    when it is not rendered there."""
     headline = element_text(heading)
     found = [i for i, line in enumerate(lines[:before]) if clean_line(line) == headline]
     return found[-1] + 1 if found else None

@@ -257,3 +257,25 @@ def test_a_forum_thread_with_a_notice_above_its_first_post_gives_the_first_post_
     head = "<div>查看: 1234 | 回复: 8</div><div>发帖请遵守本版规定,文明发言,禁止发布广告,违者删帖处理。</div>"
     url = "https://bbs.example.com/thread-2-1-1.html"
     assert extract_page(forum_thread(head), url=url).body == [PARA, SIDE]
+
+
+def test_a_question_page_keeps_its_description_above_the_first_full_answer():
+    # Layout: a Zhihu question page: the question's description (QuestionRichText), the
+    # `查看全部 N 个回答` bar, then a list of answers, each an AnswerItem with the answerer's
+    # card, the answer, its `发布于` date and its `赞同 N  N 条评论` bar.
+    def answer(name: str, paragraphs: str, day: int) -> str:
+        return (
+            f"<div class='AnswerItem'><div class='AuthorInfo'><a class='UserLink-link'>{name}</a></div>"
+            f"<div class='RichContent'>{paragraphs}</div><div>发布于 2024-04-0{day} 10:00</div>"
+            f"<div>赞同 16{day}  {day} 条评论  分享  收藏</div></div>"
+        )
+
+    others = "".join(answer(f"答主{day}", f"<p>{ANSWER}</p><p>{ANSWER}</p>", day) for day in range(2, 7))
+    html = page(
+        f"<div class='QuestionRichText'><span>{QUESTION}</span></div><div>查看全部 6 个回答</div>"
+        f"<div class='List'>{answer('等风', f'<p>{PARA}</p><p>{SIDE}</p><p>{NOTICE}</p>', 1)}{others}</div>",
+        title="社保转移怎么办理",
+    )
+    art = extract_page(html, url="https://qa.example.com/question/6")
+    assert art.body == [QUESTION, PARA, SIDE, NOTICE]
+    assert art.authors == ["等风"]
