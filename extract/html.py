@@ -348,6 +348,13 @@ def meta_content(doc: lxml.html.HtmlElement, *names: str) -> str | None:
     return None
 
 
+def template_fits(doc: lxml.html.HtmlElement, template: HtmlTemplate, source: str = "") -> bool:
+    """True when the page holds the template's title and body elements (`source`: its text)."""
+    if source and not may_match(template.body, source):
+        return False
+    return bool(first_text(doc, template.title, source) and select(doc, template.body, source))
+
+
 def apply_template(
     doc: lxml.html.HtmlElement, template: HtmlTemplate, art: Article, source: str = ""
 ) -> bool:

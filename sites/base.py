@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from newsclean.extract.dates import date_from_url, parse_date
@@ -15,6 +17,7 @@ from newsclean.extract.html import (
     page_keywords,
     parse_html,
     render_lines,
+    template_fits,
 )
 from newsclean.extract.layout import read_text_page
 from newsclean.extract.outlet import host_of, outlet_of
@@ -23,6 +26,9 @@ from newsclean.extract.profiles import PageSample, Profile, text_sample
 from newsclean.extract.record import Article
 from newsclean.extract.text import clean_line
 from newsclean.extract.titles import page_title
+
+if TYPE_CHECKING:
+    import lxml.html
 
 
 @dataclass
@@ -42,6 +48,11 @@ class Page:
     def host(self) -> str:
         """The URL's host name, lower-case ('' when the URL is unknown)."""
         return (urlsplit(self.url).hostname or "") if self.url else ""
+
+    @cached_property
+    def doc(self) -> lxml.html.HtmlElement:
+        """The parsed HTML page, parsed once for whichever reader asks first."""
+        return parse_html(self.text)
 
     def edges(self, size: int = 4000) -> str:
         """The start and end of the page, where mastheads and copyright lines stand."""
@@ -104,11 +115,16 @@ class Adapter:
         return any(host == h or host.endswith("." + h) for h in self.hosts)
 
     def claims_page(self, page: Page) -> bool:
-        """True when the page carries one of this site's fingerprints or template markers."""
+        """True when the page carries one of this site's fingerprints or template markers and,
+        for an HTML page, one of its templates fits: another site's page that names this one
+        (a reprint's `来源：中新网` linked to chinanews.com, `来源：当代商报`) is not its page."""
         edges = page.edges()
-        if any(re.search(pattern, edges) for pattern in self.fingerprints):
-            return True
-        return page.is_html and any(marker in page.text for marker in self.markers)
+        if not page.is_html:
+            return any(re.search(pattern, edges) for pattern in self.fingerprints)
+        named = any(re.search(pattern, edges) for pattern in self.fingerprints)
+        if not (named or any(marker in page.text for marker in self.markers)):
+            return False
+        return any(template_fits(page.doc, template, page.text) for template in self.templates)
 
     def extract(self, page: Page) -> Article:
         """Read one page into an article (title and body may be empty: the caller checks)."""
@@ -128,7 +144,7 @@ class Adapter:
 
     def read_html(self, page: Page, art: Article) -> None:
         """Fill the article from an HTML page: known templates first, then text anchors."""
-        doc = parse_html(page.text)
+        doc = page.doc
         art.keywords = page_keywords(doc)
         for template in self.templates:
             if apply_template(doc, template, art, page.text):

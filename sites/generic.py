@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from newsclean.extract.body import PROFILE, BodyChoice, choose_body, location_signatures
 from newsclean.extract.content import PageWalk, walk_page
-from newsclean.extract.html import meta_content, page_keywords, parse_html
+from newsclean.extract.html import meta_content, page_keywords
 from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
@@ -71,7 +71,7 @@ class Generic(Adapter):
 
     def read_html(self, page: Page, art: Article) -> None:
         """Fill the article from an HTML page of an unknown site."""
-        doc = parse_html(page.text)
+        doc = page.doc
         art.site_name = meta_content(doc, "og:site_name") or site_name_from_title(doc)
         art.keywords = page_keywords(doc)
         page_head = read_page_head(doc, art.site_name)
