@@ -75,6 +75,8 @@ _SHARE_RE = re.compile(
     # what opens a self-media post or a media page: `点击上方蓝字关注我们`, `阅读提示：…`,
     # a player's `收听本文`, `视频加载中...`, `00:00 / 03:12`, a photo credit `图片来源：…`
     r"[↑↓\s]*点击(?:上方|下方|蓝字)|阅读提示|收听本文|视频加载中|正在加载|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$|"
+    # a call to follow the account closing a self-media post: `关注该公众号`, `欢迎关注我们`
+    r"(?:欢迎|请|点击|长按)?关注(?:该|本|我们的)?\S{0,10}(?:公众号|微信号|视频号|头条号|抖音号|我们)[!！。~～]*$|"
     r"[(（]?(?:图片|图)来源)"
 )
 # A bar of bracketed page widgets (`【打印本页】【关闭窗口】`, `[收藏] [打印] [纠错]`).

@@ -503,6 +503,9 @@ def county_story(before: str = "", after: str = "", info: str = "2024-03-05 来�
         "扫码下载某县新闻客户端",
         "点赞(12) 收藏 评论(3)",
         "上一篇：某县召开会议 下一篇：某县举行活动",
+        "关注该公众号",
+        "欢迎关注我们！",
+        "长按关注某县发布微信号",
     ],
 )
 def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(notice):
@@ -535,3 +538,30 @@ def test_a_reposted_from_label_names_the_source():
     # `本文转自：某县发布` opening a self-media repost names where the text comes from.
     art = extract_page(county_story(before="本文转自：某县发布", info="2024-03-05"))
     assert (art.source, art.body) == ("某县发布", [PARA, PARA, PARA])
+
+
+def test_a_wechat_post_closing_with_its_source_and_a_follow_prompt():
+    # After a WeChat official-account article saved from the browser: the story in
+    # `#js_content` (hidden by style until the page's script shows it), a closing `来源：` and
+    # `编辑：… 审核：…` line in it, the QR block's `微信扫一扫` / `关注该公众号` after it, the
+    # date only in the script's `var ct`.
+    texts = [
+        PARA,
+        "会议强调，要聚焦企业和群众办事的堵点难点，推动各项改革举措落地见效。",
+        "县直有关单位主要负责同志参加会议。",
+    ]
+    paragraphs = "".join(f"<section><p><span>{text}</span></p></section>" for text in texts)
+    html = (
+        "<html><head><meta charset='utf-8'><title>某县召开全县经济工作会议</title></head><body>"
+        "<div id='page-content'><h1 class='rich_media_title' id='activity-name'>某县召开全县经济工作会议</h1>"
+        "<div id='meta_content'><span>张三</span> <a id='js_name'>某县发布</a> <em id='publish_time'></em></div>"
+        f"<div class='rich_media_content' id='js_content' style='visibility: hidden;'>{paragraphs}"
+        "<p style='text-align:center'><span>来源：某县融媒体中心</span></p><p>编辑：李四 审核：王五</p></div>"
+        "<div class='rich_media_tool'>阅读 1024 在看 12</div></div>"
+        "<div class='qr_code_pc'><p>微信扫一扫<br>关注该公众号</p></div>"
+        '<script>var ct = "1709604060";</script></body></html>'
+    ).encode()
+    art = extract_page(html)
+    assert art.body == texts
+    assert (art.source, art.editor) == ("某县融媒体中心", "李四")
+    assert art.published_at == "2024-03-05T10:01:00+08:00"
