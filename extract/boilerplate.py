@@ -74,7 +74,7 @@ _SHARE_RE = re.compile(
     r"原标题\s*[:：]|长按(?:识别)?二维码|扫码(?:下载|关注)|下载\S{0,10}客户端|点赞\s*[(（]?\d|"
     # what opens a self-media post or a media page: `点击上方蓝字关注我们`, `阅读提示：…`,
     # a player's `收听本文`, `视频加载中...`, `00:00 / 03:12`, a photo credit `图片来源：…`
-    r"[↑↓\s]*点击(?:上方|下方|蓝字)|阅读提示|收听本文|视频加载中|正在加载|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$|"
+    r"[↑↓\s]*点击(?:上方|下方|蓝字)|阅读提示|收听本文|视频加载中|正在加载|自动播放|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$|"
     # a call to follow the account closing a self-media post: `关注该公众号`, `欢迎关注我们`
     r"(?:欢迎|请|点击|长按)?关注(?:该|本|我们的)?\S{0,10}(?:公众号|微信号|视频号|头条号|抖音号|我们)[!！。~～]*$|"
     r"[(（]?(?:图片|图)来源)"
@@ -120,6 +120,17 @@ _CLAUSE_RE = re.compile(r"[。，,！？]")
 # Every rule but the template and farm ones is for lines shorter than this.
 LONG_LINE = 200
 _BULLET_RE = re.compile(r"^[•·●○◆■□▪►\-*]\s*")
+
+
+# A prompt to get the site's app: `点我下载APP`, `…下载客户端还能获得专享福利哦！`,
+# `現在用APP看新聞`.
+_APP_PROMOTION_RE = re.compile(r"下[载載]\S{0,8}(?:APP|App|app|客[户戶]端)|用(?:APP|App|app)[看睇]新[闻聞]")
+
+
+def is_app_promotion(line: str) -> bool:
+    """True for a short prompt to get the site's app; a sentence of a story about an app
+    (`市民可下载APP预约挂号。`) ends with a full stop and is not one."""
+    return len(line) < LONG_LINE and not line.endswith("。") and bool(_APP_PROMOTION_RE.search(line))
 
 
 def strip_bullet(line: str) -> str:

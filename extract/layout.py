@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from newsclean.extract import labels
-from newsclean.extract.boilerplate import Kind, classify_line, drop_farm_sentence, strip_bullet
+from newsclean.extract.boilerplate import (
+    Kind,
+    classify_line,
+    drop_farm_sentence,
+    is_app_promotion,
+    strip_bullet,
+)
 from newsclean.extract.bylines import (
     Credits,
     is_name,
@@ -129,10 +135,20 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
         line = drop_farm_sentence(line)
         if line and not (not paragraphs and line == art.title):
             paragraphs.append(line)
+    drop_edge_promotions(paragraphs)
     take_trailing_source(paragraphs, art)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
     art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+
+
+def drop_edge_promotions(paragraphs: list[str]) -> None:
+    """Drop prompts to get the site's app opening or closing the text (portal and Taiwanese
+    news pages put one in the story's container)."""
+    while paragraphs and is_app_promotion(paragraphs[-1]):
+        paragraphs.pop()
+    while paragraphs and is_app_promotion(paragraphs[0]):
+        del paragraphs[0]
 
 
 def take_trailing_source(paragraphs: list[str], art: Article) -> None:

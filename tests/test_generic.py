@@ -506,6 +506,7 @@ def county_story(before: str = "", after: str = "", info: str = "2024-03-05 来�
         "关注该公众号",
         "欢迎关注我们！",
         "长按关注某县发布微信号",
+        "不用抽 不用搶 現在用APP看新聞 保證天天中獎 點我下載APP",
     ],
 )
 def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(notice):
@@ -526,6 +527,8 @@ def test_reprint_statements_app_prompts_and_neighbour_links_closing_the_text(not
         "00:00 / 03:12",
         "图片来源：视觉中国",
         "（图片来源于网络）",
+        "自动播放 某县召开全县经济工作会议",
+        "新品第一时间免费试玩，快来体验吧~！下载客户端还能获得专享福利哦！",
     ],
 )
 def test_follow_prompts_players_and_photo_credits_opening_the_text(opening):
@@ -565,3 +568,9 @@ def test_a_wechat_post_closing_with_its_source_and_a_follow_prompt():
     assert art.body == texts
     assert (art.source, art.editor) == ("某县融媒体中心", "李四")
     assert art.published_at == "2024-03-05T10:01:00+08:00"
+
+
+def test_a_sentence_about_an_app_closing_the_text_is_kept():
+    # A story about a service app may end by telling readers to get it: a sentence, body.
+    closing = "市民可下载“某县健康”APP预约挂号。"
+    assert extract_page(county_story(after=closing)).body == [PARA, PARA, PARA, closing]
