@@ -225,7 +225,7 @@ def heading_candidates(
             continue
         if len(el.text_content()) > 200:
             continue
-        text = element_text(el)
+        text = heading_text(el)
         if not (MIN_HEADLINE <= len(text) <= 100) or is_logo(el):
             continue
         if any(a.tag == "a" for a in el.iterancestors()) or (el.tag == "a"):
@@ -234,6 +234,16 @@ def heading_candidates(
             continue
         found.append((text, el))
     return found
+
+
+def heading_text(el: lxml.html.HtmlElement) -> str:
+    """The heading's text without a date set in an element of its own at its end
+    (`<h1>标题<span class="time">2024-03-05</span></h1>`)."""
+    text = element_text(el)
+    for part in (element_text(child) for child in el.iterdescendants() if isinstance(child.tag, str)):
+        if part and len(part) < len(text) and text.endswith(part) and classify_line(part) == Kind.DATE:
+            return clean_line(text[: -len(part)])
+    return text
 
 
 def nearest_heading(

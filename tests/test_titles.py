@@ -321,3 +321,15 @@ def test_a_title_classed_date_line_is_no_headline():
         head="",
     )
     assert extract_page(html).title == "德清县固定资产投资结构趋稳趋优"
+
+
+def test_a_date_set_inside_the_headline_element_is_not_part_of_it():
+    # a county portal whose `<title>` is its own name and whose h1 carries the time in a span
+    # of its own (`<h1>标题<span class="time">2024-03-05</span></h1>`); a comment in the h1 too
+    html = page(
+        "<div class='nav'><a href='/'>首页</a></div><h1>代表委员热议高质量发展<!-- t -->"
+        f"<span class='time'>2024-03-05</span></h1><div class='content'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<title>某县网</title>",
+    )
+    art = extract_page(html)
+    assert (art.title, art.published_at) == ("代表委员热议高质量发展", "2024-03-05")
