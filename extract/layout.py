@@ -106,6 +106,10 @@ def take_source(line: str, art: Article) -> None:
         add_credits(art, Credits(authors=names))
 
 
+# A signature's date line is no longer than `2024年12月31日 星期二` and some spacing.
+SIGNATURE_DATE_CHARS = 24
+
+
 def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None) -> None:
     """Set art.body from raw body lines, moving bylines, datelines and meta lines to fields
     (`kinds`: the lines' classes, when the caller has them already)."""
@@ -140,6 +144,15 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art)
     art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+
+
+def signature_date(body: list[str]) -> str | None:
+    """The date a document closes with under its issuer (`某县人民政府办公室` / `2024年3月5日`,
+    a government notice's signature): the page's date when it shows no other."""
+    for line in reversed(body[-2:]):
+        if len(line) <= SIGNATURE_DATE_CHARS and classify_line(line) == Kind.DATE:
+            return parse_date(line)
+    return None
 
 
 def drop_edge_promotions(paragraphs: list[str]) -> None:

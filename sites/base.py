@@ -19,7 +19,7 @@ from newsclean.extract.html import (
     render_lines,
     template_fits,
 )
-from newsclean.extract.layout import read_text_page
+from newsclean.extract.layout import read_text_page, signature_date
 from newsclean.extract.outlet import host_of, outlet_of
 from newsclean.extract.page_meta import read_credits_around_body
 from newsclean.extract.profiles import PageSample, Profile, text_sample
@@ -137,7 +137,7 @@ class Adapter:
             read_text_page(page.text, art)
             if page.profile or page.observe:  # the pipeline drops template lines by it
                 page.sample = text_sample(page.host, page.text, art.body)
-        art.published_at = art.published_at or date_from_url(page.url)
+        art.published_at = art.published_at or date_from_url(page.url) or signature_date(art.body)
         art.host = host_of(page.url)
         art.outlet = outlet_of(art.site_name, page.edges(), art.host)
         return art

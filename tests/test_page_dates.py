@@ -193,3 +193,29 @@ def test_no_date_from_a_related_list_a_today_widget_or_a_site_footer():
         assert extract_page(html).published_at is None
         dated_url = "http://www.mx.cn/news/2024-03/05/content_1.html"
         assert extract_page(html, url=dated_url).published_at == "2024-03-05"
+
+
+def test_a_notice_showing_only_its_signature_date_is_dated_by_it():
+    # a county government's notice (通知) with no date line under the headline: the text
+    # closes with the issuing office and the date it was signed, which stay in the body
+    signature = (
+        "<p style='text-align:right'>某县人民政府办公室</p><p style='text-align:right'>2024年3月5日</p>"
+    )
+    html = page(
+        f"<h1>某县关于做好春季农业生产工作的通知</h1><div class='article'><p>{PARA}</p><p>{PARA}</p>{signature}</div>",
+        "<title>某县关于做好春季农业生产工作的通知_某县人民政府</title>",
+    )
+    art = extract_page(html)
+    assert art.published_at == "2024-03-05"
+    assert art.body[-2:] == ["某县人民政府办公室", "2024年3月5日"]
+
+
+def test_a_signature_date_loses_to_the_date_line_under_the_headline():
+    # the same notice on a portal that shows when it was published: that date is the page's
+    signature = "<p>某县人民政府办公室</p><p>2024年3月5日</p>"
+    html = page(
+        "<h1>某县关于做好春季农业生产工作的通知</h1><div class='info'>发布时间：2024-03-07 09:30</div>"
+        f"<div class='article'><p>{PARA}</p><p>{PARA}</p>{signature}</div>",
+        "<title>某县关于做好春季农业生产工作的通知_某县人民政府</title>",
+    )
+    assert extract_page(html).published_at == "2024-03-07T09:30:00+08:00"
