@@ -137,7 +137,9 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
             add_credits(art, parse_byline(line))
             continue
         line = drop_farm_sentence(line)
-        if line and not (not paragraphs and line == art.title):
+        if not paragraphs:
+            line = without_title(line, art.title)
+        if line:
             paragraphs.append(line)
     drop_edge_promotions(paragraphs)
     take_trailing_source(paragraphs, art)
@@ -162,6 +164,14 @@ def drop_edge_promotions(paragraphs: list[str]) -> None:
         paragraphs.pop()
     while paragraphs and is_app_promotion(paragraphs[0]):
         del paragraphs[0]
+
+
+def without_title(line: str, title: str) -> str:
+    """The first line without the headline it repeats: all of it, or the headline standing
+    before the text with a space between (`标题   本报讯【记者 X】…`, an e-paper rendering)."""
+    if title and line.startswith(title) and (len(line) == len(title) or line[len(title)].isspace()):
+        return line[len(title) :].strip()
+    return line
 
 
 def take_trailing_source(paragraphs: list[str], art: Article) -> None:

@@ -364,3 +364,36 @@ def test_a_site_template_reads_credits_outside_its_body(move, credits):
     art = extract_page(html.encode(), url="https://news.hnr.cn/202003/19/731862.html")
     assert art.extractor == "hnr/1 (2019-2020)"
     assert (art.authors, art.correspondents) == credits
+
+
+@pytest.mark.parametrize(
+    "opening,credits",
+    [
+        ("本报讯 记者李华 通讯员王强 ", (["李华"], ["王强"])),
+        ("本报讯 记者 李华 通讯员 王强 刘洋 ", (["李华"], ["王强", "刘洋"])),
+        ("某县网讯 记者李华 ", (["李华"], [])),
+        ("本报讯【新天水·天水日报记者马哲 王晓馨】", (["马哲", "王晓馨"], [])),
+        ("本报讯【记者 李华 通讯员 王强】", (["李华"], ["王强"])),
+    ],
+)
+def test_credits_in_a_bare_or_square_bracketed_dateline(opening, credits):
+    # City papers open the text with `本报讯` and the credits without brackets, the text after
+    # a space, or in 【】 with the outlets' names before 记者 (天水日报's e-paper).
+    art = extract_page(news_page("2024-03-05 08:21", before=f"<p>{opening}3月5日，{PARA}</p>"))
+    assert (art.authors, art.correspondents) == credits
+    assert art.body[0] == f"3月5日，{PARA}"
+
+
+def test_an_e_paper_rendering_with_the_headline_glued_to_the_text():
+    # A text rendering of an e-paper page prints the headline and the text's first
+    # paragraph on one line, spaces between: the headline is not body, the dateline is read.
+    title = "市领导开展“八一”走访慰问活动"
+    lines = [
+        "01版:日报一版",
+        "前一版 2023年07月27日",
+        title,
+        f"{title}   本报讯【天水日报记者马哲 王晓馨】{PARA}",
+    ]
+    text = "\n".join([*lines, PARA + "第二段。", PARA + "第三段。"])
+    art = extract_page(text.encode())
+    assert (art.title, art.authors, art.body[0]) == (title, ["马哲", "王晓馨"], PARA)
