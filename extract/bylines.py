@@ -242,6 +242,34 @@ def parse_byline(text: str | None) -> Credits:
     return credits
 
 
+# Roles that credit a picture: names after them, or before a trailing `摄`, are photographers.
+_PHOTO_ROLES = frozenset({"摄", "图", "摄影", "摄像", "供图", "受访者供图", "资料图", "资料图片"})
+
+
+# Roles that credit the text: a line with one of them is a byline, whatever else it credits.
+_WRITER_ROLES = frozenset({"文", "文图", "图文", *labels.WRITERS.split("|"), "整理", "整合", "编译", "综合"})
+
+
+def is_photo_credit(byline: str) -> bool:
+    """True for a credit of pictures alone: `新华社记者 王宇飞 摄`, `南瑞集团 宋宁 摄`,
+    `摄影/张艳`, `图/本报记者 胡杰`; not a shared byline (`记者 李华 摄影 王强`, `文/李华 图/王强`,
+    `信报记者 宗珊／文 陆欣／摄`)."""
+    text = match_form(byline).strip().strip("()（）【】[]")
+    matches = list(ROLE_RE.finditer(text))
+    if not matches or any(re.sub(r"[\s/]", "", match["role"]) in _WRITER_ROLES for match in matches):
+        return False
+    if matches[-1]["role"] == "摄" and not text[matches[-1].end() :].strip():
+        return True  # a trailing 摄 credits every name before it
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        if match["role"] in _PHOTO_ROLES or not text[match.end() : end].strip():
+            continue
+        # names after another role are writers, unless a picture role stands right before it
+        if i == 0 or matches[i - 1]["role"] not in _PHOTO_ROLES or matches[i - 1].end() < match.start():
+            return False
+    return any(match["role"] in _PHOTO_ROLES for match in matches)
+
+
 def looks_like_byline(line: str) -> bool:
     """True for a line that is only a byline (role words and names, nothing else)."""
     line = match_form(line).strip().strip("()")

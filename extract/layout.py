@@ -21,6 +21,7 @@ from newsclean.extract.bylines import (
     Credits,
     is_name,
     is_names_only,
+    is_photo_credit,
     looks_like_byline,
     parse_byline,
     split_dateline,
@@ -110,11 +111,15 @@ def take_source(line: str, art: Article) -> None:
 SIGNATURE_DATE_CHARS = 24
 
 
-def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None) -> None:
+def finish_body(
+    lines: list[str], art: Article, kinds: list[Kind] | None = None, photographers: Credits | None = None
+) -> None:
     """Set art.body from raw body lines, moving bylines, datelines and meta lines to fields
-    (`kinds`: the lines' classes, when the caller has them already)."""
+    (`kinds`: the lines' classes, when the caller has them already; `photographers`: names
+    credited for pictures alone above the body, authors only of a photo piece)."""
     paragraphs: list[str] = []
     bylines: list[tuple[int, str]] = []  # (paragraphs before it, text)
+    photographers = photographers or Credits()
     for i, raw in enumerate(lines):
         line = clean_line(raw)
         if not line:
@@ -134,7 +139,7 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
             continue
         if kind == Kind.BYLINE:
             bylines.append((len(paragraphs), line))
-            add_credits(art, parse_byline(line))
+            credit(art, line, photographers)
             continue
         line = drop_farm_sentence(line)
         if not paragraphs:
@@ -144,8 +149,10 @@ def finish_body(lines: list[str], art: Article, kinds: list[Kind] | None = None)
     drop_edge_promotions(paragraphs)
     take_trailing_source(paragraphs, art)
     drop_repeated_tail(paragraphs)
-    take_edge_bylines(paragraphs, bylines, art)
+    take_edge_bylines(paragraphs, bylines, art, photographers)
     art.body = [p for p in (close_cjk_gaps(drop_glued_image(p)) for p in paragraphs) if p]
+    if is_photo_piece(art.body):  # its photographers wrote it
+        add_credits(art, photographers)
 
 
 def signature_date(body: list[str]) -> str | None:
@@ -238,6 +245,9 @@ def drop_glued_image(paragraph: str) -> str:
     return _GLUED_IMAGE_RE.sub("", paragraph) if last in ("g", "G", "f", "F", "p", "P") else paragraph
 
 
+# A body with fewer Han characters than this is a photo piece (captions): the photographers
+# credited in it are its authors.
+PHOTO_PIECE_HAN = 300
 # Photo captions (`图为…。 韩章云 摄`, `…（資料照）`) that may stand above the paragraph opening
 # with the dateline.
 MAX_CAPTIONS_BEFORE_DATELINE = 2
@@ -253,8 +263,29 @@ def drop_repeated_tail(paragraphs: list[str]) -> None:
             return
 
 
-def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art: Article) -> None:
-    """Record the byline standing before the text or after it, the dateline and trailing byline."""
+def add_byline_credits(art: Article, byline: str) -> None:
+    """Add a byline's names, unless it credits pictures alone: those name the authors of a
+    photo piece only (no body yet: finish_body decides with the credits it reads itself)."""
+    if not is_photo_credit(byline) or (art.body and is_photo_piece(art.body)):
+        add_credits(art, parse_byline(byline))
+
+
+def is_photo_piece(body: list[str]) -> bool:
+    """True for a body of captions, too short to be a story told in text."""
+    return han_count("".join(body)) < PHOTO_PIECE_HAN
+
+
+def credit(art: Article, byline: str, photographers: Credits) -> None:
+    """Add a byline's names to the article, those of a credit for pictures alone to
+    `photographers` (a caption's `记者 王宇飞 摄` credits the picture, not the text)."""
+    add_credits(photographers if is_photo_credit(byline) else art, parse_byline(byline))
+
+
+def take_edge_bylines(
+    paragraphs: list[str], bylines: list[tuple[int, str]], art: Article, photographers: Credits
+) -> None:
+    """Record the byline standing before the text or after it, the dateline and trailing byline
+    (the names of a credit for pictures alone go to `photographers`)."""
     edge = [text for pos, text in bylines if pos == 0 or pos == len(paragraphs)]
     if edge and not art.byline:
         art.byline = edge[0]
@@ -271,7 +302,7 @@ def take_edge_bylines(paragraphs: list[str], bylines: list[tuple[int, str]], art
         rest, trailing = split_trailing_byline(paragraphs[-1])
         if trailing:
             art.byline = art.byline or trailing
-            add_credits(art, parse_byline(trailing))
+            credit(art, trailing, photographers)
             art.editor = art.editor or parse_editor(trailing)
             art.source = art.source or parse_source(trailing)  # `…报道来源:闪电新闻编辑:孔然`
             if rest:
@@ -546,13 +577,15 @@ LABELLED_LINE_MAX = 100
 
 def read_header(
     lines: list[str], kinds: list[Kind], title_at: int, art: Article
-) -> tuple[str | None, Credits]:
+) -> tuple[str | None, Credits, Credits]:
     """Take date, source, editor and credits from the lines before the body. Return an
-    unlabelled line that may name the source (`当代商报社` above the date line), and the
+    unlabelled line that may name the source (`当代商报社` above the date line), the
     names of `作者:` fields on meta lines (`时间:… 来源:驻马店日报 作者:何小千`, often the
-    uploader), for the caller to use when no `来源:` label, byline or dateline names one."""
+    uploader), for the caller to use when no `来源:` label, byline or dateline names one, and
+    the names credited for pictures alone (`南瑞集团 宋宁 摄` above a lead photo)."""
     guess = None
     fields = Credits()
+    photographers = Credits()
     url_date = date_from_url(art.url)
     art.published_at = art.published_at or header_date(
         lines, title_at, int(url_date[:4]) if url_date else None
@@ -565,7 +598,7 @@ def read_header(
             add_credits(target, labelled_credits(line))
         elif kind == Kind.BYLINE:
             art.byline = art.byline or line
-            add_credits(art, parse_byline(line))
+            credit(art, line, photographers)
             take_source(line, art)  # `记者 汪晓东 曲昌荣 来源:人民网`
         elif kind == Kind.TEXT and i > title_at >= 0 and is_source_line(line, lines, i, art):
             guess = guess or clean_source(line)
@@ -575,7 +608,7 @@ def read_header(
             add_credits(art, labelled_credits(line))
             if len(line) < LABELLED_LINE_MAX:
                 take_source(line, art)
-    return guess, fields
+    return guess, fields, photographers
 
 
 def labelled_credits(line: str) -> Credits:
@@ -598,7 +631,7 @@ def read_tail(lines: list[str], kinds: list[Kind], art: Article) -> None:
                 art.editor = value
         elif kind == Kind.BYLINE or (kind == Kind.TEXT and is_names_only(line)):
             art.byline = art.byline or line  # `夏凡 余婷婷 余勤 柏建斌` closing the text
-            add_credits(art, parse_byline(line))
+            add_byline_credits(art, line)
 
 
 def after_header_in_block(lines: list[str], kinds: list[Kind], start: int, end: int) -> int:
@@ -639,14 +672,14 @@ def read_text_page(text: str, art: Article) -> None:
     if glued_byline:
         art.byline = glued_byline
         add_credits(art, parse_byline(glued_byline))
-    guess, fields = read_header(lines[:start], kinds[:start], title_at, art)
+    guess, fields, photographers = read_header(lines[:start], kinds[:start], title_at, art)
     lead_at = next((i + 1 for i in range(min(end, len(lines) - 1)) if kinds[i] == Kind.LEAD), None)
     lead = clean_paragraph(raw[lead_at]) if lead_at is not None else None
     if lead_at == start:  # the lead under 核心提示 is a summary, not body
         start += 1
     cut = end == len(lines) and end - start > 1 and not _CLOSING_RE.search(lines[end - 1])
     stop = end - 1 if cut else end
-    finish_body(raw[start:stop], art, kinds[start:stop])
+    finish_body(raw[start:stop], art, kinds[start:stop], photographers)
     read_tail(lines[end:], kinds[end:], art)
     art.source = art.source or guess
     if not (art.authors or art.correspondents):

@@ -23,7 +23,7 @@ from newsclean.extract.dates import (
     parse_date,
 )
 from newsclean.extract.html import element_text, first_text, json_ld_scripts, meta_content, select, title_text
-from newsclean.extract.layout import add_credits, read_tail, take_meta_line
+from newsclean.extract.layout import add_byline_credits, add_credits, read_tail, take_meta_line
 from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
 
@@ -134,7 +134,7 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
             art.published_at, updated = published or post, updated or later
         if kind == Kind.BYLINE:
             art.byline = art.byline or line
-            add_credits(art, parse_byline(line))
+            add_byline_credits(art, line)
         author = (
             _AUTHOR_LABEL_RE.search(line)
             if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.TEXT)

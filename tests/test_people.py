@@ -397,3 +397,37 @@ def test_an_e_paper_rendering_with_the_headline_glued_to_the_text():
     text = "\n".join([*lines, PARA + "第二段。", PARA + "第三段。"])
     art = extract_page(text.encode())
     assert (art.title, art.authors, art.body[0]) == (title, ["马哲", "王晓馨"], PARA)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["新华每日电讯记者 徐海涛 摄", "南瑞集团 宋宁 摄", "摄影/张艳", "图/本报记者 胡杰"],
+)
+def test_a_pictures_credit_in_a_text_story_names_no_author(credit):
+    # City papers credit a lead photo above the text or under a caption inside it; the
+    # photographer did not write the story (the dev set's gold convention, devset/README.md).
+    caption = f"<p>图为项目建设现场。{credit}</p>"
+    story = "".join(f"<p>{PARA}第{n}段。</p>" for n in "一二三四五")
+    art = extract_page(
+        news_page("2024-03-05 08:21 来源：某某日报", before=f"<p>{credit}</p>" + story + caption)
+    )
+    assert art.authors == []
+
+
+def test_the_photographer_of_a_photo_piece_is_its_author():
+    # A 图说 piece: one caption under the picture, credited `中新社发 张浪 摄`.
+    caption = "3月1日，参加全国两会采访的记者排队依次领取采访证件，中外记者总数突破3000人。中新社发 张浪 摄"
+    html = page(
+        "<h1>记者排队领取采访证件</h1><div class='info'>2024-03-01 10:21</div>"
+        f"<div class='content'><p><img src='1.jpg'></p><p>{caption}</p></div>",
+        title="记者排队领取采访证件",
+    )
+    art = extract_page(html)
+    assert (art.authors, art.byline) == (["张浪"], "中新社发 张浪 摄")
+
+
+@pytest.mark.parametrize("byline", ["记者 李华 摄影 王强", "信报记者 李华／文 王强／摄"])
+def test_a_byline_shared_by_writer_and_photographer_names_both(byline):
+    # the second after a 2006 portal reprint of a Beijing paper, closing the text
+    art = extract_page(news_page("2024-03-05 08:21", after=f"<p>{byline}</p>"))
+    assert art.authors == ["李华", "王强"]
