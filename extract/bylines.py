@@ -170,6 +170,26 @@ def is_name(token: str) -> bool:
     return "·" in token or "•" in token or token[0] in _SURNAMES or token.startswith(_COMPOUND_SURNAMES)
 
 
+# A speech's speaker line closing with an office and a name, the name often spaced to the width
+# of three characters: `…工作报告市城管局党组书记、局长  杜  宇`, `县委书记 张三`.
+_SPEAKER_RE = re.compile(
+    r"(?:书记|局长|县长|市长|区长|镇长|乡长|主任|部长|厅长|省长|主席|院长|校长|董事长|总经理|秘书长|处长)"
+    f"\\s*(?P<name>[{HAN}](?:\\s{{0,3}}[{HAN}]){{1,2}})$"
+)
+# A speaker line is a heading, not a sentence.
+_SPEAKER_LINE_MAX = 60
+
+
+def speaker_name(line: str) -> str | None:
+    """The speaker a speech or work report names under its headline (`…党组书记、局长  杜  宇`
+    gives 杜宇), if the line is one."""
+    if len(line) > _SPEAKER_LINE_MAX or re.search(r"[。，,；;！？]", line):
+        return None
+    match = _SPEAKER_RE.search(line)
+    name = "".join(match["name"].split()) if match else ""
+    return name if is_name(name) else None
+
+
 def name_before_affiliation(token: str) -> str | None:
     """The name opening `方敏北京大学经济学院教授` (a name glued to an institution), if any."""
     for size in (2, 3):

@@ -24,6 +24,7 @@ from newsclean.extract.bylines import (
     is_photo_credit,
     looks_like_byline,
     parse_byline,
+    speaker_name,
     split_dateline,
     split_trailing_byline,
 )
@@ -604,6 +605,8 @@ def read_header(
             guess = guess or clean_source(line)
         elif kind == Kind.TEXT and i > title_at >= 0 and is_name(line):  # a bare author line
             add_credits(art, Credits(authors=[line]))
+        elif kind == Kind.TEXT and i > title_at >= 0 and (speaker := speaker_name(line)):
+            add_credits(art, Credits(authors=[speaker]))
         elif kind == Kind.TEXT and i > title_at >= 0:  # `记者 汪晓东 曲昌荣 来源:人民网`
             add_credits(art, labelled_credits(line))
             if len(line) < LABELLED_LINE_MAX:

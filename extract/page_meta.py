@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
-from newsclean.extract.bylines import Credits, parse_byline
+from newsclean.extract.bylines import Credits, parse_byline, speaker_name
 from newsclean.extract.dates import (
     CHINA_TZ,
     DateRole,
@@ -135,6 +135,8 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         if kind == Kind.BYLINE:
             art.byline = art.byline or line
             add_byline_credits(art, line)
+        if kind == Kind.TEXT and (speaker := speaker_name(line)):
+            add_credits(art, Credits(authors=[speaker]))
         author = (
             _AUTHOR_LABEL_RE.search(line)
             if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.TEXT)

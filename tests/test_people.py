@@ -431,3 +431,27 @@ def test_a_byline_shared_by_writer_and_photographer_names_both(byline):
     # the second after a 2006 portal reprint of a Beijing paper, closing the text
     art = extract_page(news_page("2024-03-05 08:21", after=f"<p>{byline}</p>"))
     assert art.authors == ["李华", "王强"]
+
+
+@pytest.mark.parametrize(
+    "speaker,name",
+    [
+        ("2024年城市管理工作报告市城管局党组书记、局长  杜  宇", "杜宇"),
+        ("在全县经济工作会议上的讲话 县长 李华明", "李华明"),
+    ],
+)
+def test_the_speaker_of_a_speech_under_its_headline_is_the_author(speaker, name):
+    # A city bureau's work report or a county leader's speech on a government site: the
+    # report's name and the speaker's office and name (spaced to three characters) on one
+    # line under the headline, the date of the meeting below it.
+    text = text_page(
+        "某市城管局召开2024年工作会议", "来源:市城管局 2024-03-10 11:51", speaker, "(2024年2月28日)"
+    )
+    assert extract_page(text).authors == [name]
+    html = news_page("2024-03-10 11:51 来源：市城管局", before=f"<p>{speaker}</p><p>(2024年2月28日)</p>")
+    assert extract_page(html).authors == [name]
+
+
+def test_an_office_and_name_inside_a_sentence_is_no_speaker():
+    art = extract_page(news_page("2024-03-10 11:51", before="<p>会议由市委书记张三主持</p>"))
+    assert art.authors == []
