@@ -121,14 +121,18 @@ def finish_body(
     paragraphs: list[str] = []
     bylines: list[tuple[int, str]] = []  # (paragraphs before it, text)
     photographers = photographers or Credits()
+    resume = 0  # the line after a related-reading box standing inside the text
     for i, raw in enumerate(lines):
-        line = clean_line(raw)
+        line = clean_line(raw) if i >= resume else ""
         if not line:
             continue
         if raw.startswith(ROW_MARK):
             kind = row_kind(line, bool(paragraphs))
         else:
             kind = kinds[i] if kinds is not None else classify_line(line)
+        if kind == Kind.RELATED and paragraphs and (end := inserted_box_end(lines, i)):
+            resume = end
+            continue
         if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :], kind):
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:
@@ -198,6 +202,30 @@ def row_kind(line: str, in_text: bool) -> Kind:
         return classify_line(line)
     labels = sum(1 for cell in cells if _FIELD_LABEL_RE.match(cell.strip()))
     return Kind.FIELDS if not in_text and labels and 2 * labels >= len(cells) else Kind.TEXT
+
+
+# A related-reading box inside the text lists this many headlines.
+MIN_BOX_ITEMS, MAX_BOX_ITEMS = 2, 8
+
+
+def inserted_box_end(lines: list[str], i: int) -> int | None:
+    """Where the text resumes after a related-reading box standing inside it (`相关阅读` over
+    a few headline links between two paragraphs of the story): the first line after the
+    box's headlines, when the lines from there are running text (see `is_prose_section`),
+    else None (a box closing the text, a list of headlines with summaries, or an editor's
+    box of background text under subheadings, kept: see `ends_article`)."""
+    items, j = 0, i + 1
+    while j < len(lines) and items <= MAX_BOX_ITEMS:
+        line = clean_line(lines[j])
+        if line and sentence_weight(line):
+            break
+        if line and not HEADLINE_HAN[0] <= han_count(line) <= HEADLINE_HAN[1]:
+            return None  # a label or subheading (a name, a question): no list of headlines
+        items += bool(line)
+        j += 1
+    if not MIN_BOX_ITEMS <= items <= MAX_BOX_ITEMS or j >= len(lines):
+        return None
+    return j if is_prose_section(lines[j:]) else None
 
 
 def ends_article(paragraphs: list[str], rest: list[str], kind: Kind = Kind.FOOTER) -> bool:

@@ -574,3 +574,35 @@ def test_a_sentence_about_an_app_closing_the_text_is_kept():
     # A story about a service app may end by telling readers to get it: a sentence, body.
     closing = "市民可下载“某县健康”APP预约挂号。"
     assert extract_page(county_story(after=closing)).body == [PARA, PARA, PARA, closing]
+
+
+def test_a_related_reading_box_inside_the_text_does_not_end_it():
+    # Portals insert a `相关阅读` box of headline links, or an ad labelled `广告`, between two
+    # paragraphs of the story (sina, sohu, city portals): the story goes on after it.
+    texts = [
+        f"第{n}段：某市召开优化营商环境工作推进会，总结去年工作，安排部署今年重点任务。" for n in range(1, 7)
+    ]
+    box = "<div class='related'><h4>相关阅读</h4><ul>" + "".join(
+        f"<li><a href='/n{i}.html'>某市第{i}次召开营商环境专题会议研究部署</a></li>" for i in range(4)
+    )
+    ad = "<div class='ad'><a href='/ad'><img src='ad.jpg'></a>广告</div>"
+    paragraphs = [f"<p>{text}</p>" for text in texts]
+    html = page(
+        "<h1>某市召开优化营商环境工作推进会</h1><div class='info'>2024-03-05 08:21</div><div class='content'>"
+        + "".join([*paragraphs[:3], box + "</ul></div>", *paragraphs[3:5], ad, *paragraphs[5:]])
+        + "</div>"
+    )
+    assert extract_page(html).body == texts
+
+
+def test_a_related_list_closing_the_text_still_ends_it():
+    # the same box after the story, followed by the summaries of the stories it lists
+    items = "".join(
+        f"<li><a href='/n{i}.html'>某市第{i}次召开营商环境专题会议研究部署</a><p>{PARA}</p></li>"
+        for i in range(3)
+    )
+    html = page(
+        f"<h1>某市召开优化营商环境工作推进会</h1><div class='content'><p>{PARA}</p><p>{PARA}第二段。</p>"
+        f"<div class='related'><h4>相关阅读</h4><ul>{items}</ul></div></div>"
+    )
+    assert extract_page(html).body == [PARA, PARA + "第二段。"]
