@@ -50,6 +50,8 @@ UNDER_HEADLINE = "text under the headline"
 # Lines under a headline that may stand between it and a short text: date, source, credits,
 # share widgets, counters.
 _HEADER_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE, Kind.SHARE, Kind.COUNTER, Kind.KEYWORDS)
+# An issuer's name signing a notice is no longer than this.
+SIGNATURE_CHARS = 30
 # A short text under its headline holds at least this many Han characters of running text.
 MIN_SHORT_TEXT = 15
 RIVAL, FIRST_POST = "rival container", "first post"
@@ -173,11 +175,24 @@ def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None)
     start = cleaned.index(headline) + 1
     end = start
     while end < len(cleaned) and (
-        sentence_weight(cleaned[end]) or classify_line(cleaned[end]) in _HEADER_KINDS
+        sentence_weight(cleaned[end])
+        or classify_line(cleaned[end]) in _HEADER_KINDS
+        or is_signature(cleaned[end : end + 2])
     ):
         end += 1
     found = lines[start:end]
     return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
+
+
+def is_signature(lines: list[str]) -> bool:
+    """True for a notice's signature: the issuer's name on a short line of its own, the date
+    on the next (`某县人力资源和社会保障局` / `2024年3月5日`)."""
+    return (
+        len(lines) == 2
+        and len(lines[0]) <= SIGNATURE_CHARS
+        and not re.search(r"[。，,：:！？]", lines[0])
+        and classify_line(lines[1]) == Kind.DATE
+    )
 
 
 def enclosing_reply_list(

@@ -606,3 +606,19 @@ def test_a_related_list_closing_the_text_still_ends_it():
         f"<div class='related'><h4>相关阅读</h4><ul>{items}</ul></div></div>"
     )
     assert extract_page(html).body == [PARA, PARA + "第二段。"]
+
+
+def test_a_short_notice_keeps_its_signature():
+    # A county government's 公示 too short for any container: one paragraph, an attachment
+    # link, then the issuer and the date it was signed on lines of their own.
+    text = "经笔试、面试、体检和考察，现将拟聘用人员名单予以公示，公示期为2024年3月5日至3月11日。"
+    side = "".join(
+        f"<li><a href='/n{i}'>某县第{i}次召开专题会议研究部署重点工作任务</a></li>" for i in range(15)
+    )
+    html = page(
+        f"<div class='main'><h1>某县拟聘用人员公示</h1><div class='info'>发布时间：2024-03-05</div>"
+        f"<div id='zoom'><p>{text}</p><p>附件：<a href='/f/1.docx'>名单.docx</a></p>"
+        "<p style='text-align:right'>某县人力资源和社会保障局</p><p style='text-align:right'>2024年3月5日</p></div>"
+        f"</div><div class='side'><h3>热点新闻</h3><ul>{side}</ul></div>"
+    )
+    assert extract_page(html).body == [text, "某县人力资源和社会保障局", "2024年3月5日"]
