@@ -17,11 +17,13 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 # A time, with the half of the day a 12-hour clock names (`下午10:37`) when it is given.
 _TIME = (
-    r"(?:(?:\s*(?:星期|周|礼拜)[一二三四五六日天])?"  # a weekday between (`2024年03月05日 星期二 08:21`)
-    r"[T\s]*(?P<half>上午|中午|下午|晚上|凌晨|早上)?\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})"
+    # a weekday between (`2024年03月05日 星期二 08:21`, `週二`), a 12-hour clock's half of the
+    # day (`下午3:21`, `PM 03:21`), hours and minutes in words (`8点21分`)
+    r"(?:(?:\s*(?:星期|周|週|礼拜|禮拜)[一二三四五六日天])?"
+    r"[T\s]*(?P<half>上午|中午|下午|晚上|凌晨|早上|[AaPp][Mm])?\s*(?P<H>\d{1,2})\s*[:时時点點]\s*(?P<M>\d{1,2})"
     r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
 )
-_AFTERNOON = ("中午", "下午", "晚上")
+_AFTERNOON = ("中午", "下午", "晚上", "PM", "pm", "Pm", "pM")
 _ZONE = r"(?:\s*(?P<Z>Z|[+-]\d{2}:?\d{2}))?"
 # 2020-03-19 17:00:58, 2020/04/03, 2020.4.3, 2022年04月20日 14:06, 2020年4月3日, ISO with zone,
 # and `2023 03/15 10:42:17` (year, day and time in separate spans, as on news.cn)
