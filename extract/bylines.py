@@ -28,7 +28,7 @@ ROLE_RE = re.compile(
     + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
     # `临沂报道`, `/台北報導` (places), `…榮昊北報導` (a name before it)
     f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|(?<=/)[{HAN}]{{1,4}}报导|报导"
-    f"|(?<![{HAN}])(?:文图|文|图|摄)(?![{HAN}])"
+    f"|(?<![{HAN}])(?:文图|图文|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )
 _INTERN = "interns"
@@ -41,6 +41,7 @@ _CREDIT_ROLES = {
     "图",
     "摄",
     "文图",
+    "图文",
     "摄影",
     "摄像",
     "整理",
@@ -89,8 +90,9 @@ _COMPOUND_SURNAMES = (
     "西门",
     "独孤",
 )
-# Outlet names (南方日报, 映象网, 新华社) look like names but end like this.
-_OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道")
+# Outlet names (南方日报, 映象网, 新华社) look like names but end like this; `青综` is an
+# outlet's 综合 (compiled by the 青年报).
+_OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道", "综")
 _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
 # Label and placeholder words that stand where a name would: never names.
 _NOT_NAMES = frozenset(
@@ -98,6 +100,10 @@ _NOT_NAMES = frozenset(
     "未知 发布 点击 浏览 阅读 字号 打印 分享".split()
 )
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
+# Roles after which any 2-3 character token is a name: a reporter's, and a writer's credit
+# with its slash (`文/少言`, `图文/东星`: pen names have no surname).
+_NAMING_ROLES = ("记者", "通讯员", "作者", "执笔")
+_WRITER_SLASH_RE = re.compile(r"^(?:文|图文|文图)\s*/\s*$")
 _SPLIT_RE = re.compile(r"[\s、,，;；/／|&＆]+")
 # A writer's unit in brackets after the name (`李华（某县融媒体中心）`; the byline's outer
 # brackets may have taken the closing one).
@@ -134,6 +140,13 @@ DATELINE_RE = re.compile(
     + labels.REPORTER
     + r"[^〔〕()【】\[\]]{2,30}?(?:报导|报道|日电)\s*[〕)】\]]"
     r")\s*"
+)
+# A credit opening a paragraph that the body keeps whole: in brackets (`(文/张悦）`,
+# `（记者/易东方)`), or after an outlet's `报道` (`网易娱乐9月13日报道 （文/少言 摄像/毛杰）`).
+_OPENING_CREDIT_RE = re.compile(
+    r"^(?:[^\s,，。:：(（)）“”\"]{2,24}?报道\s*)?[(（](?P<credit>\s*(?:"
+    + labels.REPORTER
+    + r"|文|图文|文图)\s*[/:：]?\s*[^()（）]{2,30})[)）]"
 )
 # A chain of credits glued after the last sentence: `闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光`.
 _credit_chain_re = lazy_pattern(
@@ -251,7 +264,8 @@ def parse_byline(text: str | None) -> Credits:
         spaced = match.group(0)[-1] in " :：/|\u3000"  # `记者 仪博文`, not `记者感言`
         names = _names(
             text[match.end() : end],
-            after_role=spaced and match["role"].endswith(("记者", "通讯员", "作者", "执笔")),
+            after_role=spaced
+            and (match["role"].endswith(_NAMING_ROLES) or _WRITER_SLASH_RE.match(match.group(0)) is not None),
         )
         if kind == _INTERN:
             continue
@@ -310,6 +324,21 @@ def split_dateline(paragraph: str) -> tuple[str | None, str]:
     if not match or match.end() >= len(paragraph):
         return None, paragraph
     return paragraph[: match.end("dateline")].strip(), paragraph[match.end() :]
+
+
+def opening_credits(paragraph: str) -> Credits:
+    """The names credited at a paragraph's opening, by a dateline (`本报讯（记者 X）`) or a
+    credit in brackets (`(文/张悦）…`, `网易娱乐9月13日报道 （文/少言）…`); none when the
+    bracket holds no byline (`（记者手记）`)."""
+    folded = match_form(paragraph)
+    dateline = DATELINE_RE.match(folded)
+    if dateline:
+        cut = folded.find("(", 0, dateline.end())
+        return parse_byline(paragraph[cut : dateline.end()]) if cut >= 0 else Credits()
+    found = _OPENING_CREDIT_RE.match(folded)
+    if not found or not looks_like_byline(found["credit"]):
+        return Credits()
+    return parse_byline(paragraph[found.start("credit") : found.end("credit")])
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:

@@ -23,6 +23,7 @@ from newsclean.extract.bylines import (
     is_names_only,
     is_photo_credit,
     looks_like_byline,
+    opening_credits,
     parse_byline,
     speaker_name,
     split_dateline,
@@ -281,6 +282,11 @@ PHOTO_PIECE_HAN = 300
 # with the dateline.
 MAX_CAPTIONS_BEFORE_DATELINE = 2
 _CAPTION_RE = re.compile(r"^(?:图为|▲|△)|[摄攝]\s*$|供图\s*$|[(（][资資]料照片?[)）]\s*$")
+# A short line of one sentence at most (a caption, a subhead) may stand above a credit too.
+MAX_CAPTION_CHARS = 40
+# Captions (a portal's picture set) that may stand above a paragraph opening with a credit.
+MAX_CAPTIONS_BEFORE_CREDIT = 4
+_SENTENCE_END_RE = re.compile(r"[。！？!?；;]")
 
 
 def drop_repeated_tail(paragraphs: list[str]) -> None:
@@ -327,6 +333,8 @@ def take_edge_bylines(
             break
         if not _CAPTION_RE.search(match_form(paragraph)):  # only photo captions may come first
             break
+    if not (art.authors or art.correspondents or art.dateline):
+        add_credits(art, lead_credits(paragraphs))
     if paragraphs:
         rest, trailing = split_trailing_byline(paragraphs[-1])
         if trailing:
@@ -338,6 +346,24 @@ def take_edge_bylines(
                 paragraphs[-1] = rest
             else:
                 paragraphs.pop()
+
+
+def lead_credits(paragraphs: list[str]) -> Credits:
+    """The names credited at the opening of the text's first paragraph, or of a paragraph
+    after captions and subheads (`本报讯（记者 X）`, `(文/张悦）…`); the body keeps them."""
+    for paragraph in paragraphs[: MAX_CAPTIONS_BEFORE_CREDIT + 1]:
+        credits = opening_credits(paragraph)
+        if credits or not is_caption(paragraph):
+            return credits
+    return Credits()
+
+
+def is_caption(paragraph: str) -> bool:
+    """True for a photo caption (`图为…`, `… 摄`, `…（资料照片）`) or a short line of one
+    sentence at most (`郭在容（左）、刘智泰`, `张艺谋和两位新人演员。>>>更多图片`, a subhead)."""
+    if _CAPTION_RE.search(match_form(paragraph)):
+        return True
+    return len(paragraph) <= MAX_CAPTION_CHARS and len(_SENTENCE_END_RE.findall(paragraph)) <= 1
 
 
 def dateline_credits(dateline: str) -> Credits:

@@ -38,3 +38,45 @@ def test_a_prize_list_naming_a_worker_credits_nobody():
     )
     assert art.authors == []
 
+
+def test_an_opening_credit_in_brackets_names_the_writer():
+    # 163 stories (2006) open their first paragraph with the credit in brackets, no 讯 before
+    # it: `(文/张悦）以戏谑奥斯卡为乐…`, `（记者唐峥）记者日前…`, `（记者/易东方)由吴宇森…`.
+    for opening, name in (("(文/张悦）", "张悦"), ("（记者唐峥）", "唐峥"), ("（记者/易东方)", "易东方")):
+        art = extract_page(portal_page(opening + PARA, PARA, PARA))
+        assert art.authors == [name]
+        assert art.body[0] == opening + PARA  # the portal's gold keeps the credit in the text
+    # a bracket naming no writer is no credit
+    art = extract_page(portal_page("（记者手记）" + PARA, PARA, PARA))
+    assert art.authors == []
+
+
+def test_a_pen_name_after_a_writers_slash():
+    # `网易娱乐9月13日报道 （文/少言 摄像/毛杰）9月12日…` (163, 2010), and `文/大星` closing the
+    # text: after `文/` the writer's pen name stands, surname or not; `文/青综` (an outlet's
+    # 综合, compiled) names nobody.
+    art = extract_page(portal_page("网易娱乐9月13日报道 （文/少言 摄像/毛杰）" + PARA, PARA))
+    assert art.authors == ["少言", "毛杰"]
+    art = extract_page(portal_page(PARA, PARA + "文/大星"))
+    assert art.authors == ["大星"]
+    art = extract_page(portal_page(PARA, PARA + "文/青综"))
+    assert art.authors == []
+
+
+def test_a_dateline_after_a_caption_or_a_subhead():
+    # ifeng (2010) and 163 (2008) pages put a photo caption, a caption with its picture's
+    # source, or a subhead before the paragraph opening with `本报讯（记者X）`.
+    for first in (
+        "郭在容（左）、刘智泰",
+        "《将爱》发布主题曲《等你爱我》(图片来源：北京日报)",
+        "劝歌迷勿伤买红妹",
+    ):
+        art = extract_page(portal_page(first, "本报讯 （记者 聂晶 实习生 张慎凯）" + PARA, PARA))
+        assert art.authors == ["聂晶"]
+    # a paragraph of running text before it: a dateline further down is not the article's
+    art = extract_page(portal_page(PARA, "本报讯（记者 聂晶）" + PARA, PARA))
+    assert art.authors == []
+    # a portal's picture set: four captions above the credited paragraph
+    captions = ["视频：《山楂树》全球首映，张艺谋被逼问初恋。", "新“谋女郎”周冬雨。>>>更多图片见现场图集"] * 2
+    art = extract_page(portal_page(*captions, "网易娱乐9月13日报道 （文/少言摄像/毛杰）" + PARA, PARA))
+    assert art.authors == ["少言", "毛杰"]
