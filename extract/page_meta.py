@@ -72,6 +72,9 @@ _POST_STAMP_RE = re.compile(
 )
 # A date label alone on its line: its value stands in the next table cell.
 _LABEL_ONLY_RE = re.compile(r"^\s*(?:发布|更新|发表|成文|发文)?(?:时间|日期)\s*[:：]\s*$")
+# The longest credit line read for a writer's `作者：` label, and a writer's Latin handle.
+MAX_CREDIT_LINE = 80
+_LATIN_HANDLE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{1,23}$")
 _AUTHOR_LABEL_RE = re.compile(
     # a second name, not the next label (`作者:李华 单位:…`)
     f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+(?=\s|[|｜]|$))?)"
@@ -168,6 +171,23 @@ def read_credits_around_body(lines: list[str], art: Article) -> None:
             read_tail(after, [classify_line(line) for line in after], art)
     if not (art.authors or art.correspondents):
         add_credits(art, labelled)
+
+
+def closing_writers(lines: list[str]) -> list[str]:
+    """The writers named by a `作者：` label on the page's first credit line that also names
+    the editor or the outlet (`| 作者：曾家新 编辑：曹恒娜 |`, `(本文来源：东方早报 作者：李懿)`),
+    wherever it stands; a writer's Latin handle is kept (`作者：Shari`)."""
+    for line in lines:
+        if len(line) > MAX_CREDIT_LINE or labels.AUTHOR_WORD not in line:
+            continue
+        found = _AUTHOR_LABEL_RE.search(line)
+        if not found or not (classify_line(line) == Kind.EDITOR or parse_source(line)):
+            continue
+        value = found.group(1).strip("()（）[]【】")
+        names = parse_byline("作者 " + value).authors
+        if names or _LATIN_HANDLE_RE.match(value):
+            return names or [value]
+    return []
 
 
 def page_editor(lines: list[str]) -> str | None:

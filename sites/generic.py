@@ -25,11 +25,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsclean.extract.body import PROFILE, BodyChoice, choose_body, location_signatures
+from newsclean.extract.bylines import Credits
 from newsclean.extract.content import PageWalk, walk_page
 from newsclean.extract.html import meta_content, page_keywords
 from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
+    closing_writers,
     contextual_date,
     join_date_labels,
     labelled_dates,
@@ -114,6 +116,8 @@ class Generic(Adapter):
         if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
             add_credits(art, labelled)
         art.editor = art.editor or page_editor(cleaned)
+        if not (art.authors or art.correspondents):
+            add_credits(art, Credits(authors=closing_writers(cleaned)))
         art.source = art.source or labelled_source(lines)
         # imported here: a page of a site with its own adapter never reads the page's people
         from newsclean.extract.page_people import read_page_people

@@ -80,3 +80,21 @@ def test_a_dateline_after_a_caption_or_a_subhead():
     captions = ["视频：《山楂树》全球首映，张艺谋被逼问初恋。", "新“谋女郎”周冬雨。>>>更多图片见现场图集"] * 2
     art = extract_page(portal_page(*captions, "网易娱乐9月13日报道 （文/少言摄像/毛杰）" + PARA, PARA))
     assert art.authors == ["少言", "毛杰"]
+
+
+def test_writer_on_the_closing_credit_line():
+    # ifeng (2010) closes the text with `| 作者：曾家新 编辑：曹恒娜 |`; 163 (2009-2010) with
+    # `(本文来源：东方早报 作者：李懿)`, the writer's Latin handle kept (`作者：Shari`).
+    art = extract_page(
+        portal_page(PARA, PARA, after="<div class='editor'>| 作者：曾家新 编辑：曹恒娜 |</div>")
+    )
+    assert (art.authors, art.editor) == (["曾家新"], "曹恒娜")
+    for note, name in (
+        ("(本文来源：东方早报 作者：李懿)", "李懿"),
+        ("(本文来源：头条网 作者：Shari)", "Shari"),
+    ):
+        art = extract_page(portal_page(PARA, PARA, note))
+        assert art.authors == [name]
+    # an empty field names nobody: `来源: 华商网 作者: 网友评论 0 条`
+    art = extract_page(portal_page(PARA, PARA, info="2005-08-05 09:44:40 来源: 华商网 作者: 网友评论 0 条"))
+    assert art.authors == []
