@@ -120,6 +120,7 @@ _BYLINE_WORD_RE = re.compile(
     "|".join((labels.REPORTER, labels.CORRESPONDENT, labels.INTERN, labels.WRITERS))
     + r"|文\s*/\s*图|图\s*/\s*文|摄"
     + r"|^[(（]?\s*文\s*[/|｜]"  # a writer's credit line: `文/李华`, `文 | 李华`, `(文/李华)`
+    + r"|/\s*文\s*$"  # a name before it: `金曦/文`
 )
 
 # A reporter's or a correspondent's credit.
@@ -358,9 +359,10 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
 
 def is_lone_trailing_name(before: str, inner: str) -> bool:
     """True for one name in parentheses right after a paragraph's closing sentence, the
-    reporter's credit of short news items (`…举行。（张巨峰）`); not a position (`左一`)."""
+    reporter's credit of short news items (`…举行。（张巨峰）`), or as a paragraph of its own;
+    not a position (`左一`)."""
     return (
-        bool(re.search(r"[。！？!?”]\s*$", before))
+        (not before.strip() or bool(re.search(r"[。！？!?”]\s*$", before)))  # or alone: `（吴昊）`
         and is_name(inner)
         and not re.match(r"^[左右中前后][一二三四五六七八九十]", inner)
     )

@@ -346,6 +346,22 @@ def take_edge_bylines(
                 paragraphs[-1] = rest
             else:
                 paragraphs.pop()
+        elif not (art.authors or art.correspondents):
+            add_credits(art, credits_before_closing_note(paragraphs))
+
+
+def credits_before_closing_note(paragraphs: list[str]) -> Credits:
+    """The trailing byline of the paragraph before a closing note: a bracketed source note
+    (`(本文来源：新华网 )`) or a line repeating the writer's name (`苗菲`); the body keeps it."""
+    if len(paragraphs) < 2 or not is_closing_note(paragraphs[-1]):
+        return Credits()
+    return parse_byline(split_trailing_byline(paragraphs[-2])[1])
+
+
+def is_closing_note(paragraph: str) -> bool:
+    """True for a bracketed source note (`(本文来源：新华网 )`) or a lone name (`苗菲`)."""
+    bracketed = paragraph[:1] in "(（" and paragraph[-1:] in ")）"
+    return (bracketed and parse_source(paragraph) is not None) or is_name(paragraph)
 
 
 def lead_credits(paragraphs: list[str]) -> Credits:

@@ -98,3 +98,28 @@ def test_writer_on_the_closing_credit_line():
     # an empty field names nobody: `来源: 华商网 作者: 网友评论 0 条`
     art = extract_page(portal_page(PARA, PARA, info="2005-08-05 09:44:40 来源: 华商网 作者: 网友评论 0 条"))
     assert art.authors == []
+
+
+def test_a_trailing_credit_before_the_closing_source_note():
+    # 163 (2008-2010) closes the text with `(本文来源：新华网 )`; the writer's credit ends the
+    # paragraph before it: `…事业。”（王晓静）`, `…正在形成。文/大星`. ifeng (2010) repeats the
+    # bracketed name on a line of its own: `…逸华撑日华！” (苗菲)` then `苗菲`.
+    for last, note, name in (
+        (PARA + "（王晓静）", "(本文来源：新华网 )", "王晓静"),
+        (PARA + "文/大星", "(本文来源：网易娱乐 )", "大星"),
+        (PARA + "阮兆祥见状笑说：“厉害呀！逸华撑日华！” (苗菲)", "苗菲", "苗菲"),
+    ):
+        art = extract_page(portal_page(PARA, last, note))
+        assert art.authors == [name]
+    # a caption naming a star before the note is no credit
+    art = extract_page(portal_page(PARA, PARA, "梁朝伟", "(本文来源：金黔在线 )"))
+    assert art.authors == []
+
+
+def test_a_name_before_a_writers_slash_or_alone_in_brackets_closes_the_text():
+    # ifeng (2010-2011): `…桑义洲。（金曦/文）` closing the last paragraph, and `（吴昊）` as
+    # the text's last paragraph.
+    art = extract_page(portal_page(PARA, PARA + "（金曦/文）"))
+    assert art.authors == ["金曦"]
+    art = extract_page(portal_page(PARA, PARA, "（吴昊）"))
+    assert art.authors == ["吴昊"]
