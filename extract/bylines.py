@@ -119,7 +119,7 @@ _names_only_re = lazy_pattern(f"^[{HAN}]{{2,4}}(?:[ 、,，][{HAN}]{{2,4}}){{1,5
 _BYLINE_WORD_RE = re.compile(
     "|".join((labels.REPORTER, labels.CORRESPONDENT, labels.INTERN, labels.WRITERS))
     + r"|文\s*/\s*图|图\s*/\s*文|摄"
-    + r"|^[(（]?\s*文\s*[/|｜]"  # a writer's credit line: `文/李华`, `文 | 李华`, `(文/李华)`
+    + r"|^[(（]?\s*(?:图文|文图|文)\s*[/|｜]"  # a writer's credit line: `文/李华`, `文 | 李华`, `(图文/李华)`
     + r"|/\s*文\s*$"  # a name before it: `金曦/文`
 )
 

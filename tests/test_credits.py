@@ -59,6 +59,8 @@ def test_a_pen_name_after_a_writers_slash():
     assert art.authors == ["少言", "毛杰"]
     art = extract_page(portal_page(PARA, PARA + "文/大星"))
     assert art.authors == ["大星"]
+    art = extract_page(portal_page("网易娱乐1月19日报道（图文/东星）", PARA, PARA))
+    assert art.authors == ["东星"]
     art = extract_page(portal_page(PARA, PARA + "文/青综"))
     assert art.authors == []
 
