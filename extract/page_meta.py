@@ -75,9 +75,13 @@ _LABEL_ONLY_RE = re.compile(r"^\s*(?:发布|更新|发表|成文|发文)?(?:时�
 # The longest credit line read for a writer's `作者：` label, and a writer's Latin handle.
 MAX_CREDIT_LINE = 80
 _LATIN_HANDLE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{1,23}$")
+# The next label glued to a writer's name (`作者：张三责任编辑：X`).
+_GLUED_LABEL = f"(?:{labels.EDITOR}|{labels.SOURCE_WORD}|{labels.SIGN_OFFS})[:：]"
 _AUTHOR_LABEL_RE = re.compile(
     # a second name, not the next label (`作者:李华 单位:…`)
-    f"(?:{labels.AUTHOR_FIELD})" + labels.COLON + r"\s*([^\s|｜]+(?:\s+[^\s|｜:：]+(?=\s|[|｜]|$))?)"
+    f"(?:{labels.AUTHOR_FIELD})"
+    + labels.COLON
+    + f"\\s*((?:(?!{_GLUED_LABEL})[^\\s|｜])+(?:\\s+[^\\s|｜:：]+(?=\\s|[|｜]|$))?)"
 )
 
 

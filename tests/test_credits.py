@@ -97,6 +97,10 @@ def test_writer_on_the_closing_credit_line():
     ):
         art = extract_page(portal_page(PARA, PARA, note))
         assert art.authors == [name]
+    # 163 (2012-2013) prints the note and the editor in two spans, glued in the text
+    spans = "<div class='ep-source'><span>本文来源：新京报 作者：张三</span><span>责任编辑：王晓易_NE0011</span></div>"
+    art = extract_page(portal_page(PARA, PARA, after=spans))
+    assert (art.authors, art.editor) == (["张三"], "王晓易")
     # an empty field names nobody: `来源: 华商网 作者: 网友评论 0 条`
     art = extract_page(portal_page(PARA, PARA, info="2005-08-05 09:44:40 来源: 华商网 作者: 网友评论 0 条"))
     assert art.authors == []
