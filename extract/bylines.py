@@ -95,9 +95,8 @@ _COMPOUND_SURNAMES = (
 _OUTLET_ENDINGS = ("报", "网", "社", "台", "刊", "新闻", "中心", "频道", "综")
 _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
 # Label and placeholder words that stand where a name would: never names.
-_NOT_NAMES = frozenset(
-    "来源 时间 日期 编辑 责编 出处 作者 记者 摄影 通讯员 网络 佚名 匿名 小编 本站 本网 原创 "
-    "未知 发布 点击 浏览 阅读 字号 打印 分享".split()
+_NOT_NAMES = labels.PLACEHOLDERS | frozenset(
+    "来源 时间 日期 编辑 责编 出处 作者 记者 摄影 通讯员 发布 点击 浏览 阅读 字号 打印 分享".split()
 )
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
 # Roles after which any 2-3 character token is a name: a reporter's, and a writer's credit

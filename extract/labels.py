@@ -50,3 +50,10 @@ DISCLOSURE_FIELDS = (
     "索引号|发布机构|发文机关|发文单位|主题分类|主题词|文号|发文字号|成文日期|公文生成日期|"
     "有效性|时效|公开方式|公开范围|公开时限|体裁分类|组配分类|服务对象|内容概述"
 )
+
+# What a CMS prints where no person was entered (`作者:admin`, `作者：佚名`, `编辑：小编`):
+# never an author or editor. (A source stays as printed: `来源：本站原创`, `来源：网络`.)
+PLACEHOLDERS = frozenset(
+    "未知 不详 佚名 匿名 admin Admin ADMIN 管理员 小编 本站 本网 原创 本站原创 本网原创 网络 互联网 "
+    "转载 网络转载 来源网络 网友 编辑部".split()
+)

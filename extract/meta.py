@@ -153,7 +153,7 @@ def parse_editor(text: str) -> str | None:
         value = _EDITOR_TAIL_RE.sub("", _group(line, match, "a", "b", "c", "d").strip())  # `X纠错:…`
         for part in _EDITOR_SPLIT_RE.split(value):  # `萧潇、张妍`: one name each
             name = _STAFF_CODE_RE.sub("", part)
-            if name and name not in names:
+            if name and name not in names and name not in labels.PLACEHOLDERS:
                 names.append(name)
         if match["b"] and value:  # `编辑:龙志飞 欧文君`, `编辑:Demi Xia`: more names after the first
             latin = value.isascii()

@@ -189,7 +189,7 @@ def closing_writers(lines: list[str]) -> list[str]:
             continue
         value = found.group(1).strip("()（）[]【】")
         names = parse_byline("作者 " + value).authors
-        if names or _LATIN_HANDLE_RE.match(value):
+        if names or (_LATIN_HANDLE_RE.match(value) and value not in labels.PLACEHOLDERS):
             return names or [value]
     return []
 

@@ -455,3 +455,20 @@ def test_the_speaker_of_a_speech_under_its_headline_is_the_author(speaker, name)
 def test_an_office_and_name_inside_a_sentence_is_no_speaker():
     art = extract_page(news_page("2024-03-10 11:51", before="<p>会议由市委书记张三主持</p>"))
     assert art.authors == []
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "时间:2024-03-05 08:21 来源:未知 作者:admin 点击:123 次",  # DedeCMS defaults
+        "来源：本站 | 作者：管理员 | 时间：2024-03-05",
+        "来源：转载 作者：不详 2024-03-05",
+        "日期：2024-03-05 来源：原创 编辑：小编",
+    ],
+)
+def test_cms_placeholders_name_no_author_or_editor(info):
+    # County and school sites built on DedeCMS, PHPCMS or 帝国CMS print the fields' defaults
+    # when nobody filled them in; the source stays as printed (the dev set's gold keeps
+    # `本站原创` and `网络`).
+    art = extract_page(news_page(info))
+    assert (art.authors, art.editor) == ([], None)
