@@ -15,7 +15,8 @@ that every copy is an article of its own.
 End to end (`--sizes`): `python cli.py clean DIR --db fresh.db --jobs J` as a subprocess; CPU
 of the whole process tree from os.wait4, the main process's own CPU sampled with psutil
 (bench.py's run_clean) (the
-rest is the workers'), wall time and peak tree RSS. Beside it, in the same run, a subprocess
+rest is the workers'), wall time, peak tree RSS, and peak tree PSS (shared pages split between
+the processes: the workers are forked from the main process and share its pages). Beside it, in the same run, a subprocess
 puts one copy of each distinct page through `trafilatura.extract(bytes)` (a copy costs what its
 page costs), CPU from os.wait4.
 
@@ -107,7 +108,7 @@ def end_to_end(folder: Path, n: int, jobs_list: list[int], distinct: int) -> Non
     print(f"\nN={n} ({distinct} distinct pages), load average {os.getloadavg()[0]:.1f}")
     print(
         f"{'jobs':>5}{'wall s':>8}{'pages/s':>9}{'CPU s':>8}{'CPU ms/page':>13}{'main ms/page':>14}"
-        f"{'workers ms/page':>17}{'tree RSS MB':>13}{'load':>6}"
+        f"{'workers ms/page':>17}{'tree RSS MB':>13}{'tree PSS MB':>13}{'load':>6}"
     )
     with tempfile.TemporaryDirectory(prefix="newsclean-realmix-db-") as tmp:
         for jobs in jobs_list:
@@ -116,7 +117,8 @@ def end_to_end(folder: Path, n: int, jobs_list: list[int], distinct: int) -> Non
             main = r["main_cpu"] if jobs > 1 else r["cpu"]
             print(
                 f"{jobs:>5}{r['wall']:>8.1f}{n / r['wall']:>9.0f}{r['cpu']:>8.1f}{1000 * r['cpu'] / n:>13.1f}"
-                f"{1000 * main / n:>14.1f}{1000 * (r['cpu'] - main) / n:>17.1f}{r['rss']:>13.0f}{load:>6.1f}"
+                f"{1000 * main / n:>14.1f}{1000 * (r['cpu'] - main) / n:>17.1f}{r['rss']:>13.0f}{r['pss']:>13.0f}"
+                f"{load:>6.1f}"
                 f"   {r['summary'].split('  →')[0]}",
                 flush=True,
             )
