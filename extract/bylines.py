@@ -25,6 +25,7 @@ ROLE_RE = re.compile(
     + f"(?:(?<![{HAN}])[{HAN}]{{2,4}}(?={labels.REPORTER}))?"
     + labels.REPORTER
     + f"|{labels.CORRESPONDENT}|{labels.INTERN}|特约撰稿人?|{labels.WRITERS}"
+    + f"|{labels.EDITOR}|{labels.PROOFREADERS}"
     + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
     # `临沂报道`, `/台北報導` (places), `…榮昊北報導` (a name before it)
     f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|(?<=/)[{HAN}]{{1,4}}报导|报导"
@@ -35,6 +36,9 @@ _INTERN = "interns"
 _ROLE_KIND = {
     labels.CORRESPONDENT: _CORRESPONDENT,
     labels.INTERN: _INTERN,  # interns are credited but are not authors
+    # editors and proofreaders on a credit line (`记者 李华 | 编辑 赵敏`) are no authors either:
+    # parse_editor reads the editor
+    **dict.fromkeys(f"{labels.EDITOR}|{labels.PROOFREADERS}".split("|"), _INTERN),
 }
 _CREDIT_ROLES = {
     "文",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 # `来源:`, `稿源:`, `出处:`, `转自:`: where the article comes from.
 SOURCE_WORD = "来源"
-SOURCE = SOURCE_WORD + "|稿源|出处|转载自|转自"
+SOURCE = SOURCE_WORD + "|稿源|供稿|出处|转载自|转自"
 # `责编:`, `责任编辑:`, `编辑:`: who edited it.
-EDITOR = "责编|责任编辑|编辑"
+EDITOR = "责编|责任编辑|编辑|编审"
 # Reviewers named after the editor (`审核:X`, `校对:X`), and the whole sign-off chain of a
 # CMS footer (`审校:`, `主编:`, `监制:`, `一审:` … `终审:`).
 PROOFREADERS = "审核|校对"

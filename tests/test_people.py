@@ -472,3 +472,19 @@ def test_cms_placeholders_name_no_author_or_editor(info):
     # `本站原创` and `网络`).
     art = extract_page(news_page(info))
     assert (art.authors, art.editor) == ([], None)
+
+
+def test_editors_on_a_credit_line_are_not_reporters():
+    # A county portal's info bar lists every role with bars between (`记者 X | 通讯员 Y |
+    # 编辑 Z`); the editor is no correspondent.
+    art = extract_page(news_page("2024-03-05 08:21 | 记者 李华 | 通讯员 王强 | 编辑 赵敏"))
+    assert (art.authors, art.correspondents) == (["李华"], ["王强"])
+
+
+def test_a_contributed_by_line_and_an_editor_reviewer_close_the_text():
+    # County media centres close the text with `供稿：<unit> 记者：<names>` and `编审：<name>`.
+    art = extract_page(
+        news_page("2024-03-05 08:21", after="<p>供稿：某县融媒体中心 记者：李华 王强</p><p>编审：赵敏</p>")
+    )
+    assert (art.source, art.authors, art.editor) == ("某县融媒体中心", ["李华", "王强"], "赵敏")
+    assert art.body == [PARA, PARA, PARA]
