@@ -49,7 +49,9 @@ _FOOTER_RE = re.compile(
 _HOTLINE_RE = re.compile(r"热线|投稿邮箱|投稿信箱|爆料|新闻线索|联系电话|举报电话")
 # A line holding an editor label (meta reads the name after it).
 _HAS_EDITOR_LABEL_RE = re.compile(
-    f"(?:{labels.EDITOR}|{labels.PROOFREADERS})"
+    # sign-offs too: the review rounds every county and government text closes with
+    # (`一审：X 二审：Y 三审：Z`, `初审：… 复审：… 终审：…`, `监制：X`)
+    f"(?:{labels.EDITOR}|{labels.SIGN_OFFS}|{labels.REVIEW_ROUNDS})"
     + labels.COLON
     + r"|(?:责编|编辑)/|【\s*编辑\s*[:：][^】]*】|^[(（]\s*编辑\s+\S+\s*[)）]$"
 )
@@ -57,7 +59,7 @@ _HAS_EDITOR_LABEL_RE = re.compile(
 _STARTS_WITH_KEYWORDS_LABEL_RE = re.compile("^" + labels.KEYWORDS + labels.COLON)
 # Every editor and keyword line holds one of these words (a cheap test before classify_line;
 # `责任编辑` holds `编辑`, so any match of the editor words is one of these).
-_EDITOR_WORD_RE = re.compile("|".join(("责编|编辑", labels.PROOFREADERS, labels.KEYWORD_WORD)))
+_EDITOR_WORD_RE = re.compile("|".join(("责编|编辑|编审", labels.PROOFREADERS, labels.KEYWORD_WORD)))
 # Widget lines of comment and reply blocks: a comment counter (`【已有0位网友发表了看法，点击查看。】`,
 # `网友评论 12 条`), a reaction bar (`你对这个回答的评价是？ 采纳数：12`, `回复 | 举报`), an
 # answer's mark standing alone (`最佳答案`), a prompt to follow a link (`点击进入〉〉〉…专题`,

@@ -26,7 +26,7 @@ ROLE_RE = re.compile(
     + labels.REPORTER
     + f"|{labels.CORRESPONDENT}|{labels.INTERN}|特约撰稿人?|{labels.WRITERS}"
     + f"|{labels.EDITOR}|{labels.PROOFREADERS}"
-    + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|整理|整合|编译|综合"
+    + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|图片|整理|整合|编译|综合"
     # `临沂报道`, `/台北報導` (places), `…榮昊北報導` (a name before it)
     f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|(?<=/)[{HAN}]{{1,4}}报导|报导"
     f"|(?<![{HAN}])(?:文图|图文|文|图|摄)(?![{HAN}])"
@@ -41,6 +41,7 @@ _ROLE_KIND = {
     **dict.fromkeys(f"{labels.EDITOR}|{labels.PROOFREADERS}".split("|"), _INTERN),
 }
 _CREDIT_ROLES = {
+    "报道",  # `李华 报道`
     "文",
     "图",
     "摄",
@@ -124,6 +125,7 @@ _BYLINE_WORD_RE = re.compile(
     + r"|文\s*/\s*图|图\s*/\s*文|摄"
     + r"|^[(（]?\s*(?:图文|文图|文)\s*[/|｜]"  # a writer's credit line: `文/李华`, `文 | 李华`, `(图文/李华)`
     + r"|/\s*文\s*$"  # a name before it: `金曦/文`
+    + r"|(?<=\s)报道\s*$"  # `李华 报道`
 )
 
 # A reporter's or a correspondent's credit.
@@ -281,11 +283,13 @@ def parse_byline(text: str | None) -> Credits:
 
 
 # Roles that credit a picture: names after them, or before a trailing `摄`, are photographers.
-_PHOTO_ROLES = frozenset({"摄", "图", "摄影", "摄像", "供图", "受访者供图", "资料图", "资料图片"})
+_PHOTO_ROLES = frozenset({"摄", "图", "图片", "摄影", "摄像", "供图", "受访者供图", "资料图", "资料图片"})
 
 
 # Roles that credit the text: a line with one of them is a byline, whatever else it credits.
-_WRITER_ROLES = frozenset({"文", "文图", "图文", *labels.WRITERS.split("|"), "整理", "整合", "编译", "综合"})
+_WRITER_ROLES = frozenset(
+    {"文", "文图", "图文", "作者", *labels.WRITERS.split("|")[1:], "整理", "整合", "编译", "综合"}
+)
 
 
 def is_photo_credit(byline: str) -> bool:
@@ -308,9 +312,13 @@ def is_photo_credit(byline: str) -> bool:
     return any(match["role"] in _PHOTO_ROLES for match in matches)
 
 
+# The writer's unit as a field of its own after the byline (`作者：李华 作者单位：某县人民医院`).
+_UNIT_FIELD_RE = re.compile(r"\s+(?:作者)?单位\s*:\s*\S+$")
+
+
 def looks_like_byline(line: str) -> bool:
     """True for a line that is only a byline (role words and names, nothing else)."""
-    line = match_form(line).strip().strip("()")
+    line = _UNIT_FIELD_RE.sub("", match_form(line).strip()).strip().strip("()")
     if not line or len(line) > 60 or not _BYLINE_WORD_RE.search(line):
         return False
     leftover = ROLE_RE.sub(" ", line)

@@ -16,7 +16,7 @@ EDITOR = "责编|责任编辑|编辑|编审"
 # CMS footer (`审校:`, `主编:`, `监制:`, `一审:` … `终审:`).
 PROOFREADERS = "审核|校对"
 SIGN_OFFS = "审校|" + PROOFREADERS + "|主编|监制"
-REVIEW_ROUNDS = "一审|二审|三审|终审"
+REVIEW_ROUNDS = "一审|二审|三审|初审|复审|终审"
 # `纠错:` (a corrections contact) follows the editor on some pages.
 CORRECTION = "纠错"
 # `文章关键词:`, `关键字:`.
@@ -34,7 +34,7 @@ REPORTER = "记者"
 CORRESPONDENT = "通讯员"
 INTERN = "实习生"
 AUTHOR_WORD = "作者"
-WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|执笔|撰稿|采写"
+WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|执笔|撰稿|采写|文字"
 # The `作者:`/`撰稿:` field of a CMS header (a field, not a byline).
 AUTHOR_FIELD = AUTHOR_WORD + "|撰稿"
 # Hit counters and reading counts standing after the header labels.

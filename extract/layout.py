@@ -77,6 +77,14 @@ def add_credits(art: Article | Credits, credits: Credits) -> None:
             art.correspondents.append(name)
 
 
+def take_body_meta_line(line: str, kind: Kind, art: Article) -> None:
+    """Move a meta line standing among the body's lines into the article, with the credits
+    of an editor line (`撰稿：李华 摄影：王强 编辑：赵敏` closing the text)."""
+    take_meta_line(line, kind, art)
+    if kind == Kind.EDITOR:
+        add_credits(art, labelled_credits(line))
+
+
 def take_meta_line(line: str, kind: Kind, art: Article) -> None:
     """Move what a date, source, editor or keyword line says into the article.
 
@@ -138,10 +146,8 @@ def finish_body(
             break
         if kind in DROP_KINDS or kind in STOP_KINDS:
             continue
-        if kind in (Kind.EDITOR, Kind.KEYWORDS, Kind.SOURCE, Kind.DATE) and (
-            kind in (Kind.EDITOR, Kind.KEYWORDS) or len(paragraphs) < 2
-        ):
-            take_meta_line(line, kind, art)
+        if kind in (Kind.EDITOR, Kind.KEYWORDS) or (kind in (Kind.SOURCE, Kind.DATE) and len(paragraphs) < 2):
+            take_body_meta_line(line, kind, art)
             continue
         if kind == Kind.BYLINE:
             bylines.append((len(paragraphs), line))

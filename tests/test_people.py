@@ -488,3 +488,23 @@ def test_a_contributed_by_line_and_an_editor_reviewer_close_the_text():
     )
     assert (art.source, art.authors, art.editor) == ("某县融媒体中心", ["李华", "王强"], "赵敏")
     assert art.body == [PARA, PARA, PARA]
+
+
+@pytest.mark.parametrize(
+    "closing,credits,editor",
+    [
+        ("撰稿：李华 摄影：王强 编辑：赵敏 审核：钱进", ["李华", "王强"], "赵敏"),
+        ("初审：李华 复审：王强 终审：赵敏", [], None),
+        ("一审：李华 二审：王强 三审：赵敏", [], None),
+        ("监制：孙丽", [], None),
+        ("文字：李华 图片：王强", ["李华", "王强"], None),
+        ("李华 报道", ["李华"], None),
+        ("作者：李华 作者单位：某县人民医院", ["李华"], None),
+    ],
+)
+def test_closing_credit_and_sign_off_lines_of_county_and_government_texts(closing, credits, editor):
+    # County media centres and government sites close a text with its credits (`撰稿/摄影/
+    # 编辑/审核`, `文字/图片`, `X 报道`, a writer and their unit) and the review rounds every
+    # text passes (`一审/二审/三审`, `初审/复审/终审`, `监制`): none of them is body.
+    art = extract_page(news_page("2024-03-05 08:21", after=f"<p>{closing}</p>"))
+    assert (art.authors, art.editor, art.body) == (credits, editor, [PARA, PARA, PARA])
