@@ -446,7 +446,8 @@ _ROLE_CREDIT_RE = re.compile(
     f"(?:^|(?<=\\s))[{HAN}]{{0,6}}?(?:{labels.REPORTER}|{labels.CORRESPONDENT})(?=[\\s:])"
 )
 _CREDIT_LABEL_RE = re.compile(
-    r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?(?=\s{2,}|\s*(?:来源|时间|发布|编辑|责编)|$)"
+    r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?"
+    f"(?=\\s{{2,}}|\\s*(?:来源|时间|发布|{labels.EDITOR}|{labels.SIGN_OFFS})|$)"
 )
 TITLE_MAX_CHARS = 80
 _OUTLET_RE = re.compile(r"(?:社|报|网|台|中心|频道)$")
