@@ -209,6 +209,12 @@ def line_dates(line: str) -> tuple[str | None, str | None]:
     return post, later
 
 
+def first_date_at(text: str) -> int | None:
+    """Where the first date of the text starts (`2020-10-16`, `2020年10月`), None without one."""
+    found = _DATE_START_RE.search(match_form(text))
+    return found.start() if found else None
+
+
 def date_role(line: str) -> DateRole:
     """The role of a date line by its label: `最新推荐文章于 …` dates the newest recommended
     article (CSDN), `更新于`/`编辑于`/`最后修改` before the first date a later edit; any other

@@ -6,7 +6,10 @@
 2. Else a visible line that *is* the page head (in either script: a content farm converts the
    text but not the `<title>`), or the full text of a page head cut with `...`.
 3. Else the `h1` nearest above the body (the page's own headline element), or, when the page
-   head names only the site, blog or channel, the nearest heading or title-classed element.
+   head names only the site, blog or channel (or is missing), the line over the date line by
+   the body (a date line may carry the source and credits; a headline may hold a date; an h1
+   there may be short), unless a heading or title-classed element stands just above the body.
+   A heading under a higher-level one of its title block is a subtitle: the higher one wins.
 4. Else the page head; a page with no head at all takes its first h1 (or other candidate).
 """
 
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import Container, PageWalk, best_container, hidden_elements
+from newsclean.extract.dates import first_date_at, parse_date
 from newsclean.extract.html import element_text, meta_content, select, tag_groups, title_text
 from newsclean.extract.meta import is_breadcrumb
 from newsclean.extract.text import HAN, clean_line
@@ -47,6 +51,11 @@ _PORTAL_NAME_RE = re.compile(
 MAX_UNMARKED = 60
 # Lines between a headline and its date line: source, credits, counters, share widgets.
 _META_KINDS = (Kind.SOURCE, Kind.BYLINE, Kind.EDITOR, Kind.COUNTER, Kind.SHARE)
+# The kinds of a date line: the date alone, or with the source, credits or editor beside it
+# (`2020-11-23 10:22:14 出处：快科技 作者：X 编辑：X`).
+_DATE_LINE_KINDS = (Kind.DATE, Kind.SOURCE, Kind.BYLINE, Kind.EDITOR)
+# A headline element this short is the headline only right above the date line (`广智救我`).
+MIN_SHORT_HEADLINE = 2
 # A teaser cut short: `【安徽阜阳一动物园2...`
 _TEASER_END_RE = re.compile(r"(?:\.{3}|…+)$")
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -274,23 +283,54 @@ def unmarked_headline(lines: list[str], page: PageHead, body: Container | None) 
     return line_above_date(lines, page, body)[0] or page.head
 
 
-def line_above_date(lines: list[str], page: PageHead, body: Container | None) -> tuple[str, bool]:
+def line_above_date(
+    lines: list[str], page: PageHead, body: Container | None, short_headings: frozenset[str] = frozenset()
+) -> tuple[str, bool]:
     """The headline-shaped line above the date line nearest the body (else just above the
-    body), '' when there is none; and whether a date line stands under it (two signals agree)."""
+    body), '' when there is none; and whether a date line stands under it (two signals agree).
+    A line right above the date line may be as short as `MIN_SHORT_HEADLINE` when it is one of
+    the `short_headings` (the page's h1 texts: a third signal agrees)."""
     if body is None or not body.lines:
         return "", False
     start = body.lines[0]
     near = lines[max(start - NEAR_BODY, 0) : start + 3]
-    dated = [i for i, line in enumerate(near) if classify_line(line) == Kind.DATE]
+    dated = [i for i, line in enumerate(near) if is_date_line(line, classify_line(line))]
     above = near[: dated[0]] if dated else near[: start - max(start - NEAR_BODY, 0)]
-    for line in reversed(above):
+    for i, line in reversed(list(enumerate(above))):
         kind = classify_line(line)
         if kind in _META_KINDS or _BARE_LABEL_RE.match(line):  # `发布时间：` over its date
             continue
-        if kind == Kind.TEXT and is_headline_shaped(line) and line not in page.full:
+        right_above = bool(dated) and i == len(above) - 1
+        shortest = MIN_SHORT_HEADLINE if right_above and line in short_headings else MIN_HEADLINE
+        headline = kind == Kind.TEXT or is_dated_headline(line)
+        if headline and is_headline_shaped(line, shortest) and line not in page.full:
             return line, bool(dated)
         break
     return "", False
+
+
+def is_date_line(line: str, kind: Kind) -> bool:
+    """True for a story's date line: a date, alone or beside its source, credits or editor,
+    and not a headline holding a date."""
+    return (
+        kind in _DATE_LINE_KINDS
+        and (kind == Kind.DATE or parse_date(line) is not None)
+        and not is_dated_headline(line)
+    )
+
+
+def is_dated_headline(line: str) -> bool:
+    """True for a headline holding a date (`美国营运库存月率月度八月-2020年10月16日全球经济日历`):
+    headline words before the date, not a label (`发布时间：`), a source or a byline."""
+    at = first_date_at(line)
+    if not at:
+        return False
+    lead = line[:at].strip()
+    return (
+        len(_HAN_RE.findall(lead)) >= MIN_HEADLINE
+        and not lead.endswith((":", "："))
+        and classify_line(lead) == Kind.TEXT
+    )
 
 
 def just_above_body(text: str, lines: list[str], body: Container | None) -> bool:
@@ -310,10 +350,11 @@ def is_meta_block(text: str) -> bool:
     return bool(_LABEL_START_RE.match(text) or "\n" in text) and classify_line(text) != Kind.TEXT
 
 
-def is_headline_shaped(line: str) -> bool:
-    """True for a line that may be a headline: headline-long, Han text, not a sentence."""
+def is_headline_shaped(line: str, shortest: int = MIN_HEADLINE) -> bool:
+    """True for a line that may be a headline: headline-long (at least `shortest`), Han text,
+    not a sentence."""
     return (
-        MIN_HEADLINE <= len(line) <= MAX_UNMARKED
+        shortest <= len(line) <= MAX_UNMARKED
         and bool(_HAN_RE.search(line))
         and not line.endswith(("。", "；", "：", ":", ";"))
         and not is_breadcrumb(line)
@@ -346,12 +387,39 @@ def choose_title(
     found = nearest_heading(candidates, positions, body, h1_only=True)
     if found is None and page.names_site:
         found = nearest_heading(candidates, positions, body, h1_only=False)
-        line, dated = line_above_date(lines, page, body)
+        short = frozenset(element_text(el) for el in doc.iter("h1"))
+        line, dated = line_above_date(lines, page, body, short)
         if dated and (found is None or not just_above_body(found[0], lines, body)):
             return line, None  # no headline element by the body: the line above its date line
     if found is None and not page.head:  # never a blank title while a headline element stands
         found = next((c for c in candidates if c[1].tag == "h1"), candidates[0])
     if found is None:
         return unmarked_headline(lines, page, body), None
+    found = over_subtitle(found, candidates, lines)
     walk.heading_at = positions[found[1]]
     return found
+
+
+def heading_rank(el: lxml.html.HtmlElement) -> int:
+    """A heading element's level (1 for h1 … 6 for h6); 7 for a title-classed element."""
+    return int(el.tag[1]) if el.tag in HEADING_TAGS else len(HEADING_TAGS) + 1
+
+
+def over_subtitle(
+    found: tuple[str, lxml.html.HtmlElement],
+    candidates: list[tuple[str, lxml.html.HtmlElement]],
+    lines: list[str],
+) -> tuple[str, lxml.html.HtmlElement]:
+    """The headline a subtitle stands under: a heading of a higher level before the found one
+    in the same element, on the line right above it (`<h2>主标题</h2><h3>副标题</h3>` in the
+    title block over the date line); else the found one."""
+    text, el = found
+    above = {lines[i - 1] for i, line in enumerate(lines) if i and line == text}
+    siblings = set(el.itersiblings(preceding=True))
+    higher = [
+        (t, other)
+        for t, other in candidates
+        if t in above and other in siblings and heading_rank(other) < heading_rank(el)
+        if not is_site_name(t, None)
+    ]
+    return higher[-1] if higher else found

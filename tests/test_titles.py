@@ -6,6 +6,8 @@ teaser cut with `...` is completed from the post text; the page's own script is 
 
 from __future__ import annotations
 
+import pytest
+
 from newsclean.extract.html import parse_html
 from newsclean.extract.titles import read_page_head, title_parts
 from newsclean.ingest.pipeline import extract_page
@@ -333,3 +335,62 @@ def test_a_date_set_inside_the_headline_element_is_not_part_of_it():
     )
     art = extract_page(html)
     assert (art.title, art.published_at) == ("代表委员热议高质量发展", "2024-03-05")
+
+
+# Pages saved without their head (no `<title>`, no meta), each with its headline over the date
+# line by the text, and the date that line gives.
+HEADLINES_OVER_DATE_LINES = {
+    # A tech portal's story: the headline is a plain div, its date line carries the outlet,
+    # the writer and the editor; tag and counter lines stand between it and the text; a
+    # "hottest articles" h3 follows the text.
+    "date line with credits": (
+        "<div class='crumb'>当前位置：首页 &gt; 资讯中心 &gt; 文章详情</div>"
+        "<div id='subject'>首次采样带回 探测器为什么是航天史上最复杂任务</div>"
+        "<div class='info'>2020-11-23 10:22:14 出处：某科技 作者：李华 编辑：李华 人气： 5380 次</div>"
+        "<div class='tags'>#天文航天#</div><div>18</div>"
+        f"<div class='news'><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='hot'><h3>最热文章 最热最新</h3><a href='/1'>某手机正式发布</a></div>",
+        "首次采样带回 探测器为什么是航天史上最复杂任务",
+        "2020-11-23T10:22:14+08:00",
+    ),
+    # A WordPress blog's post header: the headline, a link to the post itself, holds a date;
+    # the date line under it; the blog's name stands in a sidebar h6 above.
+    "headline holding a date": (
+        "<aside><h6>知识是一种生活方式</h6><div>571 文章 13 分类</div>"
+        + "".join(f"<div><a href='/c/{i}'>分类{i}</a></div>" for i in range(12))
+        + "</aside><article><header><a href='/1580/'>美国营运库存月率月度八月-2020年10月16日全球经济日历</a>"
+        "<div>2020-10-17 22:15</div><div>|</div><div>270</div></header>"
+        f"<div class='post'><p>{PARA}</p><p>{PARA}</p></div></article>",
+        "美国营运库存月率月度八月-2020年10月16日全球经济日历",
+        "2020-10-17T22:15:00+08:00",
+    ),
+    # A WordPress blog post of four characters: the h1 over the author and date line;
+    # related-post h3 headings inside the content block.
+    "short h1": (
+        "<div class='nav'><a href='/'>首页</a></div><h1>广智救我</h1>"
+        "<div>某作者 • 2024年 8月 25日 下午10:37 • 游戏梗</div>"
+        f"<div class='entry'><p>{PARA}</p><p>{PARA}</p><h3>8月20日请假</h3><p>{PARA}</p></div>",
+        "广智救我",
+        "2024-08-25T22:37:00+08:00",
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", HEADLINES_OVER_DATE_LINES)
+def test_without_a_page_head_the_headline_stands_over_the_date_line(layout):
+    body, title, date = HEADLINES_OVER_DATE_LINES[layout]
+    art = extract_page(page(body, head=""))
+    assert (art.title, art.published_at) == (title, date)
+
+
+def test_without_a_page_head_the_main_title_wins_over_its_subtitle():
+    # A provincial government portal: an (empty) kicker h3, the headline h2 and a subtitle
+    # h3 in one title block over the date line.
+    html = page(
+        "<div class='crumb'>首页 &gt; 要闻</div><div class='detail-title'><h3></h3>"
+        "<h2>某省品牌丝路行正式启动</h2><h3>成功举办双向经贸投资推介会</h3></div>"
+        "<ul><li>时间：2019-09-18 06:23</li><li>来源：某省日报</li></ul>"
+        f"<div class='text'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="",
+    )
+    assert extract_page(html).title == "某省品牌丝路行正式启动"
