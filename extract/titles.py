@@ -4,7 +4,9 @@
 1. A heading or title-classed element whose text the `<title>` (or `og:title`) holds wins:
    two signals agree (the longest such element: a site or column name is shorter).
 2. Else a visible line that *is* the page head (in either script: a content farm converts the
-   text but not the `<title>`), or the full text of a page head cut with `...`.
+   text but not the `<title>`), or the full text of a page head cut with `...`, or a line by
+   the body that the page head holds, at least half of it (the head adds a column or site
+   name without a known separator).
 3. Else the `h1` nearest above the body (the page's own headline element), or, when the page
    head names only the site, blog or channel (or is missing), the line over the date line by
    the body (a date line may carry the source and credits; a headline may hold a date; an h1
@@ -200,7 +202,20 @@ def line_of_head(lines: list[str], page: PageHead, body_start: int | None) -> st
             return line
         if teaser and stem in line:
             return completed_teaser(line, stem)
-    return None
+    return None if body_start is None else part_of_head(near, page)
+
+
+def part_of_head(near: list[str], page: PageHead) -> str | None:
+    """The longest line by the body that the page head holds and that is at least half of it:
+    the headline without a column or site name the page head adds where no separator marks
+    it (`明日股市预测--标题`, `标题 某某医院`)."""
+    held = [
+        line
+        for line in near
+        if 2 * len(line) >= len(page.head) and is_headline_shaped(line)
+        if any(line in full for full in page.full)
+    ]
+    return max(held, key=len) if held else None
 
 
 def completed_teaser(line: str, stem: str) -> str:

@@ -394,3 +394,26 @@ def test_without_a_page_head_the_main_title_wins_over_its_subtitle():
         head="",
     )
     assert extract_page(html).title == "某省品牌丝路行正式启动"
+
+
+def test_the_headline_line_the_page_head_holds_without_its_column_or_site_name():
+    # Pages whose `<title>` adds a column or site name without a separator the title parser
+    # knows, and whose headline stands in a plain div over the date line: a stock-news
+    # site's story (`栏目--标题`) and a hospital's news page (`标题 医院名`).
+    for title, headline in (
+        (
+            "明日股市预测--最新出炉贸发报告：全球经济增长率降至2.3%",
+            "最新出炉贸发报告：全球经济增长率降至2.3%",
+        ),
+        (
+            "【不忘初心 牢记使命】我院药剂党支部举办专业技能大赛 某省中医药研究院附属医院",
+            "【不忘初心 牢记使命】我院药剂党支部举办专业技能大赛",
+        ),
+    ):
+        html = page(
+            "<div class='crumb'>当前位置：主页 &gt; 新闻动态 &gt;</div>"
+            f"<div>{headline}</div><div>发布时间：2019-09-26 10:09:11</div>"
+            f"<div class='text'><p>{PARA}</p><p>{PARA}</p></div>",
+            head=f"<title>{title}</title>",
+        )
+        assert extract_page(html).title == headline
