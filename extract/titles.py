@@ -12,7 +12,9 @@
    the body (a date line may carry the source and credits; a headline may hold a date; an h1
    there may be short), unless a heading or title-classed element stands just above the body.
    A heading under a higher-level one of its title block is a subtitle: the higher one wins.
-4. Else the page head; a page with no head at all takes its first h1 (or other candidate).
+4. Else the page head; a page with no head at all (or one naming only the site) takes the
+   headline its text container opens with (a post's `【标题】` lead, a centered or bold first
+   line), else its first h1 (or other candidate).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import Container, PageWalk, best_container, hidden_elements
 from newsclean.extract.dates import first_date_at, parse_date
-from newsclean.extract.html import element_text, meta_content, select, tag_groups, title_text
+from newsclean.extract.html import element_text, meta_content, render_lines, select, tag_groups, title_text
 from newsclean.extract.meta import is_breadcrumb
 from newsclean.extract.text import HAN, clean_line
 
@@ -66,6 +68,12 @@ NEAR_HEADING = 8
 # A field label opening a line: `发布时间：`, `来源:`.
 _LABEL_START_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]")
 _BARE_LABEL_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]$")
+# A post's bracketed lead that is its headline: `【标题】正文…` (Weibo, news feeds); not an
+# outlet's tag (`【环球网报道】`, `【新华社北京3月5日电】`).
+_BRACKET_LEAD_RE = re.compile(r"^【([^【】]{8,60})】")
+_OUTLET_TAG_RE = re.compile(r"(?:报道|电|讯|消息|记者|综合|编者按)$")
+# A block set apart as a title: centered or bold.
+_SET_APART_STYLE_RE = re.compile(r"text-align:center|font-weight:(?:bold|[6-9]00)")
 # A link to a site's home page: a logo, not a headline.
 _HOME_HREF_RE = re.compile(r"^(?:https?://[^/]+)?/?(?:index\.\w+)?$")
 
@@ -295,7 +303,44 @@ def unmarked_headline(lines: list[str], page: PageHead, body: Container | None) 
     span), the headline-shaped line above the date line nearest the body, else the page head."""
     if page.head and not page.names_site:
         return page.head
-    return line_above_date(lines, page, body)[0] or page.head
+    return line_above_date(lines, page, body)[0] or opening_headline(body) or page.head
+
+
+def opening_headline(body: Container | None) -> str:
+    """The headline the body's container opens with, for a page that shows it nowhere else:
+    a post's bracketed lead (`【标题】正文…`), or a first line set apart as a title (centered or
+    bold) with the text after it (a law's or notice's title inside its text); else ''."""
+    if body is None:
+        return ""
+    shown = [line for line in (clean_line(line) for line in render_lines(body.element)) if line]
+    if len(shown) < 2:
+        return ""
+    lead = _BRACKET_LEAD_RE.match(shown[0])
+    if lead and is_headline_shaped(lead.group(1)) and not _OUTLET_TAG_RE.search(lead.group(1)):
+        return lead.group(1)
+    first = shown[0]
+    if is_headline_shaped(first) and classify_line(first) == Kind.TEXT and is_set_apart(body.element, first):
+        return first
+    return ""
+
+
+def is_set_apart(container: lxml.html.HtmlElement, line: str) -> bool:
+    """True when an element of the container showing the line, or one between it and the
+    container, is centered or bold (`<p style="text-align:center"><strong>…`, `<center>`)."""
+    for el in container.iterdescendants():
+        if not isinstance(el.tag, str) or element_text(el) != line:
+            continue
+        for node in [el, *el.iterancestors()]:
+            if node is container:
+                break
+            style = (node.get("style") or "").replace(" ", "").lower()
+            if (
+                node.tag in ("center", "strong", "b")
+                or node.get("align") == "center"
+                or _SET_APART_STYLE_RE.search(style)
+            ):
+                return True
+    return False
 
 
 def line_above_date(
@@ -406,7 +451,10 @@ def choose_title(
         line, dated = line_above_date(lines, page, body, short)
         if dated and (found is None or not just_above_body(found[0], lines, body)):
             return line, None  # no headline element by the body: the line above its date line
-    if found is None and not page.head:  # never a blank title while a headline element stands
+    if found is None and not page.head:  # never a blank title while a headline stands
+        opening = opening_headline(body)
+        if opening:
+            return opening, None
         found = next((c for c in candidates if c[1].tag == "h1"), candidates[0])
     if found is None:
         return unmarked_headline(lines, page, body), None

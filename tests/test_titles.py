@@ -417,3 +417,40 @@ def test_the_headline_line_the_page_head_holds_without_its_column_or_site_name()
             head=f"<title>{title}</title>",
         )
         assert extract_page(html).title == headline
+
+
+def test_without_a_page_head_a_law_pages_centered_title_opens_its_text():
+    # A government portal's law page saved without its head: no heading element, the law's
+    # title a centered bold paragraph at the top of the text container.
+    html = page(
+        "<div class='top'><a href='/'>设为首页</a> | <a href='/about'>关于我们</a></div>"
+        "<form><div id='content'><p style='text-align:center'><strong><span>中华人民共和国某某法</span></strong></p>"
+        f"<p>{PARA}</p><p>第一章 总则</p><p>{PARA}</p></div></form>",
+        head="",
+    )
+    art = extract_page(html)
+    assert art.title == "中华人民共和国某某法"
+    assert art.body[0] != art.title
+
+
+def test_without_a_page_head_a_posts_bracketed_lead_is_its_headline():
+    # A Weibo post saved without its head: the headline is only the post's 【…】 lead; the
+    # page's one title-classed element is a footer block's heading after the post. An
+    # outlet's tag in brackets (`【某某日报驻某地记者综合报道】`) is no headline.
+    post = "【某地动物园20只东北虎死亡？官方：成立调查组进行全面调查】#官方回应# 某市通报，" + PARA
+    footer = "<div class='copyright'><div class='copyright-title'>合作&amp;服务</div><a href='/ad'>营销合作</a></div>"
+    nav = "".join(f"<div><a href='/hot/{i}'>热门{i}</a></div>" for i in range(6))
+    html = page(
+        f"<div class='nav'>{nav}</div><div class='feed'><header><div>头条新闻</div>"
+        "<div>24-5-13 17:07</div><div>来自 微博发布平台</div></header>"
+        f"<div class='detail'><div class='text'>{post}<br><br>{PARA}<br><br>{PARA}</div></div></div>{footer}",
+        head="",
+    )
+    art = extract_page(html)
+    assert art.title == "某地动物园20只东北虎死亡？官方：成立调查组进行全面调查"
+    assert art.published_at == "2024-05-13T17:07:00+08:00"
+    tagged = page(
+        f"<div class='nav'>{nav}</div><div class='text'>【某某日报驻某地记者综合报道】{PARA}<br><br>{PARA}<br><br>{PARA}</div>{footer}",
+        head="",
+    )
+    assert extract_page(tagged).title != "某某日报驻某地记者综合报道"
