@@ -38,9 +38,12 @@ _CHINESE_DATE_RE = re.compile(
     r"(?P<y>[〇○一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
     r"(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日"
 )
-# 24-5-13 17:07: a two-digit year (2000-2039), read only with a time after it (Weibo)
+# 24-5-13 17:07: a two-digit year (2000-2039), read only with a time after it (Weibo); the
+# day may be two digits glued to the time (`发布时间：18-03-0823:16`: two spans, as Baijiahao
+# prints it); not part of a time (`10:24-5-13`)
 _SHORT_YEAR_RE = re.compile(
-    r"(?<![\d\-/.:])(?P<y>[0-3]\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?![\d:])"
+    r"(?<![\d\-/.])(?<!\d:)(?P<y>[0-3]\d)-(?P<m>\d{1,2})-(?:(?P<d>\d{1,2})\s+|(?P<d2>\d{2})(?=\d{1,2}:\d))"
+    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?![\d:])"
 )
 # 30.11.2017 22:27: day first, as some sites (and their copies) write it
 _DAY_FIRST_RE = re.compile(
@@ -150,7 +153,7 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
             return found
     for match in _SHORT_YEAR_RE.finditer(text):
         g = match.groupdict()
-        found = _iso(2000 + int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], None)
+        found = _iso(2000 + int(g["y"]), int(g["m"]), int(g["d"] or g["d2"]), g["H"], g["M"], None)
         if found:
             return found
     if year is not None:

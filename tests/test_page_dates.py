@@ -219,3 +219,18 @@ def test_a_signature_date_loses_to_the_date_line_under_the_headline():
         "<title>某县关于做好春季农业生产工作的通知_某县人民政府</title>",
     )
     assert extract_page(html).published_at == "2024-03-07T09:30:00+08:00"
+
+
+def test_a_two_digit_year_glued_to_its_time_after_a_label():
+    # Baijiahao's self-media post of an earlier year: `发布时间：18-03-08` and `23:16` in two
+    # spans with no space between them; saved without its head (no dateUpdate meta).
+    assert parse_date("发布时间：18-03-0823:16") == "2018-03-08T23:16:00+08:00"
+    assert parse_date("发布时间：24-5-13 17:07") == "2024-05-13T17:07:00+08:00"
+    assert parse_date("10:24-5-13 17:07") is None  # inside a time, no year
+    html = page(
+        "<h2>这款休闲裤太帅了，让你时尚潮流穿着舒适</h2><p class='author-name'>某某账号</p>"
+        "<div class='source'><span class='date'>发布时间：18-03-08</span><span class='time'>23:16</span></div>"
+        + ARTICLE,
+        "",
+    )
+    assert extract_page(html).published_at == "2018-03-08T23:16:00+08:00"
