@@ -319,28 +319,37 @@ def opening_headline(body: Container | None) -> str:
     if lead and is_headline_shaped(lead.group(1)) and not _OUTLET_TAG_RE.search(lead.group(1)):
         return lead.group(1)
     first = shown[0]
-    if is_headline_shaped(first) and classify_line(first) == Kind.TEXT and is_set_apart(body.element, first):
+    if is_headline_shaped(first) and classify_line(first) == Kind.TEXT and is_set_apart(body.element):
         return first
     return ""
 
 
-def is_set_apart(container: lxml.html.HtmlElement, line: str) -> bool:
-    """True when an element of the container showing the line, or one between it and the
-    container, is centered or bold (`<p style="text-align:center"><strong>…`, `<center>`)."""
+def is_set_apart(container: lxml.html.HtmlElement) -> bool:
+    """True when the container's first text stands in a centered or bold element (or under
+    one inside the container: `<p style="text-align:center"><strong>…`, `<center>`) and no
+    image stands before it (a photo's caption is centered too)."""
+    if (container.text or "").strip():
+        return False
     for el in container.iterdescendants():
-        if not isinstance(el.tag, str) or element_text(el) != line:
-            continue
-        for node in [el, *el.iterancestors()]:
-            if node is container:
-                break
-            style = (node.get("style") or "").replace(" ", "").lower()
-            if (
-                node.tag in ("center", "strong", "b")
-                or node.get("align") == "center"
-                or _SET_APART_STYLE_RE.search(style)
-            ):
-                return True
+        if el.tag == "img":
+            return False
+        if isinstance(el.tag, str) and el.tag not in ("script", "style") and (el.text or "").strip():
+            return any(
+                is_styled_apart(node)
+                for node in [el, *el.iterancestors()]
+                if container in node.iterancestors()
+            )
     return False
+
+
+def is_styled_apart(el: lxml.html.HtmlElement) -> bool:
+    """True for an element set apart as a title: centered or bold."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return (
+        el.tag in ("center", "strong", "b")
+        or el.get("align") == "center"
+        or bool(_SET_APART_STYLE_RE.search(style))
+    )
 
 
 def line_above_date(

@@ -431,6 +431,16 @@ def test_without_a_page_head_a_law_pages_centered_title_opens_its_text():
     art = extract_page(html)
     assert art.title == "中华人民共和国某某法"
     assert art.body[0] != art.title
+    # A story opening with a photo and its centered caption: the caption is no title and
+    # stays in the body.
+    photo = page(
+        "<div class='top'><a href='/'>设为首页</a></div><div id='content'><p align='center'><img src='a.jpg'></p>"
+        f"<p align='center'>某某演员近照</p><p>{PARA}</p><p>{PARA}</p></div>",
+        head="",
+    )
+    art = extract_page(photo)
+    assert art.title != "某某演员近照"
+    assert art.body[0] == "某某演员近照"
 
 
 def test_without_a_page_head_a_posts_bracketed_lead_is_its_headline():
