@@ -38,6 +38,10 @@ LAST_PARAGRAPH_KEY = 20
 TAIL_LINES = 3
 # The header after a title ends at the second paragraph of running text (this long, with
 # sentence punctuation): a lead paragraph may come before the date line.
+# How many lines above the body's first line a header's date line is looked for.
+HEADER_LINES = 20
+# The kinds of a date line: the date alone, or with the source, credits or editor beside it.
+_DATE_LINE_KINDS = (Kind.DATE, Kind.SOURCE, Kind.BYLINE, Kind.EDITOR)
 RUNNING_TEXT_LINES = 2
 RUNNING_TEXT_CHARS = 40
 _SENTENCE_MARK_RE = re.compile(r"[。！？；，,]")
@@ -125,6 +129,25 @@ def up_to_text(lines: list[str]) -> list[str]:
 def is_running_text(line: str) -> bool:
     """True for a paragraph of running text: long, with sentence punctuation."""
     return len(line) >= RUNNING_TEXT_CHARS and _SENTENCE_MARK_RE.search(line) is not None
+
+
+def header_date(lines: list[str], title: str, body_start: int | None) -> str | None:
+    """The post date of the first date line between the headline (its last line above the
+    body) and the body's first line, `lines` being the page's cleaned lines: the header of a
+    story whose date stands further under the headline than the lines read after it (a Q&A
+    page's answer card, with the answerer's name and date, between question and answer)."""
+    if body_start is None:
+        return None
+    above = [i for i, line in enumerate(lines[:body_start]) if line == title]
+    if not above:
+        return None
+    for block in lines[max(above[-1] + 1, body_start - HEADER_LINES) : body_start]:
+        for line in block.split("\n"):  # a card's block may hold several lines
+            if classify_line(line) in _DATE_LINE_KINDS:
+                post = line_dates(line)[0]
+                if post:
+                    return post
+    return None
 
 
 def read_meta_near_title(lines: list[str], art: Article) -> Credits:

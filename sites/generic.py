@@ -7,7 +7,8 @@ Evidence order for each field (first found wins):
   full text of a `...` teaser; else the heading nearest above the body when the `<title>`
   names only the site (or that heading is an h1); else the page head.
 - published_at: the visible date line just after (or just above) the title, skipping a
-  recommended item's date and taking an edit stamp last; else a labelled line or post stamp
+  recommended item's date and taking an edit stamp last; else a date line between the
+  headline and the body's first line (a Q&A answer's card); else a labelled line or post stamp
   anywhere (`发布时间:`, `posted @`, `发布于`, `于 … 发布`); else the page's data: hidden fields
   (`#pubtime_baidu`, `#newsdate`/`#newstime`, `data-time`), `<time datetime>`, meta tags,
   JSON-LD and script stamps, in China time (they also complete a visible day with its time);
@@ -33,6 +34,7 @@ from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
     closing_writers,
     contextual_date,
+    header_date,
     join_date_labels,
     labelled_dates,
     labelled_source,
@@ -85,22 +87,14 @@ class Generic(Adapter):
         art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
         meta_lines = join_date_labels(cleaned)
         labelled = read_meta_near_title(meta_lines, art)
-        visible, updated = (
-            art.published_at or contextual_date(meta_lines, art, page.url, page.fetched_at),
-            None,
-        )
-        if not visible:  # a labelled line or post stamp anywhere is still a date the page shows
-            visible, updated = labelled_dates(meta_lines)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)
-        if not visible or len(visible) == 10:  # no visible date, or one without its time
-            machine = machine_date(doc, page.text)
-            art.published_at = with_time(visible, machine) or machine or updated
-        else:
-            art.published_at = visible
         page_lines = short_lines(lines) if page.profile or page.observe else frozenset()
         profile = page.profile if applies(page.profile, page_lines) else None
         locations = profile.body_signatures if profile else frozenset()
         choice = choose_body(walk, page.text, page.url, heading, locations)
+        opening = choice.lines[0] if choice.lines else None
+        body_start = next((i for i, line in enumerate(lines) if line == opening), None)
+        art.published_at = page_date(doc, page, art, cleaned, meta_lines, body_start)
         finish_body(choice.lines, art)
         if take_script_story(doc, art):
             art.extractor = f"{art.extractor} (script data)"
@@ -123,6 +117,28 @@ class Generic(Adapter):
         from newsclean.extract.page_people import read_page_people
 
         read_page_people(doc, heading, cleaned, page.text, art)
+
+
+def page_date(
+    doc: lxml.html.HtmlElement,
+    page: Page,
+    art: Article,
+    cleaned: list[str],
+    meta_lines: list[str],
+    body_start: int | None,
+) -> str | None:
+    """The page's date (see the evidence order above): a date line by the title, one between
+    the headline and the body's first line (`body_start`, among the `cleaned` lines), a
+    labelled line anywhere, then the page's data (which also completes a day with its time)."""
+    visible, updated = art.published_at or contextual_date(meta_lines, art, page.url, page.fetched_at), None
+    if not visible:  # a date line between the headline and the body (a Q&A answer's card)
+        visible = header_date(cleaned, art.title, body_start)
+    if not visible:  # a labelled line or post stamp anywhere is still a date the page shows
+        visible, updated = labelled_dates(meta_lines)
+    if not visible or len(visible) == 10:  # no visible date, or one without its time
+        machine = machine_date(doc, page.text)
+        return with_time(visible, machine) or machine or updated
+    return visible
 
 
 def observed(
