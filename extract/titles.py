@@ -358,7 +358,8 @@ def line_above_date(
     """The headline-shaped line above the date line nearest the body (else just above the
     body), '' when there is none; and whether a date line stands under it (two signals agree).
     A line right above the date line may be as short as `MIN_SHORT_HEADLINE` when it is one of
-    the `short_headings` (the page's h1 texts: a third signal agrees)."""
+    the `short_headings` (the page's h1 texts, the page head's first part: a third signal
+    agrees)."""
     if body is None or not body.lines:
         return "", False
     start = body.lines[0]
@@ -456,7 +457,8 @@ def choose_title(
     found = nearest_heading(candidates, positions, body, h1_only=True)
     if found is None and page.names_site:
         found = nearest_heading(candidates, positions, body, h1_only=False)
-        short = frozenset(element_text(el) for el in doc.iter("h1"))
+        # a short headline two signals name: an h1, or the page head before its site name
+        short = frozenset(element_text(el) for el in doc.iter("h1")) | {title_parts(t)[0] for t in page.full}
         line, dated = line_above_date(lines, page, body, short)
         if dated and (found is None or not just_above_body(found[0], lines, body)):
             return line, None  # no headline element by the body: the line above its date line

@@ -300,17 +300,22 @@ def test_without_a_page_head_the_line_above_the_date_line_beats_an_ad_heading():
     assert art.published_at == "2010-11-25T14:46:00+08:00"
 
 
-def test_without_a_page_head_a_side_column_heading_loses_to_the_dated_headline_line():
-    # The same template with its side column first in the markup: the column's h3 headings
-    # over lists of photo links stand before the story's plain-div headline and date line.
+def side_column_first(headline: str, head: str) -> bytes:
+    """A 2010 portal story template with its side column first in the markup: the column's
+    h3 headings over lists of photo links stand before the story's plain-div headline and
+    date line."""
     items = "".join(f"<li><a href='/p/{i}'>图片新闻{i}</a></li>" for i in range(8))
     side = "".join(f"<div><h3>最幸福的姿势{i}</h3><ul>{items}</ul></div>" for i in range(3))
-    html = page(
-        f"<div id='side'>{side}</div><div id='main'><div id='topic'>情侣十年后再战荧屏 两位主演同台</div>"
+    return page(
+        f"<div id='side'>{side}</div><div id='main'><div id='topic'>{headline}</div>"
         "<div id='sth'><span>2010年11月25日 14:46</span> <span>国际在线</span></div>"
         f"<div id='real'><p>{PARA}</p><p>{PARA}</p></div></div>",
-        head="",
+        head=head,
     )
+
+
+def test_without_a_page_head_a_side_column_heading_loses_to_the_dated_headline_line():
+    html = side_column_first("情侣十年后再战荧屏 两位主演同台", head="")
     assert extract_page(html).title == "情侣十年后再战荧屏 两位主演同台"
 
 
@@ -464,3 +469,10 @@ def test_without_a_page_head_a_posts_bracketed_lead_is_its_headline():
         head="",
     )
     assert extract_page(tagged).title != "某某日报驻某地记者综合报道"
+
+
+def test_a_short_headline_the_page_head_names_beats_a_side_column_heading():
+    # The same template: the headline `不容易！` is too short to stand out in
+    # `<title>不容易！_娱乐频道_某某网</title>` (read as a site's name).
+    html = side_column_first("不容易！", head="<title>不容易！_娱乐频道_某某网</title>")
+    assert extract_page(html).title == "不容易！"
