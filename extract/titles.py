@@ -353,27 +353,32 @@ def is_styled_apart(el: lxml.html.HtmlElement) -> bool:
 
 
 def line_above_date(
-    lines: list[str], page: PageHead, body: Container | None, short_headings: frozenset[str] = frozenset()
+    lines: list[str], page: PageHead, body: Container | None, h1_texts: frozenset[str] = frozenset()
 ) -> tuple[str, bool]:
-    """The headline-shaped line above the date line nearest the body (else just above the
-    body), '' when there is none; and whether a date line stands under it (two signals agree).
-    A line right above the date line may be as short as `MIN_SHORT_HEADLINE` when it is one of
-    the `short_headings` (the page's h1 texts, the page head's first part: a third signal
-    agrees)."""
+    """The headline-shaped line above the date line nearest above the body (else just above
+    the body), '' when there is none; and whether a date line stands under it (two signals
+    agree). A line the page head names is a site's name, unless an h1 shows it (`h1_texts`);
+    a line right above the date line may be as short as `MIN_SHORT_HEADLINE` when an h1 shows
+    it or the page head opens with it (a third signal agrees)."""
+    named = h1_texts | {title_parts(text)[0] for text in page.full}
     if body is None or not body.lines:
         return "", False
     start = body.lines[0]
     near = lines[max(start - NEAR_BODY, 0) : start + 3]
+    opening = start - max(start - NEAR_BODY, 0)  # the body's first line in `near`
     dated = [i for i, line in enumerate(near) if is_date_line(line, classify_line(line))]
-    above = near[: dated[0]] if dated else near[: start - max(start - NEAR_BODY, 0)]
+    # the date line nearest above the body (a related list's dates stand further up), else
+    # the first in the body's opening lines (a container holding headline and date line)
+    dated = [i for i in dated if i < opening][-1:] or dated[:1]
+    above = near[: dated[0]] if dated else near[:opening]
     for i, line in reversed(list(enumerate(above))):
         kind = classify_line(line)
         if kind in _META_KINDS or _BARE_LABEL_RE.match(line):  # `发布时间：` over its date
             continue
         right_above = bool(dated) and i == len(above) - 1
-        shortest = MIN_SHORT_HEADLINE if right_above and line in short_headings else MIN_HEADLINE
+        shortest = MIN_SHORT_HEADLINE if right_above and line in named else MIN_HEADLINE
         headline = kind == Kind.TEXT or is_dated_headline(line)
-        if headline and is_headline_shaped(line, shortest) and line not in page.full:
+        if headline and is_headline_shaped(line, shortest) and (line not in page.full or line in h1_texts):
             return line, bool(dated)
         break
     return "", False
@@ -457,11 +462,10 @@ def choose_title(
     found = nearest_heading(candidates, positions, body, h1_only=True)
     if found is None and page.names_site:
         found = nearest_heading(candidates, positions, body, h1_only=False)
-        # a short headline two signals name: an h1, or the page head before its site name
-        short = frozenset(element_text(el) for el in doc.iter("h1")) | {title_parts(t)[0] for t in page.full}
-        line, dated = line_above_date(lines, page, body, short)
-        if dated and (found is None or not just_above_body(found[0], lines, body)):
-            return line, None  # no headline element by the body: the line above its date line
+        h1_texts = frozenset(element_text(el) for el in doc.iter("h1"))
+        line, dated = line_above_date(lines, page, body, h1_texts)
+        if dated and (found is None or not just_above_body(found[0], lines, body) or line in h1_texts):
+            return line, None  # no headline element by the body (or an h1 shows the line)
     if found is None and not page.head:  # never a blank title while a headline stands
         opening = opening_headline(body)
         if opening:

@@ -476,3 +476,22 @@ def test_a_short_headline_the_page_head_names_beats_a_side_column_heading():
     # `<title>不容易！_娱乐频道_某某网</title>` (read as a site's name).
     html = side_column_first("不容易！", head="<title>不容易！_娱乐频道_某某网</title>")
     assert extract_page(html).title == "不容易！"
+
+
+def test_a_related_lists_dated_items_above_the_headline_are_not_its_date_line():
+    # A WordPress blog post whose related-post cards (title, author, date) stand before the
+    # headline in the markup; the headline h1 is four characters, the og:title says the same,
+    # the `<title>` is longer; the h1 stands over the post's own date line.
+    cards = "".join(
+        f"<div><h3>相关梗文章{i}</h3><div>【相关梗文章{i}】该梗出自某游戏……</div><div>某作者</div>"
+        f"<div>2024年 8月 2{i}日</div></div>"
+        for i in range(3)
+    )
+    html = page(
+        f"<div class='nav'><a href='/'>首页</a></div><div class='related'>{cards}</div><h1>广智救我</h1>"
+        "<div>某作者 • 2024年 8月 25日 下午10:37 • 游戏梗</div>"
+        f"<div class='entry'><p>{PARA}</p><p>{PARA}</p></div>",
+        head="<meta property='og:title' content='广智救我'><title>【广智救我】是什么梗？某游戏最有安全感的男人 | 某梗站</title>",
+    )
+    art = extract_page(html)
+    assert (art.title, art.published_at) == ("广智救我", "2024-08-25T22:37:00+08:00")
