@@ -132,22 +132,25 @@ def is_running_text(line: str) -> bool:
 
 
 def header_date(lines: list[str], title: str, body_start: int | None) -> str | None:
-    """The post date of the first date line between the headline (its last line above the
-    body) and the body's first line, `lines` being the page's cleaned lines: the header of a
-    story whose date stands further under the headline than the lines read after it (a Q&A
-    page's answer card, with the answerer's name and date, between question and answer)."""
+    """The post date of the one date line between the headline (its last line above the body)
+    and the body's first line, `lines` being the page's cleaned lines: the header of a story
+    whose date stands further under the headline than the lines read after it (a Q&A page's
+    answer card, with the answerer's name and date, between question and answer). Several
+    dates there are a list's (related items set between them): none is taken."""
     if body_start is None:
         return None
     above = [i for i, line in enumerate(lines[:body_start]) if line == title]
     if not above:
         return None
-    for block in lines[max(above[-1] + 1, body_start - HEADER_LINES) : body_start]:
-        for line in block.split("\n"):  # a card's block may hold several lines
-            if classify_line(line) in _DATE_LINE_KINDS:
-                post = line_dates(line)[0]
-                if post:
-                    return post
-    return None
+    found = {
+        post
+        for block in lines[max(above[-1] + 1, body_start - HEADER_LINES) : body_start]
+        for line in block.split("\n")  # a card's block may hold several lines
+        if classify_line(line) in _DATE_LINE_KINDS
+        for post in (line_dates(line)[0],)
+        if post
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def read_meta_near_title(lines: list[str], art: Article) -> Credits:

@@ -236,22 +236,36 @@ def test_a_two_digit_year_glued_to_its_time_after_a_label():
     assert extract_page(html).published_at == "2018-03-08T23:16:00+08:00"
 
 
-def test_a_qa_answer_cards_date_between_the_question_and_the_answer():
-    # A Q&A page (Zhidao) saved without its head: the question h1 and its share buttons, then
-    # the answer card (the answerer's name, the date and a motto in one block) more than a
-    # header's lines under the question, then the answer; similar questions with their
-    # dates follow.
+def qa_page(between: str = "", head: str = "") -> bytes:
+    """A Q&A page (Zhidao) saved without its head: the question h1 and its share buttons, then
+    the answer card (the answerer's name, the date and a motto in one block) more than a
+    header's lines under the question, then the answer; similar questions with their dates
+    follow. `between`: what stands between the share buttons and the card."""
     share = "".join(
         f"<div><a href='#'>{word}</a></div>"
         for word in ("分享", "复制链接", "新浪微博", "微信扫一扫", "举报")
     )
-    similar = "".join(
-        f"<li><span>2023-06-{day}</span><a href='/q/{day}'>相似问题{day}</a></li>" for day in (12, 13, 16)
-    )
-    html = page(
-        f"<h1>为什么有些有钱人还努力工作？</h1><div>我来答</div>{share}<div>1个回答</div><div>#热议#</div>"
+    return page(
+        f"<h1>为什么有些有钱人还努力工作？</h1><div>我来答</div>{share}<div>1个回答</div><div>#热议#</div>{between}"
         "<div class='card'><a>某答主</a><br><span>2023-06-14<br>·<br>分享身边故事、身边知识。</span></div>"
         "<div>某答主</div><div>采纳数：152 获赞数：112</div><div>关注</div><div>展开全部</div>"
-        f"{ARTICLE}<div>你对这个回答的评价是？</div><div>其他类似问题</div><ul>{similar}</ul>"
+        f"{ARTICLE}<div>你对这个回答的评价是？</div><div>其他类似问题</div><ul>{SIMILAR}</ul>",
+        head,
     )
-    assert extract_page(html).published_at == "2023-06-14"
+
+
+SIMILAR = "".join(
+    f"<li><span>2023-06-{day}</span><a href='/q/{day}'>相似问题{day}</a></li>" for day in (12, 13, 16)
+)
+
+
+def test_a_qa_answer_cards_date_between_the_question_and_the_answer():
+    assert extract_page(qa_page()).published_at == "2023-06-14"
+
+
+def test_a_related_lists_dates_between_question_and_answer_date_no_answer():
+    # The similar-question list (each item dated) set between the question and the answer
+    # card: several dates there are a list's, none dates the answer; the page's `dateUpdate`
+    # meta does.
+    html = qa_page(f"<ul>{SIMILAR}</ul>", "<meta itemprop='dateUpdate' content='2023-06-14 17:11:57'>")
+    assert extract_page(html).published_at == "2023-06-14T17:11:57+08:00"
