@@ -26,6 +26,8 @@ KEYWORD_WORD = "关键[词字]"
 # head), and the count that opens its answers (`3个回答`, `查看全部 56 个回答`).
 ANSWER_MARKS = "最佳答案|最佳回答|提问者采纳|推荐答案|满意答案|优质答案|精选回答|已采纳"
 ANSWER_COUNT = r"\d+\s*[个条]回答"
+# `所属分类:`, `栏目:`, `标签:`: the column or tags a page files its story under.
+CATEGORY = "(?:所属)?(?:分类|栏目|类别|频道|专题)|标签"
 # `发布时间:`, `更新日期:`, `时间:`.
 DATE = "(?:发布|更新|发表)?(?:时间|日期)"
 # Words of a byline: `记者`, `通讯员`, `实习生`, and the writer labels `作者:`, `执笔`, `撰稿`,

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.content import Container, PageWalk, best_container, hidden_elements
 from newsclean.extract.dates import first_date_at, parse_date
@@ -68,6 +69,8 @@ NEAR_HEADING = 8
 # A field label opening a line: `发布时间：`, `来源:`.
 _LABEL_START_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]")
 _BARE_LABEL_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]$")
+# A column or tag field (`所属分类：数理化`) among the lines between headline and date line.
+_CATEGORY_FIELD_RE = re.compile(f"^(?:{labels.CATEGORY}){labels.COLON}")
 # A post's bracketed lead that is its headline: `【标题】正文…` (Weibo, news feeds); not an
 # outlet's tag (`【环球网报道】`, `【新华社北京3月5日电】`).
 _BRACKET_LEAD_RE = re.compile(r"^【([^【】]{8,60})】")
@@ -373,8 +376,8 @@ def line_above_date(
     above = near[: dated[0]] if dated else near[:opening]
     for i, line in reversed(list(enumerate(above))):
         kind = classify_line(line)
-        if kind in _META_KINDS or _BARE_LABEL_RE.match(line):  # `发布时间：` over its date
-            continue
+        if kind in _META_KINDS or _BARE_LABEL_RE.match(line) or _CATEGORY_FIELD_RE.match(line):
+            continue  # credits, `发布时间：` over its date, `所属分类：X`
         right_above = bool(dated) and i == len(above) - 1
         shortest = MIN_SHORT_HEADLINE if right_above and line in named else MIN_HEADLINE
         headline = kind == Kind.TEXT or is_dated_headline(line)
