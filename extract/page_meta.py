@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsclean.extract import labels
-from newsclean.extract.boilerplate import Kind, classify_line, may_be_editor_line
+from newsclean.extract.boilerplate import Kind, classify_line, is_related_heading, may_be_editor_line
 from newsclean.extract.bylines import Credits, parse_byline, speaker_name
 from newsclean.extract.dates import (
     CHINA_TZ,
@@ -116,10 +116,13 @@ def lines_near_title(lines: list[str], title: str, before: int, after: int) -> l
 
 
 def up_to_text(lines: list[str]) -> list[str]:
-    """The lines up to the second paragraph of running text: the header's lines, and a lead
-    paragraph's; what follows the text of a short story (a related list's dates) is not."""
+    """The lines up to the second paragraph of running text or a related-reading heading
+    (`相关推荐` over a list of dated items): the header's lines, and a lead paragraph's; what
+    follows the text of a short story (a related list's dates) is not."""
     text = 0
     for i, line in enumerate(lines):
+        if is_related_heading(line):
+            return lines[:i]
         text += is_running_text(line)
         if text == RUNNING_TEXT_LINES:
             return lines[:i]

@@ -500,7 +500,7 @@ def test_a_related_lists_dated_items_above_the_headline_are_not_its_date_line():
 def test_a_category_field_over_the_date_line_is_no_headline():
     # A science-rumour portal's article: the title-classed headline, its source line, a
     # 相关推荐 list of dated items, then the category field and the 时间 line over the text;
-    # the `<title>` names the site's column.
+    # the `<title>` names the site's column. The related list's dates date no story.
     related = "".join(
         f"<div><a href='/r/{i}'><div>相关谣言{i}？</div><div>2020-09-2{i}</div></a></div>" for i in range(3)
     )
@@ -510,4 +510,5 @@ def test_a_category_field_over_the_date_line_is_no_headline():
         f"<div class='text'><p>{PARA}</p><p>{PARA}</p></div>",
         head="<title>某某科普-辟谣文章</title>",
     )
-    assert extract_page(html).title == "徒手抓子弹真的存在吗？"
+    art = extract_page(html)
+    assert (art.title, art.published_at) == ("徒手抓子弹真的存在吗？", "2019-09-24T17:08:00+08:00")
