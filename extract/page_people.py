@@ -181,6 +181,17 @@ def following(el: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
         node = node.getparent()
 
 
+def holds_name_element(card: lxml.html.HtmlElement) -> bool:
+    """True for a card classed as an author's that holds an element classed so too (a
+    Tieba `p_author` list holding `p_author_name` beside a level badge, a Zhihu `AuthorInfo`
+    holding `AuthorInfo-name` beside a badge): the inner element names the user alone."""
+    return any(
+        _AUTHOR_CLASS_RE.search(_words(inner))
+        for inner in card.iterdescendants()
+        if inner.get("class") or inner.get("id")
+    )
+
+
 def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     """(author, account) named by the first author- and account-classed elements after the
     headline. A user's name is an author; an outlet's name, or the name in a self-media
@@ -201,7 +212,7 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
         if is_related_heading(text.split(" ")[0]):  # `<div class="author"><a>相关文章</a></div>`
             break
         name = user_name(text)
-        if not name or among_others(el, common) or in_asker_card(el):
+        if not name or among_others(el, common) or in_asker_card(el) or holds_name_element(el):
             continue
         if as_author and not author and not account:
             if is_organisation(name) or (beside_source(el) and not is_name(name)):

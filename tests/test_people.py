@@ -508,3 +508,26 @@ def test_closing_credit_and_sign_off_lines_of_county_and_government_texts(closin
     # text passes (`一审/二审/三审`, `初审/复审/终审`, `监制`): none of them is body.
     art = extract_page(news_page("2024-03-05 08:21", after=f"<p>{closing}</p>"))
     assert (art.authors, art.editor, art.body) == (credits, editor, [PARA, PARA, PARA])
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        # A Tieba thread: the poster's card (`p_author`) lists the avatar, the name link
+        # (`p_author_name`) and the level badge.
+        "<ul class='p_author'><li class='icon'><img></li><li class='d_name'>"
+        "<a class='p_author_name' href='/home/main?un=x'>城南老张</a></li><li>Lv.5</li></ul>",
+        # A Zhihu answer: the card (`AuthorInfo`) holds the name (`AuthorInfo-name`) and a badge.
+        "<div class='AuthorInfo'><div class='AuthorInfo-head'><span class='AuthorInfo-name'>"
+        "<a class='UserLink-link' href='/people/x'>城南老张</a></span></div>"
+        "<div class='AuthorInfo-badgeText'>城市规划话题下的优秀答主</div></div>",
+    ],
+)
+def test_author_card_gives_the_name_element_it_holds(card):
+    html = page(
+        f"<h1>老城区停车难问题什么时候能解决？</h1>{card}"
+        "<div class='time'>2024-03-05 08:21</div>"
+        f"<div class='post'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>",
+        title="老城区停车难问题什么时候能解决？",
+    )
+    assert extract_page(html).authors == ["城南老张"]
