@@ -16,7 +16,7 @@ from newsclean.extract.boilerplate import Kind, classify_line, is_related_headin
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
 from newsclean.extract.html import element_text, json_ld_scripts
-from newsclean.extract.page_meta import META_LINES_AFTER_TITLE, lines_near_title, title_parts
+from newsclean.extract.page_meta import META_LINES_AFTER_TITLE, is_running_text, lines_near_title, title_parts
 from newsclean.extract.record import Article
 from newsclean.extract.text import match_form
 
@@ -47,6 +47,13 @@ BLOCKS = frozenset({"div", "section", "aside", "ul", "ol"})
 MAX_HEADING = 12
 # How many elements after the headline an author card may stand.
 AUTHOR_CARD_REACH = 400
+# A link to a user's own page, by the path words of blogs, forums, Q&A sites and news sites'
+# reporter pages: `/u/3a1b2c`, `/user/1234`, `/people/x`, `/author/12345`, `/reporter/…`,
+# `home.php?mod=space&uid=123`, `/home/main?un=x`; not the reader's login or settings pages.
+_PROFILE_HREF_RE = re.compile(
+    r"/(?:u|users?|people|authors?|members?|reporter|writer|blogger)/(?!login|register|sign|setting|center)[^/?#\s]"
+    r"|[?&](?:uid|un)=[^&#\s]"
+)
 # The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
 MAX_NAME = 24
 # Words standing in an author card that are not names: buttons, placeholders, labels.
@@ -226,6 +233,25 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     return author, account
 
 
+def profile_link_name(heading: lxml.html.HtmlElement) -> str | None:
+    """The user name of the first link to a user's page between the headline and the text
+    (a blog, forum or self-media author card whose class names say nothing: a Jianshu name
+    beside its follow button, a Discuz! poster's cell, a SegmentFault header); an outlet's
+    name there (a news site's outlet page) is passed over."""
+    common = heading.getparent()
+    for el in islice(following(heading), AUTHOR_CARD_REACH):
+        if is_running_text((el.text or "").strip()) or (el.tag == "p" and is_running_text(element_text(el))):
+            return None  # the text has begun: links past it are readers' and related posts'
+        if ends_article(el, _words(el)):
+            return None
+        if el.tag != "a" or not _PROFILE_HREF_RE.search(el.get("href") or ""):
+            continue
+        name = user_name(element_text(el))
+        if name and not is_organisation(name) and not among_others(el, common) and not in_asker_card(el):
+            return name
+    return None
+
+
 def script_author(source: str) -> str | None:
     """The user name a page's script assigns to `nickName`, `authorName` or `author_name`."""
     for word, pattern in zip(_SCRIPT_AUTHOR_NAMES, _SCRIPT_AUTHOR_RES):
@@ -305,6 +331,7 @@ def read_page_people(
         author = (
             ld_author(doc, source)
             or author
+            or (profile_link_name(heading) if heading is not None else None)
             or poster_near_title(lines, art.title)
             or script_author(source)
             or posted_by(lines)

@@ -531,3 +531,39 @@ def test_author_card_gives_the_name_element_it_holds(card):
         title="老城区停车难问题什么时候能解决？",
     )
     assert extract_page(html).authors == ["城南老张"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # A Jianshu post: hashed class names; the name links to the user's page beside a
+        # follow button, the time under it.
+        "<div class='rEsl9f'><div class='_2mYfmT'><a class='_1OhGeD' href='/u/3a1b2c3d4e'>码农小王</a>"
+        "<button>关注</button></div><div class='s-dsoj'><time>2024.03.05 08:21:00</time>"
+        "<span>字数 1,234</span></div></div>",
+        # A SegmentFault post: only utility classes; an avatar link, then the name link.
+        "<div class='d-flex align-items-center'><a href='/u/xiaowang'><img></a>"
+        "<a class='fw-bold text-body' href='/u/xiaowang'>码农小王</a><span><time>2024-03-05</time></span>"
+        "<button class='btn btn-sm'>关注作者</button></div>",
+        # A Discuz! thread: the poster's link (`home.php?mod=space&uid=…`) in the post's side cell.
+        "<table><tr><td class='pls'><div class='authi'><a href='home.php?mod=space&amp;uid=123' "
+        "class='xw1'>码农小王</a></div></td><td><em>发表于 2024-3-5 08:21</em></td></tr></table>",
+    ],
+)
+def test_name_linking_to_a_user_page_under_the_headline_is_the_author(header):
+    html = page(
+        f"<div class='nav'><a href='/u/reader1'>月落长安</a></div><h1>如何用Python写一个延迟调用</h1>{header}"
+        f"<article><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></article>"
+        "<div class='list'><a href='/u/someone'>许意墨</a><p>写得好，学习了</p></div>"
+    )
+    assert extract_page(html).authors == ["码农小王"]
+
+
+def test_user_page_link_after_the_text_is_not_the_author():
+    # A news page with a reader's comment under the text: its poster links to a user page.
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='info'>2024-03-05 08:21</div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div><a href='/u/someone'>许意墨</a><p>写得好，学习了</p></div>"
+    )
+    assert extract_page(html).authors == []
