@@ -55,7 +55,7 @@ _KEYWORDS_VALUE_RE = re.compile(
 # Where an outlet's name ends on a source line: a date, a time, a counter or a widget word.
 _SOURCE_TAIL_RE = re.compile(
     r"\s*(?:\d{4}\s*[-年/.]\s*\d{1,2}|\d{1,2}[-/月]\d{1,2}[日\s]|\d{1,2}:\d{2})"
-    r"|\s+(?:打印|关闭|网友评论|评论|跟贴|进入论坛|浏览|阅读|点击|报料|热线|版次|栏目|字号|分享|收藏|"
+    r"|\s+(?:打印|关闭|网友评论|评论|跟贴|进入论坛|浏览|阅读|点击|报料|热线|版次|栏目|字号|分享|收藏|举报|"
     r"手机看新闻|用手持设备访问|扫一扫)|(?:作者|编辑|责编)\s*[:：]"
     # a reporter's credit after the outlet: `来源:某某日报 融媒体记者 李华`
     + f"|\\s+[{HAN}]{{0,6}}?(?:{labels.REPORTER}|{labels.CORRESPONDENT})(?=[\\s:：])"

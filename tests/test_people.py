@@ -114,6 +114,7 @@ def test_source_is_the_outlet_name_without_widgets_or_dates():
         "来源: 河北青年报(河北) 网友评论 0 条 进入论坛": "河北青年报(河北)",
         "来源：河南日报（2024年03月05日 第05版）": "河南日报",  # an e-paper's issue and page
         "来源：[某县网]": "某县网",
+        "2024-03-05 08:21:33　来源: 大河报 举报": "大河报",  # NetEase's info line: its report link
     }
     for line, outlet in cases.items():
         assert extract_page(text_page("县委书记的一天", line)).source == outlet, line
