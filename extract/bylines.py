@@ -27,8 +27,8 @@ ROLE_RE = re.compile(
     + f"|{labels.CORRESPONDENT}|{labels.INTERN}|特约撰稿人?|{labels.WRITERS}"
     + f"|{labels.EDITOR}|{labels.PROOFREADERS}"
     + r"|文\s*/\s*图|图\s*/\s*文|摄影|摄像|图片|整理|整合|编译|综合"
-    # `临沂报道`, `/台北報導` (places), `…榮昊北報導` (a name before it)
-    f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|(?<=/)[{HAN}]{{1,4}}报导|报导"
+    # `临沂报道`, `/台北報導`, `/ 台北報導` (places), `…榮昊北報導` (a name before it)
+    f"|受访者供图|供图|资料图片?|[{HAN}]{{0,4}}报道|(?<=/)\\s*[{HAN}]{{1,4}}报导|报导"
     f"|(?<![{HAN}])(?:文图|图文|文|图|摄)(?![{HAN}])"
     r")\s*[:：/|]?\s*"
 )

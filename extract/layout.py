@@ -441,9 +441,12 @@ _TITLE_META_KINDS = (Kind.DATE, Kind.SOURCE, Kind.EDITOR, Kind.BYLINE)
 _META_DISTANCE_BONUS = {1: 5.0, 2: 3.0, 3: 1.0, -1: 1.0, -2: 0.5}
 # A CMS writer field on a meta line: `作者:X`, `撰稿:X` (not `记者:X`).
 _AUTHOR_FIELD_RE = re.compile(f"(?:{labels.AUTHOR_FIELD})" + labels.COLON)
-# A reporter's or correspondent's credit standing as its own token on a meta line.
+# A reporter's or correspondent's credit standing as its own token on a meta line: the
+# role then a space or a colon, or the Taiwanese `記者X／台北報導`, `記者X、Y／台北報導` (the
+# names glued to the role, a slash before the place).
 _ROLE_CREDIT_RE = re.compile(
-    f"(?:^|(?<=\\s))[{HAN}]{{0,6}}?(?:{labels.REPORTER}|{labels.CORRESPONDENT})(?=[\\s:])"
+    f"(?:^|(?<=\\s))[{HAN}]{{0,6}}?(?:{labels.REPORTER}|{labels.CORRESPONDENT})"
+    f"(?=[\\s:]|[{HAN}]{{2,4}}(?:[、,][{HAN}]{{2,4}})*/)"
 )
 _CREDIT_LABEL_RE = re.compile(
     r"(?:作者|记者|撰稿)\s*[:：]?\s*.+?"

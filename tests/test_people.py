@@ -160,6 +160,27 @@ def test_taiwanese_bylines():
     assert extract_page(tv).authors == ["潘潔瑩", "陳君毅", "榮昊北"]
 
 
+@pytest.mark.parametrize(
+    ("info", "authors"),
+    [
+        # Taiwanese info bars under the headline (UDN, SETN, NOWnews, TVBS): the time and the
+        # reporter's `記者X／台北報導` on one line, in either order, spaced or not.
+        ("2024/03/05 08:21 記者巫其倫／台北報導", ["巫其倫"]),
+        ("記者巫其倫／台北報導 2024年03月05日 08:21", ["巫其倫"]),
+        ("2024-03-05 08:21 聯合報 / 記者巫其倫／台北即時報導", ["巫其倫"]),
+        ("2024年03月05日 08:21 記者巫其倫、林大明／台北報導", ["巫其倫", "林大明"]),
+        ("記者 巫其倫 / 台北報導 | 2024/03/05 08:21", ["巫其倫"]),  # the place is no name
+    ],
+)
+def test_taiwanese_reporter_on_the_date_line(info, authors):
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='info'>{info}</div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert (art.authors, art.published_at) == (authors, "2024-03-05T08:21:00+08:00")
+
+
 def test_info_bar_labels_without_colons():
     # A CSDN news page (2014): `发表于DATE | N次阅读 | 来源CSDN | 0 条评论 | 作者魏星`.
     html = page(
