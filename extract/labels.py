@@ -30,15 +30,15 @@ ANSWER_COUNT = r"\d+\s*[个条]回答"
 CATEGORY = "(?:所属)?(?:分类|栏目|类别|频道|专题)|标签"
 # `发布时间:`, `更新日期:`, `时间:`.
 DATE = "(?:发布|更新|发表)?(?:时间|日期)"
-# Words of a byline: `记者`, `通讯员`, `实习生`, and the writer labels `作者:`, `执笔`, `撰稿`,
+# Words of a byline: `记者`, `通讯员`, `实习生`, and the writer labels `作者:`, `执笔`, `撰稿`, `撰文`,
 # `采写` (reported and written by); the 作者 ending a noun (工作者, 创作者, 合作者) is none.
 REPORTER = "记者"
 CORRESPONDENT = "通讯员"
 INTERN = "实习生"
 AUTHOR_WORD = "作者"
-WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|执笔|撰稿|采写|文字"
+WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|执笔|撰稿|撰文|采写|文字"
 # The `作者:`/`撰稿:` field of a CMS header (a field, not a byline).
-AUTHOR_FIELD = AUTHOR_WORD + "|撰稿"
+AUTHOR_FIELD = AUTHOR_WORD + "|撰稿|撰文"
 # Hit counters and reading counts standing after the header labels.
 COUNTERS = "点击|浏览|阅读"
 # A label's colon, ASCII or full-width, with the spaces before it.

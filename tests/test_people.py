@@ -589,3 +589,14 @@ def test_user_page_link_after_the_text_is_not_the_author():
         "<div><a href='/u/someone'>许意墨</a><p>写得好，学习了</p></div>"
     )
     assert extract_page(html).authors == []
+
+
+def test_hong_kong_writer_label_under_the_headline():
+    # HK01 and Ming Pao credit the writer as `撰文：X` above the publish and update times.
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='author'><span>撰文：陳大文</span></div>"
+        "<div><time>發佈日期：2024-03-05 08:21</time> <time>更新日期：2024-03-05 10:00</time></div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert (art.authors, art.published_at) == (["陳大文"], "2024-03-05T08:21:00+08:00")
