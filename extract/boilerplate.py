@@ -110,11 +110,14 @@ _NOTICE_RE = re.compile(
     r"不代表\S{0,8}观点或立场|不代表本(?:网|站|报|刊|平台)\S{0,4}(?:观点|立场)|仅提供信息(?:存储|发布)|^欢迎投稿"
 )
 _PERMALINK_RE = re.compile(f"^(?:{labels.PERMALINK}){labels.COLON}")
-# `相关资讯请关注:…`, `相关:…`, `猜你感兴趣:…`, `友情链接:…`, `上一篇:…`: a related-reading
-# or link list's lead-in with its links on the same line.
+# `相关资讯请关注:…`, `相关:…`, `猜你感兴趣:…`, `友情链接:…`, `上一篇:…`, `延伸阅读：…`,
+# `【延伸阅读】…`, a bulleted `►延伸閱讀 …`: a related-reading or link list's lead-in with its
+# links on the same line.
+_FURTHER_READING = "延伸阅读|推[荐薦]阅读"
 _RELATED_LEAD_RE = re.compile(
     r"^(?:(?:相关|更多)(?:资讯|新闻|阅读|文章|内容|报道|精彩)\S{0,6}|相关|猜你(?:喜欢|感兴趣)|友情链接|"
-    r"[上下]一(?:篇|条))\s*[:：]"
+    f"{_FURTHER_READING}|[上下]一(?:篇|条))\\s*[:：]"
+    f"|^[【\\[](?:{_FURTHER_READING}|相关阅读|相关新闻|相关报道)[】\\]]|^(?:{_FURTHER_READING})\\s"
 )
 _SEPARATORS_RE = re.compile(r"[|｜·•/>»›]")
 _SENTENCE_END_RE = re.compile(r"[。！？]")
@@ -215,6 +218,14 @@ def is_related_heading(line: str) -> bool:
     """True for a related-reading heading (`相关文章`, `推荐阅读`): a cheap test of one rule of
     `classify_line`, for callers that look at many short texts."""
     return len(line) < LONG_LINE and _RELATED_RE.match(match_form(line).strip()) is not None
+
+
+def is_link_lead_in(line: str) -> bool:
+    """True for a related-reading lead-in carrying its link on the same line (`相关阅读：X`,
+    `►延伸閱讀 X`), as opposed to a heading over a list."""
+    return (
+        len(line) < LONG_LINE and _RELATED_LEAD_RE.match(strip_bullet(match_form(line).strip())) is not None
+    )
 
 
 def is_bare_editor_line(text: str) -> bool:

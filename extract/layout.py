@@ -15,6 +15,7 @@ from newsclean.extract.boilerplate import (
     classify_line,
     drop_farm_sentence,
     is_app_promotion,
+    is_link_lead_in,
     strip_bullet,
 )
 from newsclean.extract.bylines import (
@@ -139,7 +140,7 @@ def finish_body(
             kind = row_kind(line, bool(paragraphs))
         else:
             kind = kinds[i] if kinds is not None else classify_line(line)
-        if kind == Kind.RELATED and paragraphs and (end := inserted_box_end(lines, i)):
+        if kind == Kind.RELATED and paragraphs and (end := text_resumes_at(lines, i)):
             resume = end
             continue
         if kind in STOP_KINDS and paragraphs and ends_article(paragraphs, lines[i + 1 :], kind):
@@ -233,6 +234,17 @@ def inserted_box_end(lines: list[str], i: int) -> int | None:
     if not MIN_BOX_ITEMS <= items <= MAX_BOX_ITEMS or j >= len(lines):
         return None
     return j if is_prose_section(lines[j:]) else None
+
+
+def text_resumes_at(lines: list[str], i: int) -> int | None:
+    """Where the text resumes after the related-reading line `i` standing inside it: the next
+    line, after one further-reading link (`►延伸閱讀 X`, `相关阅读：X`) that running text
+    follows; after a box of headline links (see `inserted_box_end`); else None."""
+    if is_link_lead_in(clean_line(lines[i])):
+        following = next((line for line in map(clean_line, lines[i + 1 :]) if line), "")
+        if sentence_weight(following):
+            return i + 1
+    return inserted_box_end(lines, i)
 
 
 def ends_article(paragraphs: list[str], rest: list[str], kind: Kind = Kind.FOOTER) -> bool:

@@ -622,3 +622,22 @@ def test_a_short_notice_keeps_its_signature():
         f"</div><div class='side'><h3>热点新闻</h3><ul>{side}</ul></div>"
     )
     assert extract_page(html).body == [text, "某县人力资源和社会保障局", "2024年3月5日"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "►延伸閱讀 北市停車費4月起調漲",  # ETtoday: a bulleted link line inside the story
+        "延伸阅读：某市出台优化营商环境若干措施",  # portals: the lead-in and one headline
+        "【延伸阅读】某市出台优化营商环境若干措施",
+        "推荐阅读：某市出台优化营商环境若干措施",
+    ],
+)
+def test_a_further_reading_link_line_inside_the_text_is_not_body(link):
+    html = page(
+        f"<h1>某市召开新闻发布会</h1><div class='story'><p>{PARA}</p><p>{PARA}</p>"
+        f"<p>{link}</p><p>{PARA[:-1]}，会议还通报了下一步工作安排。</p></div>",
+        head="<title>某市召开新闻发布会</title>",
+    )
+    body = extract_page(html).body
+    assert body == [PARA, PARA, PARA[:-1] + "，会议还通报了下一步工作安排。"]
