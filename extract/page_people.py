@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from newsclean.extract.boilerplate import Kind, classify_line, is_related_heading
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
-from newsclean.extract.html import element_text, json_ld_scripts
+from newsclean.extract.html import element_text, json_ld_scripts, meta_content
 from newsclean.extract.page_meta import META_LINES_AFTER_TITLE, is_running_text, lines_near_title, title_parts
 from newsclean.extract.record import Article
 from newsclean.extract.text import match_form
@@ -131,6 +131,17 @@ def ld_author(doc: lxml.html.HtmlElement, source: str) -> str | None:
                     if name:
                         return name
     return None
+
+
+def meta_author(doc: lxml.html.HtmlElement, lines: list[str], title: str) -> str | None:
+    """The personal name of `<meta name="author">` when the lines under the headline show
+    it as a word of their own (a WeChat post's writer beside the account's name); the tag
+    alone often holds the site's name, an uploader or a staff code."""
+    name = meta_content(doc, "author")
+    if not name or not is_name(name):
+        return None
+    near = lines_near_title(lines, title, 0, META_LINES_AFTER_TITLE)
+    return name if any(name in line.split() for line in near) else None
 
 
 def _words(el: lxml.html.HtmlElement) -> str:
@@ -330,6 +341,7 @@ def read_page_people(
     if needs_author:
         author = (
             ld_author(doc, source)
+            or meta_author(doc, lines, art.title)
             or author
             or (profile_link_name(heading) if heading is not None else None)
             or poster_near_title(lines, art.title)

@@ -600,3 +600,15 @@ def test_hong_kong_writer_label_under_the_headline():
     )
     art = extract_page(html)
     assert (art.authors, art.published_at) == (["陳大文"], "2024-03-05T08:21:00+08:00")
+
+
+def test_meta_author_shown_under_the_headline_is_the_author():
+    # A WeChat post: `<meta name="author">` holds the writer, shown again in the meta list
+    # under the headline beside the account's name; the date is only a script stamp.
+    meta = "<meta name='author' content='张三'>"
+    shown = "<div id='meta_content'><span class='rich_media_meta_text'>原创</span> <span class='rich_media_meta_text'>张三</span> <a id='js_name'>某市发布</a></div>"
+    body = f"<div id='js_content'><section><p>{PARA}</p><p>{PARA}</p></section></div><script>var ct = \"1709598060\";</script>"
+    html = f"<html><head><meta charset='utf-8'>{meta}<title>某县召开推进会</title></head><body><h1>某县召开推进会</h1>{{}}{body}</body></html>"
+    assert extract_page(html.format(shown).encode()).authors == ["张三"]
+    # the tag alone (a CMS filling it with an uploader's name) names nobody
+    assert extract_page(html.format("<div>某市发布</div>").encode()).authors == []
