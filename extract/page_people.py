@@ -54,6 +54,8 @@ _PROFILE_HREF_RE = re.compile(
     r"/(?:u|users?|people|authors?|members?|reporter|writer|blogger)/(?!login|register|sign|setting|center)[^/?#\s]"
     r"|[?&](?:uid|un)=[^&#\s]"
 )
+# Class words of an element holding the outlet's name (`a_source`, `source`, `index_source_x`).
+_OUTLET_CLASS_RE = re.compile(r"(?:^|[\s_-])source(?:$|[\s_-])")
 # The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
 MAX_NAME = 24
 # Words standing in an author card that are not names: buttons, placeholders, labels.
@@ -244,22 +246,36 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     return author, account
 
 
-def profile_link_name(heading: lxml.html.HtmlElement) -> str | None:
-    """The user name of the first link to a user's page between the headline and the text
-    (a blog, forum or self-media author card whose class names say nothing: a Jianshu name
-    beside its follow button, a Discuz! poster's cell, a SegmentFault header); an outlet's
-    name there (a news site's outlet page) is passed over."""
+def header_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+    """(user, outlet) named between the headline and the text, where class names say nothing
+    of a card: the first link to a user's page (a Jianshu name beside its follow button, a
+    Discuz! poster's cell, a SegmentFault header), and the first source-classed element
+    holding an outlet's name with no label (Tencent's `a_source`, China Times' `source`)."""
+    user = outlet = None
     common = heading.getparent()
     for el in islice(following(heading), AUTHOR_CARD_REACH):
         if is_running_text((el.text or "").strip()) or (el.tag == "p" and is_running_text(element_text(el))):
-            return None  # the text has begun: links past it are readers' and related posts'
-        if ends_article(el, _words(el)):
-            return None
-        if el.tag != "a" or not _PROFILE_HREF_RE.search(el.get("href") or ""):
-            continue
-        name = user_name(element_text(el))
-        if name and not is_organisation(name) and not among_others(el, common) and not in_asker_card(el):
-            return name
+            break  # the text has begun: links past it are readers' and related posts'
+        words = _words(el)
+        if ends_article(el, words):
+            break
+        user = user or linked_user(el, common)
+        if not outlet and _OUTLET_CLASS_RE.search(words):
+            name = user_name(element_text(el))
+            outlet = name if name and is_organisation(name) and not among_others(el, common) else None
+        if user and outlet:
+            break
+    return user, outlet
+
+
+def linked_user(el: lxml.html.HtmlElement, common: lxml.html.HtmlElement | None) -> str | None:
+    """The user name of a link to a user's page, not an outlet's (a news site's outlet page),
+    a commenter's, the reader's own or a Q&A asker's."""
+    if el.tag != "a" or not _PROFILE_HREF_RE.search(el.get("href") or ""):
+        return None
+    name = user_name(element_text(el))
+    if name and not is_organisation(name) and not among_others(el, common) and not in_asker_card(el):
+        return name
     return None
 
 
@@ -332,18 +348,21 @@ def read_page_people(
 ) -> None:
     """Fill the author and the source from the page's elements when no labelled line or
     byline named them (`lines`: the page's cleaned lines; `source`: its HTML)."""
-    if not art.source:
-        art.source = outlet_beside_date(lines, art.title, title_parts(doc)[1:])
     needs_author = not (art.authors or art.correspondents)
     if art.source and not needs_author:
         return  # the common case of a news page: nothing more to look for
+    linked, outlet = header_names(heading) if heading is not None else (None, None)
+    if not art.source:  # an outlet's element is firmer than a word beside the date (a channel)
+        art.source = outlet or outlet_beside_date(lines, art.title, title_parts(doc)[1:])
+    if art.source and not needs_author:
+        return
     author, account = card_names(heading) if heading is not None else (None, None)
     if needs_author:
         author = (
             ld_author(doc, source)
             or meta_author(doc, lines, art.title)
             or author
-            or (profile_link_name(heading) if heading is not None else None)
+            or linked
             or poster_near_title(lines, art.title)
             or script_author(source)
             or posted_by(lines)

@@ -612,3 +612,31 @@ def test_meta_author_shown_under_the_headline_is_the_author():
     assert extract_page(html.format(shown).encode()).authors == ["张三"]
     # the tag alone (a CMS filling it with an uploader's name) names nobody
     assert extract_page(html.format("<div>某市发布</div>").encode()).authors == []
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        # Tencent's old template: the outlet in `a_source` without a 来源 label.
+        "<div class='a_Info'><span class='a_catalog'><a>国内新闻</a></span><span class='a_source'>"
+        "<a href='http://www.dahe.cn'>大河报</a></span><span class='a_time'>2024-03-05 08:21</span></div>",
+        # China Times: the time, the reporter, then the outlet in `div.source`, each on its own.
+        "<div class='meta-info'><time><span class='hour'>08:21</span> <span class='date'>2024/03/05</span></time>"
+        "<div class='author'>巫其倫</div><div class='source'>大河报</div></div>",
+    ],
+)
+def test_unlabelled_outlet_in_a_source_element_under_the_headline(info):
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1>{info}<div class='content'><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='hot'><span class='source'>新华网</span></div>"
+    )
+    assert extract_page(html).source == "大河报"
+
+
+def test_source_element_past_the_text_is_not_the_outlet():
+    # A county portal: a news list after the text gives each item's outlet in `span.source`.
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div>2024-03-05 08:21</div><div class='content'><p>{PARA}</p>"
+        f"<p>{PARA}</p></div><ul class='list'><li><a>另一条新闻</a><span class='source'>新华网</span></li></ul>"
+    )
+    assert extract_page(html).source is None
