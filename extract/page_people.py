@@ -268,6 +268,34 @@ def header_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None
     return user, outlet
 
 
+def preceding(el: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The elements before `el` (not its ancestors), nearest first."""
+    from lxml import etree
+
+    node: lxml.html.HtmlElement | None = el
+    while node is not None:
+        for sibling in node.itersiblings(etree.Element, preceding=True):
+            yield from reversed(list(sibling.iter(etree.Element)))
+        node = node.getparent()
+
+
+def card_before_post(doc: lxml.html.HtmlElement, title: str) -> tuple[str | None, str | None]:
+    """(user, outlet) named by the nearest link to a user's page above a post with no
+    headline element, whose title is its `【…】` lead (a Weibo post under its poster's card):
+    a person's name is the author, an organisation's (a news account) the outlet."""
+    from lxml import etree
+
+    lead = f"【{title}】"
+    root = doc.body if doc.body is not None else doc
+    post = next((el for el in root.iter(etree.Element) if (el.text or "").lstrip().startswith(lead)), None)
+    for el in islice(preceding(post), AUTHOR_CARD_REACH) if post is not None else ():
+        if el.tag == "a" and _PROFILE_HREF_RE.search(el.get("href") or ""):
+            name = user_name(element_text(el))
+            if name and not among_others(el, None):
+                return (None, name) if is_organisation(name) else (name, None)
+    return None, None
+
+
 def linked_user(el: lxml.html.HtmlElement, common: lxml.html.HtmlElement | None) -> str | None:
     """The user name of a link to a user's page, not an outlet's (a news site's outlet page),
     a commenter's, the reader's own or a Q&A asker's."""
@@ -351,7 +379,7 @@ def read_page_people(
     needs_author = not (art.authors or art.correspondents)
     if art.source and not needs_author:
         return  # the common case of a news page: nothing more to look for
-    linked, outlet = header_names(heading) if heading is not None else (None, None)
+    linked, outlet = header_names(heading) if heading is not None else card_before_post(doc, art.title)
     if not art.source:  # an outlet's element is firmer than a word beside the date (a channel)
         art.source = outlet or outlet_beside_date(lines, art.title, title_parts(doc)[1:])
     if art.source and not needs_author:

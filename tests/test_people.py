@@ -640,3 +640,25 @@ def test_source_element_past_the_text_is_not_the_outlet():
         f"<p>{PARA}</p></div><ul class='list'><li><a>另一条新闻</a><span class='source'>新华网</span></li></ul>"
     )
     assert extract_page(html).source is None
+
+
+def weibo_post(name: str) -> bytes:
+    """A Weibo post page (weibo.com's hashed classes): no headline element, the `<title>` a
+    cut teaser of the post's `【…】` lead, the poster's card (avatar link, then name link to
+    `/u/ID`) above the post text, commenters' links below it."""
+    lead = "【某市出台优化营商环境若干措施】"
+    return (
+        "<html><head><meta charset='utf-8'><title>【某市出台优化营商... - 微博</title></head><body>"
+        "<div class='Frame_top_2ybWw'><a href='/u/5555'>月落长安</a></div><article class='Main_wrap_2GRrG'>"
+        "<header><a href='/u/1618051664'><img></a><div class='head_main_3DRDm'>"
+        f"<a class='head_name_24eEB' href='/u/1618051664'><span title='{name}'>{name}</span></a>"
+        "<a class='head-info_time_6sFQg' href='/1618051664/Oe6wIynDn'> 24-3-5 08:21 </a></div></header>"
+        f"<div class='detail_wbtext_4CRf9'>{lead}{PARA}<br><br>{PARA}</div></article>"
+        f"<div class='wbpro-list'><a href='/u/777'>路人甲</a>:<span>说得对</span></div></body></html>"
+    ).encode()
+
+
+def test_weibo_poster_card_above_a_headline_less_post():
+    news = extract_page(weibo_post("头条新闻"))  # a news account is the source
+    assert (news.title, news.source, news.authors) == ("某市出台优化营商环境若干措施", "头条新闻", [])
+    assert extract_page(weibo_post("城南老张")).authors == ["城南老张"]  # a person is the author
