@@ -79,6 +79,11 @@ _DATE_START_RE = re.compile(r"\d{2,4}\s*[-/.年]\s*\d")
 _LATER_DATE_RE = re.compile(
     r"(?:更新|修改|编辑)于|最后(?:更新|修改|编辑)|(?:更新|修改)(?:时间|日期)|成文日期"
 )
+# An edit stamp naming its verb after the date: CSDN's `已于 2024-05-07 22:12:13 修改`, a
+# Discuz! post's `本帖最后由 X 于 2024-5-7 22:12 编辑`.
+_EDITED_AT_RE = re.compile(
+    r"于\s*\d{4}\D\d{1,2}\D\d{1,2}\D?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:修改|编辑|更新)|本帖最后由"
+)
 _UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
 
 
@@ -220,14 +225,15 @@ def first_date_at(text: str) -> int | None:
 
 def date_role(line: str) -> DateRole:
     """The role of a date line by its label: `最新推荐文章于 …` dates the newest recommended
-    article (CSDN), `更新于`/`编辑于`/`最后修改` before the first date a later edit; any other
-    dates the post."""
+    article (CSDN), `更新于`/`编辑于`/`最后修改` before the first date, or a verb after it
+    (`已于 DATE 修改`), a later edit; any other dates the post."""
     folded = match_form(line)
     if _OTHER_ITEM_DATE_RE.search(folded):
         return DateRole.OTHER
     first_date = _DATE_START_RE.search(folded)
     label = folded[: first_date.start()] if first_date else folded  # `发布时间:… 更新时间:…` dates the post
-    if _LATER_DATE_RE.search(label):
+    edited = _EDITED_AT_RE.search(folded)
+    if _LATER_DATE_RE.search(label) or (edited and edited.start() <= len(label)):
         return DateRole.LATER
     return DateRole.POST
 

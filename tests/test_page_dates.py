@@ -269,3 +269,21 @@ def test_a_related_lists_dates_between_question_and_answer_date_no_answer():
     # meta does.
     html = qa_page(f"<ul>{SIMILAR}</ul>", "<meta itemprop='dateUpdate' content='2023-06-14 17:11:57'>")
     assert extract_page(html).published_at == "2023-06-14T17:11:57+08:00"
+
+
+def test_a_stamp_naming_its_edit_after_the_date_loses_to_the_first_publication():
+    # CSDN, an edited post: the bar shows `已于 DATE 修改`, its hover card `于 DATE 首次发布`.
+    csdn = page(
+        "<h1 class='title-article'>为什么 ChatGPT 不火了？</h1>"
+        "<div class='bar'><a>A-肖老师</a> <span class='time'>已于 2024-05-07 22:12:13 修改</span></div>"
+        "<div class='up-time'><span>于 2024-05-06 15:47:53 首次发布</span></div>" + ARTICLE,
+        "<title>为什么 ChatGPT 不火了？-CSDN博客</title>",
+    )
+    assert extract_page(csdn).published_at == "2024-05-06T15:47:53+08:00"
+    # A Discuz! thread: the first post opens with `本帖最后由 X 于 DATE 编辑` above the post
+    # stamp `发表于 DATE` of the post's own header.
+    discuz = page(
+        "<h1>为什么 ChatGPT 不火了？</h1><div class='pstatus'>本帖最后由 城南老张 于 2024-5-7 22:12 编辑</div>"
+        "<div class='authi'><em>发表于 2024-5-6 15:47</em></div>" + ARTICLE
+    )
+    assert extract_page(discuz).published_at == "2024-05-06T15:47:00+08:00"
