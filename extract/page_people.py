@@ -297,10 +297,13 @@ def card_before_post(doc: lxml.html.HtmlElement, title: str) -> tuple[str | None
 
 
 def linked_user(el: lxml.html.HtmlElement, common: lxml.html.HtmlElement | None) -> str | None:
-    """The user name of a link to a user's page, not an outlet's (a news site's outlet page),
-    a commenter's, the reader's own or a Q&A asker's."""
+    """The user name of a link to a user's page, not an outlet's (a news site's outlet page,
+    an account-classed name), a commenter's, the reader's own or a Q&A asker's."""
     if el.tag != "a" or not _PROFILE_HREF_RE.search(el.get("href") or ""):
         return None
+    parent = el.getparent()
+    if any(_SOURCE_CLASS_RE.search(_words(card)) for card in (el, parent) if card is not None):
+        return None  # an account's name (`media-name`): the outlet, not a writer
     name = user_name(element_text(el))
     if name and not is_organisation(name) and not among_others(el, common) and not in_asker_card(el):
         return name

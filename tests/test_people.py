@@ -662,3 +662,16 @@ def test_weibo_poster_card_above_a_headline_less_post():
     news = extract_page(weibo_post("头条新闻"))  # a news account is the source
     assert (news.title, news.source, news.authors) == ("某市出台优化营商环境若干措施", "头条新闻", [])
     assert extract_page(weibo_post("城南老张")).authors == ["城南老张"]  # a person is the author
+
+
+@pytest.mark.parametrize("account", ["某县发布", "码农小王"])
+def test_account_link_in_a_media_card_is_not_the_author(account):
+    # Tencent News (new template): the account's name links to its author page (`/omn/author/…`)
+    # in the `media-name` element beside the time; the account is the source, not a writer.
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1><div class='media-info'>"
+        f"<a class='media-name' href='/omn/author/5124'>{account}</a><span class='media-time'>2024-03-05 08:21</span></div>"
+        f"<div class='content-article'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert (art.authors, art.source) == ([], account)
