@@ -79,7 +79,10 @@ _SHARE_RE = re.compile(
     r"[↑↓\s]*点击(?:上方|下方|蓝字)|阅读提示|收听本文|视频加载中|正在加载|自动播放|(?:广告|广告位|推广|AD)$|\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}$|"
     # a call to follow the account closing a self-media post: `关注该公众号`, `欢迎关注我们`
     r"(?:欢迎|请|点击|长按)?关注(?:该|本|我们的)?\S{0,10}(?:公众号|微信号|视频号|头条号|抖音号|我们)[!！。~～]*$|"
-    r"[(（]?(?:图片|图)来源)"
+    r"[(（]?(?:图片|图)来源|"
+    # a fold button in an answer or post (`展开全部`), an attached file's card in a forum post
+    # (`下载附件 (123.45 KB)`, `2024-3-5 08:20 上传`)
+    r"(?:展开全部|展开阅读全文|下载附件)(?:\s*[(（][\d.]+\s*[KMG]B[^)）]*[)）])?$|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}\s*上传$)"
 )
 # A bar of bracketed page widgets (`【打印本页】【关闭窗口】`, `[收藏] [打印] [纠错]`).
 _WIDGET_BAR_RE = re.compile(

@@ -641,3 +641,21 @@ def test_a_further_reading_link_line_inside_the_text_is_not_body(link):
     )
     body = extract_page(html).body
     assert body == [PARA, PARA, PARA[:-1] + "，会议还通报了下一步工作安排。"]
+
+
+def test_answer_and_post_widgets_inside_the_text_are_not_body():
+    # Baidu Zhidao: the best answer's fold button `展开全部` inside its text block; a Discuz!
+    # post: an attached photo's card (`2024-3-5 08:20 上传`, `下载附件 (123.45 KB)`).
+    zhidao = page(
+        "<h1>老城区停车难怎么办？</h1><div class='best-text'><div class='wgt-best-mask'>展开全部</div>"
+        f"{PARA}<br>{PARA}<br>{PARA}</div>",
+        head="<title>老城区停车难怎么办？_百度知道</title>",
+    )
+    assert extract_page(zhidao).body == [PARA, PARA, PARA]
+    discuz = page(
+        f"<h1>老城区停车难怎么办？</h1><div class='t_f'>{PARA}<br />{PARA}<br />"
+        "<ignore_js_op><img src='a.jpg'><div class='tip'><p>2024-3-5 08:20 上传</p>"
+        f"<p><a>下载附件</a> <em>(123.45 KB)</em></p></div></ignore_js_op>{PARA}</div>",
+        head="<title>老城区停车难怎么办？ - 某某论坛</title>",
+    )
+    assert extract_page(discuz).body == [PARA, PARA, PARA]
