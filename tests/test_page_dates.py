@@ -114,6 +114,14 @@ def test_parse_date_reads_a_weekday_glued_spans_and_chinese_numerals():
     assert parse_date("10-0812:00", year=2019) == "2019-10-08T12:00:00+08:00"  # no year, glued
 
 
+def test_parse_date_reads_a_time_after_a_bar_or_a_hong_kong_zone():
+    # Info bars that put a bar between the date and the time (`2024.03.05 | 08:21`), and RTHK's
+    # `2024-03-05 HKT 08:21` (Hong Kong time is China time).
+    assert parse_date("2024.03.05 | 08:21") == "2024-03-05T08:21:00+08:00"
+    assert parse_date("2024-03-05 HKT 08:21") == "2024-03-05T08:21:00+08:00"
+    assert parse_date("2024-03-05 | 1234次阅读") == "2024-03-05"
+
+
 def test_a_line_with_publish_and_update_labels_dates_the_post():
     # a government page: `发布时间:… 更新时间:…` on one line, a photo date line below it
     html = page(
