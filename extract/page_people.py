@@ -48,10 +48,12 @@ MAX_HEADING = 12
 # How many elements after the headline an author card may stand.
 AUTHOR_CARD_REACH = 400
 # A link to a user's own page, by the path words of blogs, forums, Q&A sites and news sites'
-# reporter pages: `/u/3a1b2c`, `/user/1234`, `/people/x`, `/author/12345`, `/reporter/…`,
-# `home.php?mod=space&uid=123`, `/home/main?un=x`; not the reader's login or settings pages.
+# reporter pages: `/u/3a1b2c`, `/u_12345678`, `/user/1234`, `/people/x`, `/author/12345`,
+# `/reporter/…`, `home.php?mod=space&uid=123`, `/home/main?un=x`; not the reader's login or
+# settings pages.
 _PROFILE_HREF_RE = re.compile(
-    r"/(?:u|users?|people|authors?|members?|reporter|writer|blogger)/(?!login|register|sign|setting|center)[^/?#\s]"
+    r"/(?:u|users?|people|authors?|members?|reporter|writer|blogger)(?:/(?!login|register|sign|setting|center)|_(?=\d))"
+    r"[^/?#\s]"
     r"|[?&](?:uid|un)=[^&#\s]"
 )
 # Class words of an element holding the outlet's name (`a_source`, `source`, `index_source_x`).

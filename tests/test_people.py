@@ -567,6 +567,9 @@ def test_author_card_gives_the_name_element_it_holds(card):
         "<div class='d-flex align-items-center'><a href='/u/xiaowang'><img></a>"
         "<a class='fw-bold text-body' href='/u/xiaowang'>码农小王</a><span><time>2024-03-05</time></span>"
         "<button class='btn btn-sm'>关注作者</button></div>",
+        # A 51CTO post: the name links to `/u_<id>` beside the time.
+        "<p class='mess-line1'><a href='https://blog.51cto.com/u_12345678' class='fl'>码农小王</a>"
+        "<time class='fl'>2024-03-05 08:21:00</time><span class='fl'>©著作权</span></p>",
         # A Discuz! thread: the poster's link (`home.php?mod=space&uid=…`) in the post's side cell.
         "<table><tr><td class='pls'><div class='authi'><a href='home.php?mod=space&amp;uid=123' "
         "class='xw1'>码农小王</a></div></td><td><em>发表于 2024-3-5 08:21</em></td></tr></table>",
