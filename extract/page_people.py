@@ -76,6 +76,8 @@ _NOT_A_NAME_RE = re.compile(r"[:：]|关注|私信|登录|注册|昵称|修改|�
 _ORGANISATION_RE = re.compile(
     r"(?:联盟|网|报|社|台|刊|新闻|中心|频道|在线|科技|公司|集团|官方|平台|之家|传媒|媒体|日报|晚报|周刊|杂志|研究院|协会)$"
 )
+# A government release account or a county media centre's account (`郑州发布`, `某县融媒`).
+_RELEASE_ACCOUNT_RE = re.compile(r"^\S{2,}(?:发布|融媒)$")
 # A user name assigned in a page's script (`var nickName = "X";`, `"authorName":"X"`): one
 # pattern per name, each opening with a literal (see page_meta._STAMP_RES).
 _SCRIPT_AUTHOR_NAMES = ("nickName", "authorName", "author_name")
@@ -105,6 +107,12 @@ _POSTED_AT_RE = re.compile(
 def is_organisation(name: str) -> bool:
     """True for the name of an outlet, account or company (`华为云开发者联盟`, `新浪科技`)."""
     return _ORGANISATION_RE.search(match_form(name)) is not None
+
+
+def is_account(name: str) -> bool:
+    """True for the name of an organisation or of a government release account (`郑州发布`,
+    `某县融媒`): a self-media account, not a person."""
+    return is_organisation(name) or _RELEASE_ACCOUNT_RE.match(match_form(name)) is not None
 
 
 def user_name(text: str) -> str | None:
@@ -237,7 +245,7 @@ def card_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
         if not name or among_others(el, common) or in_asker_card(el) or holds_name_element(el):
             continue
         if as_author and not author and not account:
-            if is_organisation(name) or (beside_source(el) and not is_name(name)):
+            if is_account(name) or (beside_source(el) and not is_name(name)):
                 account = name
             else:
                 author = name
@@ -294,7 +302,7 @@ def card_before_post(doc: lxml.html.HtmlElement, title: str) -> tuple[str | None
         if el.tag == "a" and _PROFILE_HREF_RE.search(el.get("href") or ""):
             name = user_name(element_text(el))
             if name and not among_others(el, None):
-                return (None, name) if is_organisation(name) else (name, None)
+                return (None, name) if is_account(name) else (name, None)
     return None, None
 
 
@@ -307,7 +315,7 @@ def linked_user(el: lxml.html.HtmlElement, common: lxml.html.HtmlElement | None)
     if any(_SOURCE_CLASS_RE.search(_words(card)) for card in (el, parent) if card is not None):
         return None  # an account's name (`media-name`): the outlet, not a writer
     name = user_name(element_text(el))
-    if name and not is_organisation(name) and not among_others(el, common) and not in_asker_card(el):
+    if name and not is_account(name) and not among_others(el, common) and not in_asker_card(el):
         return name
     return None
 

@@ -678,3 +678,19 @@ def test_account_link_in_a_media_card_is_not_the_author(account):
     )
     art = extract_page(html)
     assert (art.authors, art.source) == ([], account)
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        "<span class='author-name'>某县发布</span>",  # Toutiao's card, its class named
+        "<span class='x1a2'><a href='/c/user/token/MS4wLjAB/'>某县融媒</a></span>",  # hashed classes
+    ],
+)
+def test_government_release_account_is_the_source_not_the_author(card):
+    # Toutiao: a county's release account beside the post time, as many government posts show.
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='meta'><span>2024-03-05 08:21</span>{card}</div>"
+        f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(html).authors == []
