@@ -330,6 +330,23 @@ def looks_like_byline(line: str) -> bool:
     return bool(parse_byline(line)) and len(odd) <= 1 and all(len(t) <= 12 for t in odd)
 
 
+# The outlet opening a dateline, before its reporter, its place and day, or its 讯/消息:
+# `新华社北京3月5日电`, `(中央社記者X台北5日電)`, `央广网北京3月5日消息`, `大河报讯`.
+_DATELINE_OUTLET_RE = re.compile(
+    r"^[(（〔【\[]?(?P<o>[^\s(（)）〔〕【】\[\]]{2,10}?(?:社|网|台|报))"
+    r"(?=" + labels.REPORTER + r"|\S{0,6}?\d{1,2}月?\d{1,2}日?(?:电|消息)|讯|消息)"
+)
+
+
+def dateline_outlet(dateline: str | None) -> str | None:
+    """The outlet a dateline names (`新华社北京3月5日电` gives 新华社); None for a paper's
+    own two-character `本报讯`, `晨报讯` and a dateline without one."""
+    if not dateline:
+        return None
+    found = _DATELINE_OUTLET_RE.match(match_form(dateline))
+    return dateline[found.start("o") : found.end("o")] if found else None  # the page's own script
+
+
 def split_dateline(paragraph: str) -> tuple[str | None, str]:
     """(dateline, rest) when the paragraph opens with an inline dateline, else (None, paragraph)."""
     match = DATELINE_RE.match(match_form(paragraph))

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsclean.extract.body import PROFILE, BodyChoice, choose_body, location_signatures
-from newsclean.extract.bylines import Credits
+from newsclean.extract.bylines import Credits, dateline_outlet
 from newsclean.extract.content import PageWalk, walk_page
 from newsclean.extract.html import meta_content, page_keywords
 from newsclean.extract.layout import add_credits, finish_body
@@ -117,6 +117,7 @@ class Generic(Adapter):
         from newsclean.extract.page_people import read_page_people
 
         read_page_people(doc, heading, cleaned, page.text, art)
+        art.source = art.source or dateline_outlet(art.dateline)  # when the page names no other
 
 
 def page_date(

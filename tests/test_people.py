@@ -694,3 +694,31 @@ def test_government_release_account_is_the_source_not_the_author(card):
         f"<div class='content'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
     )
     assert extract_page(html).authors == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "outlet"),
+    [
+        ("（中央社記者巫其倫台北5日電）", "中央社"),  # CNA
+        ("新华社北京3月5日电（记者 李华）", "新华社"),
+        ("央广网北京3月5日消息（记者 李华）", "央广网"),
+        ("大河报讯（记者 李华）", "大河报"),
+        ("本报讯（记者 李华）", None),  # `本报` names no outlet
+    ],
+)
+def test_the_outlet_opening_a_dateline_is_the_source(opening, outlet):
+    # A page with no 来源 label whose text opens with the wire's or paper's dateline.
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='time'>2024-03-05 08:21</div>"
+        f"<div class='content'><p>{opening}{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(html).source == outlet
+
+
+def test_a_source_label_beats_the_datelines_outlet():
+    # A portal reprinting a wire story: its own `来源：` label names the paper it took it from.
+    html = page(
+        f"<h1>如何用Python写一个延迟调用</h1><div class='info'>2024-03-05 08:21 来源：大河报</div>"
+        f"<div class='content'><p>新华社北京3月5日电（记者 李华）{PARA}</p><p>{PARA}</p></div>"
+    )
+    assert extract_page(html).source == "大河报"
