@@ -225,10 +225,14 @@ def is_related_heading(line: str) -> bool:
 
 def is_link_lead_in(line: str) -> bool:
     """True for a related-reading lead-in carrying its link on the same line (`相关阅读：X`,
-    `►延伸閱讀 X`), as opposed to a heading over a list."""
-    return (
-        len(line) < LONG_LINE and _RELATED_LEAD_RE.match(strip_bullet(match_form(line).strip())) is not None
-    )
+    `►延伸閱讀 X`), as opposed to a heading over a list (`相关新闻：` alone)."""
+    text = strip_bullet(match_form(line).strip())
+    lead = _RELATED_LEAD_RE.match(text) if len(line) < LONG_LINE else None
+    return lead is not None and len(text[lead.end() :].strip()) >= MIN_LINK_TEXT
+
+
+# The shortest link text after a lead-in (`延伸阅读：某县召开…`).
+MIN_LINK_TEXT = 4
 
 
 def is_bare_editor_line(text: str) -> bool:
