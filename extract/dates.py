@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Callable
 
 from newsclean.extract.text import match_form
 
@@ -39,6 +40,13 @@ _CHINESE_DATE_RE = re.compile(
     r"(?P<y>[〇○一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
     r"(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日"
 )
+# 民國113年3月5日 or 113年3月5日: a year of the Republic of China calendar (Taiwan: + 1911), a
+# three-digit one alone (a two-digit `98年` is 1998 in mainland writing)
+_ROC_RE = re.compile(
+    r"(?:民[國国]\s*(?P<y>\d{2,3})|(?<![\d.])(?P<y3>1[0-4]\d))\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    + _TIME
+)
+ROC_OFFSET = 1911
 # 24-5-13 17:07: a two-digit year (2000-2039), read only with a time after it (Weibo); the
 # day may be two digits glued to the time (`发布时间：18-03-0823:16`: two spans, as Baijiahao
 # prints it); not part of a time (`10:24-5-13`)
@@ -136,6 +144,16 @@ def chinese_number(text: str) -> int:
     return (_DIGITS.index(tens) % 10 if tens else 1) * 10 + (_DIGITS.index(units) % 10 if units else 0)
 
 
+# The patterns of dates written with their year, in the order they are tried, and how each
+# gives the year.
+_WITH_YEAR: tuple[tuple[re.Pattern[str], Callable[[dict[str, str | None]], int]], ...] = (
+    (_FULL_RE, lambda g: int(g["y"] or 0)),
+    (_DAY_FIRST_RE, lambda g: int(g["y"] or 0)),
+    (_ROC_RE, lambda g: int(g["y"] or g["y3"] or 0) + ROC_OFFSET),
+    (_SHORT_YEAR_RE, lambda g: 2000 + int(g["y"] or 0)),
+)
+
+
 def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | None = None) -> str | None:
     """The first date in `text` as ISO 8601, or None.
 
@@ -147,21 +165,9 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
     text = match_form(text)
     if "〇" in text or "○" in text:
         text = arabic_date(text)
-    for match in _FULL_RE.finditer(text):
-        g = match.groupdict()
-        found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), hour(g["H"], g["half"]), g["M"], g["S"], g["Z"])
-        if found:
-            return found
-    for match in _DAY_FIRST_RE.finditer(text):
-        g = match.groupdict()
-        found = _iso(int(g["y"]), int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"])
-        if found:
-            return found
-    for match in _SHORT_YEAR_RE.finditer(text):
-        g = match.groupdict()
-        found = _iso(2000 + int(g["y"]), int(g["m"]), int(g["d"] or g["d2"]), g["H"], g["M"], None)
-        if found:
-            return found
+    found = first_dated(text)
+    if found:
+        return found
     if year is not None:
         for match in _SHORT_RE.finditer(text):
             g = match.groupdict()
@@ -172,6 +178,26 @@ def parse_date(text: str | None, *, year: int | None = None, now: dt.datetime | 
     if rel and now is not None:
         count, unit = (int(rel["n"]), _UNITS[rel["unit"]]) if rel["n"] else (0, "seconds")  # 刚刚
         return relative_to(now, count, unit)
+    return None
+
+
+def first_dated(text: str) -> str | None:
+    """The first date written with its year in `text` (the patterns of `_WITH_YEAR` in turn)."""
+    for pattern, year_of in _WITH_YEAR:
+        for match in pattern.finditer(text):
+            g = match.groupdict()
+            day = int(g["d"] or g.get("d2") or 0)  # `24-5-0817:07`: the day glued to the time
+            found = _iso(
+                year_of(g),
+                int(g["m"]),
+                day,
+                hour(g.get("H"), g.get("half")),
+                g.get("M"),
+                g.get("S"),
+                g.get("Z"),
+            )
+            if found:
+                return found
     return None
 
 

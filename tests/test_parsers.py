@@ -32,6 +32,10 @@ from newsclean.extract.text import clean_paragraph, fold_width
         ("2024年3月5日 週二 上午8:21", "2024-03-05T08:21:00+08:00"),
         ("2024/03/05 PM 03:21", "2024-03-05T15:21:00+08:00"),
         ("2024年3月5日 晚上8点21分", "2024-03-05T20:21:00+08:00"),
+        # Taiwanese government and news pages count years of the Republic of China
+        ("民國113年3月5日", "2024-03-05"),
+        ("發布日期：113年03月05日 下午3:21", "2024-03-05T15:21:00+08:00"),
+        ("98年3月5日", None),  # a two-digit year is 1998 in mainland writing: not read
         ("2020年1月中旬", None),
         ("2020-13-45", None),
         ("", None),
