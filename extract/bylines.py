@@ -148,11 +148,12 @@ DATELINE_RE = re.compile(
     r")\s*"
 )
 # A credit opening a paragraph that the body keeps whole: in brackets (`(文/张悦）`,
-# `（记者/易东方)`), or after an outlet's `报道` (`网易娱乐9月13日报道 （文/少言 摄像/毛杰）`).
+# `（记者/易东方)`, a column's `【文/观察者网专栏作者 王文】`), or after an outlet's `报道`
+# (`网易娱乐9月13日报道 （文/少言 摄像/毛杰）`).
 _OPENING_CREDIT_RE = re.compile(
-    r"^(?:[^\s,，。:：(（)）“”\"]{2,24}?报道\s*)?[(（](?P<credit>\s*(?:"
+    r"^(?:[^\s,，。:：(（)）“”\"]{2,24}?报道\s*)?[(（【](?P<credit>\s*(?:"
     + labels.REPORTER
-    + r"|文|图文|文图)\s*[/:：]?\s*[^()（）]{2,30})[)）]"
+    + r"|文|图文|文图)\s*[/:：]?\s*[^()（）【】]{2,30})[)）】]"
 )
 # A chain of credits glued after the last sentence: `闪电新闻记者 孔然 报道来源:闪电新闻编辑:孔然责编:赵宇光`.
 _credit_chain_re = lazy_pattern(

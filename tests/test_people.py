@@ -722,3 +722,17 @@ def test_a_source_label_beats_the_datelines_outlet():
         f"<div class='content'><p>新华社北京3月5日电（记者 李华）{PARA}</p><p>{PARA}</p></div>"
     )
     assert extract_page(html).source == "大河报"
+
+
+def test_column_credit_in_lenticular_brackets_names_the_author_without_class_names():
+    # A guancha-style column with hashed class names: the author card above the date line
+    # says nothing by its classes; the body opens with `【文/观察者网专栏作者 王文】`.
+    html = page(
+        "<h3>如何用Python写一个延迟调用</h3>"
+        "<ul class='x7kq2'><li><a href='../WangWen'><img alt='王文'></a>"
+        "<p><a href='../WangWen'>王文</a><span>中国人民大学重阳金融研究院执行院长</span></p></li></ul>"
+        "<div class='x9f3a'><span>2019-09-07 09:25:09</span><span>来源：观察者网</span></div>"
+        f"<div class='xq81m'><p>【文/观察者网专栏作者 王文】</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == ["王文"]
