@@ -78,6 +78,8 @@ _ORGANISATION_RE = re.compile(
 )
 # A government release account or a county media centre's account (`郑州发布`, `某县融媒`).
 _RELEASE_ACCOUNT_RE = re.compile(r"^\S{2,}(?:发布|融媒)$")
+# A day or a time on a short line (`2023-02-28 17:31:30 阅读 5605`, `发布时间：09-30 22:46`).
+_DAY_OR_TIME_RE = re.compile(r"\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}|\d{1,2}:\d{2}")
 # A user name assigned in a page's script (`var nickName = "X";`, `"authorName":"X"`): one
 # pattern per name, each opening with a literal (see page_meta._STAMP_RES).
 _SCRIPT_AUTHOR_NAMES = ("nickName", "authorName", "author_name")
@@ -320,6 +322,25 @@ def linked_user(el: lxml.html.HtmlElement, common: lxml.html.HtmlElement | None)
     return None
 
 
+def name_over_date(lines: list[str], title: str) -> tuple[str | None, str | None]:
+    """(author, account) named by a line standing alone between the headline and its date
+    line (a forum post's `马亮南生` over `2023-02-28 17:31:30 阅读 5605`, a self-media header's
+    `IT之家` over `发布时间：09-30 22:46`): a personal name is the author, an outlet's name the
+    source; any other name (an account such as `加拿大必读`) may be either, and is not taken."""
+    at = lines.index(title) if title in lines else -1
+    if at < 0 or at + 2 >= len(lines):
+        return None, None
+    below = lines[at + 2]
+    if len(below) > MAX_DATE_LINE or not _DAY_OR_TIME_RE.search(below):
+        return None, None
+    name = user_name(lines[at + 1])
+    if not name or name != lines[at + 1].strip():
+        return None, None
+    if is_organisation(name):
+        return None, name
+    return (name, None) if is_name(name) else (None, None)
+
+
 def script_author(source: str) -> str | None:
     """The user name a page's script assigns to `nickName`, `authorName` or `author_name`."""
     for word, pattern in zip(_SCRIPT_AUTHOR_NAMES, _SCRIPT_AUTHOR_RES):
@@ -398,6 +419,7 @@ def read_page_people(
     if art.source and not needs_author:
         return
     author, account = card_names(heading) if heading is not None else (None, None)
+    named, named_outlet = name_over_date(lines, art.title) if not (author or account) else (None, None)
     if needs_author:
         author = (
             ld_author(doc, source)
@@ -407,7 +429,8 @@ def read_page_people(
             or poster_near_title(lines, art.title)
             or script_author(source)
             or posted_by(lines)
+            or named
         )
         if author:
             art.authors.append(author)
-    art.source = art.source or account
+    art.source = art.source or account or named_outlet

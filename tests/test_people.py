@@ -736,3 +736,34 @@ def test_column_credit_in_lenticular_brackets_names_the_author_without_class_nam
     )
     art = extract_page(html)
     assert art.authors == ["王文"]
+
+
+def test_personal_name_over_the_date_line_is_the_author_without_class_names():
+    # A forum post of an SPA forum (nanshengbbs) with hashed class names: avatar, the poster's
+    # name in a link without href, then the post time and the read count.
+    html = page(
+        "<h1 class='xp1'>如何用Python写一个延迟调用</h1>"
+        "<div class='xq2'><span><img src='/a.png'></span><div class='xr3'><div><a target='_blank'>"
+        "<span>马亮南生 </span><img src='/Lv6.svg'></a></div>"
+        "<div><span> 2023-02-28 17:31:30 </span><span> 阅读 5605 </span></div></div></div>"
+        f"<div class='xs4'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == ["马亮南生"]
+
+
+@pytest.mark.parametrize(("account", "source"), [("IT之家", "IT之家"), ("加拿大必读", None)])
+def test_account_over_the_date_line_is_the_source_when_outlet_shaped(account, source):
+    # A Baijiahao-style header with hashed class names: the account's name over the
+    # `发布时间` line. An outlet's name is the source; a name that may be a person's or an
+    # account's (`加拿大必读`) is neither author nor source.
+    html = page(
+        "<div class='xa1'><h2>如何用Python写一个延迟调用</h2></div>"
+        f"<div class='xb2'><div class='xc3'><img src='/a.jpeg'></div><div class='xd4'><p class='xe5'>{account}</p>"
+        "<div class='xf6'><span>发布时间：09-30</span><span>22:46</span><span>青岛软媒网络科技有限公司</span>"
+        "</div></div></div>"
+        f"<div class='xg7'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == []
+    assert art.source == source
