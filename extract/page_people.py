@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from newsclean.extract.boilerplate import Kind, classify_line, is_related_heading
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
-from newsclean.extract.html import element_text, json_ld_scripts, meta_content
+from newsclean.extract.html import SKIP_TAGS, element_text, json_ld_scripts, meta_content
 from newsclean.extract.page_meta import META_LINES_AFTER_TITLE, is_running_text, lines_near_title, title_parts
 from newsclean.extract.record import Article
 from newsclean.extract.text import match_form
@@ -266,6 +266,8 @@ def header_names(heading: lxml.html.HtmlElement) -> tuple[str | None, str | None
     user = outlet = None
     common = heading.getparent()
     for el in islice(following(heading), AUTHOR_CARD_REACH):
+        if el.tag in SKIP_TAGS:
+            continue  # a script's or a style's text is no running text a reader sees
         if is_running_text((el.text or "").strip()) or (el.tag == "p" and is_running_text(element_text(el))):
             break  # the text has begun: links past it are readers' and related posts'
         words = _words(el)

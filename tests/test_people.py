@@ -767,3 +767,23 @@ def test_account_over_the_date_line_is_the_source_when_outlet_shaped(account, so
     art = extract_page(html)
     assert art.authors == []
     assert art.source == source
+
+
+def test_a_script_between_question_and_answer_card_does_not_end_the_header():
+    # A Baidu Zhidao answer with hashed class names: an inline script (its comments in
+    # Chinese) stands between the question and the answerer's card; it is no text a reader
+    # sees, so the answerer's link to `usercenter?uid=…` is still read.
+    script = (
+        "// 导航可用时间，记录页面首屏加载完成的时刻，用于统计性能数据，请勿删除这一段代码。\n"
+        "window.iPerformance && window.iPerformance.mark('c_nav', +new Date);"
+    )
+    html = page(
+        "<h1>如何用Python写一个延迟调用</h1>"
+        f"<script>{script}</script>"
+        "<div class='xm1'><a href='https://zhidao.example.com/usercenter?uid=f702&amp;role=pgc'>"
+        "<span>青灯教育笔记</span></a><br><span><span>2021-10-19</span><span>·</span>"
+        "<span>娱乐领域创作者</span></span></div>"
+        f"<div class='xn2'><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    art = extract_page(html)
+    assert art.authors == ["青灯教育笔记"]
