@@ -137,7 +137,7 @@ def page_choice(
         if chosen is not None:
             return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
     far = distance is not None and distance > DOUBTFUL_DISTANCE
-    if sure or (not far and raw_weight(lines) >= CLEARLY_ARTICLE):
+    if sure or (not far and holds_running_text(lines, CLEARLY_ARTICLE)):
         return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
     body = trial_body(lines)
     own_weight = body_weight(body)
@@ -233,7 +233,7 @@ def first_post(
         if from_line and (container.lines is None or container.lines[0] < from_line):
             continue
         lines = lines_of(walk, container)
-        if raw_weight(lines) >= MIN_CONTAINER_HAN and not looks_like_replies(lines):
+        if holds_running_text(lines, MIN_CONTAINER_HAN) and not looks_like_replies(lines):
             return innermost(walk, container)
     return None
 
@@ -410,9 +410,16 @@ def check_with_profile(walk: PageWalk, choice: BodyChoice, locations: frozenset[
     return BodyChoice(lines, PROFILE, element=best.element)
 
 
-def raw_weight(lines: list[str]) -> int:
-    """The running text of lines before the body rules (an upper bound of the body's)."""
-    return sum(sentence_weight(clean_line(line)) for line in lines)
+def holds_running_text(lines: list[str], minimum: int) -> bool:
+    """True when the lines hold `minimum` Han characters of running text before the body rules
+    (an upper bound of the body's); read up to the line that reaches it (most pages reach it
+    early in a long text)."""
+    weight = 0
+    for line in lines:
+        if weight >= minimum:
+            return True
+        weight += sentence_weight(clean_line(line))
+    return weight >= minimum
 
 
 def trial_body(lines: list[str]) -> list[str]:
