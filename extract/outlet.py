@@ -3,6 +3,7 @@ registered domain of its URL) and its host."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from newsclean.extract.text import lazy_pattern
@@ -14,9 +15,12 @@ SECOND_LEVEL = frozenset(
     "bj sh tj cq he sx nm ln jl hl js zj ah fj jx sd ha hb hn gd gx hi sc gz yn xz sn gs qh nx xj".split()
 )
 COUNTRY_CODES = frozenset({"cn", "hk", "tw", "mo", "uk", "jp"})
-# A copyright line naming its owner: `版权所有：长江网`, `Copyright © 2020 大河网 All Rights Reserved`.
+# A copyright line naming its owner: `版权所有：长江网`, `Copyright © 2020 大河网 All Rights Reserved`,
+# opening with one of its marks.
+_COPYRIGHT_MARKS = ("版权所有", "版权归", "Copyright", "©", "&copy;")
 _copyright_re = lazy_pattern(
-    r"(?:版权所有|版权归|Copyright|©|&copy;)(?:\s|&copy;|&#169;|主办|[©:：\d\-–—,()Cc])*"
+    f"(?:{'|'.join(map(re.escape, _COPYRIGHT_MARKS))})"
+    r"(?:\s|&copy;|&#169;|主办|[©:：\d\-–—,()Cc])*"
     r"([\u4e00-\u9fff][\u4e00-\u9fff·]{1,15}?(?:新闻网|网站|网|报社|日报|晚报|报|电视台|广播电视台|台|传媒|中心))"
 )
 
@@ -49,9 +53,25 @@ def registered_domain(host: str) -> str:
 
 
 def copyright_owner(text: str) -> str | None:
-    """The publisher a copyright line names (`版权所有：长江网` → `长江网`), if any."""
-    match = _copyright_re().search(text)
-    return match.group(1) if match else None
+    """The publisher a copyright line names (`版权所有：长江网` → `长江网`), if any: the first
+    match, tried only where one of its marks stands (str.find is many times faster than the
+    pattern's own scan of the text)."""
+    for at in sorted(mark_positions(text)):
+        match = _copyright_re().match(text, at)
+        if match:
+            return match.group(1)
+    return None
+
+
+def mark_positions(text: str) -> list[int]:
+    """Where each copyright mark stands in the text (every occurrence)."""
+    found = []
+    for mark in _COPYRIGHT_MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = text.find(mark, at + 1)
+    return found
 
 
 def outlet_of(site_name: str | None, edges: str, host: str | None) -> str | None:
