@@ -180,6 +180,7 @@ class PageWalk:
     heading_at: int | None = None
     # the containers the finder passed over as shaped like replies (see densest_container)
     reply_lists: list[lxml.html.HtmlElement] = field(default_factory=list)
+    elements: int = 0  # how many elements the page holds
 
 
 class TextMap:
@@ -392,6 +393,7 @@ def walk_page(
             if rendering:
                 buf.append(tail)
     walk.containers = find_containers(text_map, spans)
+    walk.elements = len(info)
     return walk
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from newsclean.extract.text import match_form
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
+    from lxml import etree
 
 # Class or id words of an element holding a user's name: `author-name`, `AuthorInfo-name`,
 # `follow-nickName`, `profile-name`, `username`, `wgt-replyer-all-uname`, `UserLink-link`.
@@ -58,6 +60,10 @@ _PROFILE_HREF_RE = re.compile(
 )
 # Class words of an element holding the outlet's name (`a_source`, `source`, `index_source_x`).
 _OUTLET_CLASS_RE = re.compile(r"(?:^|[\s_-])source(?:$|[\s_-])")
+# On a page of at most this many elements, the class and id values after the headline are
+# read first (names_classed_after): on a larger one, reading them may cost more than the
+# card walk it would spare (AUTHOR_CARD_REACH elements at most, ~5 times the cost each).
+CHECKED_PAGE_ELEMENTS = 1500
 # The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
 MAX_NAME = 24
 # Words standing in an author card that are not names: buttons, placeholders, labels.
@@ -343,6 +349,29 @@ def name_over_date(lines: list[str], title: str) -> tuple[str | None, str | None
     return (name, None) if is_name(name) else (None, None)
 
 
+def names_classed_after(heading: lxml.html.HtmlElement) -> bool:
+    """True when an element after the headline (not inside it) is classed, or has an id, as
+    an author's or an account's name (`card_names` looks for no other). The class and id
+    values of the rest of the page are read by libxml2 in C, at a fifth of the card walk's
+    cost an element: on most pages none is, and the walk is spared (see CHECKED_PAGE_ELEMENTS)."""
+    values = following_attributes()
+    words = " ".join(values[0](heading) + values[1](heading)).lower()
+    return _AUTHOR_CLASS_RE.search(words) is not None or _SOURCE_CLASS_RE.search(words) is not None
+
+
+@cache
+def following_attributes() -> tuple[etree.XPath, etree.XPath]:
+    """XPaths giving the class values, and the id values, of the elements after an element
+    (not inside it), as plain strings (two paths cost less than their union, which libxml2
+    merges and sorts)."""
+    from lxml import etree
+
+    return (
+        etree.XPath("following::*/@class", smart_strings=False),
+        etree.XPath("following::*/@id", smart_strings=False),
+    )
+
+
 def script_author(source: str) -> str | None:
     """The user name a page's script assigns to `nickName`, `authorName` or `author_name`."""
     for word, pattern in zip(_SCRIPT_AUTHOR_NAMES, _SCRIPT_AUTHOR_RES):
@@ -409,9 +438,11 @@ def read_page_people(
     lines: list[str],
     source: str,
     art: Article,
+    page_elements: int,
 ) -> None:
     """Fill the author and the source from the page's elements when no labelled line or
-    byline named them (`lines`: the page's cleaned lines; `source`: its HTML)."""
+    byline named them (`lines`: the page's cleaned lines; `source`: its HTML; `page_elements`:
+    how many elements the page holds)."""
     needs_author = not (art.authors or art.correspondents)
     if art.source and not needs_author:
         return  # the common case of a news page: nothing more to look for
@@ -420,7 +451,10 @@ def read_page_people(
         art.source = outlet or outlet_beside_date(lines, art.title, title_parts(doc)[1:])
     if art.source and not needs_author:
         return
-    author, account = card_names(heading) if heading is not None else (None, None)
+    if heading is None or (page_elements <= CHECKED_PAGE_ELEMENTS and not names_classed_after(heading)):
+        author, account = None, None
+    else:
+        author, account = card_names(heading)
     named, named_outlet = name_over_date(lines, art.title) if not (author or account) else (None, None)
     if needs_author:
         author = (

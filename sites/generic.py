@@ -116,7 +116,7 @@ class Generic(Adapter):
         # imported here: a page of a site with its own adapter never reads the page's people
         from newsclean.extract.page_people import read_page_people
 
-        read_page_people(doc, heading, cleaned, page.text, art)
+        read_page_people(doc, heading, cleaned, page.text, art, walk.elements)
         art.source = art.source or dateline_outlet(art.dateline)  # when the page names no other
 
 
