@@ -279,3 +279,20 @@ def test_a_question_page_keeps_its_description_above_the_first_full_answer():
     art = extract_page(html, url="https://qa.example.com/question/6")
     assert art.body == [QUESTION, PARA, SIDE, NOTICE]
     assert art.authors == ["等风"]
+
+
+def test_running_text_is_read_up_to_the_weight_asked_for() -> None:
+    from newsclean.extract.body import holds_running_text
+    from newsclean.extract.layout import sentence_weight
+
+    lines = [
+        "今天上午，市政府召开新闻发布会，介绍全市经济运行情况。",
+        "图片新闻",
+        "会议指出，要坚持稳中求进。",
+    ]
+    weight = sum(sentence_weight(line) for line in lines)
+    assert weight > 0
+    assert holds_running_text(lines, weight)
+    assert not holds_running_text(lines, weight + 1)
+    assert holds_running_text([], 0)
+    assert not holds_running_text(["图片新闻"], 1)

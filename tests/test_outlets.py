@@ -133,3 +133,10 @@ def test_a_large_database_from_before_outlets_is_refused_with_the_upgrade(
     assert f"upgrade it once with `newsclean reindex --db {corpus}`" in refused.output
     assert invoke("reindex", "--db", corpus).exit_code == 0
     assert json.loads(invoke("export", "--site", "hnr", "--db", corpus).output)["outlet"] == "映象网"
+
+
+def test_copyright_owner_is_the_first_mark_that_opens_a_match() -> None:
+    # the pattern is tried at each mark in turn: a mark without a name after it is passed over
+    assert copyright_owner("Copyright notice | 版权所有：长江网 | 大河网") == "长江网"
+    assert copyright_owner("© 2020 | © 大河网 | 版权所有：长江网") == "大河网"
+    assert copyright_owner("Copyright 2020 All Rights Reserved") is None

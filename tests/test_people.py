@@ -787,3 +787,20 @@ def test_a_script_between_question_and_answer_card_does_not_end_the_header():
     )
     art = extract_page(html)
     assert art.authors == ["青灯教育笔记"]
+
+
+def test_author_classes_are_looked_for_after_the_headline_only() -> None:
+    from newsclean.extract.html import parse_html
+    from newsclean.extract.page_people import card_names, names_classed_after
+
+    def heading(body: str):
+        return parse_html(f"<html><body>{body}</body></html>").find(".//h1")
+
+    before = heading('<div class="author-name">李华</div><h1>标题</h1><div class="text">正文</div>')
+    inside = heading('<h1>标题<span id="Writer">李华</span></h1><p class="text">正文</p>')
+    after = heading('<div><h1>标题</h1></div><div class="info"><span class="Author-Name">李华</span></div>')
+    account = heading('<h1>标题</h1><p id="js_name">某某科技</p>')
+    assert not names_classed_after(before) and card_names(before) == (None, None)
+    assert not names_classed_after(inside) and card_names(inside) == (None, None)
+    assert names_classed_after(after) and card_names(after) == ("李华", None)
+    assert names_classed_after(account) and card_names(account) == (None, "某某科技")
