@@ -289,7 +289,7 @@ _PHOTO_ROLES = frozenset({"摄", "图", "图片", "摄影", "摄像", "供图", 
 
 # Roles that credit the text: a line with one of them is a byline, whatever else it credits.
 _WRITER_ROLES = frozenset(
-    {"文", "文图", "图文", "作者", *labels.WRITERS.split("|")[1:], "整理", "整合", "编译", "综合"}
+    {"文", "文图", "图文", labels.AUTHOR_WORD, *labels.OTHER_WRITER_WORDS, "整理", "整合", "编译", "综合"}
 )
 
 

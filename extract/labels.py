@@ -36,7 +36,9 @@ REPORTER = "记者"
 CORRESPONDENT = "通讯员"
 INTERN = "实习生"
 AUTHOR_WORD = "作者"
-WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|执笔|撰稿|撰文|采写|文字"
+# A writer's label words other than 作者 (`文字` as in `文字：李华 图片：王强`).
+OTHER_WRITER_WORDS = ("执笔", "撰稿", "撰文", "采写", "文字")
+WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|" + "|".join(OTHER_WRITER_WORDS)
 # The `作者:`/`撰稿:` field of a CMS header (a field, not a byline).
 AUTHOR_FIELD = AUTHOR_WORD + "|撰稿|撰文"
 # Hit counters and reading counts standing after the header labels.

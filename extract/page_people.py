@@ -13,6 +13,7 @@ from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from newsclean.extract import labels
 from newsclean.extract.boilerplate import Kind, classify_line, is_related_heading
 from newsclean.extract.bylines import is_name, name_before_affiliation
 from newsclean.extract.dates import parse_date
@@ -67,9 +68,9 @@ CHECKED_PAGE_ELEMENTS = 1500
 # The longest user name taken (`A-肖老师-树谷学院`, `我有一些感想……`).
 MAX_NAME = 24
 # Words standing in an author card that are not names: buttons, placeholders, labels.
-_NOT_NAMES = frozenset(
-    "登录 注册 关注 私信 收藏 分享 作者 发布者 楼主 未知 匿名 佚名 游客 网友 管理员 admin 小编 本站 "
-    "原创 转载 编辑 责任编辑 来源 更多 查看 加关注 关于作者 联系作者 作者榜".split()
+_NOT_NAMES = labels.PLACEHOLDERS | frozenset(
+    "登录 注册 关注 私信 收藏 分享 作者 发布者 楼主 游客 编辑 责任编辑 来源 "
+    "更多 查看 加关注 关于作者 联系作者 作者榜".split()
 )
 # A leading label or a trailing role mark around a user's name (`作者：X`, `X (楼主)`, `X:`).
 _LABEL_RE = re.compile(
