@@ -120,22 +120,13 @@ def page_choice(
     """The article's lines the page alone gives (see choose_body)."""
     found = container_lines(walk, heading)
     if found is None:
-        if block := densest_lines(walk.lines):
-            return BodyChoice(block, LINE_BLOCKS)
-        if short := text_under_headline(walk.lines, heading):
-            return BodyChoice(short, UNDER_HEADLINE)
-        return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
+        return choice_without_container(walk, html, url, heading)
     element, lines, distance, sure = found
     if not sure and (rival := rival_container(walk, element)):
         return rival_choice(walk, html, url, element, lines, rival)
     replies = None if sure else enclosing_reply_list(walk, element, lines)
-    if replies is not None:  # the replies never extend the choice: no second opinion
-        chosen = None if replies is element else element  # one reply or answer of the list
-        if post := first_post(walk, replies, chosen):
-            post = answer_below(walk, replies, chosen, post)
-            return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
-        if chosen is not None:
-            return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
+    if replies is not None and (choice := reply_list_choice(walk, replies, element, lines, heading)):
+        return choice  # the replies never extend the choice: no second opinion
     far = distance is not None and distance > DOUBTFUL_DISTANCE
     if sure or (not far and holds_running_text(lines, CLEARLY_ARTICLE)):
         return BodyChoice(lines, CONTAINER, element=element)  # most pages: no need to read them twice
@@ -162,6 +153,45 @@ def page_choice(
     return best
 
 
+def choice_without_container(
+    walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None
+) -> BodyChoice:
+    """With no container holding enough paragraph text: the page's densest run of lines, unless
+    it is shaped like replies and a story stands above it; else the text under the headline;
+    else trafilatura's main text."""
+    block = densest_lines(walk.lines)
+    if block and not looks_like_replies(block):
+        return BodyChoice(block, LINE_BLOCKS)
+    if block:  # shaped like replies: the story above them, if any
+        short = story_above_replies(walk.lines[: walk.lines.index(block[0])], heading)
+    else:
+        short = text_under_headline(walk.lines, heading)
+    if short:
+        return BodyChoice(short, UNDER_HEADLINE)
+    return BodyChoice(block, LINE_BLOCKS) if block else BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
+
+
+def reply_list_choice(
+    walk: PageWalk,
+    replies: lxml.html.HtmlElement,
+    element: lxml.html.HtmlElement,
+    lines: list[str],
+    heading: lxml.html.HtmlElement | None,
+) -> BodyChoice | None:
+    """When the chosen container is or stands in a list of replies: the first post (or the
+    answer kept), else the one reply chosen, else a short story above the list; None when the
+    list itself was chosen and nothing else stands out."""
+    chosen = None if replies is element else element  # one reply or answer of the list
+    if post := first_post(walk, replies, chosen):
+        post = answer_below(walk, replies, chosen, post)
+        return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
+    if chosen is not None:
+        return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
+    if short := story_above_replies(walk.lines[: first_line(walk, replies)], heading):
+        return BodyChoice(short, UNDER_HEADLINE, [CONTAINER, FIRST_POST, UNDER_HEADLINE])
+    return None
+
+
 def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None) -> list[str]:
     """A text too short for any container (a county portal's 简讯, a video's one-paragraph
     description): the paragraphs of running text right under the headline, past its date,
@@ -182,6 +212,22 @@ def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None)
         end += 1
     found = lines[start:end]
     return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
+
+
+def first_line(walk: PageWalk, element: lxml.html.HtmlElement) -> int:
+    """The first of the page's lines an element holds (0 when it has no lines of its own)."""
+    return next((found.lines[0] for found in walk.containers if found.element is element and found.lines), 0)
+
+
+def story_above_replies(lines: list[str], heading: lxml.html.HtmlElement | None) -> list[str]:
+    """When the page's densest text is a list of replies and no post of its own stands out: a
+    story too short for a container under its headline in the `lines` above the list (a
+    county portal's 简讯 with readers' comments under it), when those lines are no replies; the
+    lines closing them without running text (the list's heading) left out."""
+    short = text_under_headline(lines, heading)
+    while short and not sentence_weight(clean_line(short[-1])):
+        short.pop()  # the list's heading, a reply's header
+    return [] if looks_like_replies([clean_line(line) for line in short]) else short
 
 
 def is_signature(lines: list[str]) -> bool:
@@ -302,9 +348,11 @@ def innermost(walk: PageWalk, container: Container) -> Container:
 def rival_container(walk: PageWalk, chosen: lxml.html.HtmlElement) -> Container | None:
     """The container holding the most paragraph text when it stands apart from the chosen
     element (not inside it, not around it) and holds RIVAL_FACTOR times its text; else None.
-    On most pages the chosen container is the one with the most text, or inside it."""
+    A list of replies passed over is no rival. On most pages the chosen container is the one
+    with the most text, or inside it."""
     own = next((found.han for found in walk.containers if found.element is chosen), 0)
-    rival = max(walk.containers, key=lambda found: found.han, default=None)
+    others = (found for found in walk.containers if found.element not in walk.reply_lists)
+    rival = max(others, key=lambda found: found.han, default=None)
     if rival is None or rival.han < RIVAL_FACTOR * own:
         return None
     if rival.element is chosen or chosen in rival.element.iterdescendants():

@@ -6,6 +6,7 @@ container near the headline wins, else trafilatura's main content.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
@@ -31,6 +32,10 @@ if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs 
 MAX_LINK_SHARE = 0.3
 # A container needs this many Han characters in paragraphs to be taken for the article.
 MIN_CONTAINER_HAN = 60
+# A block with fewer Han characters counts as a wrapped paragraph of its parent only with at
+# least this many, among at least LIKE_BLOCKS blocks alike (see wrapped_paragraph_parents).
+MIN_WRAPPED_HAN = 8
+LIKE_BLOCKS = 3
 CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "font", "center"})
 # The elements between a table cell and the element holding its table.
 TABLE_PARTS = frozenset({"tr", "tbody", "thead", "tfoot", "table"})
@@ -278,6 +283,15 @@ class TextMap:
         para = self.paragraph_han(i, han)
         return para if para >= MIN_CONTAINER_HAN else 0
 
+    def wrapped_han(self, i: int) -> int:
+        """The paragraph Han characters of element i when it is too short to hold the article
+        but may be one of a run of wrapped paragraphs (a sentence or a few, not mostly links),
+        else 0."""
+        han, link = self.stats(i, self.info[i][2])
+        if not MIN_WRAPPED_HAN <= han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
+            return 0
+        return self.paragraph_han(i, han) if self.has_punctuation(i, self.info[i][2]) else 0
+
 
 def running(values: list[int] | list[bool]) -> list[int]:
     """The running totals of the values, starting with 0 (one more item than `values`)."""
@@ -412,34 +426,40 @@ def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> lis
     if not text_map.texts:
         return []
     text_map.counted()
-    found = []
+    found, short = [], []
     for i, el in text_map.candidates:
-        han = text_map.container_han(i)
-        if han:
+        if han := text_map.container_han(i):
             found.append(Container(el, i, han, spans.get(i)))
-    return found + wrapped_paragraph_parents(text_map, found, spans)
+        elif han := text_map.wrapped_han(i):
+            short.append(Container(el, i, han, spans.get(i)))
+    return found + wrapped_paragraph_parents(text_map, found, short, spans)
 
 
 def wrapped_paragraph_parents(
-    text_map: TextMap, found: list[Container], spans: dict[int, tuple[int, int]]
+    text_map: TextMap, found: list[Container], short: list[Container], spans: dict[int, tuple[int, int]]
 ) -> list[Container]:
     """Parents of two or more containers, counted with their text: a story whose paragraphs
     are each wrapped in a `div` of their own (`<div><p>…</p></div>` per paragraph), or stand
     each in a row of their own of a layout table (`<tr><td><p>…</p></td></tr>`: the cell's
     parent is the container around the table), is a column of blocks, so its element holds
-    none of that text as paragraphs of its own."""
+    none of that text as paragraphs of its own. Blocks too `short` to be containers count
+    among them when at least LIKE_BLOCKS of the children are alike (one tag and class): the
+    turns of an interview transcript, the items of a Q&A-format story, each a line or two
+    (short cells of a layout table are not read up to the element around the table, which
+    holds the page's frame as well)."""
     numbers = {el: i for i, el in text_map.candidates}
     own = {container.element: container for container in found}
     children: dict[lxml.html.HtmlElement, list[Container]] = {}
-    for container in found:
+    for container in found + short:
         parent = container.element.getparent()
-        if container.element.tag in CELL_TAGS:
+        if container.element.tag in CELL_TAGS and container.han >= MIN_CONTAINER_HAN:
             while parent is not None and parent.tag in TABLE_PARTS:
                 parent = parent.getparent()
         if parent is not None and parent in numbers:
             children.setdefault(parent, []).append(container)
     parents = []
-    for parent, kids in children.items():
+    for parent, all_kids in children.items():
+        kids = all_kids if alike_run(all_kids) else [kid for kid in all_kids if kid.han >= MIN_CONTAINER_HAN]
         i = numbers[parent]
         han, link = text_map.stats(i, text_map.info[i][2])
         if len(kids) < 2 or link / han > MAX_LINK_SHARE or is_frame(kids):
@@ -450,6 +470,12 @@ def wrapped_paragraph_parents(
         else:
             parents.append(Container(parent, i, total, spans.get(i)))
     return parents
+
+
+def alike_run(kids: list[Container]) -> bool:
+    """True when at least LIKE_BLOCKS of the blocks share one tag and class."""
+    shapes = Counter((kid.element.tag, kid.element.get("class")) for kid in kids)
+    return max(shapes.values()) >= LIKE_BLOCKS
 
 
 def is_frame(kids: list[Container]) -> bool:

@@ -296,3 +296,50 @@ def test_running_text_is_read_up_to_the_weight_asked_for() -> None:
     assert not holds_running_text(lines, weight + 1)
     assert holds_running_text([], 0)
     assert not holds_running_text(["图片新闻"], 1)
+
+
+HOST_ASKS = "王县长,近年来我县在优化营商环境方面采取了哪些举措?"
+HEAD_ANSWERS = (
+    "我们坚持把优化营商环境作为一号工程,全县政务服务事项全部实现网上可办,企业开办时间压缩至一个工作日以内。"
+)
+HEAD_GREETS = "各位网友大家好,很高兴和大家交流。"
+
+
+def test_an_interview_transcript_is_one_body_of_short_turns():
+    # Layout: a county government's 在线访谈 page: a record of turns, each a div holding the
+    # speaker's tag, the time and a paragraph; most turns are a sentence, one answer is long.
+    turns = [
+        ("主持人", HOST_ASKS),
+        ("王建国", HEAD_GREETS),
+        ("主持人", HOST_ASKS),
+        ("王建国", HEAD_ANSWERS * 2),
+    ]
+    record = "".join(
+        f"<div class='item'><span class='role'>[{who}]</span> <span class='time'>10:0{n}:12</span><p>{said}</p></div>"
+        for n, (who, said) in enumerate(turns)
+    )
+    html = page(f"<div class='ft-info'>访谈时间:2024年5月16日</div><div id='record'>{record}</div>")
+    body = extract_page(html, url="https://www.example.gov.cn/zxft/1.html").body
+    assert [line for line in body if "[" not in line] == [said for _, said in turns]
+
+
+SHORT_NEWS = "5月9日,我县老旧小区改造工程正式启动。今年计划改造小区十二个,涉及居民一千八百余户。"
+READER_SAYS = "这个政策真好,支持一下,希望早日落实到位,让老百姓得到实惠。"
+
+
+def comment_page(item: str) -> bytes:
+    comments = "".join(item.format(n=n, when=f"2024-05-1{n} 1{n}:20", said=READER_SAYS) for n in range(8))
+    return page(
+        f"<div class='info'>2024-05-10 09:00 来源:某县融媒体中心</div><div class='content'><p>{SHORT_NEWS}</p></div>"
+        f"<div class='comments'><h3>网友评论</h3>{comments}</div>"
+    )
+
+
+def test_a_short_story_above_a_longer_comment_list_is_the_body():
+    # Layout: a county portal's 简讯, too short for a container, over readers' comments, each
+    # a user, a time and a sentence: in item divs, or in a list's items.
+    for item in (
+        "<div class='cmt-item'><span>网友{n}号</span> <span>{when}</span><p>{said}</p></div>",
+        "<li><span>网友{n}号</span> <span>{when}</span><p>{said}</p></li>",
+    ):
+        assert extract_page(comment_page(item), url="https://www.example.cn/n/1.html").body == [SHORT_NEWS]
