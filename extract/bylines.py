@@ -102,6 +102,8 @@ _NAME_RE = re.compile(f"^[{HAN}]{{2,4}}$|^[{HAN}]{{1,8}}[·•][{HAN}]{{1,8}}$")
 # Label and placeholder words that stand where a name would: never names.
 _NOT_NAMES = labels.PLACEHOLDERS | frozenset(
     "来源 时间 日期 编辑 责编 出处 作者 记者 摄影 通讯员 发布 点击 浏览 阅读 字号 打印 分享".split()
+    # a portal's services named after an office (`市长信箱`, `书记留言板`, `县长热线`)
+    + "信箱 热线 留言 在线 专栏 接待".split()
 )
 _ROLE_NAME_RE = re.compile(f"^[{HAN}]{{2,3}}$")
 # Roles after which any 2-3 character token is a name: a reporter's, and a writer's credit
@@ -172,6 +174,8 @@ class Credits:
 
     authors: list[str] = field(default_factory=list)
     correspondents: list[str] = field(default_factory=list)
+    # credited for pictures alone (`摄影：X` in an info bar): authors of a photo piece only
+    photographers: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.authors or self.correspondents)
@@ -203,11 +207,11 @@ _SPEAKER_LINE_MAX = 60
 def speaker_name(line: str) -> str | None:
     """The speaker a speech or work report names under its headline (`…党组书记、局长  杜  宇`
     gives 杜宇), if the line is one."""
-    if len(line) > _SPEAKER_LINE_MAX or re.search(r"[。，,；;！？]", line):
+    if len(line) > _SPEAKER_LINE_MAX or re.search(r"[。，,；;！？>＞»]", line):  # a breadcrumb's `>` too
         return None
     match = _SPEAKER_RE.search(line)
     name = "".join(match["name"].split()) if match else ""
-    return name if is_name(name) else None
+    return name if is_name(name) and name not in _NOT_NAMES else None
 
 
 def name_before_affiliation(token: str) -> str | None:

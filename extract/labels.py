@@ -41,6 +41,8 @@ OTHER_WRITER_WORDS = ("执笔", "撰稿", "撰文", "采写", "文字")
 WRITERS = "(?<![工创合写著])" + AUTHOR_WORD + "|" + "|".join(OTHER_WRITER_WORDS)
 # The `作者:`/`撰稿:` field of a CMS header (a field, not a byline).
 AUTHOR_FIELD = AUTHOR_WORD + "|撰稿|撰文"
+# A photographer's or camera operator's label (`摄影：`, `图片：`), and other writers' labels.
+PHOTO_CREDIT = "摄影|摄像|图片|" + "|".join(OTHER_WRITER_WORDS)
 # Hit counters and reading counts standing after the header labels.
 COUNTERS = "点击|浏览|阅读"
 # A label's colon, ASCII or full-width, with the spaces before it.

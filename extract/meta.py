@@ -18,11 +18,18 @@ _HEADER_LABELS = "|".join(
         labels.COUNTERS,
     )
 )
+# Credit labels that follow a source in an info bar (`来源：某日报 摄影：周明`, `来源:新华社 文/李华`).
+_CREDIT_LABELS = "|".join(
+    (labels.REPORTER, labels.CORRESPONDENT, labels.INTERN, labels.PHOTO_CREDIT, labels.PROOFREADERS)
+)
 _LABEL_STOP = (
     r"(?=\s{2,}|\s*(?:"
     + _HEADER_LABELS
+    + "|"
+    + _CREDIT_LABELS
     + ")"
     + labels.COLON
+    + r"|\s+(?:文|图|图文|摄)\s*[:：/／]"
     + r"|\s*(?:字号|字体|浏览次数|阅读量|【)|[|｜]|$)"
 )
 # The value of a `来源:` label anywhere in a line (boilerplate tells a line that opens with one).

@@ -23,7 +23,13 @@ from newsclean.extract.dates import (
     parse_date,
 )
 from newsclean.extract.html import element_text, first_text, json_ld_scripts, meta_content, select, title_text
-from newsclean.extract.layout import add_byline_credits, add_credits, read_tail, take_meta_line
+from newsclean.extract.layout import (
+    add_byline_credits,
+    add_credits,
+    is_photo_piece,
+    read_tail,
+    take_meta_line,
+)
 from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
 
@@ -87,6 +93,10 @@ _AUTHOR_LABEL_RE = re.compile(
     + labels.COLON
     + f"\\s*((?:(?!{_GLUED_LABEL})[^\\s|｜])+(?:\\s+[^\\s|｜:：]+(?=\\s|[|｜]|$))?)"
 )
+
+
+# A photographer's field in an info bar (`来源：某日报 摄影：周明`).
+_PHOTO_LABEL_RE = re.compile(r"(?:摄影|摄像|图片)" + labels.COLON + r"\s*([^\s|｜]+)")
 
 
 def title_parts(doc: lxml.html.HtmlElement) -> list[str]:
@@ -180,6 +190,8 @@ def read_meta_near_title(lines: list[str], art: Article) -> Credits:
         )
         if author:
             labelled.authors.extend(parse_byline("作者 " + author.group(1)).authors)
+        if kind in (Kind.DATE, Kind.SOURCE, Kind.EDITOR) and (photo := _PHOTO_LABEL_RE.search(line)):
+            labelled.photographers.extend(parse_byline("摄影 " + photo.group(1)).authors)
         fields = bar_fields(line) if kind in (Kind.DATE, Kind.TEXT) else {}
         if labels.AUTHOR_WORD in fields:
             labelled.authors.extend(parse_byline("作者 " + fields[labels.AUTHOR_WORD]).authors)
@@ -204,6 +216,14 @@ def read_credits_around_body(lines: list[str], art: Article) -> None:
             read_tail(after, [classify_line(line) for line in after], art)
     if not (art.authors or art.correspondents):
         add_credits(art, labelled)
+    add_photographers(art, labelled)
+
+
+def add_photographers(art: Article, labelled: Credits) -> None:
+    """The photographers an info bar names, as the authors of a photo piece no one else is
+    credited for (a body of captions: they made it)."""
+    if not (art.authors or art.correspondents) and art.body and is_photo_piece(art.body):
+        add_credits(art, Credits(authors=labelled.photographers))
 
 
 def closing_writers(lines: list[str]) -> list[str]:

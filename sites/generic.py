@@ -32,6 +32,7 @@ from newsclean.extract.html import meta_content, page_keywords
 from newsclean.extract.layout import add_credits, finish_body
 from newsclean.extract.meta import is_breadcrumb, parse_breadcrumb
 from newsclean.extract.page_meta import (
+    add_photographers,
     closing_writers,
     contextual_date,
     header_date,
@@ -109,6 +110,7 @@ class Generic(Adapter):
             art.warnings.append(f"body: second opinion among {', '.join(choice.compared)}")
         if not art.authors:  # a CMS `作者:` field is weaker evidence than a byline or dateline
             add_credits(art, labelled)
+        add_photographers(art, labelled)
         art.editor = art.editor or page_editor(cleaned)
         if not (art.authors or art.correspondents):
             add_credits(art, Credits(authors=closing_writers(cleaned)))

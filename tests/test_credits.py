@@ -129,3 +129,33 @@ def test_a_name_before_a_writers_slash_or_alone_in_brackets_closes_the_text():
     assert art.authors == ["金曦"]
     art = extract_page(portal_page(PARA, PARA, "（吴昊）"))
     assert art.authors == ["吴昊"]
+
+
+CAPTION = "10月7日,航拍某县李家山村的梯田,金黄的稻谷与农舍相映成趣。"
+
+
+def test_the_photographer_of_a_photo_piece_named_in_the_info_bar_is_its_author():
+    # Layout: a city news site's 组图 page: `日期 来源：X 摄影：Y` in spans of one info bar,
+    # then a list of pictures, each with a caption.
+    info = "<span>2024-10-08 09:12</span> <span>来源：某某日报</span> <span>摄影：周明</span>"
+    pictures = "".join(f"<div class='pic'><img src='/{n}.jpg'><p>{CAPTION}</p></div>" for n in range(3))
+    art = extract_page(portal_page(info=info).replace(b"<div id='endText'></div>", pictures.encode()))
+    assert (art.source, art.authors) == ("某某日报", ["周明"])
+    story = extract_page(portal_page(PARA * 3, PARA * 3, PARA * 3, info=info))
+    assert (story.source, story.authors) == ("某某日报", [])  # a story's picture is not its text
+
+
+def test_an_office_s_mailbox_in_the_crumbs_names_no_speaker():
+    # Layout: a city government's 市长信箱 letter page: the crumbs end with the service's name
+    # (`互动交流 > 市长信箱`), the letter and its reply stand in a table, no headline element.
+    rows = (
+        "<tr><th>信件标题</th><td>关于小区门口道路破损的反映</td></tr>"
+        "<tr><th>来信人</th><td>张**</td><th>来信时间</th><td>2024-06-03 09:15:22</td></tr>"
+        f"<tr><th>信件内容</th><td>{PARA}</td></tr><tr><th>回复内容</th><td>{PARA}{PARA}</td></tr>"
+    )
+    html = (
+        "<html><head><meta charset='utf-8'><title>关于小区门口道路破损的反映_某市人民政府</title></head><body>"
+        "<div class='crumb'>您现在的位置：首页 &gt; 互动交流 &gt; 市长信箱</div>"
+        f"<table class='letter'>{rows}</table></body></html>"
+    )
+    assert extract_page(html.encode()).authors == []

@@ -210,6 +210,16 @@ def test_meta_labels_accept_full_width_and_ascii():
     assert parse_keywords("责编:杨文丽") == []
 
 
+def test_a_source_ends_at_the_credit_label_after_it():
+    # Layout: county portals' and photo channels' info bars: the source, then a photographer's,
+    # a writer's or a reporter's credit on the same line.
+    assert parse_source("2024-10-08 09:12 来源：某某日报 摄影：周明") == "某某日报"
+    assert parse_source("来源：新华社 图：李华") == "新华社"
+    assert parse_source("来源：某某日报 文/张三") == "某某日报"
+    assert parse_source("来源：县融媒体中心 通讯员：王强") == "县融媒体中心"
+    assert parse_source("来源：市摄影家协会") == "市摄影家协会"  # a label word inside a name
+
+
 def test_breadcrumbs():
     assert is_breadcrumb("新闻中心 > 荥阳 · 登封 · 上街  > 正文")
     assert parse_breadcrumb("新闻中心 > 荥阳 · 登封 · 上街  > 正文") == "荥阳 · 登封 · 上街"
