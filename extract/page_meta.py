@@ -24,6 +24,7 @@ from newsclean.extract.dates import (
 )
 from newsclean.extract.html import element_text, first_text, json_ld_scripts, meta_content, select, title_text
 from newsclean.extract.layout import (
+    SIGNATURE_DATE_CHARS,
     add_byline_credits,
     add_credits,
     is_photo_piece,
@@ -32,6 +33,7 @@ from newsclean.extract.layout import (
 )
 from newsclean.extract.meta import bar_fields, clean_source, parse_editor, parse_source
 from newsclean.extract.record import Article
+from newsclean.extract.text import match_form
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
@@ -127,16 +129,25 @@ def lines_near_title(lines: list[str], title: str, before: int, after: int) -> l
 
 def up_to_text(lines: list[str]) -> list[str]:
     """The lines up to the second paragraph of running text or a related-reading heading
-    (`相关推荐` over a list of dated items): the header's lines, and a lead paragraph's; what
-    follows the text of a short story (a related list's dates) is not."""
-    text = 0
+    (`相关推荐` over a list of dated items), or a bare date after a sentence (a notice's
+    signature, `2024年3月1日` under its issuer): the header's lines, and a lead paragraph's;
+    what follows the text of a short story (a related list's dates) is not."""
+    text, sentences = 0, False
     for i, line in enumerate(lines):
-        if is_related_heading(line):
+        if is_related_heading(line) or (sentences and is_bare_date(line)):
             return lines[:i]
         text += is_running_text(line)
+        sentences = sentences or line.endswith(("。", "！", "？"))
         if text == RUNNING_TEXT_LINES:
             return lines[:i]
     return lines
+
+
+def is_bare_date(line: str) -> bool:
+    """True for a line that is a date alone, without a label or a time (`2024年3月1日`)."""
+    return (
+        len(line) <= SIGNATURE_DATE_CHARS and ":" not in match_form(line) and classify_line(line) == Kind.DATE
+    )
 
 
 def is_running_text(line: str) -> bool:

@@ -229,6 +229,25 @@ def test_a_signature_date_loses_to_the_date_line_under_the_headline():
     assert extract_page(html).published_at == "2024-03-07T09:30:00+08:00"
 
 
+def test_a_signature_date_in_a_short_notice_loses_to_the_published_date_above_the_title():
+    # A city government's 政策文件 page: the disclosure table (成文日期, 发布日期) above the
+    # headline, then a short covering notice whose signature date stands within the lines
+    # read under the headline, then the document it issues.
+    cells = (
+        "<tr><td>成文日期：</td><td>2024年03月01日</td></tr><tr><td>发布日期：</td><td>2024年03月05日</td></tr>"
+    )
+    notice = (
+        "<p>各县（市、区）人民政府，市人民政府各部门：</p><p>《某市城市更新行动实施方案》已经市政府同意，现印发给你们。</p>"
+        "<p>某市人民政府办公室</p><p>2024年3月1日</p>"
+    )
+    html = page(
+        f"<table class='xxgk'>{cells}</table><h1>某市人民政府办公室关于印发某市城市更新行动实施方案的通知</h1>"
+        f"<div class='content'>{notice}<p>{PARA}</p><p>{PARA}</p></div>",
+        "<title>某市人民政府办公室关于印发某市城市更新行动实施方案的通知_某市人民政府</title>",
+    )
+    assert extract_page(html).published_at == "2024-03-05"
+
+
 def test_a_two_digit_year_glued_to_its_time_after_a_label():
     # Baijiahao's self-media post of an earlier year: `发布时间：18-03-08` and `23:16` in two
     # spans with no space between them; saved without its head (no dateUpdate meta).
