@@ -233,9 +233,7 @@ def test_a_signature_date_in_a_short_notice_loses_to_the_published_date_above_th
     # A city government's 政策文件 page: the disclosure table (成文日期, 发布日期) above the
     # headline, then a short covering notice whose signature date stands within the lines
     # read under the headline, then the document it issues.
-    cells = (
-        "<tr><td>成文日期：</td><td>2024年03月01日</td></tr><tr><td>发布日期：</td><td>2024年03月05日</td></tr>"
-    )
+    cells = "<tr><td>成文日期：</td><td>2024年03月01日</td></tr><tr><td>发布日期：</td><td>2024年03月05日</td></tr>"
     notice = (
         "<p>各县（市、区）人民政府，市人民政府各部门：</p><p>《某市城市更新行动实施方案》已经市政府同意，现印发给你们。</p>"
         "<p>某市人民政府办公室</p><p>2024年3月1日</p>"
