@@ -66,6 +66,8 @@ _SOURCE_TAIL_RE = re.compile(
     r"手机看新闻|用手持设备访问|扫一扫)|(?:作者|编辑|责编)\s*[:：]"
     # a reporter's credit after the outlet: `来源:某某日报 融媒体记者 李华`
     + f"|\\s+[{HAN}]{{0,6}}?(?:{labels.REPORTER}|{labels.CORRESPONDENT})(?=[\\s:：])"
+    # … or glued to it, the two in spans side by side: `来源：人民网－河南频道记者 赵磊`
+    + f"|(?<=[{HAN}])(?:{labels.REPORTER}|{labels.CORRESPONDENT})(?=\\s*[:：]|\\s+[{HAN}])"
 )
 # The separators of an info bar's fields, and one field labelled without a colon.
 _BAR_SPLIT_RE = re.compile(r"\s*[|｜\n]\s*")

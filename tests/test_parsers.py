@@ -218,6 +218,10 @@ def test_a_source_ends_at_the_credit_label_after_it():
     assert parse_source("来源：某某日报 文/张三") == "某某日报"
     assert parse_source("来源：县融媒体中心 通讯员：王强") == "县融媒体中心"
     assert parse_source("来源：市摄影家协会") == "市摄影家协会"  # a label word inside a name
+    # the source's and the reporter's spans side by side, with no space between them
+    assert parse_source("来源：人民网－河南频道记者 赵磊") == "人民网－河南频道"
+    assert parse_source("来源：大河报通讯员：王五") == "大河报"
+    assert parse_source("来源：某某日报记者站") == "某某日报记者站"
 
 
 def test_breadcrumbs():
