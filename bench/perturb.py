@@ -22,6 +22,10 @@ score.py (`cli.py clean` in one run per folder, so a host's profile is learned a
             headline (the element whose text is the gold title) and the article: a side
             column first in the markup
   all       classes, head and sidefirst together
+  wrapped   every <p> of the article wrapped in a <div> of its own, all alike (a template that
+            wraps each paragraph: `<div class="para"><p>…</p></div>`)
+  brs       the article's <p>s replaced by their text separated by <br><br> (the table-era
+            layout: one cell of text and line breaks)
 Printed: one line per folder and kind (body F1, failed pages, title and date), then every page
 whose body F1 under a perturbation is more than --drops below its `none` figure. The gold is
 only used to find the article element for `nesting`; the pages' copies are never kept in the
@@ -45,7 +49,7 @@ sys.path[0] = str(ROOT)
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
 DEVSET = SHARED / "devset"
 DEFAULT_FOLDERS = ("html", "html2", "sites/ent.163.com", "sites/ent.ifeng.com")
-KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all")
+KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all", "wrapped", "brs")
 
 import lxml.html  # noqa: E402
 
@@ -156,6 +160,37 @@ def nest_article(doc: lxml.html.HtmlElement, gold: dict, rng: random.Random, sid
     return True
 
 
+def wrap_paragraphs(doc: lxml.html.HtmlElement, gold: dict) -> bool:
+    """Wrap each <p> of the article in a <div class="para"> of its own. False when the article
+    element is not found."""
+    article = article_element(doc, gold)
+    if article is None:
+        return False
+    for p in list(article.iter("p")):
+        wrapper = doc.makeelement("div", {"class": "para"})
+        p.addprevious(wrapper)
+        wrapper.append(p)
+        if p.tail:
+            wrapper.tail, p.tail = p.tail, None
+    return True
+
+
+def flatten_paragraphs(doc: lxml.html.HtmlElement, gold: dict) -> bool:
+    """Replace each <p> of the article by its content followed by two <br>s. False when the
+    article element is not found."""
+    article = article_element(doc, gold)
+    if article is None:
+        return False
+    try:
+        for p in list(article.iter("p")):
+            p.append(doc.makeelement("br", {}))
+            p.append(doc.makeelement("br", {}))
+            p.drop_tag()
+    except ValueError:  # a control character in the text, which lxml will not move
+        return False
+    return True
+
+
 def rename_attributes(doc: lxml.html.HtmlElement, tokens: dict[str, str], rng: random.Random) -> None:
     """Replace every class name and id value by a random token, the same for the same value."""
 
@@ -184,6 +219,10 @@ def perturb(data: bytes, gold: dict, kind: str, tokens: dict[str, str], rng: ran
     text = decode_bytes(data)[0]
     doc = lxml.html.document_fromstring(text)
     if kind in ("nesting", "sidefirst", "all") and not nest_article(doc, gold, rng, kind != "nesting"):
+        return None
+    if kind == "wrapped" and not wrap_paragraphs(doc, gold):
+        return None
+    if kind == "brs" and not flatten_paragraphs(doc, gold):
         return None
     if kind in ("classes", "all"):
         rename_attributes(doc, tokens, rng)

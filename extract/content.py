@@ -450,8 +450,13 @@ def wrapped_paragraph_parents(
     numbers = {el: i for i, el in text_map.candidates}
     own = {container.element: container for container in found}
     children: dict[lxml.html.HtmlElement, list[Container]] = {}
+    tops: set[lxml.html.HtmlElement] = set()  # a container and one inside it with its text count once
     for container in found + short:
-        parent = container.element.getparent()
+        top = outer_wrapper(text_map, numbers, container.element)
+        if top in tops:
+            continue
+        tops.add(top)
+        parent = top.getparent()
         if container.element.tag in CELL_TAGS and container.han >= MIN_CONTAINER_HAN:
             while parent is not None and parent.tag in TABLE_PARTS:
                 parent = parent.getparent()
@@ -470,6 +475,21 @@ def wrapped_paragraph_parents(
         else:
             parents.append(Container(parent, i, total, spans.get(i)))
     return parents
+
+
+def outer_wrapper(
+    text_map: TextMap, numbers: dict[lxml.html.HtmlElement, int], element: lxml.html.HtmlElement
+) -> lxml.html.HtmlElement:
+    """The outermost of the container elements around `element` holding no text but its
+    (`<div><div class="para"><p>…</p></div></div>`: a paragraph wrapped twice), else itself."""
+    own = text_map.stats(numbers[element], text_map.info[numbers[element]][2])[0]
+    parent = element.getparent()
+    while parent is not None and parent in numbers:
+        i = numbers[parent]
+        if text_map.stats(i, text_map.info[i][2])[0] != own:
+            break
+        element, parent = parent, parent.getparent()
+    return element
 
 
 def alike_run(kids: list[Container]) -> bool:

@@ -343,3 +343,18 @@ def test_a_short_story_above_a_longer_comment_list_is_the_body():
         "<li><span>网友{n}号</span> <span>{when}</span><p>{said}</p></li>",
     ):
         assert extract_page(comment_page(item), url="https://www.example.cn/n/1.html").body == [SHORT_NEWS]
+
+
+def test_paragraphs_each_wrapped_twice_are_one_story():
+    # Layout: a portal template that wraps each paragraph twice (`<div><div class="para"><p>`),
+    # as an editor's paste from another CMS leaves it; a side list beside the story.
+    # (each paragraph long enough to pass for a story of its own)
+    words = "春夏秋冬东南西北山川河湖城乡村镇"
+    paras = [
+        "".join(f"{words[(n + i) % 16]}{words[(n * 3 + i) % 16]}地区{i}号项目进展顺利。" for i in range(25))
+        for n in range(5)
+    ]
+    story = "".join(f"<div><div class='para'><p>{p}</p></div></div>" for p in paras)
+    side = "<div class='side'><ul><li><a href='/1.html'>全省经济运行稳中向好</a></li></ul></div>"
+    html = page(f"<div id='endText'>{story}</div>{side}")
+    assert extract_page(html, url="https://news.example.com/20/0229/a.html").body == paras
