@@ -26,6 +26,10 @@ score.py (`cli.py clean` in one run per folder, so a host's profile is learned a
             wraps each paragraph: `<div class="para"><p>…</p></div>`)
   brs       the article's <p>s replaced by their text separated by <br><br> (the table-era
             layout: one cell of text and line breaks)
+  comments  a list of 20 readers' comments (user, time, text, 回复/赞) inserted right after
+            the article, holding more text than most articles
+  teasers   a list of 12 related stories (linked headline, a summary sentence, a date)
+            inserted right after the article
 Printed: one line per folder and kind (body F1, failed pages, title and date), then every page
 whose body F1 under a perturbation is more than --drops below its `none` figure. The gold is
 only used to find the article element for `nesting`; the pages' copies are never kept in the
@@ -49,7 +53,21 @@ sys.path[0] = str(ROOT)
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
 DEVSET = SHARED / "devset"
 DEFAULT_FOLDERS = ("html", "html2", "sites/ent.163.com", "sites/ent.ifeng.com")
-KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all", "wrapped", "brs")
+KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all", "wrapped", "brs", "comments", "teasers")
+# What the inserted comments and teasers say (no dev page says it).
+_SAID = (
+    "这个问题确实值得关注，希望有关部门能够尽快拿出解决办法，让老百姓少跑腿。",
+    "我们小区去年也遇到过类似的情况，后来物业出面协调才解决，大家可以参考一下。",
+    "支持！这样的好政策应该多多推广，让更多的人受益，点赞家乡的发展变化。",
+    "说得很有道理，不过具体落实还要看执行情况，不能只停留在纸面上，期待后续报道。",
+    "路过看看，顺便说一句，周末去那边游玩的朋友注意安全，人多车多要提前规划路线。",
+)
+_TEASED = (
+    ("全市秋季招聘会下周举行", "本次招聘会共有三百余家企业参加，提供就业岗位八千多个，涵盖制造、服务等行业。"),
+    ("老城区改造项目启动", "项目涉及街巷四十余条，将对管网、路面和立面进行全面提升，预计明年年底完工。"),
+    ("乡村文化节开幕", "文化节为期一周，期间将举办民俗展演、农产品展销和非遗技艺体验等系列活动。"),
+)
+
 
 import lxml.html  # noqa: E402
 
@@ -191,6 +209,39 @@ def flatten_paragraphs(doc: lxml.html.HtmlElement, gold: dict) -> bool:
     return True
 
 
+def insert_after_article(doc: lxml.html.HtmlElement, gold: dict, block: str) -> bool:
+    """Insert the HTML `block` right after the article element. False when it is not found."""
+    article = article_element(doc, gold)
+    if article is None or article is doc.body or article is doc:
+        return False
+    new = lxml.html.fragment_fromstring(block)
+    new.tail, article.tail = article.tail, None
+    article.addnext(new)
+    return True
+
+
+def comment_list() -> str:
+    """A list of readers' comments: each a user, a time, a sentence or two, and reactions."""
+    items = "".join(
+        f"<div class='c-item'><div class='c-user'><a href='/u/{n}'>网友{n}号</a> "
+        f"<span>2024-05-{1 + n % 28:02d} 1{n % 10}:2{n % 6}</span></div>"
+        f"<div class='c-text'>{_SAID[n % 5]}{_SAID[(n + 2) % 5] if n % 3 == 0 else ''}</div>"
+        f"<div class='c-act'><a href='#'>回复</a> <a href='#'>赞({n})</a></div></div>"
+        for n in range(20)
+    )
+    return f"<div class='comments'><h3>网友评论</h3>{items}</div>"
+
+
+def teaser_list() -> str:
+    """A list of related stories: each a linked headline, a summary sentence and a date."""
+    items = "".join(
+        f"<div class='t-item'><h3><a href='/n/{n}.html'>{_TEASED[n % 3][0]}（{n}）</a></h3>"
+        f"<p>{_TEASED[n % 3][1]}</p><span>2024-04-{1 + n:02d}</span></div>"
+        for n in range(12)
+    )
+    return f"<div class='related'><h3>相关新闻</h3>{items}</div>"
+
+
 def rename_attributes(doc: lxml.html.HtmlElement, tokens: dict[str, str], rng: random.Random) -> None:
     """Replace every class name and id value by a random token, the same for the same value."""
 
@@ -224,6 +275,10 @@ def perturb(data: bytes, gold: dict, kind: str, tokens: dict[str, str], rng: ran
         return None
     if kind == "brs" and not flatten_paragraphs(doc, gold):
         return None
+    if kind in ("comments", "teasers"):
+        block = comment_list() if kind == "comments" else teaser_list()
+        if not insert_after_article(doc, gold, block):
+            return None
     if kind in ("classes", "all"):
         rename_attributes(doc, tokens, rng)
     if kind in ("head", "all"):

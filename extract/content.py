@@ -285,10 +285,10 @@ class TextMap:
 
     def wrapped_han(self, i: int) -> int:
         """The paragraph Han characters of element i when it is too short to hold the article
-        but may be one of a run of wrapped paragraphs (a sentence or a few, not mostly links),
-        else 0."""
+        but may be one of a run of wrapped paragraphs (a sentence or a few, no link: the items
+        of a list of related stories or of comments link their headline or their user), else 0."""
         han, link = self.stats(i, self.info[i][2])
-        if not MIN_WRAPPED_HAN <= han < MIN_CONTAINER_HAN or link / han > MAX_LINK_SHARE:
+        if not MIN_WRAPPED_HAN <= han < MIN_CONTAINER_HAN or link:
             return 0
         return self.paragraph_han(i, han) if self.has_punctuation(i, self.info[i][2]) else 0
 
