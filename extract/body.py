@@ -34,6 +34,7 @@ from newsclean.extract.content import (
     best_container,
     densest_lines,
     looks_like_replies,
+    replies_start,
     story_under_heading,
 )
 from newsclean.extract.html import element_text, render_lines
@@ -83,6 +84,8 @@ REPLY_LIST_DEPTH = 3
 ITEM_SHARE = 0.5
 # A post's text holds this share of the post's paragraph text (its user card holds the rest).
 INNER_SHARE = 0.8
+# A list of replies renders as at least this many lines (a header and a text per reply).
+MIN_REPLY_LINES = 10
 # A container with fewer Han characters of paragraphs than this is no body location.
 MIN_LOCATION_HAN = 50
 # A short line marking a Q&A page's answers: the kept answer's head (`最佳答案`, `提问者采纳`)
@@ -179,17 +182,34 @@ def reply_list_choice(
     heading: lxml.html.HtmlElement | None,
 ) -> BodyChoice | None:
     """When the chosen container is or stands in a list of replies: the first post (or the
-    answer kept), else the one reply chosen, else a short story above the list; None when the
-    list itself was chosen and nothing else stands out."""
+    answer kept), unless it is the list's first item and a story above the list outweighs it
+    (comments under an article); else the one reply chosen, else a short story above the
+    list; None when the list itself was chosen and nothing else stands out."""
     chosen = None if replies is element else element  # one reply or answer of the list
+    own = own_lines(walk, replies)
+    above = story_above_nested_replies(walk, replies, own) or story_above_replies(
+        walk.lines[: first_line(walk, replies)], heading
+    )
     if post := first_post(walk, replies, chosen):
         post = answer_below(walk, replies, chosen, post)
-        return BodyChoice(lines_of(walk, post), FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
-    if chosen is not None:
+        post_lines = lines_of(walk, post)
+        if not (above and post.element in replies.iterdescendants() and outweighs(above, post_lines)):
+            return BodyChoice(post_lines, FIRST_POST, [CONTAINER, FIRST_POST], element=post.element)
+    elif chosen is not None:
         return BodyChoice(lines, CONTAINER, [CONTAINER, FIRST_POST], element=element)
-    if short := story_above_replies(walk.lines[: first_line(walk, replies)], heading):
-        return BodyChoice(short, UNDER_HEADLINE, [CONTAINER, FIRST_POST, UNDER_HEADLINE])
+    elif (split := replies_start([clean_line(line) for line in own], MIN_SHORT_TEXT)) is not None:
+        above = own[:split]  # the list itself, with no post of its own, opens with a story
+    if above:
+        return BodyChoice(above, UNDER_HEADLINE, [CONTAINER, FIRST_POST, UNDER_HEADLINE])
     return None
+
+
+def outweighs(story: list[str], post: list[str]) -> bool:
+    """True when a story above a list of replies holds at least ITEM_SHARE of the running text
+    of the list's first item: the article the comments under it are on, not a board's notice
+    over a forum thread's first post."""
+    weight = sum(sentence_weight(clean_line(line)) for line in story)
+    return weight >= ITEM_SHARE * sum(sentence_weight(clean_line(line)) for line in post)
 
 
 def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None) -> list[str]:
@@ -212,6 +232,37 @@ def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None)
         end += 1
     found = lines[start:end]
     return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
+
+
+def own_lines(walk: PageWalk, element: lxml.html.HtmlElement) -> list[str]:
+    """The page's lines an element spans (none when it has no lines of its own)."""
+    found = next((c for c in walk.containers if c.element is element and c.lines), None)
+    return [] if found is None or found.lines is None else walk.lines[found.lines[0] : found.lines[1]]
+
+
+def story_above_nested_replies(walk: PageWalk, replies: lxml.html.HtmlElement, own: list[str]) -> list[str]:
+    """The lines of the element shaped like replies (`own`) above a list of replies inside it
+    (an article's or an answer's container holding the comments on it), when they hold running
+    text and are no replies themselves; else empty."""
+    end = nested_replies_line(walk, replies)
+    if end is None or not own:
+        return []
+    lines = own[: end - first_line(walk, replies)]
+    cleaned = [clean_line(line) for line in lines]
+    enough = sum(map(sentence_weight, cleaned)) >= MIN_SHORT_TEXT
+    return lines if enough and not looks_like_replies(cleaned) else []
+
+
+def nested_replies_line(walk: PageWalk, replies: lxml.html.HtmlElement) -> int | None:
+    """The first line of the first container inside `replies` that is shaped like replies
+    itself (the comment list inside an article's container), if any."""
+    inside = set(replies.iterdescendants())
+    for found in sorted(walk.containers, key=lambda container: container.position):
+        if found.lines and found.element in inside:
+            span = walk.lines[found.lines[0] : found.lines[1]]
+            if len(span) >= MIN_REPLY_LINES and looks_like_replies([clean_line(line) for line in span]):
+                return found.lines[0]
+    return None
 
 
 def first_line(walk: PageWalk, element: lxml.html.HtmlElement) -> int:

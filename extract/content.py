@@ -89,6 +89,19 @@ def article_lines(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
+def replies_start(lines: list[str], minimum: int) -> int | None:
+    """Where a list of replies begins in lines that end with one (an article's container
+    holding the comments on it): the first short line with a reaction word (`网友评论`, a
+    reply's header), when `minimum` Han characters of running text come before it and the
+    lines from it are shaped like replies; None otherwise."""
+    weight = 0
+    for i, line in enumerate(lines):
+        if len(line) <= REPLY_HEADER_CHARS and _REACTION_RE.search(line):
+            return i if weight >= minimum and looks_like_replies(lines[i:]) else None
+        weight += sentence_weight(line)
+    return None
+
+
 def looks_like_replies(lines: list[str]) -> bool:
     """True when short lines of reactions (回答, 评论, 点赞, 举报 …) and time stamps recur
     among the lines: the headers of replies, answers or comments, each a user, a time and

@@ -358,3 +358,21 @@ def test_paragraphs_each_wrapped_twice_are_one_story():
     side = "<div class='side'><ul><li><a href='/1.html'>全省经济运行稳中向好</a></li></ul></div>"
     html = page(f"<div id='endText'>{story}</div>{side}")
     assert extract_page(html, url="https://news.example.com/20/0229/a.html").body == paras
+
+
+def test_a_story_over_a_longer_list_of_long_comments_is_the_body():
+    # Layout: a finance portal's one-paragraph story (a 财联社 flash) with readers' comments
+    # under it in the story's own box, each a linked user, a time, two sentences and 回复/赞
+    # links: every comment is long enough for a container, the list far longer than the story.
+    said = "这个问题确实值得关注,希望有关部门能够尽快拿出解决办法,让老百姓少跑腿。我们小区去年也遇到过类似的情况,后来物业出面协调才解决。"
+    items = "".join(
+        f"<div class='c-item'><div><a href='/u/{n}'>网友{n}号</a> <span>2024-05-0{n % 9 + 1} 10:2{n}</span></div>"
+        f"<div>{said}</div><div><a href='#'>回复</a> <a href='#'>赞({n})</a></div></div>"
+        for n in range(10)
+    )
+    story = f"{PARA}{SIDE}"
+    html = page(
+        f"<div class='info'>2019-09-26 10:56:28 证券时报网</div><div class='box'><p>{story}</p>"
+        f"<div class='comments'><h3>网友评论</h3>{items}</div></div>"
+    )
+    assert extract_page(html, url="https://stock.example.com/2019-09-26/1.html").body == [story]
