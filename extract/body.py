@@ -33,6 +33,7 @@ from newsclean.extract.content import (
     article_lines,
     best_container,
     densest_lines,
+    looks_like_dated_list,
     looks_like_replies,
     replies_start,
     story_under_heading,
@@ -148,6 +149,8 @@ def page_choice(
         if not other or other == lines:
             continue
         compared.append(reader)
+        if looks_like_listing(other):  # a related list or comments read into it
+            continue
         other_body = trial_body(other)
         weight = body_weight(other_body)
         if weight > best_weight and (junk or covers(other_body, body)):
@@ -160,18 +163,31 @@ def choice_without_container(
     walk: PageWalk, html: str, url: str | None, heading: lxml.html.HtmlElement | None
 ) -> BodyChoice:
     """With no container holding enough paragraph text: the page's densest run of lines, unless
-    it is shaped like replies and a story stands above it; else the text under the headline;
-    else trafilatura's main text."""
+    it is shaped like replies or a list of dated items (a related list with summaries) and a
+    story stands above it or another run holds running text; with no such run, the text
+    under the headline, else trafilatura's main text."""
     block = densest_lines(walk.lines)
-    if block and not looks_like_replies(block):
+    if not block:
+        if short := text_under_headline(walk.lines, heading):
+            return BodyChoice(short, UNDER_HEADLINE)
+        return BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
+    if not looks_like_listing(block):
         return BodyChoice(block, LINE_BLOCKS)
-    if block:  # shaped like replies: the story above them, if any
-        short = story_above_replies(walk.lines[: walk.lines.index(block[0])], heading)
-    else:
-        short = text_under_headline(walk.lines, heading)
-    if short:
+    # shaped like replies or a list of dated items: the story above them, or the densest run
+    # of lines elsewhere on the page
+    start = walk.lines.index(block[0])
+    if short := story_above_replies(walk.lines[:start], heading):
         return BodyChoice(short, UNDER_HEADLINE)
-    return BodyChoice(block, LINE_BLOCKS) if block else BodyChoice(trafilatura_lines(html, url), TRAFILATURA)
+    outside = walk.lines[:start] + [""] * len(block) + walk.lines[start + len(block) :]
+    if other := densest_lines(outside):
+        return BodyChoice(other, LINE_BLOCKS)
+    return BodyChoice(block, LINE_BLOCKS)
+
+
+def looks_like_listing(lines: list[str]) -> bool:
+    """True for lines shaped like replies or like a list of dated items, not a story."""
+    cleaned = [clean_line(line) for line in lines]
+    return looks_like_replies(cleaned) or looks_like_dated_list(cleaned)
 
 
 def reply_list_choice(

@@ -12,7 +12,7 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from newsclean.extract.boilerplate import classify_line
+from newsclean.extract.boilerplate import Kind, classify_line
 from newsclean.extract.dates import parse_date
 from newsclean.extract.html import (
     BLOCK_TAGS,
@@ -68,6 +68,10 @@ REPLY_HEADER_CHARS = 40
 MIN_REPLY_HEADERS = 5
 MIN_REPLY_STAMPS = 3
 _REACTION_RE = re.compile(r"回答|评论|回复|点赞|赞同|举报|采纳|楼主|收藏|\d+\s*楼|沙发|板凳|发表于|网友")
+# A list of dated items: this many lines that are a date alone, one in this many lines.
+MIN_LIST_DATES = 3
+LIST_DATE_EVERY = 4
+DATE_LINE_CHARS = 24
 # How many of the densest containers are checked for the shape of a reply list.
 REPLY_CHECKS = 4
 
@@ -100,6 +104,13 @@ def replies_start(lines: list[str], minimum: int) -> int | None:
             return i if weight >= minimum and looks_like_replies(lines[i:]) else None
         weight += sentence_weight(line)
     return None
+
+
+def looks_like_dated_list(lines: list[str]) -> bool:
+    """True when at least MIN_LIST_DATES lines are a date alone and one line in LIST_DATE_EVERY
+    is: the items of a related list, each with its date, rather than a story."""
+    dates = sum(1 for line in lines if len(line) <= DATE_LINE_CHARS and classify_line(line) == Kind.DATE)
+    return dates >= MIN_LIST_DATES and dates * LIST_DATE_EVERY >= len(lines)
 
 
 def looks_like_replies(lines: list[str]) -> bool:

@@ -376,3 +376,18 @@ def test_a_story_over_a_longer_list_of_long_comments_is_the_body():
         f"<div class='comments'><h3>网友评论</h3>{items}</div></div>"
     )
     assert extract_page(html, url="https://stock.example.com/2019-09-26/1.html").body == [story]
+
+
+def test_a_related_list_with_summaries_is_not_the_story_of_a_slide_page():
+    # Layout: a portal's slide (图集) page: the story under the big picture in a <dd>, no
+    # container of its own; then a list of related stories, each a linked headline, a summary
+    # sentence and a date, holding more text than the story.
+    items = "".join(
+        f"<div class='t-item'><h3><a href='/n/{n}.html'>全市第{n}批重点项目集中开工</a></h3>"
+        f"<p>项目涉及街巷四十余条,将对管网、路面和立面进行全面提升,预计明年年底完工。</p><span>2024-04-{n + 1:02d}</span></div>"
+        for n in range(12)
+    )
+    story = f"{PARA}{SIDE}"
+    slide = f"<div class='slidePic'><div class='left'><dl><dt><img src='/1.jpg'></dt><dd>{story}</dd></dl></div></div>"
+    html = page(f"{slide}<div class='related'>{items}</div>")
+    assert extract_page(html, url="https://ent.example.com/slide/1.shtml").body == [story]
