@@ -22,7 +22,7 @@ from newsclean.commands.output import (
 )
 from newsclean.db.store import Queryable, StoreError, delete_if_no_article
 from newsclean.db.store import open_db as open_db_for_clean
-from newsclean.ingest.cluster import clean_on_cluster, cluster_options
+from newsclean.ingest.cluster_client import cluster_options
 from newsclean.ingest.inputs import (
     STDIN,
     InputError,
@@ -157,7 +157,9 @@ def clean(
         raise click.ClickException(str(exc)) from exc
     jobs = capped_jobs(jobs)
     with progress_reporter() as (report, set_total):
-        if cluster["cluster"]:  # ingest/cluster.py
+        if cluster["cluster"]:
+            from newsclean.ingest.cluster import clean_on_cluster  # a cluster run's alone
+
             summary = clean_on_cluster(
                 db,
                 list(paths),

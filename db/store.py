@@ -101,8 +101,8 @@ def offer_derived(row: dict[str, Any], derived: list[list[Any]], indexes: Iterab
 
 def pack_derived(derived: list[list[Any]]) -> list[bytes | None]:
     """The values of `derive`, flattened, as bytes for a binary column (a cluster shard's):
-    a text as b"s" + its UTF-8, an array (a story signature, uint32) as b"a" + its
-    little-endian bytes, None as None."""
+    a text as b"s" + its UTF-8, bytes (a story signature: little-endian uint32 values) as
+    b"a" + them, None as None."""
     packed: list[bytes | None] = []
     for value in (v for values in derived for v in values):
         if value is None:
@@ -110,14 +110,12 @@ def pack_derived(derived: list[list[Any]]) -> list[bytes | None]:
         elif isinstance(value, str):
             packed.append(b"s" + value.encode("utf-8"))
         else:
-            packed.append(b"a" + value.astype("<u4").tobytes())
+            packed.append(b"a" + value)
     return packed
 
 
 def unpack_derived(packed: list[bytes | None], indexes: Iterable[DerivedIndex]) -> list[list[Any]]:
     """`pack_derived`'s bytes back as `derive` gave them (for the same indexes)."""
-    import numpy as np
-
     values = iter(packed)
     derived = []
     for d in derivations_of(indexes):
@@ -129,7 +127,7 @@ def unpack_derived(packed: list[bytes | None], indexes: Iterable[DerivedIndex]) 
             elif raw[:1] == b"s":
                 out.append(raw[1:].decode("utf-8"))
             else:
-                out.append(np.frombuffer(raw[1:], dtype="<u4"))
+                out.append(raw[1:])
         derived.append(out)
     return derived
 

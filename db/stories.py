@@ -29,8 +29,11 @@ import contextlib
 import functools
 import hashlib
 import itertools
+import random
 import re
 import sqlite3
+import struct
+import sys
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean.db import store
 
-if TYPE_CHECKING:  # imported where used: together they cost ~0.3 s of start-up
+if TYPE_CHECKING:  # imported where used (~60 ms of start-up): a page or two need none
     import numpy as np
 
 NUM_PERM = 128
@@ -120,20 +123,49 @@ def shingles(body: str | None) -> set[bytes]:
     return {text[i : i + SHINGLE].encode() for i in range(len(text) - SHINGLE + 1)}
 
 
+# Shingles a process signs in pure Python, in all, before it turns to numpy: importing numpy
+# costs about as much CPU (~60 ms) as signing this many shingles without it (~6 ms per 1,000),
+# so `clean` of a page or two never imports it, and a long run pays at most that much more
+# than with numpy from the start (issue 23). Both ways give the same values.
+PYTHON_SHINGLES = 10_000
+_MASK = 0xFFFFFFFF
+
+
 @functools.cache
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The NUM_PERM affine permutations (a odd, b) of datasketch's MinHash(seed=1, "affine32"),
-    as columns."""
+def _permutations() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The NUM_PERM affine permutations (a odd, b) of datasketch's MinHash(seed=1, "affine32"):
+    numpy's RandomState(1).randint draws, taken from the same MT19937 stream (seeded as numpy
+    seeds an integer) without numpy (tests/test_stories.py compares them with numpy's)."""
+    state = [1]
+    for i in range(1, 624):
+        state.append((1812433253 * (state[-1] ^ (state[-1] >> 30)) + i) & _MASK)
+    stream = random.Random()
+    stream.setstate((3, (*state, 624), None))
+    a = tuple((((stream.getrandbits(32) & 0x7FFFFFFF) << 1) | 1) for _ in range(NUM_PERM))
+    b = tuple(stream.getrandbits(32) for _ in range(NUM_PERM))
+    return a, b
+
+
+@functools.cache
+def _permutation_columns() -> tuple[np.ndarray, np.ndarray]:
+    """`_permutations` as numpy columns."""
     import numpy as np
 
-    gen = np.random.RandomState(1)
-    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-    return a.reshape(-1, 1), b.reshape(-1, 1)
+    a, b = _permutations()
+    return np.array(a, dtype=np.uint32).reshape(-1, 1), np.array(b, dtype=np.uint32).reshape(-1, 1)
 
 
-def _premix(hv: np.ndarray) -> np.ndarray:
-    """The 32-bit MurmurHash3 finalizer, applied once to the base hashes (as datasketch does)."""
+def _premix(hv: int) -> int:
+    """The 32-bit MurmurHash3 finalizer, applied once to a base hash (as datasketch does)."""
+    hv ^= hv >> 16
+    hv = (hv * 0x85EBCA6B) & _MASK
+    hv ^= hv >> 13
+    hv = (hv * 0xC2B2AE35) & _MASK
+    return hv ^ (hv >> 16)
+
+
+def _premixed(hv: np.ndarray) -> np.ndarray:
+    """`_premix` of every value of a uint32 array."""
     import numpy as np
 
     hv = hv ^ (hv >> np.uint32(16))
@@ -144,34 +176,60 @@ def _premix(hv: np.ndarray) -> np.ndarray:
     return mixed
 
 
-def signature(body: str | None) -> np.ndarray | None:
-    """The MinHash signature (NUM_PERM uint32 values) of a body; None when it is too short.
+def signature(body: str | None) -> bytes | None:
+    """The MinHash signature of a body, NUM_PERM little-endian uint32 values; None when the
+    body is too short.
 
     The values are those of datasketch's `MinHash(num_perm=NUM_PERM, seed=1,
     hashfunc=zlib.crc32, scheme="affine32")` (a test compares them), computed here because
     importing datasketch takes about a second (its LSH module imports scipy) in every process.
     """
-    import numpy as np
-
     grams = shingles(body)
     if not grams:
         return None
-    a, b = _permutations()
-    hv = _premix(np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)))
+    return _numpy_signature(grams) if _with_numpy(len(grams)) else _python_signature(grams)
+
+
+class _PythonBudget:
+    """The shingles this process may still sign in pure Python (see PYTHON_SHINGLES)."""
+
+    left = PYTHON_SHINGLES
+
+
+def _with_numpy(shingle_count: int) -> bool:
+    """Whether to sign this many shingles with numpy, else in pure Python (see PYTHON_SHINGLES)."""
+    if "numpy" in sys.modules or shingle_count > _PythonBudget.left:
+        return True
+    _PythonBudget.left -= shingle_count
+    return False
+
+
+def _python_signature(grams: set[bytes]) -> bytes:
+    """`signature` of these shingles, computed without numpy."""
+    hv = [_premix(zlib.crc32(g)) for g in grams]
+    lowest = [min([(a * h + b) & _MASK for h in hv]) for a, b in zip(*_permutations())]
+    return struct.pack(f"<{NUM_PERM}I", *lowest)
+
+
+def _numpy_signature(grams: set[bytes]) -> bytes:
+    """`signature` of these shingles, computed with numpy."""
+    import numpy as np
+
+    a, b = _permutation_columns()
+    hv = _premixed(np.fromiter(map(zlib.crc32, grams), dtype=np.uint32, count=len(grams)))
     permuted = hv * a  # one row per permutation: the minimum runs along contiguous memory
     permuted += b
     lowest: np.ndarray = permuted.min(axis=1)  # numpy's hints give Any here
-    return lowest.astype("<u4")
+    return lowest.astype("<u4").tobytes()
 
 
-def band_keys(sig: np.ndarray) -> list[int]:
+def band_keys(sig: bytes) -> list[int]:
     """The LSH keys of a signature: a signed 64-bit hash of each band and its number."""
-    raw = sig.astype("<u4").tobytes()
     size = ROWS * 4
     return [
         int.from_bytes(
             hashlib.blake2b(
-                raw[i * size : (i + 1) * size], digest_size=8, salt=i.to_bytes(16, "little")
+                sig[i * size : (i + 1) * size], digest_size=8, salt=i.to_bytes(16, "little")
             ).digest(),
             "little",
             signed=True,
@@ -180,28 +238,16 @@ def band_keys(sig: np.ndarray) -> list[int]:
     ]
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures."""
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal values."""
+    return sum(a[i : i + 4] == b[i : i + 4] for i in range(0, 4 * NUM_PERM, 4)) / NUM_PERM
+
+
+def _stacked(sigs: dict[int, bytes], ids: Sequence[int]) -> np.ndarray:
+    """The signatures of these articles as the rows of one uint32 matrix, in the order of `ids`."""
     import numpy as np
 
-    return float(np.count_nonzero(a == b)) / NUM_PERM
-
-
-def _stacked(sigs: dict[int, np.ndarray], ids: Sequence[int]) -> np.ndarray:
-    """The signatures of these articles as the rows of one matrix, in the order of `ids`."""
-    import numpy as np
-
-    return np.stack([sigs[a] for a in ids])
-
-
-def _blob(sig: np.ndarray | None) -> bytes | None:
-    return None if sig is None else sig.astype("<u4").tobytes()
-
-
-def _sig(blob: bytes | None) -> np.ndarray | None:
-    import numpy as np
-
-    return None if blob is None else np.frombuffer(blob, dtype="<u4")
+    return np.frombuffer(b"".join(sigs[a] for a in ids), dtype="<u4").reshape(len(ids), NUM_PERM)
 
 
 # ---------------------------------------------------------------- schema and settings
@@ -269,19 +315,17 @@ def rows_in(db: store.Queryable, sql: str, values: Iterable[Any]) -> Iterator[tu
         yield from db.execute(sql.format(values=", ".join("?" * len(chunk))), chunk)
 
 
-def signatures(db: store.Queryable, ids: list[int]) -> dict[int, np.ndarray]:
+def signatures(db: store.Queryable, ids: list[int]) -> dict[int, bytes]:
     """Stored signatures of these articles (those with one)."""
-    import numpy as np
-
     sql = (
         f"select article_id, signature from {MEMBERS_TABLE} "
         "where signature is not null and article_id in ({values})"
     )
-    return {aid: np.frombuffer(blob, dtype="<u4") for aid, blob in rows_in(db, sql, ids)}
+    return dict(rows_in(db, sql, ids))
 
 
 def matches(
-    db: store.Queryable, sig: np.ndarray, limit: float, exclude: int | None = None
+    db: store.Queryable, sig: bytes, limit: float, exclude: int | None = None
 ) -> list[tuple[int, float]]:
     """(article id, similarity) of the indexed articles matching a signature, best first."""
     import numpy as np
@@ -290,7 +334,7 @@ def matches(
     if not found:
         return []
     ids = list(found)
-    sims = np.count_nonzero(_stacked(found, ids) == sig, axis=1) / NUM_PERM
+    sims = np.count_nonzero(_stacked(found, ids) == np.frombuffer(sig, dtype="<u4"), axis=1) / NUM_PERM
     return sorted(((i, float(s)) for i, s in zip(ids, sims) if s >= limit), key=lambda p: (-p[1], p[0]))
 
 
@@ -385,7 +429,7 @@ def _band_groups(matrix: np.ndarray) -> Iterator[np.ndarray]:
                 yield group
 
 
-def _link_region(groups: UnionFind, sigs: dict[int, np.ndarray], limit: float) -> None:
+def _link_region(groups: UnionFind, sigs: dict[int, bytes], limit: float) -> None:
     """Join in `groups` the articles of `sigs` that their matches with each other connect."""
     if len(sigs) < 2:
         return
@@ -401,9 +445,9 @@ def _link_region(groups: UnionFind, sigs: dict[int, np.ndarray], limit: float) -
 _body_signature = store.TextDerivation(signature, ("body",))
 
 
-def _store_signature(db: store.Queryable, aid: int, sig: np.ndarray | None) -> None:
+def _store_signature(db: store.Queryable, aid: int, sig: bytes | None) -> None:
     """Index one article as a story of its own (its story is settled by the caller)."""
-    db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, _blob(sig)])
+    db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, sig])
     if sig is not None:
         db.conn.executemany(
             f"insert or ignore into {BANDS_TABLE} values (?, ?)", [(k, aid) for k in band_keys(sig)]
@@ -417,7 +461,7 @@ def _drop_article(db: store.Queryable, aid: int) -> int | None:
     ).fetchone()
     if row is None:
         return None
-    sig = _sig(row[1])
+    sig = row[1]
     if sig is not None:
         db.conn.executemany(
             f"delete from {BANDS_TABLE} where key = ? and article_id = ?", [(k, aid) for k in band_keys(sig)]
@@ -530,7 +574,7 @@ def _recluster(db: store.Queryable, old_stories: set[int], fresh: list[int], lim
 
 
 def _join_outside(
-    db: store.Queryable, fresh: list[int], sigs: dict[int, np.ndarray], groups: UnionFind, limit: float
+    db: store.Queryable, fresh: list[int], sigs: dict[int, bytes], groups: UnionFind, limit: float
 ) -> set[int]:
     """Join each fresh article (with a signature) in `groups` to the stories outside the
     region (the articles of `groups`) it matches; return the outside stories it shares a
@@ -569,20 +613,17 @@ class Signatures:
     """Stored signatures read when first compared (the new articles' given), and the pairs
     compared, so that a pair sharing several bands is compared once."""
 
-    def __init__(self, db: store.Queryable, given: dict[int, np.ndarray]) -> None:
+    def __init__(self, db: store.Queryable, given: dict[int, bytes]) -> None:
         self.db = db
         self.cache = dict(given)
         self.compared: set[tuple[int, int]] = set()
 
-    def of(self, aid: int) -> np.ndarray:
+    def of(self, aid: int) -> bytes:
         """The signature of an article that has one."""
         if aid not in self.cache:
-            import numpy as np
-
-            blob = self.db.execute(
+            self.cache[aid] = self.db.execute(
                 f"select signature from {MEMBERS_TABLE} where article_id = ?", [aid]
             ).fetchone()[0]
-            self.cache[aid] = np.frombuffer(blob, dtype="<u4")
         return self.cache[aid]
 
     def similar(self, a: int, b: int, limit: float) -> bool:
@@ -612,7 +653,7 @@ def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
             members, bands = [], []
             for aid, body in batch:
                 sig = signature(body)
-                members.append((aid, aid, _blob(sig)))
+                members.append((aid, aid, sig))
                 bands += [] if sig is None else [(k, aid) for k in band_keys(sig)]
             db.conn.executemany(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", members)
             db.conn.executemany(f"insert or ignore into {BANDS_TABLE} values (?, ?)", bands)
@@ -757,10 +798,9 @@ def story_copies(db: store.Queryable, ref: int) -> tuple[dict[str, Any], list[Co
     ).fetchall()
     if not rows:  # its articles deleted outside newsclean since the index was synced
         return None
-    base_body, base_sig = _paragraphs(rows[0][5]), _sig(rows[0][6])
+    base_body, base_sig = _paragraphs(rows[0][5]), rows[0][6]
     copies = []
-    for aid, site, published, title, url, body, blob in rows:
-        sig = _sig(blob)
+    for aid, site, published, title, url, body, sig in rows:
         sim = similarity(base_sig, sig) if base_sig is not None and sig is not None else 1.0
         added, removed, changed = compare(base_body, _paragraphs(body))
         copies.append(Copy(aid, site, published, title, url, sim, added, removed, changed))

@@ -80,9 +80,6 @@ from newsclean.ingest.warc import is_warc, read_archive
 if TYPE_CHECKING:
     from newsclean.db.writable import CorpusDatabase
 
-# Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
-# (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.
-INPUTS_PER_TASK = 256
 SHARD_COLUMNS = [c for c in ARTICLE_COLUMNS if c not in ("id", "extracted_at")]
 INPUT_SHARD_COLUMNS = ["seq", "path", "sha256", "status", "error", "site"]
 PLAN_FILE = "plan.json"
@@ -736,41 +733,3 @@ def file_jobs(tasks: list[Task], urls: dict[Path, str], site: str | None) -> dic
     url_of = {str(p): u for p, u in urls.items()}
     names = {display_path(Path(f)): f for task in tasks for f in task.files}  # as task_items names them
     return {name: FileJob(Path(f), name, url_of.get(f), site, None) for name, f in names.items()}
-
-
-def cluster_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The `clean` options of a cluster run."""
-    options = [
-        click.option(
-            "--cluster",
-            metavar="ADDRESS",
-            help="Extract on a Dask cluster: `local` (a LocalCluster), a scheduler "
-            "address (tcp://host:8786) or a scheduler file (.json).",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(min=1),
-            help="Worker processes of `--cluster local` (default and most: the cores).",
-        ),
-        click.option(
-            "--shards",
-            metavar="URL",
-            help="Folder (fsspec URL) for the Parquet shards before the merge "
-            "(default: DB.shards; deleted after the merge).",
-        ),
-        click.option(
-            "--out",
-            metavar="URL",
-            help="Write the Parquet shards here and keep them, without merging into --db.",
-        ),
-        click.option(
-            "--task-inputs",
-            type=click.IntRange(min=1),
-            default=INPUTS_PER_TASK,
-            show_default=True,
-            help="Inputs (files or WARC records) per cluster task.",
-        ),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn

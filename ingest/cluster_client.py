@@ -1,4 +1,6 @@
-"""Reaching a Dask scheduler within a deadline, and sizing a local cluster to the machine.
+"""`clean`'s cluster options, reaching a Dask scheduler within a deadline, and sizing a local
+cluster to the machine (what `clean` needs of the cluster before a cluster run: click and the
+standard library only; ingest/cluster.py is imported when a cluster run starts).
 
 Dask's own `timeout` does not bound every wait: its client polls for a missing scheduler
 file without end, and a server that accepts the connection but speaks no Dask (an HTTP
@@ -16,6 +18,9 @@ from typing import Any
 
 import click
 
+# Inputs (page files or WARC records) per task: large enough that Dask's per-task cost
+# (a few ms) is small beside extraction (~3 ms a page), small enough to spread the work.
+INPUTS_PER_TASK = 256
 # Seconds a cluster run waits for its scheduler, at most.
 CONNECT_TIMEOUT_S = 30.0
 # Dask's own timeout is this much shorter, so that its clearer error comes first when it can.
@@ -62,3 +67,41 @@ def local_workers(requested: int | None) -> int:
         click.echo(f"--workers {requested}: using {cores}, the cores of this machine", err=True)
         return cores
     return requested
+
+
+def cluster_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The `clean` options of a cluster run."""
+    options = [
+        click.option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Extract on a Dask cluster: `local` (a LocalCluster), a scheduler "
+            "address (tcp://host:8786) or a scheduler file (.json).",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            help="Worker processes of `--cluster local` (default and most: the cores).",
+        ),
+        click.option(
+            "--shards",
+            metavar="URL",
+            help="Folder (fsspec URL) for the Parquet shards before the merge "
+            "(default: DB.shards; deleted after the merge).",
+        ),
+        click.option(
+            "--out",
+            metavar="URL",
+            help="Write the Parquet shards here and keep them, without merging into --db.",
+        ),
+        click.option(
+            "--task-inputs",
+            type=click.IntRange(min=1),
+            default=INPUTS_PER_TASK,
+            show_default=True,
+            help="Inputs (files or WARC records) per cluster task.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn

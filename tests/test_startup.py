@@ -91,6 +91,19 @@ def test_search_imports_no_html_network_or_cluster_library(fixtures_db):
     assert "newsclean.commands.clean" not in imported
 
 
+def test_clean_of_one_page_imports_neither_numpy_nor_the_cluster_module(tmp_path):
+    """A page or two are signed without numpy, sqlite-utils is imported without it, and the
+    cluster run's module waits for --cluster (issue 23): into a new database (schema, story
+    sync) and again into the same one (--force: extracted again, unchanged)."""
+    page = FIXTURES / "hnr" / "2020_000" / "source.html"
+    db = tmp_path / "one.db"
+    for force in ((), ("--force",)):
+        imported = modules_after("clean", str(page), "--db", str(db), "-q", *force)
+        assert not {"numpy", "pandas", "dask", "pyarrow", "fsspec"} & imported
+        assert "newsclean.ingest.cluster" not in imported
+    assert "sqlite_utils" in imported
+
+
 @pytest.mark.parametrize("command", [["search", "锦旗"], ["show", "1"], ["stats"]])
 def test_query_commands_import_neither_sqlite_utils_nor_numpy(fixtures_db, command):
     """They read through store.ReadOnlyDatabase; sqlite-utils (and numpy through it) is for writers."""

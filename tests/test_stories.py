@@ -6,6 +6,8 @@ import importlib.util
 import json
 import random
 import sqlite3
+import struct
+import subprocess
 import sys
 import zlib
 from pathlib import Path
@@ -68,7 +70,7 @@ def test_short_bodies_get_no_signature():
 def test_signature_is_stable_and_similarity_tracks_overlap():
     doc = sp.fixture_docs()[0]
     a, b = stories.signature(doc.text), stories.signature(doc.text)
-    assert a is not None and b is not None and (a == b).all()
+    assert a is not None and len(a) == 4 * stories.NUM_PERM and a == b
     half = stories.signature("\n".join(doc.body[: len(doc.body) // 2]))
     assert half is not None and 0.2 < stories.similarity(a, half) < 0.8
 
@@ -92,9 +94,60 @@ def test_signature_equals_datasketchs_minhash():
             num_perm=stories.NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme="affine32"
         )
         reference.update_batch(grams)
-        assert ours is not None and ours.tolist() == reference.hashvalues.tolist()
+        assert ours is not None and values(ours) == reference.hashvalues.tolist()
         compared += 1
     assert compared >= 10
+
+
+def values(sig: bytes) -> list[int]:
+    return list(struct.unpack(f"<{stories.NUM_PERM}I", sig))
+
+
+def test_permutations_are_numpys_draws():
+    """The pure-Python permutations are numpy's RandomState(1) draws, which datasketch uses."""
+    np = pytest.importorskip("numpy")
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, stories.NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, stories.NUM_PERM, dtype=np.uint32)
+    assert stories._permutations() == (tuple(a.tolist()), tuple(b.tolist()))
+
+
+def test_signature_without_numpy_equals_numpys():
+    """The first pages a process signs are signed in pure Python (no numpy import for a page
+    or two), the others with numpy: the two give the same bytes, on every fixture body, its
+    half and its traditional-script copy."""
+    compared = 0
+    for doc in sp.fixture_docs():
+        for text in (doc.text, "\n".join(doc.body[: len(doc.body) // 2]), to_traditional(doc.text)):
+            grams = stories.shingles(text)
+            if grams:
+                assert stories._python_signature(grams) == stories._numpy_signature(grams)
+                compared += 1
+    assert compared >= 10
+
+
+SIGNING_PROBE = """
+import sys
+from newsclean.db import stories
+body = sys.stdin.read()
+first, second = stories.signature(body), stories.signature(body)
+print("numpy" in sys.modules, first == second == stories._numpy_signature(stories.shingles(body)))
+"""
+
+
+def test_a_process_turns_to_numpy_after_its_budget():
+    """A fresh process signs a body in pure Python, without importing numpy, until the
+    shingles it signed so exceed PYTHON_SHINGLES; then it signs with numpy."""
+    body = sp.fixture_docs()[0].text
+    count = len(stories.shingles(body))
+    assert 2 * count < stories.PYTHON_SHINGLES
+    once = f"stories._PythonBudget.left = {count}\n"
+    for budget, imported in ((once, "True True"), ("", "False True")):
+        probe = SIGNING_PROBE.replace("body = ", budget + "body = ")
+        done = subprocess.run(
+            [sys.executable, "-c", probe], input=body, cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        assert done.stdout.split() == imported.split()
 
 
 # ---------------------------------------------------------------- the labelled pairs
