@@ -66,7 +66,7 @@ from typing import Any
 from newsclean.db import store
 from newsclean.db.filters import Filters, filter_sql
 from newsclean.db.values import stored_list
-from newsclean.extract.text import fold_script
+from newsclean.extract.text import fold_script, lazy_pattern
 
 FTS_TABLE = "articles_fts"
 CHARS_TABLE = "articles_fts_chars"
@@ -97,9 +97,11 @@ TAG = "\ue000"
 # Han (with extensions and compatibility ideographs), 〇, kana and hangul syllables.
 CJK_CHARS = "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-# Pieces of a query term: a CJK run, or a word that unicode61 keeps as one token.
-_PIECE = re.compile(f"[{CJK_CHARS}]+|[^\\W_{CJK_CHARS}]+")
-_IS_CJK = re.compile(f"[{CJK_CHARS}]")
+# Pieces of a query term: a CJK run, or a word that unicode61 keeps as one token. The query
+# patterns are compiled on first use: a class of CJK_CHARS takes ~1.5 ms to compile, and the
+# writers (`clean`, which imports this module for the index) read no query (issue 23).
+_PIECE = lazy_pattern(f"[{CJK_CHARS}]+|[^\\W_{CJK_CHARS}]+")
+_IS_CJK = lazy_pattern(f"[{CJK_CHARS}]")
 
 _OLD = "old.id, old.title, old.body, old.site, old.published_at, 1"
 
@@ -285,7 +287,7 @@ class ParsedQuery:
 
     def needles(self) -> list[str]:
         """The strings to highlight in snippets: every CJK run and word of the positive terms."""
-        return [p for group in self.groups for t in group for p in _PIECE.findall(t.text)]
+        return [p for group in self.groups for t in group for p in _PIECE().findall(t.text)]
 
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "„": "”", "「": "」"}
@@ -342,7 +344,7 @@ def parse_query(query: str) -> ParsedQuery:
             pending_or = True
             continue
         assert isinstance(item, Term)
-        if not _PIECE.search(item.text):
+        if not _PIECE().search(item.text):
             shown = f'"{item.text}"' if item.text else 'an empty phrase ""'
             raise QueryError(f"{shown} has no letters, digits or CJK characters to search for")
         if item.negated:
@@ -370,12 +372,12 @@ def _quote(token: str) -> str:
 
 def term_expression(text: str) -> str:
     """The FTS5 phrase for one term, mirroring index_text (see the module docstring)."""
-    pieces = _PIECE.findall(text)
+    pieces = _PIECE().findall(text)
     tokens: list[str] = []
     prefix = False
     for pos, piece in enumerate(pieces):
         last = pos == len(pieces) - 1
-        if not _IS_CJK.match(piece):
+        if not _IS_CJK().match(piece):
             tokens.append(piece)
         elif len(piece) == 1:
             tokens.append(piece)
@@ -401,8 +403,8 @@ def fts_expression(parsed: ParsedQuery) -> str:
 
 def _single_char(term: Term) -> bool:
     """True when the term is one CJK character (nothing else searchable)."""
-    pieces = _PIECE.findall(term.text)
-    return len(pieces) == 1 and len(pieces[0]) == 1 and bool(_IS_CJK.match(pieces[0]))
+    pieces = _PIECE().findall(term.text)
+    return len(pieces) == 1 and len(pieces[0]) == 1 and bool(_IS_CJK().match(pieces[0]))
 
 
 def chars_expression(parsed: ParsedQuery) -> str | None:
@@ -412,7 +414,7 @@ def chars_expression(parsed: ParsedQuery) -> str | None:
         return None
 
     def char(term: Term) -> str:
-        return _quote(_PIECE.findall(term.text)[0])
+        return _quote(_PIECE().findall(term.text)[0])
 
     groups = ["(" + " OR ".join(map(char, g)) + ")" for g in parsed.groups]
     expr = " AND ".join(groups)
@@ -726,14 +728,14 @@ def term_counter(text: str) -> Callable[[str], int]:
     """A function counting the places where the index matches the term in a text, overlapping
     ones too: its pieces in order with only separators between them, a Latin word or number
     whole, two CJK pieces apart (the index breaks a run there)."""
-    pieces = _PIECE.findall(text)
-    if len(pieces) == 1 and _IS_CJK.match(text) and not _overlaps_itself(text):
+    pieces = _PIECE().findall(text)
+    if len(pieces) == 1 and _IS_CJK().match(text) and not _overlaps_itself(text):
         return lambda s: s.count(text)  # the common case, ten times faster than the regex
     parts = []
     for pos, piece in enumerate(pieces):
-        cjk = bool(_IS_CJK.match(piece))
+        cjk = bool(_IS_CJK().match(piece))
         if pos:
-            parts.append(r"[\W_]+" if cjk and _IS_CJK.match(pieces[pos - 1]) else r"[\W_]*")
+            parts.append(r"[\W_]+" if cjk and _IS_CJK().match(pieces[pos - 1]) else r"[\W_]*")
         parts.append(re.escape(piece) if cjk else _WORD_EDGE + re.escape(piece) + _WORD_END)
     found = re.compile("(?=" + "".join(parts) + ")", re.IGNORECASE).findall
     return lambda s: len(found(s))
@@ -830,7 +832,7 @@ def make_plan(db: store.Queryable, parsed: ParsedQuery, filters: Filters) -> Pla
     expr = f"{TEXT_COLUMNS} : ({text})" + (f" AND {tags}" if tags else "")
     if chars is None:
         return Plan(FTS_TABLE, expr, where, params)
-    wanted = [_quote(_PIECE.findall(t.text)[0]) for g in parsed.groups for t in g]
+    wanted = [_quote(_PIECE().findall(t.text)[0]) for g in parsed.groups for t in g]
     return Plan(CHARS_TABLE, expr, where, params, f"{expr} AND title : ({' OR '.join(wanted)})")
 
 

@@ -9,7 +9,6 @@ it and host `a` to requests), so it is used only for messages and never decides 
 from __future__ import annotations
 
 import ipaddress
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -111,6 +110,8 @@ def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
+        import socket  # here: ~3 ms of start-up, for the runs that check a URL (issue 23)
+
         try:
             address = ipaddress.IPv4Address(socket.inet_aton(host))  # the forms getaddrinfo accepts too
         except (OSError, UnicodeError):
