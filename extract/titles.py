@@ -29,7 +29,7 @@ from newsclean.extract.content import Container, PageWalk, best_container, hidde
 from newsclean.extract.dates import first_date_at, parse_date
 from newsclean.extract.html import element_text, meta_content, render_lines, select, tag_groups, title_text
 from newsclean.extract.meta import is_breadcrumb
-from newsclean.extract.text import HAN, clean_line
+from newsclean.extract.text import HAN, clean_line, lazy_pattern
 
 if TYPE_CHECKING:  # the pages come parsed (extract.html): importing lxml costs ~40 ms of start-up
     import lxml.html
@@ -67,8 +67,8 @@ _HAN_RE = re.compile(f"[{HAN}]")
 # A heading element within this many lines above the body is the story's own.
 NEAR_HEADING = 8
 # A field label opening a line: `发布时间：`, `来源:`.
-_LABEL_START_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]")
-_BARE_LABEL_RE = re.compile(f"^[{HAN}]{{1,4}}\\s*[:：]$")
+_LABEL_START_RE = lazy_pattern(f"^[{HAN}]{{1,4}}\\s*[:：]")
+_BARE_LABEL_RE = lazy_pattern(f"^[{HAN}]{{1,4}}\\s*[:：]$")
 # A column or tag field (`所属分类：数理化`) among the lines between headline and date line.
 _CATEGORY_FIELD_RE = re.compile(f"^(?:{labels.CATEGORY}){labels.COLON}")
 # A post's bracketed lead that is its headline: `【标题】正文…` (Weibo, news feeds); not an
@@ -376,7 +376,7 @@ def line_above_date(
     above = near[: dated[0]] if dated else near[:opening]
     for i, line in reversed(list(enumerate(above))):
         kind = classify_line(line)
-        if kind in _META_KINDS or _BARE_LABEL_RE.match(line) or _CATEGORY_FIELD_RE.match(line):
+        if kind in _META_KINDS or _BARE_LABEL_RE().match(line) or _CATEGORY_FIELD_RE.match(line):
             continue  # credits, `发布时间：` over its date, `所属分类：X`
         right_above = bool(dated) and i == len(above) - 1
         shortest = MIN_SHORT_HEADLINE if right_above and line in named else MIN_HEADLINE
@@ -425,7 +425,7 @@ def is_meta_block(text: str) -> bool:
     headline: such a line opening with a label (`发布时间：`, `来源：`) or standing on several
     lines (`2019年09月11日` / `富达传媒` / `1665`); a headline holding a date
     (`…课后题（2020.3.23作业）`, `第63届金球奖：…(2005-12-23 21:05:10)`) does neither."""
-    return bool(_LABEL_START_RE.match(text) or "\n" in text) and classify_line(text) != Kind.TEXT
+    return bool(_LABEL_START_RE().match(text) or "\n" in text) and classify_line(text) != Kind.TEXT
 
 
 def is_headline_shaped(line: str, shortest: int = MIN_HEADLINE) -> bool:
