@@ -484,7 +484,10 @@ def _clean_inputs(
         for outcome in outcomes:
             summary.add(outcome)
 
-    extract = functools.partial(extract_job, indexes=db.indexes, observe=learner is not None)
+    # The workers derive the indexes' values of what they extract (the writer then has less to
+    # do); in this process the store's sync derives them, for the rows that changed alone.
+    indexes = db.indexes if pool else ()
+    extract = functools.partial(extract_job, indexes=indexes, observe=learner is not None)
     # Windows handed to the workers and not yet collected: a transaction's worth, so that
     # the workers have work while this process writes one, and at most FLIGHT_BYTES of the
     # page data read here (sources.windows).
