@@ -29,9 +29,9 @@ from newsclean.commands.options import add_verbosity_options  # noqa: E402
 from newsclean.commands.output import EXIT_INTERRUPTED  # noqa: E402
 from newsclean.ingest.verbosity import cause_of, verbose  # noqa: E402
 
-# numpy (which sqlite-utils and the story signatures import) loads OpenBLAS, which starts a
-# thread per core that spins for ~0.1 s waiting for work: 50-90 ms of CPU in a short command
-# such as `clean` of one page (issue 23). newsclean's numpy work is element-wise (MinHash
+# numpy (which the story signatures import once a run has signed a few pages) loads OpenBLAS,
+# which starts a thread per core that spins for ~0.1 s waiting for work: 50-90 ms of CPU in a
+# short command (issue 23). newsclean's numpy work is element-wise (MinHash
 # signatures) and calls no BLAS routine, so one thread changes no result; a user's own
 # setting is kept. Set here, before any command's module can import numpy.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

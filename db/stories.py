@@ -251,7 +251,9 @@ def band_keys(sig: bytes) -> list[int]:
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures: the share of equal values."""
-    return sum(a[i : i + 4] == b[i : i + 4] for i in range(0, 4 * NUM_PERM, 4)) / NUM_PERM
+    import numpy as np
+
+    return float(np.count_nonzero(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4"))) / NUM_PERM
 
 
 def _stacked(sigs: dict[int, bytes], ids: Sequence[int]) -> np.ndarray:
