@@ -217,3 +217,34 @@ def test_declared_encoding_agrees_with_beautifulsoup(data):
     dammit = pytest.importorskip("bs4.dammit")
     expected = dammit.EncodingDetector.find_declared_encoding(data, is_html=True)
     assert decode.declared_encoding(data) == expected
+
+
+HIDING_PROBE = """
+import sys, threading
+from newsclean.db.writable import hidden_from_imports
+seen = {}
+with hidden_from_imports("colorsys"):
+    try:
+        import colorsys
+        seen["here"] = "imported"
+    except ModuleNotFoundError:
+        seen["here"] = "hidden"
+    def other():
+        import colorsys
+        seen["other thread"] = "imported"
+    worker = threading.Thread(target=other)
+    worker.start()
+    worker.join()
+import colorsys
+seen["after"] = "imported"
+print(seen["here"], seen["other thread"], seen["after"])
+"""
+
+
+def test_a_hidden_module_is_hidden_from_this_thread_and_only_within_the_block():
+    """How sqlite-utils is imported without numpy: another thread (a Dask worker's, say)
+    importing the module meanwhile gets it."""
+    done = subprocess.run(
+        [sys.executable, "-c", HIDING_PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["hidden", "imported", "imported"]
