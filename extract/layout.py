@@ -251,10 +251,16 @@ def ends_article(paragraphs: list[str], rest: list[str], kind: Kind = Kind.FOOTE
     """Whether a related-reading or footer line ends the article. It does not when the text
     before it has not begun the article (captions, a teaser) and running text follows: a
     related link or a photo credit stands between a page's lead block and its story; nor
-    when a related-reading heading opens a section of running text (see `is_prose_section`)."""
-    if kind == Kind.RELATED and is_prose_section(rest):
-        return False
+    when a related-reading heading opens a section of running text (see `is_prose_section`).
+    A related-reading heading over a list of headlines (with a summary under each or not)
+    after running text always does."""
     before = sum(sentence_weight(p) for p in paragraphs)
+    if kind == Kind.RELATED:
+        sentences, headlines, weight = section_shape(rest)
+        if weight >= PROSE_SECTION_HAN and sentences > 2 * headlines:
+            return False  # a section of running text under the heading
+        if before and headlines >= MIN_BOX_ITEMS:
+            return True  # after the story's text: a list of related stories, summaries or not
     after = [w for w in (sentence_weight(clean_line(line)) for line in rest) if w]
     return len(after) < 2 or sum(after) <= 2 * before
 
@@ -270,6 +276,13 @@ def is_prose_section(rest: list[str]) -> bool:
     or footer line, are running text rather than a list of headlines (an editor's `延伸阅读`
     box of background paragraphs inside the story, where a list of related stories, with or
     without a summary under each, has a headline line per item)."""
+    sentences, headlines, weight = section_shape(rest)
+    return weight >= PROSE_SECTION_HAN and sentences > 2 * headlines
+
+
+def section_shape(rest: list[str]) -> tuple[int, int, int]:
+    """The sentence lines, the headline-like lines and the running text (Han characters) of
+    the lines up to the next related-reading or footer line."""
     sentences, headlines, weight = 0, 0, 0
     for raw in rest:
         line = clean_line(raw)
@@ -282,7 +295,7 @@ def is_prose_section(rest: list[str]) -> bool:
             sentences, weight = sentences + 1, weight + found
         elif HEADLINE_HAN[0] <= han_count(line) <= HEADLINE_HAN[1]:
             headlines += 1
-    return weight >= PROSE_SECTION_HAN and sentences > 2 * headlines
+    return sentences, headlines, weight
 
 
 def drop_glued_image(paragraph: str) -> str:

@@ -391,3 +391,15 @@ def test_a_related_list_with_summaries_is_not_the_story_of_a_slide_page():
     slide = f"<div class='slidePic'><div class='left'><dl><dt><img src='/1.jpg'></dt><dd>{story}</dd></dl></div></div>"
     html = page(f"{slide}<div class='related'>{items}</div>")
     assert extract_page(html, url="https://ent.example.com/slide/1.shtml").body == [story]
+
+
+def test_a_related_list_with_summaries_inside_the_story_box_ends_the_story():
+    # Layout: a finance portal's story box holding, after the text, `相关新闻` over related
+    # stories, each a headline, a summary sentence longer than the story's and a date.
+    items = "".join(
+        f"<h4>全市第{n}批重点项目集中开工</h4><p>项目涉及街巷四十余条,将对管网、路面和立面进行全面提升,"
+        f"预计明年年底完工,届时将惠及沿线居民一万余户。</p><p>2024-04-{n + 1:02d}</p>"
+        for n in range(10)
+    )
+    html = page(f"<div class='art_contextBox'><p>{PARA}</p><p>{SIDE}</p><h3>相关新闻</h3>{items}</div>")
+    assert extract_page(html, url="https://stock.example.com/2019-09-26/1.html").body == [PARA, SIDE]
