@@ -289,12 +289,13 @@ def first_line(walk: PageWalk, element: lxml.html.HtmlElement) -> int:
 def story_above_replies(lines: list[str], heading: lxml.html.HtmlElement | None) -> list[str]:
     """When the page's densest text is a list of replies and no post of its own stands out: a
     story too short for a container under its headline in the `lines` above the list (a
-    county portal's 简讯 with readers' comments under it), when those lines are no replies; the
-    lines closing them without running text (the list's heading) left out."""
-    short = text_under_headline(lines, heading)
+    county portal's 简讯 with readers' comments under it), or with no headline element the
+    densest run of lines above the list, when those lines are no replies or list; the lines
+    closing them without running text (the list's heading) left out."""
+    short = text_under_headline(lines, heading) if heading is not None else densest_lines(lines)
     while short and not sentence_weight(clean_line(short[-1])):
         short.pop()  # the list's heading, a reply's header
-    return [] if looks_like_replies([clean_line(line) for line in short]) else short
+    return [] if looks_like_listing(short) else short
 
 
 def is_signature(lines: list[str]) -> bool:

@@ -403,3 +403,23 @@ def test_a_related_list_with_summaries_inside_the_story_box_ends_the_story():
     )
     html = page(f"<div class='art_contextBox'><p>{PARA}</p><p>{SIDE}</p><h3>相关新闻</h3>{items}</div>")
     assert extract_page(html, url="https://stock.example.com/2019-09-26/1.html").body == [PARA, SIDE]
+
+
+def test_a_story_with_no_headline_element_over_long_comments_is_the_body():
+    # Layout: a portal's slide page saved without its headline block: the story under the
+    # picture in a <dd> beside the strip of the other pictures' linked captions (no container:
+    # mostly links), then readers' comments, each long enough for a container.
+    said = "这个问题确实值得关注,希望有关部门能够尽快拿出解决办法,让老百姓少跑腿。我们小区去年也遇到过类似的情况,后来物业出面协调才把问题彻底解决了。"
+    items = "".join(
+        f"<div class='c-item'><div><a href='/u/{n}'>网友{n}号</a> <span>2024-05-0{n % 9 + 1} 10:2{n}</span></div>"
+        f"<div>{said}</div><div><a href='#'>回复</a> <a href='#'>赞({n})</a></div></div>"
+        for n in range(10)
+    )
+    story = f"{PARA}{SIDE}"
+    thumbs = "".join(f"<a href='/slide/2_{n}.shtml'>第{n}张 发布会现场图片</a>" for n in range(12))
+    html = (
+        "<html><head><meta charset='utf-8'><title>某市经济运行情况发布_娱乐频道</title></head><body>"
+        f"<div class='slidePic'><div class='left'><dl><dt><img src='/1.jpg'></dt><dd>{story}</dd></dl>{thumbs}</div></div>"
+        f"<div class='comments'><h3>网友评论</h3>{items}</div></body></html>"
+    ).encode()
+    assert extract_page(html, url="https://ent.example.com/slide/2.shtml").body == [story]
