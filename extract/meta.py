@@ -133,8 +133,9 @@ def clean_source(value: str | None) -> str | None:
         is_name(token) for token in _NAME_LIST_SPLIT_RE.split(value[len(first) :].strip())
     ):
         value = first  # `台海网 刘强`, `南方都市报(广州) 蔡丽怡/伍洁敏`: writers follow the outlet
-    if value.endswith((")", "）")) and not any(c in value for c in "(（"):
-        value = value[:-1].rstrip()  # `资料图）`: the closing bracket of a caption
+    for opening, closing in ("(（", ")）"), ("【[", "】]"):
+        if value.endswith(tuple(closing)) and not any(c in value for c in opening):
+            value = value[:-1].rstrip()  # `资料图）`, `【来源：县林业局】`: the field's closing bracket
     if not value or is_breadcrumb(value) or _NOT_SOURCE_RE.match(match_form(value)):
         return None
     return value

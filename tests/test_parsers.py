@@ -222,6 +222,9 @@ def test_a_source_ends_at_the_credit_label_after_it():
     assert parse_source("来源：人民网－河南频道记者 赵磊") == "人民网－河南频道"
     assert parse_source("来源：大河报通讯员：王五") == "大河报"
     assert parse_source("来源：某某日报记者站") == "某某日报记者站"
+    # a county portal's bracketed info fields: the field's closing bracket is no part of it
+    assert parse_source("【作者：李华】【来源：县林业局】【时间：2024-10-10】") == "县林业局"
+    assert parse_source("[来源:新华社]") == "新华社"
 
 
 def test_breadcrumbs():
