@@ -43,6 +43,8 @@ TITLE_CLASSED = "[class*=title], [id*=title]"
 SUFFIX_PART_MAX = 15
 # A headline has at least this many characters (`不容易！` is the shortest seen).
 MIN_HEADLINE = 5
+# A label set beside a headline in an element of its own (`原创`, `独家`, `视频`) is this short.
+MAX_LABEL_CHARS = 4
 _SEPARATOR_RE = re.compile(r"\s*[-_|｜—－＿]{1,2}\s*")
 # How many lines above the body a headline in another script may stand.
 NEAR_BODY = 15
@@ -168,8 +170,17 @@ def agreed_heading(doc: lxml.html.HtmlElement, page: PageHead) -> tuple[str, lxm
         for el in by_tag["h1"] + by_tag["h2"]:
             text = element_text(el)
             if page.head in text and len(text) <= 2 * len(page.head):
-                return text, el
+                return (page.head if is_label_beside(el, text, page.head) else text), el
     return None
+
+
+def is_label_beside(el: lxml.html.HtmlElement, text: str, head: str) -> bool:
+    """True when what the headline element holds beside the page head is an element of its
+    own, a label (`<h1><span class="tag">原创</span>标题</h1>`), not words of the headline."""
+    extra = text.replace(head, "", 1).strip()
+    return bool(extra) and len(extra) <= MAX_LABEL_CHARS and any(
+        child.text_content().strip() == extra for child in el.iterdescendants()
+    )
 
 
 def headings_in_order(

@@ -512,3 +512,22 @@ def test_a_category_field_over_the_date_line_is_no_headline():
     )
     art = extract_page(html)
     assert (art.title, art.published_at) == ("徒手抓子弹真的存在吗？", "2019-09-24T17:08:00+08:00")
+
+
+def test_a_label_set_in_the_headline_element_is_no_part_of_the_title():
+    # Layout: a city news site's headline with a `原创` label in a span of its own inside the
+    # h1, the `<title>` giving the headline without it; a label typed into the headline
+    # itself stays (`【聚焦】` in both).
+    article = (
+        f"<div class='info'>2024-10-10 10:00 来源:某某网</div><div class='c'><p>{PARA}</p><p>{PARA}</p></div>"
+    )
+    labelled = page(
+        f"<h1><span class='tag'>原创</span>全县召开秋季森林防火工作会议</h1>{article}",
+        "<title>全县召开秋季森林防火工作会议_某某网</title>",
+    )
+    assert extract_page(labelled).title == "全县召开秋季森林防火工作会议"
+    typed = page(
+        f"<h1>【聚焦】全县召开秋季森林防火工作会议</h1>{article}",
+        "<title>全县召开秋季森林防火工作会议_某某网</title>",
+    )
+    assert extract_page(typed).title == "【聚焦】全县召开秋季森林防火工作会议"
