@@ -178,8 +178,10 @@ def is_label_beside(el: lxml.html.HtmlElement, text: str, head: str) -> bool:
     """True when what the headline element holds beside the page head is an element of its
     own, a label (`<h1><span class="tag">原创</span>标题</h1>`), not words of the headline."""
     extra = text.replace(head, "", 1).strip()
-    return bool(extra) and len(extra) <= MAX_LABEL_CHARS and any(
-        child.text_content().strip() == extra for child in el.iterdescendants()
+    return (
+        bool(extra)
+        and len(extra) <= MAX_LABEL_CHARS
+        and any(child.text_content().strip() == extra for child in el.iterdescendants())
     )
 
 
