@@ -26,6 +26,9 @@ score.py (`cli.py clean` in one run per folder, so a host's profile is learned a
             wraps each paragraph: `<div class="para"><p>…</p></div>`)
   brs       the article's <p>s replaced by their text separated by <br><br> (the table-era
             layout: one cell of text and line breaks)
+  split     the article's children cut in two halves, each in an element like the article's
+            (same tag and class), with an ad block between them (a CMS splitting the text
+            around an inserted ad)
   comments  a list of 20 readers' comments (user, time, text, 回复/赞) inserted right after
             the article, holding more text than most articles
   teasers   a list of 12 related stories (linked headline, a summary sentence, a date)
@@ -53,7 +56,7 @@ sys.path[0] = str(ROOT)
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
 DEVSET = SHARED / "devset"
 DEFAULT_FOLDERS = ("html", "html2", "sites/ent.163.com", "sites/ent.ifeng.com")
-KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all", "wrapped", "brs", "comments", "teasers")
+KINDS = ("none", "classes", "head", "nesting", "sidefirst", "all", "wrapped", "brs", "split", "comments", "teasers")
 # What the inserted comments and teasers say (no dev page says it).
 _SAID = (
     "这个问题确实值得关注，希望有关部门能够尽快拿出解决办法，让老百姓少跑腿。",
@@ -220,6 +223,23 @@ def insert_after_article(doc: lxml.html.HtmlElement, gold: dict, block: str) -> 
     return True
 
 
+def split_article(doc: lxml.html.HtmlElement, gold: dict) -> bool:
+    """Move the second half of the article element's children into a copy of the element
+    (tag and attributes) after it, with an ad block between the two. False when the article
+    element is not found or has fewer than four children."""
+    article = article_element(doc, gold)
+    if article is None or article is doc.body or article is doc or len(article) < 4:
+        return False
+    second = doc.makeelement(article.tag, dict(article.attrib))
+    for child in list(article)[len(article) // 2 :]:
+        second.append(child)  # the child's tail moves with it
+    ad = lxml.html.fragment_fromstring("<div class='ad-box'><a href='/ad'>广告</a></div>")
+    second.tail, article.tail = article.tail, None
+    article.addnext(ad)
+    ad.addnext(second)
+    return True
+
+
 def comment_list() -> str:
     """A list of readers' comments: each a user, a time, a sentence or two, and reactions."""
     items = "".join(
@@ -274,6 +294,8 @@ def perturb(data: bytes, gold: dict, kind: str, tokens: dict[str, str], rng: ran
     if kind == "wrapped" and not wrap_paragraphs(doc, gold):
         return None
     if kind == "brs" and not flatten_paragraphs(doc, gold):
+        return None
+    if kind == "split" and not split_article(doc, gold):
         return None
     if kind in ("comments", "teasers"):
         block = comment_list() if kind == "comments" else teaser_list()

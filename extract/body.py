@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,7 @@ from newsclean.extract.html import element_text, render_lines
 from newsclean.extract.layout import finish_body, sentence_weight
 from newsclean.extract.profiles import element_signature
 from newsclean.extract.record import Article
-from newsclean.extract.text import clean_line
+from newsclean.extract.text import clean_line, han_count
 
 if TYPE_CHECKING:
     import lxml.html
@@ -87,6 +88,9 @@ ITEM_SHARE = 0.5
 INNER_SHARE = 0.8
 # A list of replies renders as at least this many lines (a header and a text per reply).
 MIN_REPLY_LINES = 10
+# A block between a container and its continuation holds at most this much text (`广告`, a
+# caption, a `点击查看大图` prompt).
+MAX_BETWEEN_HAN = 20
 # A container with fewer Han characters of paragraphs than this is no body location.
 MIN_LOCATION_HAN = 50
 # A short line marking a Q&A page's answers: the kept answer's head (`最佳答案`, `提问者采纳`)
@@ -114,8 +118,48 @@ def choose_body(
     """The article's lines from the page's walk (`heading`: the headline's element, when
     known), with a second opinion when the container's lines are doubtful, and one from the
     host's profile (`locations`: the signatures of its body containers) when it has one."""
-    choice = question_above(walk, page_choice(walk, html, url, heading), heading)
+    choice = with_continuations(walk, question_above(walk, page_choice(walk, html, url, heading), heading))
     return check_with_profile(walk, choice, locations) if locations else choice
+
+
+def with_continuations(walk: PageWalk, choice: BodyChoice) -> BodyChoice:
+    """The chosen container's lines, followed and preceded by those of its continuations: the
+    siblings of its tag, class and id that hold running text, with nothing but blocks of little
+    text (an ad, a picture, a script) between them and it (a CMS that splits the text around
+    an inserted ad or picture block)."""
+    element = choice.element
+    if element is None or choice.reader != CONTAINER or not (element.get("class") or element.get("id")):
+        return choice
+    parent = element.getparent()
+    if parent is None:
+        return choice
+    siblings = list(parent)
+    at = siblings.index(element)
+    before = continuations(reversed(siblings[:at]), element)[::-1]
+    after = continuations(siblings[at + 1 :], element)
+    if not (before or after):
+        return choice
+    lines = [line for el in before for line in render_lines(el)]
+    lines += choice.lines + [line for el in after for line in render_lines(el)]
+    return BodyChoice(lines, CONTAINER, choice.compared, element=element)
+
+
+def continuations(
+    siblings: Iterable[lxml.html.HtmlElement], element: lxml.html.HtmlElement
+) -> list[lxml.html.HtmlElement]:
+    """The siblings, in the order given, that continue the element's text (see
+    with_continuations), up to the first that holds text of another kind."""
+    found = []
+    shape = (element.tag, element.get("class"), element.get("id"))
+    for sibling in siblings:
+        if not isinstance(sibling.tag, str):
+            continue
+        alike = (sibling.tag, sibling.get("class"), sibling.get("id")) == shape
+        if alike and holds_running_text(render_lines(sibling), MIN_SHORT_TEXT):
+            found.append(sibling)
+        elif han_count(sibling.text_content()) > MAX_BETWEEN_HAN:
+            break
+    return found
 
 
 def page_choice(

@@ -423,3 +423,17 @@ def test_a_story_with_no_headline_element_over_long_comments_is_the_body():
         f"<div class='comments'><h3>网友评论</h3>{items}</div></body></html>"
     ).encode()
     assert extract_page(html, url="https://ent.example.com/slide/2.shtml").body == [story]
+
+
+def test_a_story_split_around_an_ad_is_read_whole():
+    # Layout: a portal CMS that cuts the text around an inserted ad: two blocks of one tag and
+    # class, the ad's block between them, a related list after the second.
+    first = f"<p>第一段。{PARA}</p><p>第二段。{SIDE}{PARA}</p>"
+    second = f"<p>第三段。{SIDE}</p><p>第四段。{PARA}{SIDE}</p>"
+    html = page(
+        f"<div class='article-content'>{first}</div><div class='ad-box'><a href='/ad'>广告</a></div>"
+        f"<div class='article-content'>{second}</div><div class='related'><h3>相关阅读</h3>"
+        "<ul><li><a href='/1.html'>全省经济运行稳中向好</a></li><li><a href='/2.html'>新一批重点项目签约</a></li></ul></div>"
+    )
+    body = extract_page(html, url="https://news.example.com/2024/0305/a.html").body
+    assert [line[:3] for line in body] == ["第一段", "第二段", "第三段", "第四段"]
