@@ -7,9 +7,9 @@ Each constant is a plain alternation without a group, so a user writes `(?:{EDIT
 
 from __future__ import annotations
 
-# `来源:`, `稿源:`, `出处:`, `转自:`: where the article comes from.
+# `来源:`, `稿源:`, `供稿单位:`, `出处:`, `转自:`: where the article comes from.
 SOURCE_WORD = "来源"
-SOURCE = SOURCE_WORD + "|稿源|供稿|出处|转载自|转自"
+SOURCE = SOURCE_WORD + "|稿源|供稿单位|供稿|出处|转载自|转自"
 # `责编:`, `责任编辑:`, `编辑:`: who edited it.
 EDITOR = "责编|责任编辑|编辑|编审"
 # Reviewers named after the editor (`审核:X`, `校对:X`), and the whole sign-off chain of a

@@ -225,6 +225,8 @@ def test_a_source_ends_at_the_credit_label_after_it():
     # a county portal's bracketed info fields: the field's closing bracket is no part of it
     assert parse_source("【作者：李华】【来源：县林业局】【时间：2024-10-10】") == "县林业局"
     assert parse_source("[来源:新华社]") == "新华社"
+    # a government portal's `供稿单位：` (the unit that supplied the text)
+    assert parse_source("发布时间：2024-03-05 供稿单位：某县农业农村局") == "某县农业农村局"
 
 
 def test_breadcrumbs():
