@@ -37,13 +37,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: `bench` is the folder, not bench/bench.py
 
 TIME_COLUMNS = {"extracted_at", "seen_at"}
+SEGMENT_TABLES = ("_fts_data", "_fts_idx", "_chars_data", "_chars_idx")  # an FTS5 index's segments
 
 
 def table_hashes(path: Path) -> dict[str, str]:
-    """{table: hash of its rows in rowid order, times left out} of a database."""
+    """{table: hash of its rows in rowid order, times left out} of a database; of the FTS5
+    indexes, what they hold (search.index_content), not how their segments lay it out."""
+    from newsclean.db import search
+
     con = sqlite3.connect(path)
-    out = {}
+    out = {f"{name} (content)": content for name, content in search.index_content(con)}
     for (name,) in con.execute("select name from sqlite_master where type = 'table' order by name"):
+        if name.endswith(SEGMENT_TABLES):
+            continue
         cols = [r[1] for r in con.execute(f"pragma table_info('{name}')") if r[1] not in TIME_COLUMNS]
         listed = ", ".join(f'"{c}"' for c in cols)
         try:
@@ -66,16 +72,16 @@ def merge_once(shards: str, db_path: Path, profile: int, inline: bool = False) -
     with contextlib.suppress(ImportError):  # (not in code from before db/aside.py)
         from newsclean.db import aside
 
-        finish = aside.AsideBuild.finish
+        answer = aside.AsideBuild.answer
 
-        def timed_finish(*args: Any) -> None:
+        def timed_answer(*args: Any) -> None:
             start = time.perf_counter()
             try:
-                finish(*args)
+                answer(*args)
             finally:
                 copy_wall[0] += time.perf_counter() - start
 
-        aside.AsideBuild.finish = timed_finish  # type: ignore[method-assign]
+        aside.AsideBuild.answer = timed_answer  # type: ignore[method-assign]
 
     tasks = cluster.planned_tasks(shards)
     read_cpu = [0.0]
@@ -113,7 +119,7 @@ def merge_once(shards: str, db_path: Path, profile: int, inline: bool = False) -
         f"{1000 * cpu / max(articles, 1):.3f} ms per article, of which reading shards "
         f"{1000 * read_cpu[0] / max(articles, 1):.3f}; the index processes "
         f"{1000 * children_cpu / max(articles, 1):.3f} ms per article{' (inline)' if inline else ''}; "
-        f"waiting for them and copying their tables in: {copy_wall[0]:.2f} s wall"
+        f"waiting for them to finish and write their tables in: {copy_wall[0]:.2f} s wall"
     )
     if profiler:
         profiler.dump_stats(Path(tempfile.gettempdir()) / "merge_bench.prof")  # for print_callers

@@ -1,21 +1,23 @@
 """Derived indexes built aside: each by a process of its own while a writer fills a fresh
-database (the cluster merge), then copied in.
+database (the cluster merge), then written in.
 
 Into a database with no article yet, the merge inserts rows as fast as SQLite takes them;
 the derived indexes (db/stages.py) cost more per article than the insert. While the merge
-goes on, each index is built by a process of its own in a side database:
+goes on, each index is built by a process of its own, in one pass:
 
-- the search index (`SearchBuild`): FTS5 makes the same segments only from the same inserts
-  and deletes in the same transactions, so its process replays what `search.sync` would do
-  after each batch, in a transaction per batch;
-- any other index, the stories (`MirrorBuild`): its process keeps a copy of the fresh
-  database whose `articles` mirror the columns it reads, and runs the index's own `sync`
-  there after each batch, with the values the workers derived.
+- the search index (`SearchBuild`): its process inserts each sync's rows (and removes the
+  old values of changed articles) in a side database, all in one transaction, then copies
+  the FTS5 tables in. The index holds the same tokens, documents and sizes as syncs in
+  place, in other segments (FTS5 lays out segments by transaction);
+- the stories (`StoryBuild`): its process keeps each article's signature (derived by the
+  workers), date and site, and at the end makes the story tables as `stories.rebuild` would
+  (`stories.bulk_tables`), without storing or reading a band per article on the way.
 
 Each build takes the article changes from TEMP triggers of the writer's connection (a queue
 of its own; the database's own triggers keep filling its pending tables). When the writer is
-done, the index's tables are copied in and its pending table emptied, in one transaction. A
-writer killed before leaves its articles in the pending tables, for the next sync to index.
+done, each process finishes its index (the builds at once), then writes it in and empties
+its pending table, in one transaction (the builds one after the other). A writer killed
+before leaves its articles in the pending tables, for the next sync to index.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from newsclean.db import search, store
@@ -34,38 +36,27 @@ if TYPE_CHECKING:
 
 # The tables FTS5 keeps a contentless index in (its "shadow tables").
 FTS_SHADOWS = ("data", "idx", "docsize", "config")
-# The article columns a mirror holds (what the story index reads, and the NOT NULL ones).
-MIRROR_COLUMNS = ("id", "key", "title", "body", "site", "published_at")
 # A change queue's columns (search.queue_schema): the id, the old values, whether indexed.
 CHANGE_COLUMNS = "id, title, body, site, published_at, indexed"
+# What a build's process is told: finish the index, then write it into the database.
+FINISH, WRITE = None, "write"
 
 
 class AsideBuild:
-    """What both builds share: a side database, a process that reads what each sync sends
-    through a pipe, and the copy into the database at the end."""
+    """What both builds share: a process that takes what each sync sends through a pipe,
+    finishes the index when told FINISH, and writes it into the database when told WRITE."""
 
     def __init__(
-        self,
-        index: store.DerivedIndex,
-        queue: str,
-        tables: list[str],
-        folder: str,
-        target: Callable[[str, Any, Any], None],
-        prepare: Callable[[str], None],
+        self, index: store.DerivedIndex, queue: str, target: Callable[..., None], *args: Any
     ) -> None:
         import multiprocessing
-        import tempfile
 
         self.index = index
         self.derivations = index.derivations
         self.queue = queue
-        self.tables = tables  # copied in by finish
-        handle, self.path = tempfile.mkstemp(prefix=".newsclean-index-", suffix=".db", dir=folder)
-        os.close(handle)
-        prepare(self.path)
         context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         self.pipe, theirs = context.Pipe()
-        self.process = context.Process(target=target, args=(self.path, index, theirs), daemon=True)
+        self.process = context.Process(target=target, args=(*args, theirs), daemon=True)
         self.process.start()
         theirs.close()
 
@@ -85,7 +76,7 @@ class AsideBuild:
         return self.index.rebuild(db)
 
     def sync(self, db: store.Queryable) -> int:
-        """Send the changes since the last sync to the process; how many (the builds')."""
+        """Send the changes since the last sync to the process; how many."""
         raise NotImplementedError
 
     def changes(self, db: store.Queryable) -> list[tuple[Any, ...]]:
@@ -95,35 +86,18 @@ class AsideBuild:
             db.execute(f"delete from temp.{self.queue}")
         return rows
 
-    def finish(self, db_path: str, emptied: str) -> None:
-        """Wait for the process, then replace the index's tables in the database with those
-        built and empty the `emptied` table, in one transaction."""
-        self.pipe.send(None)
+    def answer(self) -> None:
+        """Wait until the process has done what it was told (FINISH, WRITE); raise its error."""
         error = self.pipe.recv()
-        self.process.join()
         if error:
             raise sqlite3.OperationalError(f"building {type(self.index).__name__} aside: {error}")
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.execute("ATTACH DATABASE ? AS target", [db_path])
-            conn.execute("BEGIN IMMEDIATE")
-            for name in self.tables:
-                conn.execute(f"delete from target.{name}")
-                conn.execute(f"insert into target.{name} select * from main.{name}")
-            conn.execute(f"delete from target.{emptied}")
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
 
     def close(self) -> None:
-        """Stop the process (when finish did not) and remove the side database."""
+        """Stop the process (when it did not end) and wait for it."""
         if self.process.is_alive():
             self.process.terminate()
-            self.process.join()
+        self.process.join()
         self.pipe.close()
-        for suffix in ("", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.path + suffix)
 
 
 def scratch(path: str) -> sqlite3.Connection:
@@ -134,35 +108,66 @@ def scratch(path: str) -> sqlite3.Connection:
     return conn
 
 
-def serve(pipe: Any, apply: Callable[[Any], None]) -> None:
-    """Apply every item received until None, then send back the first error met (None when
-    there was none). Past an error, items are still taken (the writer never waits). Ctrl-C
-    is the writer's to handle; when the writer is gone (the pipe closed), stop quietly."""
+def serve(
+    pipe: Any, apply: Callable[[Any], None], finish: Callable[[], None], write: Callable[[], None]
+) -> None:
+    """Apply every item received until FINISH, then `finish` and `write` when told, each time
+    sending back the first error met (None when there was none). Past an error, items are
+    still taken (the writer never waits), and nothing is written. Ctrl-C is the writer's to
+    handle; when the writer is gone (the pipe closed), stop quietly."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     error = None
     try:
-        while (item := pipe.recv()) is not None:
+        while (item := pipe.recv()) is not FINISH:
             if error is None:
                 try:
                     apply(item)
                 except sqlite3.Error as exc:
                     error = str(exc)
-        pipe.send(error)
+        for step in (finish, write):
+            if error is None:
+                try:
+                    step()
+                except sqlite3.Error as exc:
+                    error = str(exc)
+            pipe.send(error)
+            if step is finish and pipe.recv() != WRITE:
+                return
     except (EOFError, BrokenPipeError):
         return
+
+
+def write_in(target: str, emptied: str, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """Replace an index's tables in the database at `target` (`fill` deletes and inserts,
+    the database attached as `target`) and empty its pending table, in one transaction."""
+    conn = scratch(":memory:")
+    try:
+        conn.execute("ATTACH DATABASE ? AS target", [target])
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("BEGIN IMMEDIATE")
+        fill(conn)
+        conn.execute(f"delete from target.{emptied}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 # ---------------------------------------------------------------- the search index
 
 
 class SearchBuild(AsideBuild):
-    """The search index built aside: its process replays each sync's deletes and inserts."""
+    """The search index built aside: its process applies each sync's removals and inserts."""
 
-    def __init__(self, queue: str, folder: str) -> None:
-        tables = [f"{t}_{s}" for t in (search.FTS_TABLE, search.CHARS_TABLE) for s in FTS_SHADOWS]
-        super().__init__(search.SEARCH, queue, tables, folder, build_search, new_search_index)
+    def __init__(self, queue: str, target: str) -> None:
+        import tempfile
+
+        handle, self.path = tempfile.mkstemp(
+            prefix=".newsclean-index-", suffix=".db", dir=os.path.dirname(target)
+        )
+        os.close(handle)
+        super().__init__(search.SEARCH, queue, build_search, self.path, target)
 
     def sync(self, db: store.Queryable) -> int:
         """Send the changes since the last sync to the process; how many. (A send waits while
@@ -174,108 +179,96 @@ class SearchBuild(AsideBuild):
             self.pipe.send((removed, added))
         return len(changes)
 
+    def close(self) -> None:
+        """Stop the process and remove the side database."""
+        super().close()
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path + suffix)
 
-def new_search_index(path: str) -> None:
-    """An empty search index (only the FTS5 tables) in a side database."""
+
+def build_search(path: str, target: str, pipe: Any) -> None:
+    """SearchBuild's process: the sync's removals and inserts into an empty search index in
+    a side database, in one transaction; then its tables copied into `target`."""
     conn = scratch(path)
     for sql in search.FTS_SCHEMA:
         conn.execute(sql)
-    conn.close()
-
-
-def build_search(path: str, index: store.DerivedIndex, pipe: Any) -> None:
-    """SearchBuild's process: each sync's deletes and inserts, in a transaction."""
-    conn = scratch(path)
+    conn.execute("BEGIN")
     side = store.ReadOnlyDatabase(conn)
+    tables = [f"{t}_{s}" for t in (search.FTS_TABLE, search.CHARS_TABLE) for s in FTS_SHADOWS]
 
     def apply(item: tuple[search.Prepared, search.Prepared]) -> None:
-        conn.execute("BEGIN")
         search.insert_prepared(side, item[0], "delete")
         search.insert_prepared(side, item[1])
-        conn.execute("COMMIT")
 
-    serve(pipe, apply)
+    def copy(into: sqlite3.Connection) -> None:
+        into.execute("ATTACH DATABASE ? AS side", [path])
+        for name in tables:
+            into.execute(f"delete from target.{name}")
+            into.execute(f"insert into target.{name} select * from side.{name}")
+
+    serve(pipe, apply, lambda: conn.execute("COMMIT"), lambda: write_in(target, search.PENDING_TABLE, copy))
     conn.close()
 
 
-# ---------------------------------------------------------------- other indexes
+# ---------------------------------------------------------------- the stories
 
 
-class MirrorBuild(AsideBuild):
-    """An index built aside by its own `sync`, on a copy of the fresh database whose
-    articles mirror MIRROR_COLUMNS: each sync sends the articles changed since the last one
-    as they are now (the ids of the deleted ones), and the values offered for their texts."""
+class StoryBuild(AsideBuild):
+    """The stories built aside: each sync sends the signature, date and site of the articles
+    changed since the last one (the ids of the deleted ones)."""
 
-    def __init__(
-        self, index: store.DerivedIndex, queue: str, tables: list[str], db: store.Queryable, folder: str
-    ) -> None:
-        def copy_database(path: str) -> None:
-            """The fresh database (its schema, the index's settings), whose articles only
-            keep their key and the index's own triggers (the mirror is read by id)."""
-            side = sqlite3.connect(path)
-            db.conn.backup(side)
-            found = (
-                "select type, name, sql from sqlite_master where tbl_name = 'articles' and sql is not null"
-            )
-            for kind, name, sql in side.execute(found).fetchall():
-                if kind == "index" or (kind == "trigger" and queue.removesuffix("_aside") not in sql):
-                    side.execute(f"drop {kind} {name}")
-            side.close()
+    def __init__(self, queue: str, target: str) -> None:
+        from newsclean.db import stories
 
-        super().__init__(index, queue, tables, folder, build_mirrored, copy_database)
+        super().__init__(stories.STORIES, queue, build_stories, target)
 
     def sync(self, db: store.Queryable) -> int:
         """Send the changes since the last sync to the process; how many."""
+        from newsclean.db import stories
+
         ids = [row[0] for row in self.changes(db)]
         if ids:
-            sql = f"select {', '.join(MIRROR_COLUMNS)} from articles where id in ({{}})"
-            rows = []
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                rows += db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
+            sql = "select id, body, published_at, site from articles where id in ({values})"
+            rows = [
+                (aid, stories.body_blob(body), published, site)
+                for aid, body, published, site in stories.rows_in(db, sql, ids)
+            ]
             gone = sorted(set(ids) - {row[0] for row in rows})
-            self.pipe.send((rows, gone, offered(self.derivations, rows)))
+            self.pipe.send((rows, gone))
         return len(ids)
 
 
-def offered(
-    derivations: Iterable[store.TextDerivation], rows: list[tuple[Any, ...]]
-) -> list[tuple[int, Any, Any]]:
-    """(derivation number, text, value) of the values offered for the rows' texts."""
-    out = []
-    for number, d in enumerate(derivations):
-        for name in d.fields:
-            column = MIRROR_COLUMNS.index(name)
-            out += [(number, row[column], d.memo[row[column]]) for row in rows if row[column] in d.memo]
-    return out
+def build_stories(target: str, pipe: Any) -> None:
+    """StoryBuild's process: each article's signature, date and site taken (stories.Bulk);
+    at the end the story tables made in one pass and written into `target`."""
+    from newsclean.db import stories
 
+    bulk = stories.Bulk()
+    made: list[Any] = []
 
-def build_mirrored(path: str, index: store.DerivedIndex, pipe: Any) -> None:
-    """MirrorBuild's process: update the mirror and sync the index, in a transaction."""
-    conn = scratch(path)
-    side = store.ReadOnlyDatabase(conn)
-    update = ", ".join(f"{c} = excluded.{c}" for c in MIRROR_COLUMNS[1:])
-    upsert = (
-        f"insert into articles ({', '.join(MIRROR_COLUMNS)}) values ({', '.join('?' * len(MIRROR_COLUMNS))}) "
-        f"on conflict (id) do update set {update}"
-    )
-    derivations = list(index.derivations)
+    def apply(item: tuple[list[tuple[Any, ...]], list[int]]) -> None:
+        rows, gone = item
+        for aid in gone:
+            bulk.remove(aid)
+        for aid, sig, published, site in rows:
+            bulk.add(aid, sig, published, site)
 
-    def apply(item: tuple[list[tuple[Any, ...]], list[int], list[tuple[int, Any, Any]]]) -> None:
-        rows, gone, values = item
-        conn.execute("BEGIN")
-        conn.executemany("delete from articles where id = ?", [(i,) for i in gone])
-        conn.executemany(upsert, rows)
-        for number, text, value in values:
-            derivations[number].memo[text] = value
+    def finish() -> None:
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S)
         try:
-            index.sync(side)
+            limit = stories.threshold(store.ReadOnlyDatabase(conn))
         finally:
-            store.forget_derived([index])
-        conn.execute("COMMIT")
+            conn.close()
+        made.extend(bulk.tables(limit))
 
-    serve(pipe, apply)
-    conn.close()
+    def fill(into: sqlite3.Connection) -> None:
+        for name, rows in zip((stories.MEMBERS_TABLE, stories.BANDS_TABLE, stories.STORIES_TABLE), made):
+            into.execute(f"delete from target.{name}")
+            if rows:
+                into.executemany(f"insert into target.{name} values ({', '.join('?' * len(rows[0]))})", rows)
+
+    serve(pipe, apply, finish, lambda: write_in(target, stories.PENDING_TABLE, fill))
 
 
 # ---------------------------------------------------------------- while a writer fills a database
@@ -286,46 +279,54 @@ def database_file(db: store.Queryable) -> str:
     return str(next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main") or "")
 
 
-@contextlib.contextmanager
-def aside(
-    db: CorpusDatabase, index: store.DerivedIndex, emptied: str, make: Callable[[str, str], AsideBuild]
-) -> Iterator[None]:
-    """While the block writes articles into `db`, build `index` aside with `make(queue,
-    folder)`: when the database is a file with no article and nothing pending for the index.
-    Once the block is done, the index is copied in and `emptied` (its pending table) emptied;
-    when it raises, the articles stay queued there, for the next sync."""
-    path = database_file(db)
-    fresh = not db.execute("select exists (select 1 from articles)").fetchone()[0]
-    if index not in db.indexes or not path or not fresh or not index.exists(db) or index.pending(db):
-        yield
-        return
-    queue = f"{emptied}_aside"
-    for sql in search.queue_schema(queue, queue, temp=True):
-        db.execute(sql)
-    build = make(queue, os.path.dirname(path))
-    indexes = db.indexes
-    db.indexes = tuple(build if i is index else i for i in indexes)
-    try:
-        yield
-        build.finish(path, emptied)
-    finally:
-        db.indexes = indexes
+def start_builds(db: CorpusDatabase, path: str) -> list[AsideBuild]:
+    """A build for each of the search index and the stories that `db` keeps, exists and has
+    nothing pending for, with the TEMP triggers queuing its changes; in `db.indexes`."""
+    from newsclean.db import stories
+
+    builds: list[AsideBuild] = []
+    for index, make in ((search.SEARCH, SearchBuild), (stories.STORIES, StoryBuild)):
+        if index not in db.indexes or not index.exists(db) or index.pending(db):
+            continue
+        queue = f"{type(index).__name__.lower()}_aside"
+        for sql in search.queue_schema(queue, queue, temp=True):
+            db.execute(sql)
+        builds.append(make(queue, path))
+        db.indexes = tuple(builds[-1] if i is index else i for i in db.indexes)
+    return builds
+
+
+def drop_queues(db: CorpusDatabase, builds: list[AsideBuild]) -> None:
+    """Stop the builds' processes and remove their TEMP queues and triggers."""
+    for build in builds:
         build.close()
         for suffix in ("ai", "au", "ad"):
-            db.execute(f"drop trigger if exists temp.{queue}_{suffix}")
-        db.execute(f"drop table if exists temp.{queue}")
+            db.execute(f"drop trigger if exists temp.{build.queue}_{suffix}")
+        db.execute(f"drop table if exists temp.{build.queue}")
 
 
 @contextlib.contextmanager
 def indexes_aside(db: CorpusDatabase) -> Iterator[None]:
-    """Build the search index and the stories aside while the block fills a fresh database."""
-    from newsclean.db import stories
-
-    def mirror(queue: str, folder: str) -> AsideBuild:
-        return MirrorBuild(stories.STORIES, queue, list(stories.TABLES), db, folder)
-
-    with (
-        aside(db, search.SEARCH, search.PENDING_TABLE, SearchBuild),
-        aside(db, stories.STORIES, stories.PENDING_TABLE, mirror),
-    ):
+    """While the block writes articles into `db`, build the search index and the stories
+    aside: when the database is a file with no article (and, for each, nothing pending).
+    Once the block is done, the indexes are finished (at once), then written in and their
+    pending tables emptied (one after the other); when it raises, the articles stay queued
+    there, for the next sync."""
+    path = database_file(db)
+    if not path or db.execute("select exists (select 1 from articles)").fetchone()[0]:
         yield
+        return
+    indexes = db.indexes
+    builds = start_builds(db, path)
+    try:
+        yield
+        for build in builds:
+            build.pipe.send(FINISH)
+        for build in builds:
+            build.answer()
+        for build in builds:
+            build.pipe.send(WRITE)
+            build.answer()
+    finally:
+        db.indexes = indexes
+        drop_queues(db, builds)

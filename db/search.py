@@ -504,6 +504,27 @@ def index_exists(db: store.Queryable) -> bool:
     ) and "site" in {r[1] for r in db.execute(f"pragma table_info({PENDING_TABLE})")}
 
 
+def index_content(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """(table, hash of what it holds) of both FTS tables: every token instance (term, article,
+    column, offset) in FTS5's order, the articles' token counts and the totals. Two indexes
+    of the same articles hold the same whatever their segments (which follow how the inserts
+    were grouped in transactions), and so answer every search the same."""
+    import hashlib
+
+    for table in (FTS_TABLE, CHARS_TABLE):
+        digest = hashlib.sha256()
+        conn.execute(f"create virtual table temp.{table}_vocab using fts5vocab(main, {table}, instance)")
+        try:
+            for row in conn.execute(f"select term, doc, col, offset from temp.{table}_vocab"):
+                digest.update(repr(row).encode())
+        finally:
+            conn.execute(f"drop table temp.{table}_vocab")
+        sizes = conn.execute(f"select id, sz from {table}_docsize order by id").fetchall()
+        totals = conn.execute(f"select block from {table}_data where id = 1").fetchone()
+        digest.update(repr((sizes, totals)).encode())
+        yield table, digest.hexdigest()
+
+
 def _in_transaction(db: store.Queryable) -> AbstractContextManager[Any]:
     """Join the caller's transaction, or open (and commit) one of our own: with an explicit
     BEGIN, as `with db.conn` is not one for sqlite-utils 4, whose execute() commits each

@@ -458,6 +458,12 @@ def _link_region(groups: UnionFind, sigs: dict[int, bytes], limit: float) -> Non
 _body_signature = store.TextDerivation(signature, ("body",))
 
 
+def body_blob(body: str | None) -> bytes | None:
+    """A body's signature as stored (the value offered for it, when one was)."""
+    sig: bytes | None = _body_signature(body)
+    return sig
+
+
 def _store_signature(db: store.Queryable, aid: int, sig: bytes | None) -> None:
     """Index one article as a story of its own (its story is settled by the caller)."""
     db.execute(f"insert into {MEMBERS_TABLE} values (?, ?, ?)", [aid, aid, sig])
@@ -696,6 +702,61 @@ def rebuild(db: store.Queryable, limit: float | None = None) -> dict[str, int]:
         "stories": len(out),
         "with_copies": sum(1 for r in out if r[4] > 1),
     }
+
+
+class Bulk:
+    """The story tables of a fresh database made in one pass, from signatures computed
+    beforehand (where the articles were extracted): the articles added (and removed) as they
+    are written, each one's band keys computed then; at the end, `tables` links the same
+    buckets as `rebuild` (articles sharing a band key, in key order) with link_bucket."""
+
+    def __init__(self) -> None:
+        self.articles: dict[int, tuple[bytes | None, str | None, str | None]] = {}
+        self.keys: dict[int, list[int]] = {}
+
+    def add(self, aid: int, sig: bytes | None, published_at: str | None, site: str | None) -> None:
+        """An article written (again), with its signature (None: too short to have one)."""
+        self.articles[aid] = (sig, published_at, site)
+        if sig is None:
+            self.keys.pop(aid, None)
+        else:
+            self.keys[aid] = band_keys(sig)
+
+    def remove(self, aid: int) -> None:
+        """An article deleted."""
+        self.articles.pop(aid, None)
+        self.keys.pop(aid, None)
+
+    def tables(
+        self, limit: float
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int]], list[tuple[Any, ...]]]:
+        """The rows of story_articles, story_bands and stories that `rebuild` makes of a
+        database holding just these articles."""
+        import numpy as np
+
+        ids = sorted(self.articles)
+        sigs = {aid: sig for aid in ids if (sig := self.articles[aid][0]) is not None}
+        signed = sorted(self.keys)
+        keys = np.array([self.keys[aid] for aid in signed], dtype=np.int64).reshape(-1)
+        holders = np.repeat(np.array(signed, dtype=np.int64), BANDS)
+        order = np.lexsort((holders, keys))
+        keys, holders = keys[order], holders[order]
+        kept = np.ones(keys.size, dtype=bool)  # (a key held twice by one article: one row)
+        kept[1:] = (keys[1:] != keys[:-1]) | (holders[1:] != holders[:-1])
+        keys, holders = keys[kept], holders[kept]
+        groups = UnionFind()
+        for aid in ids:
+            groups.find(aid)
+        starts = np.flatnonzero(np.diff(keys)) + 1
+        for start, end in zip([0, *starts.tolist()], [*starts.tolist(), keys.size]):
+            if end - start > 1:
+                link_bucket(groups, holders[start:end].tolist(), lambda chosen: _stacked(sigs, chosen), limit)
+        members = [(aid, groups.find(aid), self.articles[aid][0]) for aid in ids]
+        grouped: dict[int, list[tuple[int, str | None, str | None]]] = {}
+        for aid, story, _ in members:
+            grouped.setdefault(story, []).append((aid, *self.articles[aid][1:]))
+        bands = list(zip(keys.tolist(), holders.tolist()))
+        return members, bands, [story_row(story, grouped[story]) for story in sorted(grouped)]
 
 
 class StoryIndex:
