@@ -72,16 +72,17 @@ def merge_once(shards: str, db_path: Path, profile: int, inline: bool = False) -
     with contextlib.suppress(ImportError):  # (not in code from before db/aside.py)
         from newsclean.db import aside
 
-        answer = aside.AsideBuild.answer
+        name = "check" if hasattr(aside.AsideBuild, "check") else "finish"  # (finish: older code)
+        waited = getattr(aside.AsideBuild, name)
 
-        def timed_answer(*args: Any) -> None:
+        def timed(*args: Any) -> None:
             start = time.perf_counter()
             try:
-                answer(*args)
+                waited(*args)
             finally:
                 copy_wall[0] += time.perf_counter() - start
 
-        aside.AsideBuild.answer = timed_answer  # type: ignore[method-assign]
+        setattr(aside.AsideBuild, name, timed)
 
     tasks = cluster.planned_tasks(shards)
     read_cpu = [0.0]

@@ -42,23 +42,37 @@ CHANGE_COLUMNS = "id, title, body, site, published_at, indexed"
 FINISH, WRITE = None, "write"
 
 
-class AsideBuild:
-    """What both builds share: a process that takes what each sync sends through a pipe,
-    finishes the index when told FINISH, and writes it into the database when told WRITE."""
+class Side:
+    """A process of a build: it takes what each sync sends through a pipe, finishes its part
+    of the index when told FINISH and, the build's first, writes the index into the
+    database when told WRITE."""
 
-    def __init__(
-        self, index: store.DerivedIndex, queue: str, target: Callable[..., None], *args: Any
-    ) -> None:
+    def __init__(self, target: Callable[..., None], *args: Any) -> None:
         import multiprocessing
 
-        self.index = index
-        self.derivations = index.derivations
-        self.queue = queue
         context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         self.pipe, theirs = context.Pipe()
         self.process = context.Process(target=target, args=(*args, theirs), daemon=True)
         self.process.start()
         theirs.close()
+
+    def close(self) -> None:
+        """Stop the process (when it did not end) and wait for it."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.pipe.close()
+
+
+class AsideBuild:
+    """What both builds share: the sides (processes) building the index, and the queue of
+    article changes their syncs read."""
+
+    def __init__(self, index: store.DerivedIndex, queue: str, sides: list[Side]) -> None:
+        self.index = index
+        self.derivations = index.derivations
+        self.queue = queue
+        self.sides = sides
 
     def create(self, db: store.Queryable) -> None:
         """Nothing to create: the database's own index is there (aside checks it)."""
@@ -76,7 +90,7 @@ class AsideBuild:
         return self.index.rebuild(db)
 
     def sync(self, db: store.Queryable) -> int:
-        """Send the changes since the last sync to the process; how many."""
+        """Send the changes since the last sync to the sides; how many."""
         raise NotImplementedError
 
     def changes(self, db: store.Queryable) -> list[tuple[Any, ...]]:
@@ -86,18 +100,18 @@ class AsideBuild:
             db.execute(f"delete from temp.{self.queue}")
         return rows
 
-    def answer(self) -> None:
-        """Wait until the process has done what it was told (FINISH, WRITE); raise its error."""
-        error = self.pipe.recv()
-        if error:
-            raise sqlite3.OperationalError(f"building {type(self.index).__name__} aside: {error}")
+    def check(self, sides: list[Side]) -> None:
+        """Wait until each of these sides has done what it was told (FINISH, WRITE); raise
+        the first error met."""
+        errors = [side.pipe.recv() for side in sides]
+        for error in errors:
+            if error:
+                raise sqlite3.OperationalError(f"building {type(self.index).__name__} aside: {error}")
 
     def close(self) -> None:
-        """Stop the process (when it did not end) and wait for it."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.pipe.close()
+        """Stop the sides' processes (when they did not end)."""
+        for side in self.sides:
+            side.close()
 
 
 def scratch(path: str) -> sqlite3.Connection:
@@ -109,11 +123,11 @@ def scratch(path: str) -> sqlite3.Connection:
 
 
 def serve(
-    pipe: Any, apply: Callable[[Any], None], finish: Callable[[], None], write: Callable[[], None]
+    pipe: Any, apply: Callable[[Any], None], finish: Callable[[], None], write: Callable[[], None] | None
 ) -> None:
-    """Apply every item received until FINISH, then `finish` and `write` when told, each time
-    sending back the first error met (None when there was none). Past an error, items are
-    still taken (the writer never waits), and nothing is written. Ctrl-C is the writer's to
+    """Apply every item received until FINISH, then `finish`, and `write` when told WRITE,
+    each time sending back the first error met (None when there was none). Past an error,
+    items are still taken (the writer never waits), and nothing is written. Ctrl-C is the writer's to
     handle; when the writer is gone (the pipe closed), stop quietly."""
     import signal
 
@@ -121,22 +135,22 @@ def serve(
     error = None
     try:
         while (item := pipe.recv()) is not FINISH:
-            if error is None:
-                try:
-                    apply(item)
-                except sqlite3.Error as exc:
-                    error = str(exc)
-        for step in (finish, write):
-            if error is None:
-                try:
-                    step()
-                except sqlite3.Error as exc:
-                    error = str(exc)
-            pipe.send(error)
-            if step is finish and pipe.recv() != WRITE:
-                return
+            error = error or attempt(lambda: apply(item))
+        error = error or attempt(finish)
+        pipe.send(error)
+        if write is not None and pipe.recv() == WRITE:
+            pipe.send(error or attempt(write))
     except (EOFError, BrokenPipeError):
         return
+
+
+def attempt(step: Callable[[], None]) -> str | None:
+    """Run the step; the SQLite error it met, if any."""
+    try:
+        step()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None
 
 
 def write_in(target: str, emptied: str, fill: Callable[[sqlite3.Connection], None]) -> None:
@@ -158,56 +172,64 @@ def write_in(target: str, emptied: str, fill: Callable[[sqlite3.Connection], Non
 
 
 class SearchBuild(AsideBuild):
-    """The search index built aside: its process applies each sync's removals and inserts."""
+    """The search index built aside: a side for each FTS table (the bigrams, the characters),
+    each applying each sync's removals and inserts in a side database of its own."""
 
     def __init__(self, queue: str, target: str) -> None:
         import tempfile
 
-        handle, self.path = tempfile.mkstemp(
-            prefix=".newsclean-index-", suffix=".db", dir=os.path.dirname(target)
-        )
-        os.close(handle)
-        super().__init__(search.SEARCH, queue, build_search, self.path, target)
+        self.paths = []
+        for _ in search.FTS_SCHEMA:
+            handle, path = tempfile.mkstemp(
+                prefix=".newsclean-index-", suffix=".db", dir=os.path.dirname(target)
+            )
+            os.close(handle)
+            self.paths.append(path)
+        sides = [Side(build_search, self.paths, number, target) for number in range(len(self.paths))]
+        super().__init__(search.SEARCH, queue, sides)
 
     def sync(self, db: store.Queryable) -> int:
-        """Send the changes since the last sync to the process; how many. (A send waits while
-        the process is busy with the sync before last: at most two are in flight.)"""
+        """Send the changes since the last sync to the sides; how many. (A send waits while
+        the side is busy with the sync before last: at most two are in flight.)"""
         changes = self.changes(db)
         if changes:
             removed = search.prepared_rows([row[:5] for row in changes if row[5]])
             added = search.prepared_rows(list(search.current_rows(db, [row[0] for row in changes])))
-            self.pipe.send((removed, added))
+            for number, side in enumerate(self.sides):
+                side.pipe.send((removed[number], added[number]))
         return len(changes)
 
     def close(self) -> None:
-        """Stop the process and remove the side database."""
+        """Stop the sides and remove their databases."""
         super().close()
-        for suffix in ("", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(self.path + suffix)
+        for path in self.paths:
+            for suffix in ("", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path + suffix)
 
 
-def build_search(path: str, target: str, pipe: Any) -> None:
-    """SearchBuild's process: the sync's removals and inserts into an empty search index in
-    a side database, in one transaction; then its tables copied into `target`."""
-    conn = scratch(path)
-    for sql in search.FTS_SCHEMA:
-        conn.execute(sql)
+def build_search(paths: list[str], number: int, target: str, pipe: Any) -> None:
+    """A SearchBuild side: the syncs' removals and inserts into an empty FTS table (number
+    `number` of search.FTS_SCHEMA) in the side database paths[number], in one transaction;
+    then (the first side) every side's tables copied into `target`."""
+    conn = scratch(paths[number])
+    conn.execute(search.FTS_SCHEMA[number])
     conn.execute("BEGIN")
-    side = store.ReadOnlyDatabase(conn)
-    tables = [f"{t}_{s}" for t in (search.FTS_TABLE, search.CHARS_TABLE) for s in FTS_SHADOWS]
+    table = (search.FTS_TABLE, search.CHARS_TABLE)[number]
 
-    def apply(item: tuple[search.Prepared, search.Prepared]) -> None:
-        search.insert_prepared(side, item[0], "delete")
-        search.insert_prepared(side, item[1])
+    def apply(item: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]) -> None:
+        search.insert_into(conn, table, item[0], "delete")
+        search.insert_into(conn, table, item[1])
 
     def copy(into: sqlite3.Connection) -> None:
-        into.execute("ATTACH DATABASE ? AS side", [path])
-        for name in tables:
-            into.execute(f"delete from target.{name}")
-            into.execute(f"insert into target.{name} select * from side.{name}")
+        for side, (path, name) in enumerate(zip(paths, (search.FTS_TABLE, search.CHARS_TABLE))):
+            into.execute(f"ATTACH DATABASE ? AS side{side}", [path])
+            for shadow in FTS_SHADOWS:
+                into.execute(f"delete from target.{name}_{shadow}")
+                into.execute(f"insert into target.{name}_{shadow} select * from side{side}.{name}_{shadow}")
 
-    serve(pipe, apply, lambda: conn.execute("COMMIT"), lambda: write_in(target, search.PENDING_TABLE, copy))
+    write = (lambda: write_in(target, search.PENDING_TABLE, copy)) if number == 0 else None
+    serve(pipe, apply, lambda: conn.execute("COMMIT"), write)
     conn.close()
 
 
@@ -221,7 +243,7 @@ class StoryBuild(AsideBuild):
     def __init__(self, queue: str, target: str) -> None:
         from newsclean.db import stories
 
-        super().__init__(stories.STORIES, queue, build_stories, target)
+        super().__init__(stories.STORIES, queue, [Side(build_stories, target)])
 
     def sync(self, db: store.Queryable) -> int:
         """Send the changes since the last sync to the process; how many."""
@@ -235,7 +257,7 @@ class StoryBuild(AsideBuild):
                 for aid, body, published, site in stories.rows_in(db, sql, ids)
             ]
             gone = sorted(set(ids) - {row[0] for row in rows})
-            self.pipe.send((rows, gone))
+            self.sides[0].pipe.send((rows, gone))
         return len(ids)
 
 
@@ -320,13 +342,13 @@ def indexes_aside(db: CorpusDatabase) -> Iterator[None]:
     builds = start_builds(db, path)
     try:
         yield
+        for side in (side for build in builds for side in build.sides):
+            side.pipe.send(FINISH)  # all at once
         for build in builds:
-            build.pipe.send(FINISH)
-        for build in builds:
-            build.answer()
-        for build in builds:
-            build.pipe.send(WRITE)
-            build.answer()
+            build.check(build.sides)
+        for build in builds:  # one after the other
+            build.sides[0].pipe.send(WRITE)
+            build.check(build.sides[:1])
     finally:
         db.indexes = indexes
         drop_queues(db, builds)

@@ -552,11 +552,18 @@ def prepared_rows(rows: list[IndexRow]) -> Prepared:
 def insert_prepared(db: store.Queryable, prepared: Prepared, command: str | None = None) -> None:
     """Insert prepared rows into both tables, or remove them with command='delete'."""
     for table, values in zip((FTS_TABLE, CHARS_TABLE), prepared):
-        cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
-        db.conn.executemany(
-            f"insert into {table}({cmd_col}rowid, title, body, tags) values ({cmd_val}?, ?, ?, ?)",
-            [(command, *v) for v in values] if command else values,
-        )
+        insert_into(db.conn, table, values, command)
+
+
+def insert_into(
+    conn: sqlite3.Connection, table: str, values: list[tuple[Any, ...]], command: str | None = None
+) -> None:
+    """Insert prepared rows into one of the tables, or remove them with command='delete'."""
+    cmd_col, cmd_val = (f"{table}, ", "?, ") if command else ("", "")
+    conn.executemany(
+        f"insert into {table}({cmd_col}rowid, title, body, tags) values ({cmd_val}?, ?, ?, ?)",
+        [(command, *v) for v in values] if command else values,
+    )
 
 
 def _index_rows(db: store.Queryable, rows: Iterable[IndexRow], command: str | None = None) -> None:

@@ -535,11 +535,13 @@ def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
 
 
 def shard_items(
-    out: str, tasks: list[Task], indexes: tuple[DerivedIndex, ...] = ()
+    out: str, tasks: list[Task], indexes: tuple[DerivedIndex, ...] = (), samples: bool = False
 ) -> Iterator[Extracted | Outcome]:
     """Every input of the tasks' shards, in task and input order, as store_batch takes them
     (only the planned shards: nothing else in the folder is read), with what the workers
-    derived when `indexes` need the same (the derivations of INDEXES)."""
+    derived when `indexes` need the same (the derivations of INDEXES), and with their samples
+    for the hosts' profiles when `samples` (the merge needs none: parsing them is a quarter
+    of its own CPU)."""
     fs, root = shard_fs(out)
     same_work = derivations_of(indexes) == derivations_of(INDEXES)
     for task in tasks:
@@ -556,7 +558,7 @@ def shard_items(
                     item["sha256"],
                     row=row,
                     derived=derived,
-                    sample=sample_from_json(sample) if sample else None,
+                    sample=sample_from_json(sample) if sample and samples else None,
                 )
             elif item["status"] == "failed" and item["sha256"]:  # extraction failed
                 yield Extracted(item["path"], item["sha256"], error=item["error"])
@@ -721,7 +723,7 @@ def finish_run(
     start = time.perf_counter()
     merge_shards(db, target, tasks, summary, on_progress, force)
     if learn is not None and not summary.stopped:
-        learn_from_results(db, shard_items(target, tasks), learn, summary)
+        learn_from_results(db, shard_items(target, tasks, samples=True), learn, summary)
     click.echo(f"merged into the database in {time.perf_counter() - start:.1f} s", err=True)
     if not summary.stopped:
         remove_shards(target)
