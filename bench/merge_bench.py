@@ -7,6 +7,7 @@ Usage: python cli.py clean FOLDER --cluster local --workers 2 --out /tmp/shards 
        python bench/merge_bench.py /tmp/shards --profile 25     # and the top of a cProfile
        python bench/merge_bench.py /tmp/shards --compare local.db   # same rows as a local clean?
        python bench/merge_bench.py /tmp/shards --inline         # the indexes synced in process
+       python bench/merge_bench.py /tmp/shards --fts-parts 2    # the bigram index in 2 parts
 
 Wall and CPU of `merge_shards` into a fresh database (shards are read, not removed): the
 merge's own CPU (time.process_time; reading the shards apart), the CPU of the processes that
@@ -134,7 +135,12 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="a local clean's database of the same inputs")
     parser.add_argument("--db", type=Path, help="merge into this (new) file and keep it")
     parser.add_argument("--inline", action="store_true", help="sync the search index in place")
+    parser.add_argument("--fts-parts", type=int, help="build the bigram index in this many parts")
     args = parser.parse_args()
+    if args.fts_parts:
+        from newsclean.db import aside
+
+        aside.FTS_PARTS = args.fts_parts
     with tempfile.TemporaryDirectory(prefix="newsclean-merge-") as tmp:
         db_path = args.db or Path(tmp) / "merged.db"
         merge_once(args.shards, db_path, args.profile, args.inline)

@@ -74,7 +74,16 @@ def tables(path: Path) -> dict[str, str]:
     return out
 
 
-def test_indexes_built_aside_equal_the_indexes_synced_in_place(tmp_path):
+def found(path: Path, query: str) -> list[tuple[int, float]]:
+    """(id, score) of the articles a search finds, in its order."""
+    return [(row["id"], row["score"]) for row in search.find(open_db(path), query).rows]
+
+
+@pytest.mark.parametrize("parts", [1, 3])
+def test_indexes_built_aside_equal_the_indexes_synced_in_place(tmp_path, monkeypatch, parts):
+    # With parts: the bigram index built in three parts of blocks of two ids, then stitched.
+    monkeypatch.setattr(aside, "FTS_PARTS", parts)
+    monkeypatch.setattr(aside, "PART_IDS", 2)
     db = open_db(tmp_path / "inline.db")
     write(db)
     db.conn.close()
@@ -91,6 +100,14 @@ def test_indexes_built_aside_equal_the_indexes_synced_in_place(tmp_path):
     assert con.execute(f"select count(*) from {search.FTS_TABLE}_docsize").fetchone()[0] == 15
     assert con.execute(f"select count(*) from {stories.STORIES_TABLE}").fetchone()[0] == 5  # 3 copies each
     assert con.execute(f"select count(*) from {search.PENDING_TABLE}").fetchone()[0] == 0
+    for table in (search.FTS_TABLE, search.CHARS_TABLE):
+        con.execute(f"insert into {table}({table}) values ('integrity-check')")
+    con.rollback()
+    segments = con.execute(f"select count(distinct segid) from {search.FTS_TABLE}_idx").fetchone()[0]
+    assert parts in (segments, 1)  # parts: one segment each
+    word = con.execute("select substr(title, 1, 4) from articles order by id limit 1").fetchone()[0]
+    for query in (f'"{word}"', word[0]):  # the bigram index, the character index
+        assert found(tmp_path / "aside.db", query) == found(tmp_path / "inline.db", query) != []
 
 
 def test_a_writer_stopped_halfway_leaves_its_articles_for_the_next_sync(tmp_path):
