@@ -10,9 +10,11 @@ Usage: python cli.py clean FOLDER --cluster local --workers 2 --out /tmp/shards 
        python bench/merge_bench.py /tmp/shards --fts-parts 2    # the bigram index in 2 parts
 
 Wall and CPU of `merge_shards` into a fresh database (shards are read, not removed): the
-merge's own CPU (time.process_time; reading the shards apart), the CPU of the processes that
+merge's own CPU (time.process_time; of which reading the shards, when the merge reads them
+itself: older code), the CPU of the processes that read the shards (cluster.read_ahead) and
 build the search and story indexes aside (db/aside.py; from RUSAGE_CHILDREN), and the wall
-time spent at the end waiting for them and copying their tables in. `--inline` syncs the
+time spent at the end waiting for the indexes to be finished and written in. `--profile`
+profiles the merge's CPU (time.process_time), not its waits. `--inline` syncs the
 indexes in the merge's process instead, as before db/aside.py. With --compare, every table
 that a local clean and a merge both write (site profiles apart: a local run learns them) is
 hashed as tools' dbhash does (rows in rowid order, times left out) and compared.
@@ -98,7 +100,7 @@ def merge_once(shards: str, db_path: Path, profile: int, inline: bool = False) -
 
     cluster.read_shard = timed_read  # type: ignore[assignment]
     db = open_db(db_path)
-    profiler = cProfile.Profile() if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile else None  # CPU: not the waits
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, cpu = time.perf_counter(), time.process_time()
     if profiler:
@@ -119,7 +121,7 @@ def merge_once(shards: str, db_path: Path, profile: int, inline: bool = False) -
     print(
         f"  wall {wall:.2f} s = {articles / wall:,.0f} articles/s; CPU {cpu:.2f} s = "
         f"{1000 * cpu / max(articles, 1):.3f} ms per article, of which reading shards "
-        f"{1000 * read_cpu[0] / max(articles, 1):.3f}; the index processes "
+        f"{1000 * read_cpu[0] / max(articles, 1):.3f}; the processes reading shards and building indexes "
         f"{1000 * children_cpu / max(articles, 1):.3f} ms per article{' (inline)' if inline else ''}; "
         f"waiting for them to finish and write their tables in: {copy_wall[0]:.2f} s wall"
     )

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import math
 import operator
 import os
@@ -196,6 +197,7 @@ def _slot_tag(slot: int, size: int, letter: str, digits: int) -> str:
     return TAG + letter + (text[:3] if letter == "e" else text[:digits])
 
 
+@functools.lru_cache(maxsize=4096)  # articles of a site and day share them
 def tags_text(site: str | None, published_at: str | None) -> str:
     """The tag tokens of an article: its site, and its date's decade, year, month and day."""
     tags = [TAG + "s" + site.encode().hex()] if site else []

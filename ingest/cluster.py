@@ -566,6 +566,53 @@ def shard_items(
                 yield Outcome(item["path"], item["status"], error=item["error"])
 
 
+def read_ahead(items: Callable[[], Iterator[Any]], size: int = WRITE_SIZE) -> Iterator[Any]:
+    """The items of items(), made by a process of its own while the caller writes the ones
+    before (reading and decoding the shards is a quarter of the merge's CPU): lists of
+    `size` through a pipe, which holds the process back while one is waiting. Its error is
+    raised here; the process ends when the items are done, or the caller stops."""
+    import multiprocessing
+
+    if not hasattr(os, "fork"):  # a process of its own would have to import everything again
+        yield from items()
+        return
+    context: Any = multiprocessing.get_context("fork")
+    pipe, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=send_items, args=(items, size, theirs), daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        while (chunk := pipe.recv()) is not None:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield from chunk
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        pipe.close()
+
+
+def send_items(items: Callable[[], Iterator[Any]], size: int, pipe: Any) -> None:
+    """read_ahead's process: the items in lists of `size`, then None; or the error met."""
+    import itertools
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the merge's to handle
+    try:
+        made = items()
+        while chunk := list(itertools.islice(made, size)):
+            pipe.send(chunk)
+        pipe.send(None)
+    except BrokenPipeError:
+        return
+    except Exception as exc:  # raised by the merge
+        try:
+            pipe.send(exc)
+        except Exception:  # an error that cannot be pickled: its words
+            pipe.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
 def merge_shards(
     db: CorpusDatabase,
     out: str,
@@ -588,7 +635,8 @@ def merge_shards(
     written: set[str] = set()  # the keys this merge stored, as in clean_paths
     try:
         with indexes_aside(db):  # into a fresh database: the indexes in processes of their own
-            for batch in batches(map(unless_known, shard_items(out, tasks, db.indexes)), WRITE_SIZE):
+            read = read_ahead(lambda: shard_items(out, tasks, db.indexes))
+            for batch in batches(map(unless_known, read), WRITE_SIZE):
                 for outcome in store_batch(db, batch, written):
                     summary.add(outcome)
                     if on_progress:

@@ -21,6 +21,7 @@ pytest.importorskip("fastwarc")
 
 import pyarrow.parquet as pq
 
+from newsclean.db import search
 from newsclean.db.store import open_db
 from newsclean.ingest.warc import WarcWriter, warc_record
 
@@ -35,7 +36,8 @@ INPUTS = 15 + PAGES + 5  # the fixtures, the generated WARC, the broken WARC
 
 
 def snapshot(db: Path) -> dict[str, object]:
-    """Everything a clean writes, but the times: article rows, inputs, index and story sizes."""
+    """Everything a clean writes, but the times: article rows, inputs, what the search index
+    holds, table sizes."""
     con = sqlite3.connect(db)
     cols = [
         c for (c,) in con.execute("select name from pragma_table_info('articles')") if c != "extracted_at"
@@ -46,6 +48,7 @@ def snapshot(db: Path) -> dict[str, object]:
             "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name"
         )
     ]
+    segments = {f"{t}_{s}" for t in (search.FTS_TABLE, search.CHARS_TABLE) for s in ("data", "idx")}
     return {
         "articles": con.execute(f"select {', '.join(cols)} from articles order by id").fetchall(),
         "inputs": con.execute(
@@ -60,7 +63,11 @@ def snapshot(db: Path) -> dict[str, object]:
         ).fetchall()
         if "site_profiles" in tables
         else None,
-        "counts": {t: con.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables},
+        # The search index by what it holds: a merge builds it in other segments (db/aside.py).
+        "search": dict(search.index_content(con)) if search.FTS_TABLE in tables else None,
+        "counts": {
+            t: con.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables if t not in segments
+        },
     }
 
 
