@@ -88,7 +88,8 @@ def stitch(conn: sqlite3.Connection, table: str, parts: list[str]) -> None:
         conn.execute(f"delete from target.{table}_{shadow}")
     conn.execute(f"insert into target.{table}_config select * from {parts[0]}.{table}_config")
     stitched: list[Segment] = []
-    counter, height, totals, cookie = 0, 0, [], bytes(4)
+    totals: list[int] = []  # rows, then tokens of each column
+    counter, height, cookie = 0, 0, bytes(4)
     for part in parts:
         records = dict(conn.execute(f"select id, block from {part}.{table}_data where id in (1, 10)"))
         if STRUCTURE not in records:
@@ -96,7 +97,7 @@ def stitch(conn: sqlite3.Connection, table: str, parts: list[str]) -> None:
         cookie = records[STRUCTURE][:4]
         written, levels = read_structure(records[STRUCTURE])
         counter, height = counter + written, max(height, len(levels))
-        found = varints(records.get(AVERAGES, b""))  # rows, then tokens of each column
+        found = varints(records.get(AVERAGES, b""))
         totals = [a + b for a, b in itertools.zip_longest(totals, found, fillvalue=0)]
         for old, first, last in (segment for segments in levels for segment in segments):
             new = len(stitched) + 1

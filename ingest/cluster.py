@@ -15,8 +15,9 @@ compute it), so that the merge does no text work of its own.
 The client merges the shards in task order through `store_batch`, WRITE_SIZE inputs per
 transaction like a local clean: same keys, merge rules, `inputs` rows and derived indexes, so
 the database is the one a local clean gives. Into a database with no article yet, the search
-and story indexes are built meanwhile by processes of their own and copied in at the end
-(db/aside.py: the same tables). The shards stay until the merge has finished;
+and story indexes are built meanwhile by processes of their own and written in at the end
+(db/aside.py: the same rows, stories and search results), and the shards are read ahead by
+a process of their own (read_ahead). The shards stay until the merge has finished;
 a rerun with the same inputs reuses the complete ones and only runs the missing tasks.
 
 Safety: the shard folder holds a marker file (MARKER); a non-empty folder without it is the
