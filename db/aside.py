@@ -1,23 +1,25 @@
-"""Derived indexes built aside: each by a process of its own while a writer fills a fresh
+"""Derived indexes built aside: each by processes of its own while a writer fills a fresh
 database (the cluster merge), then written in.
 
 Into a database with no article yet, the merge inserts rows as fast as SQLite takes them;
 the derived indexes (db/stages.py) cost more per article than the insert. While the merge
-goes on, each index is built by a process of its own, in one pass:
+goes on, each index is built aside, in one pass:
 
-- the search index (`SearchBuild`): its process inserts each sync's rows (and removes the
-  old values of changed articles) in a side database, all in one transaction, then copies
-  the FTS5 tables in. The index holds the same tokens, documents and sizes as syncs in
-  place, in other segments (FTS5 lays out segments by transaction);
+- the search index (`SearchBuild`): a process per FTS table inserts each sync's rows (and
+  removes the old values of changed articles) in a side database, all in one transaction;
+  the bigram table, ten times the other's cost, in FTS_PARTS parts on machines with cores
+  to spare, each merged into one segment and stitched with the others (db/segments.py).
+  The index holds the same tokens, documents and sizes as syncs in place, in other
+  segments (FTS5 lays out segments by transaction);
 - the stories (`StoryBuild`): its process keeps each article's signature (derived by the
   workers), date and site, and at the end makes the story tables as `stories.rebuild` would
-  (`stories.bulk_tables`), without storing or reading a band per article on the way.
+  (`stories.Bulk`), without storing or reading a band per article on the way.
 
 Each build takes the article changes from TEMP triggers of the writer's connection (a queue
 of its own; the database's own triggers keep filling its pending tables). When the writer is
-done, each process finishes its index (the builds at once), then writes it in and empties
-its pending table, in one transaction (the builds one after the other). A writer killed
-before leaves its articles in the pending tables, for the next sync to index.
+done, the processes finish their index (all at once); each index is then written in and its
+pending table emptied, in one transaction, as soon as it is finished (one after the other).
+A writer killed before leaves its articles in the pending tables, for the next sync to index.
 """
 
 from __future__ import annotations
@@ -360,9 +362,9 @@ def drop_queues(db: CorpusDatabase, builds: list[AsideBuild]) -> None:
 def indexes_aside(db: CorpusDatabase) -> Iterator[None]:
     """While the block writes articles into `db`, build the search index and the stories
     aside: when the database is a file with no article (and, for each, nothing pending).
-    Once the block is done, the indexes are finished (at once), then written in and their
-    pending tables emptied (one after the other); when it raises, the articles stay queued
-    there, for the next sync."""
+    Once the block is done, the indexes are finished (at once), and each written in and its
+    pending table emptied as soon as it is finished (one after the other); when it raises,
+    the articles stay queued there, for the next sync."""
     path = database_file(db)
     if not path or db.execute("select exists (select 1 from articles)").fetchone()[0]:
         yield
@@ -373,9 +375,8 @@ def indexes_aside(db: CorpusDatabase) -> Iterator[None]:
         yield
         for side in (side for build in builds for side in build.sides):
             side.pipe.send(FINISH)  # all at once
-        for build in builds:
+        for build in builds:  # each written in once finished, while the next one finishes
             build.check(build.sides)
-        for build in builds:  # one after the other
             build.sides[0].pipe.send(WRITE)
             build.check(build.sides[:1])
     finally:

@@ -712,7 +712,7 @@ class Bulk:
 
     def __init__(self) -> None:
         self.articles: dict[int, tuple[bytes | None, str | None, str | None]] = {}
-        self.keys: dict[int, list[int]] = {}
+        self.keys: dict[int, np.ndarray] = {}  # (an array: a third of a list's memory)
 
     def add(self, aid: int, sig: bytes | None, published_at: str | None, site: str | None) -> None:
         """An article written (again), with its signature (None: too short to have one)."""
@@ -720,7 +720,9 @@ class Bulk:
         if sig is None:
             self.keys.pop(aid, None)
         else:
-            self.keys[aid] = band_keys(sig)
+            import numpy as np
+
+            self.keys[aid] = np.array(band_keys(sig), dtype=np.int64)
 
     def remove(self, aid: int) -> None:
         """An article deleted."""
@@ -737,7 +739,7 @@ class Bulk:
         ids = sorted(self.articles)
         sigs = {aid: sig for aid in ids if (sig := self.articles[aid][0]) is not None}
         signed = sorted(self.keys)
-        keys = np.array([self.keys[aid] for aid in signed], dtype=np.int64).reshape(-1)
+        keys = np.concatenate([self.keys[aid] for aid in signed]) if signed else np.empty(0, dtype=np.int64)
         holders = np.repeat(np.array(signed, dtype=np.int64), BANDS)
         order = np.lexsort((holders, keys))
         keys, holders = keys[order], holders[order]
