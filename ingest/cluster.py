@@ -772,7 +772,7 @@ def finish_run(
     start = time.perf_counter()
     merge_shards(db, target, tasks, summary, on_progress, force)
     if learn is not None and not summary.stopped:
-        learn_from_results(db, shard_items(target, tasks, samples=True), learn, summary)
+        learn_from_results(db, read_ahead(lambda: shard_items(target, tasks, samples=True)), learn, summary)
     click.echo(f"merged into the database in {time.perf_counter() - start:.1f} s", err=True)
     if not summary.stopped:
         remove_shards(target)
