@@ -526,7 +526,8 @@ def extract_on_cluster(
 def read_shard(fs: Any, path: str) -> list[dict[str, Any]]:
     """A shard's rows. Its bytes are read first, and parsed on this thread: pyarrow's
     read-ahead and thread-pool threads could still be running at exit and abort the process
-    ("terminate called without an active exception")."""
+    ("terminate called without an active exception"). The client reads its shards in
+    read_ahead's process, which ends without running C++ destructors (os._exit)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -756,7 +757,7 @@ def finish_run(
     profiles from them when `learn` (how to read each page file again) is given, and remove
     them."""
     if keep:
-        for item in shard_items(target, tasks):
+        for item in read_ahead(lambda: shard_items(target, tasks)):
             summary.add(
                 item
                 if isinstance(item, Outcome)
