@@ -43,3 +43,26 @@ def test_a_damaged_shard_folder_runs_its_broken_tasks_again(tmp_path):
     assert merged.stdout.splitlines()[-2:] == [
         line.replace("local.db", "news.db") for line in local.stdout.splitlines()[-2:]
     ]
+
+
+def test_shards_read_ahead_give_the_items_and_the_errors_of_reading_them_here(tmp_path):
+    # The client reads its shards in read_ahead's process (the merge, the profiles, --out's
+    # report): the same items in the same order; a shard cut short (a killed writer) fails
+    # in the client with the error that reading it here gives.
+    from newsclean.ingest import cluster
+
+    shards = tmp_path / "shards"
+    kept = run("clean", str(FIXTURES / "hnr"), "--cluster", "local", "--workers", "1", "--out", str(shards))
+    assert kept.returncode == 0, kept.stderr
+    tasks = cluster.planned_tasks(str(shards))
+    here = list(cluster.shard_items(str(shards), tasks, samples=True))
+    ahead = list(cluster.read_ahead(lambda: cluster.shard_items(str(shards), tasks, samples=True), size=2))
+    assert [(i.path, getattr(i, "row", None), getattr(i, "sample", None)) for i in ahead] == [
+        (i.path, getattr(i, "row", None), getattr(i, "sample", None)) for i in here
+    ]
+    cut = sorted(shards.glob("articles-*.parquet"))[0]
+    cut.write_bytes(cut.read_bytes()[:100])
+    with pytest.raises(Exception) as direct:
+        list(cluster.shard_items(str(shards), tasks))
+    with pytest.raises(type(direct.value)):
+        list(cluster.read_ahead(lambda: cluster.shard_items(str(shards), tasks)))
