@@ -217,9 +217,11 @@ def classify_line(line: str) -> Kind:
     return Kind.TEXT
 
 
+@lru_cache(maxsize=CLASSIFIED_LINES)
 def is_related_heading(line: str) -> bool:
     """True for a related-reading heading (`相关文章`, `推荐阅读`): a cheap test of one rule of
-    `classify_line`, for callers that look at many short texts."""
+    `classify_line`, for callers that look at many short texts (the author card walks ask
+    about each short element text after the headline: a site's menus and labels recur)."""
     return len(line) < LONG_LINE and _RELATED_RE.match(match_form(line).strip()) is not None
 
 

@@ -203,7 +203,10 @@ def ends_article(el: lxml.html.HtmlElement, words: str) -> bool:
     and id) as related posts, recommendations or comments, or a related-reading heading."""
     if words and el.tag in BLOCKS and _AFTER_ARTICLE_RE.search(words):
         return True
-    own = (el.text or "").strip()
+    own = el.text
+    if not own:  # most elements hold no text of their own
+        return False
+    own = own.strip()
     return 0 < len(own) <= MAX_HEADING and is_related_heading(own)
 
 
