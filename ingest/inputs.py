@@ -232,7 +232,8 @@ def bound_page(text: str, is_html: bool) -> tuple[str, list[str]]:
     Raises InputError for markup with more than MAX_HTML_TAGS tags.
     """
     if is_html:
-        tags = text.count("<")
+        # a text no longer than the bound holds no more tags: not counted (a scan of the page)
+        tags = text.count("<") if len(text) > MAX_HTML_TAGS else 0
         if tags > MAX_HTML_TAGS:
             raise InputError(
                 f"{tags} tags, more than {MAX_HTML_TAGS}: too many to parse (not a news article page?)"

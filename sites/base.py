@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -43,6 +43,10 @@ class Page:
     profile: Profile | None = None  # its host's learned profile (extract/profiles.py), if any
     observe: bool = False  # leave a `sample` of the page for learning its host's profile
     sample: PageSample | None = None  # set by the adapter when `observe`
+    # every node of `doc`, held while the page is read: lxml makes an element's Python object
+    # when a walk reaches it (calling lxml.html's class lookup, in Python) and drops it after,
+    # so each walk of the page made them all again
+    nodes: list[lxml.html.HtmlElement] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def host(self) -> str:
@@ -52,7 +56,9 @@ class Page:
     @cached_property
     def doc(self) -> lxml.html.HtmlElement:
         """The parsed HTML page, parsed once for whichever reader asks first."""
-        return parse_html(self.text)
+        doc = parse_html(self.text)
+        self.nodes = list(doc.iter())
+        return doc
 
     def edges(self, size: int = 4000) -> str:
         """The start and end of the page, where mastheads and copyright lines stand."""
