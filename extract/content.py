@@ -413,7 +413,7 @@ def walk_page(
                     buf.append(text)
             continue
         if event == "end":
-            i, tag = open_elements.pop()[:2]
+            i, tag, _, _, _, _ = open_elements.pop()
             ends[i] = (len(texts), len(info))
             if tag == "a":
                 links -= 1
@@ -462,9 +462,15 @@ def find_containers(text_map: TextMap, spans: dict[int, tuple[int, int]]) -> lis
         return []
     text_map.counted()
     found, short = [], []
+    info, ends = text_map.info, text_map.ends
     for i, el in text_map.candidates:
-        if han := text_map.container_han(i):
-            found.append(Container(el, i, han, spans.get(i)))
+        han_sums = text_map.prefix_sums(info[i][2])[0]
+        total = han_sums[ends[i][0]] - han_sums[info[i][5]]
+        if total < MIN_WRAPPED_HAN:
+            continue  # too little text (most candidates): the first tests below, inline
+        if total >= MIN_CONTAINER_HAN:
+            if han := text_map.container_han(i):
+                found.append(Container(el, i, han, spans.get(i)))
         elif han := text_map.wrapped_han(i):
             short.append(Container(el, i, han, spans.get(i)))
     return found + wrapped_paragraph_parents(text_map, found, short, spans)
