@@ -212,13 +212,18 @@ def may_match(css: str, source: str) -> bool:
 
 def source_holds(source: str, probe: str | re.Pattern[str]) -> bool:
     """`probe in source` (a pattern: found in it), remembered for the last page text asked
-    about, so that a page's guards scan its text once per probe."""
+    about, so that a page's guards scan its text once per probe; a word holding one already
+    known absent is absent too (`pubtime_baidu` once `pubtime` is not found: no scan)."""
     text, found = _LOOKED_INTO[0]
     if text is not source:
         found = {}
         _LOOKED_INTO[0] = (source, found)
     if probe not in found:
-        found[probe] = probe in source if isinstance(probe, str) else probe.search(source) is not None
+        if isinstance(probe, str):
+            absent = any(isinstance(word, str) and word in probe for word, held in found.items() if not held)
+            found[probe] = not absent and probe in source
+        else:
+            found[probe] = probe.search(source) is not None
     return found[probe]
 
 
