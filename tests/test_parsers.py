@@ -527,6 +527,7 @@ def test_other_selectors_are_left_to_cssselect(css):
         ("application/ld+json", 1),
         ("application/&#108;d+json", 1),  # a character reference writes the same type
         ("application/ld&#x2B;json", 1),
+        ("application/ld&plus;json", 1),
         ("text/javascript", 0),
     ],
 )
@@ -535,3 +536,33 @@ def test_json_ld_scripts_are_found_however_their_type_is_written(type_attr, foun
 
     page = f'<html><head><script type="{type_attr}">{{}}</script></head><body>&#8203;</body></html>'
     assert len(json_ld_scripts(parse_html(page), page)) == found
+
+
+def test_page_text_guards_answer_as_in_does():
+    """source_holds remembers its answers for one page text, and answers a word holding one
+    found absent without looking (a page's id and class guards, extract/html.py)."""
+    from newsclean.extract.html import _LD_JSON_REF_RE, source_holds
+
+    page = '<div id="pubtime_baidu">2024-05-06</div><span class="time">&#108;</span>'
+    other = '<div id="pubtime">2024-05-06</div>'
+    for text in (page, other, page):  # a new text is looked into afresh
+        for word in ("pubtime", "pubtime_baidu", "time_baidu", "newsdate", "newsdate_x", "class"):
+            assert source_holds(text, word) == (word in text)
+        assert source_holds(text, _LD_JSON_REF_RE) == (_LD_JSON_REF_RE.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    "script, stamp",
+    [
+        ('var publish_time = "1581517074";', "2020-02-12T22:17:54+08:00"),
+        ("pubtime: 1481517074, publish_time: 1581517074", "2016-12-12T12:31:14+08:00"),
+        ("xpublish_time: 1481517074, pub_time: 1581517074", "2020-02-12T22:17:54+08:00"),
+        ("pubpublish_time=1581517074", None),  # the name does not start a word
+        ('ct = "1581517074"; publishtime: 1481517074', "2020-02-12T22:17:54+08:00"),
+    ],
+)
+def test_the_first_script_stamp_is_taken(script, stamp):
+    """WeChat's `var ct`, CMS `publish_time`/`pubtime` stamps: the first whose name starts a word."""
+    from newsclean.extract.page_meta import stamp_date
+
+    assert stamp_date(f"<script>{script}</script>") == stamp
