@@ -18,10 +18,13 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 # A time, with the half of the day a 12-hour clock names (`下午10:37`) when it is given.
 _TIME = (
-    # a weekday between (`2024年03月05日 星期二 08:21`, `週二`), a bar (`2024.03.05 | 08:21`)
-    # or Hong Kong's zone (`HKT 08:21`, RTHK), a 12-hour clock's half of the day (`下午3:21`,
-    # `PM 03:21`), hours and minutes in words (`8点21分`)
-    r"(?:(?:\s*(?:星期|周|週|礼拜|禮拜)[一二三四五六日天])?(?:\s*(?:[|｜]|HKT)(?=\s*\d{1,2}\s*:))?"
+    # a weekday between (`2024年03月05日 星期二 08:21`, `週二`, `（星期二）`), a bar
+    # (`2024.03.05 | 08:21`) or Hong Kong's zone (`HKT 08:21`, RTHK; `香港時間16時30分`), a
+    # 12-hour clock's half of the day (`下午3:21`, `PM 03:21`), hours and minutes in words
+    # (`8点21分`)
+    r"(?:(?:\s*[(（]?(?:星期|周|週|礼拜|禮拜)[一二三四五六日天][)）]?)?(?:\s*(?:[|｜]|HKT)(?=\s*\d{1,2}\s*:))?"
+    # a zone's name in words (`香港時間16時30分`, a Hong Kong government release's last line)
+    r"(?:\s*(?:北京|香港|澳門|澳门|台北)(?:时间|時間)(?=\s*\d))?"
     r"[T\s]*(?P<half>上午|中午|下午|晚上|凌晨|早上|[AaPp][Mm])?\s*(?P<H>\d{1,2})\s*[:时時点點]\s*(?P<M>\d{1,2})"
     r"(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
 )

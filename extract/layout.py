@@ -118,6 +118,8 @@ def take_source(line: str, art: Article) -> None:
         add_credits(art, Credits(authors=names))
 
 
+# A line that only marks the end of a text.
+_END_MARK_RE = re.compile(r"[\s(（【\[\-—－]*(?:全文)?(?:完|END|End|end)[\s)）】\]\-—－]*")
 # A signature's date line is no longer than `2024年12月31日 星期二` and some spacing.
 SIGNATURE_DATE_CHARS = 24
 
@@ -160,6 +162,7 @@ def finish_body(
         if line:
             paragraphs.append(line)
     drop_edge_promotions(paragraphs)
+    drop_end_mark(paragraphs)
     take_trailing_source(paragraphs, art)
     drop_repeated_tail(paragraphs)
     take_edge_bylines(paragraphs, bylines, art, photographers)
@@ -171,10 +174,23 @@ def finish_body(
 def signature_date(body: list[str]) -> str | None:
     """The date a document closes with under its issuer (`某县人民政府办公室` / `2024年3月5日`,
     a government notice's signature): the page's date when it shows no other."""
-    for line in reversed(body[-2:]):
+    for i in range(len(body) - 1, max(len(body) - 3, -1), -1):
+        line = body[i]
         if len(line) <= SIGNATURE_DATE_CHARS and classify_line(line) == Kind.DATE:
-            return parse_date(line)
+            following = body[i + 1] if i + 1 < len(body) else ""
+            timed = parse_date(f"{line} {following}") if len(following) <= SIGNATURE_DATE_CHARS else None
+            return timed or parse_date(line)  # the time on a line of its own (`香港時間16時30分`)
     return None
+
+
+def drop_end_mark(paragraphs: list[str]) -> None:
+    """Drop a line that only marks the text's end (`完`, `（完）`, `-全文完-`, `END`) among the
+    last three (a Hong Kong government release closes with `完`, then its date and
+    `香港時間16時30分`, kept as a notice's signature is)."""
+    for i in range(max(len(paragraphs) - 3, 0), len(paragraphs)):
+        if _END_MARK_RE.fullmatch(paragraphs[i]):
+            del paragraphs[i]
+            return
 
 
 def drop_edge_promotions(paragraphs: list[str]) -> None:

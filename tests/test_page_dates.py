@@ -312,3 +312,19 @@ def test_a_stamp_naming_its_edit_after_the_date_loses_to_the_first_publication()
         "<div class='authi'><em>发表于 2024-5-6 15:47</em></div>" + ARTICLE
     )
     assert extract_page(discuz).published_at == "2024-05-06T15:47:00+08:00"
+
+
+def test_a_hong_kong_government_release_is_dated_by_its_closing_lines():
+    # Layout: a Hong Kong government press release (政府新聞公報): headline in a span, the
+    # text in <br>-separated paragraphs, closed by `完`, the date with its weekday in brackets
+    # and `香港時間16時30分` on lines of their own.
+    text = "<br><br>".join(
+        [f"　　{PARA}", f"　　{PARA}", "完", "2024年4月17日（星期三）", "香港時間16時30分"]
+    )
+    html = page(
+        f"<div id='pressrelease'><span id='PRHeadline'>政府公布臨時失業率</span><br><br><span>{text}</span></div>",
+        "<title>政府公布臨時失業率</title>",
+    )
+    art = extract_page(html)
+    assert art.published_at == "2024-04-17T16:30:00+08:00"
+    assert art.body == [PARA, PARA, "2024年4月17日（星期三）", "香港時間16時30分"]
