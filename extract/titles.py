@@ -45,6 +45,8 @@ SUFFIX_PART_MAX = 15
 MIN_HEADLINE = 5
 # A label set beside a headline in an element of its own (`原创`, `独家`, `视频`) is this short.
 MAX_LABEL_CHARS = 4
+# A subtitle (副题) opens with a dash: `——`, `—`, `--`.
+_SUBTITLE_DASHES = ("—", "--", "－－")
 _SEPARATOR_RE = re.compile(r"\s*[-_|｜—－＿]{1,2}\s*")
 # How many lines above the body a headline in another script may stand.
 NEAR_BODY = 15
@@ -492,6 +494,17 @@ def choose_title(
     found = over_subtitle(found, candidates, lines)
     walk.heading_at = positions[found[1]]
     return found
+
+
+def over_dash_subtitle(title: str, lines: list[str]) -> str:
+    """The headline above a subtitle opening with a dash (`——我市推进…综述`, an e-paper's
+    副题 set in a table cell under its 主题): the headline-shaped line right above it; else
+    the title itself."""
+    if not title.startswith(_SUBTITLE_DASHES) or title not in lines:
+        return title
+    at = lines.index(title)
+    above = lines[at - 1] if at else ""
+    return above if is_headline_shaped(above) and not above.startswith(_SUBTITLE_DASHES) else title
 
 
 def heading_rank(el: lxml.html.HtmlElement) -> int:

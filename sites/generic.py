@@ -57,7 +57,7 @@ from newsclean.extract.profiles import (
 from newsclean.extract.record import Article
 from newsclean.extract.script_data import take_script_story
 from newsclean.extract.text import clean_line
-from newsclean.extract.titles import agreed_heading, choose_title, read_page_head
+from newsclean.extract.titles import agreed_heading, choose_title, over_dash_subtitle, read_page_head
 from newsclean.sites.base import Adapter, Page
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class Generic(Adapter):
         lines = walk.lines
         cleaned = [clean_line(line) for line in lines]  # once: several readers scan them all
         art.title, heading = agreed or choose_title(doc, walk, page_head, cleaned)
+        art.title = over_dash_subtitle(art.title, cleaned)
         meta_lines = join_date_labels(cleaned)
         labelled = read_meta_near_title(meta_lines, art)
         art.section = next((parse_breadcrumb(line) for line in lines[:80] if is_breadcrumb(line)), None)

@@ -531,3 +531,25 @@ def test_a_label_set_in_the_headline_element_is_no_part_of_the_title():
         "<title>全县召开秋季森林防火工作会议_某某网</title>",
     )
     assert extract_page(typed).title == "【聚焦】全县召开秋季森林防火工作会议"
+
+
+def test_an_e_paper_subtitle_opening_with_a_dash_is_not_the_title():
+    # Layout: an e-paper's article page: 引题, 主题 and 副题 each in a table cell of its own
+    # class, the `<title>` naming only the paper, the byline and the text under them.
+    rows = "".join(
+        f"<tr><td class='font0{n}'>{text}</td></tr>"
+        for n, text in enumerate(
+            (
+                "一季度重点项目开工率达92%",
+                "县域经济跑出加速度",
+                "——我市推进县域经济高质量发展综述",
+                "本报记者 张伟",
+            ),
+            1,
+        )
+    )
+    html = page(
+        f"<table>{rows}<tr><td id='ozoom'><p>{PARA}</p><p>{PARA}</p></td></tr></table>",
+        "<title>某某日报</title>",
+    )
+    assert extract_page(html).title == "县域经济跑出加速度"
