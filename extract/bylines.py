@@ -147,7 +147,13 @@ DATELINE_RE = re.compile(
     r"|[〔(【\[][^\s〔〕()【】\[\]]{0,6}?"
     + labels.REPORTER
     + r"[^〔〕()【】\[\]]{2,30}?(?:报导|报道|日电)\s*[〕)】\]]"
-    r")\s*"
+    # an outlet's reporter in brackets opening the text: `【某某日报记者 张三】` (not `【记者手记】`)
+    r"|【[^\s【】]{0,12}?(?:"
+    + labels.REPORTER
+    + "|"
+    + labels.CORRESPONDENT
+    + r")(?:\s+|\s*[:：/])[^【】]{2,30}】"
+    r")\s*[:：]?\s*"  # `央视网消息（新闻联播）：`
 )
 # A credit opening a paragraph that the body keeps whole: in brackets (`(文/张悦）`,
 # `（记者/易东方)`, a column's `【文/观察者网专栏作者 王文】`), or after an outlet's `报道`

@@ -429,6 +429,10 @@ def is_caption(paragraph: str) -> bool:
     return len(paragraph) <= MAX_CAPTION_CHARS and len(_SENTENCE_END_RE.findall(paragraph)) <= 1
 
 
+# `报道：` closing a dateline's credits (`某某网讯 记者张三报道：`).
+_REPORTED_RE = re.compile(r"(?:报道|报导)\s*[:：]?\s*$")
+
+
 def dateline_credits(dateline: str) -> Credits:
     """The names a dateline gives: in its parentheses (`本报讯(记者 X)`, a bare `(韩章慧)`),
     or after its 讯 (`今日房县网讯 记者 李硕 … 报道:`)."""
@@ -437,7 +441,7 @@ def dateline_credits(dateline: str) -> Credits:
     if cut < 0:
         found = re.search(r"[讯电]", folded)
         cut = found.end() if found else len(folded)
-    part = dateline[cut:]
+    part = _REPORTED_RE.sub("", dateline[cut:])  # `记者张三报道：`
     credits = parse_byline(part)
     lone = part.strip(" ()（）【】[]")
     if not credits and is_name(lone):

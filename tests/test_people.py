@@ -804,3 +804,22 @@ def test_author_classes_are_looked_for_after_the_headline_only() -> None:
     assert not names_classed_after(inside) and card_names(inside) == (None, None)
     assert names_classed_after(after) and card_names(after) == ("李华", None)
     assert names_classed_after(account) and card_names(account) == (None, "某某科技")
+
+
+def test_opening_credits_in_a_bracket_and_after_the_outlet_s_name():
+    # Layouts: city and county portals' text opening with its credits: `【某某日报记者 张三】`,
+    # `某某网讯 记者张三报道：` (the name glued to 报道), and a broadcaster's
+    # `央视网消息（新闻联播）：` with its colon; `【记者手记】` is a column's label, no credit.
+    for lead, authors in (
+        ("【某某日报记者 张三】", ["张三"]),
+        ("某某网讯 记者张三报道：", ["张三"]),
+        ("央视网消息（新闻联播）：", []),
+        ("【记者手记】", []),
+    ):
+        html = page(
+            f"<h1>某县召开经济运行分析会</h1><div class='content'><p>{lead}{PARA}</p><p>{PARA}</p></div>"
+        )
+        art = extract_page(html)
+        assert art.authors == authors, lead
+        assert art.body[0] in (PARA, lead + PARA), lead
+        assert not art.body[0].startswith("："), lead
