@@ -8,6 +8,14 @@ distribution text renderings are read with) and trafilatura. Each candidate is r
 the body rules on a scratch article, and the one holding the most running text wins, the
 container keeping ties. What was compared is recorded on the article.
 
+When the choice is, or stands in, a list of replies (comments, forum floors, answers), the
+thread's first post or the accepted answer is the body, unless a story stands above the list
+or above the comments inside its own container (a short story with readers' comments under
+it). A run of lines shaped like replies or like a list of dated items (related stories with
+summaries) is never taken from the line blocks. A chosen container is read with its
+continuations: siblings of its tag, class and id separated from it by blocks of little text
+(a text cut around an inserted ad).
+
 A page whose host has a learned profile (extract/profiles.py) is checked once more: when its
 body came from elsewhere than where the profile's pages keep theirs, and the page holds such
 an element, that element's lines are a candidate too. The profile is evidence, not a rule: they
