@@ -174,14 +174,13 @@ def stages(folder: Path, n: int) -> None:
     from newsclean.extract import body
     from newsclean.extract.record import Article
     from newsclean.ingest import pipeline
-    from newsclean.sites import base, generic
+    from newsclean.sites import base
 
     clock = StageClock()
     clock.patch("read/hash", pipeline, "read_job")
     clock.patch("decode", pipeline, "decode_text")
     clock.patch("extract", pipeline, "extract_sampled")
-    for module in (base, generic):
-        clock.patch("parse", module, "parse_html")
+    clock.patch("parse", base, "parse_html")  # Page.doc, which every adapter reads the page by
     clock.patch("second opinion (trafilatura)", body, "trafilatura_lines")
     clock.patch("derive", Article, "to_row")
     clock.patch("derive", pipeline, "derive")
