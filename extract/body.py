@@ -302,10 +302,15 @@ def text_under_headline(lines: list[str], heading: lxml.html.HtmlElement | None)
     return found if sum(sentence_weight(line) for line in cleaned[start:end]) >= MIN_SHORT_TEXT else []
 
 
+def line_span(walk: PageWalk, element: lxml.html.HtmlElement) -> tuple[int, int]:
+    """The span of the page's lines an element holds ((0, 0) when it has no lines of its own)."""
+    return next((c.lines for c in walk.containers if c.element is element and c.lines), (0, 0))
+
+
 def own_lines(walk: PageWalk, element: lxml.html.HtmlElement) -> list[str]:
     """The page's lines an element spans (none when it has no lines of its own)."""
-    found = next((c for c in walk.containers if c.element is element and c.lines), None)
-    return [] if found is None or found.lines is None else walk.lines[found.lines[0] : found.lines[1]]
+    start, end = line_span(walk, element)
+    return walk.lines[start:end]
 
 
 def story_above_nested_replies(walk: PageWalk, replies: lxml.html.HtmlElement, own: list[str]) -> list[str]:
@@ -335,7 +340,7 @@ def nested_replies_line(walk: PageWalk, replies: lxml.html.HtmlElement) -> int |
 
 def first_line(walk: PageWalk, element: lxml.html.HtmlElement) -> int:
     """The first of the page's lines an element holds (0 when it has no lines of its own)."""
-    return next((found.lines[0] for found in walk.containers if found.element is element and found.lines), 0)
+    return line_span(walk, element)[0]
 
 
 def story_above_replies(lines: list[str], heading: lxml.html.HtmlElement | None) -> list[str]:

@@ -360,16 +360,21 @@ def test_paragraphs_each_wrapped_twice_are_one_story():
     assert extract_page(html, url="https://news.example.com/20/0229/a.html").body == paras
 
 
+def long_comments(said: str) -> str:
+    """Ten readers' comments, each a linked user, a time, what they `said` and 回复/赞 links."""
+    return "".join(
+        f"<div class='c-item'><div><a href='/u/{n}'>网友{n}号</a> <span>2024-05-0{n % 9 + 1} 10:2{n}</span></div>"
+        f"<div>{said}</div><div><a href='#'>回复</a> <a href='#'>赞({n})</a></div></div>"
+        for n in range(10)
+    )
+
+
 def test_a_story_over_a_longer_list_of_long_comments_is_the_body():
     # Layout: a finance portal's one-paragraph story (a 财联社 flash) with readers' comments
     # under it in the story's own box, each a linked user, a time, two sentences and 回复/赞
     # links: every comment is long enough for a container, the list far longer than the story.
     said = "这个问题确实值得关注,希望有关部门能够尽快拿出解决办法,让老百姓少跑腿。我们小区去年也遇到过类似的情况,后来物业出面协调才解决。"
-    items = "".join(
-        f"<div class='c-item'><div><a href='/u/{n}'>网友{n}号</a> <span>2024-05-0{n % 9 + 1} 10:2{n}</span></div>"
-        f"<div>{said}</div><div><a href='#'>回复</a> <a href='#'>赞({n})</a></div></div>"
-        for n in range(10)
-    )
+    items = long_comments(said)
     story = f"{PARA}{SIDE}"
     html = page(
         f"<div class='info'>2019-09-26 10:56:28 证券时报网</div><div class='box'><p>{story}</p>"
@@ -410,11 +415,7 @@ def test_a_story_with_no_headline_element_over_long_comments_is_the_body():
     # picture in a <dd> beside the strip of the other pictures' linked captions (no container:
     # mostly links), then readers' comments, each long enough for a container.
     said = "这个问题确实值得关注,希望有关部门能够尽快拿出解决办法,让老百姓少跑腿。我们小区去年也遇到过类似的情况,后来物业出面协调才把问题彻底解决了。"
-    items = "".join(
-        f"<div class='c-item'><div><a href='/u/{n}'>网友{n}号</a> <span>2024-05-0{n % 9 + 1} 10:2{n}</span></div>"
-        f"<div>{said}</div><div><a href='#'>回复</a> <a href='#'>赞({n})</a></div></div>"
-        for n in range(10)
-    )
+    items = long_comments(said)
     story = f"{PARA}{SIDE}"
     thumbs = "".join(f"<a href='/slide/2_{n}.shtml'>第{n}张 发布会现场图片</a>" for n in range(12))
     html = (
